@@ -1,0 +1,74 @@
+package commands
+
+import (
+	"encoding/json"
+	"time"
+)
+
+// Status is a command's state on the platform. Unknown values the platform
+// may add are kept as they come.
+type Status string
+
+// The seven statuses IoTDA reports.
+const (
+	StatusPending    Status = "PENDING"    // cached on the platform, not yet sent
+	StatusSent       Status = "SENT"       // being delivered
+	StatusDelivered  Status = "DELIVERED"  // reached the device
+	StatusSuccessful Status = "SUCCESSFUL" // the device executed it
+	StatusFailed     Status = "FAILED"     // the device failed to execute it
+	StatusTimeout    Status = "TIMEOUT"    // the device did not answer in time
+	StatusExpired    Status = "EXPIRED"    // the cache time ran out before delivery
+)
+
+// IsTerminal reports whether the status is final: SUCCESSFUL, FAILED,
+// TIMEOUT or EXPIRED.
+func (s Status) IsTerminal() bool {
+	switch s {
+	case StatusSuccessful, StatusFailed, StatusTimeout, StatusExpired:
+		return true
+	}
+	return false
+}
+
+// Known reports whether s is one of the seven documented statuses.
+func (s Status) Known() bool {
+	switch s {
+	case StatusPending, StatusSent, StatusDelivered, StatusSuccessful, StatusFailed, StatusTimeout, StatusExpired:
+		return true
+	}
+	return false
+}
+
+// SendStrategy is how the platform delivers a command.
+type SendStrategy string
+
+// The send strategies.
+const (
+	// SendImmediately delivers at once, failing if the device is offline.
+	SendImmediately SendStrategy = "immediately"
+	// SendDelay caches the command until the device next reports.
+	SendDelay SendStrategy = "delay"
+)
+
+// Command is one asynchronous command and what became of it.
+type Command struct {
+	ID           string
+	DeviceID     string
+	ServiceID    string
+	Name         string
+	Status       Status
+	SendStrategy SendStrategy
+	// Expire is how long the platform caches the command before it
+	// expires (0 means the platform default of 24 hours).
+	Expire time.Duration
+	// The times are UTC; a time the platform did not report is zero.
+	CreatedAt   time.Time
+	SentAt      time.Time
+	DeliveredAt time.Time
+	RespondedAt time.Time
+	// Params and Result are the command's parameters and the device's
+	// result as raw JSON. History records leave them empty; reading one
+	// command fills them.
+	Params json.RawMessage
+	Result json.RawMessage
+}

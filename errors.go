@@ -1,0 +1,135 @@
+package iotclient
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Sentinel errors. An *APIError matches the sentinel of its HTTP status with
+// errors.Is, and a *ValidationError matches ErrInvalidArgument, so callers can
+// branch on the kind of failure without inspecting status codes.
+var (
+	// ErrInvalidArgument: the request was refused as malformed, either by
+	// the SDK before sending it (*ValidationError) or by the platform (400).
+	ErrInvalidArgument = errors.New("iotclient: invalid argument")
+	// ErrUnauthorized: the credentials are missing, wrong or expired (401).
+	ErrUnauthorized = errors.New("iotclient: unauthorized")
+	// ErrForbidden: the credentials are valid but not allowed to do this (403).
+	ErrForbidden = errors.New("iotclient: forbidden")
+	// ErrNotFound: the device, client or command does not exist (404).
+	ErrNotFound = errors.New("iotclient: not found")
+	// ErrConflict: the request conflicts with the resource's state (409).
+	ErrConflict = errors.New("iotclient: conflict")
+	// ErrRateLimited: the platform throttled the caller (429, or IoTDA's
+	// 403 rate-limit codes IOTDA.021101 and IOTDA.021102).
+	ErrRateLimited = errors.New("iotclient: rate limited")
+	// ErrServer: the platform failed (5xx).
+	ErrServer = errors.New("iotclient: server error")
+	// ErrMalformedResponse: a 2xx response could not be used: its body was
+	// not the JSON the API documents, was cut short, or exceeded the size
+	// cap. The error's text says which.
+	ErrMalformedResponse = errors.New("iotclient: malformed response")
+)
+
+// APIError is the error for every response outside 2xx. Its fields come from
+// the response: the status, the platform's error code and message (IoTDA
+// error_code/error_msg, API gateway APIGW.* bodies, IBM message and
+// exception.id) and the request ID, plus the request's method and URL (with
+// no credentials in it).
+type APIError struct {
+	StatusCode int    // HTTP status code
+	Code       string // platform error code: "IOTDA.014000", "APIGW.0301", "CUDRS0007E"
+	Message    string // platform error message
+	RequestID  string // X-Request-Id header, or the body's request_id
+	Method     string // request method
+	URL        string // request URL without user information
+	// Violations lists the individual problems IBM reports with a 400, as
+	// "ID: message" strings.
+	Violations []string
+	// RetryAfter is the wait the server asked for in a Retry-After header
+	// (zero when it asked for none). When it exceeds the client's cap the
+	// call fails at once with this error instead of sleeping.
+	RetryAfter time.Duration
+	// Attempts is how many times the request was sent before this error.
+	Attempts int
+}
+
+// Error describes the failure in one line; it never contains credentials.
+func (e *APIError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "iotclient: %s %s: %d", e.Method, e.URL, e.StatusCode)
+	if e.Code != "" {
+		b.WriteString(" ")
+		b.WriteString(e.Code)
+	}
+	if e.Message != "" {
+		b.WriteString(": ")
+		b.WriteString(e.Message)
+	}
+	if len(e.Violations) > 0 {
+		fmt.Fprintf(&b, " (violations: %s)", strings.Join(e.Violations, "; "))
+	}
+	if e.RequestID != "" {
+		fmt.Fprintf(&b, " (request ID %s)", e.RequestID)
+	}
+	if e.RetryAfter > 0 {
+		fmt.Fprintf(&b, " (retry after %s)", e.RetryAfter)
+	}
+	if e.Attempts > 1 {
+		fmt.Fprintf(&b, " after %d attempts", e.Attempts)
+	}
+	return b.String()
+}
+
+// Is reports whether target is the sentinel for this error's status (and, for
+// IoTDA's rate-limit codes, ErrRateLimited).
+func (e *APIError) Is(target error) bool {
+	switch target {
+	case ErrInvalidArgument:
+		return e.StatusCode == 400
+	case ErrUnauthorized:
+		return e.StatusCode == 401
+	case ErrForbidden:
+		return e.StatusCode == 403
+	case ErrNotFound:
+		return e.StatusCode == 404
+	case ErrConflict:
+		return e.StatusCode == 409
+	case ErrRateLimited:
+		return e.StatusCode == 429 || e.Code == "IOTDA.021101" || e.Code == "IOTDA.021102"
+	case ErrServer:
+		return e.StatusCode >= 500
+	}
+	return false
+}
+
+// ValidationError reports input the SDK refused before sending any request.
+// It matches ErrInvalidArgument with errors.Is.
+type ValidationError struct {
+	Field  string // the argument or field, as the caller knows it: "deviceID", "HistoryQuery.PageSize"
+	Value  string // the offending value, shortened; never a secret
+	Reason string // what is wrong with it
+}
+
+// Error names the field, the value and the reason.
+func (e *ValidationError) Error() string {
+	if e.Value == "" {
+		return fmt.Sprintf("iotclient: invalid %s: %s", e.Field, e.Reason)
+	}
+	return fmt.Sprintf("iotclient: invalid %s %q: %s", e.Field, e.Value, e.Reason)
+}
+
+// Is reports whether target is ErrInvalidArgument.
+func (e *ValidationError) Is(target error) bool { return target == ErrInvalidArgument }
+
+// NewValidationError builds a *ValidationError, shortening long values so an
+// error message stays readable.
+func NewValidationError(field, value, reason string) *ValidationError {
+	const max = 64
+	if len(value) > max {
+		value = value[:max] + "…"
+	}
+	return &ValidationError{Field: field, Value: value, Reason: reason}
+}

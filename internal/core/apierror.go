@@ -1,0 +1,83 @@
+package core
+
+import (
+	"encoding/json"
+	"net/http"
+	"strings"
+	"unicode/utf8"
+
+	iotclient "github.com/iotclient/iotclient-go"
+)
+
+// errorBody is the union of both platforms' error bodies: IoTDA and its API
+// gateway send error_code/error_msg (and request_id); IBM sends message,
+// exception.id and, with a 400, violations.
+type errorBody struct {
+	ErrorCode  string       `json:"error_code"`
+	ErrorMsg   string       `json:"error_msg"`
+	RequestID  string       `json:"request_id"`
+	Message    string       `json:"message"`
+	Exception  *ibmExc      `json:"exception"`
+	Violations []ibmProblem `json:"violations"`
+}
+
+type ibmExc struct {
+	ID string `json:"id"`
+}
+
+type ibmProblem struct {
+	Message   string  `json:"message"`
+	Exception *ibmExc `json:"exception"`
+}
+
+func newAPIError(resp *http.Response, method, u string, body []byte, a *attempt) *iotclient.APIError {
+	e := &iotclient.APIError{
+		StatusCode: resp.StatusCode,
+		Method:     method,
+		URL:        redactURL(u),
+		RequestID:  resp.Header.Get("X-Request-Id"),
+		Attempts:   a.attempts,
+		RetryAfter: retryAfter(resp.Header),
+	}
+	var eb errorBody
+	if len(body) > 0 && json.Unmarshal(body, &eb) == nil {
+		e.Code, e.Message = eb.ErrorCode, eb.ErrorMsg
+		if e.Message == "" {
+			e.Message = eb.Message
+		}
+		if e.Code == "" && eb.Exception != nil {
+			e.Code = eb.Exception.ID
+		}
+		if e.RequestID == "" {
+			e.RequestID = eb.RequestID
+		}
+		for _, v := range eb.Violations {
+			s := v.Message
+			if v.Exception != nil && v.Exception.ID != "" && !strings.HasPrefix(s, v.Exception.ID) {
+				s = v.Exception.ID + ": " + s
+			}
+			e.Violations = append(e.Violations, s)
+		}
+	} else if len(body) > 0 {
+		e.Message = snippet(body)
+	}
+	if e.Message == "" {
+		e.Message = http.StatusText(resp.StatusCode)
+	}
+	return e
+}
+
+// snippet is the start of a non-JSON error body (an HTML error page from a
+// proxy, say), short enough for one line.
+func snippet(b []byte) string {
+	const max = 200
+	s := string(b)
+	if len(s) > max {
+		s = s[:max]
+		for !utf8.ValidString(s) {
+			s = s[:len(s)-1]
+		}
+		s += "…"
+	}
+	return strings.Join(strings.Fields(s), " ")
+}

@@ -1,0 +1,238 @@
+package core
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/google/go-querystring/query"
+	"github.com/hashicorp/go-retryablehttp"
+
+	iotclient "github.com/iotclient/iotclient-go"
+)
+
+// Request is one API call.
+type Request struct {
+	Method string
+	// Path is appended to the endpoint; it must already be escaped.
+	Path string
+	// Query holds query parameters; QueryStruct, when non-nil, is encoded
+	// with go-querystring and added to them.
+	Query       url.Values
+	QueryStruct any
+	// Body is sent as JSON when non-nil.
+	Body any
+	// Idempotent marks a call that may be repeated after it reached the
+	// server (reads, including reads sent as POST). Others are retried only
+	// when the connection could not be made.
+	Idempotent bool
+}
+
+// Decoder is implemented by response types that decode themselves from the
+// raw body faster than reflection would.
+type Decoder interface {
+	DecodeJSON(data []byte) error
+}
+
+// attempt carries one call's state through retryablehttp to the transport
+// and the retry policy, which only see the request's context.
+type attempt struct {
+	idempotent bool
+	body       []byte
+	attempts   int
+	respBody   *bytes.Buffer
+	read       bool
+	retryAfter time.Duration // a Retry-After over the cap, which stopped retrying
+}
+
+type attemptKey struct{}
+
+func attemptFrom(ctx context.Context) *attempt {
+	a, _ := ctx.Value(attemptKey{}).(*attempt)
+	return a
+}
+
+var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// Do sends r, retrying per the client's policy, and decodes a 2xx JSON body
+// into out (unless out is nil). A non-2xx answer is an *iotclient.APIError.
+func (c *Client) Do(ctx context.Context, r Request, out any) (ResponseInfo, error) {
+	var info ResponseInfo
+	u, err := c.buildURL(r)
+	if err != nil {
+		return info, err
+	}
+	a := &attempt{idempotent: r.Idempotent}
+	if r.Body != nil {
+		if a.body, err = json.Marshal(r.Body); err != nil {
+			return info, errorf(r.Method, u, "encoding request body: %v", err)
+		}
+	}
+	var rawBody any
+	if a.body != nil {
+		rawBody = a.body
+	}
+	req, err := retryablehttp.NewRequestWithContext(context.WithValue(ctx, attemptKey{}, a), r.Method, u, rawBody)
+	if err != nil {
+		return info, errorf(r.Method, u, "building request: %v", err)
+	}
+	req.Header.Set("Accept", "application/json")
+	if a.body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	for k, v := range c.static {
+		req.Header[k] = v
+	}
+	buf := bufPool.Get().(*bytes.Buffer)
+	buf.Reset()
+	defer func() {
+		if buf.Cap() <= 1<<20 { // keep the pool from pinning huge buffers
+			bufPool.Put(buf)
+		}
+	}()
+	a.respBody = buf
+	req.SetResponseHandler(func(resp *http.Response) error {
+		return c.readBody(resp, a)
+	})
+
+	start := time.Now()
+	resp, err := c.rc.Do(req)
+	info.Duration = time.Since(start)
+	info.Attempts = a.attempts
+	if resp != nil {
+		defer resp.Body.Close()
+		info.StatusCode, info.Header = resp.StatusCode, resp.Header
+		info.RequestID = resp.Header.Get("X-Request-Id")
+	}
+	if err != nil {
+		if ctx.Err() == nil && resp != nil && resp.StatusCode >= 300 && !a.read {
+			// Retries ran out on an error status: report that answer.
+			err = nil
+		} else {
+			return info, c.transportError(ctx, r.Method, u, a, err)
+		}
+	}
+	if !a.read {
+		if err := c.readBody(resp, a); err != nil {
+			return info, c.transportError(ctx, r.Method, u, a, err)
+		}
+	}
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return info, newAPIError(resp, r.Method, u, buf.Bytes(), a)
+	}
+	if out == nil {
+		return info, nil
+	}
+	if buf.Len() == 0 {
+		return info, malformed(r.Method, u, resp.StatusCode, "empty body")
+	}
+	if d, ok := out.(Decoder); ok {
+		err = d.DecodeJSON(buf.Bytes())
+	} else {
+		err = json.Unmarshal(buf.Bytes(), out)
+	}
+	if err != nil {
+		return info, malformed(r.Method, u, resp.StatusCode, "decoding %d-byte body: %v", buf.Len(), err)
+	}
+	return info, nil
+}
+
+func (c *Client) buildURL(r Request) (string, error) {
+	var b strings.Builder
+	b.WriteString(c.base.String())
+	b.WriteString(r.Path)
+	q := r.Query
+	if r.QueryStruct != nil {
+		v, err := query.Values(r.QueryStruct)
+		if err != nil {
+			return "", errorf(r.Method, b.String(), "encoding query: %v", err)
+		}
+		if q == nil {
+			q = v
+		} else {
+			for k, vs := range v {
+				q[k] = append(q[k], vs...)
+			}
+		}
+	}
+	if len(q) > 0 {
+		b.WriteByte('?')
+		b.WriteString(q.Encode())
+	}
+	return b.String(), nil
+}
+
+// bodyReadError is a response cut short: worth retrying for a read.
+type bodyReadError struct{ err error }
+
+func (e *bodyReadError) Error() string { return "reading response body: " + e.err.Error() }
+func (e *bodyReadError) Unwrap() error { return e.err }
+
+// tooLargeError is a body over the size cap: not worth retrying.
+type tooLargeError struct{ limit int64 }
+
+func (e *tooLargeError) Error() string {
+	return "response body exceeds the " + formatBytes(e.limit) + " limit (iotclient.WithMaxResponseSize)"
+}
+
+func (c *Client) readBody(resp *http.Response, a *attempt) error {
+	a.read = true
+	a.respBody.Reset()
+	limit := c.settings.MaxResponseSize
+	if resp.ContentLength > limit {
+		return &tooLargeError{limit}
+	}
+	if resp.ContentLength > 0 {
+		a.respBody.Grow(int(resp.ContentLength) + 1)
+	}
+	n, err := a.respBody.ReadFrom(io.LimitReader(resp.Body, limit+1))
+	if err != nil {
+		return &bodyReadError{err}
+	}
+	if n > limit {
+		return &tooLargeError{limit}
+	}
+	return nil
+}
+
+func (c *Client) transportError(ctx context.Context, method, u string, a *attempt, err error) error {
+	var tl *tooLargeError
+	if errors.As(err, &tl) {
+		return malformed(method, u, 200, "%v", tl)
+	}
+	if ctxErr := ctx.Err(); ctxErr != nil && !errors.Is(err, ctxErr) {
+		err = errors.Join(ctxErr, err)
+	}
+	// Unwrap net/http's *url.Error: it repeats the method and URL.
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		err = ue.Err
+	}
+	if a.attempts > 1 {
+		return errorf(method, u, "%w (after %d attempts)", err, a.attempts)
+	}
+	return errorf(method, u, "%w", err)
+}
+
+func malformed(method, u string, status int, format string, args ...any) error {
+	return &malformedError{method: method, url: u, status: status, msg: sprintf(format, args...)}
+}
+
+type malformedError struct {
+	method, url string
+	status      int
+	msg         string
+}
+
+func (e *malformedError) Error() string {
+	return "iotclient: " + e.method + " " + e.url + ": malformed response (status " + itoa(e.status) + "): " + e.msg
+}
+
+func (e *malformedError) Is(target error) bool { return target == iotclient.ErrMalformedResponse }
