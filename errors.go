@@ -22,8 +22,9 @@ var (
 	ErrNotFound = errors.New("iotclient: not found")
 	// ErrConflict: the request conflicts with the resource's state (409).
 	ErrConflict = errors.New("iotclient: conflict")
-	// ErrRateLimited: the platform throttled the caller (429, or IoTDA's
-	// 403 rate-limit codes IOTDA.021101 and IOTDA.021102).
+	// ErrRateLimited: the platform throttled the caller (429, IoTDA's 403
+	// rate-limit codes IOTDA.021101 and IOTDA.021102, or a 503 carrying
+	// Retry-After).
 	ErrRateLimited = errors.New("iotclient: rate limited")
 	// ErrServer: the platform failed (5xx).
 	ErrServer = errors.New("iotclient: server error")
@@ -98,7 +99,10 @@ func (e *APIError) Is(target error) bool {
 	case ErrConflict:
 		return e.StatusCode == 409
 	case ErrRateLimited:
-		return e.StatusCode == 429 || e.Code == "IOTDA.021101" || e.Code == "IOTDA.021102"
+		// A 503 that says when to come back is throttling too (IBM does not
+		// document its rate-limit status).
+		return e.StatusCode == 429 || e.Code == "IOTDA.021101" || e.Code == "IOTDA.021102" ||
+			e.Code == "APIGW.0308" || (e.StatusCode == 503 && e.RetryAfter > 0)
 	case ErrServer:
 		return e.StatusCode >= 500
 	}

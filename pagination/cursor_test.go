@@ -1,0 +1,192 @@
+package pagination_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/iotclient/iotclient-go/pagination"
+)
+
+// pages serves items 0..n-1 in pages of size, the cursor being the next
+// index, and counts fetches.
+type pages struct {
+	n, size int
+	fetches int
+	cursors []string
+}
+
+func (p *pages) fetch(_ context.Context, cursor string, _ int) (pagination.Page[int], error) {
+	p.fetches++
+	p.cursors = append(p.cursors, cursor)
+	start := 0
+	if cursor != "" {
+		start, _ = strconv.Atoi(cursor)
+	}
+	end := min(start+p.size, p.n)
+	var page pagination.Page[int]
+	for i := start; i < end; i++ {
+		page.Items = append(page.Items, i)
+	}
+	if end < p.n {
+		page.Next = strconv.Itoa(end)
+	}
+	return page, nil
+}
+
+func collect[T any](t *testing.T, seq func(func(T, error) bool)) ([]T, error) {
+	t.Helper()
+	var out []T
+	for v, err := range seq {
+		if err != nil {
+			return out, err
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
+
+func TestCursorYieldsEveryItemOnce(t *testing.T) {
+	p := &pages{n: 123, size: 10}
+	got, err := collect(t, pagination.Cursor(context.Background(), "", p.fetch))
+	require.NoError(t, err)
+	require.Len(t, got, 123)
+	for i, v := range got {
+		require.Equal(t, i, v)
+	}
+	assert.Equal(t, 13, p.fetches)
+}
+
+func TestCursorStopsFetchingOnBreak(t *testing.T) {
+	p := &pages{n: 100, size: 10}
+	n := 0
+	for range pagination.Cursor(context.Background(), "", p.fetch) {
+		n++
+		if n == 15 {
+			break
+		}
+	}
+	assert.Equal(t, 2, p.fetches)
+}
+
+func TestCursorRerangeableAndResumes(t *testing.T) {
+	p := &pages{n: 30, size: 10}
+	seq := pagination.Cursor(context.Background(), "10", p.fetch)
+	a, err := collect(t, seq)
+	require.NoError(t, err)
+	b, err := collect(t, seq)
+	require.NoError(t, err)
+	assert.Equal(t, a, b)
+	assert.Equal(t, 10, a[0])
+	assert.Equal(t, []string{"10", "20", "10", "20"}, p.cursors)
+}
+
+func TestCursorErrorYieldedOnceAndEnds(t *testing.T) {
+	boom := errors.New("boom")
+	calls := 0
+	seq := pagination.Cursor(context.Background(), "", func(_ context.Context, c string, n int) (pagination.Page[int], error) {
+		calls++
+		if n == 1 {
+			return pagination.Page[int]{}, boom
+		}
+		return pagination.Page[int]{Items: []int{1, 2}, Next: "x"}, nil
+	})
+	var errs []error
+	var items []int
+	for v, err := range seq {
+		if err != nil {
+			errs = append(errs, err)
+			continue // a caller that keeps going must still see the end
+		}
+		items = append(items, v)
+	}
+	assert.Equal(t, []error{boom}, errs)
+	assert.Equal(t, []int{1, 2}, items)
+	assert.Equal(t, 2, calls)
+}
+
+func TestCursorRefusesStuckCursor(t *testing.T) {
+	calls := 0
+	seq := pagination.Cursor(context.Background(), "", func(_ context.Context, c string, _ int) (pagination.Page[int], error) {
+		calls++
+		return pagination.Page[int]{Items: []int{calls}, Next: "same"}, nil
+	})
+	got, err := collect(t, seq)
+	require.ErrorIs(t, err, pagination.ErrStuckCursor)
+	assert.Equal(t, []int{1, 2}, got)
+	assert.Equal(t, 2, calls)
+}
+
+func TestCursorStopsOnCancelledContext(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	p := &pages{n: 100, size: 10}
+	n := 0
+	var last error
+	for _, err := range pagination.Cursor(ctx, "", p.fetch) {
+		if err != nil {
+			last = err
+			break
+		}
+		if n++; n == 10 {
+			cancel()
+		}
+	}
+	require.ErrorIs(t, last, context.Canceled)
+	assert.Equal(t, 1, p.fetches)
+}
+
+func TestOffsetPagesAndEnds(t *testing.T) {
+	var offsets []int
+	fetch := func(_ context.Context, off, lim int) ([]int, error) {
+		offsets = append(offsets, off)
+		var out []int
+		for i := off; i < min(off+lim, 57); i++ {
+			out = append(out, i)
+		}
+		return out, nil
+	}
+	got, err := collect(t, pagination.Offset(context.Background(), 20, 1000, fetch))
+	require.NoError(t, err)
+	assert.Len(t, got, 57)
+	assert.Equal(t, []int{0, 20, 40}, offsets)
+}
+
+func TestOffsetLimitIsAnError(t *testing.T) {
+	fetch := func(_ context.Context, off, lim int) ([]int, error) { return make([]int, lim), nil }
+	got, err := collect(t, pagination.Offset(context.Background(), 20, 100, fetch))
+	require.ErrorIs(t, err, pagination.ErrOffsetLimit)
+	assert.Len(t, got, 120) // offsets 0..100
+}
+
+func TestOffsetRefusesOversizedPage(t *testing.T) {
+	fetch := func(_ context.Context, off, lim int) ([]int, error) { return make([]int, lim+1), nil }
+	_, err := collect(t, pagination.Offset(context.Background(), 20, 100, fetch))
+	require.ErrorContains(t, err, "21 records for a page of 20")
+}
+
+func ExampleCursor() {
+	data := []string{"a", "b", "c", "d", "e"}
+	fetch := func(_ context.Context, cursor string, _ int) (pagination.Page[string], error) {
+		i, _ := strconv.Atoi(cursor)
+		end := min(i+2, len(data))
+		p := pagination.Page[string]{Items: data[i:end]}
+		if end < len(data) {
+			p.Next = strconv.Itoa(end)
+		}
+		return p, nil
+	}
+	for s, err := range pagination.Cursor(context.Background(), "", fetch) {
+		if err != nil {
+			fmt.Println("error:", err)
+			return
+		}
+		fmt.Print(s, " ")
+	}
+	fmt.Println()
+	// Output: a b c d e
+}
