@@ -368,7 +368,6 @@ func TestDebugLogPerAttemptWithoutSecrets(t *testing.T) {
 	})
 }
 
-
 // seq answers with each responder in turn, then repeats the last.
 func seq(rs ...httpmock.Responder) httpmock.Responder {
 	var n atomic.Int32
