@@ -54,6 +54,12 @@ func New(endpoint string, cred auth.Credential, s config.Settings, static http.H
 	if cred == nil {
 		return nil, iotclient.NewValidationError("Auth", "", "a credential is required")
 	}
+	if v, ok := cred.(auth.Validator); ok {
+		// Refuse an incomplete credential now rather than on the first call.
+		if err := v.Validate(); err != nil {
+			return nil, err
+		}
+	}
 	u.Path = strings.TrimSuffix(u.Path, "/")
 
 	hc := &http.Client{}
