@@ -1,0 +1,253 @@
+package mockserver
+
+import (
+	"bufio"
+	"fmt"
+	"math/rand/v2"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Fault is one injected failure. Exactly one behaviour applies, checked in
+// this order: Drop, Truncate, Malformed, then Status.
+//
+// Faults are decided when a request arrives, after it is counted and after
+// any injected latency, but before authentication and validation.
+type Fault struct {
+	// Status answers with this HTTP status and a platform-appropriate error
+	// body: IoTDA routes get {"error_code","error_msg","request_id"} (429 is
+	// APIGW.0308, 401 APIGW.0301, see CodeForStatus), IBM routes get
+	// {"message","exception":{"id","properties"}} (see ExceptionForStatus).
+	// Zero with no other behaviour set means 500.
+	Status int
+	// Code overrides the error code in the body: the IoTDA error_code or the
+	// IBM exception id. Empty picks the default for Status.
+	Code string
+	// RetryAfter is sent as the Retry-After header of a Status answer, if
+	// not empty (e.g. "2" or an HTTP date).
+	RetryAfter string
+	// Drop hijacks the connection and closes it without answering. Note that
+	// net/http's Transport transparently resends an idempotent request (GET)
+	// whose reused keep-alive connection was closed before any response byte
+	// arrived; the resent request reaches the server again and is counted.
+	Drop bool
+	// Truncate runs the request through the real handler (so side effects
+	// such as storing a delivered command happen), then sends status 200
+	// with the real Content-Length but only the first half of the body and
+	// aborts the connection: the client sees an unexpected EOF.
+	Truncate bool
+	// Malformed runs the request through the real handler (side effects
+	// happen), then answers 200 with a Content-Type of application/json and
+	// a body that is not valid JSON.
+	Malformed bool
+}
+
+// MalformedBody is the body served by a Malformed fault.
+const MalformedBody = `{"malformed": true, "commands": [{"command_id": "5c8f3d2d3df1f1` + "\n"
+
+type queuedFault struct {
+	f Fault
+	n int
+}
+
+type randomFaults struct {
+	rate   float64
+	rng    *rand.Rand
+	faults []Fault
+}
+
+type faultState struct {
+	mu       sync.Mutex
+	queues   map[Route][]queuedFault
+	latency  map[Route]time.Duration
+	random   map[Route]*randomFaults
+	injected atomic.Int64
+}
+
+// FailNext makes the next n requests on route fail with f. Calls queue up in
+// order: FailNext(r, 2, a) then FailNext(r, 1, b) serves a, a, b. Faults
+// queued on a specific route are served before those queued on RouteAll.
+func (s *Server) FailNext(route Route, n int, f Fault) {
+	if n <= 0 {
+		return
+	}
+	s.faults.mu.Lock()
+	defer s.faults.mu.Unlock()
+	if s.faults.queues == nil {
+		s.faults.queues = make(map[Route][]queuedFault)
+	}
+	s.faults.queues[route] = append(s.faults.queues[route], queuedFault{f: f, n: n})
+}
+
+// SetLatency delays every answer on route by d (d <= 0 removes the delay).
+// The wait ends early when the request's context ends (the client gave up)
+// or the server closes; the request is then not answered. A latency set on
+// a specific route replaces, not adds to, the one set on RouteAll.
+func (s *Server) SetLatency(route Route, d time.Duration) {
+	s.faults.mu.Lock()
+	defer s.faults.mu.Unlock()
+	if s.faults.latency == nil {
+		s.faults.latency = make(map[Route]time.Duration)
+	}
+	if d <= 0 {
+		delete(s.faults.latency, route)
+		return
+	}
+	s.faults.latency[route] = d
+}
+
+// SetRandomFaults makes each request on route fail with probability rate
+// (0..1), with one of faults picked at random. The sequence of decisions is
+// deterministic for a seed (one mutex-guarded generator per route), though
+// which request gets which decision depends on arrival order. A rate <= 0 or
+// no faults removes random faults from route. Queued FailNext faults are
+// served first.
+func (s *Server) SetRandomFaults(route Route, rate float64, seed int64, faults ...Fault) {
+	s.faults.mu.Lock()
+	defer s.faults.mu.Unlock()
+	if s.faults.random == nil {
+		s.faults.random = make(map[Route]*randomFaults)
+	}
+	if rate <= 0 || len(faults) == 0 {
+		delete(s.faults.random, route)
+		return
+	}
+	s.faults.random[route] = &randomFaults{
+		rate:   min(rate, 1),
+		rng:    rand.New(rand.NewPCG(uint64(seed), 0x6d6f636b73727672)),
+		faults: append([]Fault(nil), faults...),
+	}
+}
+
+// ClearFaults removes every queued fault, random fault and latency. It does
+// not reset FaultsInjected (ResetCounts does).
+func (s *Server) ClearFaults() {
+	s.faults.mu.Lock()
+	defer s.faults.mu.Unlock()
+	s.faults.queues = nil
+	s.faults.latency = nil
+	s.faults.random = nil
+}
+
+// FaultsInjected reports how many faults were served.
+func (s *Server) FaultsInjected() int { return int(s.faults.injected.Load()) }
+
+func (fs *faultState) latencyFor(route Route) time.Duration {
+	fs.mu.Lock()
+	defer fs.mu.Unlock()
+	if d, ok := fs.latency[route]; ok && route != routeNone {
+		return d
+	}
+	return fs.latency[RouteAll]
+}
+
+// take decides whether the request on route gets a fault.
+func (fs *faultState) take(route Route) (Fault, bool) {
+	fs.mu.Lock()
+	defer fs.mu.Unlock()
+	for _, r := range [2]Route{route, RouteAll} {
+		if r == routeNone {
+			continue
+		}
+		if q := fs.queues[r]; len(q) > 0 {
+			f := q[0].f
+			if q[0].n--; q[0].n == 0 {
+				fs.queues[r] = q[1:]
+			}
+			fs.injected.Add(1)
+			return f, true
+		}
+	}
+	for _, r := range [2]Route{route, RouteAll} {
+		if r == routeNone {
+			continue
+		}
+		if rf := fs.random[r]; rf != nil && rf.rng.Float64() < rf.rate {
+			f := rf.faults[rf.rng.IntN(len(rf.faults))]
+			fs.injected.Add(1)
+			return f, true
+		}
+	}
+	return Fault{}, false
+}
+
+// serveFault answers req with f.
+func (s *Server) serveFault(w http.ResponseWriter, req *request, f Fault) {
+	switch {
+	case f.Drop:
+		if conn, _, err := http.NewResponseController(w).Hijack(); err == nil {
+			_ = conn.Close()
+			return
+		}
+		panic(http.ErrAbortHandler)
+	case f.Truncate:
+		rec := httptest.NewRecorder()
+		s.dispatch(rec, req)
+		body := rec.Body.Bytes()
+		ct := rec.Header().Get("Content-Type")
+		if ct == "" {
+			ct = "application/json"
+		}
+		conn, buf, err := http.NewResponseController(w).Hijack()
+		if err != nil {
+			panic(http.ErrAbortHandler)
+		}
+		defer conn.Close()
+		writeRaw(buf, req.requestID, ct, len(body), body[:len(body)/2])
+	case f.Malformed:
+		rec := httptest.NewRecorder()
+		s.dispatch(rec, req)
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Content-Length", strconv.Itoa(len(MalformedBody)))
+		w.WriteHeader(http.StatusOK)
+		_, _ = w.Write([]byte(MalformedBody))
+	default:
+		status := f.Status
+		if status == 0 {
+			status = http.StatusInternalServerError
+		}
+		if f.RetryAfter != "" {
+			w.Header().Set("Retry-After", f.RetryAfter)
+		}
+		if req.isIBM() {
+			id := f.Code
+			if id == "" {
+				id = ExceptionForStatus(status)
+			}
+			writeIBMError(w, status, id, "Injected fault: "+http.StatusText(status))
+			return
+		}
+		code := f.Code
+		if code == "" {
+			code = CodeForStatus(status)
+		}
+		writeIoTDAError(w, req.requestID, status, code, faultMessage(status))
+	}
+}
+
+// writeRaw writes a 200 response by hand on a hijacked connection,
+// declaring contentLength but writing only body.
+func writeRaw(buf *bufio.ReadWriter, requestID, contentType string, contentLength int, body []byte) {
+	fmt.Fprintf(buf, "HTTP/1.1 200 OK\r\nContent-Type: %s\r\nContent-Length: %d\r\n%s: %s\r\n\r\n",
+		contentType, contentLength, RequestIDHeader, requestID)
+	_, _ = buf.Write(body)
+	_ = buf.Flush()
+}
+
+func (r *request) isIBM() bool {
+	return r.platform == platformIBM || (r.platform == platformNone && len(r.URL.Path) >= 5 && r.URL.Path[:5] == "/api/")
+}
+
+func faultMessage(status int) string {
+	switch status {
+	case http.StatusTooManyRequests:
+		return "The throttling threshold has been reached: policy user over ratelimit,limit:100,time:1 minute. Wait 2-5 s and retry."
+	case http.StatusUnauthorized:
+		return "Incorrect IAM authentication information: injected fault."
+	}
+	return "Injected fault: " + http.StatusText(status)
+}

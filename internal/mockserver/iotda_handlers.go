@@ -1,0 +1,304 @@
+package mockserver
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strconv"
+	"time"
+)
+
+// commandRecord is a command on the wire. Absent times are omitted; paras
+// and result appear in the read-one and deliver answers only.
+type commandRecord struct {
+	DeviceID      string          `json:"device_id"`
+	CommandID     string          `json:"command_id"`
+	ServiceID     string          `json:"service_id"`
+	CommandName   string          `json:"command_name"`
+	Paras         json.RawMessage `json:"paras,omitempty"`
+	ExpireTime    int             `json:"expire_time"`
+	Status        string          `json:"status"`
+	Result        json.RawMessage `json:"result,omitempty"`
+	CreatedTime   string          `json:"created_time,omitempty"`
+	SentTime      string          `json:"sent_time,omitempty"`
+	DeliveredTime string          `json:"delivered_time,omitempty"`
+	ResponseTime  string          `json:"response_time,omitempty"`
+	SendStrategy  string          `json:"send_strategy"`
+}
+
+func toRecord(c *Command, full bool) commandRecord {
+	r := commandRecord{
+		DeviceID:      c.DeviceID,
+		CommandID:     c.ID,
+		ServiceID:     c.ServiceID,
+		CommandName:   c.Name,
+		ExpireTime:    c.ExpireSeconds,
+		Status:        c.Status,
+		CreatedTime:   compactTime(c.Created),
+		SentTime:      compactTime(c.Sent),
+		DeliveredTime: compactTime(c.Delivered),
+		ResponseTime:  compactTime(c.Responded),
+		SendStrategy:  c.SendStrategy,
+	}
+	if full {
+		r.Paras = bytes.Clone(c.Paras)
+		r.Result = bytes.Clone(c.Result)
+	}
+	return r
+}
+
+func compactTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(TimeLayout)
+}
+
+type historyPage struct {
+	Marker string `json:"marker,omitempty"`
+}
+
+type historyResponse struct {
+	Commands []commandRecord `json:"commands"`
+	Page     historyPage     `json:"page"`
+}
+
+type queuePage struct {
+	Count  int    `json:"count"`
+	Marker string `json:"marker,omitempty"`
+}
+
+type queueResponse struct {
+	Commands []commandRecord `json:"commands"`
+	Page     queuePage       `json:"page"`
+}
+
+// queued is the queue's filter: commands not yet final on the platform.
+func queued(c *Command) bool { return c.Status == StatusPending || c.Status == StatusSent }
+
+// serveIoTDA runs the checks common to IoTDA routes (method, body, auth,
+// project, device ID) and then the route's handler.
+func (s *Server) serveIoTDA(w http.ResponseWriter, req *request) {
+	if req.badMethod {
+		writeIoTDAError(w, req.requestID, http.StatusMethodNotAllowed, CodeAPINotFound,
+			"The API does not exist or has not been published in the environment: method "+req.Method+" is not allowed.")
+		return
+	}
+	if req.bodyErr != nil {
+		s.writeIoTDAErr(w, req, &iotdaErr{http.StatusBadRequest, CodeBadRequestFormat, "Invalid input. The request body cannot be read: " + req.bodyErr.Error()})
+		return
+	}
+	if req.route == RouteIAMToken {
+		s.handleIAMToken(w, req)
+		return
+	}
+	if err := s.authIoTDA(req); err != nil {
+		writeIoTDAError(w, req.requestID, http.StatusUnauthorized, CodeAuthFailed,
+			"Incorrect IAM authentication information: "+err.Error())
+		return
+	}
+	if req.projectID != ProjectID {
+		writeIoTDAError(w, req.requestID, http.StatusForbidden, CodeInvalidToken,
+			"Invalid access token: the token does not grant access to project "+strconv.Quote(req.projectID)+".")
+		return
+	}
+	if !validDeviceID(req.deviceID) {
+		s.writeIoTDAErr(w, req, badInput("The device ID must be 1-128 characters of letters, digits, '_' and '-'."))
+		return
+	}
+	switch req.route {
+	case RouteHistory:
+		s.handleHistory(w, req)
+	case RouteHistoryCount:
+		s.handleHistoryCount(w, req)
+	case RouteQueue:
+		s.handleQueue(w, req)
+	case RouteGetCommand:
+		s.handleGetCommand(w, req)
+	case RouteCreateCommand:
+		s.handleCreateCommand(w, req)
+	}
+}
+
+var errDeviceNotFound = &iotdaErr{http.StatusNotFound, CodeDeviceNotFound, "The device does not exist."}
+
+// handleHistory: GET .../async-commands-history. Every stored command is
+// history, final or not (PENDING and SENT ones too), newest first.
+func (s *Server) handleHistory(w http.ResponseWriter, req *request) {
+	q, e := parseCommandQuery(req.URL.Query(), true)
+	if e != nil {
+		s.writeIoTDAErr(w, req, e)
+		return
+	}
+	s.mu.RLock()
+	d := s.iotda.devices[req.deviceID]
+	if d == nil {
+		s.mu.RUnlock()
+		s.writeIoTDAErr(w, req, errDeviceNotFound)
+		return
+	}
+	recs := q.page(d, nil)
+	s.mu.RUnlock()
+	resp := historyResponse{Commands: recs}
+	if n := len(recs); n > 0 {
+		resp.Page.Marker = recs[n-1].CommandID
+	}
+	writeJSON(w, http.StatusOK, resp)
+}
+
+// handleHistoryCount: POST .../async-commands-history/count with the
+// history's filters as query parameters (paging parameters ignored).
+func (s *Server) handleHistoryCount(w http.ResponseWriter, req *request) {
+	q, e := parseCommandQuery(req.URL.Query(), false)
+	if e != nil {
+		s.writeIoTDAErr(w, req, e)
+		return
+	}
+	s.mu.RLock()
+	d := s.iotda.devices[req.deviceID]
+	if d == nil {
+		s.mu.RUnlock()
+		s.writeIoTDAErr(w, req, errDeviceNotFound)
+		return
+	}
+	n := q.count(d, nil)
+	s.mu.RUnlock()
+	writeJSON(w, http.StatusOK, map[string]int{"count": n})
+}
+
+// handleQueue: GET .../async-commands: PENDING and SENT commands only, same
+// paging as the history, plus page.count = all queued commands matching the
+// filters (regardless of marker, offset and limit).
+func (s *Server) handleQueue(w http.ResponseWriter, req *request) {
+	q, e := parseCommandQuery(req.URL.Query(), true)
+	if e != nil {
+		s.writeIoTDAErr(w, req, e)
+		return
+	}
+	s.mu.RLock()
+	d := s.iotda.devices[req.deviceID]
+	if d == nil {
+		s.mu.RUnlock()
+		s.writeIoTDAErr(w, req, errDeviceNotFound)
+		return
+	}
+	recs := q.page(d, queued)
+	total := q.count(d, queued)
+	s.mu.RUnlock()
+	resp := queueResponse{Commands: recs, Page: queuePage{Count: total}}
+	if n := len(recs); n > 0 {
+		resp.Page.Marker = recs[n-1].CommandID
+	}
+	writeJSON(w, http.StatusOK, resp)
+}
+
+// handleGetCommand: GET .../async-commands/{command_id}.
+func (s *Server) handleGetCommand(w http.ResponseWriter, req *request) {
+	if !validCommandID(req.commandID) {
+		s.writeIoTDAErr(w, req, badInput("The command ID must be 1-100 characters of letters, digits, '_' and '-'."))
+		return
+	}
+	s.mu.RLock()
+	d := s.iotda.devices[req.deviceID]
+	if d == nil {
+		s.mu.RUnlock()
+		s.writeIoTDAErr(w, req, errDeviceNotFound)
+		return
+	}
+	i, ok := d.find(req.commandID)
+	if !ok {
+		s.mu.RUnlock()
+		s.writeIoTDAErr(w, req, &iotdaErr{http.StatusNotFound, CodeCommandNotFound, "The command does not exist."})
+		return
+	}
+	rec := toRecord(&d.cmds[i], true)
+	s.mu.RUnlock()
+	writeJSON(w, http.StatusOK, rec)
+}
+
+// deliverBody is the body of POST .../async-commands.
+type deliverBody struct {
+	ServiceID    string          `json:"service_id"`
+	CommandName  string          `json:"command_name"`
+	Paras        json.RawMessage `json:"paras"`
+	ExpireTime   *int            `json:"expire_time"`
+	SendStrategy string          `json:"send_strategy"`
+}
+
+// handleCreateCommand: POST .../async-commands. The answer (200) is the
+// stored record with paras: SENT with sent_time = created_time for
+// immediately, PENDING for delay.
+func (s *Server) handleCreateCommand(w http.ResponseWriter, req *request) {
+	var b deliverBody
+	if trimmed := bytes.TrimSpace(req.body); !json.Valid(trimmed) || trimmed[0] != '{' {
+		s.writeIoTDAErr(w, req, &iotdaErr{http.StatusBadRequest, CodeBadRequestFormat, "Invalid input. Bad request: the body is not a JSON object."})
+		return
+	}
+	if err := json.Unmarshal(req.body, &b); err != nil {
+		field := "?"
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) {
+			field = te.Field
+		}
+		s.writeIoTDAErr(w, req, badInput("The field '"+field+"' has the wrong type."))
+		return
+	}
+	paras := bytes.TrimSpace(b.Paras)
+	var compact bytes.Buffer
+	switch {
+	case len(b.ServiceID) > MaxServiceIDLen:
+		s.writeIoTDAErr(w, req, badInput("The field 'service_id' must be at most 64 characters."))
+		return
+	case len(b.CommandName) > MaxCommandNameLen:
+		s.writeIoTDAErr(w, req, badInput("The field 'command_name' must be at most 128 characters."))
+		return
+	case len(paras) == 0 || paras[0] != '{':
+		s.writeIoTDAErr(w, req, badInput("The field 'paras' must be a JSON object."))
+		return
+	case json.Compact(&compact, paras) != nil || compact.Len() > MaxParasBytes:
+		s.writeIoTDAErr(w, req, badInput("The field 'paras' must be at most 32 KB."))
+		return
+	case b.ExpireTime != nil && (*b.ExpireTime < 0 || *b.ExpireTime > MaxExpireSeconds):
+		s.writeIoTDAErr(w, req, badInput("The field 'expire_time' must be between 0 and 172800."))
+		return
+	case b.SendStrategy != StrategyImmediately && b.SendStrategy != StrategyDelay:
+		s.writeIoTDAErr(w, req, badInput("The field 'send_strategy' must be 'immediately' or 'delay'."))
+		return
+	}
+
+	s.mu.Lock()
+	d := s.iotda.devices[req.deviceID]
+	if d == nil {
+		s.mu.Unlock()
+		s.writeIoTDAErr(w, req, errDeviceNotFound)
+		return
+	}
+	if b.SendStrategy == StrategyDelay && d.pending() >= MaxPendingPerDev {
+		s.mu.Unlock()
+		s.writeIoTDAErr(w, req, &iotdaErr{http.StatusBadRequest, CodeTooManyPending,
+			"Invalid input data. The device already has 20 cached (PENDING) commands."})
+		return
+	}
+	now := secondUTC(s.now())
+	c := Command{
+		DeviceID:     req.deviceID,
+		ServiceID:    b.ServiceID,
+		Name:         b.CommandName,
+		SendStrategy: b.SendStrategy,
+		Created:      now,
+		Paras:        json.RawMessage(compact.Bytes()),
+		Status:       StatusPending,
+	}
+	if b.ExpireTime != nil {
+		c.ExpireSeconds = *b.ExpireTime
+	}
+	if b.SendStrategy == StrategyImmediately {
+		c.Status, c.Sent = StatusSent, now
+	}
+	c.ID = s.newIDLocked(d, now)
+	d.put(c)
+	rec := toRecord(&c, true)
+	s.mu.Unlock()
+	writeJSON(w, http.StatusOK, rec)
+}
