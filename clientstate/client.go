@@ -1,0 +1,153 @@
+package clientstate
+
+import (
+	"fmt"
+	"net/url"
+	"strings"
+
+	iotclient "github.com/iotclient/iotclient-go"
+	"github.com/iotclient/iotclient-go/auth"
+	"github.com/iotclient/iotclient-go/internal/config"
+	"github.com/iotclient/iotclient-go/internal/core"
+)
+
+// DefaultDomain is the platform domain used when Config.Domain is empty.
+const DefaultDomain = "internetofthings.ibmcloud.com"
+
+// APIPath is the path of the platform's REST API under its host.
+const APIPath = "/api/v0002"
+
+// Config says where and as whom the client talks to the Watson IoT
+// Platform.
+type Config struct {
+	// OrgID is the organization ID, the six lowercase letters and digits in
+	// an API key a-{org}-{random} (auth.OrgFromAPIKey extracts it). The
+	// client accepts 1 to 36 letters and digits. It is required unless
+	// BaseURL is set.
+	OrgID string
+	// Domain is the platform domain; the endpoint is
+	// https://{OrgID}.{Domain}/api/v0002. Empty means DefaultDomain.
+	Domain string
+	// BaseURL, when set, overrides OrgID and Domain: requests go to
+	// BaseURL + "/api/v0002", or to BaseURL itself when it already ends
+	// with "/api/v0002" (a trailing slash is ignored). Tests point it at
+	// the mock server's URL.
+	BaseURL string
+	// Auth proves who sends each request: auth.APIKey(key, token).
+	Auth auth.Credential
+}
+
+// String describes the configuration without secrets: the credential
+// prints in its redacted form.
+func (c Config) String() string {
+	return fmt.Sprintf("clientstate.Config{OrgID: %q, Domain: %q, BaseURL: %q, Auth: %s}",
+		c.OrgID, c.Domain, redactURL(c.BaseURL), credString(c.Auth))
+}
+
+// GoString is String, so %#v cannot reveal more than %v.
+func (c Config) GoString() string { return c.String() }
+
+// credString prints a credential through its own String method when it
+// has one (every credential of package auth does, redacted), and by type
+// alone otherwise, so an unknown credential type cannot leak its fields.
+func credString(c auth.Credential) string {
+	switch v := c.(type) {
+	case nil:
+		return "<nil>"
+	case fmt.Stringer:
+		return v.String()
+	}
+	return fmt.Sprintf("%T", c)
+}
+
+// redactURL drops user information (user:password@) from a URL.
+func redactURL(raw string) string {
+	if raw == "" {
+		return ""
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "(unparsable URL)"
+	}
+	if u.User != nil {
+		u.User = url.User("[redacted]")
+	}
+	return u.String()
+}
+
+// Client calls the Watson IoT Platform client connection state, connection
+// log and activation APIs. It is safe for concurrent use.
+type Client struct {
+	core *core.Client
+}
+
+// NewClient validates cfg and the options and builds a client. It sends no
+// request. An incomplete credential (an empty API key or token) is refused
+// here rather than on the first call.
+func NewClient(cfg Config, opts ...iotclient.Option) (*Client, error) {
+	endpoint, err := cfg.endpoint()
+	if err != nil {
+		return nil, err
+	}
+	if v, ok := cfg.Auth.(auth.Validator); ok {
+		if err := v.Validate(); err != nil {
+			return nil, err
+		}
+	}
+	s := config.Default()
+	for _, o := range opts {
+		if o != nil {
+			o(&s)
+		}
+	}
+	c, err := core.New(endpoint, cfg.Auth, s, nil)
+	if err != nil {
+		return nil, err
+	}
+	return &Client{core: c}, nil
+}
+
+// endpoint validates the configuration and returns the API's base URL.
+func (c *Config) endpoint() (string, error) {
+	if c.OrgID != "" {
+		if r := checkOrg(c.OrgID); r != "" {
+			return "", iotclient.NewValidationError("Config.OrgID", c.OrgID, r)
+		}
+	}
+	if c.BaseURL != "" {
+		base := strings.TrimSuffix(c.BaseURL, "/")
+		if !strings.HasSuffix(base, APIPath) {
+			base += APIPath
+		}
+		return base, nil // core.New validates the URL itself
+	}
+	if c.OrgID == "" {
+		return "", iotclient.NewValidationError("Config.OrgID", "", "is required unless BaseURL is set (the org is the second part of an API key a-{org}-{random})")
+	}
+	domain := c.Domain
+	if domain == "" {
+		domain = DefaultDomain
+	}
+	if !validDomain(domain) {
+		return "", iotclient.NewValidationError("Config.Domain", domain, "must be a host name such as "+DefaultDomain)
+	}
+	return "https://" + c.OrgID + "." + domain + APIPath, nil
+}
+
+// validDomain accepts dot-separated labels of letters, digits and '-'.
+func validDomain(d string) bool {
+	if len(d) > 253 {
+		return false
+	}
+	for label := range strings.SplitSeq(d, ".") {
+		if label == "" || len(label) > 63 || label[0] == '-' || label[len(label)-1] == '-' {
+			return false
+		}
+		for i := 0; i < len(label); i++ {
+			if c := label[i]; !isAlnum(c) && c != '-' {
+				return false
+			}
+		}
+	}
+	return true
+}
