@@ -124,6 +124,7 @@ func TestCursorRefusesStuckCursor(t *testing.T) {
 
 func TestCursorStopsOnCancelledContext(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
 	p := &pages{n: 100, size: 10}
 	n := 0
 	var last error
