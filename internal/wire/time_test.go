@@ -1,0 +1,92 @@
+package wire
+
+import (
+	"net/url"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestCompact(t *testing.T) {
+	cst := time.FixedZone("CST", 8*3600)
+	in := time.Date(2024, 1, 2, 11, 4, 5, 999, cst)
+	assert.Equal(t, "20240102T030405Z", FormatCompact(in), "any zone is sent in UTC")
+	got, err := ParseCompact("20240102T030405Z")
+	require.NoError(t, err)
+	assert.Equal(t, time.Date(2024, 1, 2, 3, 4, 5, 0, time.UTC), got)
+	z, err := ParseCompact("")
+	require.NoError(t, err)
+	assert.True(t, z.IsZero())
+	for _, bad := range []string{"2024-01-02", "20240102T030405", "20241302T030405Z", "20240230T000000Z",
+		"20240102X030405Z", "2024010aT030405Z", "20240102T250000Z"} {
+		_, err := ParseCompact(bad)
+		assert.Error(t, err, bad)
+	}
+}
+
+func TestIBM(t *testing.T) {
+	got, err := ParseIBM("2018-09-27T08:40:54.456Z")
+	require.NoError(t, err)
+	assert.Equal(t, time.Date(2018, 9, 27, 8, 40, 54, 456e6, time.UTC), got)
+	assert.Equal(t, "2018-09-27T08:40:54.456Z", FormatIBM(got.In(time.FixedZone("X", -5*3600))))
+	_, err = ParseIBM("yesterday")
+	assert.Error(t, err)
+}
+
+func TestEncoders(t *testing.T) {
+	v := url.Values{}
+	require.NoError(t, CompactTime(time.Time{}).EncodeValues("start_time", &v))
+	require.NoError(t, IBMTime(time.Time{}).EncodeValues("after", &v))
+	assert.Empty(t, v, "zero times are left out")
+	require.NoError(t, CompactTime(time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)).EncodeValues("start_time", &v))
+	require.NoError(t, IBMTime(time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)).EncodeValues("after", &v))
+	assert.Equal(t, "20240101T000000Z", v.Get("start_time"))
+	assert.Equal(t, "2024-01-01T00:00:00.000Z", v.Get("after"))
+}
+
+// FuzzParseCompact checks the fixed-width parser against time.Parse: they
+// agree on every input, and nothing panics.
+func FuzzParseCompact(f *testing.F) {
+	for _, s := range []string{"20240102T030405Z", "", "99991231T235959Z", "20240230T000000Z", "0000", "20240102T03040５Z", "20240102T030460Z"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got, err := ParseCompact(s)
+		want, werr := time.Parse(CompactLayout, s)
+		if s == "" {
+			return
+		}
+		if (err == nil) != (werr == nil) {
+			t.Fatalf("%q: fast parser err=%v, time.Parse err=%v", s, err, werr)
+		}
+		if err == nil && !got.Equal(want) {
+			t.Fatalf("%q: %v != %v", s, got, want)
+		}
+		if err == nil && FormatCompact(got) != s {
+			t.Fatalf("%q does not round-trip: %q", s, FormatCompact(got))
+		}
+	})
+}
+
+// FuzzParseIBM: no panic, and a parsed time formats back to a time that
+// parses to the same instant (to the millisecond).
+func FuzzParseIBM(f *testing.F) {
+	for _, s := range []string{"2018-09-27T08:40:54.456Z", "2018-09-27T08:40:54Z", "2018-09-27T08:40:54+02:00", "x"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got, err := ParseIBM(s)
+		if err != nil {
+			return
+		}
+		if got.Year() < 0 || got.Year() > 9999 {
+			return // outside what RFC 3339 can print
+		}
+		back, err := ParseIBM(FormatIBM(got))
+		if err != nil || !back.Equal(got.Truncate(time.Millisecond)) {
+			t.Fatalf("%q: %v does not round-trip (%v, %v)", s, got, back, err)
+		}
+	})
+}
