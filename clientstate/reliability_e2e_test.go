@@ -1,0 +1,57 @@
+package clientstate_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	iotclient "github.com/iotclient/iotclient-go"
+	"github.com/iotclient/iotclient-go/clientstate"
+	"github.com/iotclient/iotclient-go/internal/mockserver"
+)
+
+func TestE2EListExactlyOnceUnderRandomFaults(t *testing.T) {
+	s, c := newMockClient(t, iotclient.WithRetry(10), iotclient.WithBackoff(time.Millisecond, 4*time.Millisecond))
+	s.SeedClients(5000, 11)
+	want := s.Clients()
+	s.SetRandomFaults(mockserver.RouteClientStates, 0.2, 2026,
+		mockserver.Fault{Status: 429},
+		mockserver.Fault{Status: 503},
+		mockserver.Fault{Drop: true},
+		mockserver.Fault{Truncate: true},
+	)
+	var got []string
+	for st, err := range c.List(context.Background(), clientstate.ListQuery{PageSize: 50}) {
+		require.NoError(t, err)
+		got = append(got, st.ClientID)
+	}
+	require.Len(t, got, len(want))
+	for i := range want {
+		require.Equal(t, want[i].ClientID, got[i], "record %d: every client exactly once, in order", i)
+	}
+	injected := s.FaultsInjected()
+	t.Logf("records checked: %d; requests: %d; faults injected and survived: %d",
+		len(got), s.Requests(mockserver.RouteClientStates), injected)
+	assert.Greater(t, injected, 10, "the test must actually have met faults")
+}
+
+func TestE2EListEveryRequestFailingEndsWithOneError(t *testing.T) {
+	s, c := newMockClient(t, iotclient.WithRetry(2), iotclient.WithBackoff(time.Millisecond, 2*time.Millisecond))
+	s.SeedClients(100, 1)
+	s.SetRandomFaults(mockserver.RouteClientStates, 1, 1, mockserver.Fault{Status: 503})
+	var errs []error
+	for _, err := range c.List(context.Background(), clientstate.ListQuery{}) {
+		if err != nil {
+			errs = append(errs, err)
+		}
+	}
+	require.Len(t, errs, 1)
+	var ae *iotclient.APIError
+	require.ErrorAs(t, errs[0], &ae)
+	assert.Equal(t, 503, ae.StatusCode)
+	assert.Equal(t, 3, ae.Attempts)
+	assert.Equal(t, 3, s.Requests(mockserver.RouteClientStates))
+}
