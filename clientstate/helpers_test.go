@@ -17,9 +17,6 @@ import (
 const (
 	testKey   = "a-ab12cd-unittestkey"
 	testToken = "unit-test-token-secret-0001"
-	// apiBase is where a client for org ab12cd on the default domain sends
-	// its requests.
-	apiBase = "https://ab12cd.internetofthings.ibmcloud.com/api/v0002"
 )
 
 // recorder is an httpmock transport that records every request it answers.
