@@ -376,3 +376,34 @@ func seq(rs ...httpmock.Responder) httpmock.Responder {
 		return rs[min(i, len(rs)-1)](r)
 	}
 }
+
+func TestRateLimiterWaitEndsWithContext(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		// One request a minute: the second call would wait a minute.
+		c, mt, _ := newTestClient(t, iotclient.WithRateLimit(1.0/60, 1))
+		mt.RegisterResponder("GET", testBase+"/x", jsonResp(200, `{}`))
+		_, err := c.Do(context.Background(), get("/x"), nil)
+		require.NoError(t, err)
+
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		defer cancel()
+		start := time.Now()
+		_, err = c.Do(ctx, get("/x"), nil)
+		require.Error(t, err)
+		assert.LessOrEqual(t, time.Since(start), 2*time.Second, "the wait ends with the context")
+		assert.Equal(t, 1, mt.GetTotalCallCount())
+	})
+}
+
+func TestRateLimiterPacesAttempts(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		c, mt, _ := newTestClient(t, iotclient.WithRateLimit(10, 1))
+		mt.RegisterResponder("GET", testBase+"/x", jsonResp(200, `{}`))
+		start := time.Now()
+		for range 11 {
+			_, err := c.Do(context.Background(), get("/x"), nil)
+			require.NoError(t, err)
+		}
+		assert.GreaterOrEqual(t, time.Since(start), time.Second, "11 calls at 10/s take a second")
+	})
+}
