@@ -1,0 +1,94 @@
+package clientstatetest_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	iotclient "github.com/iotclient/iotclient-go"
+	"github.com/iotclient/iotclient-go/clientstate"
+	"github.com/iotclient/iotclient-go/clientstate/clientstatetest"
+)
+
+func Example() {
+	srv := clientstatetest.NewServer()
+	defer srv.Close()
+	seeded := srv.Seed(40, 1)
+
+	client, err := srv.NewClient()
+	if err != nil {
+		panic(err)
+	}
+	n := 0
+	for st, err := range client.List(context.Background(), clientstate.ListQuery{}) {
+		if err != nil {
+			panic(err)
+		}
+		if st.ClientID != seeded[n].ClientID {
+			panic("out of order")
+		}
+		n++
+	}
+	fmt.Println(n, "clients read back")
+	// Output: 40 clients read back
+}
+
+func TestSeedMatchesWhatTheClientReads(t *testing.T) {
+	srv := clientstatetest.NewServer()
+	defer srv.Close()
+	seeded := srv.Seed(300, 5)
+	c, err := srv.NewClient()
+	require.NoError(t, err)
+	var got []clientstate.State
+	for st, err := range c.List(context.Background(), clientstate.ListQuery{}) {
+		require.NoError(t, err)
+		got = append(got, st)
+	}
+	assert.Equal(t, seeded, got)
+	assert.Equal(t, seeded, srv.States())
+}
+
+func TestAddSetStatusAndDisable(t *testing.T) {
+	srv := clientstatetest.NewServer()
+	defer srv.Close()
+	at := time.Date(2025, 1, 2, 3, 4, 5, 6e6, time.UTC)
+	require.NoError(t, srv.Add(clientstate.State{ClientID: "d:ab12cd:pump:p-1", ClientType: clientstate.ClientTypeDevice,
+		Status: clientstate.Connected, LastConnected: at, Extra: map[string]json.RawMessage{"zone": json.RawMessage(`"north"`)}}))
+	require.NoError(t, srv.SetStatus("d:ab12cd:pump:p-1", clientstate.Disconnected, at.Add(time.Hour)))
+	c, err := srv.NewClient(iotclient.WithRetry(0))
+	require.NoError(t, err)
+	st, err := c.Get(context.Background(), "d:ab12cd:pump:p-1")
+	require.NoError(t, err)
+	assert.Equal(t, clientstate.Disconnected, st.Status)
+	assert.Equal(t, at.Add(time.Hour), st.LastDisconnected)
+	assert.JSONEq(t, `"north"`, string(st.Extra["zone"]))
+
+	srv.SetEnabled(false)
+	_, err = c.Get(context.Background(), "d:ab12cd:pump:p-1")
+	assert.True(t, errors.Is(err, clientstate.ErrDisabled))
+}
+
+func TestLogsAndFaults(t *testing.T) {
+	srv := clientstatetest.NewServer()
+	defer srv.Close()
+	seeded := srv.SeedLogs("pump", "p-1", 30, 2)
+	c, err := srv.NewClient(iotclient.WithRetry(0))
+	require.NoError(t, err)
+	var got []clientstate.LogEntry
+	for e, err := range c.ConnectionLogs(context.Background(), "pump", "p-1", clientstate.LogQuery{}) {
+		require.NoError(t, err)
+		got = append(got, e)
+	}
+	assert.Equal(t, seeded, got)
+
+	srv.FailNext(1, clientstatetest.Fault{Status: 503})
+	_, err = c.Get(context.Background(), "d:ab12cd:pump:p-1")
+	require.ErrorIs(t, err, iotclient.ErrServer)
+	assert.Equal(t, 3, srv.Requests())
+}
