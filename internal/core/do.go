@@ -104,6 +104,7 @@ func (c *Client) Do(ctx context.Context, r Request, out any) (ResponseInfo, erro
 
 	start := time.Now()
 	resp, err := c.rc.Do(req)
+	resp, err = c.repeatOn401(req, a, resp, err) // refresh.go
 	info.Duration = time.Since(start)
 	info.Attempts = a.attempts
 	if resp != nil {

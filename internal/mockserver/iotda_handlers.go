@@ -107,6 +107,7 @@ func (s *Server) serveIoTDA(w http.ResponseWriter, req *request) {
 		s.writeIoTDAErr(w, req, badInput("The device ID must be 1-128 characters of letters, digits, '_' and '-'."))
 		return
 	}
+	s.runLifecycle() // iotda_lifecycle.go: simulated commands catch up with the clock
 	switch req.route {
 	case RouteHistory:
 		s.handleHistory(w, req)

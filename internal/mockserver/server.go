@@ -71,6 +71,7 @@ type Server struct {
 	last   map[Route]RecordedRequest
 
 	faults faultState
+	lc     atomic.Pointer[lifecycle] // set by WithLifecycle (iotda_lifecycle.go)
 
 	mu       sync.RWMutex // guards all platform data below
 	iotda    iotdaState

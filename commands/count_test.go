@@ -1,0 +1,119 @@
+package commands_test
+
+import (
+	"net/http"
+	"net/url"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	iotclient "github.com/iotclient/iotclient-go"
+	"github.com/iotclient/iotclient-go/commands"
+	"github.com/iotclient/iotclient-go/internal/mockserver"
+)
+
+func TestCountSendsFiltersOnly(t *testing.T) {
+	c, mt := lcUnit(t)
+	var q url.Values
+	var body string
+	mt.RegisterResponder("POST", lcBase+"/async-commands-history/count", func(r *http.Request) (*http.Response, error) {
+		q, body = r.URL.Query(), lcBody(t, r)
+		assert.Empty(t, r.Header.Get("Content-Type"), "no body, no content type")
+		return lcJSON(200, `{"count":1234}`)(r)
+	})
+	n, err := c.Count(lcCtx, lcDevice, commands.HistoryQuery{
+		Status: commands.StatusFailed, CommandName: "ON_OFF",
+		Since: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC), Until: time.Date(2024, 2, 1, 0, 0, 0, 0, time.UTC),
+		PageSize: 20, Marker: "5c8f3d2d3df1f10d803adbda", Offset: 40,
+	})
+	require.NoError(t, err)
+	assert.Equal(t, int64(1234), n)
+	assert.Equal(t, url.Values{
+		"status": {"FAILED"}, "command_name": {"ON_OFF"},
+		"start_time": {"20240101T000000Z"}, "end_time": {"20240201T000000Z"},
+	}, q, "the filters, not the paging parameters")
+	assert.Empty(t, body)
+}
+
+func TestCountIsARead(t *testing.T) {
+	c, mt := lcUnit(t)
+	n := 0
+	mt.RegisterResponder("POST", lcBase+"/async-commands-history/count", func(r *http.Request) (*http.Response, error) {
+		if n++; n == 1 {
+			return lcJSON(503, `{"error_code":"IOTDA.000001","error_msg":"busy"}`)(r)
+		}
+		return lcJSON(200, `{"count":0}`)(r)
+	})
+	got, err := c.Count(lcCtx, lcDevice, commands.HistoryQuery{})
+	require.NoError(t, err)
+	assert.Zero(t, got)
+	assert.Equal(t, 2, n, "retried like a GET although sent as a POST")
+}
+
+func TestCountMalformedAnswers(t *testing.T) {
+	for name, body := range map[string]string{
+		"no count": `{}`,
+		"negative": `{"count":-1}`,
+		"string":   `{"count":"12"}`,
+		"not JSON": `count=12`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			c, mt := lcUnit(t)
+			mt.RegisterResponder("POST", lcBase+"/async-commands-history/count", lcJSON(200, body))
+			_, err := c.Count(lcCtx, lcDevice, commands.HistoryQuery{})
+			require.ErrorIs(t, err, iotclient.ErrMalformedResponse)
+		})
+	}
+}
+
+func TestCountValidationSendsNothing(t *testing.T) {
+	c, mt := lcUnit(t)
+	for _, tc := range []struct {
+		device, field string
+		q             commands.HistoryQuery
+	}{
+		{"a b", "deviceID", commands.HistoryQuery{}},
+		{lcDevice, "HistoryQuery.Status", commands.HistoryQuery{Status: "DONE"}},
+		{lcDevice, "HistoryQuery.Since", commands.HistoryQuery{Since: time.Now(), Until: time.Now().Add(-time.Hour)}},
+		{lcDevice, "HistoryQuery.PageSize", commands.HistoryQuery{PageSize: 51}},
+	} {
+		_, err := c.Count(lcCtx, tc.device, tc.q)
+		var ve *iotclient.ValidationError
+		require.ErrorAs(t, err, &ve)
+		assert.Equal(t, tc.field, ve.Field)
+	}
+	assert.Equal(t, 0, mt.GetTotalCallCount())
+}
+
+func TestE2ECountMatchesHistory(t *testing.T) {
+	s, c := lcE2E(t, nil)
+	seeded := s.SeedCommands(lcDevice, 1234, 42)
+	total, err := c.Count(lcCtx, lcDevice, commands.HistoryQuery{})
+	require.NoError(t, err)
+	assert.Equal(t, int64(1234), total)
+
+	since := s.ReferenceTime().Add(-10 * 24 * time.Hour)
+	q := commands.HistoryQuery{Status: commands.StatusFailed, Since: since}
+	want := 0
+	for _, cmd := range seeded {
+		if cmd.Status == mockserver.StatusFailed && !cmd.Created.Before(since) {
+			want++
+		}
+	}
+	require.Positive(t, want)
+	n, err := c.Count(lcCtx, lcDevice, q)
+	require.NoError(t, err)
+	assert.Equal(t, int64(want), n)
+	listed := 0
+	for _, err := range c.History(lcCtx, lcDevice, q) {
+		require.NoError(t, err)
+		listed++
+	}
+	assert.Equal(t, want, listed, "Count agrees with History")
+	assert.Equal(t, 2, s.Requests(mockserver.RouteHistoryCount))
+
+	_, err = c.Count(lcCtx, "ghost", commands.HistoryQuery{})
+	require.ErrorIs(t, err, iotclient.ErrNotFound)
+}

@@ -1,0 +1,169 @@
+package commands
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"time"
+	"unicode/utf8"
+
+	iotclient "github.com/iotclient/iotclient-go"
+	"github.com/iotclient/iotclient-go/internal/core"
+)
+
+// Limits of a command delivery, from the IoTDA API.
+const (
+	MaxServiceIDLength   = 64             // characters of NewCommand.ServiceID
+	MaxCommandNameLength = 128            // characters of NewCommand.Name
+	MaxParamsSize        = 32 * 1024      // bytes of NewCommand.Params, as compact JSON
+	MaxExpire            = 48 * time.Hour // NewCommand.Expire (172,800 s)
+	MaxPendingPerDevice  = 20             // PENDING (cached) commands a device may have
+	MaxCommandIDLength   = 100            // characters of a command ID
+	maxDeviceIDLength    = 128
+)
+
+// NewCommand is a command to deliver to a device.
+type NewCommand struct {
+	// ServiceID is the service of the device's product model the command
+	// belongs to, such as "Switch" (at most 64 characters; may be empty for
+	// devices without a product model).
+	ServiceID string
+	// Name is the command's name in that service, such as "ON_OFF" (at
+	// most 128 characters; may be empty likewise).
+	Name string
+	// Params are the command's parameters: anything encoding/json turns into
+	// a JSON object (a struct, a map, a json.RawMessage holding an object)
+	// of at most 32 KB once compacted. Nil sends an empty object {}.
+	Params any
+	// Expire is how long the platform caches a delayed command for a
+	// device that has not yet fetched it, in whole seconds from 0 to 48
+	// hours; 0 means the platform default of 24 hours. The platform uses it
+	// only with SendDelay.
+	Expire time.Duration
+	// Strategy is how the platform delivers the command. Empty means
+	// SendImmediately; use SendDelay for devices that sleep (NB-IoT) so the
+	// command waits on the platform until the device next reports.
+	Strategy SendStrategy
+}
+
+// wireNewCommand is the deliver call's body.
+type wireNewCommand struct {
+	ServiceID    string          `json:"service_id"`
+	CommandName  string          `json:"command_name"`
+	Paras        json.RawMessage `json:"paras"`
+	ExpireTime   int64           `json:"expire_time"`
+	SendStrategy string          `json:"send_strategy"`
+}
+
+// body validates n and renders the deliver call's body. Every rule is
+// checked here, before any request, and named in a *iotclient.ValidationError.
+func (n *NewCommand) body() (*wireNewCommand, error) {
+	if !utf8.ValidString(n.ServiceID) || utf8.RuneCountInString(n.ServiceID) > MaxServiceIDLength {
+		return nil, iotclient.NewValidationError("NewCommand.ServiceID", n.ServiceID, "must be valid UTF-8 of at most 64 characters")
+	}
+	if !utf8.ValidString(n.Name) || utf8.RuneCountInString(n.Name) > MaxCommandNameLength {
+		return nil, iotclient.NewValidationError("NewCommand.Name", n.Name, "must be valid UTF-8 of at most 128 characters")
+	}
+	if n.Expire < 0 || n.Expire > MaxExpire {
+		return nil, iotclient.NewValidationError("NewCommand.Expire", n.Expire.String(), "must be between 0 and 48h (172800 s)")
+	}
+	if n.Expire%time.Second != 0 {
+		return nil, iotclient.NewValidationError("NewCommand.Expire", n.Expire.String(), "must be a whole number of seconds")
+	}
+	strategy := n.Strategy
+	switch strategy {
+	case "":
+		strategy = SendImmediately
+	case SendImmediately, SendDelay:
+	default:
+		return nil, iotclient.NewValidationError("NewCommand.Strategy", string(n.Strategy), `must be "immediately" or "delay" (or empty for immediately)`)
+	}
+	paras, err := encodeParams(n.Params)
+	if err != nil {
+		return nil, err
+	}
+	return &wireNewCommand{
+		ServiceID:    n.ServiceID,
+		CommandName:  n.Name,
+		Paras:        paras,
+		ExpireTime:   int64(n.Expire / time.Second),
+		SendStrategy: string(strategy),
+	}, nil
+}
+
+// encodeParams marshals p and checks that it is a JSON object of at most
+// MaxParamsSize bytes once compacted (the size the platform counts).
+func encodeParams(p any) (json.RawMessage, error) {
+	const field = "NewCommand.Params"
+	if p == nil {
+		return json.RawMessage("{}"), nil
+	}
+	raw, err := json.Marshal(p)
+	if err != nil {
+		return nil, iotclient.NewValidationError(field, fmt.Sprintf("%T", p), "cannot be encoded as JSON: "+err.Error())
+	}
+	// json.Marshal compacts RawMessage values and emits compact JSON for
+	// everything else, so raw is already compact.
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 || raw[0] != '{' {
+		return nil, iotclient.NewValidationError(field, string(raw), "must encode to a JSON object")
+	}
+	if len(raw) > MaxParamsSize {
+		return nil, iotclient.NewValidationError(field, "", "encodes to "+strconv.Itoa(len(raw))+" bytes of JSON; at most 32768 are allowed")
+	}
+	return raw, nil
+}
+
+// Create delivers a command to deviceID and returns it as the platform
+// recorded it: PENDING when cached for a delayed delivery, SENT when being
+// delivered at once, with its ID (for Get and Wait) and Params.
+//
+// Create is never sent twice once the request may have reached the
+// platform: it is retried only when the connection could not be made. If
+// the answer is lost (a timeout, a dropped connection, a 5xx) the command
+// may or may not exist; look for it with Queue or History before delivering
+// it again.
+//
+// Every rule of NewCommand is checked before any request, as are deviceID
+// (1–128 letters, digits, '_' or '-'); a device that already has 20 PENDING
+// commands is refused by the platform with a 400.
+func (c *Client) Create(ctx context.Context, deviceID string, cmd NewCommand) (Command, error) {
+	if err := checkID("deviceID", deviceID, maxDeviceIDLength); err != nil {
+		return Command{}, err
+	}
+	body, err := cmd.body()
+	if err != nil {
+		return Command{}, err
+	}
+	var out wireCommand
+	info, err := c.core.Do(ctx, core.Request{
+		Method:     "POST",
+		Path:       c.devicePath(deviceID) + "/async-commands",
+		Body:       body,
+		Idempotent: false,
+	}, &out)
+	if err != nil {
+		return Command{}, err
+	}
+	return commandFrom(&out, "", info.RequestID)
+}
+
+// commandFrom converts one decoded command record, checking that it has an
+// ID (the one asked for, when wantID is set).
+func commandFrom(w *wireCommand, wantID, requestID string) (Command, error) {
+	if w.CommandID == "" {
+		return Command{}, fmt.Errorf("%w: the platform's answer has no command_id (request ID %s)",
+			iotclient.ErrMalformedResponse, requestID)
+	}
+	if wantID != "" && w.CommandID != wantID {
+		return Command{}, fmt.Errorf("%w: asked for command %q, the platform answered with %q (request ID %s)",
+			iotclient.ErrMalformedResponse, wantID, w.CommandID, requestID)
+	}
+	cmd, err := w.command()
+	if err != nil {
+		return Command{}, fmt.Errorf("%w: %v (request ID %s)", iotclient.ErrMalformedResponse, err, requestID)
+	}
+	return cmd, nil
+}
