@@ -23,7 +23,8 @@ type Config struct {
 	// InstanceID is sent as the Instance-Id header when set: mandatory on
 	// enterprise editions, recommended otherwise.
 	InstanceID string
-	// Auth proves who sends each request: auth.AKSK or auth.Token.
+	// Auth proves who sends each request: auth.AKSK, auth.IAMPassword or
+	// auth.Token.
 	Auth auth.Credential
 }
 
