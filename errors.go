@@ -61,7 +61,9 @@ type APIError struct {
 func (e *APIError) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "iotclient: %s %s: %d", e.Method, e.URL, e.StatusCode)
-	if e.Code != "" {
+	// IBM messages begin with their exception ID ("CUDRS0002E: ..."):
+	// print the code once.
+	if e.Code != "" && !strings.HasPrefix(e.Message, e.Code) {
 		b.WriteString(" ")
 		b.WriteString(e.Code)
 	}

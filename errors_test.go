@@ -51,6 +51,11 @@ func TestAPIErrorMessage(t *testing.T) {
 	}
 }
 
+func TestAPIErrorPrintsIBMCodeOnce(t *testing.T) {
+	e := &iotclient.APIError{StatusCode: 404, Code: "CUDRS0002E", Message: "CUDRS0002E: The client was not found.", Method: "GET", URL: "u"}
+	assert.Equal(t, "iotclient: GET u: 404: CUDRS0002E: The client was not found.", e.Error())
+}
+
 func TestValidationError(t *testing.T) {
 	err := iotclient.NewValidationError("HistoryQuery.PageSize", strings.Repeat("9", 100), "must be between 1 and 50")
 	assert.ErrorIs(t, err, iotclient.ErrInvalidArgument)
