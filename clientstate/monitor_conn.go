@@ -1,0 +1,376 @@
+package clientstate
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"net"
+	"net/url"
+	"sync"
+	"time"
+
+	mqtt "github.com/eclipse/paho.mqtt.golang"
+	"github.com/eclipse/paho.mqtt.golang/packets"
+)
+
+// disconnectQuiesce bounds how long a clean MQTT disconnect may take
+// (sending DISCONNECT and stopping the client's goroutines); it returns as
+// soon as that is done.
+const disconnectQuiesce = 2000 // milliseconds
+
+// monItem is what the connection side hands the goroutine ranging over
+// Events, in order.
+type monItem struct {
+	kind monItemKind
+	ev   StatusEvent
+	err  error
+	info ConnectInfo
+}
+
+type monItemKind uint8
+
+const (
+	itemEvent monItemKind = iota
+	itemError
+	itemConnected
+)
+
+// stream runs one Events range: a goroutine keeps the connection (run)
+// and hands items over a buffered channel; this goroutine yields them.
+// It returns only after run has returned, and run only after the MQTT
+// client it holds has stopped.
+func (m *Monitor) stream(parent context.Context, yield func(StatusEvent, error) bool) {
+	ctx, cancel := context.WithCancel(parent)
+	items := make(chan monItem, m.buffer)
+	runDone := make(chan struct{})
+	go func() {
+		defer close(runDone)
+		m.run(ctx, items)
+	}()
+	defer func() {
+		cancel()
+		<-runDone
+	}()
+	handle := func(it monItem) bool {
+		switch it.kind {
+		case itemConnected:
+			if m.cfg.OnConnect != nil {
+				m.cfg.OnConnect(it.info)
+			}
+			return true
+		case itemError:
+			return yield(StatusEvent{}, it.err)
+		}
+		return yield(it.ev, nil)
+	}
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case it := <-items:
+			if !handle(it) {
+				return
+			}
+		case <-runDone:
+			// run gave up (a fatal error): yield what it left, then end.
+			for {
+				select {
+				case it := <-items:
+					if ctx.Err() != nil || !handle(it) {
+						return
+					}
+				default:
+					return
+				}
+			}
+		}
+	}
+}
+
+// run connects, waits for the connection to end, and reconnects with
+// backoff until ctx is done or an attempt fails for good.
+func (m *Monitor) run(ctx context.Context, items chan<- monItem) {
+	send := func(it monItem) bool {
+		select {
+		case items <- it:
+			return true
+		case <-ctx.Done():
+			return false
+		}
+	}
+	var (
+		attempts int // consecutive failed attempts since the last connection
+		streak   int // consecutive failed attempts and short-lived connections: drives the backoff
+		conns    int // connections made
+	)
+	for ctx.Err() == nil {
+		c, err := m.connect(ctx, items, conns+1)
+		if ctx.Err() != nil {
+			if c != nil {
+				c.close()
+			}
+			return
+		}
+		if err != nil {
+			attempts++
+			streak++
+			ce := &ConnectionError{Broker: m.brokerStr, Attempt: attempts, Err: err, Fatal: fatalConnectError(err)}
+			if !ce.Fatal {
+				ce.RetryIn = m.backoff(streak)
+			}
+			m.log(ctx, slog.LevelWarn, ce.Error())
+			if !send(monItem{kind: itemError, err: ce}) || ce.Fatal {
+				return
+			}
+			if !sleepCtx(ctx, ce.RetryIn) {
+				return
+			}
+			continue
+		}
+		conns++
+		attempts = 0
+		up := time.Now()
+		m.log(ctx, slog.LevelInfo, "clientstate: monitor connected", "broker", m.brokerStr, "clientID", m.clientID, "connection", conns)
+		select {
+		case <-ctx.Done():
+			c.close()
+			return
+		case lost := <-c.lost:
+			if time.Since(up) >= m.maxWait {
+				streak = 0 // it was up long enough: start the backoff over
+			}
+			streak++
+			ce := &ConnectionError{Broker: m.brokerStr, Lost: true, RetryIn: m.backoff(streak), Err: lost}
+			m.log(ctx, slog.LevelWarn, ce.Error())
+			if !send(monItem{kind: itemError, err: ce}) {
+				return
+			}
+			if !sleepCtx(ctx, ce.RetryIn) {
+				return
+			}
+		}
+	}
+}
+
+// backoff is the full-jitter wait before the n-th consecutive attempt: a
+// random duration up to min(maxWait, minWait·2ⁿ⁻¹).
+func (m *Monitor) backoff(n int) time.Duration {
+	d := m.minWait
+	for i := 1; i < n && d < m.maxWait; i++ {
+		d *= 2
+	}
+	d = min(d, m.maxWait)
+	if d <= 0 {
+		return 0
+	}
+	return rand.N(d + 1)
+}
+
+func sleepCtx(ctx context.Context, d time.Duration) bool {
+	if d <= 0 {
+		return ctx.Err() == nil
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
+
+func (m *Monitor) log(ctx context.Context, level slog.Level, msg string, args ...any) {
+	if m.logger != nil {
+		m.logger.Log(ctx, level, msg, args...)
+	}
+}
+
+// fatalConnectError reports whether retrying cannot help.
+func fatalConnectError(err error) bool {
+	return errors.Is(err, ErrBrokerUnauthorized) || errors.Is(err, ErrClientIDRejected) ||
+		errors.Is(err, ErrSubscriptionRefused)
+}
+
+// monConn is one MQTT connection.
+type monConn struct {
+	client    mqtt.Client
+	lost      chan error    // the connection dropped (buffered: one value)
+	ready     chan struct{} // closed once itemConnected is queued: messages may follow
+	abort     chan struct{} // closed when the connection is abandoned
+	closeOnce sync.Once
+
+	mu        sync.Mutex
+	stopWatch func() bool // stops closing the socket when ctx ends
+}
+
+// close disconnects cleanly and returns once the client's goroutines have
+// stopped (or disconnectQuiesce has passed).
+func (c *monConn) close() {
+	c.closeOnce.Do(func() {
+		close(c.abort)
+		c.client.Disconnect(disconnectQuiesce)
+	})
+}
+
+// connect makes one connection: TCP (and TLS), the MQTT handshake, and the
+// subscriptions. On success it has queued itemConnected, after which the
+// connection's messages follow.
+func (m *Monitor) connect(ctx context.Context, items chan<- monItem, n int) (*monConn, error) {
+	c := &monConn{
+		lost:  make(chan error, 1),
+		ready: make(chan struct{}),
+		abort: make(chan struct{}),
+	}
+	opts := mqtt.NewClientOptions().
+		AddBroker(m.brokerStr).
+		SetClientID(m.clientID).
+		SetUsername(m.user).
+		SetPassword(m.pass).
+		SetProtocolVersion(4).
+		SetCleanSession(true).
+		SetAutoReconnect(false).
+		SetConnectRetry(false).
+		SetOrderMatters(true).
+		SetKeepAlive(m.keepAlive).
+		SetPingTimeout(min(m.keepAlive, 10*time.Second)).
+		SetConnectTimeout(m.connectTimeout).
+		SetWriteTimeout(m.connectTimeout).
+		SetConnectionLostHandler(func(_ mqtt.Client, err error) {
+			if err == nil {
+				err = errors.New("connection closed")
+			}
+			select {
+			case c.lost <- err:
+			default:
+			}
+		})
+	switch m.broker.Scheme {
+	case "tcp", "ssl":
+		opts.SetCustomOpenConnectionFn(func(u *url.URL, _ mqtt.ClientOptions) (net.Conn, error) {
+			return m.dial(ctx, c, u)
+		})
+	default: // ws, wss: paho's own WebSocket dialer
+		if m.tls != nil {
+			opts.SetTLSConfig(m.tls)
+		}
+	}
+	c.client = mqtt.NewClient(opts)
+
+	tok := c.client.Connect()
+	select {
+	case <-tok.Done():
+	case <-ctx.Done():
+		// The socket is closed by the watch dial set up, which ends the
+		// handshake; wait for paho's goroutine to notice.
+		<-tok.Done()
+		c.close()
+		return nil, ctx.Err()
+	}
+	c.mu.Lock()
+	if c.stopWatch != nil {
+		// From now on a cancelled context ends the connection with a
+		// clean disconnect (close) rather than by closing the socket.
+		c.stopWatch()
+	}
+	c.mu.Unlock()
+	if err := tok.Error(); err != nil {
+		return nil, connectError(tok.(*mqtt.ConnectToken).ReturnCode(), err)
+	}
+
+	deliver := func(it monItem) {
+		select {
+		case <-c.ready:
+		case <-c.abort:
+			return
+		case <-ctx.Done():
+			return
+		}
+		select {
+		case items <- it:
+		case <-c.abort:
+		case <-ctx.Done():
+		}
+	}
+	handler := func(_ mqtt.Client, msg mqtt.Message) {
+		ev, err := ParseStatusMessage(msg.Topic(), msg.Payload())
+		if err != nil {
+			deliver(monItem{kind: itemError, err: err})
+			return
+		}
+		ev.Retained = msg.Retained()
+		deliver(monItem{kind: itemEvent, ev: ev})
+	}
+	filters := make(map[string]byte, len(m.topics))
+	for _, t := range m.topics {
+		filters[t] = 0 // the platform publishes status at QoS 0
+	}
+	st := c.client.SubscribeMultiple(filters, handler)
+	select {
+	case <-st.Done():
+	case <-ctx.Done():
+		c.close()
+		return nil, ctx.Err()
+	}
+	if err := st.Error(); err != nil {
+		c.close()
+		return nil, fmt.Errorf("subscribe: %w", err)
+	}
+	for _, t := range m.topics {
+		if code, ok := st.(*mqtt.SubscribeToken).Result()[t]; !ok || code >= 0x80 {
+			c.close()
+			return nil, fmt.Errorf("%w: %s", ErrSubscriptionRefused, t)
+		}
+	}
+	info := ConnectInfo{Connection: n, Broker: m.brokerStr, ClientID: m.clientID, Topics: m.Topics()}
+	select {
+	case items <- monItem{kind: itemConnected, info: info}:
+		close(c.ready)
+	case <-ctx.Done():
+		c.close()
+		return nil, ctx.Err()
+	}
+	return c, nil
+}
+
+// dial opens the network connection for paho: TCP, then TLS for ssl://,
+// both bounded by the connect timeout and ctx. Until the handshake is
+// over, ctx ending closes the socket.
+func (m *Monitor) dial(ctx context.Context, c *monConn, u *url.URL) (net.Conn, error) {
+	dctx, cancel := context.WithTimeout(ctx, m.connectTimeout)
+	defer cancel()
+	var d net.Dialer
+	conn, err := d.DialContext(dctx, "tcp", u.Host)
+	if err != nil {
+		return nil, err
+	}
+	if m.tls != nil {
+		tc := tls.Client(conn, m.tls)
+		if err := tc.HandshakeContext(dctx); err != nil {
+			_ = conn.Close()
+			return nil, err
+		}
+		conn = tc
+	}
+	stop := context.AfterFunc(ctx, func() { _ = conn.Close() })
+	c.mu.Lock()
+	c.stopWatch = stop
+	c.mu.Unlock()
+	return conn, nil
+}
+
+// connectError maps a refused CONNACK to the package's errors.
+func connectError(rc byte, err error) error {
+	switch rc {
+	case packets.ErrRefusedBadUsernameOrPassword, packets.ErrRefusedNotAuthorised:
+		return fmt.Errorf("%w: %v", ErrBrokerUnauthorized, err)
+	case packets.ErrRefusedIDRejected:
+		return fmt.Errorf("%w: %v", ErrClientIDRejected, err)
+	case packets.ErrRefusedServerUnavailable:
+		return fmt.Errorf("%w: %v", ErrBrokerUnavailable, err)
+	}
+	return err
+}

@@ -1,0 +1,350 @@
+package clientstate
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	iotclient "github.com/iotclient/iotclient-go"
+)
+
+// StatusUnknown is the Status of a TrackedState when neither the snapshot
+// nor the events so far said whether the client is connected (a client
+// first seen through a FailedConnect, say).
+const StatusUnknown ConnectionStatus = ""
+
+// TrackedState is what a Tracker knows of one client.
+type TrackedState struct {
+	// ClientID is the client's MQTT client ID.
+	ClientID string
+	// Status is Connected, Disconnected, StatusUnknown, or a status the
+	// REST snapshot reported that the SDK does not know.
+	Status ConnectionStatus
+	// Since is when Status began: the time of the Connect or Disconnect
+	// that set it, or the snapshot's lastConnectTime or
+	// lastDisconnectTime.
+	//
+	// A Disconnect with close code 288 (client ID reused) never marks a
+	// client offline: a new connection took its ID over. A connected
+	// client stays connected since the same time; a client not known to
+	// be connected becomes connected since the event's time, unless the
+	// event is no newer than what the tracker knew (the snapshot describes
+	// that instant already).
+	Since time.Time
+	// LastCloseCode and LastReason are from the client's last Disconnect
+	// (for a snapshot, its disconnectReasonCode); zero and empty when none
+	// was seen.
+	LastCloseCode int
+	LastReason    string
+	// LastFailedConnect is the time of the last FailedConnect seen.
+	LastFailedConnect time.Time
+	// Updated is the time of the newest information applied. An event
+	// older than it is ignored, so that the snapshot and the events merge
+	// newest-wins whatever order they arrive in.
+	Updated time.Time
+	// Live reports whether an event (rather than the snapshot alone)
+	// has set the state.
+	Live bool
+}
+
+// TrackerConfig configures a Tracker.
+type TrackerConfig struct {
+	// Query narrows the REST snapshot the tracker starts from (default:
+	// every client). The monitor's subscriptions should cover the same
+	// clients.
+	Query ListQuery
+	// OnError, when set, receives the errors of the monitor's stream that
+	// do not stop the tracker: messages that could not be decoded
+	// (*MessageError) and lost connections or failed attempts
+	// (*ConnectionError). It is called from the tracker's goroutine.
+	OnError func(error)
+	// OnEvent, when set, is called for every event once the tracker has
+	// processed it, with applied false when it was older than what the
+	// tracker knew. Events that arrive while the snapshot is read are
+	// processed, in order, after it. It is called from the tracker's
+	// goroutine, with no lock held: it may query the tracker.
+	OnEvent func(ev StatusEvent, applied bool)
+}
+
+// Tracker keeps the current connection state of a fleet: a REST snapshot
+// (Client.List) kept up to date by a Monitor's events. Build it with
+// NewTracker, start it with Run, and query it (State, Connected,
+// Disconnected, States) from any goroutine while it runs and after.
+//
+// Run starts the monitor before reading the snapshot and holds the events
+// that arrive meanwhile, then applies them over the snapshot in arrival
+// order, each only if it is not older than what the tracker knows of its
+// client (Updated). Together with the retained state the broker sends on
+// every (re)subscription, no change is lost between the snapshot and the
+// stream, or across a reconnect.
+type Tracker struct {
+	client *Client
+	mon    *Monitor
+	cfg    TrackerConfig
+
+	mu     sync.RWMutex
+	states map[string]*TrackedState
+
+	ready   chan struct{}
+	started atomic.Bool
+}
+
+// NewTracker builds a tracker over a REST client and a monitor. Both are
+// required; it sends nothing.
+func NewTracker(client *Client, mon *Monitor, cfg TrackerConfig) (*Tracker, error) {
+	if client == nil {
+		return nil, iotclient.NewValidationError("client", "", "is required")
+	}
+	if mon == nil {
+		return nil, iotclient.NewValidationError("monitor", "", "is required")
+	}
+	return &Tracker{
+		client: client,
+		mon:    mon,
+		cfg:    cfg,
+		states: make(map[string]*TrackedState),
+		ready:  make(chan struct{}),
+	}, nil
+}
+
+// ErrTrackerStarted is returned by a second call of Tracker.Run.
+var ErrTrackerStarted = errors.New("clientstate: the tracker was already run")
+
+// Ready is closed once the snapshot and the events that arrived during it
+// have been applied: from then on the tracker reflects the fleet.
+func (t *Tracker) Ready() <-chan struct{} { return t.ready }
+
+// Run tracks the fleet until ctx is done, returning ctx's error, or until
+// the snapshot fails or the monitor stops for good, returning that error.
+// It may be called once. When it returns, the monitor is disconnected and
+// every goroutine Run started has ended; the states stay queryable.
+func (t *Tracker) Run(ctx context.Context) error {
+	if !t.started.CompareAndSwap(false, true) {
+		return ErrTrackerStarted
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+
+	type item struct {
+		ev  StatusEvent
+		err error
+	}
+	events := make(chan item, 256)
+	monDone := make(chan struct{})
+	go func() {
+		defer close(monDone)
+		for ev, err := range t.mon.Events(ctx) {
+			select {
+			case events <- item{ev, err}:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	type snapResult struct {
+		states []State
+		err    error
+	}
+	snapDone := make(chan snapResult, 1)
+	go func() {
+		var s snapResult
+		for st, err := range t.client.List(ctx, t.cfg.Query) {
+			if err != nil {
+				s.err = err
+				break
+			}
+			s.states = append(s.states, st)
+		}
+		snapDone <- s
+	}()
+	snapCh := snapDone // nil once the snapshot is applied
+	defer func() {
+		cancel()
+		<-monDone
+		if snapCh != nil {
+			<-snapCh // List ends at once on a cancelled context
+		}
+	}()
+
+	var pending []StatusEvent // events that arrived during the snapshot
+	// handle takes one item of the stream; it returns the error that ends
+	// the stream, if it is one.
+	handle := func(it item) error {
+		switch {
+		case it.err == nil && snapCh != nil:
+			pending = append(pending, it.ev)
+		case it.err == nil:
+			t.process(it.ev)
+		case IsTransient(it.err):
+			if t.cfg.OnError != nil {
+				t.cfg.OnError(it.err)
+			}
+		default:
+			return it.err
+		}
+		return nil
+	}
+	for {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case s := <-snapCh:
+			snapCh = nil
+			if s.err != nil {
+				return s.err
+			}
+			t.load(s.states)
+			for _, ev := range pending {
+				t.process(ev)
+			}
+			pending = nil
+			close(t.ready)
+		case it := <-events:
+			if err := handle(it); err != nil {
+				return err
+			}
+		case <-monDone:
+			// The stream ended: after a fatal error (queued before the
+			// end), or because ctx is done.
+			for {
+				select {
+				case it := <-events:
+					if err := handle(it); err != nil {
+						return err
+					}
+					continue
+				default:
+				}
+				break
+			}
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			return errors.New("clientstate: the monitor's stream ended unexpectedly")
+		}
+	}
+}
+
+// load applies the REST snapshot.
+func (t *Tracker) load(states []State) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for i := range states {
+		s := &states[i]
+		ts := TrackedState{ClientID: s.ClientID, Status: s.Status, LastCloseCode: s.DisconnectReasonCode}
+		switch s.Status {
+		case Connected:
+			ts.Since = s.LastConnected
+		case Disconnected:
+			ts.Since = s.LastDisconnected
+		}
+		ts.Updated = s.LastConnected
+		if s.LastDisconnected.After(ts.Updated) {
+			ts.Updated = s.LastDisconnected
+		}
+		if old := t.states[s.ClientID]; old != nil && old.Updated.After(ts.Updated) {
+			continue // an event already told more
+		}
+		t.states[s.ClientID] = &ts
+	}
+}
+
+// process applies one event and reports it to OnEvent.
+func (t *Tracker) process(ev StatusEvent) {
+	applied := t.apply(ev)
+	if t.cfg.OnEvent != nil {
+		t.cfg.OnEvent(ev, applied)
+	}
+}
+
+// apply merges an event into the client's state, newest wins.
+func (t *Tracker) apply(ev StatusEvent) bool {
+	id := ev.ClientID.String()
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	st := t.states[id]
+	if st == nil {
+		st = &TrackedState{ClientID: id}
+		t.states[id] = st
+	}
+	if ev.Time.Before(st.Updated) {
+		return false
+	}
+	switch ev.Action {
+	case ActionConnect:
+		st.Status, st.Since = Connected, ev.Time
+	case ActionDisconnect:
+		st.LastCloseCode, st.LastReason = ev.CloseCode, ev.Reason
+		switch {
+		case !ev.ClientIDReused():
+			st.Status, st.Since = Disconnected, ev.Time
+		case st.Status != Connected && ev.Time.After(st.Updated):
+			// A new connection took the client ID over: a client with
+			// this ID is connected (its own Connect may have been
+			// published first, leaving this as the retained state).
+			st.Status, st.Since = Connected, ev.Time
+		}
+	case ActionFailedConnect:
+		st.LastFailedConnect = ev.Time
+		// A failed attempt says nothing of an open connection, and an
+		// older event may still come: leave Updated alone.
+		st.Live = true
+		return true
+	default:
+		return false // an action the SDK does not know changes nothing
+	}
+	st.Updated = ev.Time
+	st.Live = true
+	return true
+}
+
+// State returns what the tracker knows of one client; ok is false for a
+// client it has never heard of.
+func (t *Tracker) State(clientID string) (st TrackedState, ok bool) {
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	p := t.states[clientID]
+	if p == nil {
+		return TrackedState{}, false
+	}
+	return *p, true
+}
+
+// Connected returns the clients currently connected, by client ID.
+func (t *Tracker) Connected() []TrackedState {
+	return t.filter(func(s *TrackedState) bool { return s.Status == Connected })
+}
+
+// Disconnected returns the clients currently disconnected, by client ID.
+func (t *Tracker) Disconnected() []TrackedState {
+	return t.filter(func(s *TrackedState) bool { return s.Status == Disconnected })
+}
+
+// States returns every client the tracker knows, by client ID.
+func (t *Tracker) States() []TrackedState {
+	return t.filter(func(*TrackedState) bool { return true })
+}
+
+// Len is how many clients the tracker knows.
+func (t *Tracker) Len() int {
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	return len(t.states)
+}
+
+func (t *Tracker) filter(keep func(*TrackedState) bool) []TrackedState {
+	t.mu.RLock()
+	out := make([]TrackedState, 0, len(t.states))
+	for _, s := range t.states {
+		if keep(s) {
+			out = append(out, *s)
+		}
+	}
+	t.mu.RUnlock()
+	slices.SortFunc(out, func(a, b TrackedState) int { return cmp.Compare(a.ClientID, b.ClientID) })
+	return out
+}

@@ -1,0 +1,102 @@
+package clientstate
+
+import (
+	"testing"
+	"time"
+)
+
+// The merge rules of the tracker, event by event, without a network.
+
+func trackerForTest() *Tracker { return &Tracker{states: make(map[string]*TrackedState)} }
+
+func statusEvent(action Action, id string, at time.Time, code int) StatusEvent {
+	cid, err := ParseClientID(id)
+	if err != nil {
+		panic(err)
+	}
+	return StatusEvent{Action: action, ClientID: cid, Time: at, CloseCode: code}
+}
+
+func TestTrackerMergeNewestWins(t *testing.T) {
+	t0 := time.Date(2024, 6, 1, 12, 0, 0, 0, time.UTC)
+	at := func(s int) time.Time { return t0.Add(time.Duration(s) * time.Second) }
+	const id = "d:ab12cd:sensor:s-1"
+	steps := []struct {
+		name    string
+		ev      StatusEvent
+		applied bool
+		status  ConnectionStatus
+		since   time.Time
+		code    int
+	}{
+		{"first connect", statusEvent(ActionConnect, id, at(10), 0), true, Connected, at(10), 0},
+		{"older disconnect ignored", statusEvent(ActionDisconnect, id, at(5), 91), false, Connected, at(10), 0},
+		{"reuse keeps it connected", statusEvent(ActionDisconnect, id, at(20), 288), true, Connected, at(10), 288},
+		{"failed connect changes no status", statusEvent(ActionFailedConnect, id, at(25), 180), true, Connected, at(10), 288},
+		{"disconnect", statusEvent(ActionDisconnect, id, at(30), 160), true, Disconnected, at(30), 160},
+		{"retained redelivery (same time) is harmless", statusEvent(ActionDisconnect, id, at(30), 160), true, Disconnected, at(30), 160},
+		{"reuse at the same time does not override", statusEvent(ActionDisconnect, id, at(30), 288), true, Disconnected, at(30), 288},
+		{"newer reuse: a connection has the ID", statusEvent(ActionDisconnect, id, at(40), 288), true, Connected, at(40), 288},
+		{"unknown action", statusEvent("Rebooted", id, at(50), 0), false, Connected, at(40), 288},
+	}
+	tr := trackerForTest()
+	for _, s := range steps {
+		if got := tr.apply(s.ev); got != s.applied {
+			t.Fatalf("%s: applied %v, want %v", s.name, got, s.applied)
+		}
+		st, ok := tr.State(id)
+		if !ok || st.Status != s.status || !st.Since.Equal(s.since) || st.LastCloseCode != s.code {
+			t.Fatalf("%s: state %+v, want %s since %s code %d", s.name, st, s.status, s.since, s.code)
+		}
+	}
+	if st, _ := tr.State(id); !st.LastFailedConnect.Equal(at(25)) || !st.Live {
+		t.Fatalf("state %+v", st)
+	}
+}
+
+func TestTrackerMergeSnapshotAndEvents(t *testing.T) {
+	t0 := time.Date(2024, 6, 1, 12, 0, 0, 0, time.UTC)
+	tr := trackerForTest()
+	// An event that arrived before the snapshot is applied is kept when
+	// the snapshot is older...
+	tr.apply(statusEvent(ActionDisconnect, "d:ab12cd:t:new", t0.Add(time.Minute), 91))
+	// ...and loses to a newer one.
+	tr.apply(statusEvent(ActionConnect, "d:ab12cd:t:old", t0, 0))
+	tr.load([]State{
+		{ClientID: "d:ab12cd:t:new", Status: Connected, LastConnected: t0},
+		{ClientID: "d:ab12cd:t:old", Status: Disconnected, LastConnected: t0, LastDisconnected: t0.Add(time.Hour), DisconnectReasonCode: 92},
+		{ClientID: "d:ab12cd:t:never", Status: Disconnected},
+		{ClientID: "a:ab12cd:app", Status: "suspended"},
+	})
+	for id, want := range map[string]ConnectionStatus{
+		"d:ab12cd:t:new": Disconnected, "d:ab12cd:t:old": Disconnected, "d:ab12cd:t:never": Disconnected, "a:ab12cd:app": "suspended",
+	} {
+		if st, _ := tr.State(id); st.Status != want {
+			t.Errorf("%s: %s, want %s", id, st.Status, want)
+		}
+	}
+	if st, _ := tr.State("d:ab12cd:t:old"); st.LastCloseCode != 92 || st.Live {
+		t.Errorf("snapshot state %+v", st)
+	}
+	// A client with no times takes any event.
+	tr.apply(statusEvent(ActionConnect, "d:ab12cd:t:never", t0.Add(-24*time.Hour), 0))
+	if st, _ := tr.State("d:ab12cd:t:never"); st.Status != Connected {
+		t.Errorf("state %+v", st)
+	}
+	// A reuse is news of a connection: it marks a client never heard of
+	// connected.
+	tr.apply(statusEvent(ActionDisconnect, "d:ab12cd:t:fresh", t0, 288))
+	if st, _ := tr.State("d:ab12cd:t:fresh"); st.Status != Connected {
+		t.Errorf("state %+v", st)
+	}
+	tr.apply(statusEvent(ActionFailedConnect, "d:ab12cd:t:failing", t0, 180))
+	if st, _ := tr.State("d:ab12cd:t:failing"); st.Status != StatusUnknown || st.Status.Known() {
+		t.Errorf("state %+v", st)
+	}
+	if got := len(tr.Connected()); got != 2 {
+		t.Errorf("%d connected, want 2", got)
+	}
+	if got, want := len(tr.States()), tr.Len(); got != want || got != 6 {
+		t.Errorf("%d states, Len %d, want 6", got, want)
+	}
+}

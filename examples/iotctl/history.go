@@ -1,0 +1,119 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/iotclient/iotclient-go/commands"
+)
+
+// historyColumns are the fields of a command history record.
+var historyColumns = []column[commands.Command]{
+	{key: "id", title: "ID", table: true, get: func(c *commands.Command) cell { return text(c.ID) }},
+	{key: "device_id", title: "DEVICE", get: func(c *commands.Command) cell { return text(c.DeviceID) }},
+	{key: "service_id", title: "SERVICE", table: true, get: func(c *commands.Command) cell { return text(c.ServiceID) }},
+	{key: "name", title: "NAME", table: true, get: func(c *commands.Command) cell { return text(c.Name) }},
+	{key: "status", title: "STATUS", table: true, get: func(c *commands.Command) cell { return text(string(c.Status)) }},
+	{key: "send_strategy", title: "STRATEGY", table: true, get: func(c *commands.Command) cell { return text(string(c.SendStrategy)) }},
+	{key: "expire_seconds", title: "EXPIRE", get: func(c *commands.Command) cell { return number(int64(c.Expire / time.Second)) }},
+	{key: "created_at", title: "CREATED", table: true, get: func(c *commands.Command) cell { return stamp(c.CreatedAt) }},
+	{key: "sent_at", title: "SENT", get: func(c *commands.Command) cell { return stamp(c.SentAt) }},
+	{key: "delivered_at", title: "DELIVERED", get: func(c *commands.Command) cell { return stamp(c.DeliveredAt) }},
+	{key: "responded_at", title: "RESPONDED", table: true, get: func(c *commands.Command) cell { return stamp(c.RespondedAt) }},
+}
+
+var historyCommand = &subcommand[historyArgs]{
+	commandInfo: commandInfo{
+		name:     "history",
+		synopsis: "history --device ID [--status S] [--name N] [--since T] [--until T] [--limit N]",
+		summary:  "a device's command history, newest first (Huawei IoTDA)",
+		details: `Times (--since, --until) are RFC 3339 ("2024-06-01T12:00:00Z"), a date
+("2024-06-01", midnight UTC) or a duration before now ("48h", "7d").
+--status is one of PENDING, SENT, DELIVERED, SUCCESSFUL, FAILED, TIMEOUT,
+EXPIRED (any case). jsonl and csv have every field; the table a summary.`,
+		examples: []string{
+			"iotctl history --device " + demoDevice + " --status FAILED --format csv",
+			"iotctl history --device " + demoDeviceBig + " --since 48h --format jsonl > recent.jsonl",
+			"iotctl history --device " + demoDevice + " --name REBOOT --limit 5",
+		},
+	},
+	common: func(v *historyArgs) *common { return &v.common },
+	flags: func(fs *flag.FlagSet, v *historyArgs) {
+		v.common.register(fs, defaultTimeout)
+		v.iotda.register(fs)
+		fs.StringVar(&v.device, "device", "", "the device's `ID` (required)")
+		fs.StringVar(&v.status, "status", "", "keep only commands in this `status`")
+		fs.StringVar(&v.name, "name", "", "keep only commands with this command `name`")
+		fs.Var(&v.since, "since", "keep commands delivered after this `time`")
+		fs.Var(&v.until, "until", "keep commands delivered before this `time`")
+		fs.IntVar(&v.limit, "limit", 0, "stop after `N` commands (0: all)")
+	},
+	run: runHistory,
+}
+
+type historyArgs struct {
+	common common
+	iotda  iotdaFlags
+	device string
+	status string
+	name   string
+	since  timeFlag
+	until  timeFlag
+	limit  int
+}
+
+func runHistory(ctx context.Context, a *app, v *historyArgs, pos []string) error {
+	switch {
+	case len(pos) > 0:
+		return usagef("unexpected argument %q (the device is --device ID)", pos[0])
+	case v.device == "":
+		return usagef("--device is required")
+	case v.limit < 0:
+		return usagef("--limit %d: must not be negative", v.limit)
+	}
+	status := commands.Status(strings.ToUpper(v.status))
+	if status != "" && !status.Known() {
+		return usagef("--status %q: use PENDING, SENT, DELIVERED, SUCCESSFUL, FAILED, TIMEOUT or EXPIRED", v.status)
+	}
+	q := commands.HistoryQuery{
+		Status:      status,
+		CommandName: v.name,
+		Since:       v.since.t,
+		Until:       v.until.t,
+	}
+	if v.limit > 0 {
+		q.PageSize = min(v.limit, commands.MaxPageSize) // no bigger page than needed
+	}
+	client, err := a.commandsClient(&v.common, &v.iotda)
+	if err != nil {
+		return err
+	}
+	out := newSink(v.common.format, a.stdout, historyColumns, sinkOptions{})
+	prog := a.newProgress(v.common.progress, "commands")
+	err = func() error {
+		for cmd, err := range client.History(ctx, v.device, q) {
+			if err != nil {
+				return err
+			}
+			if err := out.write(&cmd); err != nil {
+				return writeError(err)
+			}
+			prog.add()
+			if prog.n == v.limit {
+				break // the iterator fetches no further page
+			}
+		}
+		return nil
+	}()
+	prog.finish()
+	if cerr := out.close(err != nil); err == nil && cerr != nil {
+		err = writeError(cerr)
+	}
+	if err == nil && prog.n == 0 && v.common.format == formatTable {
+		fmt.Fprintf(a.stderr, "iotctl: no commands of device %s match\n", v.device)
+	}
+	return err
+}

@@ -1,0 +1,332 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	iotclient "github.com/iotclient/iotclient-go"
+	"github.com/iotclient/iotclient-go/clientstate"
+	"github.com/iotclient/iotclient-go/internal/mockserver"
+)
+
+// Exit statuses.
+const (
+	exitOK    = 0
+	exitError = 1 // a runtime or platform error
+	exitUsage = 2 // a mistake in the command line
+)
+
+// defaultTimeout is the default --timeout of the commands that read.
+const defaultTimeout = 5 * time.Minute
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// run is iotctl: it runs the command line args (without the program name),
+// writing records to stdout and everything else to stderr, and returns the
+// exit status. An interrupt (Ctrl-C) or SIGTERM cancels what is running.
+func run(args []string, stdout, stderr io.Writer) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	a := &app{
+		stdout: stdout,
+		stderr: &lockedWriter{w: stderr}, // the SDK's logger writes from its own goroutines
+		getenv: os.Getenv,
+		// An export shows its progress by default only when stderr is a
+		// terminal and stdout is not: on one terminal they would tangle.
+		autoProgress: isTerminal(stderr) && !isTerminal(stdout),
+	}
+	defer a.close()
+	return a.main(ctx, args)
+}
+
+// app is one run of iotctl.
+type app struct {
+	stdout, stderr io.Writer
+	getenv         func(string) string
+	autoProgress   bool               // the default of --progress
+	mock           *mockserver.Server // the embedded mock, once started
+}
+
+// lockedWriter serializes writes, so log records and messages written from
+// different goroutines do not interleave.
+type lockedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
+}
+
+func (a *app) close() {
+	if a.mock != nil {
+		a.mock.Close()
+	}
+}
+
+// command is a subcommand of iotctl.
+type command interface {
+	info() *commandInfo
+	// execute parses args (what follows the command's name) and runs it.
+	execute(ctx context.Context, a *app, args []string) error
+	// usage writes the command's help.
+	usage(w io.Writer)
+}
+
+// commandInfo describes a subcommand for the help texts.
+type commandInfo struct {
+	name     string
+	aliases  []string
+	synopsis string   // the command line, without "iotctl "
+	summary  string   // one line
+	details  string   // paragraphs after the summary
+	examples []string // command lines
+}
+
+// subcommand is a command whose flags fill a V.
+type subcommand[V any] struct {
+	commandInfo
+	flags  func(fs *flag.FlagSet, v *V)
+	common func(v *V) *common
+	run    func(ctx context.Context, a *app, v *V, args []string) error
+}
+
+func (s *subcommand[V]) info() *commandInfo { return &s.commandInfo }
+
+func (s *subcommand[V]) flagSet(v *V) *flag.FlagSet {
+	fs := flag.NewFlagSet(s.name, flag.ContinueOnError)
+	s.flags(fs, v)
+	return fs
+}
+
+func (s *subcommand[V]) execute(ctx context.Context, a *app, args []string) error {
+	var v V
+	pos, err := parseFlags(s.flagSet(&v), args)
+	if err != nil {
+		return err
+	}
+	c := s.common(&v)
+	if err := c.validate(); err != nil {
+		return err
+	}
+	runCtx, cancel := ctx, context.CancelFunc(func() {})
+	if c.timeout > 0 {
+		runCtx, cancel = context.WithTimeout(ctx, c.timeout)
+	}
+	defer cancel()
+	err = s.run(runCtx, a, &v, pos)
+	if err != nil && runCtx.Err() != nil && !isUsage(err) {
+		if ctx.Err() != nil {
+			return errInterrupted
+		}
+		return fmt.Errorf("timed out after %s (raise --timeout): %w", c.timeout, err)
+	}
+	return err
+}
+
+func (s *subcommand[V]) usage(w io.Writer) {
+	var v V
+	writeCommandUsage(w, &s.commandInfo, s.flagSet(&v))
+}
+
+// subcommands in the order the help lists them.
+var subcommands = []command{historyCommand, statesCommand, stateCommand, logsCommand, monitorCommand}
+
+func lookup(name string) command {
+	for _, c := range subcommands {
+		info := c.info()
+		if info.name == name {
+			return c
+		}
+		for _, alias := range info.aliases {
+			if alias == name {
+				return c
+			}
+		}
+	}
+	return nil
+}
+
+func (a *app) main(ctx context.Context, args []string) int {
+	if len(args) == 0 {
+		writeUsage(a.stderr)
+		return exitUsage
+	}
+	switch args[0] {
+	case "help", "-h", "-help", "--help":
+		if args[0] == "help" && len(args) > 1 {
+			cmd := lookup(args[1])
+			if cmd == nil {
+				fmt.Fprintf(a.stderr, "iotctl help: unknown command %q\nRun 'iotctl help' for the list.\n", args[1])
+				return exitUsage
+			}
+			cmd.usage(a.stdout)
+			return exitOK
+		}
+		writeUsage(a.stdout)
+		return exitOK
+	case "version", "-version", "--version":
+		fmt.Fprintf(a.stdout, "iotctl (iotclient-go %s)\n", iotclient.Version)
+		return exitOK
+	}
+	cmd := lookup(args[0])
+	if cmd == nil {
+		fmt.Fprintf(a.stderr, "iotctl: unknown command %q\nRun 'iotctl help' for usage.\n", args[0])
+		return exitUsage
+	}
+	err := cmd.execute(ctx, a, args[1:])
+	if errors.Is(err, flag.ErrHelp) {
+		cmd.usage(a.stdout)
+		return exitOK
+	}
+	return a.report(cmd.info().name, err)
+}
+
+// errInterrupted ends a command cancelled by Ctrl-C.
+var errInterrupted = errors.New("interrupted")
+
+func isUsage(err error) bool {
+	var ue *usageError
+	return errors.As(err, &ue)
+}
+
+// outputError is a failure to write the records.
+type outputError struct{ err error }
+
+func (e *outputError) Error() string { return "writing the output: " + e.err.Error() }
+func (e *outputError) Unwrap() error { return e.err }
+
+func writeError(err error) error { return &outputError{err} }
+
+// report prints err for the command name and returns the exit status.
+func (a *app) report(name string, err error) int {
+	if err == nil {
+		return exitOK
+	}
+	prefix := "iotctl " + name + ": "
+	var ue *usageError
+	if errors.As(err, &ue) {
+		fmt.Fprintf(a.stderr, "%s%s\nRun 'iotctl help %s' for usage.\n", prefix, ue.msg, name)
+		return exitUsage
+	}
+	var ve *iotclient.ValidationError
+	if errors.As(err, &ve) {
+		// Refused by the SDK before any request: the command line is wrong.
+		fmt.Fprintf(a.stderr, "%s%s\nRun 'iotctl help %s' for usage.\n", prefix, describeValidation(ve), name)
+		return exitUsage
+	}
+	var apiErr *iotclient.APIError
+	if errors.As(err, &apiErr) {
+		fmt.Fprint(a.stderr, prefix+describeAPIError(err, apiErr))
+		return exitError
+	}
+	fmt.Fprintf(a.stderr, "%s%v\n", prefix, err)
+	return exitError
+}
+
+// describeAPIError says what the platform answered, with its error code
+// and request ID, and what to do about it.
+func describeAPIError(err error, e *iotclient.APIError) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "the platform answered HTTP %d", e.StatusCode)
+	if e.Code != "" {
+		fmt.Fprintf(&b, ", error %s", e.Code)
+	}
+	if msg := strings.TrimPrefix(e.Message, e.Code+": "); msg != "" { // IBM's messages start with their ID
+		fmt.Fprintf(&b, ": %s", msg)
+	}
+	b.WriteString("\n")
+	for _, v := range e.Violations {
+		fmt.Fprintf(&b, "  violation: %s\n", v)
+	}
+	rid := e.RequestID
+	if rid == "" {
+		rid = "(none)"
+	}
+	fmt.Fprintf(&b, "  request ID: %s\n  request: %s %s", rid, e.Method, e.URL)
+	if e.Attempts > 1 {
+		fmt.Fprintf(&b, " (%d attempts)", e.Attempts)
+	}
+	b.WriteString("\n")
+	if hint := apiHint(err, e); hint != "" {
+		fmt.Fprintf(&b, "  hint: %s\n", hint)
+	}
+	return b.String()
+}
+
+func apiHint(err error, e *iotclient.APIError) string {
+	switch {
+	case errors.Is(err, clientstate.ErrDisabled):
+		return "the client connection state API is not activated for this organization (clientstate.Client.SetEnabled activates it)"
+	case errors.Is(err, iotclient.ErrRateLimited):
+		if e.RetryAfter > 0 {
+			return fmt.Sprintf("the platform throttled the requests and asks to retry after %s", e.RetryAfter)
+		}
+		return "the platform throttled the requests: try again later"
+	case errors.Is(err, iotclient.ErrUnauthorized):
+		return "the credentials were refused: check the key and secret or token in the environment"
+	case errors.Is(err, iotclient.ErrForbidden):
+		return "the credentials are not allowed to do this (or the project, instance or organization is wrong)"
+	case errors.Is(err, iotclient.ErrNotFound):
+		return "the platform does not know this resource: check the IDs (and the project or organization)"
+	case errors.Is(err, iotclient.ErrServer):
+		return "the platform failed: try again later"
+	}
+	return ""
+}
+
+// flagOfField names the flag or argument behind an SDK field, so an error
+// speaks the command line's language.
+var flagOfField = map[string]string{
+	"deviceID":                 "--device",
+	"typeID":                   "--type",
+	"clientID":                 "CLIENT_ID",
+	"HistoryQuery.Status":      "--status",
+	"HistoryQuery.CommandName": "--name",
+	"HistoryQuery.Since":       "--since",
+	"HistoryQuery.Until":       "--until",
+	"ListQuery.Status":         "--status",
+	"ListQuery.DeviceType":     "--type",
+	"ListQuery.DeviceID":       "--device",
+	"ListQuery.Sort":           "--sort",
+	"LogQuery.From":            "--from",
+	"LogQuery.To":              "--to",
+	"Config.Endpoint":          "--endpoint",
+	"Config.ProjectID":         "--project",
+	"Config.InstanceID":        "--instance",
+	"Config.OrgID":             "--org",
+	"Config.Domain":            "--domain",
+	"Config.BaseURL":           "--ibm-url",
+	"MonitorConfig.OrgID":      "--org",
+	"MonitorConfig.Domain":     "--domain",
+	"MonitorConfig.Broker":     "--broker",
+	"MonitorConfig.AppID":      "--app-id",
+}
+
+func describeValidation(ve *iotclient.ValidationError) string {
+	field := ve.Field
+	if i := strings.IndexByte(field, '['); i >= 0 {
+		field = field[:i] // ListQuery.Sort[2] → ListQuery.Sort, MonitorConfig.Subscriptions[0] → ...
+	}
+	name, ok := flagOfField[field]
+	if !ok {
+		return ve.Error()
+	}
+	if ve.Value == "" {
+		return name + ": " + ve.Reason
+	}
+	return fmt.Sprintf("%s %q: %s", name, ve.Value, ve.Reason)
+}

@@ -1,0 +1,201 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/iotclient/iotclient-go/auth"
+	"github.com/iotclient/iotclient-go/clientstate"
+)
+
+// mockFlapInterval is how often the embedded mock's fleet changes while a
+// monitor watches it.
+const mockFlapInterval = 500 * time.Millisecond
+
+// eventColumns are the fields of a status event.
+var eventColumns = []column[clientstate.StatusEvent]{
+	{key: "time", title: "TIME", table: true, width: 20, get: func(e *clientstate.StatusEvent) cell { return stamp(e.Time) }},
+	{key: "action", title: "ACTION", table: true, width: 13, get: func(e *clientstate.StatusEvent) cell { return text(string(e.Action)) }},
+	{key: "client_id", title: "CLIENT ID", table: true, width: 46, get: func(e *clientstate.StatusEvent) cell { return text(e.ClientID.String()) }},
+	{key: "close_code", title: "CODE", table: true, width: 4, get: func(e *clientstate.StatusEvent) cell {
+		return optNumber(int64(e.CloseCode), hasCloseCode(e))
+	}},
+	{key: "reason", title: "REASON", tableOnly: true, width: 22, get: func(e *clientstate.StatusEvent) cell {
+		if !hasCloseCode(e) {
+			return optText("")
+		}
+		return text(clientstate.CloseCodeText(e.CloseCode)) // short, for the table
+	}},
+	{key: "reason", title: "REASON", get: func(e *clientstate.StatusEvent) cell {
+		switch {
+		case e.Reason != "":
+			return text(e.Reason) // the platform's words
+		case hasCloseCode(e):
+			return text(clientstate.CloseCodeText(e.CloseCode))
+		}
+		return optText("")
+	}},
+	{key: "client_addr", title: "ADDRESS", table: true, width: 15, get: func(e *clientstate.StatusEvent) cell { return optText(e.ClientAddr) }},
+	{key: "port", title: "PORT", get: func(e *clientstate.StatusEvent) cell { return optNumber(int64(e.Port), e.Port != 0) }},
+	{key: "secure", title: "SECURE", get: func(e *clientstate.StatusEvent) cell { return boolean(e.Secure) }},
+	{key: "protocol", title: "PROTOCOL", get: func(e *clientstate.StatusEvent) cell { return optText(e.Protocol) }},
+	{key: "connect_time", title: "CONNECTED", get: func(e *clientstate.StatusEvent) cell { return stamp(e.ConnectTime) }},
+	{key: "read_bytes", title: "READ BYTES", get: func(e *clientstate.StatusEvent) cell { return counter(e, e.ReadBytes) }},
+	{key: "read_msg", title: "READ MSG", get: func(e *clientstate.StatusEvent) cell { return counter(e, e.ReadMsg) }},
+	{key: "write_bytes", title: "WRITE BYTES", get: func(e *clientstate.StatusEvent) cell { return counter(e, e.WriteBytes) }},
+	{key: "write_msg", title: "WRITE MSG", get: func(e *clientstate.StatusEvent) cell { return counter(e, e.WriteMsg) }},
+	{key: "retained", title: "RETAINED", table: true, get: func(e *clientstate.StatusEvent) cell { return boolean(e.Retained) }},
+	{key: "topic", title: "TOPIC", get: func(e *clientstate.StatusEvent) cell { return text(e.Topic) }},
+}
+
+// hasCloseCode reports whether the event carries a close code: a
+// Disconnect (where 0 means normal) or a refused attempt that names one.
+func hasCloseCode(e *clientstate.StatusEvent) bool {
+	return e.Action == clientstate.ActionDisconnect || e.CloseCode != 0
+}
+
+// counter is a traffic count, which only a Disconnect reports.
+func counter(e *clientstate.StatusEvent, n int64) cell {
+	return optNumber(n, e.Action == clientstate.ActionDisconnect)
+}
+
+var monitorCommand = &subcommand[monitorArgs]{
+	commandInfo: commandInfo{
+		name:     "monitor",
+		synopsis: "monitor [--type T] [--device D] [--watch-app A] [--for D] [--events N] [--live-only]",
+		summary:  "live connection status events over MQTT (IBM Watson IoT)",
+		details: `It subscribes to the platform's status topics and prints each event as it
+arrives: first the retained state of every watched device (its last Connect
+or Disconnect; RETAINED yes), then live changes. It runs until --for has
+passed, --events events were printed, or Ctrl-C, and then exits with status
+0. Lost connections are reported on stderr and retried. Against the
+embedded mock, a simulated fleet changes every half second.`,
+		examples: []string{
+			"iotctl monitor --for 10s",
+			"iotctl monitor --type " + demoType + " --live-only --events 5 --format jsonl",
+		},
+	},
+	common: func(v *monitorArgs) *common { return &v.common },
+	flags: func(fs *flag.FlagSet, v *monitorArgs) {
+		v.common.registerBasic(fs)
+		fs.DurationVar(&v.connectTimeout, "timeout", 0, "bound each connection attempt to this `duration` (default 30s)")
+		v.ibm.register(fs, false)
+		fs.StringVar(&v.broker, "broker", "", "MQTT broker `URL`, overriding the one of --org and --domain (ssl://host:8883, wss://host:443/path)")
+		fs.StringVar(&v.appID, "app-id", "", "connect as application a:{org}:`ID` (default: a random ID; give each running monitor its own)")
+		fs.StringVar(&v.typ, "type", "", "watch devices of this device `type` (default: every type)")
+		fs.StringVar(&v.device, "device", "", "watch devices with this device `ID` (default: every device)")
+		fs.StringVar(&v.watchApp, "watch-app", "", "watch this application's status instead (`ID`, or + for every application)")
+		fs.DurationVar(&v.forDur, "for", 0, "stop after this `duration` (0: until Ctrl-C)")
+		fs.IntVar(&v.events, "events", 0, "stop after `N` events (0: no limit)")
+		fs.BoolVar(&v.liveOnly, "live-only", false, "skip the retained state: print only changes from now on")
+	},
+	run: runMonitor,
+}
+
+type monitorArgs struct {
+	common         common
+	ibm            ibmFlags
+	connectTimeout time.Duration
+	broker         string
+	appID          string
+	typ, device    string
+	watchApp       string
+	forDur         time.Duration
+	events         int
+	liveOnly       bool
+}
+
+func runMonitor(ctx context.Context, a *app, v *monitorArgs, pos []string) error {
+	switch {
+	case len(pos) > 0:
+		return usagef("unexpected argument %q", pos[0])
+	case v.events < 0:
+		return usagef("--events %d: must not be negative", v.events)
+	case v.forDur < 0:
+		return usagef("--for %s: must not be negative", v.forDur)
+	case v.connectTimeout < 0:
+		return usagef("--timeout %s: must not be negative", v.connectTimeout)
+	case v.watchApp != "" && (v.typ != "" || v.device != ""):
+		return usagef("--watch-app watches applications: leave out --type and --device")
+	}
+	sub := clientstate.DeviceStatus(v.typ, v.device)
+	if v.watchApp != "" {
+		sub = clientstate.AppStatus(v.watchApp)
+	}
+	cfg := clientstate.MonitorConfig{
+		AppID:          v.appID,
+		Subscriptions:  []clientstate.Subscription{sub},
+		ConnectTimeout: v.connectTimeout,
+		OnConnect: func(ci clientstate.ConnectInfo) {
+			verb := "connected"
+			if ci.Reconnect() {
+				verb = "reconnected"
+			}
+			fmt.Fprintf(a.stderr, "iotctl monitor: %s to %s as %s, watching %s\n", verb, ci.Broker, ci.ClientID, strings.Join(ci.Topics, " "))
+		},
+	}
+	rest, key, token, mock, err := a.ibmConfig(&v.common, &v.ibm)
+	if err != nil {
+		return err
+	}
+	if mock {
+		if v.broker != "" {
+			return usagef("--broker needs the platform's credentials ($%s and $%s); without them the embedded mock serves", envIBMAPIKey, envIBMAPIToken)
+		}
+		m, err := a.startMock(v.common.mock, "--org, --api-key or $"+envIBMAPIKey)
+		if err != nil {
+			return err
+		}
+		b, err := m.StartMQTT()
+		if err != nil {
+			return err
+		}
+		defer b.Close()
+		sim := simulateFleet(b, mockFlapInterval)
+		defer sim.close()
+		cfg.OrgID, cfg.Broker = mockOrg, b.Addr()
+	} else {
+		cfg.OrgID, cfg.Domain, cfg.Broker = rest.OrgID, rest.Domain, v.broker
+	}
+	cfg.Auth = auth.APIKey(key, token)
+	mon, err := clientstate.NewMonitor(cfg, a.sdkOptions(&v.common)...)
+	if err != nil {
+		return err
+	}
+
+	if v.forDur > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, v.forDur)
+		defer cancel()
+	}
+	out := newSink(v.common.format, a.stdout, eventColumns, sinkOptions{stream: true})
+	n := 0
+	err = func() error {
+		for ev, err := range mon.Events(ctx) {
+			if err != nil {
+				if clientstate.IsTransient(err) { // a bad message, or reconnecting
+					fmt.Fprintf(a.stderr, "iotctl monitor: %v\n", err)
+					continue
+				}
+				return err
+			}
+			if v.liveOnly && ev.Retained {
+				continue
+			}
+			if err := out.write(&ev); err != nil {
+				return writeError(err)
+			}
+			if n++; n == v.events {
+				break
+			}
+		}
+		return nil // the context ended the stream: --for passed, or Ctrl-C
+	}()
+	if cerr := out.close(err != nil); err == nil && cerr != nil {
+		err = writeError(cerr)
+	}
+	return err
+}

@@ -1,0 +1,81 @@
+package main
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestMonitorRetainedJSONL(t *testing.T) {
+	r := cli(t, "monitor", "--events", "5", "--for", "30s", "--format", "jsonl")
+	mustSucceed(t, r)
+	objs := readJSONL(t, r.stdout)
+	if len(objs) != 5 {
+		t.Fatalf("--events 5: %d lines", len(objs))
+	}
+	for _, obj := range objs {
+		switch obj["action"] {
+		case "Connect", "Disconnect":
+		default:
+			t.Errorf("a retained event is %v", obj["action"])
+		}
+		if obj["retained"] != true {
+			t.Errorf("the first events are the retained state: %v", obj)
+		}
+		mustTime(t, obj["time"])
+		if id, _ := obj["client_id"].(string); !strings.HasPrefix(id, "d:"+mockOrg+":") && !strings.HasPrefix(id, "g:"+mockOrg+":") {
+			t.Errorf("client_id = %q", id)
+		}
+	}
+	if !strings.Contains(r.stderr, "iotctl monitor: connected to tcp://127.0.0.1:") {
+		t.Errorf("stderr does not say where it connected:\n%s", r.stderr)
+	}
+}
+
+func TestMonitorLiveOnly(t *testing.T) {
+	r := cli(t, "monitor", "--live-only", "--events", "2", "--for", "30s", "--format", "csv")
+	mustSucceed(t, r)
+	header, rows := readCSV(t, r.stdout)
+	if header[0] != "time" || len(rows) != 2 {
+		t.Fatalf("header %q, %d rows", header, len(rows))
+	}
+	for _, row := range rows {
+		if row["retained"] != "false" {
+			t.Errorf("--live-only printed a retained event: %v", row)
+		}
+	}
+}
+
+func TestMonitorFor(t *testing.T) {
+	start := time.Now()
+	r := cli(t, "monitor", "--type", demoType, "--device", demoIBMID, "--for", "700ms")
+	mustSucceed(t, r)
+	if d := time.Since(start); d > 15*time.Second {
+		t.Errorf("--for 700ms ran %s", d)
+	}
+	// The demo device is connected: its retained Connect comes first.
+	lines := strings.Split(strings.TrimSuffix(r.stdout, "\n"), "\n")
+	if len(lines) < 2 || !strings.HasPrefix(lines[0], "TIME ") || !strings.Contains(lines[1], demoClientID) ||
+		!strings.Contains(lines[1], "Connect") {
+		t.Errorf("want the header and the demo device's retained Connect:\n%s", r.stdout)
+	}
+	if !strings.Contains(r.stderr, "iot-2/type/"+demoType+"/id/"+demoIBMID+"/mon") {
+		t.Errorf("stderr does not name the topic:\n%s", r.stderr)
+	}
+}
+
+// TestMonitorVerbose: the SDK logs from the monitor's goroutines while
+// iotctl writes to stderr too (run with -race).
+func TestMonitorVerbose(t *testing.T) {
+	r := cli(t, "monitor", "--verbose", "--events", "3", "--for", "30s", "--format", "jsonl")
+	mustSucceed(t, r)
+	if n := len(readJSONL(t, r.stdout)); n != 3 {
+		t.Errorf("%d events, want 3", n)
+	}
+	if !strings.Contains(r.stderr, "level=INFO") || !strings.Contains(r.stderr, "connected") {
+		t.Errorf("--verbose logged nothing about the connection:\n%s", r.stderr)
+	}
+	if strings.Contains(r.stderr, mockAPIToken) {
+		t.Errorf("the token leaked into the log:\n%s", r.stderr)
+	}
+}

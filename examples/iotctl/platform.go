@@ -1,0 +1,165 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"log/slog"
+
+	iotclient "github.com/iotclient/iotclient-go"
+	"github.com/iotclient/iotclient-go/auth"
+	"github.com/iotclient/iotclient-go/clientstate"
+	"github.com/iotclient/iotclient-go/commands"
+)
+
+// Environment variables naming the real platforms. Secrets (the SK, the
+// tokens) are read from the environment only, never from flags, so they do
+// not show in the process list or the shell history.
+const (
+	envIoTDAEndpoint = "IOTCLIENT_IOTDA_ENDPOINT"
+	envIoTDAProject  = "IOTCLIENT_IOTDA_PROJECT_ID"
+	envIoTDAInstance = "IOTCLIENT_IOTDA_INSTANCE_ID"
+	envIoTDAAK       = "IOTCLIENT_IOTDA_AK"
+	envIoTDASK       = "IOTCLIENT_IOTDA_SK"
+	envIoTDAToken    = "IOTCLIENT_IOTDA_TOKEN"
+	envIBMOrg        = "IOTCLIENT_IBM_ORG"
+	envIBMAPIKey     = "IOTCLIENT_IBM_API_KEY"
+	envIBMAPIToken   = "IOTCLIENT_IBM_API_TOKEN"
+)
+
+// userAgent goes in front of the SDK's own User-Agent.
+const userAgent = "iotctl/" + iotclient.Version
+
+// iotdaFlags select a Huawei IoTDA project.
+type iotdaFlags struct {
+	endpoint, project, instance, ak string
+}
+
+func (f *iotdaFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&f.endpoint, "endpoint", "", "IoTDA `URL` (else $"+envIoTDAEndpoint+"; neither: the embedded mock)")
+	fs.StringVar(&f.project, "project", "", "IoTDA project `ID` (else $"+envIoTDAProject+")")
+	fs.StringVar(&f.instance, "instance", "", "IoTDA instance `ID`, sent as Instance-Id (else $"+envIoTDAInstance+")")
+	fs.StringVar(&f.ak, "ak", "", "access key `ID` for AK/SK signing (else $"+envIoTDAAK+"; the SK only from $"+envIoTDASK+")")
+}
+
+// ibmFlags select an IBM Watson IoT organization.
+type ibmFlags struct {
+	org, apiKey, domain, baseURL string
+}
+
+// register adds the flags; rest adds --ibm-url, the REST API's base URL.
+func (f *ibmFlags) register(fs *flag.FlagSet, rest bool) {
+	fs.StringVar(&f.org, "org", "", "IBM organization `ID` (else $"+envIBMOrg+", else the one in the API key)")
+	fs.StringVar(&f.apiKey, "api-key", "", "IBM API `key` (else $"+envIBMAPIKey+"; the token only from $"+envIBMAPIToken+"; neither: the embedded mock)")
+	fs.StringVar(&f.domain, "domain", "", "IBM platform `domain` (default "+clientstate.DefaultDomain+")")
+	if !rest {
+		return
+	}
+	fs.StringVar(&f.baseURL, "ibm-url", "", "IBM API base `URL`, overriding --org and --domain (a proxy, or a standalone mock server)")
+}
+
+// sdkOptions are the options of every client iotctl builds.
+func (a *app) sdkOptions(c *common) []iotclient.Option {
+	opts := []iotclient.Option{iotclient.WithUserAgent(userAgent)}
+	if c.verbose {
+		h := slog.NewTextHandler(a.stderr, &slog.HandlerOptions{Level: slog.LevelDebug})
+		opts = append(opts, iotclient.WithLogger(slog.New(h)))
+	}
+	return opts
+}
+
+// commandsClient builds the IoTDA client from the flags and the
+// environment, or against the embedded mock when no endpoint is set (or
+// with --mock).
+func (a *app) commandsClient(c *common, f *iotdaFlags) (*commands.Client, error) {
+	cfg := commands.Config{
+		Endpoint:   or(f.endpoint, a.getenv(envIoTDAEndpoint)),
+		ProjectID:  or(f.project, a.getenv(envIoTDAProject)),
+		InstanceID: or(f.instance, a.getenv(envIoTDAInstance)),
+	}
+	if c.mock || cfg.Endpoint == "" {
+		m, err := a.startMock(c.mock, "--endpoint or $"+envIoTDAEndpoint)
+		if err != nil {
+			return nil, err
+		}
+		cfg = commands.Config{
+			Endpoint:  m.URL(),
+			ProjectID: mockProjectID,
+			Auth:      auth.AKSK(mockAccessKey, mockSecretKey),
+		}
+		return commands.NewClient(cfg, a.sdkOptions(c)...)
+	}
+	if cfg.ProjectID == "" {
+		return nil, usagef("IoTDA endpoint %s: set the project with --project or $%s", cfg.Endpoint, envIoTDAProject)
+	}
+	ak, sk, token := or(f.ak, a.getenv(envIoTDAAK)), a.getenv(envIoTDASK), a.getenv(envIoTDAToken)
+	switch {
+	case ak != "" && sk != "":
+		cfg.Auth = auth.AKSK(ak, sk)
+	case token != "":
+		cfg.Auth = auth.Token(token)
+	case ak != "":
+		return nil, usagef("IoTDA: an access key without its secret: set $%s", envIoTDASK)
+	default:
+		return nil, usagef("IoTDA: no credentials: set $%s and $%s (or --ak and $%s), or $%s", envIoTDAAK, envIoTDASK, envIoTDASK, envIoTDAToken)
+	}
+	return commands.NewClient(cfg, a.sdkOptions(c)...)
+}
+
+// ibmConfig works out the IBM organization and credential from the flags
+// and the environment; mock reports that neither names an organization or
+// an API key (or --mock was given), so the embedded mock serves.
+func (a *app) ibmConfig(c *common, f *ibmFlags) (cfg clientstate.Config, key, token string, mock bool, err error) {
+	org := or(f.org, a.getenv(envIBMOrg))
+	key, token = or(f.apiKey, a.getenv(envIBMAPIKey)), a.getenv(envIBMAPIToken)
+	if c.mock || (org == "" && key == "" && f.baseURL == "") {
+		return clientstate.Config{}, mockAPIKey, mockAPIToken, true, nil
+	}
+	switch {
+	case key == "":
+		return cfg, "", "", false, usagef("IBM: no API key: set --api-key or $%s (and $%s)", envIBMAPIKey, envIBMAPIToken)
+	case token == "":
+		return cfg, "", "", false, usagef("IBM: no auth token for API key %s: set $%s", key, envIBMAPIToken)
+	}
+	if org == "" {
+		var ok bool
+		if org, ok = auth.OrgFromAPIKey(key); !ok && f.baseURL == "" {
+			return cfg, "", "", false, usagef("IBM: set --org or $%s: the API key %s does not name the organization", envIBMOrg, key)
+		}
+	}
+	cfg = clientstate.Config{OrgID: org, Domain: f.domain, BaseURL: f.baseURL, Auth: auth.APIKey(key, token)}
+	return cfg, key, token, false, nil
+}
+
+// stateClient builds the IBM client-state client, or one against the
+// embedded mock.
+func (a *app) stateClient(c *common, f *ibmFlags) (*clientstate.Client, error) {
+	cfg, _, _, mock, err := a.ibmConfig(c, f)
+	if err != nil {
+		return nil, err
+	}
+	if mock {
+		m, err := a.startMock(c.mock, "--org, --api-key or $"+envIBMAPIKey)
+		if err != nil {
+			return nil, err
+		}
+		cfg = clientstate.Config{BaseURL: m.URL(), Auth: auth.APIKey(mockAPIKey, mockAPIToken)}
+	}
+	// IBM allows an organization 10 calls a second.
+	opts := append(a.sdkOptions(c), iotclient.WithRateLimit(10, 10))
+	return clientstate.NewClient(cfg, opts...)
+}
+
+func or(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
+
+// mockNote is the one line on stderr saying the embedded mock serves.
+func mockNote(forced bool, unset string) string {
+	if forced {
+		return "iotctl: --mock: using the embedded mock server with demo data (see 'iotctl help')"
+	}
+	return fmt.Sprintf("iotctl: no %s set: using the embedded mock server with demo data (see 'iotctl help')", unset)
+}

@@ -1,0 +1,23 @@
+// Package outsidemodule is a user's program in a module of its own: it shows
+// that code outside iotclient-go can test itself against the SDK's fakes
+// using only the public test helpers (commandstest, clientstatetest).
+package outsidemodule
+
+import (
+	"context"
+
+	"github.com/iotclient/iotclient-go/commands"
+)
+
+// FailedCommands is the kind of function a user writes and wants to test:
+// it counts a device's failed commands.
+func FailedCommands(ctx context.Context, c *commands.Client, deviceID string) (int, error) {
+	n := 0
+	for _, err := range c.History(ctx, deviceID, commands.HistoryQuery{Status: commands.StatusFailed}) {
+		if err != nil {
+			return n, err
+		}
+		n++
+	}
+	return n, nil
+}
