@@ -11,6 +11,16 @@
 // and switch the activation of the client connection state API; while it is
 // off, state queries fail with an error matching ErrDisabled.
 //
+// Monitor streams live connection status from the platform's MQTT monitor
+// topics: the retained state of every device first, then each change as it
+// happens, with typed events (StatusEvent.ClientIDReused tells a client-ID
+// reuse, close code 288, from a real disconnect) and reconnection with
+// backoff. Tracker keeps a fleet's current state from a List snapshot
+// merged with a Monitor's events, for concurrent readers.
+//
+// Package clientstatetest runs a fake of this API in-process for testing
+// code that uses this package.
+//
 // The client authenticates with auth.APIKey (HTTP Basic: API key and
 // token). Every input is checked before a request is sent; bad input is a
 // *iotclient.ValidationError naming the field, and every non-2xx answer an
