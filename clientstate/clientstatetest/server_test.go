@@ -92,3 +92,28 @@ func TestLogsAndFaults(t *testing.T) {
 	require.ErrorIs(t, err, iotclient.ErrServer)
 	assert.Equal(t, 3, srv.Requests())
 }
+
+func TestFaultRateLatencyAndLogs(t *testing.T) {
+	srv := clientstatetest.NewServer()
+	defer srv.Close()
+	assert.Contains(t, srv.URL(), "127.0.0.1")
+	at := time.Date(2025, 5, 1, 0, 0, 0, 0, time.UTC)
+	srv.AddLogs("pump", "p-9", clientstate.LogEntry{Time: at, Message: "Connect"},
+		clientstate.LogEntry{Time: at.Add(time.Minute), Message: "Disconnect"})
+	c, err := srv.NewClient(iotclient.WithRetry(0))
+	require.NoError(t, err)
+
+	srv.SetFaultRate(1, 7)
+	_, err = c.ListPage(context.Background(), clientstate.ListQuery{})
+	require.Error(t, err)
+	srv.SetLatency(time.Millisecond)
+	srv.ClearFaults()
+
+	var msgs []string
+	for e, err := range c.ConnectionLogs(context.Background(), "pump", "p-9", clientstate.LogQuery{}) {
+		require.NoError(t, err)
+		msgs = append(msgs, e.Message)
+	}
+	assert.Equal(t, []string{"Disconnect", "Connect"}, msgs, "newest first")
+	assert.Error(t, srv.Add(clientstate.State{ClientID: "d:ab12cd:t:x", Extra: map[string]json.RawMessage{"bad": json.RawMessage("{")}}))
+}
