@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/iotclient/iotclient-go/internal/jsonscan"
 	"github.com/iotclient/iotclient-go/internal/wire"
 )
 
@@ -39,7 +40,7 @@ func (s *State) UnmarshalJSON(data []byte) error {
 	if string(data) == "null" { // leave the value alone, as encoding/json does
 		return nil
 	}
-	if len(data) == 0 || data[0] != '{' || !json.Valid(data) {
+	if len(data) == 0 || data[0] != '{' || !jsonscan.Valid(data) {
 		return fmt.Errorf("clientstate: a client state record must be a JSON object, not %s", snippet(data))
 	}
 	return s.decode(data)

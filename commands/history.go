@@ -98,6 +98,51 @@ func (q *HistoryQuery) values(marker string, offset int) url.Values {
 	return v
 }
 
+// rawQuery encodes the query parameters of the page at marker, as values
+// would and url.Values.Encode would, in one allocation: keys in sorted
+// order, which is also the order the AK/SK signature's canonical query
+// needs.
+func (q *HistoryQuery) rawQuery(marker string, offset int) string {
+	var buf [256]byte
+	b := buf[:0]
+	sep := false
+	add := func(key string) {
+		if sep {
+			b = append(b, '&')
+		}
+		sep = true
+		b = append(b, key...)
+		b = append(b, '=')
+	}
+	if q.CommandName != "" {
+		add("command_name")
+		b = append(b, url.QueryEscape(q.CommandName)...)
+	}
+	if !q.Until.IsZero() {
+		add("end_time")
+		b = q.Until.UTC().AppendFormat(b, wire.CompactLayout)
+	}
+	add("limit")
+	b = strconv.AppendInt(b, int64(q.pageSize()), 10)
+	if marker != "" {
+		add("marker")
+		b = append(b, url.QueryEscape(marker)...)
+	}
+	if offset > 0 {
+		add("offset")
+		b = strconv.AppendInt(b, int64(offset), 10)
+	}
+	if !q.Since.IsZero() {
+		add("start_time")
+		b = q.Since.UTC().AppendFormat(b, wire.CompactLayout)
+	}
+	if q.Status != "" {
+		add("status")
+		b = append(b, url.QueryEscape(string(q.Status))...)
+	}
+	return string(b)
+}
+
 // HistoryPage is one page of a device's command history.
 type HistoryPage struct {
 	// Commands are the page's records, newest first.
@@ -151,7 +196,7 @@ func (c *Client) historyPage(ctx context.Context, deviceID string, q *HistoryQue
 	info, err := c.core.Do(ctx, core.Request{
 		Method:     "GET",
 		Path:       c.devicePath(deviceID) + "/async-commands-history",
-		Query:      q.values(marker, offset),
+		RawQuery:   q.rawQuery(marker, offset),
 		Idempotent: true,
 	}, &out)
 	if err != nil {
@@ -164,17 +209,28 @@ func (c *Client) historyPage(ctx context.Context, deviceID string, q *HistoryQue
 // more records than asked for, valid times.
 func pageFrom(out *wireList, limit int, requestID string) (HistoryPage, error) {
 	p := HistoryPage{RequestID: requestID}
-	if len(out.Commands) > limit {
-		return p, fmt.Errorf("%w: the platform returned %d commands for a page of %d (request ID %s)",
-			iotclient.ErrMalformedResponse, len(out.Commands), limit, requestID)
+	n := len(out.Commands)
+	if out.fast {
+		n = len(out.cmds)
 	}
-	p.Commands = make([]Command, len(out.Commands))
-	for i := range out.Commands {
-		cmd, err := out.Commands[i].command()
-		if err != nil {
-			return HistoryPage{}, fmt.Errorf("%w: %v (request ID %s)", iotclient.ErrMalformedResponse, err, requestID)
+	if n > limit {
+		return p, fmt.Errorf("%w: the platform returned %d commands for a page of %d (request ID %s)",
+			iotclient.ErrMalformedResponse, n, limit, requestID)
+	}
+	if out.fast {
+		if out.convErr != nil {
+			return HistoryPage{}, fmt.Errorf("%w: %v (request ID %s)", iotclient.ErrMalformedResponse, out.convErr, requestID)
 		}
-		p.Commands[i] = cmd
+		p.Commands = out.cmds
+	} else {
+		p.Commands = make([]Command, n)
+		for i := range out.Commands {
+			cmd, err := out.Commands[i].command()
+			if err != nil {
+				return HistoryPage{}, fmt.Errorf("%w: %v (request ID %s)", iotclient.ErrMalformedResponse, err, requestID)
+			}
+			p.Commands[i] = cmd
+		}
 	}
 	if len(p.Commands) == limit {
 		if out.Page != nil && out.Page.Marker != "" {

@@ -141,22 +141,33 @@ func TestHistoryPageDecodesTypedFields(t *testing.T) {
 }
 
 func TestHistoryHostileResponses(t *testing.T) {
-	for name, body := range map[string]string{
-		"too many records": strings.Replace(twoRecords, `"page"`, `"x"`, 1), // 2 records for a page of 1
-		"bad time":         strings.Replace(twoRecords, "20240102T030405Z", "2024-01-02", 1),
-		"wrong type":       `{"commands":[{"command_id":5}]}`,
-		"not JSON":         `<html>`,
-		"negative expire":  `{"commands":[{"command_id":"a","expire_time":-5}]}`,
+	for name, tc := range map[string]struct{ body, says string }{
+		"too many records":   {strings.Replace(twoRecords, `"page"`, `"x"`, 1), "2 commands for a page of 1"},
+		"bad time":           {strings.Replace(twoRecords, "20240102T030405Z", "2024-01-02", 1), `command "5c8f3d2d3df1f10d803adbdb": created_time: time "2024-01-02" is not in the format yyyyMMddTHHmmssZ`},
+		"impossible date":    {strings.Replace(twoRecords, "20240102T030406Z", "20240231T030406Z", 1), `sent_time: time "20240231T030406Z"`},
+		"wrong type":         {`{"commands":[{"command_id":5}]}`, `command 0 of "commands", member "command_id": at offset 27: expected a string, found a number`},
+		"wrong page type":    {`{"commands":[],"page":{"marker":["a"]}}`, `"page.marker": at offset 32: expected a string, found an array`},
+		"fractional expire":  {`{"commands":[{"command_id":"a","expire_time":1.5}]}`, "expected an integer, found number 1.5"},
+		"not JSON":           {`<html>`, "at offset 0: expected an object, found character '<'"},
+		"null":               {`null`, "the body is null, not a command list"},
+		"truncated":          {twoRecords[:len(twoRecords)/2], "unexpected end of JSON input"},
+		"bad escape":         {`{"commands":[{"command_id":"a\x"}]}`, `invalid escape "\\x" in a string`},
+		"control character":  {"{\"commands\":[{\"command_id\":\"a\tb\"}]}", `invalid control character '\t' in a string`},
+		"trailing garbage":   {`{"commands":[]}{}`, "expected the end of the input after the top-level value"},
+		"negative expire":    {`{"commands":[{"command_id":"a","expire_time":-5}]}`, `command "a": negative expire_time -5`},
+		"commands an object": {`{"commands":{}}`, `"commands": at offset 12: expected an array, found an object`},
 	} {
 		t.Run(name, func(t *testing.T) {
 			c, mt := unitClient(t)
-			mt.RegisterResponder("GET", unitHistory, httpmock.NewStringResponder(200, body))
+			mt.RegisterResponder("GET", unitHistory, httpmock.NewStringResponder(200, tc.body))
 			size := 50
 			if name == "too many records" {
 				size = 1
 			}
-			_, err := c.HistoryPage(context.Background(), "dev-1", commands.HistoryQuery{PageSize: size})
+			p, err := c.HistoryPage(context.Background(), "dev-1", commands.HistoryQuery{PageSize: size})
 			require.ErrorIs(t, err, iotclient.ErrMalformedResponse)
+			assert.Contains(t, err.Error(), tc.says)
+			assert.Empty(t, p.Commands, "no partial page with an error")
 		})
 	}
 }

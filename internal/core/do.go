@@ -27,6 +27,10 @@ type Request struct {
 	// with go-querystring and added to them.
 	Query       url.Values
 	QueryStruct any
+	// RawQuery is an already encoded query (without '?'), sent after
+	// Query and QueryStruct: the allocation-free way for a hot path to
+	// pass parameters it has encoded itself.
+	RawQuery string
 	// Body is sent as JSON when non-nil.
 	Body any
 	// Idempotent marks a call that may be repeated after it reached the
@@ -42,7 +46,9 @@ type Decoder interface {
 }
 
 // attempt carries one call's state through retryablehttp to the transport
-// and the retry policy, which only see the request's context.
+// and the retry policy, which only see the request's context. Attempts are
+// pooled with their response buffer and their bound response handler, so a
+// call allocates neither.
 type attempt struct {
 	idempotent bool
 	body       []byte
@@ -50,7 +56,40 @@ type attempt struct {
 	respBody   *bytes.Buffer
 	read       bool
 	retryAfter time.Duration // a Retry-After over the cap, which stopped retrying
+
+	c       *Client
+	handler func(*http.Response) error // a.handle, bound once
 }
+
+func (a *attempt) handle(resp *http.Response) error { return a.c.readBody(resp, a) }
+
+var attemptPool = sync.Pool{New: func() any {
+	a := &attempt{respBody: new(bytes.Buffer)}
+	a.handler = a.handle
+	return a
+}}
+
+func getAttempt(c *Client, idempotent bool) *attempt {
+	a := attemptPool.Get().(*attempt)
+	buf, h := a.respBody, a.handler
+	buf.Reset()
+	*a = attempt{idempotent: idempotent, respBody: buf, c: c, handler: h}
+	return a
+}
+
+// putAttempt returns a to the pool once the call is over: nothing refers to
+// it after Do returns (the transport and the retry policy run within Do).
+func putAttempt(a *attempt) {
+	if a.respBody.Cap() > 1<<20 { // keep the pool from pinning huge buffers
+		return
+	}
+	a.c, a.body = nil, nil
+	attemptPool.Put(a)
+}
+
+// acceptJSON is shared by every request: nothing appends to a header value
+// in place (and an append to a full slice copies it).
+var acceptJSON = []string{"application/json"}
 
 type attemptKey struct{}
 
@@ -58,8 +97,6 @@ func attemptFrom(ctx context.Context) *attempt {
 	a, _ := ctx.Value(attemptKey{}).(*attempt)
 	return a
 }
-
-var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 // Do sends r, retrying per the client's policy, and decodes a 2xx JSON body
 // into out (unless out is nil). A non-2xx answer is an *iotclient.APIError.
@@ -69,7 +106,8 @@ func (c *Client) Do(ctx context.Context, r Request, out any) (ResponseInfo, erro
 	if err != nil {
 		return info, err
 	}
-	a := &attempt{idempotent: r.Idempotent}
+	a := getAttempt(c, r.Idempotent)
+	defer putAttempt(a)
 	if r.Body != nil {
 		if a.body, err = json.Marshal(r.Body); err != nil {
 			return info, errorf(r.Method, u, "encoding request body: %v", err)
@@ -83,24 +121,15 @@ func (c *Client) Do(ctx context.Context, r Request, out any) (ResponseInfo, erro
 	if err != nil {
 		return info, errorf(r.Method, u, "building request: %v", err)
 	}
-	req.Header.Set("Accept", "application/json")
+	req.Header["Accept"] = acceptJSON
 	if a.body != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
 	for k, v := range c.static {
 		req.Header[k] = v
 	}
-	buf := bufPool.Get().(*bytes.Buffer)
-	buf.Reset()
-	defer func() {
-		if buf.Cap() <= 1<<20 { // keep the pool from pinning huge buffers
-			bufPool.Put(buf)
-		}
-	}()
-	a.respBody = buf
-	req.SetResponseHandler(func(resp *http.Response) error {
-		return c.readBody(resp, a)
-	})
+	buf := a.respBody
+	req.SetResponseHandler(a.handler)
 
 	start := time.Now()
 	resp, err := c.rc.Do(req)
@@ -146,8 +175,14 @@ func (c *Client) Do(ctx context.Context, r Request, out any) (ResponseInfo, erro
 }
 
 func (c *Client) buildURL(r Request) (string, error) {
+	if r.Query == nil && r.QueryStruct == nil {
+		if r.RawQuery == "" {
+			return c.baseURL + r.Path, nil
+		}
+		return c.baseURL + r.Path + "?" + r.RawQuery, nil
+	}
 	var b strings.Builder
-	b.WriteString(c.base.String())
+	b.WriteString(c.baseURL)
 	b.WriteString(r.Path)
 	q := r.Query
 	if r.QueryStruct != nil {
@@ -163,9 +198,15 @@ func (c *Client) buildURL(r Request) (string, error) {
 			}
 		}
 	}
+	sep := byte('?')
 	if len(q) > 0 {
-		b.WriteByte('?')
+		b.WriteByte(sep)
 		b.WriteString(q.Encode())
+		sep = '&'
+	}
+	if r.RawQuery != "" {
+		b.WriteByte(sep)
+		b.WriteString(r.RawQuery)
 	}
 	return b.String(), nil
 }

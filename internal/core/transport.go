@@ -21,6 +21,7 @@ type transport struct {
 	limiter   *rate.Limiter
 	logger    *slog.Logger
 	userAgent string
+	uaValue   []string // []string{userAgent}, shared by every request
 }
 
 func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
@@ -38,8 +39,15 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			return nil, &permanentError{err}
 		}
 	}
-	r := req.Clone(ctx)
-	r.Header.Set("User-Agent", t.userAgent)
+	// The request is the SDK's own (core.Do built it), but a RoundTripper
+	// must not change the one it is given: a retry sends it again, and the
+	// transport below may still read it. A shallow copy with its own header
+	// map is enough, as only headers change: cheaper than req.Clone, which
+	// also copies the URL and the rest.
+	r := new(http.Request)
+	*r = *req
+	r.Header = cloneHeader(req.Header, 4) // room for the User-Agent and a signature's headers
+	r.Header["User-Agent"] = t.uaValue
 	if r.URL.Host == t.host {
 		if err := t.cred.Apply(r, body); err != nil {
 			closeBody(req)
@@ -65,6 +73,27 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		t.logger.LogAttrs(ctx, slog.LevelDebug, "iotclient request", attrs...)
 	}
 	return resp, err
+}
+
+// cloneHeader copies h into a map with room for extra more names, with one
+// backing array for the values (as http.Header.Clone does), each value
+// slice capped so that an append copies it.
+func cloneHeader(h http.Header, extra int) http.Header {
+	n := 0
+	for _, vs := range h {
+		n += len(vs)
+	}
+	all := make([]string, 0, n)
+	out := make(http.Header, len(h)+extra)
+	for k, vs := range h {
+		if vs == nil {
+			out[k] = nil
+			continue
+		}
+		all = append(all, vs...)
+		out[k] = all[len(all)-len(vs) : len(all) : len(all)]
+	}
+	return out
 }
 
 func closeBody(req *http.Request) {

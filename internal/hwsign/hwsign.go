@@ -20,10 +20,12 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash"
 	"net/http"
 	"net/url"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -109,40 +111,119 @@ func (s Signer) Sign(req *http.Request, body []byte, now time.Time) error {
 		req.Header = make(http.Header)
 	}
 	now = now.UTC()
-	date := now.Format(DateLayout)
+	var dateBuf [len(DateLayout)]byte
+	date := string(now.AppendFormat(dateBuf[:0], DateLayout))
 	req.Header.Del("Authorization")
-	req.Header.Set(DateHeader, date)
+	req.Header[DateHeader] = []string{date}
 	if s.SecurityToken != "" {
 		req.Header.Set(SecurityTokenHeader, s.SecurityToken)
 	}
 
-	signed := signedHeaderNames(req.Header)
-	canonical := CanonicalRequest(req, signed, PayloadHash(body))
-	joined := strings.Join(signed, ";")
+	sc := getScratch()
+	defer putScratch(sc)
+	signed := signedHeaderNames(req.Header, sc.names[:0])
+	sc.names = signed
+	sc.canon = appendCanonicalRequest(sc.canon[:0], req, signed, PayloadHash(body))
 
+	var info, key string
+	auth := sc.auth[:0]
 	if s.Derived {
-		info := now.Format(infoDateLayout) + "/" + s.Region + "/" + s.Service
-		key := DerivedKey(s.AK, s.SK, info)
-		sig := signature(key, stringToSign(AlgorithmV11, date, info, canonical))
-		req.Header.Set("Authorization", AlgorithmV11+" Credential="+s.AK+"/"+info+
-			", SignedHeaders="+joined+", Signature="+sig)
-		return nil
+		info = string(now.AppendFormat(dateBuf[:0], infoDateLayout)) + "/" + s.Region + "/" + s.Service
+		key = DerivedKey(s.AK, s.SK, info)
+		auth = append(auth, AlgorithmV11+" Credential="...)
+		auth = append(auth, s.AK...)
+		auth = append(auth, '/')
+		auth = append(auth, info...)
+	} else {
+		key = s.SK
+		auth = append(auth, AlgorithmSDK+" Access="...)
+		auth = append(auth, s.AK...)
 	}
-	sig := signature(s.SK, stringToSign(AlgorithmSDK, date, "", canonical))
-	req.Header.Set("Authorization", AlgorithmSDK+" Access="+s.AK+
-		", SignedHeaders="+joined+", Signature="+sig)
+	auth = append(auth, ", SignedHeaders="...)
+	auth = appendJoined(auth, signed)
+	auth = append(auth, ", Signature="...)
+	alg := AlgorithmSDK
+	if s.Derived {
+		alg = AlgorithmV11
+	}
+	sc.sts = appendStringToSign(sc.sts[:0], alg, date, info, sc.canon)
+	auth = hex.AppendEncode(auth, sc.hmac(key, sc.sts))
+	sc.auth = auth
+	req.Header["Authorization"] = []string{string(auth)}
 	return nil
 }
 
+// scratch is the reusable memory of one signature.
+type scratch struct {
+	names []string
+	canon []byte // the canonical request
+	sts   []byte // the string to sign
+	auth  []byte // the Authorization value
+	h     hash.Hash
+	pad   [sha256.BlockSize]byte
+	sum   [sha256.Size]byte
+}
+
+var scratchPool = sync.Pool{New: func() any { return &scratch{h: sha256.New()} }}
+
+func getScratch() *scratch { return scratchPool.Get().(*scratch) }
+
+func putScratch(sc *scratch) {
+	if cap(sc.canon) > 64<<10 { // an unusually large request: do not keep it
+		return
+	}
+	clear(sc.names)
+	scratchPool.Put(sc)
+}
+
+// hmac is HMAC-SHA256 (RFC 2104) of msg keyed with key, written out so that
+// it allocates nothing: crypto/hmac.New allocates its two hashes and pads
+// on every call. The result is valid until the next use of sc.
+func (sc *scratch) hmac(key string, msg []byte) []byte {
+	var k [sha256.BlockSize]byte
+	if len(key) > sha256.BlockSize {
+		sum := sha256.Sum256([]byte(key))
+		copy(k[:], sum[:])
+	} else {
+		copy(k[:], key)
+	}
+	h := sc.h
+	for i := range sc.pad {
+		sc.pad[i] = k[i] ^ 0x36
+	}
+	h.Reset()
+	h.Write(sc.pad[:])
+	h.Write(msg)
+	inner := h.Sum(sc.sum[:0])
+	for i := range sc.pad {
+		sc.pad[i] = k[i] ^ 0x5c
+	}
+	h.Reset()
+	h.Write(sc.pad[:])
+	h.Write(inner)
+	clear(sc.pad[:]) // pooled memory keeps nothing derived from the key
+	return h.Sum(sc.sum[:0])
+}
+
+func appendJoined(b []byte, names []string) []byte {
+	for i, n := range names {
+		if i > 0 {
+			b = append(b, ';')
+		}
+		b = append(b, n...)
+	}
+	return b
+}
+
 // signedHeaderNames lists the headers Sign covers; see Sign for the rules.
-func signedHeaderNames(h http.Header) []string {
+func signedHeaderNames(h http.Header, dst []string) []string {
 	// net/http sends only the first User-Agent, and none at all when it is
 	// empty: sign it only when what is signed is what is sent.
 	ua, hasUA := h["User-Agent"]
 	skipUA := hasUA && (len(ua) != 1 || strings.TrimSpace(ua[0]) == "")
-	names := make([]string, 0, len(h))
+	names := dst[:0]
 	for k := range h {
-		name := strings.ToLower(k)
+		name := lower(k)
 		switch {
 		case name == "content-type", strings.Contains(name, "_"),
 			name == "content-length", name == "transfer-encoding", name == "trailer",
@@ -155,6 +236,32 @@ func signedHeaderNames(h http.Header) []string {
 	return slices.Compact(names) // "X-A" and "x-a" map keys are one header
 }
 
+// lower is strings.ToLower without an allocation for the headers the SDK
+// always sends.
+func lower(k string) string {
+	switch k {
+	case "Accept":
+		return "accept"
+	case "User-Agent":
+		return "user-agent"
+	case "X-Project-Id":
+		return "x-project-id"
+	case "X-Sdk-Date":
+		return "x-sdk-date"
+	case "Instance-Id":
+		return "instance-id"
+	case "X-Security-Token":
+		return "x-security-token"
+	case "Content-Type":
+		return "content-type"
+	case "Host":
+		return "host"
+	case "Authorization":
+		return "authorization"
+	}
+	return strings.ToLower(k)
+}
+
 // CanonicalRequest builds METHOD\nURI\nQUERY\nHEADERS\nSIGNED\nPAYLOADHASH:
 // the URI with each segment percent-encoded and a trailing '/', the query
 // with keys and values sorted and percent-encoded, one "name:trimmed-value"
@@ -164,52 +271,80 @@ func signedHeaderNames(h http.Header) []string {
 // req.URL.Host, because net/http keeps the Host out of req.Header on both the
 // client and the server side.
 func CanonicalRequest(req *http.Request, signedHeaders []string, payloadHash string) string {
-	var b strings.Builder
-	b.WriteString(req.Method)
-	b.WriteByte('\n')
-	b.WriteString(canonicalURI(req.URL))
-	b.WriteByte('\n')
+	return string(appendCanonicalRequest(nil, req, signedHeaders, payloadHash))
+}
+
+// appendCanonicalRequest appends CanonicalRequest's text to b.
+func appendCanonicalRequest(b []byte, req *http.Request, signedHeaders []string, payloadHash string) []byte {
+	b = append(b, req.Method...)
+	b = append(b, '\n')
+	b = appendCanonicalURI(b, req.URL)
+	b = append(b, '\n')
 	if req.URL != nil {
-		b.WriteString(canonicalQuery(req.URL.RawQuery))
+		b = appendCanonicalQuery(b, req.URL.RawQuery)
 	}
-	b.WriteByte('\n')
-	writeCanonicalHeaders(&b, req, signedHeaders)
-	b.WriteByte('\n')
-	b.WriteString(strings.Join(signedHeaders, ";"))
-	b.WriteByte('\n')
-	b.WriteString(payloadHash)
-	return b.String()
+	b = append(b, '\n')
+	b = appendCanonicalHeaders(b, req, signedHeaders)
+	b = append(b, '\n')
+	b = appendJoined(b, signedHeaders)
+	b = append(b, '\n')
+	return append(b, payloadHash...)
 }
 
 // canonicalURI encodes the escaped path segment by segment. It starts from
 // EscapedPath (what is on the wire) and decodes each segment before encoding
 // it again, so an encoded '/' inside a segment stays part of that segment on
 // both the signing and the verifying side.
-func canonicalURI(u *url.URL) string {
+func canonicalURI(u *url.URL) string { return string(appendCanonicalURI(nil, u)) }
+
+func appendCanonicalURI(b []byte, u *url.URL) []byte {
 	if u == nil {
-		return "/"
+		return append(b, '/')
 	}
-	segments := strings.Split(u.EscapedPath(), "/")
-	for i, seg := range segments {
-		if dec, err := url.PathUnescape(seg); err == nil {
-			seg = dec
+	start := len(b)
+	p := u.EscapedPath()
+	if unreserved(p, true) {
+		// Nothing to decode or encode: the common case.
+		b = append(b, p...)
+	} else {
+		for i, seg := range strings.Split(p, "/") {
+			if i > 0 {
+				b = append(b, '/')
+			}
+			if dec, err := url.PathUnescape(seg); err == nil {
+				seg = dec
+			}
+			b = append(b, escape(seg)...)
 		}
-		segments[i] = escape(seg)
 	}
-	p := strings.Join(segments, "/")
-	if !strings.HasSuffix(p, "/") {
-		p += "/"
+	if len(b) == start || b[len(b)-1] != '/' {
+		b = append(b, '/')
 	}
-	return p
+	return b
 }
 
-// canonicalQuery parses the raw query itself rather than with url.ParseQuery,
-// which silently drops pairs it cannot decode (and keys with ';'): every byte
-// of the query the server receives must be covered by the signature. A part
-// that does not decode is encoded as it stands.
-func canonicalQuery(raw string) string {
+// unreserved reports whether s holds only A-Za-z0-9-_.~, and '/' if
+// slash.
+func unreserved(s string, slash bool) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; shouldEscape(c) && !(slash && c == '/') {
+			return false
+		}
+	}
+	return true
+}
+
+// appendCanonicalQuery appends the canonical form of the raw query. It
+// parses the query itself rather than with url.ParseQuery, which silently
+// drops pairs it cannot decode (and keys with ';'): every byte of the query
+// the server receives must be covered by the signature. A part that does
+// not decode is encoded as it stands.
+func appendCanonicalQuery(b []byte, raw string) []byte {
 	if raw == "" {
-		return ""
+		return b
+	}
+	if canonicalAsIs(raw) {
+		return append(b, raw...)
 	}
 	type pair struct{ k, v string }
 	var pairs []pair
@@ -227,16 +362,34 @@ func canonicalQuery(raw string) string {
 		}
 		return strings.Compare(a.v, b.v)
 	})
-	var b strings.Builder
 	for i, p := range pairs {
 		if i > 0 {
-			b.WriteByte('&')
+			b = append(b, '&')
 		}
-		b.WriteString(escape(p.k))
-		b.WriteByte('=')
-		b.WriteString(escape(p.v))
+		b = append(b, escape(p.k)...)
+		b = append(b, '=')
+		b = append(b, escape(p.v)...)
 	}
-	return b.String()
+	return b
+}
+
+// canonicalAsIs reports whether raw is already its canonical form: every
+// part a key=value of unreserved characters (so decoding and encoding
+// change nothing), in sorted order. The SDK sends its queries so.
+func canonicalAsIs(raw string) bool {
+	var prevK, prevV string
+	first := true
+	for part := range strings.SplitSeq(raw, "&") {
+		k, v, ok := strings.Cut(part, "=")
+		if !ok || !unreserved(k, false) || !unreserved(v, false) {
+			return false
+		}
+		if !first && (k < prevK || k == prevK && v < prevV) {
+			return false
+		}
+		prevK, prevV, first = k, v, false
+	}
+	return true
 }
 
 func queryUnescape(s string) string {
@@ -249,28 +402,48 @@ func queryUnescape(s string) string {
 // writeCanonicalHeaders writes "name:value\n" for every signed header. A
 // header with several values gives one line per value, sorted, as Huawei's
 // API gateway signer does.
-func writeCanonicalHeaders(b *strings.Builder, req *http.Request, signed []string) {
+func appendCanonicalHeaders(b []byte, req *http.Request, signed []string) []byte {
 	for _, name := range signed {
+		if name == "host" {
+			b = appendHeaderLine(b, name, strings.TrimSpace(hostOf(req)))
+			continue
+		}
+		// The usual case: one header key holding one value.
+		n, only := 0, ""
+		for k, vs := range req.Header {
+			if strings.EqualFold(k, name) {
+				n += len(vs)
+				if len(vs) > 0 {
+					only = vs[0]
+				}
+			}
+		}
+		if n == 1 {
+			b = appendHeaderLine(b, name, strings.TrimSpace(only))
+			continue
+		}
 		var values []string
 		for k, vs := range req.Header {
 			if strings.EqualFold(k, name) {
 				values = append(values, vs...)
 			}
 		}
-		if name == "host" {
-			values = []string{hostOf(req)}
-		}
 		for i := range values {
 			values[i] = strings.TrimSpace(values[i])
 		}
 		slices.Sort(values)
 		for _, v := range values {
-			b.WriteString(name)
-			b.WriteByte(':')
-			b.WriteString(v)
-			b.WriteByte('\n')
+			b = appendHeaderLine(b, name, v)
 		}
 	}
+	return b
+}
+
+func appendHeaderLine(b []byte, name, value string) []byte {
+	b = append(b, name...)
+	b = append(b, ':')
+	b = append(b, value...)
+	return append(b, '\n')
 }
 
 func hostOf(req *http.Request) string {
@@ -323,6 +496,9 @@ func shouldEscape(c byte) bool {
 
 // PayloadHash is the lowercase hex SHA-256 of the exact body bytes.
 func PayloadHash(body []byte) string {
+	if len(body) == 0 {
+		return EmptyBodyHash
+	}
 	sum := sha256.Sum256(body)
 	return hex.EncodeToString(sum[:])
 }
@@ -339,20 +515,27 @@ func DerivedKey(ak, sk, info string) string {
 	return hex.EncodeToString(key)
 }
 
-// stringToSign is "ALGORITHM\nDATE\n[INFO\n]HEX(SHA256(canonical))".
-func stringToSign(algorithm, date, info, canonical string) string {
-	sum := sha256.Sum256([]byte(canonical))
-	h := hex.EncodeToString(sum[:])
-	if info == "" {
-		return algorithm + "\n" + date + "\n" + h
+// appendStringToSign appends "ALGORITHM\nDATE\n[INFO\n]HEX(SHA256(canonical))".
+func appendStringToSign(b []byte, algorithm, date, info string, canonical []byte) []byte {
+	sum := sha256.Sum256(canonical)
+	b = append(b, algorithm...)
+	b = append(b, '\n')
+	b = append(b, date...)
+	b = append(b, '\n')
+	if info != "" {
+		b = append(b, info...)
+		b = append(b, '\n')
 	}
-	return algorithm + "\n" + date + "\n" + info + "\n" + h
+	return hex.AppendEncode(b, sum[:])
 }
 
-func signature(key, sts string) string {
-	m := hmac.New(sha256.New, []byte(key))
-	m.Write([]byte(sts))
-	return hex.EncodeToString(m.Sum(nil))
+// signature is the lowercase hex HMAC-SHA256 of the canonical request's
+// string to sign.
+func signature(key, algorithm, date, info string, canonical []byte) string {
+	sc := getScratch()
+	defer putScratch(sc)
+	sc.sts = appendStringToSign(sc.sts[:0], algorithm, date, info, canonical)
+	return hex.EncodeToString(sc.hmac(key, sc.sts))
 }
 
 // authorization is a parsed Authorization header.
@@ -476,15 +659,15 @@ func Verify(req *http.Request, body []byte, secret func(ak string) (sk string, o
 	if !ok {
 		return fmt.Errorf("%w: %q", ErrUnknownAccessKey, truncate(a.ak))
 	}
-	canonical := CanonicalRequest(req, a.signed, PayloadHash(body))
+	canonical := appendCanonicalRequest(nil, req, a.signed, PayloadHash(body))
 	var want string
 	if a.algorithm == AlgorithmV11 {
 		if day, _, _ := strings.Cut(a.info, "/"); day != date.Format(infoDateLayout) {
 			return fmt.Errorf("%w: Credential date %q is not the day of %s %s", ErrMalformed, truncate(day), DateHeader, dateValue)
 		}
-		want = signature(DerivedKey(a.ak, sk, a.info), stringToSign(AlgorithmV11, dateValue, a.info, canonical))
+		want = signature(DerivedKey(a.ak, sk, a.info), AlgorithmV11, dateValue, a.info, canonical)
 	} else {
-		want = signature(sk, stringToSign(AlgorithmSDK, dateValue, "", canonical))
+		want = signature(sk, AlgorithmSDK, dateValue, "", canonical)
 	}
 	if !hmac.Equal([]byte(want), []byte(strings.ToLower(a.signature))) {
 		return fmt.Errorf("%w: %s signature for AK %q over %s %s with signed headers %q",

@@ -76,8 +76,9 @@ func TestVectorHuaweiDocumentedExample(t *testing.T) {
 		"\n"+
 		"content-type;host;x-sdk-date\n"+
 		EmptyBodyHash, canonical)
-	sig := signature(sk, stringToSign(AlgorithmSDK, "20191115T033655Z", "", canonical))
+	sig := signature(sk, AlgorithmSDK, "20191115T033655Z", "", []byte(canonical))
 	assert.Equal(t, "7be6668032f70418fcc22abc52071e57aff61b84a1d2381bb430d6870f4f6ebe", sig)
+	assert.Equal(t, sig, refSignature(sk, refStringToSign(AlgorithmSDK, "20191115T033655Z", "", canonical)))
 
 	// The same request passes Verify when the client says it signed all three.
 	req.Header.Set("Authorization", AlgorithmSDK+" Access="+ak+", SignedHeaders=content-type;host;x-sdk-date, Signature="+sig)

@@ -132,6 +132,9 @@ func (s *Server) handleHistory(w http.ResponseWriter, req *request) {
 		s.writeIoTDAErr(w, req, e)
 		return
 	}
+	if s.serveGeneratedHistory(w, req, &q) { // iotda_generated.go: GenerateCommands
+		return
+	}
 	s.mu.RLock()
 	d := s.iotda.devices[req.deviceID]
 	if d == nil {

@@ -71,7 +71,8 @@ type Server struct {
 	last   map[Route]RecordedRequest
 
 	faults faultState
-	lc     atomic.Pointer[lifecycle] // set by WithLifecycle (iotda_lifecycle.go)
+	lc     atomic.Pointer[lifecycle]          // set by WithLifecycle (iotda_lifecycle.go)
+	gen    atomic.Pointer[generatedHistories] // set by GenerateCommands (iotda_generated.go)
 
 	mu       sync.RWMutex // guards all platform data below
 	iotda    iotdaState

@@ -1,0 +1,89 @@
+package clientstate_test
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"testing"
+
+	iotclient "github.com/iotclient/iotclient-go"
+	"github.com/iotclient/iotclient-go/auth"
+	"github.com/iotclient/iotclient-go/clientstate"
+	"github.com/iotclient/iotclient-go/internal/perfdata"
+)
+
+// The per-page benchmarks (README, Performance, target 1) fetch one page of
+// 50 client states through an in-memory transport that answers with a fixed
+// body taken from the mock server.
+
+// BenchmarkListPage is the SDK's one-page call, returning typed times and
+// enums.
+func BenchmarkListPage(b *testing.B) {
+	tr := &perfdata.Transport{Body: perfdata.StatesBody(50)}
+	c, err := clientstate.NewClient(clientstate.Config{OrgID: "ab12cd", Auth: auth.APIKey(testKey, testToken)},
+		iotclient.WithHTTPClient(&http.Client{Transport: tr}))
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		p, err := c.ListPage(ctx, clientstate.ListQuery{PageSize: 50})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if len(p.States) != 50 {
+			b.Fatalf("%d states", len(p.States))
+		}
+	}
+}
+
+// plainState is what a hand-written client would decode a record into:
+// strings for times and enums.
+type plainState struct {
+	ID                   string `json:"id"`
+	ClientType           string `json:"clientType"`
+	ConnectionStatus     string `json:"connectionStatus"`
+	LastConnectTime      string `json:"lastConnectTime"`
+	LastDisconnectTime   string `json:"lastDisconnectTime"`
+	LastActivityTime     string `json:"lastActivityTime"`
+	LastActivityEvent    string `json:"lastActivityEvent"`
+	MQTTConnectProtocol  string `json:"mqttConnectProtocol"`
+	DisconnectedBy       string `json:"disconnectedBy"`
+	DisconnectReasonCode int    `json:"disconnectReasonCode"`
+}
+
+// BenchmarkListPagePlain is the baseline of BenchmarkListPage: a plain
+// net/http GET with HTTP Basic credentials over the same transport, decoded
+// by encoding/json into a struct with string times.
+func BenchmarkListPagePlain(b *testing.B) {
+	tr := &perfdata.Transport{Body: perfdata.StatesBody(50)}
+	hc := &http.Client{Transport: tr}
+	u := "https://ab12cd.internetofthings.ibmcloud.com/api/v0002/clientconnectionstates?_limit=50"
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		req.Header.Set("Accept", "application/json")
+		req.SetBasicAuth(testKey, testToken)
+		resp, err := hc.Do(req)
+		if err != nil {
+			b.Fatal(err)
+		}
+		var page struct {
+			Results  []plainState `json:"results"`
+			Bookmark string       `json:"bookmark"`
+		}
+		err = json.NewDecoder(resp.Body).Decode(&page)
+		resp.Body.Close()
+		if err != nil {
+			b.Fatal(err)
+		}
+		if len(page.Results) != 50 {
+			b.Fatalf("%d states", len(page.Results))
+		}
+	}
+}
