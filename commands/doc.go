@@ -5,6 +5,8 @@
 //   - History walks a device's command history, newest first, over every
 //     page; HistoryPage fetches one page and returns the marker that resumes
 //     after it, for checkpointing. Count counts the matching history.
+//   - Export walks a long history like History, fetching the pages of one
+//     marker window concurrently: the fast way to export a device's history.
 //   - FleetHistory walks the histories of many devices at once, with bounded
 //     concurrency, tagging each record with its device.
 //   - Create delivers a command (never sent twice once it may have reached
