@@ -174,7 +174,17 @@ func (c *Client) HistoryPage(ctx context.Context, deviceID string, q HistoryQuer
 // Invalid input is yielded as a *iotclient.ValidationError before any
 // request is sent.
 func (c *Client) History(ctx context.Context, deviceID string, q HistoryQuery) iter.Seq2[Command, error] {
-	err := checkID("deviceID", deviceID, 128)
+	return c.walk(ctx, deviceID, q, func(ctx context.Context, q *HistoryQuery, marker string, offset int) (HistoryPage, error) {
+		return c.historyPage(ctx, deviceID, q, marker, offset)
+	})
+}
+
+// walk iterates over every page of a command listing (history or queue):
+// input validated first, q.Offset applied to the first request only, then
+// markers followed to the end.
+func (c *Client) walk(ctx context.Context, deviceID string, q HistoryQuery,
+	page func(ctx context.Context, q *HistoryQuery, marker string, offset int) (HistoryPage, error)) iter.Seq2[Command, error] {
+	err := checkID("deviceID", deviceID, maxDeviceIDLength)
 	if err == nil {
 		err = q.validate()
 	}
@@ -186,23 +196,31 @@ func (c *Client) History(ctx context.Context, deviceID string, q HistoryQuery) i
 		if n == 0 {
 			offset = q.Offset
 		}
-		p, err := c.historyPage(ctx, deviceID, &q, marker, offset)
+		p, err := page(ctx, &q, marker, offset)
 		return pagination.Page[Command]{Items: p.Commands, Next: p.Marker}, err
 	})
 }
 
 func (c *Client) historyPage(ctx context.Context, deviceID string, q *HistoryQuery, marker string, offset int) (HistoryPage, error) {
+	p, _, err := c.listPage(ctx, deviceID, "/async-commands-history", q, marker, offset)
+	return p, err
+}
+
+// listPage fetches one page of a device's command listing at path suffix,
+// returning the page and the platform's page object.
+func (c *Client) listPage(ctx context.Context, deviceID, suffix string, q *HistoryQuery, marker string, offset int) (HistoryPage, *wirePage, error) {
 	var out wireList
 	info, err := c.core.Do(ctx, core.Request{
 		Method:     "GET",
-		Path:       c.devicePath(deviceID) + "/async-commands-history",
+		Path:       c.devicePath(deviceID) + suffix,
 		RawQuery:   q.rawQuery(marker, offset),
 		Idempotent: true,
 	}, &out)
 	if err != nil {
-		return HistoryPage{}, err
+		return HistoryPage{}, nil, err
 	}
-	return pageFrom(&out, q.pageSize(), info.RequestID)
+	p, err := pageFrom(&out, q.pageSize(), info.RequestID)
+	return p, out.Page, err
 }
 
 // pageFrom converts a decoded list, checking what the platform promises: no

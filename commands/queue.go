@@ -3,9 +3,6 @@ package commands
 import (
 	"context"
 	"iter"
-
-	"github.com/iotclient/iotclient-go/internal/core"
-	"github.com/iotclient/iotclient-go/pagination"
 )
 
 // QueuePage is one page of the commands a device has waiting on the
@@ -43,41 +40,20 @@ func (c *Client) QueuePage(ctx context.Context, deviceID string, q HistoryQuery)
 // yielded once to end it, input validated before any request, and ranging
 // again starting again.
 func (c *Client) Queue(ctx context.Context, deviceID string, q HistoryQuery) iter.Seq2[Command, error] {
-	err := checkID("deviceID", deviceID, maxDeviceIDLength)
-	if err == nil {
-		err = q.validate()
-	}
-	if err != nil {
-		return func(yield func(Command, error) bool) { yield(Command{}, err) }
-	}
-	return pagination.Cursor(ctx, q.Marker, func(ctx context.Context, marker string, n int) (pagination.Page[Command], error) {
-		offset := 0
-		if n == 0 {
-			offset = q.Offset
-		}
-		p, err := c.queuePage(ctx, deviceID, &q, marker, offset)
-		return pagination.Page[Command]{Items: p.Commands, Next: p.Marker}, err
+	return c.walk(ctx, deviceID, q, func(ctx context.Context, q *HistoryQuery, marker string, offset int) (HistoryPage, error) {
+		p, err := c.queuePage(ctx, deviceID, q, marker, offset)
+		return HistoryPage{Commands: p.Commands, Marker: p.Marker, RequestID: p.RequestID}, err
 	})
 }
 
 func (c *Client) queuePage(ctx context.Context, deviceID string, q *HistoryQuery, marker string, offset int) (QueuePage, error) {
-	var out wireList
-	info, err := c.core.Do(ctx, core.Request{
-		Method:     "GET",
-		Path:       c.devicePath(deviceID) + "/async-commands",
-		Query:      q.values(marker, offset),
-		Idempotent: true,
-	}, &out)
-	if err != nil {
-		return QueuePage{}, err
-	}
-	hp, err := pageFrom(&out, q.pageSize(), info.RequestID)
+	hp, page, err := c.listPage(ctx, deviceID, "/async-commands", q, marker, offset)
 	if err != nil {
 		return QueuePage{}, err
 	}
 	qp := QueuePage{Commands: hp.Commands, Marker: hp.Marker, Total: -1, RequestID: hp.RequestID}
-	if out.Page != nil && out.Page.Count != nil {
-		qp.Total = *out.Page.Count
+	if page != nil && page.Count != nil {
+		qp.Total = *page.Count
 	}
 	return qp, nil
 }
