@@ -2,13 +2,13 @@ package clientstate
 
 import (
 	"fmt"
-	"net/url"
 	"strings"
 
 	iotclient "github.com/iotclient/iotclient-go"
 	"github.com/iotclient/iotclient-go/auth"
 	"github.com/iotclient/iotclient-go/internal/config"
 	"github.com/iotclient/iotclient-go/internal/core"
+	"github.com/iotclient/iotclient-go/internal/redact"
 )
 
 // DefaultDomain is the platform domain used when Config.Domain is empty.
@@ -41,39 +41,11 @@ type Config struct {
 // prints in its redacted form.
 func (c Config) String() string {
 	return fmt.Sprintf("clientstate.Config{OrgID: %q, Domain: %q, BaseURL: %q, Auth: %s}",
-		c.OrgID, c.Domain, redactURL(c.BaseURL), credString(c.Auth))
+		c.OrgID, c.Domain, redact.URL(c.BaseURL), redact.Credential(c.Auth))
 }
 
 // GoString is String, so %#v cannot reveal more than %v.
 func (c Config) GoString() string { return c.String() }
-
-// credString prints a credential through its own String method when it
-// has one (every credential of package auth does, redacted), and by type
-// alone otherwise, so an unknown credential type cannot leak its fields.
-func credString(c auth.Credential) string {
-	switch v := c.(type) {
-	case nil:
-		return "<nil>"
-	case fmt.Stringer:
-		return v.String()
-	}
-	return fmt.Sprintf("%T", c)
-}
-
-// redactURL drops user information (user:password@) from a URL.
-func redactURL(raw string) string {
-	if raw == "" {
-		return ""
-	}
-	u, err := url.Parse(raw)
-	if err != nil {
-		return "(unparsable URL)"
-	}
-	if u.User != nil {
-		u.User = url.User("[redacted]")
-	}
-	return u.String()
-}
 
 // Client calls the Watson IoT Platform client connection state, connection
 // log and activation APIs. It is safe for concurrent use.

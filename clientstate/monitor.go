@@ -21,6 +21,7 @@ import (
 	iotclient "github.com/iotclient/iotclient-go"
 	"github.com/iotclient/iotclient-go/auth"
 	"github.com/iotclient/iotclient-go/internal/config"
+	"github.com/iotclient/iotclient-go/internal/redact"
 )
 
 // Monitor defaults.
@@ -169,35 +170,11 @@ func (c MonitorConfig) String() string {
 		subs[i] = s.topic
 	}
 	return fmt.Sprintf("clientstate.MonitorConfig{OrgID: %q, Domain: %q, Broker: %q, Auth: %s, AppID: %q, Subscriptions: [%s]}",
-		c.OrgID, c.Domain, redactBroker(c.Broker), monCredString(c.Auth), c.AppID, strings.Join(subs, " "))
+		c.OrgID, c.Domain, redact.URL(c.Broker), redact.Credential(c.Auth), c.AppID, strings.Join(subs, " "))
 }
 
 // GoString is String, so %#v cannot reveal more than %v.
 func (c MonitorConfig) GoString() string { return c.String() }
-
-func monCredString(c auth.Credential) string {
-	switch v := c.(type) {
-	case nil:
-		return "<nil>"
-	case fmt.Stringer:
-		return v.String()
-	}
-	return fmt.Sprintf("%T", c)
-}
-
-func redactBroker(raw string) string {
-	if raw == "" {
-		return ""
-	}
-	u, err := url.Parse(raw)
-	if err != nil {
-		return "(unparsable URL)"
-	}
-	if u.User != nil {
-		u.User = url.User("[redacted]")
-	}
-	return u.String()
-}
 
 // ConnectInfo describes a connection the monitor made.
 type ConnectInfo struct {
@@ -471,10 +448,10 @@ func (m *Monitor) setBroker(cfg MonitorConfig, org string, allowInsecure bool) e
 	}
 	u, err := url.Parse(raw)
 	if err != nil || u.Host == "" || u.Hostname() == "" {
-		return iotclient.NewValidationError(field, redactBroker(raw), "must be an address such as ssl://host:8883 or tcp://127.0.0.1:1883")
+		return iotclient.NewValidationError(field, redact.URL(raw), "must be an address such as ssl://host:8883 or tcp://127.0.0.1:1883")
 	}
 	if u.User != nil {
-		return iotclient.NewValidationError(field, redactBroker(raw), "must not carry credentials: use Auth")
+		return iotclient.NewValidationError(field, redact.URL(raw), "must not carry credentials: use Auth")
 	}
 	secure := false
 	defaultPort := ""
@@ -488,7 +465,7 @@ func (m *Monitor) setBroker(cfg MonitorConfig, org string, allowInsecure bool) e
 	case "wss":
 		defaultPort, secure = "443", true
 	default:
-		return iotclient.NewValidationError(field, redactBroker(raw), "has an unsupported scheme: use tcp, ssl, ws or wss")
+		return iotclient.NewValidationError(field, redact.URL(raw), "has an unsupported scheme: use tcp, ssl, ws or wss")
 	}
 	if u.Port() == "" {
 		u.Host = net.JoinHostPort(u.Hostname(), defaultPort)

@@ -9,6 +9,7 @@ import (
 	"github.com/iotclient/iotclient-go/auth"
 	"github.com/iotclient/iotclient-go/internal/config"
 	"github.com/iotclient/iotclient-go/internal/core"
+	"github.com/iotclient/iotclient-go/internal/redact"
 )
 
 // Config says where and as whom the client talks to IoTDA.
@@ -30,8 +31,8 @@ type Config struct {
 
 // String describes the configuration without secrets.
 func (c Config) String() string {
-	return fmt.Sprintf("commands.Config{Endpoint: %q, ProjectID: %q, InstanceID: %q, Auth: %v}",
-		c.Endpoint, c.ProjectID, c.InstanceID, c.Auth)
+	return fmt.Sprintf("commands.Config{Endpoint: %q, ProjectID: %q, InstanceID: %q, Auth: %s}",
+		redact.URL(c.Endpoint), c.ProjectID, c.InstanceID, redact.Credential(c.Auth))
 }
 
 // GoString is String, so %#v cannot reveal more than %v.
