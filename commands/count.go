@@ -22,13 +22,17 @@ func (c *Client) Count(ctx context.Context, deviceID string, q HistoryQuery) (in
 	if err := q.validate(); err != nil {
 		return 0, err
 	}
+	filters, err := q.filterValues()
+	if err != nil {
+		return 0, err
+	}
 	var out struct {
 		Count *int64 `json:"count"`
 	}
 	info, err := c.core.Do(ctx, core.Request{
 		Method:     "POST",
 		Path:       c.devicePath(deviceID) + "/async-commands-history/count",
-		Query:      q.filterValues(),
+		Query:      filters,
 		Idempotent: true,
 	}, &out)
 	if err != nil {
@@ -44,8 +48,8 @@ func (c *Client) Count(ctx context.Context, deviceID string, q HistoryQuery) (in
 }
 
 // filterValues renders q's filters without the paging parameters.
-func (q *HistoryQuery) filterValues() url.Values {
-	v := q.values("", 0)
+func (q *HistoryQuery) filterValues() (url.Values, error) {
+	v, err := q.values("", 0)
 	v.Del("limit")
-	return v
+	return v, err
 }

@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/google/go-querystring/query"
+
 	iotclient "github.com/iotclient/iotclient-go"
 	"github.com/iotclient/iotclient-go/internal/core"
 	"github.com/iotclient/iotclient-go/internal/wire"
@@ -74,28 +76,27 @@ func (q *HistoryQuery) pageSize() int {
 	return q.PageSize
 }
 
-// values renders the query parameters for the page at marker.
-func (q *HistoryQuery) values(marker string, offset int) url.Values {
-	v := url.Values{"limit": {strconv.Itoa(q.pageSize())}}
-	if marker != "" {
-		v.Set("marker", marker)
-	}
-	if offset > 0 {
-		v.Set("offset", strconv.Itoa(offset))
-	}
-	if !q.Since.IsZero() {
-		v.Set("start_time", wire.FormatCompact(q.Since))
-	}
-	if !q.Until.IsZero() {
-		v.Set("end_time", wire.FormatCompact(q.Until))
-	}
-	if q.Status != "" {
-		v.Set("status", string(q.Status))
-	}
-	if q.CommandName != "" {
-		v.Set("command_name", q.CommandName)
-	}
-	return v
+// historyParams is the history query as IoTDA spells it; go-querystring
+// encodes it, and wire.CompactTime sends a time in any zone in UTC in the
+// compact format (leaving out a zero time).
+type historyParams struct {
+	CommandName string           `url:"command_name,omitempty"`
+	EndTime     wire.CompactTime `url:"end_time"`
+	Limit       int              `url:"limit,omitempty"`
+	Marker      string           `url:"marker,omitempty"`
+	Offset      int              `url:"offset,omitempty"`
+	StartTime   wire.CompactTime `url:"start_time"`
+	Status      Status           `url:"status,omitempty"`
+}
+
+// values renders the query parameters for the page at marker (limit 0
+// leaves out the page size, as the count call wants). It is the reference
+// encoding: rawQuery, the hot path's, is tested against it.
+func (q *HistoryQuery) values(marker string, offset int) (url.Values, error) {
+	return query.Values(historyParams{
+		CommandName: q.CommandName, EndTime: wire.CompactTime(q.Until), Limit: q.pageSize(),
+		Marker: marker, Offset: offset, StartTime: wire.CompactTime(q.Since), Status: q.Status,
+	})
 }
 
 // rawQuery encodes the query parameters of the page at marker, as values

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // rawQuery, the hot path's encoder, must send what values would.
@@ -20,7 +21,9 @@ func TestRawQueryMatchesValues(t *testing.T) {
 			marker string
 			offset int
 		}{{"", 0}, {"5c8f3d2d3df1f10d803adbda", 0}, {"", 50}, {"a-b_c", 500}} {
-			assert.Equal(t, q.values(p.marker, p.offset).Encode(), q.rawQuery(p.marker, p.offset), "%+v %+v", q, p)
+			v, err := q.values(p.marker, p.offset)
+			require.NoError(t, err)
+			assert.Equal(t, v.Encode(), q.rawQuery(p.marker, p.offset), "%+v %+v", q, p)
 		}
 	}
 }

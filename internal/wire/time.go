@@ -90,15 +90,3 @@ func (t CompactTime) EncodeValues(key string, v *url.Values) error {
 	}
 	return nil
 }
-
-// IBMTime is a time sent in a query as RFC 3339 UTC with milliseconds; the
-// zero time is left out. It implements go-querystring's Encoder.
-type IBMTime time.Time
-
-// EncodeValues adds the time under key unless it is zero.
-func (t IBMTime) EncodeValues(key string, v *url.Values) error {
-	if tt := time.Time(t); !tt.IsZero() {
-		v.Set(key, FormatIBM(tt))
-	}
-	return nil
-}

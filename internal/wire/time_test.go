@@ -38,12 +38,9 @@ func TestIBM(t *testing.T) {
 func TestEncoders(t *testing.T) {
 	v := url.Values{}
 	require.NoError(t, CompactTime(time.Time{}).EncodeValues("start_time", &v))
-	require.NoError(t, IBMTime(time.Time{}).EncodeValues("after", &v))
 	assert.Empty(t, v, "zero times are left out")
 	require.NoError(t, CompactTime(time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)).EncodeValues("start_time", &v))
-	require.NoError(t, IBMTime(time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)).EncodeValues("after", &v))
 	assert.Equal(t, "20240101T000000Z", v.Get("start_time"))
-	assert.Equal(t, "2024-01-01T00:00:00.000Z", v.Get("after"))
 }
 
 // FuzzParseCompact checks the fixed-width parser against time.Parse: they
