@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	iotclient "github.com/iotclient/iotclient-go"
 	"github.com/iotclient/iotclient-go/pagination"
 )
 
@@ -168,6 +169,7 @@ func TestOffsetRefusesOversizedPage(t *testing.T) {
 	fetch := func(_ context.Context, off, lim int) ([]int, error) { return make([]int, lim+1), nil }
 	_, err := collect(t, pagination.Offset(context.Background(), 20, 100, fetch))
 	require.ErrorContains(t, err, "21 records for a page of 20")
+	require.ErrorIs(t, err, iotclient.ErrMalformedResponse)
 }
 
 func ExampleCursor() {

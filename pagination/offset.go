@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"iter"
+
+	iotclient "github.com/iotclient/iotclient-go"
 )
 
 // ErrOffsetLimit is the error an offset iterator ends with when the listing
@@ -38,7 +40,8 @@ func Offset[T any](ctx context.Context, pageSize, maxOffset int, fetch OffsetFet
 				return
 			}
 			if len(items) > pageSize {
-				yield(zero, fmt.Errorf("pagination: the server returned %d records for a page of %d", len(items), pageSize))
+				yield(zero, fmt.Errorf("%w: the server returned %d records for a page of %d",
+					iotclient.ErrMalformedResponse, len(items), pageSize))
 				return
 			}
 			for _, it := range items {

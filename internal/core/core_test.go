@@ -407,3 +407,22 @@ func TestRateLimiterPacesAttempts(t *testing.T) {
 		assert.GreaterOrEqual(t, time.Since(start), time.Second, "11 calls at 10/s take a second")
 	})
 }
+
+type typedDecodeErr struct{ offset int }
+
+func (e *typedDecodeErr) Error() string { return "bad at " + itoa(e.offset) }
+
+type failingDecoder struct{}
+
+func (failingDecoder) DecodeJSON([]byte) error { return &typedDecodeErr{46} }
+
+func TestDecoderErrorStaysReachable(t *testing.T) {
+	c, mt, _ := newTestClient(t)
+	mt.RegisterResponder("GET", testBase+"/x", jsonResp(200, `{}`))
+	_, err := c.Do(context.Background(), get("/x"), failingDecoder{})
+	require.ErrorIs(t, err, iotclient.ErrMalformedResponse)
+	var te *typedDecodeErr
+	require.ErrorAs(t, err, &te)
+	assert.Equal(t, 46, te.offset)
+	assert.Contains(t, err.Error(), "bad at 46")
+}

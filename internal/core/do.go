@@ -264,14 +264,23 @@ func (c *Client) transportError(ctx context.Context, method, u string, a *attemp
 }
 
 func malformed(method, u string, status int, format string, args ...any) error {
-	return &malformedError{method: method, url: u, status: status, msg: sprintf(format, args...)}
+	e := &malformedError{method: method, url: u, status: status, msg: sprintf(format, args...)}
+	for _, a := range args {
+		if err, ok := a.(error); ok {
+			e.err = err // a decoder's typed error stays reachable with errors.As
+		}
+	}
+	return e
 }
 
 type malformedError struct {
 	method, url string
 	status      int
 	msg         string
+	err         error
 }
+
+func (e *malformedError) Unwrap() error { return e.err }
 
 func (e *malformedError) Error() string {
 	return "iotclient: " + e.method + " " + e.url + ": malformed response (status " + itoa(e.status) + "): " + e.msg
