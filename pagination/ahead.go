@@ -2,7 +2,6 @@ package pagination
 
 import (
 	"context"
-	"fmt"
 	"iter"
 	"sync"
 )
@@ -48,6 +47,7 @@ func CursorAhead[T any](ctx context.Context, start string, fetch CursorFetch[T])
 			return ch
 		}
 		cursor := start
+		var guard cycleGuard
 		pending := launch(cursor, 0)
 		for n := 0; ; n++ {
 			r := <-pending
@@ -72,8 +72,8 @@ func CursorAhead[T any](ctx context.Context, start string, fetch CursorFetch[T])
 			if next == "" {
 				return
 			}
-			if next == cursor {
-				yield(zero, fmt.Errorf("%w: the server returned cursor %q again after page %d", ErrStuckCursor, cursor, n+1))
+			if err := guard.check(cursor, next, n); err != nil {
+				yield(zero, err)
 				return
 			}
 			cursor = next

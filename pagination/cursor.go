@@ -3,12 +3,12 @@ package pagination
 import (
 	"context"
 	"errors"
-	"fmt"
 	"iter"
 )
 
 // ErrStuckCursor is the error an iterator ends with when the server hands
-// back the cursor it was just given, which would otherwise page for ever.
+// back the cursor it was just given, or cursors that come round in a cycle,
+// which would otherwise page for ever.
 var ErrStuckCursor = errors.New("pagination: cursor did not advance")
 
 // Page is one page of a listing.
@@ -31,6 +31,7 @@ type CursorFetch[T any] func(ctx context.Context, cursor string, n int) (Page[T]
 func Cursor[T any](ctx context.Context, start string, fetch CursorFetch[T]) iter.Seq2[T, error] {
 	return func(yield func(T, error) bool) {
 		cursor := start
+		var guard cycleGuard
 		for n := 0; ; n++ {
 			if err := ctx.Err(); err != nil {
 				var zero T
@@ -51,9 +52,9 @@ func Cursor[T any](ctx context.Context, start string, fetch CursorFetch[T]) iter
 			if page.Next == "" {
 				return
 			}
-			if page.Next == cursor {
+			if err := guard.check(cursor, page.Next, n); err != nil {
 				var zero T
-				yield(zero, fmt.Errorf("%w: the server returned cursor %q again after page %d", ErrStuckCursor, cursor, n+1))
+				yield(zero, err)
 				return
 			}
 			cursor = page.Next

@@ -193,3 +193,36 @@ func ExampleCursor() {
 	fmt.Println()
 	// Output: a b c d e
 }
+
+func TestCursorRefusesACycleOfCursors(t *testing.T) {
+	for _, cycle := range [][]string{{"A", "B"}, {"A", "B", "C"}, {"A", "B", "C", "D", "E", "F", "G"}} {
+		next := map[string]string{}
+		for i, c := range cycle {
+			next[c] = cycle[(i+1)%len(cycle)]
+		}
+		calls := 0
+		fetch := func(_ context.Context, c string, _ int) (pagination.Page[int], error) {
+			calls++
+			if c == "" {
+				return pagination.Page[int]{Items: []int{0}, Next: cycle[0]}, nil
+			}
+			return pagination.Page[int]{Items: []int{calls}, Next: next[c]}, nil
+		}
+		for name, seq := range map[string]func(func(int, error) bool){
+			"Cursor":      pagination.Cursor(context.Background(), "", fetch),
+			"CursorAhead": pagination.CursorAhead(context.Background(), "", fetch),
+		} {
+			calls = 0
+			_, err := collect(t, seq)
+			require.ErrorIs(t, err, pagination.ErrStuckCursor, "%s over %v", name, cycle)
+			assert.LessOrEqual(t, calls, 3*len(cycle)+2, "%s over %v: caught within a few laps", name, cycle)
+		}
+	}
+}
+
+func TestCursorAcceptsLongNonRepeatingRuns(t *testing.T) {
+	p := &pages{n: 5000, size: 1}
+	got, err := collect(t, pagination.Cursor(context.Background(), "", p.fetch))
+	require.NoError(t, err)
+	assert.Len(t, got, 5000)
+}
