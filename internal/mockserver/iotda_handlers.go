@@ -124,15 +124,17 @@ func (s *Server) serveIoTDA(w http.ResponseWriter, req *request) {
 
 var errDeviceNotFound = &iotdaErr{http.StatusNotFound, CodeDeviceNotFound, "The device does not exist."}
 
-// handleHistory: GET .../async-commands-history. Every stored command is
-// history, final or not (PENDING and SENT ones too), newest first.
-func (s *Server) handleHistory(w http.ResponseWriter, req *request) {
-	q, e := parseCommandQuery(req.URL.Query(), true)
+// withDeviceQuery parses the command query (paging says whether paging
+// parameters count), finds the device, and runs answer under the read lock,
+// writing its value as the JSON answer; a bad query or an unknown device is
+// answered with the IoTDA error instead.
+func (s *Server) withDeviceQuery(w http.ResponseWriter, req *request, paging bool, answer func(q *commandQuery, d *device) any) {
+	q, e := parseCommandQuery(req.URL.Query(), paging)
 	if e != nil {
 		s.writeIoTDAErr(w, req, e)
 		return
 	}
-	if s.serveGeneratedHistory(w, req, &q) { // iotda_generated.go: GenerateCommands
+	if paging && req.route == RouteHistory && s.serveGeneratedHistory(w, req, &q) { // iotda_generated.go
 		return
 	}
 	s.mu.RLock()
@@ -142,59 +144,42 @@ func (s *Server) handleHistory(w http.ResponseWriter, req *request) {
 		s.writeIoTDAErr(w, req, errDeviceNotFound)
 		return
 	}
-	recs := q.page(d, nil)
+	v := answer(&q, d)
 	s.mu.RUnlock()
-	resp := historyResponse{Commands: recs}
-	if n := len(recs); n > 0 {
-		resp.Page.Marker = recs[n-1].CommandID
-	}
-	writeJSON(w, http.StatusOK, resp)
+	writeJSON(w, http.StatusOK, v)
+}
+
+// handleHistory: GET .../async-commands-history. Every stored command is
+// history, final or not (PENDING and SENT ones too), newest first.
+func (s *Server) handleHistory(w http.ResponseWriter, req *request) {
+	s.withDeviceQuery(w, req, true, func(q *commandQuery, d *device) any {
+		resp := historyResponse{Commands: q.page(d, nil)}
+		if n := len(resp.Commands); n > 0 {
+			resp.Page.Marker = resp.Commands[n-1].CommandID
+		}
+		return resp
+	})
 }
 
 // handleHistoryCount: POST .../async-commands-history/count with the
 // history's filters as query parameters (paging parameters ignored).
 func (s *Server) handleHistoryCount(w http.ResponseWriter, req *request) {
-	q, e := parseCommandQuery(req.URL.Query(), false)
-	if e != nil {
-		s.writeIoTDAErr(w, req, e)
-		return
-	}
-	s.mu.RLock()
-	d := s.iotda.devices[req.deviceID]
-	if d == nil {
-		s.mu.RUnlock()
-		s.writeIoTDAErr(w, req, errDeviceNotFound)
-		return
-	}
-	n := q.count(d, nil)
-	s.mu.RUnlock()
-	writeJSON(w, http.StatusOK, map[string]int{"count": n})
+	s.withDeviceQuery(w, req, false, func(q *commandQuery, d *device) any {
+		return map[string]int{"count": q.count(d, nil)}
+	})
 }
 
 // handleQueue: GET .../async-commands: PENDING and SENT commands only, same
 // paging as the history, plus page.count = all queued commands matching the
 // filters (regardless of marker, offset and limit).
 func (s *Server) handleQueue(w http.ResponseWriter, req *request) {
-	q, e := parseCommandQuery(req.URL.Query(), true)
-	if e != nil {
-		s.writeIoTDAErr(w, req, e)
-		return
-	}
-	s.mu.RLock()
-	d := s.iotda.devices[req.deviceID]
-	if d == nil {
-		s.mu.RUnlock()
-		s.writeIoTDAErr(w, req, errDeviceNotFound)
-		return
-	}
-	recs := q.page(d, queued)
-	total := q.count(d, queued)
-	s.mu.RUnlock()
-	resp := queueResponse{Commands: recs, Page: queuePage{Count: total}}
-	if n := len(recs); n > 0 {
-		resp.Page.Marker = recs[n-1].CommandID
-	}
-	writeJSON(w, http.StatusOK, resp)
+	s.withDeviceQuery(w, req, true, func(q *commandQuery, d *device) any {
+		resp := queueResponse{Commands: q.page(d, queued), Page: queuePage{Count: q.count(d, queued)}}
+		if n := len(resp.Commands); n > 0 {
+			resp.Page.Marker = resp.Commands[n-1].CommandID
+		}
+		return resp
+	})
 }
 
 // handleGetCommand: GET .../async-commands/{command_id}.
