@@ -216,15 +216,15 @@ func parseStatusTopic(topic string) (statusTopic, error) {
 	parts := strings.Split(topic, "/")
 	switch {
 	case len(parts) == 6 && parts[0] == topicRoot && parts[1] == "type" && parts[3] == "id" && parts[5] == topicMonSuffix:
-		if r := monPartReason(parts[2]); r != "" {
+		if r := checkPartReason(parts[2]); r != "" {
 			return statusTopic{}, fmt.Errorf("the topic's typeId %q %s", parts[2], r)
 		}
-		if r := monPartReason(parts[4]); r != "" {
+		if r := checkPartReason(parts[4]); r != "" {
 			return statusTopic{}, fmt.Errorf("the topic's deviceId %q %s", parts[4], r)
 		}
 		return statusTopic{typeID: parts[2], deviceID: parts[4]}, nil
 	case len(parts) == 4 && parts[0] == topicRoot && parts[1] == "app" && parts[3] == topicMonSuffix:
-		if r := monPartReason(parts[2]); r != "" {
+		if r := checkPartReason(parts[2]); r != "" {
 			return statusTopic{}, fmt.Errorf("the topic's appId %q %s", parts[2], r)
 		}
 		return statusTopic{app: true, appID: parts[2]}, nil
@@ -292,7 +292,7 @@ func parseStatusMessage(topic string, payload []byte) (StatusEvent, error) {
 	}
 	trimmed := bytes.TrimSpace(payload)
 	if len(trimmed) == 0 || trimmed[0] != '{' {
-		return StatusEvent{}, fmt.Errorf("the payload is not a JSON object: %s", monSnippet(trimmed))
+		return StatusEvent{}, fmt.Errorf("the payload is not a JSON object: %s", snippet(trimmed))
 	}
 	var fields map[string]json.RawMessage
 	if err := json.Unmarshal(trimmed, &fields); err != nil {
@@ -304,16 +304,16 @@ func parseStatusMessage(topic string, payload []byte) (StatusEvent, error) {
 		problems = append(problems, fmt.Sprintf("field %q ", key)+fmt.Sprintf(format, args...))
 	}
 	str := func(key string, raw json.RawMessage, dst *string) {
-		if v, ok := monString(raw); ok {
+		if v, ok := jsonString(bytes.TrimSpace(raw)); ok {
 			*dst = v
 			return
 		}
-		bad(key, "is %s, not a string", monSnippet(raw))
+		bad(key, "is %s, not a string", snippet(raw))
 	}
 	integer := func(key string, raw json.RawMessage, dst *int64) {
 		v, err := strconv.ParseInt(string(bytes.TrimSpace(raw)), 10, 64)
 		if err != nil {
-			bad(key, "is %s, not an integer", monSnippet(raw))
+			bad(key, "is %s, not an integer", snippet(raw))
 			return
 		}
 		*dst = v
@@ -325,13 +325,13 @@ func parseStatusMessage(topic string, payload []byte) (StatusEvent, error) {
 		case "false":
 			*dst = false
 		default:
-			bad(key, "is %s, not a boolean", monSnippet(raw))
+			bad(key, "is %s, not a boolean", snippet(raw))
 		}
 	}
 	timestamp := func(key string, raw json.RawMessage, dst *time.Time) {
-		s, ok := monString(raw)
+		s, ok := jsonString(bytes.TrimSpace(raw))
 		if !ok {
-			bad(key, "is %s, not an RFC 3339 time string", monSnippet(raw))
+			bad(key, "is %s, not an RFC 3339 time string", snippet(raw))
 			return
 		}
 		if s == "" {
@@ -403,7 +403,7 @@ func parseStatusMessage(topic string, payload []byte) (StatusEvent, error) {
 	for _, key := range []string{keyAction, keyTime, keyClientID} {
 		if !hasValue(fields, key) {
 			problems = append(problems, fmt.Sprintf("field %q is missing", key))
-		} else if v, ok := monString(fields[key]); ok && v == "" {
+		} else if v, ok := jsonString(bytes.TrimSpace(fields[key])); ok && v == "" {
 			bad(key, "is empty")
 		}
 	}
@@ -436,49 +436,5 @@ func hasValue(fields map[string]json.RawMessage, key string) bool {
 	return ok && !monIsNull(raw)
 }
 
-// monString decodes a JSON string.
-func monString(raw json.RawMessage) (string, bool) {
-	raw = bytes.TrimSpace(raw)
-	if len(raw) == 0 || raw[0] != '"' {
-		return "", false
-	}
-	var s string
-	if err := json.Unmarshal(raw, &s); err != nil {
-		return "", false
-	}
-	return s, true
-}
-
 // monIsNull reports whether raw is the JSON null.
 func monIsNull(raw json.RawMessage) bool { return string(bytes.TrimSpace(raw)) == "null" }
-
-// monSnippet shortens a JSON value for an error message.
-func monSnippet(raw []byte) string {
-	const max = 40
-	s := string(bytes.TrimSpace(raw))
-	if len(s) > max {
-		s = s[:max] + "…"
-	}
-	if s == "" {
-		return "empty"
-	}
-	return s
-}
-
-// monPartReason returns why p cannot be a type, device or application ID
-// in a topic (1 to 36 of [A-Za-z0-9-_.]), or "".
-func monPartReason(p string) string {
-	switch {
-	case p == "":
-		return "is empty"
-	case len(p) > 36:
-		return "is longer than 36 characters"
-	}
-	for i := 0; i < len(p); i++ {
-		c := p[i]
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.') {
-			return "may contain only letters, digits, '-', '_' and '.'"
-		}
-	}
-	return ""
-}

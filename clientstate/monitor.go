@@ -94,7 +94,7 @@ func filterPartReason(p string) string {
 	if p == topicWildcard {
 		return ""
 	}
-	if r := monPartReason(p); r != "" {
+	if r := checkPartReason(p); r != "" {
 		return fmt.Sprintf("%q %s (or \"+\" for any)", p, r)
 	}
 	return ""
@@ -331,7 +331,7 @@ func NewMonitor(cfg MonitorConfig, opts ...iotclient.Option) (*Monitor, error) {
 	appID := cfg.AppID
 	if appID == "" {
 		appID = randomAppID()
-	} else if r := monPartReason(appID); r != "" {
+	} else if r := checkPartReason(appID); r != "" {
 		return nil, iotclient.NewValidationError("MonitorConfig.AppID", appID, r)
 	}
 	m.clientID = "a:" + org + ":" + appID

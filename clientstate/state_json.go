@@ -155,6 +155,9 @@ func snippet(raw []byte) string {
 	if len(s) > max {
 		s = s[:max] + "…"
 	}
+	if s == "" {
+		return "empty"
+	}
 	return s
 }
 
