@@ -93,26 +93,8 @@ func runHistory(ctx context.Context, a *app, v *historyArgs, pos []string) error
 	}
 	out := newSink(v.common.format, a.stdout, historyColumns, sinkOptions{})
 	prog := a.newProgress(v.common.progress, "commands")
-	err = func() error {
-		for cmd, err := range client.History(ctx, v.device, q) {
-			if err != nil {
-				return err
-			}
-			if err := out.write(&cmd); err != nil {
-				return writeError(err)
-			}
-			prog.add()
-			if prog.n == v.limit {
-				break // the iterator fetches no further page
-			}
-		}
-		return nil
-	}()
-	prog.finish()
-	if cerr := out.close(err != nil); err == nil && cerr != nil {
-		err = writeError(cerr)
-	}
-	if err == nil && prog.n == 0 && v.common.format == formatTable {
+	n, err := export(client.History(ctx, v.device, q), out, prog, v.limit, nil)
+	if err == nil && n == 0 && v.common.format == formatTable {
 		fmt.Fprintf(a.stderr, "iotctl: no commands of device %s match\n", v.device)
 	}
 	return err

@@ -76,30 +76,14 @@ func runLogs(ctx context.Context, a *app, v *logsArgs, pos []string) error {
 	}
 	out := newSink(v.common.format, a.stdout, logColumns, sinkOptions{})
 	prog := a.newProgress(v.common.progress, "log entries")
-	err = func() error {
-		for e, err := range client.ConnectionLogs(ctx, v.typ, v.device, q) {
-			if errors.Is(err, pagination.ErrOffsetLimit) {
-				return fmt.Errorf("%w: the log goes on beyond the %d entries the API can reach; narrow it with --from and --to",
-					err, clientstate.MaxLogOffset+clientstate.MaxLogLimit)
-			}
-			if err != nil {
-				return err
-			}
-			if err := out.write(&e); err != nil {
-				return writeError(err)
-			}
-			prog.add()
-			if prog.n == v.limit {
-				break
-			}
+	n, err := export(client.ConnectionLogs(ctx, v.typ, v.device, q), out, prog, v.limit, func(err error) error {
+		if errors.Is(err, pagination.ErrOffsetLimit) {
+			return fmt.Errorf("%w: the log goes on beyond the %d entries the API can reach; narrow it with --from and --to",
+				err, clientstate.MaxLogOffset+clientstate.MaxLogLimit)
 		}
-		return nil
-	}()
-	prog.finish()
-	if cerr := out.close(err != nil); err == nil && cerr != nil {
-		err = writeError(cerr)
-	}
-	if err == nil && prog.n == 0 && v.common.format == formatTable {
+		return err
+	})
+	if err == nil && n == 0 && v.common.format == formatTable {
 		fmt.Fprintf(a.stderr, "iotctl: no log entries for %s/%s\n", v.typ, v.device)
 	}
 	return err

@@ -466,3 +466,32 @@ func (s *streamTableSink) write(row []cell) error {
 }
 
 func (s *streamTableSink) close(bool) error { return nil }
+
+// export writes every record of seq (at most limit, 0 for all) to out,
+// counting them on prog, then closes out. mapErr, when not nil, may turn an
+// iteration error into a clearer one. It returns how many records it wrote.
+func export[T any](seq func(func(T, error) bool), out *records[T], prog *progress, limit int, mapErr func(error) error) (int, error) {
+	err := func() error {
+		for rec, err := range seq {
+			if err != nil {
+				if mapErr != nil {
+					err = mapErr(err)
+				}
+				return err
+			}
+			if err := out.write(&rec); err != nil {
+				return writeError(err)
+			}
+			prog.add()
+			if prog.n == limit {
+				break // the iterator fetches no further page
+			}
+		}
+		return nil
+	}()
+	prog.finish()
+	if cerr := out.close(err != nil); err == nil && cerr != nil {
+		err = writeError(cerr)
+	}
+	return prog.n, err
+}

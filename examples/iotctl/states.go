@@ -130,26 +130,8 @@ func runStates(ctx context.Context, a *app, v *statesArgs, pos []string) error {
 	}
 	out := newSink(v.common.format, a.stdout, stateColumns, sinkOptions{})
 	prog := a.newProgress(v.common.progress, "client states")
-	err = func() error {
-		for st, err := range client.List(ctx, q) {
-			if err != nil {
-				return err
-			}
-			if err := out.write(&st); err != nil {
-				return writeError(err)
-			}
-			prog.add()
-			if prog.n == v.limit {
-				break
-			}
-		}
-		return nil
-	}()
-	prog.finish()
-	if cerr := out.close(err != nil); err == nil && cerr != nil {
-		err = writeError(cerr)
-	}
-	if err == nil && prog.n == 0 && v.common.format == formatTable {
+	n, err := export(client.List(ctx, q), out, prog, v.limit, nil)
+	if err == nil && n == 0 && v.common.format == formatTable {
 		fmt.Fprintln(a.stderr, "iotctl: no client matches")
 	}
 	return err
