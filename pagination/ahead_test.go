@@ -8,6 +8,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/stretchr/testify/assert"
@@ -49,18 +50,25 @@ func TestCursorAheadYieldsWhatCursorYields(t *testing.T) {
 
 // While the loop works on page j, only page j+1 may have been requested.
 func TestCursorAheadFetchesOnePageAheadOnly(t *testing.T) {
-	p := &safePages{pages: pages{n: 100, size: 10}}
-	i := 0
-	for v, err := range pagination.CursorAhead(context.Background(), "", p.fetch) {
-		require.NoError(t, err)
-		require.Equal(t, i, v)
-		page := i / 10
-		time.Sleep(100 * time.Microsecond) // give a runaway prefetcher time to show itself
-		assert.LessOrEqual(t, p.count(), page+2, "item %d", i)
-		i++
-	}
-	assert.Equal(t, 100, i)
-	assert.Equal(t, 10, p.count())
+	synctest.Test(t, func(t *testing.T) {
+		p := &safePages{pages: pages{n: 100, size: 10}}
+		i := 0
+		for v, err := range pagination.CursorAhead(context.Background(), "", p.fetch) {
+			require.NoError(t, err)
+			require.Equal(t, i, v)
+			page := i / 10
+			// Let every other goroutine run until it blocks: a prefetcher
+			// that ran ahead would have fetched by now.
+			synctest.Wait()
+			assert.LessOrEqual(t, p.count(), page+2, "item %d", i)
+			if i%10 == 0 && page < 9 {
+				assert.Equal(t, page+2, p.count(), "item %d: the next page is already fetched", i)
+			}
+			i++
+		}
+		assert.Equal(t, 100, i)
+		assert.Equal(t, 10, p.count())
+	})
 }
 
 func TestCursorAheadOverlapsTheLoopBody(t *testing.T) {
