@@ -131,9 +131,6 @@ func CloseIdleConnections() {
 	}
 }
 
-// BaseURL returns the endpoint the client was built for.
-func (c *Client) BaseURL() *url.URL { u := *c.base; return &u }
-
 func userAgent(product string) string {
 	ua := "iotclient-go/" + iotclient.Version
 	if product != "" {

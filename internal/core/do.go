@@ -8,11 +8,9 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"strings"
 	"sync"
 	"time"
 
-	"github.com/google/go-querystring/query"
 	"github.com/hashicorp/go-retryablehttp"
 
 	iotclient "github.com/iotclient/iotclient-go"
@@ -23,13 +21,11 @@ type Request struct {
 	Method string
 	// Path is appended to the endpoint; it must already be escaped.
 	Path string
-	// Query holds query parameters; QueryStruct, when non-nil, is encoded
-	// with go-querystring and added to them.
-	Query       url.Values
-	QueryStruct any
+	// Query holds query parameters.
+	Query url.Values
 	// RawQuery is an already encoded query (without '?'), sent after
-	// Query and QueryStruct: the allocation-free way for a hot path to
-	// pass parameters it has encoded itself.
+	// Query: the allocation-free way for a hot path to pass parameters it
+	// has encoded itself.
 	RawQuery string
 	// Body is sent as JSON when non-nil.
 	Body any
@@ -55,7 +51,6 @@ type attempt struct {
 	attempts   int
 	respBody   *bytes.Buffer
 	read       bool
-	retryAfter time.Duration // a Retry-After over the cap, which stopped retrying
 
 	c       *Client
 	handler func(*http.Response) error // a.handle, bound once
@@ -102,12 +97,10 @@ func attemptFrom(ctx context.Context) *attempt {
 // into out (unless out is nil). A non-2xx answer is an *iotclient.APIError.
 func (c *Client) Do(ctx context.Context, r Request, out any) (ResponseInfo, error) {
 	var info ResponseInfo
-	u, err := c.buildURL(r)
-	if err != nil {
-		return info, err
-	}
+	u := c.buildURL(r)
 	a := getAttempt(c, r.Idempotent)
 	defer putAttempt(a)
+	var err error
 	if r.Body != nil {
 		if a.body, err = json.Marshal(r.Body); err != nil {
 			return info, errorf(r.Method, u, "encoding request body: %v", err)
@@ -174,41 +167,18 @@ func (c *Client) Do(ctx context.Context, r Request, out any) (ResponseInfo, erro
 	return info, nil
 }
 
-func (c *Client) buildURL(r Request) (string, error) {
-	if r.Query == nil && r.QueryStruct == nil {
-		if r.RawQuery == "" {
-			return c.baseURL + r.Path, nil
-		}
-		return c.baseURL + r.Path + "?" + r.RawQuery, nil
-	}
-	var b strings.Builder
-	b.WriteString(c.baseURL)
-	b.WriteString(r.Path)
-	q := r.Query
-	if r.QueryStruct != nil {
-		v, err := query.Values(r.QueryStruct)
-		if err != nil {
-			return "", errorf(r.Method, b.String(), "encoding query: %v", err)
-		}
-		if q == nil {
-			q = v
-		} else {
-			for k, vs := range v {
-				q[k] = append(q[k], vs...)
-			}
+func (c *Client) buildURL(r Request) string {
+	q := r.RawQuery
+	if len(r.Query) > 0 {
+		q = r.Query.Encode()
+		if r.RawQuery != "" {
+			q += "&" + r.RawQuery
 		}
 	}
-	sep := byte('?')
-	if len(q) > 0 {
-		b.WriteByte(sep)
-		b.WriteString(q.Encode())
-		sep = '&'
+	if q == "" {
+		return c.baseURL + r.Path
 	}
-	if r.RawQuery != "" {
-		b.WriteByte(sep)
-		b.WriteString(r.RawQuery)
-	}
-	return b.String(), nil
+	return c.baseURL + r.Path + "?" + q
 }
 
 // bodyReadError is a response cut short: worth retrying for a read.

@@ -77,9 +77,7 @@ func TestRawQuery(t *testing.T) {
 	for _, r := range []Request{
 		{Path: "/p", RawQuery: "b=2&a=1"},
 		{Path: "/p", Query: url.Values{"z": {"9"}}, RawQuery: "b=2"},
-		{Path: "/p", QueryStruct: struct {
-			X string `url:"x"`
-		}{"1"}, RawQuery: "b=2"},
+		{Path: "/p", Query: url.Values{"x": {"1"}}},
 		{Path: "/p"},
 	} {
 		r.Method = "GET"
@@ -89,7 +87,7 @@ func TestRawQuery(t *testing.T) {
 	assert.Equal(t, []string{
 		testBase + "/p?b=2&a=1",
 		testBase + "/p?z=9&b=2",
-		testBase + "/p?x=1&b=2",
+		testBase + "/p?x=1",
 		testBase + "/p",
 	}, got)
 }

@@ -60,10 +60,8 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 	if a != nil && !a.idempotent {
 		return false, nil
 	}
-	if ra := retryAfter(resp.Header); ra > c.settings.MaxRetryAfter {
-		if a != nil {
-			a.retryAfter = ra
-		}
+	if retryAfter(resp.Header) > c.settings.MaxRetryAfter {
+		// Fail now; the APIError carries the wait asked for.
 		return false, nil
 	}
 	return true, nil
