@@ -1,0 +1,186 @@
+package hwsign
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+)
+
+// EmptyBodyHash is PayloadHash(nil): the hex SHA-256 of no bytes.
+const EmptyBodyHash = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+
+// PayloadHash is the lowercase hex SHA-256 of the exact body bytes.
+func PayloadHash(body []byte) string {
+	sum := sha256.Sum256(body)
+	return hex.EncodeToString(sum[:])
+}
+
+// CanonicalRequest builds METHOD\nURI\nQUERY\nHEADERS\nSIGNED\nPAYLOADHASH:
+// the URI with each segment percent-encoded and a trailing '/', the query
+// with keys and values sorted and percent-encoded, one "name:trimmed-value"
+// line per signed header (HEADERS therefore ends in a newline), and the
+// signed names joined by ';'. signedHeaders are lowercased names; a "host"
+// value is taken from req.Header.Get("Host") falling back to req.Host then
+// req.URL.Host, because net/http keeps the Host out of req.Header on both the
+// client and the server side.
+func CanonicalRequest(req *http.Request, signedHeaders []string, payloadHash string) string {
+	var b strings.Builder
+	b.WriteString(req.Method)
+	b.WriteByte('\n')
+	b.WriteString(canonicalURI(req.URL))
+	b.WriteByte('\n')
+	if req.URL != nil {
+		b.WriteString(canonicalQuery(req.URL.RawQuery))
+	}
+	b.WriteByte('\n')
+	for _, name := range signedHeaders {
+		for _, v := range canonicalHeaderValues(req, name) {
+			b.WriteString(name)
+			b.WriteByte(':')
+			b.WriteString(v)
+			b.WriteByte('\n')
+		}
+	}
+	b.WriteByte('\n')
+	b.WriteString(strings.Join(signedHeaders, ";"))
+	b.WriteByte('\n')
+	b.WriteString(payloadHash)
+	return b.String()
+}
+
+// canonicalURI encodes the escaped path segment by segment. It starts from
+// EscapedPath (what is on the wire) and decodes each segment before encoding
+// it again, so an encoded '/' inside a segment stays part of that segment on
+// both the signing and the verifying side.
+func canonicalURI(u *url.URL) string {
+	if u == nil {
+		return "/"
+	}
+	segments := strings.Split(u.EscapedPath(), "/")
+	for i, seg := range segments {
+		if dec, err := url.PathUnescape(seg); err == nil {
+			seg = dec
+		}
+		segments[i] = escape(seg)
+	}
+	p := strings.Join(segments, "/")
+	if !strings.HasSuffix(p, "/") {
+		p += "/"
+	}
+	return p
+}
+
+// canonicalQuery is the canonical form of a raw query. It parses the query
+// itself rather than with url.ParseQuery, which silently drops pairs it
+// cannot decode (and keys with ';'): every byte of the query the server
+// receives must be covered by the signature. A part that does not decode is
+// encoded as it stands.
+func canonicalQuery(raw string) string {
+	type pair struct{ k, v string }
+	var pairs []pair
+	for part := range strings.SplitSeq(raw, "&") {
+		if part == "" {
+			continue
+		}
+		k, v, _ := strings.Cut(part, "=")
+		pairs = append(pairs, pair{queryUnescape(k), queryUnescape(v)})
+	}
+	// Keys sorted, then each key's values, on the decoded text as the SDK does.
+	slices.SortFunc(pairs, func(a, b pair) int {
+		if c := strings.Compare(a.k, b.k); c != 0 {
+			return c
+		}
+		return strings.Compare(a.v, b.v)
+	})
+	parts := make([]string, len(pairs))
+	for i, p := range pairs {
+		parts[i] = escape(p.k) + "=" + escape(p.v)
+	}
+	return strings.Join(parts, "&")
+}
+
+func queryUnescape(s string) string {
+	if dec, err := url.QueryUnescape(s); err == nil {
+		return dec
+	}
+	return s
+}
+
+// canonicalHeaderValues lists the trimmed values of one signed header,
+// sorted: a header with several values gives one line per value, as
+// Huawei's API gateway signer does.
+func canonicalHeaderValues(req *http.Request, name string) []string {
+	var values []string
+	if name == "host" {
+		values = []string{hostOf(req)}
+	} else {
+		values = headerValues(req.Header, name)
+	}
+	for i := range values {
+		values[i] = strings.TrimSpace(values[i])
+	}
+	slices.Sort(values)
+	return values
+}
+
+// headerValues collects the values of every key that matches name
+// case-insensitively: a header map built by hand may hold "X-A" and "x-a".
+func headerValues(h http.Header, name string) []string {
+	var out []string
+	for k, vs := range h {
+		if strings.EqualFold(k, name) {
+			out = append(out, vs...)
+		}
+	}
+	return out
+}
+
+func hostOf(req *http.Request) string {
+	if h := req.Header.Get("Host"); h != "" {
+		return h
+	}
+	if req.Host != "" {
+		return req.Host
+	}
+	if req.URL != nil {
+		return req.URL.Host
+	}
+	return ""
+}
+
+// escape percent-encodes everything but the unreserved A-Za-z0-9-_.~, with
+// uppercase hex (a space is %20, a '+' is %2B). url.PathEscape and
+// url.QueryEscape keep other characters or turn a space into '+', so neither
+// matches the gateway.
+func escape(s string) string {
+	i := 0
+	for i < len(s) && unreserved(s[i]) {
+		i++
+	}
+	if i == len(s) {
+		return s // the usual path segment or query value: nothing to copy
+	}
+	const hexDigits = "0123456789ABCDEF"
+	var b strings.Builder
+	b.Grow(len(s) + 8)
+	b.WriteString(s[:i])
+	for ; i < len(s); i++ {
+		if c := s[i]; unreserved(c) {
+			b.WriteByte(c)
+		} else {
+			b.WriteByte('%')
+			b.WriteByte(hexDigits[c>>4])
+			b.WriteByte(hexDigits[c&15])
+		}
+	}
+	return b.String()
+}
+
+// unreserved reports whether c is one of A-Za-z0-9-_.~, which escape keeps.
+func unreserved(c byte) bool {
+	return 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' ||
+		c == '-' || c == '_' || c == '.' || c == '~'
+}

@@ -1,0 +1,189 @@
+package hwsign
+
+import (
+	"crypto/hmac"
+	"errors"
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+)
+
+// DefaultMaxSkew is the clock skew the API gateway tolerates; Verify uses it
+// when given a maxSkew of zero or less.
+const DefaultMaxSkew = 15 * time.Minute
+
+// Errors returned (wrapped, with details) by Verify, so a server can map them
+// to its own error codes with errors.Is.
+var (
+	// ErrNoAuthorization: the request carries no Authorization header.
+	ErrNoAuthorization = errors.New("hwsign: missing Authorization header")
+	// ErrMalformed: the Authorization header or the date cannot be parsed,
+	// or a header the signature depends on is missing or unsigned.
+	ErrMalformed = errors.New("hwsign: malformed signature")
+	// ErrUnknownAccessKey: the secret lookup does not know the AK.
+	ErrUnknownAccessKey = errors.New("hwsign: unknown access key")
+	// ErrDateSkew: the X-Sdk-Date is too far from the server's clock.
+	ErrDateSkew = errors.New("hwsign: request date outside the allowed skew")
+	// ErrSignatureMismatch: the signature does not match the request.
+	ErrSignatureMismatch = errors.New("hwsign: signature does not match")
+)
+
+// Verify checks the Authorization header of a received request (server
+// side, used by the mock server). secret looks up the SK for an AK. Both
+// SDK-HMAC-SHA256 and V11-HMAC-SHA256 are accepted; for V11 the key is
+// derived from the Credential's info, whose date must be X-Sdk-Date's day.
+// The signature is recomputed over the headers the client listed in
+// SignedHeaders, which must include x-sdk-date and, when the request carries
+// one, x-security-token. A date more than maxSkew away from now is refused
+// (maxSkew <= 0 means DefaultMaxSkew).
+//
+// Errors wrap ErrNoAuthorization, ErrMalformed, ErrUnknownAccessKey,
+// ErrDateSkew or ErrSignatureMismatch and say what was wrong; they never
+// contain the secret key or the expected signature.
+func Verify(req *http.Request, body []byte, secret func(ak string) (sk string, ok bool), now time.Time, maxSkew time.Duration) error {
+	if maxSkew <= 0 {
+		maxSkew = DefaultMaxSkew
+	}
+	if req == nil || req.URL == nil {
+		return fmt.Errorf("%w: nil request or URL", ErrMalformed)
+	}
+	raw := req.Header.Get("Authorization")
+	if raw == "" {
+		return ErrNoAuthorization
+	}
+	a, err := parseAuthorization(raw)
+	if err != nil {
+		return err
+	}
+
+	dateValue := req.Header.Get(DateHeader)
+	if dateValue == "" {
+		return fmt.Errorf("%w: missing %s header", ErrMalformed, DateHeader)
+	}
+	date, err := time.Parse(DateLayout, dateValue)
+	if err != nil {
+		return fmt.Errorf("%w: %s %q is not in the form %s", ErrMalformed, DateHeader, truncate(dateValue), DateLayout)
+	}
+	if d := now.Sub(date); d > maxSkew || d < -maxSkew {
+		return fmt.Errorf("%w: %s %s is %s away from the server time %s (limit %s)",
+			ErrDateSkew, DateHeader, dateValue, d.Abs().Round(time.Second), now.UTC().Format(DateLayout), maxSkew)
+	}
+	if err := checkSignedHeaders(req, a.signed); err != nil {
+		return err
+	}
+
+	sk, ok := secret(a.ak)
+	if !ok {
+		return fmt.Errorf("%w: %q", ErrUnknownAccessKey, truncate(a.ak))
+	}
+	if err := checkKeyLength(sk); err != nil {
+		return err
+	}
+	canonical := []byte(CanonicalRequest(req, a.signed, PayloadHash(body)))
+	var want string
+	if a.algorithm == AlgorithmV11 {
+		if day, _, _ := strings.Cut(a.info, "/"); day != date.Format(infoDateLayout) {
+			return fmt.Errorf("%w: Credential date %q is not the day of %s %s", ErrMalformed, truncate(day), DateHeader, dateValue)
+		}
+		want = signature(DerivedKey(a.ak, sk, a.info), AlgorithmV11, dateValue, a.info, canonical)
+	} else {
+		want = signature(sk, AlgorithmSDK, dateValue, "", canonical)
+	}
+	if !hmac.Equal([]byte(want), []byte(strings.ToLower(a.signature))) {
+		return fmt.Errorf("%w: %s signature for AK %q over %s %s with signed headers %q",
+			ErrSignatureMismatch, a.algorithm, truncate(a.ak), req.Method, canonicalURI(req.URL), strings.Join(a.signed, ";"))
+	}
+	return nil
+}
+
+// checkSignedHeaders checks the SignedHeaders list is well formed, names
+// only headers the request has, and covers the date and any security token.
+func checkSignedHeaders(req *http.Request, signed []string) error {
+	for i, name := range signed {
+		switch {
+		case name == "" || name != strings.ToLower(name):
+			return fmt.Errorf("%w: SignedHeaders must be lowercase names separated by ';'", ErrMalformed)
+		case i > 0 && signed[i-1] >= name:
+			return fmt.Errorf("%w: SignedHeaders must be sorted and unique", ErrMalformed)
+		case name == "host":
+			if hostOf(req) == "" {
+				return fmt.Errorf("%w: signed header host is missing", ErrMalformed)
+			}
+		case len(headerValues(req.Header, name)) == 0:
+			return fmt.Errorf("%w: signed header %q is not in the request", ErrMalformed, truncate(name))
+		}
+	}
+	if !slices.Contains(signed, "x-sdk-date") {
+		return fmt.Errorf("%w: x-sdk-date is not signed", ErrMalformed)
+	}
+	if len(headerValues(req.Header, SecurityTokenHeader)) > 0 && !slices.Contains(signed, "x-security-token") {
+		return fmt.Errorf("%w: x-security-token is present but not signed", ErrMalformed)
+	}
+	return nil
+}
+
+// authorization is a parsed Authorization header.
+type authorization struct {
+	algorithm string
+	ak        string
+	info      string // V11 only
+	signed    []string
+	signature string
+}
+
+func parseAuthorization(v string) (authorization, error) {
+	var a authorization
+	alg, rest, ok := strings.Cut(strings.TrimSpace(v), " ")
+	if !ok {
+		return a, fmt.Errorf("%w: Authorization has no parameters", ErrMalformed)
+	}
+	a.algorithm = alg
+	if alg != AlgorithmSDK && alg != AlgorithmV11 {
+		return a, fmt.Errorf("%w: unsupported algorithm %q", ErrMalformed, truncate(alg))
+	}
+	params := map[string]string{}
+	for part := range strings.SplitSeq(rest, ",") {
+		k, val, ok := strings.Cut(strings.TrimSpace(part), "=")
+		if !ok {
+			return a, fmt.Errorf("%w: Authorization parameter without '='", ErrMalformed)
+		}
+		if _, dup := params[k]; dup {
+			return a, fmt.Errorf("%w: Authorization parameter %q repeated", ErrMalformed, truncate(k))
+		}
+		params[k] = val
+	}
+	credKey := "Access"
+	if alg == AlgorithmV11 {
+		credKey = "Credential"
+	}
+	for _, k := range []string{credKey, "SignedHeaders", "Signature"} {
+		if params[k] == "" {
+			return a, fmt.Errorf("%w: Authorization lacks %s", ErrMalformed, k)
+		}
+	}
+	if len(params) != 3 {
+		return a, fmt.Errorf("%w: Authorization has unexpected parameters for %s", ErrMalformed, alg)
+	}
+	a.ak = params[credKey]
+	if alg == AlgorithmV11 {
+		ak, info, ok := strings.Cut(a.ak, "/")
+		if !ok || ak == "" || strings.Count(info, "/") != 2 {
+			return a, fmt.Errorf("%w: Credential must be AK/yyyyMMdd/region/service", ErrMalformed)
+		}
+		a.ak, a.info = ak, info
+	}
+	a.signed = strings.Split(params["SignedHeaders"], ";")
+	a.signature = params["Signature"]
+	return a, nil
+}
+
+// truncate keeps client-supplied text in error messages short.
+func truncate(s string) string {
+	const limit = 64
+	if len(s) > limit {
+		return s[:limit] + "..."
+	}
+	return s
+}
