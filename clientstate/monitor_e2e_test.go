@@ -12,6 +12,7 @@ import (
 	"github.com/iotclient/iotclient-go/auth"
 	"github.com/iotclient/iotclient-go/clientstate"
 	"github.com/iotclient/iotclient-go/internal/mockserver"
+	"github.com/iotclient/iotclient-go/internal/mockserver/mockbroker"
 )
 
 // The packages whose goroutines must all end with the stream.
@@ -41,7 +42,7 @@ func TestMonitorRetainedStateThenLiveChanges(t *testing.T) {
 	require.NoError(t, err)
 	reused := 0
 	for _, tr := range trs {
-		if tr.Action == mockserver.ActionDisconnect && tr.CloseCode == 288 {
+		if tr.Action == mockbroker.ActionDisconnect && tr.CloseCode == 288 {
 			reused++
 		}
 	}
@@ -155,7 +156,7 @@ func TestMonitorBadPayloadIsAnErrorAndTheStreamContinues(t *testing.T) {
 		require.ErrorIs(t, it.err, iotclient.ErrMalformedResponse)
 		require.True(t, clientstate.IsTransient(it.err))
 	}
-	st.expectLive([]mockserver.Transition{tr})
+	st.expectLive([]mockbroker.Transition{tr})
 	st.stop()
 	requireNoGoroutines(t, monitorGoroutines...)
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/iotclient/iotclient-go/auth"
 	"github.com/iotclient/iotclient-go/clientstate"
 	"github.com/iotclient/iotclient-go/internal/mockserver"
+	"github.com/iotclient/iotclient-go/internal/mockserver/mockbroker"
 )
 
 func ExampleParseStatusMessage() {
@@ -29,7 +30,7 @@ func ExampleParseStatusMessage() {
 
 // exampleFleet starts the mock platform (REST and MQTT) with its clock
 // frozen at noon, holding a connected sensor and a disconnected pump.
-func exampleFleet() (*mockserver.Server, *mockserver.MQTTBroker) {
+func exampleFleet() (*mockserver.Server, *mockbroker.Broker) {
 	noon := time.Date(2024, 6, 1, 12, 0, 0, 0, time.UTC)
 	s := mockserver.New(mockserver.WithClock(func() time.Time { return noon }))
 	s.AddClients(
@@ -37,7 +38,7 @@ func exampleFleet() (*mockserver.Server, *mockserver.MQTTBroker) {
 		mockserver.ClientState{ClientID: "d:ab12cd:pump:p-1", ConnectionStatus: mockserver.Disconnected,
 			LastConnect: noon.Add(-3 * time.Hour), LastDisconnect: noon.Add(-2 * time.Hour), DisconnectReasonCode: 160},
 	)
-	broker, err := s.StartMQTT()
+	broker, err := mockbroker.Start(s)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -63,10 +64,10 @@ func ExampleMonitor_Events() {
 	defer cancel()
 
 	// The simulated sensor's next moves, one after each event seen.
-	moves := []func() (mockserver.Transition, error){
-		func() (mockserver.Transition, error) { return broker.Disconnect("d:ab12cd:sensor:s-1", 288) },
-		func() (mockserver.Transition, error) { return broker.Disconnect("d:ab12cd:sensor:s-1", 160) },
-		func() (mockserver.Transition, error) { return broker.Connect("d:ab12cd:sensor:s-1") },
+	moves := []func() (mockbroker.Transition, error){
+		func() (mockbroker.Transition, error) { return broker.Disconnect("d:ab12cd:sensor:s-1", 288) },
+		func() (mockbroker.Transition, error) { return broker.Disconnect("d:ab12cd:sensor:s-1", 160) },
+		func() (mockbroker.Transition, error) { return broker.Connect("d:ab12cd:sensor:s-1") },
 	}
 	for ev, err := range mon.Events(ctx) {
 		if clientstate.IsTransient(err) {

@@ -12,6 +12,7 @@ import (
 	"github.com/iotclient/iotclient-go/auth"
 	"github.com/iotclient/iotclient-go/clientstate"
 	"github.com/iotclient/iotclient-go/internal/mockserver"
+	"github.com/iotclient/iotclient-go/internal/mockserver/mockbroker"
 )
 
 // monWait bounds every wait for something the broker or the monitor does.
@@ -19,14 +20,14 @@ const monWait = 15 * time.Second
 
 // newMockBroker starts a mock server seeded with n clients and its MQTT
 // broker; both are closed when the test ends.
-func newMockBroker(t *testing.T, n int, seed int64) (*mockserver.Server, *mockserver.MQTTBroker) {
+func newMockBroker(t *testing.T, n int, seed int64) (*mockserver.Server, *mockbroker.Broker) {
 	t.Helper()
 	s := mockserver.New()
 	t.Cleanup(s.Close)
 	if n > 0 {
 		s.SeedClients(n, seed)
 	}
-	b, err := s.StartMQTT()
+	b, err := mockbroker.Start(s)
 	require.NoError(t, err)
 	t.Cleanup(b.Close)
 	return s, b
@@ -53,7 +54,7 @@ type monStream struct {
 // Broker, Auth and backoff are filled in when empty) and a stream for it,
 // not started yet: OnConnect calls go into the stream in order (OnConnect
 // runs on the goroutine ranging over Events).
-func newMonitor(t *testing.T, b *mockserver.MQTTBroker, cfg clientstate.MonitorConfig) (*clientstate.Monitor, *monStream) {
+func newMonitor(t *testing.T, b *mockbroker.Broker, cfg clientstate.MonitorConfig) (*clientstate.Monitor, *monStream) {
 	t.Helper()
 	if cfg.Broker == "" {
 		cfg.Broker = b.Addr()
@@ -146,12 +147,12 @@ func expectedRetained(s *mockserver.Server) map[string]retainedState {
 			continue
 		}
 		switch {
-		case c.ConnectionStatus == mockserver.Connected && c.DisconnectReasonCode == mockserver.CloseClientIDReused && !c.LastDisconnect.IsZero() && !c.LastDisconnect.Before(c.LastConnect):
-			out[c.ClientID] = retainedState{mockserver.ActionDisconnect, c.LastDisconnect, c.DisconnectReasonCode}
+		case c.ConnectionStatus == mockserver.Connected && c.DisconnectReasonCode == mockbroker.CloseClientIDReused && !c.LastDisconnect.IsZero() && !c.LastDisconnect.Before(c.LastConnect):
+			out[c.ClientID] = retainedState{mockbroker.ActionDisconnect, c.LastDisconnect, c.DisconnectReasonCode}
 		case c.ConnectionStatus == mockserver.Connected && !c.LastConnect.IsZero():
-			out[c.ClientID] = retainedState{mockserver.ActionConnect, c.LastConnect, 0}
+			out[c.ClientID] = retainedState{mockbroker.ActionConnect, c.LastConnect, 0}
 		case c.ConnectionStatus == mockserver.Disconnected && !c.LastDisconnect.IsZero():
-			out[c.ClientID] = retainedState{mockserver.ActionDisconnect, c.LastDisconnect, c.DisconnectReasonCode}
+			out[c.ClientID] = retainedState{mockbroker.ActionDisconnect, c.LastDisconnect, c.DisconnectReasonCode}
 		}
 	}
 	return out
@@ -172,14 +173,14 @@ func (s *monStream) collectRetained(want map[string]retainedState) {
 		require.True(s.t, ok, "retained state of unexpected client %s", id)
 		require.Equal(s.t, w.action, string(ev.Action), id)
 		require.True(s.t, w.at.Equal(ev.Time), "%s: time %s, want %s", id, ev.Time, w.at)
-		if w.action == mockserver.ActionDisconnect {
+		if w.action == mockbroker.ActionDisconnect {
 			require.Equal(s.t, w.code, ev.CloseCode, id)
 		}
 	}
 }
 
 // expectLive reads one live event per transition, in order.
-func (s *monStream) expectLive(trs []mockserver.Transition) {
+func (s *monStream) expectLive(trs []mockbroker.Transition) {
 	s.t.Helper()
 	for i, tr := range trs {
 		ev := s.nextEvent()
@@ -188,16 +189,16 @@ func (s *monStream) expectLive(trs []mockserver.Transition) {
 	}
 }
 
-func requireTransition(t *testing.T, tr mockserver.Transition, ev clientstate.StatusEvent) {
+func requireTransition(t *testing.T, tr mockbroker.Transition, ev clientstate.StatusEvent) {
 	t.Helper()
 	require.Equal(t, tr.ClientID, ev.ClientID.String())
 	require.Equal(t, tr.Action, string(ev.Action), tr.ClientID)
 	require.True(t, tr.Time.Equal(ev.Time), "%s: time %s, want %s", tr.ClientID, ev.Time, tr.Time)
 	require.Equal(t, tr.Topic, ev.Topic)
-	if tr.Action != mockserver.ActionConnect {
+	if tr.Action != mockbroker.ActionConnect {
 		require.Equal(t, tr.CloseCode, ev.CloseCode, tr.ClientID)
 	}
-	require.Equal(t, tr.Action == mockserver.ActionDisconnect && tr.CloseCode == 288, ev.ClientIDReused(), tr.ClientID)
+	require.Equal(t, tr.Action == mockbroker.ActionDisconnect && tr.CloseCode == 288, ev.ClientIDReused(), tr.ClientID)
 }
 
 // stacksOf returns the stacks of the goroutines whose stack mentions any

@@ -16,6 +16,7 @@ import (
 	"github.com/iotclient/iotclient-go/auth"
 	"github.com/iotclient/iotclient-go/clientstate"
 	"github.com/iotclient/iotclient-go/internal/mockserver"
+	"github.com/iotclient/iotclient-go/internal/mockserver/mockbroker"
 )
 
 // trackerRig is a tracker over a mock server and its broker, with the
@@ -23,7 +24,7 @@ import (
 type trackerRig struct {
 	t         *testing.T
 	s         *mockserver.Server
-	b         *mockserver.MQTTBroker
+	b         *mockbroker.Broker
 	rest      *clientstate.Client
 	tr        *clientstate.Tracker
 	processed chan clientstate.StatusEvent // every event the tracker processed
@@ -124,8 +125,8 @@ func (r *trackerRig) disagreement() string {
 // monitor was away is never delivered), then until it agrees with REST:
 // after that event only retained state still queued can follow, which
 // only brings clients closer to their final state.
-func (r *trackerRig) waitAgreement(trs []mockserver.Transition) {
-	var last mockserver.Transition
+func (r *trackerRig) waitAgreement(trs []mockbroker.Transition) {
+	var last mockbroker.Transition
 	for _, tr := range trs {
 		if tr.Retained {
 			last = tr
@@ -199,7 +200,7 @@ func TestTrackerAgreesWithListAfter1000Transitions(t *testing.T) {
 
 	// Reuse (288) never took a client offline.
 	for _, tr := range second {
-		if tr.CloseCode == mockserver.CloseClientIDReused {
+		if tr.CloseCode == mockbroker.CloseClientIDReused {
 			st, _ := r.tr.State(tr.ClientID)
 			c, _ := r.s.Client(tr.ClientID)
 			require.Equal(t, c.ConnectionStatus, string(st.Status))
@@ -308,12 +309,12 @@ func TestTrackerStaleSnapshotDoesNotUndoEvents(t *testing.T) {
 	<-gate.read          // the snapshot is read: from now on it is stale
 	info := <-r.connects // and the monitor is subscribed: changes arrive live
 	require.Equal(t, 1, info.Connection)
-	var trs []mockserver.Transition
-	for _, step := range []func() (mockserver.Transition, error){
-		func() (mockserver.Transition, error) { return r.b.Disconnect("d:ab12cd:sensor:a", 160) },
-		func() (mockserver.Transition, error) { return r.b.FailedConnect("d:ab12cd:sensor:a") },
-		func() (mockserver.Transition, error) { return r.b.Connect("d:ab12cd:sensor:b") },
-		func() (mockserver.Transition, error) { return r.b.Disconnect("d:ab12cd:sensor:b", 288) },
+	var trs []mockbroker.Transition
+	for _, step := range []func() (mockbroker.Transition, error){
+		func() (mockbroker.Transition, error) { return r.b.Disconnect("d:ab12cd:sensor:a", 160) },
+		func() (mockbroker.Transition, error) { return r.b.FailedConnect("d:ab12cd:sensor:a") },
+		func() (mockbroker.Transition, error) { return r.b.Connect("d:ab12cd:sensor:b") },
+		func() (mockbroker.Transition, error) { return r.b.Disconnect("d:ab12cd:sensor:b", 288) },
 	} {
 		tr, err := step()
 		require.NoError(t, err)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/iotclient/iotclient-go/auth"
 	"github.com/iotclient/iotclient-go/clientstate"
+	"github.com/iotclient/iotclient-go/internal/mockserver/mockbroker"
 )
 
 // mockFlapInterval is how often the embedded mock's fleet changes while a
@@ -149,7 +150,7 @@ func runMonitor(ctx context.Context, a *app, v *monitorArgs, pos []string) error
 		if err != nil {
 			return err
 		}
-		b, err := m.StartMQTT()
+		b, err := mockbroker.Start(m)
 		if err != nil {
 			return err
 		}

@@ -36,6 +36,7 @@ import (
 	"github.com/iotclient/iotclient-go/auth"
 	"github.com/iotclient/iotclient-go/clientstate"
 	"github.com/iotclient/iotclient-go/internal/mockserver"
+	"github.com/iotclient/iotclient-go/internal/mockserver/mockbroker"
 )
 
 func main() {
@@ -155,7 +156,7 @@ func connect() (*platform, error) {
 
 	s := mockserver.New(mockserver.WithReferenceTime(time.Now()))
 	s.SeedClients(60, 1)
-	broker, err := s.StartMQTT()
+	broker, err := mockbroker.Start(s)
 	if err != nil {
 		s.Close()
 		return nil, err
@@ -182,7 +183,7 @@ func connect() (*platform, error) {
 
 // flap changes a random device every 25ms until ctx ends, and drops every
 // MQTT connection once, after two seconds.
-func flap(ctx context.Context, broker *mockserver.MQTTBroker) {
+func flap(ctx context.Context, broker *mockbroker.Broker) {
 	tick := time.NewTicker(25 * time.Millisecond)
 	defer tick.Stop()
 	drop := time.After(2 * time.Second)
