@@ -1,4 +1,4 @@
-package clientstate_test
+package live_test
 
 import (
 	"context"
@@ -15,6 +15,7 @@ import (
 	iotclient "github.com/iotclient/iotclient-go"
 	"github.com/iotclient/iotclient-go/auth"
 	"github.com/iotclient/iotclient-go/clientstate"
+	"github.com/iotclient/iotclient-go/clientstate/live"
 	"github.com/iotclient/iotclient-go/internal/mockserver"
 	"github.com/iotclient/iotclient-go/internal/mockserver/mockbroker"
 )
@@ -26,10 +27,10 @@ type trackerRig struct {
 	s         *mockserver.Server
 	b         *mockbroker.Broker
 	rest      *clientstate.Client
-	tr        *clientstate.Tracker
-	processed chan clientstate.StatusEvent // every event the tracker processed
-	errs      chan error                   // OnError
-	connects  chan clientstate.ConnectInfo // the monitor's OnConnect
+	tr        *live.Tracker
+	processed chan live.Event       // every event the tracker processed
+	errs      chan error            // OnError
+	connects  chan live.ConnectInfo // the monitor's OnConnect
 	cancel    context.CancelFunc
 	done      chan error
 	stopOnce  sync.Once
@@ -40,9 +41,9 @@ func newTrackerRig(t *testing.T, n int, seed int64, opts ...iotclient.Option) *t
 	t.Helper()
 	r := &trackerRig{
 		t:         t,
-		processed: make(chan clientstate.StatusEvent, 1<<16),
+		processed: make(chan live.Event, 1<<16),
 		errs:      make(chan error, 1024),
-		connects:  make(chan clientstate.ConnectInfo, 64),
+		connects:  make(chan live.ConnectInfo, 64),
 	}
 	r.s, r.b = newMockBroker(t, n, seed)
 	var err error
@@ -51,15 +52,15 @@ func newTrackerRig(t *testing.T, n int, seed int64, opts ...iotclient.Option) *t
 		Auth:    auth.APIKey(mockserver.APIKey, mockserver.APIToken),
 	}, opts...)
 	require.NoError(t, err)
-	mon, err := clientstate.NewMonitor(clientstate.MonitorConfig{
+	mon, err := live.NewMonitor(live.Config{
 		Broker:        r.b.Addr(),
 		Auth:          auth.APIKey(mockserver.APIKey, mockserver.APIToken),
 		ReconnectWait: 5 * time.Millisecond, MaxReconnectWait: 50 * time.Millisecond,
-		OnConnect: func(info clientstate.ConnectInfo) { r.connects <- info },
+		OnConnect: func(info live.ConnectInfo) { r.connects <- info },
 	})
 	require.NoError(t, err)
-	r.tr, err = clientstate.NewTracker(r.rest, mon, clientstate.TrackerConfig{
-		OnEvent: func(ev clientstate.StatusEvent, _ bool) { r.processed <- ev },
+	r.tr, err = live.NewTracker(r.rest, mon, live.TrackerConfig{
+		OnEvent: func(ev live.Event, _ bool) { r.processed <- ev },
 		OnError: func(err error) { r.errs <- err },
 	})
 	require.NoError(t, err)
@@ -174,7 +175,7 @@ func (r *trackerRig) requireAgreesWithList() {
 	require.Equal(r.t, disconnected, trackedIDs(r.tr.Disconnected()))
 }
 
-func trackedIDs(states []clientstate.TrackedState) []string {
+func trackedIDs(states []live.TrackedState) []string {
 	var ids []string
 	for _, s := range states {
 		ids = append(ids, s.ClientID)
@@ -252,11 +253,11 @@ func TestTrackerSurvivesReconnect(t *testing.T) {
 	r.requireAgreesWithList()
 	_ = a
 
-	var lost *clientstate.ConnectionError
+	var lost *live.ConnectionError
 	for lost == nil {
 		select {
 		case err := <-r.errs:
-			var ce *clientstate.ConnectionError
+			var ce *live.ConnectionError
 			if errors.As(err, &ce) && ce.Lost {
 				lost = ce
 			}

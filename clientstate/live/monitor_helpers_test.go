@@ -1,4 +1,4 @@
-package clientstate_test
+package live_test
 
 import (
 	"context"
@@ -10,7 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/iotclient/iotclient-go/auth"
-	"github.com/iotclient/iotclient-go/clientstate"
+	"github.com/iotclient/iotclient-go/clientstate/live"
 	"github.com/iotclient/iotclient-go/internal/mockserver"
 	"github.com/iotclient/iotclient-go/internal/mockserver/mockbroker"
 )
@@ -36,9 +36,9 @@ func newMockBroker(t *testing.T, n int, seed int64) (*mockserver.Server, *mockbr
 // monItem is one thing a monitor stream produced, as the test sees it: an
 // event, an error, or (connected != nil) an OnConnect call.
 type monItem struct {
-	ev        clientstate.StatusEvent
+	ev        live.Event
 	err       error
-	connected *clientstate.ConnectInfo
+	connected *live.ConnectInfo
 }
 
 // monStream runs a Monitor's Events in a goroutine and hands what it
@@ -54,7 +54,7 @@ type monStream struct {
 // Broker, Auth and backoff are filled in when empty) and a stream for it,
 // not started yet: OnConnect calls go into the stream in order (OnConnect
 // runs on the goroutine ranging over Events).
-func newMonitor(t *testing.T, b *mockbroker.Broker, cfg clientstate.MonitorConfig) (*clientstate.Monitor, *monStream) {
+func newMonitor(t *testing.T, b *mockbroker.Broker, cfg live.Config) (*live.Monitor, *monStream) {
 	t.Helper()
 	if cfg.Broker == "" {
 		cfg.Broker = b.Addr()
@@ -67,19 +67,19 @@ func newMonitor(t *testing.T, b *mockbroker.Broker, cfg clientstate.MonitorConfi
 	}
 	s := &monStream{t: t, ch: make(chan monItem, 1<<14), done: make(chan struct{})}
 	user := cfg.OnConnect
-	cfg.OnConnect = func(info clientstate.ConnectInfo) {
+	cfg.OnConnect = func(info live.ConnectInfo) {
 		if user != nil {
 			user(info)
 		}
 		s.ch <- monItem{connected: &info}
 	}
-	m, err := clientstate.NewMonitor(cfg)
+	m, err := live.NewMonitor(cfg)
 	require.NoError(t, err)
 	return m, s
 }
 
 // start ranges over m.Events until the test ends or stop is called.
-func (s *monStream) start(m *clientstate.Monitor) *monStream {
+func (s *monStream) start(m *live.Monitor) *monStream {
 	ctx, cancel := context.WithCancel(context.Background())
 	s.cancel = cancel
 	go func() {
@@ -115,7 +115,7 @@ func (s *monStream) next() monItem {
 }
 
 // nextEvent returns the next event, failing on anything else.
-func (s *monStream) nextEvent() clientstate.StatusEvent {
+func (s *monStream) nextEvent() live.Event {
 	s.t.Helper()
 	it := s.next()
 	require.Nil(s.t, it.connected, "want an event, got OnConnect")
@@ -124,7 +124,7 @@ func (s *monStream) nextEvent() clientstate.StatusEvent {
 }
 
 // expectConnected waits for the next item to be OnConnect number n.
-func (s *monStream) expectConnected(n int) clientstate.ConnectInfo {
+func (s *monStream) expectConnected(n int) live.ConnectInfo {
 	s.t.Helper()
 	it := s.next()
 	require.NotNil(s.t, it.connected, "want OnConnect %d, got %+v", n, it)
@@ -189,7 +189,7 @@ func (s *monStream) expectLive(trs []mockbroker.Transition) {
 	}
 }
 
-func requireTransition(t *testing.T, tr mockbroker.Transition, ev clientstate.StatusEvent) {
+func requireTransition(t *testing.T, tr mockbroker.Transition, ev live.Event) {
 	t.Helper()
 	require.Equal(t, tr.ClientID, ev.ClientID.String())
 	require.Equal(t, tr.Action, string(ev.Action), tr.ClientID)
