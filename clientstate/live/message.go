@@ -41,24 +41,27 @@ func (e *MessageError) Is(target error) bool { return target == iotclient.ErrMal
 // keys, every one optional on the wire. Action and ClientID are pointers so
 // that an absent or null value can be told from "".
 type wireMessage struct {
-	Action      *string                   `json:"Action"`
-	Time        wireTime                  `json:"Time"`
-	ClientID    *string                   `json:"ClientID"`
-	ClientAddr  string                    `json:"ClientAddr"`
-	Port        int64                     `json:"Port"`
-	Secure      bool                      `json:"Secure"`
-	Protocol    string                    `json:"Protocol"`
-	User        string                    `json:"User"`
-	Certname    string                    `json:"Certname"`
-	ConnectTime wireTime                  `json:"ConnectTime"`
-	CloseCode   int64                     `json:"CloseCode"`
-	Reason      string                    `json:"Reason"`
-	ReadBytes   int64                     `json:"ReadBytes"`
-	ReadMsg     int64                     `json:"ReadMsg"`
-	WriteBytes  int64                     `json:"WriteBytes"`
-	WriteMsg    int64                     `json:"WriteMsg"`
-	Durable     bool                      `json:"Durable"`
-	Extra       map[string]jsontext.Value `json:",embed"`
+	Action      *string  `json:"Action"`
+	Time        wireTime `json:"Time"`
+	ClientID    *string  `json:"ClientID"`
+	ClientAddr  string   `json:"ClientAddr"`
+	Port        int64    `json:"Port"`
+	Secure      bool     `json:"Secure"`
+	Protocol    string   `json:"Protocol"`
+	User        string   `json:"User"`
+	Certname    string   `json:"Certname"`
+	ConnectTime wireTime `json:"ConnectTime"`
+	CloseCode   int64    `json:"CloseCode"`
+	Reason      string   `json:"Reason"`
+	ReadBytes   int64    `json:"ReadBytes"`
+	ReadMsg     int64    `json:"ReadMsg"`
+	WriteBytes  int64    `json:"WriteBytes"`
+	WriteMsg    int64    `json:"WriteMsg"`
+	Durable     bool     `json:"Durable"`
+	// Keys the SDK does not model. staticcheck knows only encoding/json's
+	// tag options; embed is go-json-experiment/json's embedded fallback.
+	//lint:ignore SA5008 embed is an option of go-json-experiment/json
+	Extra map[string]jsontext.Value `json:",embed"`
 }
 
 // wireTime is a time of a status message: an RFC 3339 string. Null leaves

@@ -22,7 +22,7 @@ const StatusUnknown clientstate.ConnectionStatus = ""
 type TrackedState struct {
 	// ClientID is the client's MQTT client ID.
 	ClientID string
-	// Status is Connected, Disconnected, StatusUnknown, or a status the
+	// Status is clientstate.Connected or Disconnected, StatusUnknown, or a status the
 	// REST snapshot reported that the SDK does not know.
 	Status clientstate.ConnectionStatus
 	// Since is when Status began: the time of the Connect or Disconnect
@@ -72,7 +72,7 @@ type TrackerConfig struct {
 }
 
 // Tracker keeps the current connection state of a fleet: a REST snapshot
-// (Client.List) kept up to date by a Monitor's events. Build it with
+// (clientstate.Client.List) kept up to date by a Monitor's events. Build it with
 // NewTracker, start it with Run, and query it (State, Connected,
 // Disconnected, States) from any goroutine while it runs and after.
 //
