@@ -11,12 +11,9 @@
 // and switch the activation of the client connection state API; while it is
 // off, state queries fail with an error matching ErrDisabled.
 //
-// Monitor streams live connection status from the platform's MQTT monitor
-// topics: the retained state of every device first, then each change as it
-// happens, with typed events (StatusEvent.ClientIDReused tells a client-ID
-// reuse, close code 288, from a real disconnect) and reconnection with
-// backoff. Tracker keeps a fleet's current state from a List snapshot
-// merged with a Monitor's events, for concurrent readers.
+// Live connection status over the platform's MQTT monitor topics is in
+// package clientstate/live, so a program that imports only this package
+// links no MQTT code.
 //
 // Package clientstatetest runs a fake of this API in-process for testing
 // code that uses this package.

@@ -310,16 +310,14 @@ var flagOfField = map[string]string{
 	"Config.OrgID":             "--org",
 	"Config.Domain":            "--domain",
 	"Config.BaseURL":           "--ibm-url",
-	"MonitorConfig.OrgID":      "--org",
-	"MonitorConfig.Domain":     "--domain",
-	"MonitorConfig.Broker":     "--broker",
-	"MonitorConfig.AppID":      "--app-id",
+	"Config.Broker":            "--broker",
+	"Config.AppID":             "--app-id",
 }
 
 func describeValidation(ve *iotclient.ValidationError) string {
 	field := ve.Field
 	if i := strings.IndexByte(field, '['); i >= 0 {
-		field = field[:i] // ListQuery.Sort[2] → ListQuery.Sort, MonitorConfig.Subscriptions[0] → ...
+		field = field[:i] // ListQuery.Sort[2] → ListQuery.Sort, Config.Subscriptions[0] → ...
 	}
 	name, ok := flagOfField[field]
 	if !ok {

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/iotclient/iotclient-go/internal/mockserver"
+	"github.com/iotclient/iotclient-go/internal/mockserver/mockbroker"
 )
 
 // Credentials of the embedded mock server.
@@ -92,7 +93,7 @@ type fleetSim struct {
 
 // simulateFleet makes one random transition of the mock's fleet every
 // interval until stopped.
-func simulateFleet(b *mockserver.MQTTBroker, interval time.Duration) *fleetSim {
+func simulateFleet(b *mockbroker.Broker, interval time.Duration) *fleetSim {
 	f := &fleetSim{stop: make(chan struct{})}
 	f.done.Go(func() {
 		t := time.NewTicker(interval)

@@ -8,7 +8,8 @@ import (
 	"time"
 
 	"github.com/iotclient/iotclient-go/auth"
-	"github.com/iotclient/iotclient-go/clientstate"
+	"github.com/iotclient/iotclient-go/clientstate/live"
+	"github.com/iotclient/iotclient-go/internal/mockserver/mockbroker"
 )
 
 // mockFlapInterval is how often the embedded mock's fleet changes while a
@@ -16,50 +17,50 @@ import (
 const mockFlapInterval = 500 * time.Millisecond
 
 // eventColumns are the fields of a status event.
-var eventColumns = []column[clientstate.StatusEvent]{
-	{key: "time", title: "TIME", table: true, width: 20, get: func(e *clientstate.StatusEvent) cell { return stamp(e.Time) }},
-	{key: "action", title: "ACTION", table: true, width: 13, get: func(e *clientstate.StatusEvent) cell { return text(string(e.Action)) }},
-	{key: "client_id", title: "CLIENT ID", table: true, width: 46, get: func(e *clientstate.StatusEvent) cell { return text(e.ClientID.String()) }},
-	{key: "close_code", title: "CODE", table: true, width: 4, get: func(e *clientstate.StatusEvent) cell {
+var eventColumns = []column[live.Event]{
+	{key: "time", title: "TIME", table: true, width: 20, get: func(e *live.Event) cell { return stamp(e.Time) }},
+	{key: "action", title: "ACTION", table: true, width: 13, get: func(e *live.Event) cell { return text(string(e.Action)) }},
+	{key: "client_id", title: "CLIENT ID", table: true, width: 46, get: func(e *live.Event) cell { return text(e.ClientID.String()) }},
+	{key: "close_code", title: "CODE", table: true, width: 4, get: func(e *live.Event) cell {
 		return optNumber(int64(e.CloseCode), hasCloseCode(e))
 	}},
-	{key: "reason", title: "REASON", tableOnly: true, width: 22, get: func(e *clientstate.StatusEvent) cell {
+	{key: "reason", title: "REASON", tableOnly: true, width: 22, get: func(e *live.Event) cell {
 		if !hasCloseCode(e) {
 			return optText("")
 		}
-		return text(clientstate.CloseCodeText(e.CloseCode)) // short, for the table
+		return text(live.CloseCodeText(e.CloseCode)) // short, for the table
 	}},
-	{key: "reason", title: "REASON", get: func(e *clientstate.StatusEvent) cell {
+	{key: "reason", title: "REASON", get: func(e *live.Event) cell {
 		switch {
 		case e.Reason != "":
 			return text(e.Reason) // the platform's words
 		case hasCloseCode(e):
-			return text(clientstate.CloseCodeText(e.CloseCode))
+			return text(live.CloseCodeText(e.CloseCode))
 		}
 		return optText("")
 	}},
-	{key: "client_addr", title: "ADDRESS", table: true, width: 15, get: func(e *clientstate.StatusEvent) cell { return optText(e.ClientAddr) }},
-	{key: "port", title: "PORT", get: func(e *clientstate.StatusEvent) cell { return optNumber(int64(e.Port), e.Port != 0) }},
-	{key: "secure", title: "SECURE", get: func(e *clientstate.StatusEvent) cell { return boolean(e.Secure) }},
-	{key: "protocol", title: "PROTOCOL", get: func(e *clientstate.StatusEvent) cell { return optText(e.Protocol) }},
-	{key: "connect_time", title: "CONNECTED", get: func(e *clientstate.StatusEvent) cell { return stamp(e.ConnectTime) }},
-	{key: "read_bytes", title: "READ BYTES", get: func(e *clientstate.StatusEvent) cell { return counter(e, e.ReadBytes) }},
-	{key: "read_msg", title: "READ MSG", get: func(e *clientstate.StatusEvent) cell { return counter(e, e.ReadMsg) }},
-	{key: "write_bytes", title: "WRITE BYTES", get: func(e *clientstate.StatusEvent) cell { return counter(e, e.WriteBytes) }},
-	{key: "write_msg", title: "WRITE MSG", get: func(e *clientstate.StatusEvent) cell { return counter(e, e.WriteMsg) }},
-	{key: "retained", title: "RETAINED", table: true, get: func(e *clientstate.StatusEvent) cell { return boolean(e.Retained) }},
-	{key: "topic", title: "TOPIC", get: func(e *clientstate.StatusEvent) cell { return text(e.Topic) }},
+	{key: "client_addr", title: "ADDRESS", table: true, width: 15, get: func(e *live.Event) cell { return optText(e.ClientAddr) }},
+	{key: "port", title: "PORT", get: func(e *live.Event) cell { return optNumber(int64(e.Port), e.Port != 0) }},
+	{key: "secure", title: "SECURE", get: func(e *live.Event) cell { return boolean(e.Secure) }},
+	{key: "protocol", title: "PROTOCOL", get: func(e *live.Event) cell { return optText(e.Protocol) }},
+	{key: "connect_time", title: "CONNECTED", get: func(e *live.Event) cell { return stamp(e.ConnectTime) }},
+	{key: "read_bytes", title: "READ BYTES", get: func(e *live.Event) cell { return counter(e, e.ReadBytes) }},
+	{key: "read_msg", title: "READ MSG", get: func(e *live.Event) cell { return counter(e, e.ReadMsg) }},
+	{key: "write_bytes", title: "WRITE BYTES", get: func(e *live.Event) cell { return counter(e, e.WriteBytes) }},
+	{key: "write_msg", title: "WRITE MSG", get: func(e *live.Event) cell { return counter(e, e.WriteMsg) }},
+	{key: "retained", title: "RETAINED", table: true, get: func(e *live.Event) cell { return boolean(e.Retained) }},
+	{key: "topic", title: "TOPIC", get: func(e *live.Event) cell { return text(e.Topic) }},
 }
 
 // hasCloseCode reports whether the event carries a close code: a
 // Disconnect (where 0 means normal) or a refused attempt that names one.
-func hasCloseCode(e *clientstate.StatusEvent) bool {
-	return e.Action == clientstate.ActionDisconnect || e.CloseCode != 0
+func hasCloseCode(e *live.Event) bool {
+	return e.Action == live.ActionDisconnect || e.CloseCode != 0
 }
 
 // counter is a traffic count, which only a Disconnect reports.
-func counter(e *clientstate.StatusEvent, n int64) cell {
-	return optNumber(n, e.Action == clientstate.ActionDisconnect)
+func counter(e *live.Event, n int64) cell {
+	return optNumber(n, e.Action == live.ActionDisconnect)
 }
 
 var monitorCommand = &subcommand[monitorArgs]{
@@ -121,15 +122,15 @@ func runMonitor(ctx context.Context, a *app, v *monitorArgs, pos []string) error
 	case v.watchApp != "" && (v.typ != "" || v.device != ""):
 		return usagef("--watch-app watches applications: leave out --type and --device")
 	}
-	sub := clientstate.DeviceStatus(v.typ, v.device)
+	sub := live.DeviceStatus(v.typ, v.device)
 	if v.watchApp != "" {
-		sub = clientstate.AppStatus(v.watchApp)
+		sub = live.AppStatus(v.watchApp)
 	}
-	cfg := clientstate.MonitorConfig{
+	cfg := live.Config{
 		AppID:          v.appID,
-		Subscriptions:  []clientstate.Subscription{sub},
+		Subscriptions:  []live.Subscription{sub},
 		ConnectTimeout: v.connectTimeout,
-		OnConnect: func(ci clientstate.ConnectInfo) {
+		OnConnect: func(ci live.ConnectInfo) {
 			verb := "connected"
 			if ci.Reconnect() {
 				verb = "reconnected"
@@ -149,7 +150,7 @@ func runMonitor(ctx context.Context, a *app, v *monitorArgs, pos []string) error
 		if err != nil {
 			return err
 		}
-		b, err := m.StartMQTT()
+		b, err := mockbroker.Start(m)
 		if err != nil {
 			return err
 		}
@@ -161,7 +162,7 @@ func runMonitor(ctx context.Context, a *app, v *monitorArgs, pos []string) error
 		cfg.OrgID, cfg.Domain, cfg.Broker = rest.OrgID, rest.Domain, v.broker
 	}
 	cfg.Auth = auth.APIKey(key, token)
-	mon, err := clientstate.NewMonitor(cfg, a.sdkOptions(&v.common)...)
+	mon, err := live.NewMonitor(cfg, a.sdkOptions(&v.common)...)
 	if err != nil {
 		return err
 	}
@@ -176,7 +177,7 @@ func runMonitor(ctx context.Context, a *app, v *monitorArgs, pos []string) error
 	err = func() error {
 		for ev, err := range mon.Events(ctx) {
 			if err != nil {
-				if clientstate.IsTransient(err) { // a bad message, or reconnecting
+				if live.IsTransient(err) { // a bad message, or reconnecting
 					fmt.Fprintf(a.stderr, "iotctl monitor: %v\n", err)
 					continue
 				}

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/iotclient/iotclient-go/clientstate"
+	"github.com/iotclient/iotclient-go/clientstate/live"
 )
 
 // stateColumns are the fields of a client's connection state.
@@ -28,7 +29,7 @@ var stateColumns = []column[clientstate.State]{
 		if !s.HasDisconnectReasonCode {
 			return optText("")
 		}
-		return text(clientstate.CloseCodeText(s.DisconnectReasonCode))
+		return text(live.CloseCodeText(s.DisconnectReasonCode))
 	}},
 	{key: "extra", title: "OTHER FIELDS", get: func(s *clientstate.State) cell { return rawJSON(extraJSON(s.Extra)) }},
 }

@@ -35,7 +35,9 @@ import (
 
 	"github.com/iotclient/iotclient-go/auth"
 	"github.com/iotclient/iotclient-go/clientstate"
+	"github.com/iotclient/iotclient-go/clientstate/live"
 	"github.com/iotclient/iotclient-go/internal/mockserver"
+	"github.com/iotclient/iotclient-go/internal/mockserver/mockbroker"
 )
 
 func main() {
@@ -64,21 +66,21 @@ func run(duration time.Duration, maxEvents int) error {
 	if err != nil {
 		return err
 	}
-	p.mon.OnConnect = func(info clientstate.ConnectInfo) {
+	p.mon.OnConnect = func(info live.ConnectInfo) {
 		what := "connected"
 		if info.Reconnect() {
 			what = "reconnected"
 		}
 		fmt.Printf("-- %s to %s as %s, watching %v\n", what, info.Broker, info.ClientID, info.Topics)
 	}
-	mon, err := clientstate.NewMonitor(p.mon)
+	mon, err := live.NewMonitor(p.mon)
 	if err != nil {
 		return err
 	}
 
-	var live, retained atomic.Int64
-	tracker, err := clientstate.NewTracker(rest, mon, clientstate.TrackerConfig{
-		OnEvent: func(ev clientstate.StatusEvent, applied bool) {
+	var changes, retained atomic.Int64
+	tracker, err := live.NewTracker(rest, mon, live.TrackerConfig{
+		OnEvent: func(ev live.Event, applied bool) {
 			if ev.Retained {
 				retained.Add(1) // the state of each device when the subscription began
 				return
@@ -91,7 +93,7 @@ func run(duration time.Duration, maxEvents int) error {
 				note = "  (older than what was known: ignored)"
 			}
 			fmt.Printf("%s%s\n", ev, note)
-			if n := live.Add(1); maxEvents > 0 && n >= int64(maxEvents) {
+			if n := changes.Add(1); maxEvents > 0 && n >= int64(maxEvents) {
 				cancel()
 			}
 		},
@@ -122,7 +124,7 @@ func run(duration time.Duration, maxEvents int) error {
 		p.wait()
 	}
 	fmt.Printf("-- %d live events, %d retained; now %d connected, %d disconnected\n",
-		live.Load(), retained.Load(), len(tracker.Connected()), len(tracker.Disconnected()))
+		changes.Load(), retained.Load(), len(tracker.Connected()), len(tracker.Disconnected()))
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return nil // the time or event budget ran out: a normal end
 	}
@@ -133,7 +135,7 @@ func run(duration time.Duration, maxEvents int) error {
 // is simulated.
 type platform struct {
 	rest     clientstate.Config
-	mon      clientstate.MonitorConfig
+	mon      live.Config
 	simulate func(ctx context.Context) // starts the simulated fleet (mock only)
 	wait     func()                    // waits for the simulation to stop
 	close    func()
@@ -148,14 +150,14 @@ func connect() (*platform, error) {
 		cred := auth.APIKey(key, token)
 		return &platform{
 			rest:  clientstate.Config{OrgID: org, Auth: cred},
-			mon:   clientstate.MonitorConfig{OrgID: org, Auth: cred},
+			mon:   live.Config{OrgID: org, Auth: cred},
 			close: func() {},
 		}, nil
 	}
 
 	s := mockserver.New(mockserver.WithReferenceTime(time.Now()))
 	s.SeedClients(60, 1)
-	broker, err := s.StartMQTT()
+	broker, err := mockbroker.Start(s)
 	if err != nil {
 		s.Close()
 		return nil, err
@@ -164,7 +166,7 @@ func connect() (*platform, error) {
 	var wg sync.WaitGroup
 	return &platform{
 		rest: clientstate.Config{BaseURL: s.URL(), Auth: cred},
-		mon: clientstate.MonitorConfig{
+		mon: live.Config{
 			Broker:        broker.Addr(),
 			Auth:          cred,
 			ReconnectWait: 100 * time.Millisecond, MaxReconnectWait: time.Second,
@@ -182,7 +184,7 @@ func connect() (*platform, error) {
 
 // flap changes a random device every 25ms until ctx ends, and drops every
 // MQTT connection once, after two seconds.
-func flap(ctx context.Context, broker *mockserver.MQTTBroker) {
+func flap(ctx context.Context, broker *mockbroker.Broker) {
 	tick := time.NewTicker(25 * time.Millisecond)
 	defer tick.Stop()
 	drop := time.After(2 * time.Second)

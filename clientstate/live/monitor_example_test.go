@@ -1,4 +1,4 @@
-package clientstate_test
+package live_test
 
 import (
 	"context"
@@ -8,11 +8,13 @@ import (
 
 	"github.com/iotclient/iotclient-go/auth"
 	"github.com/iotclient/iotclient-go/clientstate"
+	"github.com/iotclient/iotclient-go/clientstate/live"
 	"github.com/iotclient/iotclient-go/internal/mockserver"
+	"github.com/iotclient/iotclient-go/internal/mockserver/mockbroker"
 )
 
 func ExampleParseStatusMessage() {
-	ev, err := clientstate.ParseStatusMessage("iot-2/type/TemperatureSensor/id/ts-1/mon", []byte(`{
+	ev, err := live.ParseStatusMessage("iot-2/type/TemperatureSensor/id/ts-1/mon", []byte(`{
 		"Action": "Disconnect", "Time": "2024-06-01T12:00:00.000Z", "ClientAddr": "198.51.100.7",
 		"ClientID": "d:ab12cd:TemperatureSensor:ts-1", "Port": 8883, "Secure": true, "Protocol": "mqtt4",
 		"User": "use-token-auth", "ConnectTime": "2024-06-01T11:00:00.000Z", "CloseCode": 160,
@@ -20,7 +22,7 @@ func ExampleParseStatusMessage() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println(ev.Action, ev.ClientID.DeviceID, ev.CloseCode, clientstate.CloseCodeText(ev.CloseCode))
+	fmt.Println(ev.Action, ev.ClientID.DeviceID, ev.CloseCode, live.CloseCodeText(ev.CloseCode))
 	fmt.Println("connected for", ev.Time.Sub(ev.ConnectTime), "reused:", ev.ClientIDReused())
 	// Output:
 	// Disconnect ts-1 160 timed out (keepalive)
@@ -29,7 +31,7 @@ func ExampleParseStatusMessage() {
 
 // exampleFleet starts the mock platform (REST and MQTT) with its clock
 // frozen at noon, holding a connected sensor and a disconnected pump.
-func exampleFleet() (*mockserver.Server, *mockserver.MQTTBroker) {
+func exampleFleet() (*mockserver.Server, *mockbroker.Broker) {
 	noon := time.Date(2024, 6, 1, 12, 0, 0, 0, time.UTC)
 	s := mockserver.New(mockserver.WithClock(func() time.Time { return noon }))
 	s.AddClients(
@@ -37,7 +39,7 @@ func exampleFleet() (*mockserver.Server, *mockserver.MQTTBroker) {
 		mockserver.ClientState{ClientID: "d:ab12cd:pump:p-1", ConnectionStatus: mockserver.Disconnected,
 			LastConnect: noon.Add(-3 * time.Hour), LastDisconnect: noon.Add(-2 * time.Hour), DisconnectReasonCode: 160},
 	)
-	broker, err := s.StartMQTT()
+	broker, err := mockbroker.Start(s)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -49,12 +51,12 @@ func ExampleMonitor_Events() {
 	defer s.Close()
 	defer broker.Close()
 
-	mon, err := clientstate.NewMonitor(clientstate.MonitorConfig{
+	mon, err := live.NewMonitor(live.Config{
 		// Against the real platform, leave Broker empty: the monitor
 		// connects to ssl://{org}.messaging.internetofthings.ibmcloud.com:8883.
 		Broker:        broker.Addr(),
 		Auth:          auth.APIKey(mockserver.APIKey, mockserver.APIToken),
-		Subscriptions: []clientstate.Subscription{clientstate.DeviceStatus("sensor", "+")},
+		Subscriptions: []live.Subscription{live.DeviceStatus("sensor", "+")},
 	})
 	if err != nil {
 		log.Fatal(err)
@@ -63,13 +65,13 @@ func ExampleMonitor_Events() {
 	defer cancel()
 
 	// The simulated sensor's next moves, one after each event seen.
-	moves := []func() (mockserver.Transition, error){
-		func() (mockserver.Transition, error) { return broker.Disconnect("d:ab12cd:sensor:s-1", 288) },
-		func() (mockserver.Transition, error) { return broker.Disconnect("d:ab12cd:sensor:s-1", 160) },
-		func() (mockserver.Transition, error) { return broker.Connect("d:ab12cd:sensor:s-1") },
+	moves := []func() (mockbroker.Transition, error){
+		func() (mockbroker.Transition, error) { return broker.Disconnect("d:ab12cd:sensor:s-1", 288) },
+		func() (mockbroker.Transition, error) { return broker.Disconnect("d:ab12cd:sensor:s-1", 160) },
+		func() (mockbroker.Transition, error) { return broker.Connect("d:ab12cd:sensor:s-1") },
 	}
 	for ev, err := range mon.Events(ctx) {
-		if clientstate.IsTransient(err) {
+		if live.IsTransient(err) {
 			log.Print(err) // a bad message or a reconnect: the stream goes on
 			continue
 		}
@@ -107,10 +109,10 @@ func ExampleTracker() {
 		log.Fatal(err)
 	}
 	subscribed := make(chan struct{}, 1)
-	mon, err := clientstate.NewMonitor(clientstate.MonitorConfig{
+	mon, err := live.NewMonitor(live.Config{
 		Broker: broker.Addr(),
 		Auth:   key,
-		OnConnect: func(clientstate.ConnectInfo) {
+		OnConnect: func(live.ConnectInfo) {
 			select { // never block the stream: OnConnect runs on its goroutine
 			case subscribed <- struct{}{}:
 			default:
@@ -120,11 +122,11 @@ func ExampleTracker() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	live := make(chan clientstate.StatusEvent, 16)
-	tracker, err := clientstate.NewTracker(rest, mon, clientstate.TrackerConfig{
-		OnEvent: func(ev clientstate.StatusEvent, _ bool) {
+	changes := make(chan live.Event, 16)
+	tracker, err := live.NewTracker(rest, mon, live.TrackerConfig{
+		OnEvent: func(ev live.Event, _ bool) {
 			if !ev.Retained {
-				live <- ev
+				changes <- ev
 			}
 		},
 	})
@@ -145,8 +147,8 @@ func ExampleTracker() {
 	if _, err := broker.Disconnect("d:ab12cd:sensor:s-1", 91); err != nil {
 		log.Fatal(err)
 	}
-	<-live
-	<-live
+	<-changes
+	<-changes
 	for _, st := range tracker.States() {
 		fmt.Println(st.ClientID, st.Status, "since", st.Since.Format(time.TimeOnly), "last close code", st.LastCloseCode)
 	}

@@ -1,8 +1,8 @@
-package clientstate_test
+package live_test
 
 import (
-	"encoding/json"
 	"errors"
+	"github.com/go-json-experiment/json/jsontext"
 	"strings"
 	"testing"
 	"time"
@@ -11,6 +11,7 @@ import (
 
 	iotclient "github.com/iotclient/iotclient-go"
 	"github.com/iotclient/iotclient-go/clientstate"
+	"github.com/iotclient/iotclient-go/clientstate/live"
 )
 
 // The two application status samples of IBM's announcement (2017), and a
@@ -30,10 +31,10 @@ const (
 )
 
 func TestParseStatusMessage(t *testing.T) {
-	ev, err := clientstate.ParseStatusMessage("iot-2/app/myserver/mon", []byte(ibmAppConnect))
+	ev, err := live.ParseStatusMessage("iot-2/app/myserver/mon", []byte(ibmAppConnect))
 	require.NoError(t, err)
-	require.Equal(t, clientstate.StatusEvent{
-		Action:     clientstate.ActionConnect,
+	require.Equal(t, live.Event{
+		Action:     live.ActionConnect,
 		Time:       time.Date(2017, 1, 20, 14, 27, 13, 113e6, time.UTC),
 		ClientID:   clientstate.ClientID{Kind: clientstate.KindApp, Org: "myorgid", AppID: "myserver"},
 		ClientAddr: "198.11.999.999", Port: 8883, Secure: true, Protocol: "mqtt4", User: "a-maqdpu-jkdhgkjha",
@@ -41,21 +42,21 @@ func TestParseStatusMessage(t *testing.T) {
 	}, ev)
 	require.False(t, ev.ClientIDReused())
 
-	ev, err = clientstate.ParseStatusMessage("iot-2/app/myserver/mon", []byte(ibmAppDisconnect))
+	ev, err = live.ParseStatusMessage("iot-2/app/myserver/mon", []byte(ibmAppDisconnect))
 	require.NoError(t, err)
-	require.Equal(t, clientstate.ActionDisconnect, ev.Action)
+	require.Equal(t, live.ActionDisconnect, ev.Action)
 	require.Equal(t, time.Date(2017, 1, 20, 14, 27, 0, 96e6, time.UTC), ev.ConnectTime)
 	require.Equal(t, [4]int64{1331289, 1, 155084, 2}, [4]int64{ev.ReadBytes, ev.ReadMsg, ev.WriteBytes, ev.WriteMsg})
 	require.Equal(t, "mqtt4-ws", ev.Protocol)
 	require.Zero(t, ev.CloseCode)
 
-	ev, err = clientstate.ParseStatusMessage("iot-2/type/pump-v2/id/s-00042/mon", []byte(deviceDisconnect))
+	ev, err = live.ParseStatusMessage("iot-2/type/pump-v2/id/s-00042/mon", []byte(deviceDisconnect))
 	require.NoError(t, err)
 	require.True(t, ev.ClientIDReused())
-	require.Equal(t, clientstate.CloseClientIDReused, ev.CloseCode)
+	require.Equal(t, live.CloseClientIDReused, ev.CloseCode)
 	require.Equal(t, "pump", ev.Certname)
 	require.True(t, ev.Durable)
-	require.Equal(t, map[string]json.RawMessage{"Shard": json.RawMessage(`"eu-7"`)}, ev.Extra)
+	require.Equal(t, map[string]jsontext.Value{"Shard": jsontext.Value(`"eu-7"`)}, ev.Extra)
 	require.Equal(t, "2024-06-01T12:00:01.250Z d:ab12cd:pump-v2:s-00042 Disconnect (288 client ID reused)", ev.String())
 }
 
@@ -71,7 +72,7 @@ func TestParseStatusMessageTopics(t *testing.T) {
 		"iot-2/app/app-1/mon":                "a:ab12cd:app-1",
 		"iot-2/app/scalable-1/mon":           "A:ab12cd:scalable-1:inst-3",
 	} {
-		ev, err := clientstate.ParseStatusMessage(topic, msg(clientID))
+		ev, err := live.ParseStatusMessage(topic, msg(clientID))
 		require.NoError(t, err, topic)
 		require.Equal(t, clientID, ev.ClientID.String())
 		require.Equal(t, topic, ev.Topic)
@@ -82,8 +83,8 @@ func TestParseStatusMessageTopics(t *testing.T) {
 		"iot-2/app/a/b/mon", "iot-2/type/x/id/1/evt", "iot-2/type/x/id/1/mon/", "iot-3/app/a/mon",
 		"iot-2/app/" + strings.Repeat("a", 37) + "/mon", "iot-2/type/x y/id/1/mon",
 	} {
-		_, err := clientstate.ParseStatusMessage(topic, msg("d:ab12cd:x:1"))
-		var me *clientstate.MessageError
+		_, err := live.ParseStatusMessage(topic, msg("d:ab12cd:x:1"))
+		var me *live.MessageError
 		require.ErrorAs(t, err, &me, "topic %q", topic)
 		require.Equal(t, topic, me.Topic)
 		require.Contains(t, err.Error(), `"`+topic+`"`)
@@ -112,22 +113,27 @@ func TestParseStatusMessageErrorsNameTheField(t *testing.T) {
 		`{"Action":"Connect","ClientID":"d:ab12cd:x:1","Time":"2024-06-01T12:00:00Z","CloseCode":"1"}`: `field "CloseCode" is "1", not an integer`,
 		`{"Action":"Connect","ClientID":"d:ab12cd:x:1","Time":"2024-06-01T12:00:00Z","ReadBytes":[]}`:  `field "ReadBytes" is [], not an integer`,
 		`{"Action":"Connect","ClientID":"d:ab12cd:x:1","Time":"2024-06-01T12:00:00Z","User":{}}`:       `field "User" is {}, not a string`,
+		// Strict JSON: a repeated name or invalid UTF-8 is refused, not
+		// resolved one way or the other.
+		`{"Action":"Connect","Action":"Disconnect","ClientID":"d:ab12cd:x:1","Time":"2024-06-01T12:00:00Z"}`:         `duplicate object member name "Action"`,
+		"{\"Action\":\"Connect\",\"ClientID\":\"d:ab12cd:x:1\",\"Time\":\"2024-06-01T12:00:00Z\",\"User\":\"\xff\"}": "invalid UTF-8",
+		"{\"Action\":\"Connect\",\"ClientID\":\"d:ab12cd:x:1\",\f\"Time\":\"2024-06-01T12:00:00Z\"}":                 "not valid JSON",
 	} {
-		_, err := clientstate.ParseStatusMessage(topic, []byte(payload))
+		_, err := live.ParseStatusMessage(topic, []byte(payload))
 		require.Error(t, err, payload)
 		require.Contains(t, err.Error(), want, payload)
 		require.ErrorIs(t, err, iotclient.ErrMalformedResponse)
-		var me *clientstate.MessageError
+		var me *live.MessageError
 		require.True(t, errors.As(err, &me))
 		require.Equal(t, []byte(payload), me.Payload)
 	}
 }
 
 func TestParseStatusMessageKeepsUnknownActionsAndIgnoresNulls(t *testing.T) {
-	ev, err := clientstate.ParseStatusMessage("iot-2/type/x/id/1/mon",
+	ev, err := live.ParseStatusMessage("iot-2/type/x/id/1/mon",
 		[]byte(`{"Action":"Rebooted","ClientID":"d:ab12cd:x:1","Time":"2024-06-01T14:00:00+02:00","Port":null,"Reason":null,"ConnectTime":""}`))
 	require.NoError(t, err)
-	require.Equal(t, clientstate.Action("Rebooted"), ev.Action)
+	require.Equal(t, live.Action("Rebooted"), ev.Action)
 	require.False(t, ev.Action.Known())
 	require.Equal(t, time.Date(2024, 6, 1, 12, 0, 0, 0, time.UTC), ev.Time)
 	require.True(t, ev.ConnectTime.IsZero())
@@ -135,10 +141,10 @@ func TestParseStatusMessageKeepsUnknownActionsAndIgnoresNulls(t *testing.T) {
 }
 
 func TestCloseCodeText(t *testing.T) {
-	require.Equal(t, "client ID reused", clientstate.CloseCodeText(288))
-	require.Equal(t, "timed out (keepalive)", clientstate.CloseCodeText(clientstate.CloseKeepaliveTimeout))
-	require.Equal(t, "close code 999", clientstate.CloseCodeText(999))
-	for _, a := range []clientstate.Action{clientstate.ActionConnect, clientstate.ActionFailedConnect, clientstate.ActionDisconnect} {
+	require.Equal(t, "client ID reused", live.CloseCodeText(288))
+	require.Equal(t, "timed out (keepalive)", live.CloseCodeText(live.CloseKeepaliveTimeout))
+	require.Equal(t, "close code 999", live.CloseCodeText(999))
+	for _, a := range []live.Action{live.ActionConnect, live.ActionFailedConnect, live.ActionDisconnect} {
 		require.True(t, a.Known())
 	}
 }
@@ -150,9 +156,9 @@ func FuzzParseStatusMessage(f *testing.F) {
 	f.Add("iot-2/type/pump-v2/id/s-00042/mon", deviceDisconnect)
 	f.Add("iot-2/type/x/id/1/mon", `{"Action":"Connect","ClientID":"g:o:x:1","Time":"2024-06-01T12:00:00Z"}`)
 	f.Fuzz(func(t *testing.T, topic, payload string) {
-		ev, err := clientstate.ParseStatusMessage(topic, []byte(payload))
+		ev, err := live.ParseStatusMessage(topic, []byte(payload))
 		if err != nil {
-			var me *clientstate.MessageError
+			var me *live.MessageError
 			if !errors.As(err, &me) || me.Topic != topic {
 				t.Fatalf("error %v is not a MessageError for the topic", err)
 			}
@@ -168,4 +174,17 @@ func FuzzParseStatusMessage(f *testing.F) {
 			t.Fatalf("client %s does not belong to topic %s", ev.ClientID, topic)
 		}
 	})
+}
+
+// BenchmarkParseStatusMessage decodes a device Disconnect with every field
+// (about 400 bytes, the largest message the platform sends).
+func BenchmarkParseStatusMessage(b *testing.B) {
+	payload := []byte(deviceDisconnect)
+	b.SetBytes(int64(len(payload)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := live.ParseStatusMessage("iot-2/type/pump-v2/id/s-00042/mon", payload); err != nil {
+			b.Fatal(err)
+		}
+	}
 }

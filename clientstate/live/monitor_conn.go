@@ -1,4 +1,4 @@
-package clientstate
+package live
 
 import (
 	"context"
@@ -25,7 +25,7 @@ const disconnectQuiesce = 2000 // milliseconds
 // Events, in order.
 type monItem struct {
 	kind monItemKind
-	ev   StatusEvent
+	ev   Event
 	err  error
 	info ConnectInfo
 }
@@ -42,7 +42,7 @@ const (
 // and hands items over a buffered channel; this goroutine yields them.
 // It returns only after run has returned, and run only after the MQTT
 // client it holds has stopped.
-func (m *Monitor) stream(parent context.Context, yield func(StatusEvent, error) bool) {
+func (m *Monitor) stream(parent context.Context, yield func(Event, error) bool) {
 	ctx, cancel := context.WithCancel(parent)
 	items := make(chan monItem, m.buffer)
 	runDone := make(chan struct{})
@@ -62,7 +62,7 @@ func (m *Monitor) stream(parent context.Context, yield func(StatusEvent, error) 
 			}
 			return true
 		case itemError:
-			return yield(StatusEvent{}, it.err)
+			return yield(Event{}, it.err)
 		}
 		return yield(it.ev, nil)
 	}
@@ -133,7 +133,7 @@ func (m *Monitor) run(ctx context.Context, items chan<- monItem) {
 		conns++
 		attempts = 0
 		up := time.Now()
-		m.log(ctx, slog.LevelInfo, "clientstate: monitor connected", "broker", m.brokerStr, "clientID", m.clientID, "connection", conns)
+		m.log(ctx, slog.LevelInfo, "live: monitor connected", "broker", m.brokerStr, "clientID", m.clientID, "connection", conns)
 		select {
 		case <-ctx.Done():
 			c.close()

@@ -1,4 +1,4 @@
-package clientstate
+package live
 
 import (
 	"context"
@@ -20,6 +20,7 @@ import (
 
 	iotclient "github.com/iotclient/iotclient-go"
 	"github.com/iotclient/iotclient-go/auth"
+	"github.com/iotclient/iotclient-go/clientstate"
 	"github.com/iotclient/iotclient-go/internal/config"
 	"github.com/iotclient/iotclient-go/internal/redact"
 )
@@ -27,7 +28,7 @@ import (
 // Monitor defaults.
 const (
 	// DefaultMessagingPort is the TLS port of the platform's MQTT broker,
-	// used when MonitorConfig.Broker is empty: the broker is
+	// used when Config.Broker is empty: the broker is
 	// ssl://{org}.messaging.{Domain}:8883.
 	DefaultMessagingPort = 8883
 	// DefaultKeepAlive is the MQTT keepalive interval.
@@ -94,20 +95,20 @@ func filterPartReason(p string) string {
 	if p == topicWildcard {
 		return ""
 	}
-	if r := checkPartReason(p); r != "" {
+	if r := partReason(p); r != "" {
 		return fmt.Sprintf("%q %s (or \"+\" for any)", p, r)
 	}
 	return ""
 }
 
-// MonitorConfig says where and as whom a Monitor connects, and what it
+// Config says where and as whom a Monitor connects, and what it
 // watches.
-type MonitorConfig struct {
+type Config struct {
 	// OrgID is the organization ID. Empty means the one in the API key
 	// (a-{org}-{random}).
 	OrgID string
 	// Domain is the platform domain; the broker is
-	// ssl://{OrgID}.messaging.{Domain}:8883. Empty means DefaultDomain.
+	// ssl://{OrgID}.messaging.{Domain}:8883. Empty means clientstate.DefaultDomain.
 	Domain string
 	// Broker, when set, overrides OrgID and Domain as the broker's
 	// address: tcp://host:port, ssl://host:port (also tls://, mqtts://) or
@@ -164,17 +165,17 @@ type MonitorConfig struct {
 }
 
 // String describes the configuration without secrets.
-func (c MonitorConfig) String() string {
+func (c Config) String() string {
 	subs := make([]string, len(c.Subscriptions))
 	for i, s := range c.Subscriptions {
 		subs[i] = s.topic
 	}
-	return fmt.Sprintf("clientstate.MonitorConfig{OrgID: %q, Domain: %q, Broker: %q, Auth: %s, AppID: %q, Subscriptions: [%s]}",
+	return fmt.Sprintf("live.Config{OrgID: %q, Domain: %q, Broker: %q, Auth: %s, AppID: %q, Subscriptions: [%s]}",
 		c.OrgID, c.Domain, redact.URL(c.Broker), redact.Credential(c.Auth), c.AppID, strings.Join(subs, " "))
 }
 
 // GoString is String, so %#v cannot reveal more than %v.
-func (c MonitorConfig) GoString() string { return c.String() }
+func (c Config) GoString() string { return c.String() }
 
 // ConnectInfo describes a connection the monitor made.
 type ConnectInfo struct {
@@ -213,7 +214,7 @@ type ConnectionError struct {
 // Error says what failed and what the monitor does next.
 func (e *ConnectionError) Error() string {
 	var b strings.Builder
-	b.WriteString("clientstate: monitor ")
+	b.WriteString("live: monitor ")
 	switch {
 	case e.Lost:
 		b.WriteString("lost its connection to ")
@@ -244,20 +245,20 @@ func (e *ConnectionError) Unwrap() error { return e.Err }
 var (
 	// ErrBrokerUnauthorized: the broker refused the API key and token
 	// (CONNACK "bad user name or password" or "not authorized"). Fatal.
-	ErrBrokerUnauthorized = errors.New("clientstate: the broker refused the credentials")
+	ErrBrokerUnauthorized = errors.New("live: the broker refused the credentials")
 	// ErrClientIDRejected: the broker refused the client ID a:{org}:{appId}
 	// (CONNACK "identifier rejected"). Fatal.
-	ErrClientIDRejected = errors.New("clientstate: the broker refused the client ID")
+	ErrClientIDRejected = errors.New("live: the broker refused the client ID")
 	// ErrSubscriptionRefused: the broker refused a subscription (SUBACK
 	// failure). Fatal.
-	ErrSubscriptionRefused = errors.New("clientstate: the broker refused a subscription")
+	ErrSubscriptionRefused = errors.New("live: the broker refused a subscription")
 	// ErrBrokerUnavailable: the broker answered "server unavailable".
 	// The monitor retries.
-	ErrBrokerUnavailable = errors.New("clientstate: the broker is unavailable")
+	ErrBrokerUnavailable = errors.New("live: the broker is unavailable")
 	// ErrMonitorBusy: Events was ranged over while another range over the
 	// same Monitor was still running; both would use one client ID and
 	// kick each other off. Build one Monitor per stream.
-	ErrMonitorBusy = errors.New("clientstate: the monitor is already streaming (one Events range at a time per Monitor)")
+	ErrMonitorBusy = errors.New("live: the monitor is already streaming (one Events range at a time per Monitor)")
 )
 
 // IsTransient reports whether an error from Monitor.Events is one the
@@ -279,7 +280,7 @@ func IsTransient(err error) bool {
 // when it ends. A Monitor streams once at a time, and its methods are safe
 // for concurrent use.
 type Monitor struct {
-	cfg       MonitorConfig
+	cfg       Config
 	broker    *url.URL
 	brokerStr string
 	clientID  string
@@ -301,7 +302,7 @@ type Monitor struct {
 // iotclient.WithLogger (connection events at Info and Warn level) and
 // iotclient.WithInsecureCredentials apply; the HTTP ones are accepted and
 // ignored. Invalid input is a *iotclient.ValidationError naming the field.
-func NewMonitor(cfg MonitorConfig, opts ...iotclient.Option) (*Monitor, error) {
+func NewMonitor(cfg Config, opts ...iotclient.Option) (*Monitor, error) {
 	s := config.Default()
 	for _, o := range opts {
 		if o != nil {
@@ -321,18 +322,18 @@ func NewMonitor(cfg MonitorConfig, opts ...iotclient.Option) (*Monitor, error) {
 	if org == "" {
 		o, ok := auth.OrgFromAPIKey(user)
 		if !ok {
-			return nil, iotclient.NewValidationError("MonitorConfig.OrgID", "", "is required when the API key does not have the form a-{org}-{random}")
+			return nil, iotclient.NewValidationError("Config.OrgID", "", "is required when the API key does not have the form a-{org}-{random}")
 		}
 		org = o
 	}
 	if r := monOrgReason(org); r != "" {
-		return nil, iotclient.NewValidationError("MonitorConfig.OrgID", org, r)
+		return nil, iotclient.NewValidationError("Config.OrgID", org, r)
 	}
 	appID := cfg.AppID
 	if appID == "" {
 		appID = randomAppID()
-	} else if r := checkPartReason(appID); r != "" {
-		return nil, iotclient.NewValidationError("MonitorConfig.AppID", appID, r)
+	} else if r := partReason(appID); r != "" {
+		return nil, iotclient.NewValidationError("Config.AppID", appID, r)
 	}
 	m.clientID = "a:" + org + ":" + appID
 
@@ -346,7 +347,7 @@ func NewMonitor(cfg MonitorConfig, opts ...iotclient.Option) (*Monitor, error) {
 	}
 	seen := make(map[string]bool, len(subs))
 	for i, sub := range subs {
-		field := "MonitorConfig.Subscriptions[" + strconv.Itoa(i) + "]"
+		field := "Config.Subscriptions[" + strconv.Itoa(i) + "]"
 		switch {
 		case sub.topic == "":
 			return nil, iotclient.NewValidationError(field, "", "is empty: build subscriptions with DeviceStatus or AppStatus")
@@ -365,13 +366,13 @@ func NewMonitor(cfg MonitorConfig, opts ...iotclient.Option) (*Monitor, error) {
 	m.maxWait = orDefault(cfg.MaxReconnectWait, DefaultMaxReconnectWait)
 	switch {
 	case m.keepAlive < time.Second:
-		return nil, iotclient.NewValidationError("MonitorConfig.KeepAlive", m.keepAlive.String(), "must be at least 1s (MQTT counts it in seconds)")
+		return nil, iotclient.NewValidationError("Config.KeepAlive", m.keepAlive.String(), "must be at least 1s (MQTT counts it in seconds)")
 	case m.connectTimeout < 0:
-		return nil, iotclient.NewValidationError("MonitorConfig.ConnectTimeout", m.connectTimeout.String(), "must not be negative")
+		return nil, iotclient.NewValidationError("Config.ConnectTimeout", m.connectTimeout.String(), "must not be negative")
 	case m.minWait < 0 || m.maxWait < m.minWait:
-		return nil, iotclient.NewValidationError("MonitorConfig.ReconnectWait", m.minWait.String()+".."+m.maxWait.String(), "needs 0 <= ReconnectWait <= MaxReconnectWait")
+		return nil, iotclient.NewValidationError("Config.ReconnectWait", m.minWait.String()+".."+m.maxWait.String(), "needs 0 <= ReconnectWait <= MaxReconnectWait")
 	case cfg.EventBuffer < 0:
-		return nil, iotclient.NewValidationError("MonitorConfig.EventBuffer", strconv.Itoa(cfg.EventBuffer), "must not be negative")
+		return nil, iotclient.NewValidationError("Config.EventBuffer", strconv.Itoa(cfg.EventBuffer), "must not be negative")
 	}
 	m.buffer = cfg.EventBuffer
 	if m.buffer == 0 {
@@ -414,7 +415,7 @@ func randomAppID() string {
 // itself, and applying it to a throwaway request is how they are read.
 func basicCredentials(c auth.Credential) (user, pass string, err error) {
 	if c == nil {
-		return "", "", iotclient.NewValidationError("MonitorConfig.Auth", "", "is required: auth.APIKey(key, token)")
+		return "", "", iotclient.NewValidationError("Config.Auth", "", "is required: auth.APIKey(key, token)")
 	}
 	if v, ok := c.(auth.Validator); ok {
 		if err := v.Validate(); err != nil {
@@ -427,22 +428,22 @@ func basicCredentials(c auth.Credential) (user, pass string, err error) {
 	}
 	user, pass, ok := req.BasicAuth()
 	if !ok || user == "" || pass == "" {
-		return "", "", iotclient.NewValidationError("MonitorConfig.Auth", "", "must be auth.APIKey(key, token): the broker takes an API key and token")
+		return "", "", iotclient.NewValidationError("Config.Auth", "", "must be auth.APIKey(key, token): the broker takes an API key and token")
 	}
 	return user, pass, nil
 }
 
 // setBroker works out and validates the broker address.
-func (m *Monitor) setBroker(cfg MonitorConfig, org string, allowInsecure bool) error {
-	const field = "MonitorConfig.Broker"
+func (m *Monitor) setBroker(cfg Config, org string, allowInsecure bool) error {
+	const field = "Config.Broker"
 	raw := cfg.Broker
 	if raw == "" {
 		domain := cfg.Domain
 		if domain == "" {
-			domain = DefaultDomain
+			domain = clientstate.DefaultDomain
 		}
 		if !validDomainName(domain) {
-			return iotclient.NewValidationError("MonitorConfig.Domain", domain, "must be a host name such as "+DefaultDomain)
+			return iotclient.NewValidationError("Config.Domain", domain, "must be a host name such as "+clientstate.DefaultDomain)
 		}
 		raw = "ssl://" + org + ".messaging." + domain + ":" + strconv.Itoa(DefaultMessagingPort)
 	}
@@ -521,7 +522,7 @@ func validDomainName(d string) bool {
 // String describes the monitor (broker, client ID, topics) without its
 // credentials.
 func (m *Monitor) String() string {
-	return fmt.Sprintf("clientstate.Monitor{Broker: %q, ClientID: %q, Topics: [%s]}",
+	return fmt.Sprintf("live.Monitor{Broker: %q, ClientID: %q, Topics: [%s]}",
 		m.brokerStr, m.clientID, strings.Join(m.topics, " "))
 }
 
@@ -544,7 +545,7 @@ func (m *Monitor) Broker() string { return m.brokerStr }
 func (m *Monitor) Topics() []string { return append([]string(nil), m.topics...) }
 
 // Events connects to the broker, subscribes, and yields each status
-// message as a StatusEvent, in the order the broker delivered them: first
+// message as a Event, in the order the broker delivered them: first
 // the retained state of the subscribed topics (Retained true: for devices,
 // the last Connect or Disconnect of each one), then live changes as they
 // happen. It runs until ctx is done or the loop breaks, then disconnects;
@@ -556,17 +557,17 @@ func (m *Monitor) Topics() []string { return append([]string(nil), m.topics...) 
 //   - a message that cannot be decoded yields a *MessageError naming its
 //     topic, and the stream goes on with the next message;
 //   - a lost connection or a failed attempt yields a *ConnectionError; the
-//     monitor reconnects with backoff and resubscribes (MonitorConfig's
+//     monitor reconnects with backoff and resubscribes (Config's
 //     OnConnect tells when), and the stream goes on with the topics'
 //     retained state, then live changes;
 //   - a *ConnectionError with Fatal set (refused credentials, client ID or
 //     subscription), or ErrMonitorBusy, is the last thing yielded.
 //
 // A cancelled context ends the stream without an error.
-func (m *Monitor) Events(ctx context.Context) iter.Seq2[StatusEvent, error] {
-	return func(yield func(StatusEvent, error) bool) {
+func (m *Monitor) Events(ctx context.Context) iter.Seq2[Event, error] {
+	return func(yield func(Event, error) bool) {
 		if !m.busy.CompareAndSwap(false, true) {
-			yield(StatusEvent{}, ErrMonitorBusy)
+			yield(Event{}, ErrMonitorBusy)
 			return
 		}
 		defer m.busy.Store(false)

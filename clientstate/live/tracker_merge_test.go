@@ -1,20 +1,22 @@
-package clientstate
+package live
 
 import (
 	"testing"
 	"time"
+
+	"github.com/iotclient/iotclient-go/clientstate"
 )
 
 // The merge rules of the tracker, event by event, without a network.
 
 func trackerForTest() *Tracker { return &Tracker{states: make(map[string]*TrackedState)} }
 
-func statusEvent(action Action, id string, at time.Time, code int) StatusEvent {
-	cid, err := ParseClientID(id)
+func statusEvent(action Action, id string, at time.Time, code int) Event {
+	cid, err := clientstate.ParseClientID(id)
 	if err != nil {
 		panic(err)
 	}
-	return StatusEvent{Action: action, ClientID: cid, Time: at, CloseCode: code}
+	return Event{Action: action, ClientID: cid, Time: at, CloseCode: code}
 }
 
 func TestTrackerMergeNewestWins(t *testing.T) {
@@ -23,21 +25,21 @@ func TestTrackerMergeNewestWins(t *testing.T) {
 	const id = "d:ab12cd:sensor:s-1"
 	steps := []struct {
 		name    string
-		ev      StatusEvent
+		ev      Event
 		applied bool
-		status  ConnectionStatus
+		status  clientstate.ConnectionStatus
 		since   time.Time
 		code    int
 	}{
-		{"first connect", statusEvent(ActionConnect, id, at(10), 0), true, Connected, at(10), 0},
-		{"older disconnect ignored", statusEvent(ActionDisconnect, id, at(5), 91), false, Connected, at(10), 0},
-		{"reuse keeps it connected", statusEvent(ActionDisconnect, id, at(20), 288), true, Connected, at(10), 288},
-		{"failed connect changes no status", statusEvent(ActionFailedConnect, id, at(25), 180), true, Connected, at(10), 288},
-		{"disconnect", statusEvent(ActionDisconnect, id, at(30), 160), true, Disconnected, at(30), 160},
-		{"retained redelivery (same time) is harmless", statusEvent(ActionDisconnect, id, at(30), 160), true, Disconnected, at(30), 160},
-		{"reuse at the same time does not override", statusEvent(ActionDisconnect, id, at(30), 288), true, Disconnected, at(30), 288},
-		{"newer reuse: a connection has the ID", statusEvent(ActionDisconnect, id, at(40), 288), true, Connected, at(40), 288},
-		{"unknown action", statusEvent("Rebooted", id, at(50), 0), false, Connected, at(40), 288},
+		{"first connect", statusEvent(ActionConnect, id, at(10), 0), true, clientstate.Connected, at(10), 0},
+		{"older disconnect ignored", statusEvent(ActionDisconnect, id, at(5), 91), false, clientstate.Connected, at(10), 0},
+		{"reuse keeps it connected", statusEvent(ActionDisconnect, id, at(20), 288), true, clientstate.Connected, at(10), 288},
+		{"failed connect changes no status", statusEvent(ActionFailedConnect, id, at(25), 180), true, clientstate.Connected, at(10), 288},
+		{"disconnect", statusEvent(ActionDisconnect, id, at(30), 160), true, clientstate.Disconnected, at(30), 160},
+		{"retained redelivery (same time) is harmless", statusEvent(ActionDisconnect, id, at(30), 160), true, clientstate.Disconnected, at(30), 160},
+		{"reuse at the same time does not override", statusEvent(ActionDisconnect, id, at(30), 288), true, clientstate.Disconnected, at(30), 288},
+		{"newer reuse: a connection has the ID", statusEvent(ActionDisconnect, id, at(40), 288), true, clientstate.Connected, at(40), 288},
+		{"unknown action", statusEvent("Rebooted", id, at(50), 0), false, clientstate.Connected, at(40), 288},
 	}
 	tr := trackerForTest()
 	for _, s := range steps {
@@ -62,14 +64,14 @@ func TestTrackerMergeSnapshotAndEvents(t *testing.T) {
 	tr.apply(statusEvent(ActionDisconnect, "d:ab12cd:t:new", t0.Add(time.Minute), 91))
 	// ...and loses to a newer one.
 	tr.apply(statusEvent(ActionConnect, "d:ab12cd:t:old", t0, 0))
-	tr.load([]State{
-		{ClientID: "d:ab12cd:t:new", Status: Connected, LastConnected: t0},
-		{ClientID: "d:ab12cd:t:old", Status: Disconnected, LastConnected: t0, LastDisconnected: t0.Add(time.Hour), DisconnectReasonCode: 92},
-		{ClientID: "d:ab12cd:t:never", Status: Disconnected},
+	tr.load([]clientstate.State{
+		{ClientID: "d:ab12cd:t:new", Status: clientstate.Connected, LastConnected: t0},
+		{ClientID: "d:ab12cd:t:old", Status: clientstate.Disconnected, LastConnected: t0, LastDisconnected: t0.Add(time.Hour), DisconnectReasonCode: 92},
+		{ClientID: "d:ab12cd:t:never", Status: clientstate.Disconnected},
 		{ClientID: "a:ab12cd:app", Status: "suspended"},
 	})
-	for id, want := range map[string]ConnectionStatus{
-		"d:ab12cd:t:new": Disconnected, "d:ab12cd:t:old": Disconnected, "d:ab12cd:t:never": Disconnected, "a:ab12cd:app": "suspended",
+	for id, want := range map[string]clientstate.ConnectionStatus{
+		"d:ab12cd:t:new": clientstate.Disconnected, "d:ab12cd:t:old": clientstate.Disconnected, "d:ab12cd:t:never": clientstate.Disconnected, "a:ab12cd:app": "suspended",
 	} {
 		if st, _ := tr.State(id); st.Status != want {
 			t.Errorf("%s: %s, want %s", id, st.Status, want)
@@ -80,13 +82,13 @@ func TestTrackerMergeSnapshotAndEvents(t *testing.T) {
 	}
 	// A client with no times takes any event.
 	tr.apply(statusEvent(ActionConnect, "d:ab12cd:t:never", t0.Add(-24*time.Hour), 0))
-	if st, _ := tr.State("d:ab12cd:t:never"); st.Status != Connected {
+	if st, _ := tr.State("d:ab12cd:t:never"); st.Status != clientstate.Connected {
 		t.Errorf("state %+v", st)
 	}
 	// A reuse is news of a connection: it marks a client never heard of
 	// connected.
 	tr.apply(statusEvent(ActionDisconnect, "d:ab12cd:t:fresh", t0, 288))
-	if st, _ := tr.State("d:ab12cd:t:fresh"); st.Status != Connected {
+	if st, _ := tr.State("d:ab12cd:t:fresh"); st.Status != clientstate.Connected {
 		t.Errorf("state %+v", st)
 	}
 	tr.apply(statusEvent(ActionFailedConnect, "d:ab12cd:t:failing", t0, 180))

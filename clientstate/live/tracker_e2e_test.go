@@ -1,4 +1,4 @@
-package clientstate_test
+package live_test
 
 import (
 	"context"
@@ -15,7 +15,9 @@ import (
 	iotclient "github.com/iotclient/iotclient-go"
 	"github.com/iotclient/iotclient-go/auth"
 	"github.com/iotclient/iotclient-go/clientstate"
+	"github.com/iotclient/iotclient-go/clientstate/live"
 	"github.com/iotclient/iotclient-go/internal/mockserver"
+	"github.com/iotclient/iotclient-go/internal/mockserver/mockbroker"
 )
 
 // trackerRig is a tracker over a mock server and its broker, with the
@@ -23,12 +25,12 @@ import (
 type trackerRig struct {
 	t         *testing.T
 	s         *mockserver.Server
-	b         *mockserver.MQTTBroker
+	b         *mockbroker.Broker
 	rest      *clientstate.Client
-	tr        *clientstate.Tracker
-	processed chan clientstate.StatusEvent // every event the tracker processed
-	errs      chan error                   // OnError
-	connects  chan clientstate.ConnectInfo // the monitor's OnConnect
+	tr        *live.Tracker
+	processed chan live.Event       // every event the tracker processed
+	errs      chan error            // OnError
+	connects  chan live.ConnectInfo // the monitor's OnConnect
 	cancel    context.CancelFunc
 	done      chan error
 	stopOnce  sync.Once
@@ -39,9 +41,9 @@ func newTrackerRig(t *testing.T, n int, seed int64, opts ...iotclient.Option) *t
 	t.Helper()
 	r := &trackerRig{
 		t:         t,
-		processed: make(chan clientstate.StatusEvent, 1<<16),
+		processed: make(chan live.Event, 1<<16),
 		errs:      make(chan error, 1024),
-		connects:  make(chan clientstate.ConnectInfo, 64),
+		connects:  make(chan live.ConnectInfo, 64),
 	}
 	r.s, r.b = newMockBroker(t, n, seed)
 	var err error
@@ -50,15 +52,15 @@ func newTrackerRig(t *testing.T, n int, seed int64, opts ...iotclient.Option) *t
 		Auth:    auth.APIKey(mockserver.APIKey, mockserver.APIToken),
 	}, opts...)
 	require.NoError(t, err)
-	mon, err := clientstate.NewMonitor(clientstate.MonitorConfig{
+	mon, err := live.NewMonitor(live.Config{
 		Broker:        r.b.Addr(),
 		Auth:          auth.APIKey(mockserver.APIKey, mockserver.APIToken),
 		ReconnectWait: 5 * time.Millisecond, MaxReconnectWait: 50 * time.Millisecond,
-		OnConnect: func(info clientstate.ConnectInfo) { r.connects <- info },
+		OnConnect: func(info live.ConnectInfo) { r.connects <- info },
 	})
 	require.NoError(t, err)
-	r.tr, err = clientstate.NewTracker(r.rest, mon, clientstate.TrackerConfig{
-		OnEvent: func(ev clientstate.StatusEvent, _ bool) { r.processed <- ev },
+	r.tr, err = live.NewTracker(r.rest, mon, live.TrackerConfig{
+		OnEvent: func(ev live.Event, _ bool) { r.processed <- ev },
 		OnError: func(err error) { r.errs <- err },
 	})
 	require.NoError(t, err)
@@ -124,8 +126,8 @@ func (r *trackerRig) disagreement() string {
 // monitor was away is never delivered), then until it agrees with REST:
 // after that event only retained state still queued can follow, which
 // only brings clients closer to their final state.
-func (r *trackerRig) waitAgreement(trs []mockserver.Transition) {
-	var last mockserver.Transition
+func (r *trackerRig) waitAgreement(trs []mockbroker.Transition) {
+	var last mockbroker.Transition
 	for _, tr := range trs {
 		if tr.Retained {
 			last = tr
@@ -173,7 +175,7 @@ func (r *trackerRig) requireAgreesWithList() {
 	require.Equal(r.t, disconnected, trackedIDs(r.tr.Disconnected()))
 }
 
-func trackedIDs(states []clientstate.TrackedState) []string {
+func trackedIDs(states []live.TrackedState) []string {
 	var ids []string
 	for _, s := range states {
 		ids = append(ids, s.ClientID)
@@ -199,7 +201,7 @@ func TestTrackerAgreesWithListAfter1000Transitions(t *testing.T) {
 
 	// Reuse (288) never took a client offline.
 	for _, tr := range second {
-		if tr.CloseCode == mockserver.CloseClientIDReused {
+		if tr.CloseCode == mockbroker.CloseClientIDReused {
 			st, _ := r.tr.State(tr.ClientID)
 			c, _ := r.s.Client(tr.ClientID)
 			require.Equal(t, c.ConnectionStatus, string(st.Status))
@@ -251,11 +253,11 @@ func TestTrackerSurvivesReconnect(t *testing.T) {
 	r.requireAgreesWithList()
 	_ = a
 
-	var lost *clientstate.ConnectionError
+	var lost *live.ConnectionError
 	for lost == nil {
 		select {
 		case err := <-r.errs:
-			var ce *clientstate.ConnectionError
+			var ce *live.ConnectionError
 			if errors.As(err, &ce) && ce.Lost {
 				lost = ce
 			}
@@ -308,12 +310,12 @@ func TestTrackerStaleSnapshotDoesNotUndoEvents(t *testing.T) {
 	<-gate.read          // the snapshot is read: from now on it is stale
 	info := <-r.connects // and the monitor is subscribed: changes arrive live
 	require.Equal(t, 1, info.Connection)
-	var trs []mockserver.Transition
-	for _, step := range []func() (mockserver.Transition, error){
-		func() (mockserver.Transition, error) { return r.b.Disconnect("d:ab12cd:sensor:a", 160) },
-		func() (mockserver.Transition, error) { return r.b.FailedConnect("d:ab12cd:sensor:a") },
-		func() (mockserver.Transition, error) { return r.b.Connect("d:ab12cd:sensor:b") },
-		func() (mockserver.Transition, error) { return r.b.Disconnect("d:ab12cd:sensor:b", 288) },
+	var trs []mockbroker.Transition
+	for _, step := range []func() (mockbroker.Transition, error){
+		func() (mockbroker.Transition, error) { return r.b.Disconnect("d:ab12cd:sensor:a", 160) },
+		func() (mockbroker.Transition, error) { return r.b.FailedConnect("d:ab12cd:sensor:a") },
+		func() (mockbroker.Transition, error) { return r.b.Connect("d:ab12cd:sensor:b") },
+		func() (mockbroker.Transition, error) { return r.b.Disconnect("d:ab12cd:sensor:b", 288) },
 	} {
 		tr, err := step()
 		require.NoError(t, err)

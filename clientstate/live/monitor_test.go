@@ -1,4 +1,4 @@
-package clientstate_test
+package live_test
 
 import (
 	"context"
@@ -12,7 +12,7 @@ import (
 
 	iotclient "github.com/iotclient/iotclient-go"
 	"github.com/iotclient/iotclient-go/auth"
-	"github.com/iotclient/iotclient-go/clientstate"
+	"github.com/iotclient/iotclient-go/clientstate/live"
 )
 
 const (
@@ -21,29 +21,29 @@ const (
 )
 
 func TestNewMonitorDefaults(t *testing.T) {
-	m, err := clientstate.NewMonitor(clientstate.MonitorConfig{Auth: auth.APIKey(monKey, monToken)})
+	m, err := live.NewMonitor(live.Config{Auth: auth.APIKey(monKey, monToken)})
 	require.NoError(t, err)
 	require.Equal(t, "ssl://ab12cd.messaging.internetofthings.ibmcloud.com:8883", m.Broker())
 	require.Equal(t, []string{"iot-2/type/+/id/+/mon"}, m.Topics())
 	require.Regexp(t, `^a:ab12cd:iotclient-[0-9a-f]{16}$`, m.ClientID())
 
-	other, err := clientstate.NewMonitor(clientstate.MonitorConfig{Auth: auth.APIKey(monKey, monToken)})
+	other, err := live.NewMonitor(live.Config{Auth: auth.APIKey(monKey, monToken)})
 	require.NoError(t, err)
 	require.NotEqual(t, m.ClientID(), other.ClientID(), "each monitor has its own app ID")
 }
 
 func TestNewMonitorSettings(t *testing.T) {
-	m, err := clientstate.NewMonitor(clientstate.MonitorConfig{
+	m, err := live.NewMonitor(live.Config{
 		OrgID:  "xy98zw",
 		Domain: "example.com",
 		Auth:   auth.APIKey(monKey, monToken),
 		AppID:  "ops.dash_1",
-		Subscriptions: []clientstate.Subscription{
-			clientstate.DeviceStatus("sensor", ""),
-			clientstate.DeviceStatus("sensor", "+"), // the same filter: once
-			clientstate.DeviceStatus("", "s-1"),
-			clientstate.AppStatus(""),
-			clientstate.AppStatus("billing"),
+		Subscriptions: []live.Subscription{
+			live.DeviceStatus("sensor", ""),
+			live.DeviceStatus("sensor", "+"), // the same filter: once
+			live.DeviceStatus("", "s-1"),
+			live.AppStatus(""),
+			live.AppStatus("billing"),
 		},
 	})
 	require.NoError(t, err)
@@ -59,11 +59,11 @@ func TestNewMonitorSettings(t *testing.T) {
 		"wss://broker.example.com":   "wss://broker.example.com:443",
 		"ws://[::1]/mqtt":            "ws://[::1]:80/mqtt",
 	} {
-		m, err := clientstate.NewMonitor(clientstate.MonitorConfig{Auth: auth.APIKey(monKey, monToken), Broker: broker})
+		m, err := live.NewMonitor(live.Config{Auth: auth.APIKey(monKey, monToken), Broker: broker})
 		require.NoError(t, err, broker)
 		require.Equal(t, want, m.Broker())
 	}
-	_, err = clientstate.NewMonitor(clientstate.MonitorConfig{Auth: auth.APIKey(monKey, monToken), Broker: "tcp://10.0.0.1:1883"},
+	_, err = live.NewMonitor(live.Config{Auth: auth.APIKey(monKey, monToken), Broker: "tcp://10.0.0.1:1883"},
 		iotclient.WithInsecureCredentials())
 	require.NoError(t, err, "plain TCP to a remote host when the caller insists")
 }
@@ -72,49 +72,49 @@ func TestNewMonitorRefusesBadConfig(t *testing.T) {
 	key := auth.APIKey(monKey, monToken)
 	for _, tc := range []struct {
 		name, field string
-		cfg         clientstate.MonitorConfig
+		cfg         live.Config
 	}{
-		{"no credential", "MonitorConfig.Auth", clientstate.MonitorConfig{}},
-		{"empty token", "auth.APIKey token", clientstate.MonitorConfig{Auth: auth.APIKey(monKey, "")}},
-		{"not an API key", "MonitorConfig.Auth", clientstate.MonitorConfig{Auth: auth.Token("tok")}},
-		{"no org in the key", "MonitorConfig.OrgID", clientstate.MonitorConfig{Auth: auth.APIKey("my-key", monToken)}},
-		{"bad org", "MonitorConfig.OrgID", clientstate.MonitorConfig{Auth: key, OrgID: "ab:cd"}},
-		{"bad app ID", "MonitorConfig.AppID", clientstate.MonitorConfig{Auth: key, AppID: "has space"}},
-		{"long app ID", "MonitorConfig.AppID", clientstate.MonitorConfig{Auth: key, AppID: strings.Repeat("a", 37)}},
-		{"bad domain", "MonitorConfig.Domain", clientstate.MonitorConfig{Auth: key, Domain: "bad_domain"}},
-		{"token in clear", "MonitorConfig.Broker", clientstate.MonitorConfig{Auth: key, Broker: "tcp://10.0.0.1:1883"}},
-		{"http broker", "MonitorConfig.Broker", clientstate.MonitorConfig{Auth: key, Broker: "http://127.0.0.1"}},
-		{"credentials in the URL", "MonitorConfig.Broker", clientstate.MonitorConfig{Auth: key, Broker: "tcp://user:pw@127.0.0.1:1883"}},
-		{"no scheme", "MonitorConfig.Broker", clientstate.MonitorConfig{Auth: key, Broker: "127.0.0.1:1883"}},
-		{"zero subscription", "MonitorConfig.Subscriptions[0]", clientstate.MonitorConfig{Auth: key, Subscriptions: []clientstate.Subscription{{}}}},
-		{"slash in a type", "MonitorConfig.Subscriptions[1]", clientstate.MonitorConfig{Auth: key, Subscriptions: []clientstate.Subscription{clientstate.AppStatus("+"), clientstate.DeviceStatus("a/b", "+")}}},
-		{"multi-level wildcard", "MonitorConfig.Subscriptions[0]", clientstate.MonitorConfig{Auth: key, Subscriptions: []clientstate.Subscription{clientstate.DeviceStatus("+", "#")}}},
-		{"partial wildcard", "MonitorConfig.Subscriptions[0]", clientstate.MonitorConfig{Auth: key, Subscriptions: []clientstate.Subscription{clientstate.AppStatus("a+")}}},
-		{"keepalive under a second", "MonitorConfig.KeepAlive", clientstate.MonitorConfig{Auth: key, KeepAlive: time.Millisecond}},
-		{"backoff bounds swapped", "MonitorConfig.ReconnectWait", clientstate.MonitorConfig{Auth: key, ReconnectWait: time.Minute, MaxReconnectWait: time.Second}},
-		{"negative buffer", "MonitorConfig.EventBuffer", clientstate.MonitorConfig{Auth: key, EventBuffer: -1}},
+		{"no credential", "Config.Auth", live.Config{}},
+		{"empty token", "auth.APIKey token", live.Config{Auth: auth.APIKey(monKey, "")}},
+		{"not an API key", "Config.Auth", live.Config{Auth: auth.Token("tok")}},
+		{"no org in the key", "Config.OrgID", live.Config{Auth: auth.APIKey("my-key", monToken)}},
+		{"bad org", "Config.OrgID", live.Config{Auth: key, OrgID: "ab:cd"}},
+		{"bad app ID", "Config.AppID", live.Config{Auth: key, AppID: "has space"}},
+		{"long app ID", "Config.AppID", live.Config{Auth: key, AppID: strings.Repeat("a", 37)}},
+		{"bad domain", "Config.Domain", live.Config{Auth: key, Domain: "bad_domain"}},
+		{"token in clear", "Config.Broker", live.Config{Auth: key, Broker: "tcp://10.0.0.1:1883"}},
+		{"http broker", "Config.Broker", live.Config{Auth: key, Broker: "http://127.0.0.1"}},
+		{"credentials in the URL", "Config.Broker", live.Config{Auth: key, Broker: "tcp://user:pw@127.0.0.1:1883"}},
+		{"no scheme", "Config.Broker", live.Config{Auth: key, Broker: "127.0.0.1:1883"}},
+		{"zero subscription", "Config.Subscriptions[0]", live.Config{Auth: key, Subscriptions: []live.Subscription{{}}}},
+		{"slash in a type", "Config.Subscriptions[1]", live.Config{Auth: key, Subscriptions: []live.Subscription{live.AppStatus("+"), live.DeviceStatus("a/b", "+")}}},
+		{"multi-level wildcard", "Config.Subscriptions[0]", live.Config{Auth: key, Subscriptions: []live.Subscription{live.DeviceStatus("+", "#")}}},
+		{"partial wildcard", "Config.Subscriptions[0]", live.Config{Auth: key, Subscriptions: []live.Subscription{live.AppStatus("a+")}}},
+		{"keepalive under a second", "Config.KeepAlive", live.Config{Auth: key, KeepAlive: time.Millisecond}},
+		{"backoff bounds swapped", "Config.ReconnectWait", live.Config{Auth: key, ReconnectWait: time.Minute, MaxReconnectWait: time.Second}},
+		{"negative buffer", "Config.EventBuffer", live.Config{Auth: key, EventBuffer: -1}},
 	} {
-		_, err := clientstate.NewMonitor(tc.cfg)
+		_, err := live.NewMonitor(tc.cfg)
 		require.ErrorIs(t, err, iotclient.ErrInvalidArgument, tc.name)
 		var ve *iotclient.ValidationError
 		require.ErrorAs(t, err, &ve, tc.name)
 		require.Equal(t, tc.field, ve.Field, tc.name)
 		require.NotContains(t, err.Error(), monToken, tc.name)
 	}
-	_, err := clientstate.NewMonitor(clientstate.MonitorConfig{Auth: key}, iotclient.WithRetry(-1))
+	_, err := live.NewMonitor(live.Config{Auth: key}, iotclient.WithRetry(-1))
 	require.ErrorIs(t, err, iotclient.ErrInvalidArgument, "invalid options are reported")
 }
 
 func TestMonitorConfigPrintsNoSecrets(t *testing.T) {
-	cfg := clientstate.MonitorConfig{Auth: auth.APIKey(monKey, monToken), Broker: "tcp://user:pw@127.0.0.1:1883",
-		Subscriptions: []clientstate.Subscription{clientstate.AppStatus("x")}}
+	cfg := live.Config{Auth: auth.APIKey(monKey, monToken), Broker: "tcp://user:pw@127.0.0.1:1883",
+		Subscriptions: []live.Subscription{live.AppStatus("x")}}
 	for _, s := range []string{cfg.String(), fmt.Sprintf("%v", cfg), fmt.Sprintf("%+v", cfg), fmt.Sprintf("%#v", cfg)} {
 		require.NotContains(t, s, monToken)
 		require.NotContains(t, s, "pw@")
 		require.Contains(t, s, "iot-2/app/x/mon")
 	}
 	cfg.Broker = "tcp://127.0.0.1:1883"
-	m, err := clientstate.NewMonitor(cfg)
+	m, err := live.NewMonitor(cfg)
 	require.NoError(t, err)
 	for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%d", "%x", "%q"} {
 		s := fmt.Sprintf(verb, m)
@@ -131,7 +131,7 @@ func TestMonitorRetriesUnreachableBrokerUntilCancelled(t *testing.T) {
 	addr := ln.Addr().String()
 	require.NoError(t, ln.Close()) // nothing listens there now
 
-	m, err := clientstate.NewMonitor(clientstate.MonitorConfig{
+	m, err := live.NewMonitor(live.Config{
 		Auth: auth.APIKey(monKey, monToken), Broker: "tcp://" + addr,
 		ReconnectWait: time.Millisecond, MaxReconnectWait: 4 * time.Millisecond,
 	})
@@ -140,9 +140,9 @@ func TestMonitorRetriesUnreachableBrokerUntilCancelled(t *testing.T) {
 	defer cancel()
 	attempts := 0
 	for _, err := range m.Events(ctx) {
-		var ce *clientstate.ConnectionError
+		var ce *live.ConnectionError
 		require.ErrorAs(t, err, &ce)
-		require.True(t, clientstate.IsTransient(err))
+		require.True(t, live.IsTransient(err))
 		require.False(t, ce.Lost)
 		attempts++
 		require.Equal(t, attempts, ce.Attempt)
@@ -169,7 +169,7 @@ func TestMonitorCancelDuringHandshake(t *testing.T) {
 			accepted <- c
 		}
 	}()
-	m, err := clientstate.NewMonitor(clientstate.MonitorConfig{Auth: auth.APIKey(monKey, monToken), Broker: "tcp://" + ln.Addr().String()})
+	m, err := live.NewMonitor(live.Config{Auth: auth.APIKey(monKey, monToken), Broker: "tcp://" + ln.Addr().String()})
 	require.NoError(t, err)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})

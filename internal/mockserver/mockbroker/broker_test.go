@@ -1,4 +1,4 @@
-package mockserver
+package mockbroker
 
 import (
 	"encoding/json"
@@ -8,14 +8,22 @@ import (
 
 	paho "github.com/eclipse/paho.mqtt.golang"
 	pahopk "github.com/eclipse/paho.mqtt.golang/packets"
+	"github.com/iotclient/iotclient-go/internal/mockserver"
 	"github.com/stretchr/testify/require"
 )
 
 const mqttWait = 10 * time.Second
 
-func newBroker(t *testing.T, s *Server) *MQTTBroker {
+func newServer(t testing.TB, opts ...mockserver.Option) *mockserver.Server {
 	t.Helper()
-	b, err := s.StartMQTT()
+	s := mockserver.New(opts...)
+	t.Cleanup(s.Close)
+	return s
+}
+
+func newBroker(t *testing.T, s *mockserver.Server) *Broker {
+	t.Helper()
+	b, err := Start(s)
 	require.NoError(t, err)
 	t.Cleanup(b.Close)
 	return b
@@ -30,10 +38,10 @@ type mqttMsg struct {
 
 // subscribe connects a plain MQTT client and subscribes to filter; its
 // messages arrive on the returned channel.
-func subscribe(t *testing.T, b *MQTTBroker, clientID, filter string) (paho.Client, chan mqttMsg) {
+func subscribe(t *testing.T, b *Broker, clientID, filter string) (paho.Client, chan mqttMsg) {
 	t.Helper()
 	ch := make(chan mqttMsg, 4096)
-	c := connectClient(t, b, clientID, APIKey, APIToken)
+	c := connectClient(t, b, clientID, mockserver.APIKey, mockserver.APIToken)
 	require.NoError(t, connectErr(t, c))
 	tok := c.Subscribe(filter, 0, func(_ paho.Client, m paho.Message) {
 		var p map[string]any
@@ -45,7 +53,7 @@ func subscribe(t *testing.T, b *MQTTBroker, clientID, filter string) (paho.Clien
 	return c, ch
 }
 
-func connectClient(t *testing.T, b *MQTTBroker, clientID, user, pass string) paho.Client {
+func connectClient(t *testing.T, b *Broker, clientID, user, pass string) paho.Client {
 	t.Helper()
 	c := paho.NewClient(paho.NewClientOptions().AddBroker(b.Addr()).SetClientID(clientID).
 		SetUsername(user).SetPassword(pass).SetProtocolVersion(4).SetAutoReconnect(false).
@@ -73,38 +81,41 @@ func recv(t *testing.T, ch chan mqttMsg) mqttMsg {
 }
 
 // restState reads a client's state over HTTP, as the SDK would.
-func restState(t *testing.T, s *Server, id string) map[string]any {
+func restState(t *testing.T, s *mockserver.Server, id string) map[string]any {
 	t.Helper()
-	req := newRequest(t, http.MethodGet, s.URL()+"/api/v0002/clientconnectionstates/"+id, nil)
-	req.SetBasicAuth(APIKey, APIToken)
-	r := do(t, req)
-	require.Equal(t, http.StatusOK, r.status, "%s", r.body)
+	req, err := http.NewRequest(http.MethodGet, s.URL()+"/api/v0002/clientconnectionstates/"+id, nil)
+	require.NoError(t, err)
+	req.SetBasicAuth(mockserver.APIKey, mockserver.APIToken)
+	resp, err := s.HTTPClient().Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	require.Equal(t, http.StatusOK, resp.StatusCode)
 	var m map[string]any
-	r.decode(t, &m)
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(&m))
 	return m
 }
 
 func TestMQTTAuthenticatesAndChecksClientIDs(t *testing.T) {
 	b := newBroker(t, newServer(t))
-	require.ErrorIs(t, connectErr(t, connectClient(t, b, "a:ab12cd:app1", APIKey, "wrong")), pahopk.ErrorRefusedNotAuthorised)
-	require.ErrorIs(t, connectErr(t, connectClient(t, b, "a:zz99zz:app1", APIKey, APIToken)), pahopk.ErrorRefusedIDRejected)
-	require.ErrorIs(t, connectErr(t, connectClient(t, b, "d:ab12cd:t:d", APIKey, APIToken)), pahopk.ErrorRefusedIDRejected)
-	require.NoError(t, connectErr(t, connectClient(t, b, "A:ab12cd:scalable:inst-1", APIKey, APIToken)))
+	require.ErrorIs(t, connectErr(t, connectClient(t, b, "a:ab12cd:app1", mockserver.APIKey, "wrong")), pahopk.ErrorRefusedNotAuthorised)
+	require.ErrorIs(t, connectErr(t, connectClient(t, b, "a:zz99zz:app1", mockserver.APIKey, mockserver.APIToken)), pahopk.ErrorRefusedIDRejected)
+	require.ErrorIs(t, connectErr(t, connectClient(t, b, "d:ab12cd:t:d", mockserver.APIKey, mockserver.APIToken)), pahopk.ErrorRefusedIDRejected)
+	require.NoError(t, connectErr(t, connectClient(t, b, "A:ab12cd:scalable:inst-1", mockserver.APIKey, mockserver.APIToken)))
 
 	b.RefuseConnections(true)
-	require.ErrorIs(t, connectErr(t, connectClient(t, b, "a:ab12cd:app2", APIKey, APIToken)), pahopk.ErrorRefusedServerUnavailable)
+	require.ErrorIs(t, connectErr(t, connectClient(t, b, "a:ab12cd:app2", mockserver.APIKey, mockserver.APIToken)), pahopk.ErrorRefusedServerUnavailable)
 	b.RefuseConnections(false)
-	require.NoError(t, connectErr(t, connectClient(t, b, "a:ab12cd:app2", APIKey, APIToken)))
+	require.NoError(t, connectErr(t, connectClient(t, b, "a:ab12cd:app2", mockserver.APIKey, mockserver.APIToken)))
 	require.Equal(t, []string{"A:ab12cd:scalable:inst-1", "a:ab12cd:app2"}, b.ConnectedClients())
 	require.Equal(t, 2, b.Connections())
 }
 
 func TestMQTTTransitionsChangeRESTAndPublish(t *testing.T) {
-	s := newServer(t, WithClock(func() time.Time { return time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC) }))
+	s := newServer(t, mockserver.WithClock(func() time.Time { return time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC) }))
 	s.AddClients(
-		ClientState{ClientID: "d:ab12cd:sensor:s-1", ConnectionStatus: Disconnected},
-		ClientState{ClientID: "g:ab12cd:gw:g-1", ConnectionStatus: Connected, LastConnect: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)},
-		ClientState{ClientID: "a:ab12cd:app", ConnectionStatus: Connected, LastConnect: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)},
+		mockserver.ClientState{ClientID: "d:ab12cd:sensor:s-1", ConnectionStatus: mockserver.Disconnected},
+		mockserver.ClientState{ClientID: "g:ab12cd:gw:g-1", ConnectionStatus: mockserver.Connected, LastConnect: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)},
+		mockserver.ClientState{ClientID: "a:ab12cd:app", ConnectionStatus: mockserver.Connected, LastConnect: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)},
 	)
 	b := newBroker(t, s)
 	_, ch := subscribe(t, b, "a:ab12cd:watch", "iot-2/type/+/id/+/mon")
@@ -175,8 +186,8 @@ func TestMQTTTransitionsChangeRESTAndPublish(t *testing.T) {
 }
 
 func TestMQTTFlapIsReproducibleAndAgreesWithREST(t *testing.T) {
-	run := func() ([]Transition, []ClientState) {
-		s := newServer(t, WithClock(func() time.Time { return time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC) }))
+	run := func() ([]Transition, []mockserver.ClientState) {
+		s := newServer(t, mockserver.WithClock(func() time.Time { return time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC) }))
 		s.SeedClients(120, 3)
 		b := newBroker(t, s)
 		trs, err := b.Flap(9, 400)
@@ -203,9 +214,9 @@ func TestMQTTFlapIsReproducibleAndAgreesWithREST(t *testing.T) {
 		if !ok {
 			continue
 		}
-		want := Connected
+		want := mockserver.Connected
 		if tr.Action == ActionDisconnect && tr.CloseCode != CloseClientIDReused {
-			want = Disconnected
+			want = mockserver.Disconnected
 		}
 		require.Equal(t, want, c.ConnectionStatus, c.ClientID)
 	}
@@ -218,14 +229,14 @@ func TestMQTTApplicationStatusAndDrops(t *testing.T) {
 	require.Equal(t, "iot-2/app/watch/mon", m.topic)
 	require.True(t, m.retained)
 
-	first := connectClient(t, b, "a:ab12cd:app.x_1", APIKey, APIToken)
+	first := connectClient(t, b, "a:ab12cd:app.x_1", mockserver.APIKey, mockserver.APIToken)
 	require.NoError(t, connectErr(t, first))
 	m = recv(t, ch)
 	require.Equal(t, "iot-2/app/app.x_1/mon", m.topic)
 	require.Equal(t, "Connect", m.payload["Action"])
-	require.Equal(t, APIKey, m.payload["User"])
+	require.Equal(t, mockserver.APIKey, m.payload["User"])
 
-	second := connectClient(t, b, "a:ab12cd:app.x_1", APIKey, APIToken)
+	second := connectClient(t, b, "a:ab12cd:app.x_1", mockserver.APIKey, mockserver.APIToken)
 	require.NoError(t, connectErr(t, second))
 	seen := map[string]bool{}
 	for !seen["Disconnect"] || !seen["Connect"] {
@@ -262,10 +273,10 @@ func TestMQTTPublishRawAndClientPublishesDropped(t *testing.T) {
 }
 
 func TestMQTTCloseWithServer(t *testing.T) {
-	s := New()
-	b, err := s.StartMQTT()
+	s := mockserver.New()
+	b, err := Start(s)
 	require.NoError(t, err)
-	c := connectClient(t, b, "a:ab12cd:app", APIKey, APIToken)
+	c := connectClient(t, b, "a:ab12cd:app", mockserver.APIKey, mockserver.APIToken)
 	require.NoError(t, connectErr(t, c))
 	s.Close()
 	select {

@@ -1,4 +1,4 @@
-package clientstate
+package live
 
 import (
 	"cmp"
@@ -10,20 +10,21 @@ import (
 	"time"
 
 	iotclient "github.com/iotclient/iotclient-go"
+	"github.com/iotclient/iotclient-go/clientstate"
 )
 
 // StatusUnknown is the Status of a TrackedState when neither the snapshot
 // nor the events so far said whether the client is connected (a client
 // first seen through a FailedConnect, say).
-const StatusUnknown ConnectionStatus = ""
+const StatusUnknown clientstate.ConnectionStatus = ""
 
 // TrackedState is what a Tracker knows of one client.
 type TrackedState struct {
 	// ClientID is the client's MQTT client ID.
 	ClientID string
-	// Status is Connected, Disconnected, StatusUnknown, or a status the
+	// Status is clientstate.Connected or Disconnected, StatusUnknown, or a status the
 	// REST snapshot reported that the SDK does not know.
-	Status ConnectionStatus
+	Status clientstate.ConnectionStatus
 	// Since is when Status began: the time of the Connect or Disconnect
 	// that set it, or the snapshot's lastConnectTime or
 	// lastDisconnectTime.
@@ -56,7 +57,7 @@ type TrackerConfig struct {
 	// Query narrows the REST snapshot the tracker starts from (default:
 	// every client). The monitor's subscriptions should cover the same
 	// clients.
-	Query ListQuery
+	Query clientstate.ListQuery
 	// OnError, when set, receives the errors of the monitor's stream that
 	// do not stop the tracker: messages that could not be decoded
 	// (*MessageError) and lost connections or failed attempts
@@ -67,11 +68,11 @@ type TrackerConfig struct {
 	// tracker knew. Events that arrive while the snapshot is read are
 	// processed, in order, after it. It is called from the tracker's
 	// goroutine, with no lock held: it may query the tracker.
-	OnEvent func(ev StatusEvent, applied bool)
+	OnEvent func(ev Event, applied bool)
 }
 
 // Tracker keeps the current connection state of a fleet: a REST snapshot
-// (Client.List) kept up to date by a Monitor's events. Build it with
+// (clientstate.Client.List) kept up to date by a Monitor's events. Build it with
 // NewTracker, start it with Run, and query it (State, Connected,
 // Disconnected, States) from any goroutine while it runs and after.
 //
@@ -82,7 +83,7 @@ type TrackerConfig struct {
 // every (re)subscription, no change is lost between the snapshot and the
 // stream, or across a reconnect.
 type Tracker struct {
-	client *Client
+	client *clientstate.Client
 	mon    *Monitor
 	cfg    TrackerConfig
 
@@ -95,7 +96,7 @@ type Tracker struct {
 
 // NewTracker builds a tracker over a REST client and a monitor. Both are
 // required; it sends nothing.
-func NewTracker(client *Client, mon *Monitor, cfg TrackerConfig) (*Tracker, error) {
+func NewTracker(client *clientstate.Client, mon *Monitor, cfg TrackerConfig) (*Tracker, error) {
 	if client == nil {
 		return nil, iotclient.NewValidationError("client", "", "is required")
 	}
@@ -112,7 +113,7 @@ func NewTracker(client *Client, mon *Monitor, cfg TrackerConfig) (*Tracker, erro
 }
 
 // ErrTrackerStarted is returned by a second call of Tracker.Run.
-var ErrTrackerStarted = errors.New("clientstate: the tracker was already run")
+var ErrTrackerStarted = errors.New("live: the tracker was already run")
 
 // Ready is closed once the snapshot and the events that arrived during it
 // have been applied: from then on the tracker reflects the fleet.
@@ -130,7 +131,7 @@ func (t *Tracker) Run(ctx context.Context) error {
 	defer cancel()
 
 	type item struct {
-		ev  StatusEvent
+		ev  Event
 		err error
 	}
 	events := make(chan item, 256)
@@ -146,7 +147,7 @@ func (t *Tracker) Run(ctx context.Context) error {
 		}
 	}()
 	type snapResult struct {
-		states []State
+		states []clientstate.State
 		err    error
 	}
 	snapDone := make(chan snapResult, 1)
@@ -170,7 +171,7 @@ func (t *Tracker) Run(ctx context.Context) error {
 		}
 	}()
 
-	var pending []StatusEvent // events that arrived during the snapshot
+	var pending []Event // events that arrived during the snapshot
 	// handle takes one item of the stream; it returns the error that ends
 	// the stream, if it is one.
 	handle := func(it item) error {
@@ -224,22 +225,22 @@ func (t *Tracker) Run(ctx context.Context) error {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
-			return errors.New("clientstate: the monitor's stream ended unexpectedly")
+			return errors.New("live: the monitor's stream ended unexpectedly")
 		}
 	}
 }
 
 // load applies the REST snapshot.
-func (t *Tracker) load(states []State) {
+func (t *Tracker) load(states []clientstate.State) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	for i := range states {
 		s := &states[i]
 		ts := TrackedState{ClientID: s.ClientID, Status: s.Status, LastCloseCode: s.DisconnectReasonCode}
 		switch s.Status {
-		case Connected:
+		case clientstate.Connected:
 			ts.Since = s.LastConnected
-		case Disconnected:
+		case clientstate.Disconnected:
 			ts.Since = s.LastDisconnected
 		}
 		ts.Updated = s.LastConnected
@@ -254,7 +255,7 @@ func (t *Tracker) load(states []State) {
 }
 
 // process applies one event and reports it to OnEvent.
-func (t *Tracker) process(ev StatusEvent) {
+func (t *Tracker) process(ev Event) {
 	applied := t.apply(ev)
 	if t.cfg.OnEvent != nil {
 		t.cfg.OnEvent(ev, applied)
@@ -262,7 +263,7 @@ func (t *Tracker) process(ev StatusEvent) {
 }
 
 // apply merges an event into the client's state, newest wins.
-func (t *Tracker) apply(ev StatusEvent) bool {
+func (t *Tracker) apply(ev Event) bool {
 	id := ev.ClientID.String()
 	t.mu.Lock()
 	defer t.mu.Unlock()
@@ -276,17 +277,17 @@ func (t *Tracker) apply(ev StatusEvent) bool {
 	}
 	switch ev.Action {
 	case ActionConnect:
-		st.Status, st.Since = Connected, ev.Time
+		st.Status, st.Since = clientstate.Connected, ev.Time
 	case ActionDisconnect:
 		st.LastCloseCode, st.LastReason = ev.CloseCode, ev.Reason
 		switch {
 		case !ev.ClientIDReused():
-			st.Status, st.Since = Disconnected, ev.Time
-		case st.Status != Connected && ev.Time.After(st.Updated):
+			st.Status, st.Since = clientstate.Disconnected, ev.Time
+		case st.Status != clientstate.Connected && ev.Time.After(st.Updated):
 			// A new connection took the client ID over: a client with
 			// this ID is connected (its own Connect may have been
 			// published first, leaving this as the retained state).
-			st.Status, st.Since = Connected, ev.Time
+			st.Status, st.Since = clientstate.Connected, ev.Time
 		}
 	case ActionFailedConnect:
 		st.LastFailedConnect = ev.Time
@@ -316,12 +317,12 @@ func (t *Tracker) State(clientID string) (st TrackedState, ok bool) {
 
 // Connected returns the clients currently connected, by client ID.
 func (t *Tracker) Connected() []TrackedState {
-	return t.filter(func(s *TrackedState) bool { return s.Status == Connected })
+	return t.filter(func(s *TrackedState) bool { return s.Status == clientstate.Connected })
 }
 
 // Disconnected returns the clients currently disconnected, by client ID.
 func (t *Tracker) Disconnected() []TrackedState {
-	return t.filter(func(s *TrackedState) bool { return s.Status == Disconnected })
+	return t.filter(func(s *TrackedState) bool { return s.Status == clientstate.Disconnected })
 }
 
 // States returns every client the tracker knows, by client ID.

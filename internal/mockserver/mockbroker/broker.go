@@ -1,4 +1,4 @@
-package mockserver
+package mockbroker
 
 import (
 	"encoding/json"
@@ -14,19 +14,20 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/iotclient/iotclient-go/internal/mockserver"
 	mqtt "github.com/mochi-mqtt/server/v2"
 	"github.com/mochi-mqtt/server/v2/listeners"
 	"github.com/mochi-mqtt/server/v2/packets"
 )
 
-// MQTTBroker is the fake's MQTT broker for the IBM monitor topics: a real
+// Broker is the fake's MQTT broker for the IBM monitor topics: a real
 // MQTT 3.1.1/5 broker (mochi-mqtt) on 127.0.0.1, plain TCP, started with
-// Server.StartMQTT. It plays the platform's part:
+// Start. It plays the platform's part:
 //
 //   - it accepts only application client IDs of the fake's organization
 //     (a:ab12cd:{appId} or A:ab12cd:{appId}[:{instanceId}], else CONNACK
-//     "identifier rejected") connecting with user name APIKey and password
-//     APIToken (else CONNACK "not authorized" for MQTT 3.1.1);
+//     "identifier rejected") connecting with user name mockserver.APIKey and password
+//     mockserver.APIToken (else CONNACK "not authorized" for MQTT 3.1.1);
 //   - it publishes the simulated fleet's status messages (Connect,
 //     FailedConnect, Disconnect) on iot-2/type/{typeId}/id/{deviceId}/mon,
 //     retained except FailedConnect, each changing the client's REST state
@@ -47,8 +48,8 @@ import (
 //
 // Close stops it; closing the Server stops it too, shortly after. All
 // methods are safe for concurrent use.
-type MQTTBroker struct {
-	s    *Server
+type Broker struct {
+	s    *mockserver.Server
 	srv  *mqtt.Server
 	addr string
 
@@ -82,14 +83,14 @@ type appSession struct {
 }
 
 // errDropped is the stop cause of connections closed by DropClients.
-var errDropped = errors.New("mockserver: connection dropped by the test")
+var errDropped = errors.New("mockbroker: connection dropped by the test")
 
-// StartMQTT starts an MQTT broker for the server on 127.0.0.1 with a random
+// Start starts an MQTT broker for the server s on 127.0.0.1 with a random
 // port and returns it; its address is Addr (tcp://127.0.0.1:port). Each
 // call starts a new broker; REST-only tests never pay for one. Close the
 // broker when done (closing the server closes it too, asynchronously).
-func (s *Server) StartMQTT() (*MQTTBroker, error) {
-	b := &MQTTBroker{
+func Start(s *mockserver.Server) (*Broker, error) {
+	b := &Broker{
 		s:         s,
 		closed:    make(chan struct{}),
 		takenOver: make(map[*mqtt.Client]bool),
@@ -106,21 +107,21 @@ func (s *Server) StartMQTT() (*MQTTBroker, error) {
 		SysTopicResendInterval: 3600,
 	})
 	if err := b.srv.AddHook(&brokerHook{b: b}, nil); err != nil {
-		return nil, fmt.Errorf("mockserver: mqtt hook: %w", err)
+		return nil, fmt.Errorf("mockbroker: mqtt hook: %w", err)
 	}
 	tcp := listeners.NewTCP(listeners.Config{ID: tcpListenerID, Address: "127.0.0.1:0"})
 	if err := b.srv.AddListener(tcp); err != nil {
-		return nil, fmt.Errorf("mockserver: mqtt listener: %w", err)
+		return nil, fmt.Errorf("mockbroker: mqtt listener: %w", err)
 	}
 	if err := b.srv.Serve(); err != nil {
 		_ = b.srv.Close()
-		return nil, fmt.Errorf("mockserver: mqtt serve: %w", err)
+		return nil, fmt.Errorf("mockbroker: mqtt serve: %w", err)
 	}
 	b.addr = "tcp://" + tcp.Address()
 	b.publishSnapshot()
 	go func() {
 		select {
-		case <-s.done:
+		case <-s.Done():
 			b.Close()
 		case <-b.closed:
 		}
@@ -129,11 +130,11 @@ func (s *Server) StartMQTT() (*MQTTBroker, error) {
 }
 
 // Addr is the broker's address for an MQTT client: "tcp://127.0.0.1:port".
-func (b *MQTTBroker) Addr() string { return b.addr }
+func (b *Broker) Addr() string { return b.addr }
 
 // Close stops the broker, closing every client connection, and waits for
 // the connections to end. It is safe to call twice.
-func (b *MQTTBroker) Close() {
+func (b *Broker) Close() {
 	b.closeOnce.Do(func() {
 		close(b.closed)
 		// Close the listener and the clients here rather than through
@@ -153,12 +154,12 @@ func (b *MQTTBroker) Close() {
 const tcpListenerID = "tcp"
 
 // errClosing is the stop cause of the connections closed by Close.
-var errClosing = errors.New("mockserver: broker closing")
+var errClosing = errors.New("mockbroker: broker closing")
 
 // stopClients closes every client connection, waits until the broker has
 // finished with each (its Disconnect status published), and returns how
 // many it closed.
-func (b *MQTTBroker) stopClients(cause error) int {
+func (b *Broker) stopClients(cause error) int {
 	var gone []chan struct{}
 	n := 0
 	for _, cl := range b.srv.Clients.GetAll() {
@@ -179,7 +180,7 @@ func (b *MQTTBroker) stopClients(cause error) int {
 	return n
 }
 
-func (b *MQTTBroker) isClosed() bool {
+func (b *Broker) isClosed() bool {
 	select {
 	case <-b.closed:
 		return true
@@ -192,17 +193,17 @@ func (b *MQTTBroker) isClosed() bool {
 // new connections. A refused client gets CONNACK "server unavailable", as
 // from a platform that is down; connections already open are not touched
 // (see DropClients).
-func (b *MQTTBroker) RefuseConnections(refuse bool) { b.refusing.Store(refuse) }
+func (b *Broker) RefuseConnections(refuse bool) { b.refusing.Store(refuse) }
 
 // DropClients closes every MQTT client connection at once, without an MQTT
 // DISCONNECT, as a network failure or a broker restart would, and returns
 // how many it closed, once the broker has published their applications'
 // Disconnect (close code 92). Retained messages are kept.
-func (b *MQTTBroker) DropClients() int { return b.stopClients(errDropped) }
+func (b *Broker) DropClients() int { return b.stopClients(errDropped) }
 
 // ConnectedClients returns the client IDs of the open MQTT connections,
 // sorted.
-func (b *MQTTBroker) ConnectedClients() []string {
+func (b *Broker) ConnectedClients() []string {
 	var ids []string
 	for _, cl := range b.srv.Clients.GetAll() {
 		if cl.Net.Inline || cl.Closed() {
@@ -216,20 +217,20 @@ func (b *MQTTBroker) ConnectedClients() []string {
 
 // Connections reports how many connections the broker has accepted since
 // it started (CONNACK accepted), counting reconnects.
-func (b *MQTTBroker) Connections() int { return int(b.accepted.Load()) }
+func (b *Broker) Connections() int { return int(b.accepted.Load()) }
 
 // PublishRaw publishes payload on topic as the platform would, bypassing
 // every check: a way to send a monitor a malformed status message. It does
 // not change any REST state. A retained payload replaces the topic's
 // retained message (an empty one deletes it).
-func (b *MQTTBroker) PublishRaw(topic string, payload []byte, retained bool) error {
+func (b *Broker) PublishRaw(topic string, payload []byte, retained bool) error {
 	b.fleetMu.Lock()
 	defer b.fleetMu.Unlock()
 	return b.publish(topic, payload, retained)
 }
 
 // publish publishes from the platform's side (the inline client).
-func (b *MQTTBroker) publish(topic string, payload []byte, retained bool) error {
+func (b *Broker) publish(topic string, payload []byte, retained bool) error {
 	b.retainMu.Lock()
 	defer b.retainMu.Unlock()
 	return b.srv.Publish(topic, payload, retained, 0)
@@ -239,7 +240,7 @@ func (b *MQTTBroker) publish(topic string, payload []byte, retained bool) error 
 // fake's organization.
 func validAppClientID(id string) bool {
 	parts := strings.Split(id, ":")
-	if len(parts) < 3 || parts[1] != OrgID {
+	if len(parts) < 3 || parts[1] != mockserver.OrgID {
 		return false
 	}
 	switch {
@@ -273,7 +274,7 @@ func validMQTTPart(p string) bool {
 // brokerHook is the platform's behaviour inside the broker.
 type brokerHook struct {
 	mqtt.HookBase
-	b *MQTTBroker
+	b *Broker
 }
 
 func (h *brokerHook) ID() string { return "iotclient-mockserver" }
@@ -309,7 +310,7 @@ func (h *brokerHook) OnConnect(cl *mqtt.Client, _ packets.Packet) error {
 
 // OnConnectAuthenticate accepts the API key and token.
 func (h *brokerHook) OnConnectAuthenticate(_ *mqtt.Client, pk packets.Packet) bool {
-	return string(pk.Connect.Username) == APIKey && string(pk.Connect.Password) == APIToken
+	return string(pk.Connect.Username) == mockserver.APIKey && string(pk.Connect.Password) == mockserver.APIToken
 }
 
 // OnACLCheck lets clients subscribe under iot-2/ only, and publish
@@ -347,7 +348,7 @@ func (h *brokerHook) OnSessionEstablished(cl *mqtt.Client, pk packets.Packet) {
 		cl.Stop(errClosing)
 		return
 	}
-	now := milliUTC(h.b.s.now())
+	now := milliUTC(h.b.s.Now())
 	h.b.appMu.Lock()
 	h.b.sessions[cl] = &appSession{connectedAt: now, gone: make(chan struct{})}
 	h.b.appMu.Unlock()
@@ -387,7 +388,7 @@ func (h *brokerHook) OnDisconnect(cl *mqtt.Client, _ error, _ bool) {
 	case errors.Is(cause, errDropped):
 		code = 92
 	}
-	p := h.b.appPayload(cl, string(cl.Properties.Username), "Disconnect", milliUTC(h.b.s.now()))
+	p := h.b.appPayload(cl, string(cl.Properties.Username), "Disconnect", milliUTC(h.b.s.Now()))
 	p.ConnectTime = ibmTime(connectedAt)
 	p.CloseCode = &code
 	p.Reason = closeReason(code)
@@ -410,7 +411,7 @@ func appTopic(clientID string) (string, bool) {
 	return "iot-2/app/" + parts[2] + "/mon", true
 }
 
-func (b *MQTTBroker) appPayload(cl *mqtt.Client, user, action string, at time.Time) *statusPayload {
+func (b *Broker) appPayload(cl *mqtt.Client, user, action string, at time.Time) *statusPayload {
 	host, _ := splitRemote(cl.Net.Remote)
 	durable := !cl.Properties.Clean
 	return &statusPayload{
@@ -427,7 +428,7 @@ func (b *MQTTBroker) appPayload(cl *mqtt.Client, user, action string, at time.Ti
 }
 
 // port is the broker's TCP port.
-func (b *MQTTBroker) port() int {
+func (b *Broker) port() int {
 	_, p := splitRemote(strings.TrimPrefix(b.addr, "tcp://"))
 	return p
 }
@@ -483,6 +484,22 @@ var closeReasons = map[int]string{
 	173: "Too many connections for the organization.",
 	180: "The client is not authorized.",
 	288: "The client ID was reused by a new connection.",
+}
+
+// ibmTime writes t as the platform does; "" for the zero time.
+func ibmTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(mockserver.IBMTimeLayout)
+}
+
+// milliUTC is t as the platform stores it: UTC, millisecond precision.
+func milliUTC(t time.Time) time.Time {
+	if t.IsZero() {
+		return t
+	}
+	return t.UTC().Truncate(time.Millisecond)
 }
 
 func closeReason(code int) string {

@@ -1,4 +1,4 @@
-package clientstate_test
+package live_test
 
 import (
 	"runtime"
@@ -11,7 +11,9 @@ import (
 	iotclient "github.com/iotclient/iotclient-go"
 	"github.com/iotclient/iotclient-go/auth"
 	"github.com/iotclient/iotclient-go/clientstate"
+	"github.com/iotclient/iotclient-go/clientstate/live"
 	"github.com/iotclient/iotclient-go/internal/mockserver"
+	"github.com/iotclient/iotclient-go/internal/mockserver/mockbroker"
 )
 
 // The packages whose goroutines must all end with the stream.
@@ -24,7 +26,7 @@ func TestMonitorRetainedStateThenLiveChanges(t *testing.T) {
 	s, b := newMockBroker(t, 300, 7)
 	before := runtime.NumGoroutine()
 
-	m, st := newMonitor(t, b, clientstate.MonitorConfig{})
+	m, st := newMonitor(t, b, live.Config{})
 	st.start(m)
 	info := st.expectConnected(1)
 	require.False(t, info.Reconnect())
@@ -41,7 +43,7 @@ func TestMonitorRetainedStateThenLiveChanges(t *testing.T) {
 	require.NoError(t, err)
 	reused := 0
 	for _, tr := range trs {
-		if tr.Action == mockserver.ActionDisconnect && tr.CloseCode == 288 {
+		if tr.Action == mockbroker.ActionDisconnect && tr.CloseCode == 288 {
 			reused++
 		}
 	}
@@ -49,7 +51,7 @@ func TestMonitorRetainedStateThenLiveChanges(t *testing.T) {
 	st.expectLive(trs)
 
 	// A new subscriber sees the state after the changes, retained.
-	m2, st2 := newMonitor(t, b, clientstate.MonitorConfig{})
+	m2, st2 := newMonitor(t, b, live.Config{})
 	st2.start(m2)
 	st2.expectConnected(1)
 	st2.collectRetained(expectedRetained(s))
@@ -67,7 +69,7 @@ func TestMonitorRetainedStateThenLiveChanges(t *testing.T) {
 // each delivered exactly once.
 func TestMonitorReconnectsAndResubscribes(t *testing.T) {
 	s, b := newMockBroker(t, 150, 8)
-	m, st := newMonitor(t, b, clientstate.MonitorConfig{})
+	m, st := newMonitor(t, b, live.Config{})
 	st.start(m)
 	st.expectConnected(1)
 	st.collectRetained(expectedRetained(s))
@@ -81,15 +83,15 @@ func TestMonitorReconnectsAndResubscribes(t *testing.T) {
 	b.RefuseConnections(true)
 	require.Equal(t, 1, b.DropClients())
 	it := st.next()
-	var ce *clientstate.ConnectionError
+	var ce *live.ConnectionError
 	require.ErrorAs(t, it.err, &ce)
 	require.True(t, ce.Lost, "%v", ce)
-	require.True(t, clientstate.IsTransient(it.err))
+	require.True(t, live.IsTransient(it.err))
 	it = st.next()
 	require.ErrorAs(t, it.err, &ce)
 	require.False(t, ce.Lost)
-	require.ErrorIs(t, it.err, clientstate.ErrBrokerUnavailable)
-	require.True(t, clientstate.IsTransient(it.err))
+	require.ErrorIs(t, it.err, live.ErrBrokerUnavailable)
+	require.True(t, live.IsTransient(it.err))
 
 	away, err := b.Flap(3, 60)
 	require.NoError(t, err)
@@ -102,7 +104,7 @@ func TestMonitorReconnectsAndResubscribes(t *testing.T) {
 		if it.connected != nil {
 			break
 		}
-		require.ErrorIs(t, it.err, clientstate.ErrBrokerUnavailable)
+		require.ErrorIs(t, it.err, live.ErrBrokerUnavailable)
 	}
 	require.Equal(t, 2, it.connected.Connection)
 	require.True(t, it.connected.Reconnect())
@@ -135,7 +137,7 @@ func TestMonitorReconnectsAndResubscribes(t *testing.T) {
 func TestMonitorBadPayloadIsAnErrorAndTheStreamContinues(t *testing.T) {
 	s, b := newMockBroker(t, 0, 0)
 	s.AddClients(mockserver.ClientState{ClientID: "d:ab12cd:sensor:s-1", ConnectionStatus: mockserver.Disconnected})
-	m, st := newMonitor(t, b, clientstate.MonitorConfig{})
+	m, st := newMonitor(t, b, live.Config{})
 	st.start(m)
 	st.expectConnected(1) // nothing retained: s-1 has no time yet
 
@@ -148,14 +150,14 @@ func TestMonitorBadPayloadIsAnErrorAndTheStreamContinues(t *testing.T) {
 
 	for i, want := range []string{"not a JSON object", `field "Port" is "8883", not an integer`, "does not belong to the topic"} {
 		it := st.next()
-		var me *clientstate.MessageError
+		var me *live.MessageError
 		require.ErrorAs(t, it.err, &me, "message %d", i)
 		require.Contains(t, me.Error(), want)
 		require.Contains(t, me.Error(), "iot-2/type/sensor/id/s-")
 		require.ErrorIs(t, it.err, iotclient.ErrMalformedResponse)
-		require.True(t, clientstate.IsTransient(it.err))
+		require.True(t, live.IsTransient(it.err))
 	}
-	st.expectLive([]mockserver.Transition{tr})
+	st.expectLive([]mockbroker.Transition{tr})
 	st.stop()
 	requireNoGoroutines(t, monitorGoroutines...)
 }
@@ -164,9 +166,9 @@ func TestMonitorBadPayloadIsAnErrorAndTheStreamContinues(t *testing.T) {
 // connection with the same client ID kick it off with close code 288.
 func TestMonitorApplicationStatusAndClientIDReuse(t *testing.T) {
 	_, b := newMockBroker(t, 0, 0)
-	watcher, ws := newMonitor(t, b, clientstate.MonitorConfig{
+	watcher, ws := newMonitor(t, b, live.Config{
 		AppID:         "watcher",
-		Subscriptions: []clientstate.Subscription{clientstate.AppStatus("+")},
+		Subscriptions: []live.Subscription{live.AppStatus("+")},
 	})
 	ws.start(watcher)
 	ws.expectConnected(1)
@@ -175,11 +177,11 @@ func TestMonitorApplicationStatusAndClientIDReuse(t *testing.T) {
 	require.True(t, ev.Retained)
 
 	// An app ID with '.' and '_', which IBM's SDKs failed to parse.
-	app, as := newMonitor(t, b, clientstate.MonitorConfig{AppID: "dash.board_1"})
+	app, as := newMonitor(t, b, live.Config{AppID: "dash.board_1"})
 	as.start(app)
 	as.expectConnected(1)
 	ev = ws.nextEvent()
-	require.Equal(t, clientstate.ActionConnect, ev.Action)
+	require.Equal(t, live.ActionConnect, ev.Action)
 	require.Equal(t, "iot-2/app/dash.board_1/mon", ev.Topic)
 	require.Equal(t, clientstate.ClientID{Kind: clientstate.KindApp, Org: "ab12cd", AppID: "dash.board_1"}, ev.ClientID)
 	require.Equal(t, mockserver.APIKey, ev.User)
@@ -201,12 +203,12 @@ func TestMonitorApplicationStatusAndClientIDReuse(t *testing.T) {
 		}
 	}
 	require.Equal(t, "a:ab12cd:dash.board_1", ev.ClientID.String())
-	require.Equal(t, clientstate.ActionDisconnect, ev.Action)
+	require.Equal(t, live.ActionDisconnect, ev.Action)
 	require.False(t, ev.Retained, "application Disconnect is not retained")
 
 	// The kicked monitor reports the loss and reconnects (kicking the other).
 	it := as.next()
-	var ce *clientstate.ConnectionError
+	var ce *live.ConnectionError
 	require.ErrorAs(t, it.err, &ce)
 	require.True(t, ce.Lost)
 	as.stop()
@@ -219,21 +221,21 @@ func TestMonitorApplicationStatusAndClientIDReuse(t *testing.T) {
 func TestMonitorFatalConnectErrors(t *testing.T) {
 	_, b := newMockBroker(t, 0, 0)
 	for name, tc := range map[string]struct {
-		cfg  clientstate.MonitorConfig
+		cfg  live.Config
 		want error
 	}{
-		"bad token": {clientstate.MonitorConfig{Auth: auth.APIKey(mockserver.APIKey, "wrong")}, clientstate.ErrBrokerUnauthorized},
-		"other org": {clientstate.MonitorConfig{OrgID: "zz99zz"}, clientstate.ErrClientIDRejected},
+		"bad token": {live.Config{Auth: auth.APIKey(mockserver.APIKey, "wrong")}, live.ErrBrokerUnauthorized},
+		"other org": {live.Config{OrgID: "zz99zz"}, live.ErrClientIDRejected},
 	} {
 		t.Run(name, func(t *testing.T) {
 			m, st := newMonitor(t, b, tc.cfg)
 			st.start(m)
 			it := st.next()
 			require.ErrorIs(t, it.err, tc.want)
-			var ce *clientstate.ConnectionError
+			var ce *live.ConnectionError
 			require.ErrorAs(t, it.err, &ce)
 			require.True(t, ce.Fatal)
-			require.False(t, clientstate.IsTransient(it.err))
+			require.False(t, live.IsTransient(it.err))
 			require.NotContains(t, it.err.Error(), mockserver.APIToken)
 			select {
 			case <-st.done:
@@ -248,12 +250,12 @@ func TestMonitorFatalConnectErrors(t *testing.T) {
 // Ranging twice at once is refused: both would share one client ID.
 func TestMonitorOneStreamAtATime(t *testing.T) {
 	_, b := newMockBroker(t, 0, 0)
-	m, st := newMonitor(t, b, clientstate.MonitorConfig{})
+	m, st := newMonitor(t, b, live.Config{})
 	st.start(m)
 	st.expectConnected(1)
 	for _, err := range m.Events(t.Context()) {
-		require.ErrorIs(t, err, clientstate.ErrMonitorBusy)
-		require.False(t, clientstate.IsTransient(err))
+		require.ErrorIs(t, err, live.ErrMonitorBusy)
+		require.False(t, live.IsTransient(err))
 	}
 	st.stop()
 	// Sequentially, ranging again connects again (m's OnConnect feeds st.ch).

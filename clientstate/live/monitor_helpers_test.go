@@ -1,4 +1,4 @@
-package clientstate_test
+package live_test
 
 import (
 	"context"
@@ -10,8 +10,9 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/iotclient/iotclient-go/auth"
-	"github.com/iotclient/iotclient-go/clientstate"
+	"github.com/iotclient/iotclient-go/clientstate/live"
 	"github.com/iotclient/iotclient-go/internal/mockserver"
+	"github.com/iotclient/iotclient-go/internal/mockserver/mockbroker"
 )
 
 // monWait bounds every wait for something the broker or the monitor does.
@@ -19,14 +20,14 @@ const monWait = 15 * time.Second
 
 // newMockBroker starts a mock server seeded with n clients and its MQTT
 // broker; both are closed when the test ends.
-func newMockBroker(t *testing.T, n int, seed int64) (*mockserver.Server, *mockserver.MQTTBroker) {
+func newMockBroker(t *testing.T, n int, seed int64) (*mockserver.Server, *mockbroker.Broker) {
 	t.Helper()
 	s := mockserver.New()
 	t.Cleanup(s.Close)
 	if n > 0 {
 		s.SeedClients(n, seed)
 	}
-	b, err := s.StartMQTT()
+	b, err := mockbroker.Start(s)
 	require.NoError(t, err)
 	t.Cleanup(b.Close)
 	return s, b
@@ -35,9 +36,9 @@ func newMockBroker(t *testing.T, n int, seed int64) (*mockserver.Server, *mockse
 // monItem is one thing a monitor stream produced, as the test sees it: an
 // event, an error, or (connected != nil) an OnConnect call.
 type monItem struct {
-	ev        clientstate.StatusEvent
+	ev        live.Event
 	err       error
-	connected *clientstate.ConnectInfo
+	connected *live.ConnectInfo
 }
 
 // monStream runs a Monitor's Events in a goroutine and hands what it
@@ -53,7 +54,7 @@ type monStream struct {
 // Broker, Auth and backoff are filled in when empty) and a stream for it,
 // not started yet: OnConnect calls go into the stream in order (OnConnect
 // runs on the goroutine ranging over Events).
-func newMonitor(t *testing.T, b *mockserver.MQTTBroker, cfg clientstate.MonitorConfig) (*clientstate.Monitor, *monStream) {
+func newMonitor(t *testing.T, b *mockbroker.Broker, cfg live.Config) (*live.Monitor, *monStream) {
 	t.Helper()
 	if cfg.Broker == "" {
 		cfg.Broker = b.Addr()
@@ -66,19 +67,19 @@ func newMonitor(t *testing.T, b *mockserver.MQTTBroker, cfg clientstate.MonitorC
 	}
 	s := &monStream{t: t, ch: make(chan monItem, 1<<14), done: make(chan struct{})}
 	user := cfg.OnConnect
-	cfg.OnConnect = func(info clientstate.ConnectInfo) {
+	cfg.OnConnect = func(info live.ConnectInfo) {
 		if user != nil {
 			user(info)
 		}
 		s.ch <- monItem{connected: &info}
 	}
-	m, err := clientstate.NewMonitor(cfg)
+	m, err := live.NewMonitor(cfg)
 	require.NoError(t, err)
 	return m, s
 }
 
 // start ranges over m.Events until the test ends or stop is called.
-func (s *monStream) start(m *clientstate.Monitor) *monStream {
+func (s *monStream) start(m *live.Monitor) *monStream {
 	ctx, cancel := context.WithCancel(context.Background())
 	s.cancel = cancel
 	go func() {
@@ -114,7 +115,7 @@ func (s *monStream) next() monItem {
 }
 
 // nextEvent returns the next event, failing on anything else.
-func (s *monStream) nextEvent() clientstate.StatusEvent {
+func (s *monStream) nextEvent() live.Event {
 	s.t.Helper()
 	it := s.next()
 	require.Nil(s.t, it.connected, "want an event, got OnConnect")
@@ -123,7 +124,7 @@ func (s *monStream) nextEvent() clientstate.StatusEvent {
 }
 
 // expectConnected waits for the next item to be OnConnect number n.
-func (s *monStream) expectConnected(n int) clientstate.ConnectInfo {
+func (s *monStream) expectConnected(n int) live.ConnectInfo {
 	s.t.Helper()
 	it := s.next()
 	require.NotNil(s.t, it.connected, "want OnConnect %d, got %+v", n, it)
@@ -146,12 +147,12 @@ func expectedRetained(s *mockserver.Server) map[string]retainedState {
 			continue
 		}
 		switch {
-		case c.ConnectionStatus == mockserver.Connected && c.DisconnectReasonCode == mockserver.CloseClientIDReused && !c.LastDisconnect.IsZero() && !c.LastDisconnect.Before(c.LastConnect):
-			out[c.ClientID] = retainedState{mockserver.ActionDisconnect, c.LastDisconnect, c.DisconnectReasonCode}
+		case c.ConnectionStatus == mockserver.Connected && c.DisconnectReasonCode == mockbroker.CloseClientIDReused && !c.LastDisconnect.IsZero() && !c.LastDisconnect.Before(c.LastConnect):
+			out[c.ClientID] = retainedState{mockbroker.ActionDisconnect, c.LastDisconnect, c.DisconnectReasonCode}
 		case c.ConnectionStatus == mockserver.Connected && !c.LastConnect.IsZero():
-			out[c.ClientID] = retainedState{mockserver.ActionConnect, c.LastConnect, 0}
+			out[c.ClientID] = retainedState{mockbroker.ActionConnect, c.LastConnect, 0}
 		case c.ConnectionStatus == mockserver.Disconnected && !c.LastDisconnect.IsZero():
-			out[c.ClientID] = retainedState{mockserver.ActionDisconnect, c.LastDisconnect, c.DisconnectReasonCode}
+			out[c.ClientID] = retainedState{mockbroker.ActionDisconnect, c.LastDisconnect, c.DisconnectReasonCode}
 		}
 	}
 	return out
@@ -172,14 +173,14 @@ func (s *monStream) collectRetained(want map[string]retainedState) {
 		require.True(s.t, ok, "retained state of unexpected client %s", id)
 		require.Equal(s.t, w.action, string(ev.Action), id)
 		require.True(s.t, w.at.Equal(ev.Time), "%s: time %s, want %s", id, ev.Time, w.at)
-		if w.action == mockserver.ActionDisconnect {
+		if w.action == mockbroker.ActionDisconnect {
 			require.Equal(s.t, w.code, ev.CloseCode, id)
 		}
 	}
 }
 
 // expectLive reads one live event per transition, in order.
-func (s *monStream) expectLive(trs []mockserver.Transition) {
+func (s *monStream) expectLive(trs []mockbroker.Transition) {
 	s.t.Helper()
 	for i, tr := range trs {
 		ev := s.nextEvent()
@@ -188,16 +189,16 @@ func (s *monStream) expectLive(trs []mockserver.Transition) {
 	}
 }
 
-func requireTransition(t *testing.T, tr mockserver.Transition, ev clientstate.StatusEvent) {
+func requireTransition(t *testing.T, tr mockbroker.Transition, ev live.Event) {
 	t.Helper()
 	require.Equal(t, tr.ClientID, ev.ClientID.String())
 	require.Equal(t, tr.Action, string(ev.Action), tr.ClientID)
 	require.True(t, tr.Time.Equal(ev.Time), "%s: time %s, want %s", tr.ClientID, ev.Time, tr.Time)
 	require.Equal(t, tr.Topic, ev.Topic)
-	if tr.Action != mockserver.ActionConnect {
+	if tr.Action != mockbroker.ActionConnect {
 		require.Equal(t, tr.CloseCode, ev.CloseCode, tr.ClientID)
 	}
-	require.Equal(t, tr.Action == mockserver.ActionDisconnect && tr.CloseCode == 288, ev.ClientIDReused(), tr.ClientID)
+	require.Equal(t, tr.Action == mockbroker.ActionDisconnect && tr.CloseCode == 288, ev.ClientIDReused(), tr.ClientID)
 }
 
 // stacksOf returns the stacks of the goroutines whose stack mentions any

@@ -1,4 +1,4 @@
-package mockserver
+package mockbroker
 
 import (
 	"fmt"
@@ -6,6 +6,8 @@ import (
 	"math/rand/v2"
 	"strings"
 	"time"
+
+	"github.com/iotclient/iotclient-go/internal/mockserver"
 )
 
 // Status message actions.
@@ -33,16 +35,17 @@ type Transition struct {
 
 // deviceTopic is the status topic of a d: or g: client ID.
 func deviceTopic(clientID string) (string, bool) {
-	typeID, deviceID, ok := deviceParts(clientID)
-	if !ok {
+	parts := strings.Split(clientID, ":")
+	if len(parts) != 4 || parts[0] != "d" && parts[0] != "g" {
 		return "", false
 	}
+	typeID, deviceID := parts[2], parts[3]
 	return "iot-2/type/" + typeID + "/id/" + deviceID + "/mon", true
 }
 
 // publishSnapshot publishes the retained state of every stored device and
 // gateway that has a time for its current status.
-func (b *MQTTBroker) publishSnapshot() {
+func (b *Broker) publishSnapshot() {
 	b.fleetMu.Lock()
 	defer b.fleetMu.Unlock()
 	type msg struct {
@@ -50,17 +53,18 @@ func (b *MQTTBroker) publishSnapshot() {
 		payload []byte
 	}
 	var msgs []msg
-	b.s.mu.RLock()
-	for _, c := range b.s.wiotp.byID {
+	clients := b.s.Clients()
+	for i := range clients {
+		c := &clients[i]
 		topic, ok := deviceTopic(c.ClientID)
 		if !ok {
 			continue
 		}
 		var p *statusPayload
 		switch {
-		case c.ConnectionStatus == Connected && !c.LastConnect.IsZero():
+		case c.ConnectionStatus == mockserver.Connected && !c.LastConnect.IsZero():
 			p = devicePayload(c, ActionConnect, c.LastConnect)
-		case c.ConnectionStatus == Disconnected && !c.LastDisconnect.IsZero():
+		case c.ConnectionStatus == mockserver.Disconnected && !c.LastDisconnect.IsZero():
 			p = devicePayload(c, ActionDisconnect, c.LastDisconnect)
 			code := c.DisconnectReasonCode
 			p.CloseCode, p.Reason = &code, closeReason(code)
@@ -78,14 +82,13 @@ func (b *MQTTBroker) publishSnapshot() {
 		}
 		msgs = append(msgs, msg{topic, p.marshal()})
 	}
-	b.s.mu.RUnlock()
 	for _, m := range msgs {
 		_ = b.publish(m.topic, m.payload, true)
 	}
 }
 
 // devicePayload is the common part of a device's status message.
-func devicePayload(c *ClientState, action string, at time.Time) *statusPayload {
+func devicePayload(c *mockserver.ClientState, action string, at time.Time) *statusPayload {
 	return &statusPayload{
 		Action:     action,
 		Time:       ibmTime(at),
@@ -121,9 +124,10 @@ func counters(p *statusPayload, clientID string, at time.Time) {
 // nextTimeLocked returns the time of a transition of c: now (the server's
 // clock) at millisecond precision, but strictly after the previous
 // transition and after every time c already carries, so that "newest
-// wins" by time is always right. Call with fleetMu and s.mu held.
-func (b *MQTTBroker) nextTimeLocked(c *ClientState) time.Time {
-	at := milliUTC(b.s.now())
+// wins" by time is always right. Call with fleetMu held, inside
+// Server.UpdateClient.
+func (b *Broker) nextTimeLocked(c *mockserver.ClientState) time.Time {
+	at := milliUTC(b.s.Now())
 	for _, t := range []time.Time{b.last, c.LastConnect, c.LastDisconnect, c.LastActivity} {
 		if !at.After(t) {
 			at = t.Add(time.Millisecond)
@@ -139,7 +143,7 @@ func (b *MQTTBroker) nextTimeLocked(c *ClientState) time.Time {
 // Connect is published on its status topic. A device that is already
 // connected connects again (a new connection). The client must be stored
 // (AddClients, SeedClients) and be a d: or g: client.
-func (b *MQTTBroker) Connect(clientID string) (Transition, error) {
+func (b *Broker) Connect(clientID string) (Transition, error) {
 	return b.transition(clientID, ActionConnect, 0)
 }
 
@@ -155,9 +159,9 @@ func (b *MQTTBroker) Connect(clientID string) (Transition, error) {
 // connected in REST (lastConnectTime and lastDisconnectTime now, reason
 // 288), and only the retained Disconnect with code 288 is published (as
 // when the new connection's Connect reached the topic first).
-func (b *MQTTBroker) Disconnect(clientID string, closeCode int) (Transition, error) {
+func (b *Broker) Disconnect(clientID string, closeCode int) (Transition, error) {
 	if closeCode < 0 {
-		return Transition{}, fmt.Errorf("mockserver: close code %d is negative", closeCode)
+		return Transition{}, fmt.Errorf("mockbroker: close code %d is negative", closeCode)
 	}
 	return b.transition(clientID, ActionDisconnect, closeCode)
 }
@@ -165,14 +169,14 @@ func (b *MQTTBroker) Disconnect(clientID string, closeCode int) (Transition, err
 // FailedConnect simulates a refused connection attempt of the device or
 // gateway clientID (close code 180, not authorized): a FailedConnect is
 // published, not retained, and the REST state does not change.
-func (b *MQTTBroker) FailedConnect(clientID string) (Transition, error) {
+func (b *Broker) FailedConnect(clientID string) (Transition, error) {
 	return b.transition(clientID, ActionFailedConnect, 180)
 }
 
-func (b *MQTTBroker) transition(clientID, action string, code int) (Transition, error) {
+func (b *Broker) transition(clientID, action string, code int) (Transition, error) {
 	topic, ok := deviceTopic(clientID)
 	if !ok {
-		return Transition{}, fmt.Errorf("mockserver: %q is not a device or gateway client ID", clientID)
+		return Transition{}, fmt.Errorf("mockbroker: %q is not a device or gateway client ID", clientID)
 	}
 	b.fleetMu.Lock()
 	defer b.fleetMu.Unlock()
@@ -181,63 +185,58 @@ func (b *MQTTBroker) transition(clientID, action string, code int) (Transition, 
 
 // transitionLocked applies and publishes a transition. Call with fleetMu
 // held.
-func (b *MQTTBroker) transitionLocked(clientID, topic, action string, code int) (Transition, error) {
+func (b *Broker) transitionLocked(clientID, topic, action string, code int) (Transition, error) {
 	tr, err := b.applyLocked(clientID, topic, action, code)
 	if err != nil {
 		return Transition{}, err
 	}
 	if err := b.publish(tr.Topic, tr.Payload, tr.Retained); err != nil {
-		return Transition{}, fmt.Errorf("mockserver: publish: %w", err)
+		return Transition{}, fmt.Errorf("mockbroker: publish: %w", err)
 	}
 	return tr, nil
 }
 
-// applyLocked changes the REST state and builds the message. Call with
-// fleetMu held.
-func (b *MQTTBroker) applyLocked(clientID, topic, action string, code int) (Transition, error) {
-	s := b.s
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	c := s.wiotp.clients[clientID]
-	if c == nil {
-		return Transition{}, fmt.Errorf("mockserver: client %q does not exist", clientID)
-	}
-	if action == ActionDisconnect && c.ConnectionStatus != Connected {
-		return Transition{}, fmt.Errorf("mockserver: client %q is not connected", clientID)
-	}
-	at := b.nextTimeLocked(c)
-	p := devicePayload(c, action, at)
-	tr := Transition{ClientID: clientID, Action: action, Time: at, Topic: topic, Retained: action != ActionFailedConnect}
-	switch action {
-	case ActionConnect:
-		s.wiotp.version++
-		c.ConnectionStatus = Connected
-		c.LastConnect, c.LastActivity, c.LastActivityEvent = at, at, "mqttConnect"
-		c.DisconnectedBy, c.DisconnectReasonCode = "", 0
-		if c.Protocol == "" {
-			c.Protocol = "3.1.1"
+// applyLocked changes the REST state and builds the message, in one step
+// of the server. Call with fleetMu held.
+func (b *Broker) applyLocked(clientID, topic, action string, code int) (Transition, error) {
+	var tr Transition
+	err := b.s.UpdateClient(clientID, func(c *mockserver.ClientState) error {
+		if action == ActionDisconnect && c.ConnectionStatus != mockserver.Connected {
+			return fmt.Errorf("mockbroker: client %q is not connected", clientID)
 		}
-	case ActionDisconnect:
-		connectedAt := c.LastConnect
-		s.wiotp.version++
-		c.LastDisconnect, c.DisconnectReasonCode, c.DisconnectedBy = at, code, disconnectedBy(code)
-		if code == CloseClientIDReused {
-			c.LastConnect = at // the new connection
-		} else {
-			c.ConnectionStatus = Disconnected
+		at := b.nextTimeLocked(c)
+		p := devicePayload(c, action, at)
+		tr = Transition{ClientID: clientID, Action: action, Time: at, Topic: topic, Retained: action != ActionFailedConnect}
+		switch action {
+		case ActionConnect:
+			c.ConnectionStatus = mockserver.Connected
+			c.LastConnect, c.LastActivity, c.LastActivityEvent = at, at, "mqttConnect"
+			c.DisconnectedBy, c.DisconnectReasonCode = "", 0
+			if c.Protocol == "" {
+				c.Protocol = "3.1.1"
+			}
+		case ActionDisconnect:
+			connectedAt := c.LastConnect
+			c.LastDisconnect, c.DisconnectReasonCode, c.DisconnectedBy = at, code, disconnectedBy(code)
+			if code == CloseClientIDReused {
+				c.LastConnect = at // the new connection
+			} else {
+				c.ConnectionStatus = mockserver.Disconnected
+			}
+			tr.CloseCode = code
+			p.CloseCode, p.Reason = &code, closeReason(code)
+			if !connectedAt.IsZero() {
+				p.ConnectTime = ibmTime(connectedAt)
+			}
+			counters(p, clientID, at)
+		case ActionFailedConnect:
+			tr.CloseCode = code
+			p.CloseCode, p.Reason = &code, closeReason(code)
 		}
-		tr.CloseCode = code
-		p.CloseCode, p.Reason = &code, closeReason(code)
-		if !connectedAt.IsZero() {
-			p.ConnectTime = ibmTime(connectedAt)
-		}
-		counters(p, clientID, at)
-	case ActionFailedConnect:
-		tr.CloseCode = code
-		p.CloseCode, p.Reason = &code, closeReason(code)
-	}
-	tr.Payload = p.marshal()
-	return tr, nil
+		tr.Payload = p.marshal()
+		return nil
+	})
+	return tr, err
 }
 
 func disconnectedBy(code int) string {
@@ -252,11 +251,9 @@ func disconnectedBy(code int) string {
 
 // Fleet returns the client IDs of the stored devices and gateways: the
 // clients Connect, Disconnect and Flap can change, in ascending order.
-func (b *MQTTBroker) Fleet() []string {
-	b.s.mu.RLock()
-	defer b.s.mu.RUnlock()
+func (b *Broker) Fleet() []string {
 	var ids []string
-	for _, c := range b.s.wiotp.byID {
+	for _, c := range b.s.Clients() {
 		if strings.HasPrefix(c.ClientID, "d:") || strings.HasPrefix(c.ClientID, "g:") {
 			ids = append(ids, c.ClientID)
 		}
@@ -275,10 +272,10 @@ var flapCloseCodes = []int{0, 91, 91, 91, 92, 160, 160, 164, 173, CloseClientIDR
 // to (FailedConnect). Each transition changes REST state and publishes,
 // as Connect, Disconnect and FailedConnect do. It returns the transitions
 // in the order they were published.
-func (b *MQTTBroker) Flap(seed int64, n int) ([]Transition, error) {
+func (b *Broker) Flap(seed int64, n int) ([]Transition, error) {
 	fleet := b.Fleet()
 	if len(fleet) == 0 {
-		return nil, fmt.Errorf("mockserver: no device or gateway to flap: seed some clients first")
+		return nil, fmt.Errorf("mockbroker: no device or gateway to flap: seed some clients first")
 	}
 	r := rand.New(rand.NewPCG(uint64(seed), 0x464c4150))
 	out := make([]Transition, 0, n)
@@ -289,8 +286,8 @@ func (b *MQTTBroker) Flap(seed int64, n int) ([]Transition, error) {
 		st, _ := b.s.Client(id)
 		action, code := ActionConnect, 0
 		switch {
-		case st.ConnectionStatus == Connected:
-			action, code = ActionDisconnect, pick(r, flapCloseCodes)
+		case st.ConnectionStatus == mockserver.Connected:
+			action, code = ActionDisconnect, flapCloseCodes[r.IntN(len(flapCloseCodes))]
 		case r.IntN(8) == 0:
 			action, code = ActionFailedConnect, 180
 		}
