@@ -149,6 +149,10 @@ func instanceRegion(host string) (string, bool) {
 	return region, true
 }
 
+// Secrets lists the AK, SK and security token, which the SDK removes from
+// every error text.
+func (c *akskCredential) Secrets() []string { return []string{c.sk, c.securityToken, c.ak} }
+
 // String shows the AK abbreviated and never the SK or the security token.
 func (c *akskCredential) String() string {
 	var b strings.Builder

@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"encoding/base64"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -59,6 +60,12 @@ func (c *apiKeyCredential) Apply(req *http.Request, _ []byte) error {
 	}
 	req.SetBasicAuth(c.key, c.token)
 	return nil
+}
+
+// Secrets lists the token, the key and the Basic payload
+// base64(key:token), which the SDK removes from every error text.
+func (c *apiKeyCredential) Secrets() []string {
+	return []string{base64.StdEncoding.EncodeToString([]byte(c.key + ":" + c.token)), c.token, c.key}
 }
 
 // String shows the key abbreviated (with its organization when it has one)

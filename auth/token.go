@@ -45,6 +45,9 @@ func (c *tokenCredential) Apply(req *http.Request, _ []byte) error {
 	return nil
 }
 
+// Secrets lists the token, which the SDK removes from every error text.
+func (c *tokenCredential) Secrets() []string { return []string{c.token} }
+
 // String describes the credential without its token.
 func (c *tokenCredential) String() string { return "auth.Token{Token: " + secret(c.token) + "}" }
 

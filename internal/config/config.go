@@ -19,6 +19,7 @@ const (
 	DefaultRetryWaitMax    = 10 * time.Second
 	DefaultMaxRetryAfter   = 30 * time.Second
 	DefaultMaxResponseSize = 8 << 20
+	DefaultAttemptTimeout  = 30 * time.Second
 )
 
 // Settings is what a client is built from.
@@ -32,6 +33,10 @@ type Settings struct {
 	UserAgent       string
 	Limiter         *rate.Limiter
 	MaxResponseSize int64
+	// AttemptTimeout bounds one attempt (0: none); AttemptTimeoutSet
+	// says an option chose it, so it replaces the HTTP client's Timeout.
+	AttemptTimeout    time.Duration
+	AttemptTimeoutSet bool
 	// AllowInsecure lets credentials travel over plain http to a
 	// non-loopback host.
 	AllowInsecure bool
@@ -47,6 +52,7 @@ func Default() Settings {
 		RetryWaitMax:    DefaultRetryWaitMax,
 		MaxRetryAfter:   DefaultMaxRetryAfter,
 		MaxResponseSize: DefaultMaxResponseSize,
+		AttemptTimeout:  DefaultAttemptTimeout,
 	}
 }
 

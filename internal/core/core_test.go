@@ -227,11 +227,10 @@ func TestBackoffEndsOnCancel(t *testing.T) {
 }
 
 func TestFullJitterBounds(t *testing.T) {
-	c, _, _ := newTestClient(t)
 	for n := range 8 {
 		ceil := min(10*time.Millisecond<<n, 100*time.Millisecond)
 		for range 200 {
-			d := c.backoff(10*time.Millisecond, 100*time.Millisecond, n, nil)
+			d := jitter(10*time.Millisecond, 100*time.Millisecond, n)
 			require.GreaterOrEqual(t, d, time.Duration(0))
 			require.LessOrEqual(t, d, ceil)
 		}

@@ -11,7 +11,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	iotclient "github.com/iotclient/iotclient-go"
-	"github.com/iotclient/iotclient-go/auth"
 	"github.com/iotclient/iotclient-go/internal/config"
 )
 
@@ -34,7 +33,7 @@ func (c *rotatingCred) Apply(r *http.Request, _ []byte) error {
 	return nil
 }
 
-func (c *rotatingCred) Invalidate(sent *http.Request) {
+func (c *rotatingCred) Invalidate(sent *http.Request) bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	tok := ""
@@ -45,9 +44,10 @@ func (c *rotatingCred) Invalidate(sent *http.Request) {
 	if tok == "" || tok == c.current() {
 		c.gen++
 	}
+	return true
 }
 
-func newRefreshClient(t *testing.T, cred auth.Credential) (*Client, *httpmock.MockTransport) {
+func newRefreshClient(t *testing.T, cred Credential) (*Client, *httpmock.MockTransport) {
 	t.Helper()
 	mt := httpmock.NewMockTransport()
 	s := config.Default()
@@ -138,4 +138,4 @@ func TestRefreshRepeatReadsTheNewBody(t *testing.T) {
 	assert.Equal(t, map[string]any{"ok": true}, out, "the 401's body does not leak into the answer")
 }
 
-var _ auth.Refresher = (*rotatingCred)(nil)
+var _ Refresher = (*rotatingCred)(nil)
