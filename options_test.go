@@ -14,13 +14,7 @@ import (
 	"github.com/iotclient/iotclient-go/internal/config"
 )
 
-func apply(opts ...iotclient.Option) config.Settings {
-	s := config.Default()
-	for _, o := range opts {
-		o(&s)
-	}
-	return s
-}
+func apply(opts ...iotclient.Option) config.Settings { return config.Build(opts) }
 
 func TestOptionsSetSettings(t *testing.T) {
 	hc := &http.Client{Timeout: time.Second}

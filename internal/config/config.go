@@ -20,6 +20,9 @@ const (
 	DefaultMaxRetryAfter   = 30 * time.Second
 	DefaultMaxResponseSize = 8 << 20
 	DefaultAttemptTimeout  = 30 * time.Second
+	// MaxResponseSizeLimit is the largest MaxResponseSize an option may
+	// set: 1 GiB, far from where limit+1 could overflow.
+	MaxResponseSizeLimit = 1 << 30
 )
 
 // Settings is what a client is built from.
@@ -61,3 +64,23 @@ func (s *Settings) Fail(err error) { s.errs = append(s.errs, err) }
 
 // Err returns the errors recorded by options, joined.
 func (s *Settings) Err() error { return errors.Join(s.errs...) }
+
+// optionFunc returns the function an iotclient.Option holds. The root
+// package registers it in its init: config cannot import the root package,
+// which imports config, and iotclient.Option shows nothing of config.
+var optionFunc func(any) func(*Settings)
+
+// RegisterOptionFunc is called once, by package iotclient.
+func RegisterOptionFunc(f func(any) func(*Settings)) { optionFunc = f }
+
+// Build returns the default settings with opts (iotclient.Option values)
+// applied in order. Problems are recorded for Err.
+func Build[O any](opts []O) Settings {
+	s := Default()
+	for _, o := range opts {
+		if f := optionFunc(o); f != nil {
+			f(&s)
+		}
+	}
+	return s
+}

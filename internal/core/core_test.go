@@ -42,12 +42,10 @@ func newTestClient(t *testing.T, opts ...iotclient.Option) (*Client, *httpmock.M
 	t.Helper()
 	mt := httpmock.NewMockTransport()
 	cred := &countingCred{}
-	s := config.Default()
-	iotclient.WithHTTPClient(&http.Client{Transport: mt})(&s)
-	iotclient.WithBackoff(10*time.Millisecond, 100*time.Millisecond)(&s)
-	for _, o := range opts {
-		o(&s)
-	}
+	s := config.Build(append([]iotclient.Option{
+		iotclient.WithHTTPClient(&http.Client{Transport: mt}),
+		iotclient.WithBackoff(10*time.Millisecond, 100*time.Millisecond),
+	}, opts...))
 	c, err := New(testBase, cred, s, http.Header{"Instance-Id": {"inst-1"}})
 	require.NoError(t, err)
 	return c, mt, cred

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	iotclient "github.com/iotclient/iotclient-go"
+	"github.com/iotclient/iotclient-go/internal/redact"
 )
 
 // ParseEndpoint is the SDK's one check of an HTTP endpoint that credentials
@@ -47,15 +48,4 @@ func IsLoopback(host string) bool {
 // RedactURL is raw as it may appear in an error or a log: without user
 // information, query or fragment, which can carry secrets (a token in a
 // query string, a password in user:password@).
-func RedactURL(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return "(unparsable URL)" // any part of it may be a secret
-	}
-	u.User = nil
-	if u.RawQuery != "" || u.ForceQuery {
-		u.RawQuery, u.ForceQuery = "", false
-	}
-	u.Fragment, u.RawFragment = "", ""
-	return u.String()
-}
+func RedactURL(raw string) string { return redact.URL(raw) }

@@ -50,8 +50,7 @@ func (c *rotatingCred) Invalidate(sent *http.Request) bool {
 func newRefreshClient(t *testing.T, cred Credential) (*Client, *httpmock.MockTransport) {
 	t.Helper()
 	mt := httpmock.NewMockTransport()
-	s := config.Default()
-	iotclient.WithHTTPClient(&http.Client{Transport: mt})(&s)
+	s := config.Build([]iotclient.Option{iotclient.WithHTTPClient(&http.Client{Transport: mt})})
 	c, err := New(testBase, cred, s, nil)
 	require.NoError(t, err)
 	return c, mt
