@@ -26,8 +26,10 @@ const (
 	SubjectTokenHeader = "X-Subject-Token"
 )
 
-// IAMConfig says where and as whom IAMPassword logs in. Printing it (with
-// any fmt verb, log/slog or encoding/json) never shows the password.
+// IAMConfig says where and as whom IAMPassword logs in. It holds no
+// secret (the password is IAMPassword's second argument), so printing it,
+// even nested in an unexported field where fmt cannot call its methods,
+// shows nothing that must stay hidden.
 type IAMConfig struct {
 	// Endpoint is the IAM endpoint of the region, such as
 	// "https://iam.cn-north-4.myhuaweicloud.com", or the mock server's URL
@@ -38,8 +40,6 @@ type IAMConfig struct {
 	Domain string
 	// User is the IAM user name.
 	User string
-	// Password is the IAM user's password.
-	Password string
 	// Project is the name of the project the token is scoped to: the region
 	// name, such as "cn-north-4" (IoTDA needs a project-scoped token).
 	Project string
@@ -47,34 +47,6 @@ type IAMConfig struct {
 	// (default 5 minutes, capped at half the token's lifetime). Renewal
 	// happens in the background while the current token is still used.
 	RefreshBefore time.Duration
-}
-
-// String describes the configuration without the password.
-func (c IAMConfig) String() string {
-	return fmt.Sprintf("auth.IAMConfig{Endpoint: %q, Domain: %q, User: %q, Password: %s, Project: %q}",
-		core.RedactURL(c.Endpoint), c.Domain, c.User, secret(c.Password), c.Project)
-}
-
-// GoString is String: the Go syntax form must not show the password either.
-func (c IAMConfig) GoString() string { return c.String() }
-
-// Format prints the redacted form for every verb.
-func (c IAMConfig) Format(f fmt.State, verb rune) { format(f, verb, c.String(), c.GoString()) }
-
-// LogValue logs the redacted form.
-func (c IAMConfig) LogValue() slog.Value { return logValue(c.String()) }
-
-// MarshalJSON encodes the configuration with the password redacted, so
-// that dumping a configuration cannot leak it.
-func (c IAMConfig) MarshalJSON() ([]byte, error) {
-	pw := ""
-	if c.Password != "" {
-		pw = redacted
-	}
-	return json.Marshal(struct {
-		Endpoint, Domain, User, Password, Project string
-		RefreshBefore                             time.Duration `json:",omitempty"`
-	}{core.RedactURL(c.Endpoint), c.Domain, c.User, pw, c.Project, c.RefreshBefore})
 }
 
 // IAMPassword authenticates IoTDA requests with an IAM token obtained by
@@ -109,9 +81,9 @@ func (c IAMConfig) MarshalJSON() ([]byte, error) {
 // client with a wrong password cannot get the IAM user locked.
 //
 // The configuration is checked when the IoTDA client is built (and by every
-// Apply): every field but RefreshBefore is required.
-func IAMPassword(cfg IAMConfig) Credential {
-	c := &iamCredential{cfg: cfg, refreshBefore: DefaultIAMRefreshBefore}
+// Apply): password and every field but RefreshBefore are required.
+func IAMPassword(cfg IAMConfig, password string) Credential {
+	c := &iamCredential{cfg: cfg, password: hide(password), refreshBefore: DefaultIAMRefreshBefore}
 	c.invalid = c.check()
 	if cfg.RefreshBefore > 0 {
 		c.refreshBefore = cfg.RefreshBefore
@@ -123,13 +95,14 @@ func IAMPassword(cfg IAMConfig) Credential {
 // The token cache is in iam_token.go, the login in iam_login.go.
 type iamCredential struct {
 	cfg           IAMConfig
+	password      hidden
 	invalid       error // the configuration's problem, found once
 	refreshBefore time.Duration
 
 	mu        sync.Mutex
 	login     *core.Client // sends the login; set by BindSettings
-	token     string
-	prevToken string    // the token before, still scrubbed from errors
+	token     hidden
+	prevToken hidden    // the token before, still scrubbed from errors
 	holdUntil time.Time // no invalidation before: a fresh token was refused
 	expiresAt time.Time // local monotonic time the token expires
 	refreshAt time.Time // local time to start renewing it
@@ -151,7 +124,7 @@ func (c *iamCredential) check() error {
 		return missing(field+" Domain", "the account (domain) name is empty")
 	case c.cfg.User == "":
 		return missing(field+" User", "the IAM user name is empty")
-	case c.cfg.Password == "":
+	case c.password.get() == "":
 		return missing(field+" Password", "the password is empty")
 	case c.cfg.Project == "":
 		return missing(field+" Project", "the project (region) name the token is scoped to is empty")
@@ -189,13 +162,13 @@ func (c *iamCredential) BindSettings(s config.Settings) error {
 func (c *iamCredential) Secrets() []string {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return []string{c.cfg.Password, c.token, c.prevToken}
+	return []string{c.password.get(), c.token.get(), c.prevToken.get()}
 }
 
 // String describes the credential without the password or any token.
 func (c *iamCredential) String() string {
 	return fmt.Sprintf("auth.IAMPassword{Endpoint: %q, Domain: %q, User: %q, Password: %s, Project: %q}",
-		core.RedactURL(c.cfg.Endpoint), c.cfg.Domain, c.cfg.User, secret(c.cfg.Password), c.cfg.Project)
+		core.RedactURL(c.cfg.Endpoint), c.cfg.Domain, c.cfg.User, secret(c.password.get()), c.cfg.Project)
 }
 
 // GoString is String: the Go syntax form must not show secrets either.

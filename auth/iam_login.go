@@ -63,7 +63,7 @@ func (c *iamCredential) fetch(ctx context.Context) (string, time.Duration, error
 	var body iamLogin
 	body.Auth.Identity.Methods = []string{"password"}
 	u := &body.Auth.Identity.Password.User
-	u.Domain.Name, u.Name, u.Password = c.cfg.Domain, c.cfg.User, c.cfg.Password
+	u.Domain.Name, u.Name, u.Password = c.cfg.Domain, c.cfg.User, c.password.get()
 	body.Auth.Scope.Project.Name = c.cfg.Project
 	var ans iamAnswer
 	info, err := c.login.Do(ctx, core.Request{

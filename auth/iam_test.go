@@ -66,16 +66,16 @@ func newIAM(t *testing.T, lifetime time.Duration) (*fakeIAM, *httpmock.MockTrans
 	mt := httpmock.NewMockTransport()
 	mt.RegisterResponder("POST", iamURL, f.responder)
 	cred := bound(t, mt, IAMConfig{
-		Endpoint: iamEndpoint, Domain: "my-domain", User: "my-user", Password: iamPassword, Project: "cn-north-4",
-	})
+		Endpoint: iamEndpoint, Domain: "my-domain", User: "my-user", Project: "cn-north-4",
+	}, iamPassword)
 	return f, mt, cred
 }
 
 // bound builds an IAMPassword credential bound, as a client would bind it,
 // to settings that send through mt.
-func bound(t *testing.T, mt http.RoundTripper, cfg IAMConfig) Credential {
+func bound(t *testing.T, mt http.RoundTripper, cfg IAMConfig, password string) Credential {
 	t.Helper()
-	cred := IAMPassword(cfg)
+	cred := IAMPassword(cfg, password)
 	require.NoError(t, cred.(Validator).Validate())
 	s := config.Default()
 	s.HTTPClient = &http.Client{Transport: mt}
@@ -214,7 +214,7 @@ func TestIAMPasswordRefusedLogin(t *testing.T) {
 			resp.Header.Set("X-Request-Id", "iam-rid")
 			return resp, nil
 		})
-		cred := bound(t, mt, IAMConfig{Endpoint: iamEndpoint, Domain: "d", User: "u", Password: iamPassword, Project: "cn-north-4"})
+		cred := bound(t, mt, IAMConfig{Endpoint: iamEndpoint, Domain: "d", User: "u", Project: "cn-north-4"}, iamPassword)
 		req, _ := http.NewRequest(http.MethodGet, regionalURL, nil)
 		err := cred.Apply(req, nil)
 		require.Error(t, err)
@@ -249,7 +249,7 @@ func TestIAMPasswordRetriesTransientFailures(t *testing.T) {
 			}
 			return f.responder(r)
 		})
-		cred := bound(t, mt, IAMConfig{Endpoint: iamEndpoint, Domain: "d", User: "u", Password: iamPassword, Project: "p"})
+		cred := bound(t, mt, IAMConfig{Endpoint: iamEndpoint, Domain: "d", User: "u", Project: "p"}, iamPassword)
 		start := time.Now()
 		assert.Equal(t, "tok-1", tokenOf(t, cred))
 		assert.Equal(t, 3, n)
@@ -279,7 +279,7 @@ func TestIAMPasswordBadAnswers(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			mt := httpmock.NewMockTransport()
 			mt.RegisterResponder("POST", iamURL, r)
-			cred := bound(t, mt, IAMConfig{Endpoint: iamEndpoint, Domain: "d", User: "u", Password: iamPassword, Project: "p"})
+			cred := bound(t, mt, IAMConfig{Endpoint: iamEndpoint, Domain: "d", User: "u", Project: "p"}, iamPassword)
 			req, _ := http.NewRequest(http.MethodGet, regionalURL, nil)
 			err := cred.Apply(req, nil)
 			require.Error(t, err)
@@ -306,7 +306,7 @@ func TestIAMPasswordWaitEndsWithTheCallersContext(t *testing.T) {
 }
 
 func TestIAMPasswordValidation(t *testing.T) {
-	ok := IAMConfig{Endpoint: iamEndpoint, Domain: "d", User: "u", Password: iamPassword, Project: "cn-north-4"}
+	ok := IAMConfig{Endpoint: iamEndpoint, Domain: "d", User: "u", Project: "cn-north-4"}
 	with := func(f func(*IAMConfig)) IAMConfig { c := ok; f(&c); return c }
 	for _, tc := range []struct {
 		cfg  IAMConfig
@@ -318,11 +318,10 @@ func TestIAMPasswordValidation(t *testing.T) {
 		{with(func(c *IAMConfig) { c.Endpoint = "https://u:p@iam.example.com" }), "user information"},
 		{with(func(c *IAMConfig) { c.Domain = "" }), "domain"},
 		{with(func(c *IAMConfig) { c.User = "" }), "user name is empty"},
-		{with(func(c *IAMConfig) { c.Password = "" }), "password is empty"},
 		{with(func(c *IAMConfig) { c.Project = "" }), "project"},
 		{with(func(c *IAMConfig) { c.RefreshBefore = -time.Second }), "negative"},
 	} {
-		cred := IAMPassword(tc.cfg)
+		cred := IAMPassword(tc.cfg, iamPassword)
 		err := cred.(Validator).Validate()
 		require.Error(t, err, tc.want)
 		assert.Contains(t, err.Error(), tc.want)
@@ -331,13 +330,14 @@ func TestIAMPasswordValidation(t *testing.T) {
 		req, _ := http.NewRequest(http.MethodGet, regionalURL, nil)
 		assert.Equal(t, err, cred.Apply(req, nil))
 	}
-	assert.NoError(t, IAMPassword(with(func(c *IAMConfig) { c.Endpoint = "http://127.0.0.1:8080" })).(Validator).Validate())
+	assert.NoError(t, IAMPassword(with(func(c *IAMConfig) { c.Endpoint = "http://127.0.0.1:8080" }), iamPassword).(Validator).Validate())
+	assert.ErrorContains(t, IAMPassword(ok, "").(Validator).Validate(), "password is empty")
 }
 
 func TestIAMPasswordPrintsNoSecrets(t *testing.T) {
 	_, _, cred := newIAM(t, time.Hour)
 	tok := tokenOf(t, cred)
-	cfg := IAMConfig{Endpoint: iamEndpoint, Domain: "d", User: "u", Password: iamPassword, Project: "cn-north-4"}
+	cfg := IAMConfig{Endpoint: iamEndpoint, Domain: "d", User: "u", Project: "cn-north-4"}
 	want := `auth.IAMPassword{Endpoint: "https://iam.cn-north-4.myhuaweicloud.com", Domain: "my-domain", User: "my-user", Password: "[redacted]", Project: "cn-north-4"}`
 	assert.Equal(t, want, fmt.Sprint(cred))
 	for _, v := range []any{cred, cfg, &cfg, []any{cfg}, struct{ C IAMConfig }{cfg}} {
@@ -366,7 +366,7 @@ func TestIAMLoginUsesTheClientsSettings(t *testing.T) {
 		ua = r.Header.Get("User-Agent")
 		return f.responder(r)
 	})
-	cred := IAMPassword(IAMConfig{Endpoint: iamEndpoint, Domain: "d", User: "u", Password: iamPassword, Project: "p"})
+	cred := IAMPassword(IAMConfig{Endpoint: iamEndpoint, Domain: "d", User: "u", Project: "p"}, iamPassword)
 	req, _ := http.NewRequest(http.MethodGet, regionalURL, nil)
 	require.ErrorContains(t, cred.Apply(req, nil), "through the client", "no HTTP path of its own")
 	s := config.Default()

@@ -65,14 +65,14 @@ func (c *iamCredential) Invalidate(sent *http.Request) bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	switch {
-	case c.token == "":
+	case c.token.get() == "":
 		return true // a login is due anyway
-	case used != "" && used != c.token:
+	case used != "" && used != c.token.get():
 		return true // already replaced
 	case time.Now().Before(c.holdUntil):
 		return false
 	}
-	c.token = ""
+	c.token = hidden{}
 	return true
 }
 
@@ -96,8 +96,8 @@ func (c *iamCredential) tokenFor(ctx context.Context) (string, error) {
 	}
 	now := time.Now()
 	failing := c.failure != nil && now.Before(c.failedTil)
-	if c.token != "" && now.Before(c.expiresAt) {
-		tok := c.token
+	if c.token.get() != "" && now.Before(c.expiresAt) {
+		tok := c.token.get()
 		if !now.Before(c.refreshAt) && c.flight == nil && !failing {
 			c.startLoginLocked(ctx)
 		}
@@ -142,10 +142,10 @@ func (c *iamCredential) run(ctx context.Context, f *iamFlight) {
 	c.mu.Lock()
 	now := time.Now()
 	if err == nil {
-		if c.token != "" {
+		if c.token.get() != "" {
 			c.prevToken = c.token
 		}
-		c.token = tok
+		c.token = hide(tok)
 		c.expiresAt = start.Add(lifetime)
 		c.refreshAt = c.expiresAt.Add(-min(c.refreshBefore, lifetime/2))
 		c.failure = nil

@@ -1,10 +1,12 @@
 package core
 
 import (
-	"encoding/json"
 	"net/http"
 	"strings"
 	"unicode/utf8"
+
+	json "github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
 
 	iotclient "github.com/iotclient/iotclient-go"
 )
@@ -20,13 +22,13 @@ type errorBody struct {
 	Exception  *ibmExc      `json:"exception"`
 	Violations []ibmProblem `json:"violations"`
 	// Error is IAM's Keystone form {"error":{"code","message","title"}}.
-	Error json.RawMessage `json:"error"`
+	Error jsontext.Value `json:"error"`
 }
 
 // keystoneError is the object in errorBody.Error; its code is a number.
 type keystoneError struct {
-	Code    json.RawMessage `json:"code"`
-	Message string          `json:"message"`
+	Code    jsontext.Value `json:"code"`
+	Message string         `json:"message"`
 }
 
 type ibmExc struct {

@@ -4,11 +4,15 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"net/url"
+	"reflect"
 	"sync"
 	"time"
+
+	jsonv2 "github.com/go-json-experiment/json"
 
 	"github.com/hashicorp/go-retryablehttp"
 )
@@ -54,6 +58,9 @@ type call struct {
 	start      time.Time // of the current attempt
 	read       bool      // respBody holds the current response's body
 	respBody   *bytes.Buffer
+	out        any   // where a 2xx body is decoded
+	decoded    bool  // out holds a decoding (maybe partial) to reset first
+	decodeErr  error // the last decoding's failure, nil when it worked
 
 	rc      retryablehttp.Client
 	handler func(*http.Response) error // k.handle, bound once
@@ -75,6 +82,7 @@ var callPool = sync.Pool{New: func() any {
 func getCall(c *Client, r *Request, u string) *call {
 	k := callPool.Get().(*call)
 	k.c, k.method, k.u, k.idempotent = c, r.Method, u, r.Idempotent
+	k.out, k.decoded, k.decodeErr = nil, false, nil
 	k.attempts, k.retries, k.refreshed, k.rejected, k.read = 0, 0, false, false, false
 	k.respBody.Reset()
 	k.rc.HTTPClient = c.hc
@@ -93,11 +101,61 @@ func putCall(k *call) {
 	if k.respBody.Cap() > 1<<20 { // keep the pool from pinning huge buffers
 		return
 	}
-	k.c, k.rc.HTTPClient = nil, nil
+	k.c, k.rc.HTTPClient, k.out, k.decodeErr = nil, nil, nil, nil
 	callPool.Put(k)
 }
 
-func (k *call) handle(resp *http.Response) error { return k.c.readBody(resp, k) }
+// handle is the response handler: it reads the body within the retry loop,
+// so a body cut short is retried like a dropped connection, and decodes a
+// 2xx body there too, so a 200 whose JSON ends early (a broken gateway that
+// keeps the framing intact) is retried as well. A body of the wrong shape
+// is not: Do reports it.
+func (k *call) handle(resp *http.Response) error {
+	if err := k.c.readBody(resp, k); err != nil {
+		return err
+	}
+	if k.out == nil || resp.StatusCode < 200 || resp.StatusCode > 299 || k.respBody.Len() == 0 {
+		return nil
+	}
+	if k.decoded {
+		// A retry decodes into what the cut body partly filled.
+		if v := reflect.ValueOf(k.out); v.Kind() == reflect.Pointer && !v.IsNil() {
+			v.Elem().SetZero()
+		}
+	}
+	k.decoded = true
+	k.decodeErr = decode(k.respBody.Bytes(), k.out)
+	if k.decodeErr != nil && truncated(k.decodeErr) {
+		return &cutJSONError{k.decodeErr}
+	}
+	return nil
+}
+
+// decode decodes a body with the Decoder of out, or the JSON library the
+// SDK uses (github.com/go-json-experiment/json: strict about duplicate
+// names and invalid UTF-8).
+func decode(b []byte, out any) error {
+	if d, ok := out.(Decoder); ok {
+		return d.DecodeJSON(b)
+	}
+	return jsonv2.Unmarshal(b, out)
+}
+
+// truncated reports a decoding that failed because the input ended early.
+func truncated(err error) bool {
+	if errors.Is(err, io.ErrUnexpectedEOF) {
+		return true
+	}
+	var se *json.SyntaxError // a Decoder built on encoding/json
+	return errors.As(err, &se) && se.Error() == "unexpected end of JSON input"
+}
+
+// cutJSONError is a 2xx body whose JSON ended early: worth retrying for a
+// read.
+type cutJSONError struct{ err error }
+
+func (e *cutJSONError) Error() string { return "the JSON body ends early: " + e.err.Error() }
+func (e *cutJSONError) Unwrap() error { return e.err }
 
 // acceptJSON is shared by every request: nothing appends to a header value
 // in place (and an append to a full slice copies it).
@@ -142,6 +200,7 @@ func (c *Client) do(ctx context.Context, r Request, out any) (ResponseInfo, erro
 	}
 	k := getCall(c, &r, u)
 	defer putCall(k)
+	k.out = out
 	req.SetResponseHandler(k.handler)
 
 	start := time.Now()
@@ -172,13 +231,12 @@ func (c *Client) do(ctx context.Context, r Request, out any) (ResponseInfo, erro
 	if buf.Len() == 0 {
 		return info, malformed(r.Method, u, resp.StatusCode, "empty body")
 	}
-	if d, ok := out.(Decoder); ok {
-		err = d.DecodeJSON(buf.Bytes())
-	} else {
-		err = json.Unmarshal(buf.Bytes(), out)
+	if !k.decoded {
+		k.decoded = true
+		k.decodeErr = decode(buf.Bytes(), out)
 	}
-	if err != nil {
-		return info, malformed(r.Method, u, resp.StatusCode, "decoding %d-byte body: %v", buf.Len(), err)
+	if k.decodeErr != nil {
+		return info, malformed(r.Method, u, resp.StatusCode, "decoding %d-byte body: %v", buf.Len(), k.decodeErr)
 	}
 	return info, nil
 }

@@ -19,6 +19,10 @@ func (c *Client) transportError(ctx context.Context, method, u string, k *call, 
 	if errors.As(err, &tl) {
 		return malformed(method, u, 200, "%v", tl)
 	}
+	var cut *cutJSONError
+	if errors.As(err, &cut) && ctx.Err() == nil {
+		return malformed(method, u, 200, "decoding the body (after %d attempts): %v", k.attempts, cut.err)
+	}
 	if ctxErr := ctx.Err(); ctxErr != nil && !errors.Is(err, ctxErr) {
 		err = errors.Join(ctxErr, err)
 	}

@@ -37,7 +37,9 @@ func TestPooledAttemptsDoNotLeakState(t *testing.T) {
 	for g := range 8 {
 		wg.Go(func() {
 			for i := range 50 {
-				var out struct{ A string }
+				var out struct {
+					A string `json:"a"`
+				}
 				path := "/small"
 				if (g+i)%2 == 0 {
 					path = "/big"

@@ -81,7 +81,9 @@ func TestRefreshOn401RepeatsOnce(t *testing.T) {
 			c, mt := newRefreshClient(t, cred)
 			var seen []string
 			mt.RegisterResponder(method, testBase+"/x", tokenGate(&seen, "token-2"))
-			var out struct{ OK bool }
+			var out struct {
+				OK bool `json:"ok"`
+			}
 			info, err := c.Do(context.Background(), Request{Method: method, Path: "/x", Body: map[string]int{"a": 1}, Idempotent: method == "GET"}, &out)
 			require.NoError(t, err)
 			assert.True(t, out.OK)

@@ -53,7 +53,7 @@ func (k *call) checkRetry(ctx context.Context, resp *http.Response, err error) (
 			// A write may have reached the server unless the connection
 			// was never made.
 			retry = isDialError(err)
-		} else if errors.As(err, new(*bodyReadError)) {
+		} else if errors.As(err, new(*bodyReadError)) || errors.As(err, new(*cutJSONError)) {
 			retry = true
 		}
 		return retry && k.spendRetry(), err
