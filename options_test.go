@@ -3,6 +3,7 @@ package iotclient_test
 import (
 	"errors"
 	"log/slog"
+	"math"
 	"net/http"
 	"testing"
 	"time"
@@ -14,13 +15,7 @@ import (
 	"github.com/iotclient/iotclient-go/internal/config"
 )
 
-func apply(opts ...iotclient.Option) config.Settings {
-	s := config.Default()
-	for _, o := range opts {
-		o(&s)
-	}
-	return s
-}
+func apply(opts ...iotclient.Option) config.Settings { return config.Build(opts) }
 
 func TestOptionsSetSettings(t *testing.T) {
 	hc := &http.Client{Timeout: time.Second}
@@ -76,4 +71,28 @@ func TestInvalidOptionsNameThemselves(t *testing.T) {
 		assert.Equal(t, name, ve.Field)
 		assert.ErrorIs(t, err, iotclient.ErrInvalidArgument)
 	}
+}
+
+// Values that would overflow, panic or silently disable a limit are
+// refused.
+func TestAbsurdOptionsAreRefused(t *testing.T) {
+	for name, o := range map[string]iotclient.Option{
+		"backoff max int":   iotclient.WithBackoff(math.MaxInt64, math.MaxInt64),
+		"max size max int":  iotclient.WithMaxResponseSize(math.MaxInt64),
+		"rate NaN":          iotclient.WithRateLimit(math.NaN(), 1),
+		"rate +Inf":         iotclient.WithRateLimit(math.Inf(1), 1),
+		"rate negative":     iotclient.WithRateLimit(-1, 1),
+		"burst huge":        iotclient.WithRateLimit(1, math.MaxInt),
+		"retry-after huge":  iotclient.WithMaxRetryAfter(math.MaxInt64),
+		"attempt timeout 0": iotclient.WithAttemptTimeout(0),
+		"attempt negative":  iotclient.WithAttemptTimeout(-time.Second),
+	} {
+		var ve *iotclient.ValidationError
+		s := apply(o)
+		require.ErrorAs(t, s.Err(), &ve, name)
+	}
+	s := apply(iotclient.WithAttemptTimeout(time.Second))
+	assert.Equal(t, time.Second, s.AttemptTimeout)
+	assert.Equal(t, 30*time.Second, apply().AttemptTimeout, "on by default")
+	assert.Equal(t, apply().MaxRetries, apply(iotclient.Option{}).MaxRetries, "the zero Option changes nothing")
 }

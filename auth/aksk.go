@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -24,7 +25,7 @@ type AKSKOption func(*akskCredential)
 // by the signature. An empty tok makes Apply fail rather than sign without
 // it, which the platform would refuse anyway.
 func WithSecurityToken(tok string) AKSKOption {
-	return func(c *akskCredential) { c.securityToken, c.temporary = tok, true }
+	return func(c *akskCredential) { c.securityToken, c.temporary = hide(tok), true }
 }
 
 // WithDerivedSigning forces the derived V11-HMAC-SHA256 signature with the
@@ -56,7 +57,7 @@ func WithDerivedSigning(region string) AKSKOption {
 // WithSecurityToken, X-Security-Token. Apply fails, naming the missing part
 // and never showing a secret, when the AK or SK is empty.
 func AKSK(ak, sk string, opts ...AKSKOption) Credential {
-	c := &akskCredential{ak: ak, sk: sk, now: time.Now}
+	c := &akskCredential{ak: hide(ak), sk: hide(sk), now: time.Now}
 	for _, o := range opts {
 		if o != nil {
 			o(c)
@@ -67,8 +68,8 @@ func AKSK(ak, sk string, opts ...AKSKOption) Credential {
 
 // akskCredential is a pointer type for the reason given on tokenCredential.
 type akskCredential struct {
-	ak, sk        string
-	securityToken string
+	ak, sk        hidden
+	securityToken hidden
 	temporary     bool // WithSecurityToken was given
 	region        string
 	forceDerived  bool             // WithDerivedSigning was given
@@ -78,18 +79,18 @@ type akskCredential struct {
 // Validate reports an empty AK, SK, security token or forced region.
 func (c *akskCredential) Validate() error {
 	switch {
-	case c.ak == "":
+	case c.ak.get() == "":
 		return missing("auth.AKSK AK", "the access key (AK) is empty")
-	case c.sk == "":
+	case c.sk.get() == "":
 		return missing("auth.AKSK SK", "the secret key (SK) is empty")
-	case c.temporary && c.securityToken == "":
+	case c.temporary && c.securityToken.get() == "":
 		return missing("auth.AKSK security token", "WithSecurityToken was given an empty token")
 	case c.forceDerived && c.region == "":
 		return missing("auth.AKSK region", "WithDerivedSigning was given an empty region")
-	case !headerSafe(c.ak):
+	case !headerSafe(c.ak.get()):
 		// The AK is sent inside the Authorization header.
 		return missing("auth.AKSK AK", "the access key (AK) contains control characters")
-	case !headerSafe(c.securityToken):
+	case !headerSafe(c.securityToken.get()):
 		return missing("auth.AKSK security token", "the security token contains control characters")
 	}
 	return nil
@@ -105,7 +106,7 @@ func (c *akskCredential) Apply(req *http.Request, body []byte) error {
 	if req == nil || req.URL == nil {
 		return errors.New("auth: AKSK: nil request or URL")
 	}
-	s := hwsign.Signer{AK: c.ak, SK: c.sk, SecurityToken: c.securityToken}
+	s := hwsign.Signer{AK: c.ak.get(), SK: c.sk.get(), SecurityToken: c.securityToken.get()}
 	if c.forceDerived {
 		s.Derived, s.Region, s.Service = true, c.region, instanceService
 	} else if region, ok := instanceRegion(requestHost(req)); ok {
@@ -149,12 +150,18 @@ func instanceRegion(host string) (string, bool) {
 	return region, true
 }
 
+// Secrets lists the AK, SK and security token, which the SDK removes from
+// every error text.
+func (c *akskCredential) Secrets() []string {
+	return []string{c.sk.get(), c.securityToken.get(), c.ak.get()}
+}
+
 // String shows the AK abbreviated and never the SK or the security token.
 func (c *akskCredential) String() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "auth.AKSK{AK: %q, SK: %s", abbreviate(c.ak), secret(c.sk))
+	fmt.Fprintf(&b, "auth.AKSK{AK: %q, SK: %s", abbreviate(c.ak.get()), secret(c.sk.get()))
 	if c.temporary {
-		fmt.Fprintf(&b, ", SecurityToken: %s", secret(c.securityToken))
+		fmt.Fprintf(&b, ", SecurityToken: %s", secret(c.securityToken.get()))
 	}
 	if c.forceDerived {
 		fmt.Fprintf(&b, ", DerivedRegion: %q", c.region)
@@ -171,3 +178,6 @@ func (c *akskCredential) Format(f fmt.State, verb rune) { format(f, verb, c.Stri
 
 // LogValue logs the redacted form.
 func (c *akskCredential) LogValue() slog.Value { return logValue(c.String()) }
+
+// MarshalJSON encodes the redacted form.
+func (c *akskCredential) MarshalJSON() ([]byte, error) { return json.Marshal(c.String()) }

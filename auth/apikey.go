@@ -1,6 +1,8 @@
 package auth
 
 import (
+	"encoding/base64"
+	"encoding/json"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -12,7 +14,9 @@ import (
 // = key, password = token). Apply fails, naming the missing part, when
 // either is empty, and refuses a key containing ':', which Basic
 // authentication cannot carry in its user name.
-func APIKey(key, token string) Credential { return &apiKeyCredential{key: key, token: token} }
+func APIKey(key, token string) Credential {
+	return &apiKeyCredential{key: hide(key), token: hide(token)}
+}
 
 // OrgFromAPIKey returns the organization ID embedded in an API key of the
 // form a-{org}-{random}: the six lowercase letters and digits of its second
@@ -33,17 +37,17 @@ func OrgFromAPIKey(key string) (org string, ok bool) {
 
 // apiKeyCredential is a pointer type for the reason given on tokenCredential.
 type apiKeyCredential struct {
-	key, token string
+	key, token hidden
 }
 
 // Validate reports an empty key or token, or a key Basic auth cannot carry.
 func (c *apiKeyCredential) Validate() error {
 	switch {
-	case c.key == "":
+	case c.key.get() == "":
 		return missing("auth.APIKey key", "the API key is empty")
-	case c.token == "":
+	case c.token.get() == "":
 		return missing("auth.APIKey token", "the authentication token is empty")
-	case strings.Contains(c.key, ":"):
+	case strings.Contains(c.key.get(), ":"):
 		return missing("auth.APIKey key", "the API key contains ':', which HTTP Basic authentication cannot send")
 	}
 	return nil
@@ -57,22 +61,28 @@ func (c *apiKeyCredential) Apply(req *http.Request, _ []byte) error {
 	if req.Header == nil {
 		req.Header = make(http.Header)
 	}
-	req.SetBasicAuth(c.key, c.token)
+	req.SetBasicAuth(c.key.get(), c.token.get())
 	return nil
+}
+
+// Secrets lists the token, the key and the Basic payload
+// base64(key:token), which the SDK removes from every error text.
+func (c *apiKeyCredential) Secrets() []string {
+	return []string{base64.StdEncoding.EncodeToString([]byte(c.key.get() + ":" + c.token.get())), c.token.get(), c.key.get()}
 }
 
 // String shows the key abbreviated (with its organization when it has one)
 // and never the token.
 func (c *apiKeyCredential) String() string {
-	return fmt.Sprintf("auth.APIKey{Key: %q, Token: %s}", c.abbreviatedKey(), secret(c.token))
+	return fmt.Sprintf("auth.APIKey{Key: %q, Token: %s}", c.abbreviatedKey(), secret(c.token.get()))
 }
 
 func (c *apiKeyCredential) abbreviatedKey() string {
-	if org, ok := OrgFromAPIKey(c.key); ok {
+	if org, ok := OrgFromAPIKey(c.key.get()); ok {
 		// The organization is the useful part when reading logs.
-		return "a-" + org + "-" + abbreviate(c.key[len("a-"+org+"-"):])
+		return "a-" + org + "-" + abbreviate(c.key.get()[len("a-"+org+"-"):])
 	}
-	return abbreviate(c.key)
+	return abbreviate(c.key.get())
 }
 
 // GoString is String: the Go syntax form must not show the token either.
@@ -83,3 +93,6 @@ func (c *apiKeyCredential) Format(f fmt.State, verb rune) { format(f, verb, c.St
 
 // LogValue logs the redacted form.
 func (c *apiKeyCredential) LogValue() slog.Value { return logValue(c.String()) }
+
+// MarshalJSON encodes the redacted form.
+func (c *apiKeyCredential) MarshalJSON() ([]byte, error) { return json.Marshal(c.String()) }

@@ -19,3 +19,22 @@ import "net/http"
 type Credential interface {
 	Apply(req *http.Request, body []byte) error
 }
+
+// Refresher is implemented by credentials whose token can be replaced: when
+// the platform answers 401 to a request, the SDK calls Invalidate with the
+// request as it was sent and, when it reports true, repeats the request
+// once, so Apply fetches a fresh token (a 401 means the request was not
+// processed, so repeating it is safe whatever its method). IAMPassword
+// implements it.
+type Refresher interface {
+	Credential
+	// Invalidate drops the token sent in sent (the request as it went out,
+	// with the credential applied), so that the next Apply fetches a new
+	// one, and reports whether the next Apply will send a token other than
+	// that one. It drops nothing when the credential has already replaced
+	// that token, so many requests failing with the same stale token cause
+	// one refresh, not one each; a credential may also refuse to drop a
+	// token it has just obtained. A nil sent, or one carrying no token,
+	// means the current token.
+	Invalidate(sent *http.Request) bool
+}

@@ -24,9 +24,8 @@ func ExampleIAMPassword() {
 		Endpoint: s.URL(),
 		Domain:   mockserver.IAMDomain,
 		User:     mockserver.IAMUser,
-		Password: mockserver.IAMPassword,
 		Project:  "cn-north-4",
-	})
+	}, mockserver.IAMPassword)
 	// Printing never shows the password or the token.
 	fmt.Println(strings.Replace(fmt.Sprint(cred), s.URL(), "http://127.0.0.1:PORT", 1))
 

@@ -20,6 +20,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	iotclient "github.com/iotclient/iotclient-go"
+	"github.com/iotclient/iotclient-go/internal/config"
+	"github.com/iotclient/iotclient-go/internal/core"
 )
 
 const (
@@ -63,12 +65,23 @@ func newIAM(t *testing.T, lifetime time.Duration) (*fakeIAM, *httpmock.MockTrans
 	f := &fakeIAM{t: t, lifetime: lifetime}
 	mt := httpmock.NewMockTransport()
 	mt.RegisterResponder("POST", iamURL, f.responder)
-	cred := IAMPassword(IAMConfig{
-		Endpoint: iamEndpoint, Domain: "my-domain", User: "my-user", Password: iamPassword, Project: "cn-north-4",
-		HTTPClient: &http.Client{Transport: mt},
-	})
-	require.NoError(t, cred.(Validator).Validate())
+	cred := bound(t, mt, IAMConfig{
+		Endpoint: iamEndpoint, Domain: "my-domain", User: "my-user", Project: "cn-north-4",
+	}, iamPassword)
 	return f, mt, cred
+}
+
+// bound builds an IAMPassword credential bound, as a client would bind it,
+// to settings that send through mt.
+func bound(t *testing.T, mt http.RoundTripper, cfg IAMConfig, password string) Credential {
+	t.Helper()
+	cred := IAMPassword(cfg, password)
+	require.NoError(t, cred.(Validator).Validate())
+	s := config.Default()
+	s.HTTPClient = &http.Client{Transport: mt}
+	s.RetryWaitMin, s.RetryWaitMax = 500*time.Millisecond, 2*time.Second
+	require.NoError(t, cred.(core.SettingsBinder).BindSettings(s))
+	return cred
 }
 
 // tokenOf applies cred to a fresh request and returns the token it set.
@@ -158,6 +171,10 @@ func TestIAMPasswordShortLivedTokens(t *testing.T) {
 }
 
 func TestIAMPasswordInvalidate(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) { testIAMPasswordInvalidate(t) })
+}
+
+func testIAMPasswordInvalidate(t *testing.T) {
 	f, _, cred := newIAM(t, 24*time.Hour)
 	r := cred.(Refresher)
 	assert.Equal(t, "tok-1", tokenOf(t, cred))
@@ -169,13 +186,22 @@ func TestIAMPasswordInvalidate(t *testing.T) {
 
 	sent, _ := http.NewRequest(http.MethodGet, regionalURL, nil)
 	sent.Header.Set(TokenHeader, "tok-1")
-	r.Invalidate(sent)
-	r.Invalidate(sent) // many requests failing with the same token
+	assert.True(t, r.Invalidate(sent))
+	assert.True(t, r.Invalidate(sent)) // many requests failing with the same token
 	assert.Equal(t, "tok-2", tokenOf(t, cred))
 	assert.Equal(t, int32(2), f.logins.Load())
 
-	r.Invalidate(nil)
+	assert.True(t, r.Invalidate(nil))
 	assert.Equal(t, "tok-3", tokenOf(t, cred))
+
+	// tok-3 was refused too: the platform refuses every token, so the
+	// token is kept for a minute.
+	cred.(core.RefreshRejecter).RefreshRejected(nil)
+	assert.False(t, r.Invalidate(nil))
+	assert.Equal(t, "tok-3", tokenOf(t, cred))
+	time.Sleep(time.Minute)
+	assert.True(t, r.Invalidate(nil))
+	assert.Equal(t, "tok-4", tokenOf(t, cred))
 }
 
 func TestIAMPasswordRefusedLogin(t *testing.T) {
@@ -188,8 +214,7 @@ func TestIAMPasswordRefusedLogin(t *testing.T) {
 			resp.Header.Set("X-Request-Id", "iam-rid")
 			return resp, nil
 		})
-		cred := IAMPassword(IAMConfig{Endpoint: iamEndpoint, Domain: "d", User: "u", Password: iamPassword, Project: "cn-north-4",
-			HTTPClient: &http.Client{Transport: mt}})
+		cred := bound(t, mt, IAMConfig{Endpoint: iamEndpoint, Domain: "d", User: "u", Project: "cn-north-4"}, iamPassword)
 		req, _ := http.NewRequest(http.MethodGet, regionalURL, nil)
 		err := cred.Apply(req, nil)
 		require.Error(t, err)
@@ -224,20 +249,19 @@ func TestIAMPasswordRetriesTransientFailures(t *testing.T) {
 			}
 			return f.responder(r)
 		})
-		cred := IAMPassword(IAMConfig{Endpoint: iamEndpoint, Domain: "d", User: "u", Password: iamPassword, Project: "p",
-			HTTPClient: &http.Client{Transport: mt}})
+		cred := bound(t, mt, IAMConfig{Endpoint: iamEndpoint, Domain: "d", User: "u", Project: "p"}, iamPassword)
 		start := time.Now()
 		assert.Equal(t, "tok-1", tokenOf(t, cred))
 		assert.Equal(t, 3, n)
-		assert.Equal(t, 1500*time.Millisecond, time.Since(start), "waits 0.5s then 1s")
+		assert.LessOrEqual(t, time.Since(start), 1500*time.Millisecond, "the client's backoff: up to 0.5s then 1s")
 	})
 }
 
 func TestIAMPasswordBadAnswers(t *testing.T) {
 	for name, r := range map[string]httpmock.Responder{
 		"no token header": httpmock.NewStringResponder(201, `{"token":{"expires_at":"2099-01-01T00:00:00.000000Z"}}`),
-		"no expiry": func(*http.Request) (*http.Response, error) {
-			resp := httpmock.NewStringResponse(201, `{"token":{}}`)
+		"bad expiry": func(*http.Request) (*http.Response, error) {
+			resp := httpmock.NewStringResponse(201, `{"token":{"expires_at":"tomorrow"}}`)
 			resp.Header.Set(SubjectTokenHeader, "tok")
 			return resp, nil
 		},
@@ -255,8 +279,7 @@ func TestIAMPasswordBadAnswers(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			mt := httpmock.NewMockTransport()
 			mt.RegisterResponder("POST", iamURL, r)
-			cred := IAMPassword(IAMConfig{Endpoint: iamEndpoint, Domain: "d", User: "u", Password: iamPassword, Project: "p",
-				HTTPClient: &http.Client{Transport: mt}})
+			cred := bound(t, mt, IAMConfig{Endpoint: iamEndpoint, Domain: "d", User: "u", Project: "p"}, iamPassword)
 			req, _ := http.NewRequest(http.MethodGet, regionalURL, nil)
 			err := cred.Apply(req, nil)
 			require.Error(t, err)
@@ -283,7 +306,7 @@ func TestIAMPasswordWaitEndsWithTheCallersContext(t *testing.T) {
 }
 
 func TestIAMPasswordValidation(t *testing.T) {
-	ok := IAMConfig{Endpoint: iamEndpoint, Domain: "d", User: "u", Password: iamPassword, Project: "cn-north-4"}
+	ok := IAMConfig{Endpoint: iamEndpoint, Domain: "d", User: "u", Project: "cn-north-4"}
 	with := func(f func(*IAMConfig)) IAMConfig { c := ok; f(&c); return c }
 	for _, tc := range []struct {
 		cfg  IAMConfig
@@ -295,11 +318,10 @@ func TestIAMPasswordValidation(t *testing.T) {
 		{with(func(c *IAMConfig) { c.Endpoint = "https://u:p@iam.example.com" }), "user information"},
 		{with(func(c *IAMConfig) { c.Domain = "" }), "domain"},
 		{with(func(c *IAMConfig) { c.User = "" }), "user name is empty"},
-		{with(func(c *IAMConfig) { c.Password = "" }), "password is empty"},
 		{with(func(c *IAMConfig) { c.Project = "" }), "project"},
 		{with(func(c *IAMConfig) { c.RefreshBefore = -time.Second }), "negative"},
 	} {
-		cred := IAMPassword(tc.cfg)
+		cred := IAMPassword(tc.cfg, iamPassword)
 		err := cred.(Validator).Validate()
 		require.Error(t, err, tc.want)
 		assert.Contains(t, err.Error(), tc.want)
@@ -308,13 +330,14 @@ func TestIAMPasswordValidation(t *testing.T) {
 		req, _ := http.NewRequest(http.MethodGet, regionalURL, nil)
 		assert.Equal(t, err, cred.Apply(req, nil))
 	}
-	assert.NoError(t, IAMPassword(with(func(c *IAMConfig) { c.Endpoint = "http://127.0.0.1:8080" })).(Validator).Validate())
+	assert.NoError(t, IAMPassword(with(func(c *IAMConfig) { c.Endpoint = "http://127.0.0.1:8080" }), iamPassword).(Validator).Validate())
+	assert.ErrorContains(t, IAMPassword(ok, "").(Validator).Validate(), "password is empty")
 }
 
 func TestIAMPasswordPrintsNoSecrets(t *testing.T) {
 	_, _, cred := newIAM(t, time.Hour)
 	tok := tokenOf(t, cred)
-	cfg := IAMConfig{Endpoint: iamEndpoint, Domain: "d", User: "u", Password: iamPassword, Project: "cn-north-4"}
+	cfg := IAMConfig{Endpoint: iamEndpoint, Domain: "d", User: "u", Project: "cn-north-4"}
 	want := `auth.IAMPassword{Endpoint: "https://iam.cn-north-4.myhuaweicloud.com", Domain: "my-domain", User: "my-user", Password: "[redacted]", Project: "cn-north-4"}`
 	assert.Equal(t, want, fmt.Sprint(cred))
 	for _, v := range []any{cred, cfg, &cfg, []any{cfg}, struct{ C IAMConfig }{cfg}} {
@@ -332,4 +355,23 @@ func TestIAMPasswordPrintsNoSecrets(t *testing.T) {
 		require.NoError(t, err)
 		assert.NotContains(t, string(b), iamPassword)
 	}
+}
+
+// The login takes the client's HTTP path: its transport, its User-Agent.
+func TestIAMLoginUsesTheClientsSettings(t *testing.T) {
+	f := &fakeIAM{t: t, lifetime: time.Hour}
+	mt := httpmock.NewMockTransport()
+	var ua string
+	mt.RegisterResponder("POST", iamURL, func(r *http.Request) (*http.Response, error) {
+		ua = r.Header.Get("User-Agent")
+		return f.responder(r)
+	})
+	cred := IAMPassword(IAMConfig{Endpoint: iamEndpoint, Domain: "d", User: "u", Project: "p"}, iamPassword)
+	req, _ := http.NewRequest(http.MethodGet, regionalURL, nil)
+	require.ErrorContains(t, cred.Apply(req, nil), "through the client", "no HTTP path of its own")
+	s := config.Default()
+	s.HTTPClient, s.UserAgent = &http.Client{Transport: mt}, "fleet/1.0"
+	require.NoError(t, cred.(core.SettingsBinder).BindSettings(s))
+	assert.Equal(t, "tok-1", tokenOf(t, cred))
+	assert.Equal(t, "fleet/1.0 iotclient-go/"+iotclient.Version, ua)
 }

@@ -56,3 +56,19 @@ func format(f fmt.State, verb rune, str, gostr string) {
 // logValue is what the credential types give log/slog (slog.LogValuer),
 // whose JSON handler would otherwise marshal the value on its own.
 func logValue(str string) slog.Value { return slog.StringValue(str) }
+
+// hidden keeps a secret string behind a pointer. Where fmt prints a
+// credential's fields raw (a bad verb such as %s on a credential nested in
+// an unexported field, where its Format method cannot be called), a field
+// of this type shows as an address, never as the secret.
+type hidden struct{ p *string }
+
+func hide(s string) hidden { return hidden{&s} }
+
+// get returns the secret.
+func (h hidden) get() string {
+	if h.p == nil {
+		return ""
+	}
+	return *h.p
+}

@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"encoding/json"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -13,21 +14,21 @@ const TokenHeader = "X-Auth-Token"
 // A token is valid for 24 hours and this credential does not refresh it: use
 // it for short-lived programs and tests, or AKSK, which needs no refresh.
 // Apply fails, naming the problem, when tok is empty.
-func Token(tok string) Credential { return &tokenCredential{token: tok} }
+func Token(tok string) Credential { return &tokenCredential{token: hide(tok)} }
 
 // tokenCredential is a pointer type on purpose: printed as a field of an
 // enclosing struct that fmt cannot call methods on (an unexported field), a
 // pointer prints as an address, never as the token.
 type tokenCredential struct {
-	token string
+	token hidden
 }
 
 // Validate reports an empty or unsendable token.
 func (c *tokenCredential) Validate() error {
 	switch {
-	case c.token == "":
+	case c.token.get() == "":
 		return missing("auth.Token", "the token is empty")
-	case !headerSafe(c.token):
+	case !headerSafe(c.token.get()):
 		return missing("auth.Token", "the token contains control characters")
 	}
 	return nil
@@ -41,12 +42,15 @@ func (c *tokenCredential) Apply(req *http.Request, _ []byte) error {
 	if req.Header == nil {
 		req.Header = make(http.Header)
 	}
-	req.Header.Set(TokenHeader, c.token)
+	req.Header.Set(TokenHeader, c.token.get())
 	return nil
 }
 
+// Secrets lists the token, which the SDK removes from every error text.
+func (c *tokenCredential) Secrets() []string { return []string{c.token.get()} }
+
 // String describes the credential without its token.
-func (c *tokenCredential) String() string { return "auth.Token{Token: " + secret(c.token) + "}" }
+func (c *tokenCredential) String() string { return "auth.Token{Token: " + secret(c.token.get()) + "}" }
 
 // GoString is String: the Go syntax form must not show the token either.
 func (c *tokenCredential) GoString() string { return c.String() }
@@ -56,3 +60,6 @@ func (c *tokenCredential) Format(f fmt.State, verb rune) { format(f, verb, c.Str
 
 // LogValue logs the redacted form.
 func (c *tokenCredential) LogValue() slog.Value { return logValue(c.String()) }
+
+// MarshalJSON encodes the redacted form.
+func (c *tokenCredential) MarshalJSON() ([]byte, error) { return json.Marshal(c.String()) }

@@ -66,12 +66,7 @@ func NewClient(cfg Config, opts ...iotclient.Option) (*Client, error) {
 			return nil, err
 		}
 	}
-	s := config.Default()
-	for _, o := range opts {
-		if o != nil {
-			o(&s)
-		}
-	}
+	s := config.Build(opts)
 	c, err := core.New(endpoint, cfg.Auth, s, nil)
 	if err != nil {
 		return nil, err

@@ -61,12 +61,7 @@ func NewClient(cfg Config, opts ...iotclient.Option) (*Client, error) {
 	if cfg.InstanceID != "" && !instanceIDPattern.MatchString(cfg.InstanceID) {
 		return nil, iotclient.NewValidationError("Config.InstanceID", cfg.InstanceID, "must be 1-64 letters, digits, '_' or '-'")
 	}
-	s := config.Default()
-	for _, o := range opts {
-		if o != nil {
-			o(&s)
-		}
-	}
+	s := config.Build(opts)
 	static := http.Header{}
 	// The official SDK sends X-Project-Id too; it is signed like any header.
 	static.Set("X-Project-Id", cfg.ProjectID)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"math"
 	"strconv"
 	"sync"
 	"time"
@@ -308,6 +309,10 @@ func (d *listDecoder) decode(w *wireList, data []byte) error {
 		}
 		if r.expire < 0 {
 			w.convErr = fmt.Errorf("command %q: negative expire_time %d", c.ID, r.expire)
+			continue
+		}
+		if r.expire > int64(math.MaxInt64/time.Second) { // would wrap to a negative Expire
+			w.convErr = fmt.Errorf("command %q: expire_time %d out of range", c.ID, r.expire)
 			continue
 		}
 		for j, dst := range [4]*time.Time{&c.CreatedAt, &c.SentAt, &c.DeliveredAt, &c.RespondedAt} {

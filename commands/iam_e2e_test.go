@@ -27,8 +27,8 @@ func lcIAM(t *testing.T, password string, mopts ...mockserver.Option) (*mockserv
 		ProjectID: mockserver.ProjectID,
 		Auth: auth.IAMPassword(auth.IAMConfig{
 			Endpoint: s.URL(), Domain: mockserver.IAMDomain, User: mockserver.IAMUser,
-			Password: password, Project: "cn-north-4",
-		}),
+			Project: "cn-north-4",
+		}, password),
 	})
 	require.NoError(t, err)
 	return s, c, s.Commands(lcDevice)[0].ID

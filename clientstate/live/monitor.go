@@ -303,12 +303,7 @@ type Monitor struct {
 // iotclient.WithInsecureCredentials apply; the HTTP ones are accepted and
 // ignored. Invalid input is a *iotclient.ValidationError naming the field.
 func NewMonitor(cfg Config, opts ...iotclient.Option) (*Monitor, error) {
-	s := config.Default()
-	for _, o := range opts {
-		if o != nil {
-			o(&s)
-		}
-	}
+	s := config.Build(opts)
 	if err := s.Err(); err != nil {
 		return nil, err
 	}

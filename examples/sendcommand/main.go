@@ -135,8 +135,8 @@ func connect() (env setup, done func(), err error) {
 		cfg.Endpoint, cfg.ProjectID, done = m.URL(), mockserver.ProjectID, m.Close
 		cfg.Auth = auth.IAMPassword(auth.IAMConfig{
 			Endpoint: m.URL(), Domain: mockserver.IAMDomain, User: mockserver.IAMUser,
-			Password: mockserver.IAMPassword, Project: "cn-north-4",
-		})
+			Project: "cn-north-4",
+		}, mockserver.IAMPassword)
 		env.wait = 20 * time.Second
 		env.pollOpts = []commands.WaitOption{commands.WithPollInterval(100*time.Millisecond, 200*time.Millisecond)}
 	} else {

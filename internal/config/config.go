@@ -19,6 +19,10 @@ const (
 	DefaultRetryWaitMax    = 10 * time.Second
 	DefaultMaxRetryAfter   = 30 * time.Second
 	DefaultMaxResponseSize = 8 << 20
+	DefaultAttemptTimeout  = 30 * time.Second
+	// MaxResponseSizeLimit is the largest MaxResponseSize an option may
+	// set: 1 GiB, far from where limit+1 could overflow.
+	MaxResponseSizeLimit = 1 << 30
 )
 
 // Settings is what a client is built from.
@@ -32,6 +36,10 @@ type Settings struct {
 	UserAgent       string
 	Limiter         *rate.Limiter
 	MaxResponseSize int64
+	// AttemptTimeout bounds one attempt (0: none); AttemptTimeoutSet
+	// says an option chose it, so it replaces the HTTP client's Timeout.
+	AttemptTimeout    time.Duration
+	AttemptTimeoutSet bool
 	// AllowInsecure lets credentials travel over plain http to a
 	// non-loopback host.
 	AllowInsecure bool
@@ -47,6 +55,7 @@ func Default() Settings {
 		RetryWaitMax:    DefaultRetryWaitMax,
 		MaxRetryAfter:   DefaultMaxRetryAfter,
 		MaxResponseSize: DefaultMaxResponseSize,
+		AttemptTimeout:  DefaultAttemptTimeout,
 	}
 }
 
@@ -55,3 +64,23 @@ func (s *Settings) Fail(err error) { s.errs = append(s.errs, err) }
 
 // Err returns the errors recorded by options, joined.
 func (s *Settings) Err() error { return errors.Join(s.errs...) }
+
+// optionFunc returns the function an iotclient.Option holds. The root
+// package registers it in its init: config cannot import the root package,
+// which imports config, and iotclient.Option shows nothing of config.
+var optionFunc func(any) func(*Settings)
+
+// RegisterOptionFunc is called once, by package iotclient.
+func RegisterOptionFunc(f func(any) func(*Settings)) { optionFunc = f }
+
+// Build returns the default settings with opts (iotclient.Option values)
+// applied in order. Problems are recorded for Err.
+func Build[O any](opts []O) Settings {
+	s := Default()
+	for _, o := range opts {
+		if f := optionFunc(o); f != nil {
+			f(&s)
+		}
+	}
+	return s
+}

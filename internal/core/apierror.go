@@ -1,10 +1,12 @@
 package core
 
 import (
-	"encoding/json"
 	"net/http"
 	"strings"
 	"unicode/utf8"
+
+	json "github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
 
 	iotclient "github.com/iotclient/iotclient-go"
 )
@@ -19,6 +21,14 @@ type errorBody struct {
 	Message    string       `json:"message"`
 	Exception  *ibmExc      `json:"exception"`
 	Violations []ibmProblem `json:"violations"`
+	// Error is IAM's Keystone form {"error":{"code","message","title"}}.
+	Error jsontext.Value `json:"error"`
+}
+
+// keystoneError is the object in errorBody.Error; its code is a number.
+type keystoneError struct {
+	Code    jsontext.Value `json:"code"`
+	Message string         `json:"message"`
 }
 
 type ibmExc struct {
@@ -30,13 +40,13 @@ type ibmProblem struct {
 	Exception *ibmExc `json:"exception"`
 }
 
-func newAPIError(resp *http.Response, method, u string, body []byte, a *attempt) *iotclient.APIError {
+func newAPIError(resp *http.Response, method, u string, body []byte, attempts int) *iotclient.APIError {
 	e := &iotclient.APIError{
 		StatusCode: resp.StatusCode,
 		Method:     method,
-		URL:        redactURL(u),
+		URL:        RedactURL(u),
 		RequestID:  resp.Header.Get("X-Request-Id"),
-		Attempts:   a.attempts,
+		Attempts:   attempts,
 		RetryAfter: retryAfter(resp.Header),
 	}
 	var eb errorBody
@@ -50,6 +60,15 @@ func newAPIError(resp *http.Response, method, u string, body []byte, a *attempt)
 		}
 		if e.RequestID == "" {
 			e.RequestID = eb.RequestID
+		}
+		var ke keystoneError
+		if len(eb.Error) > 0 && json.Unmarshal(eb.Error, &ke) == nil {
+			if e.Code == "" {
+				e.Code = strings.Trim(string(ke.Code), `"`)
+			}
+			if e.Message == "" {
+				e.Message = ke.Message
+			}
 		}
 		for _, v := range eb.Violations {
 			s := v.Message

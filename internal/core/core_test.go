@@ -42,12 +42,10 @@ func newTestClient(t *testing.T, opts ...iotclient.Option) (*Client, *httpmock.M
 	t.Helper()
 	mt := httpmock.NewMockTransport()
 	cred := &countingCred{}
-	s := config.Default()
-	iotclient.WithHTTPClient(&http.Client{Transport: mt})(&s)
-	iotclient.WithBackoff(10*time.Millisecond, 100*time.Millisecond)(&s)
-	for _, o := range opts {
-		o(&s)
-	}
+	s := config.Build(append([]iotclient.Option{
+		iotclient.WithHTTPClient(&http.Client{Transport: mt}),
+		iotclient.WithBackoff(10*time.Millisecond, 100*time.Millisecond),
+	}, opts...))
 	c, err := New(testBase, cred, s, http.Header{"Instance-Id": {"inst-1"}})
 	require.NoError(t, err)
 	return c, mt, cred
@@ -75,7 +73,9 @@ func TestDoDecodesAndSetsHeaders(t *testing.T) {
 		assert.Equal(t, "application/json", r.Header.Get("Accept"))
 		return jsonResp(200, `{"a":"b"}`, "X-Request-Id", "req-9")(r)
 	})
-	var out struct{ A string }
+	var out struct {
+		A string `json:"a"`
+	}
 	info, err := c.Do(context.Background(), get("/x"), &out)
 	require.NoError(t, err)
 	assert.Equal(t, "b", out.A)
@@ -102,7 +102,9 @@ func TestRetriesTransientThenSucceeds(t *testing.T) {
 			httpmock.NewStringResponse(429, `{"error_code":"APIGW.0308","error_msg":"throttled"}`),
 			httpmock.NewStringResponse(200, `{"a":"ok"}`),
 		}))
-		var out struct{ A string }
+		var out struct {
+			A string `json:"a"`
+		}
 		info, err := c.Do(context.Background(), get("/x"), &out)
 		require.NoError(t, err)
 		assert.Equal(t, "ok", out.A)
@@ -227,11 +229,10 @@ func TestBackoffEndsOnCancel(t *testing.T) {
 }
 
 func TestFullJitterBounds(t *testing.T) {
-	c, _, _ := newTestClient(t)
 	for n := range 8 {
 		ceil := min(10*time.Millisecond<<n, 100*time.Millisecond)
 		for range 200 {
-			d := c.backoff(10*time.Millisecond, 100*time.Millisecond, n, nil)
+			d := jitter(10*time.Millisecond, 100*time.Millisecond, n)
 			require.GreaterOrEqual(t, d, time.Duration(0))
 			require.LessOrEqual(t, d, ceil)
 		}
@@ -247,7 +248,9 @@ func TestMalformedResponses(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			c, mt, _ := newTestClient(t)
 			mt.RegisterResponder("GET", testBase+"/x", jsonResp(200, body))
-			var out struct{ A string }
+			var out struct {
+				A string `json:"a"`
+			}
 			_, err := c.Do(context.Background(), get("/x"), &out)
 			require.ErrorIs(t, err, iotclient.ErrMalformedResponse)
 			assert.Contains(t, err.Error(), "status 200")
@@ -263,7 +266,9 @@ func TestBodyOverCap(t *testing.T) {
 		r.ContentLength = -1 // unknown length: the cap must hold while reading
 		return r, nil
 	})
-	var out struct{ A string }
+	var out struct {
+		A string `json:"a"`
+	}
 	_, err := c.Do(context.Background(), get("/x"), &out)
 	require.ErrorIs(t, err, iotclient.ErrMalformedResponse)
 	assert.Contains(t, err.Error(), "4 KiB")
@@ -332,12 +337,13 @@ func TestNoCredentialsToOtherHosts(t *testing.T) {
 func TestNewRefusesBadEndpoints(t *testing.T) {
 	s := config.Default()
 	cred := &countingCred{}
-	for _, ep := range []string{"", "iot.example.com", "ftp://x", "http://iot.example.com", "https://user:pw@iot.example.com", "https://x?y=1"} {
+	for _, ep := range []string{"", "iot.example.com", "ftp://x", "http://iot.example.com", "https://user:pw@iot.example.com", "https://x?y=1",
+		"https://x.example.com?token=tok-pw", "https://x.example.com#tok-pw", "http://[::1?token=tok-pw"} {
 		_, err := New(ep, cred, s, nil)
 		var ve *iotclient.ValidationError
 		require.ErrorAs(t, err, &ve, ep)
 		assert.Equal(t, "Endpoint", ve.Field)
-		assert.NotContains(t, err.Error(), "pw")
+		assert.NotContains(t, err.Error(), "pw", "no user information or query in the error")
 	}
 	for _, ep := range []string{"http://127.0.0.1:8080", "http://localhost", "http://[::1]:9"} {
 		_, err := New(ep, cred, s, nil)

@@ -8,12 +8,13 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"reflect"
 	"sync"
 	"time"
 
-	"github.com/hashicorp/go-retryablehttp"
+	jsonv2 "github.com/go-json-experiment/json"
 
-	iotclient "github.com/iotclient/iotclient-go"
+	"github.com/hashicorp/go-retryablehttp"
 )
 
 // Request is one API call.
@@ -24,131 +25,205 @@ type Request struct {
 	// Query holds query parameters.
 	Query url.Values
 	// RawQuery is an already encoded query (without '?'), sent after
-	// Query: the allocation-free way for a hot path to pass parameters it
-	// has encoded itself.
+	// Query.
 	RawQuery string
 	// Body is sent as JSON when non-nil.
 	Body any
 	// Idempotent marks a call that may be repeated after it reached the
 	// server (reads, including reads sent as POST). Others are retried only
-	// when the connection could not be made.
+	// when the connection could not be made. Redirects are followed for
+	// GET only, whatever this says.
 	Idempotent bool
 }
 
 // Decoder is implemented by response types that decode themselves from the
-// raw body faster than reflection would.
+// raw body.
 type Decoder interface {
 	DecodeJSON(data []byte) error
 }
 
-// attempt carries one call's state through retryablehttp to the transport
-// and the retry policy, which only see the request's context. Attempts are
-// pooled with their response buffer and their bound response handler, so a
-// call allocates neither.
-type attempt struct {
+// call is one Do: the state its retryablehttp hooks share. Each call has a
+// retryablehttp.Client of its own whose hooks are this call's methods, so
+// no per-attempt state travels in the request's context. Calls are pooled
+// with their client, their bound hooks and their response buffer, so a call
+// allocates none of them.
+type call struct {
+	c          *Client
+	method, u  string
 	idempotent bool
-	body       []byte
-	attempts   int
+	attempts   int       // attempts sent so far
+	retries    int       // retries spent on failures (a 401 refresh is not one)
+	refreshed  bool      // a 401 made the credential replace its token
+	rejected   bool      // and the fresh token got a 401 too
+	start      time.Time // of the current attempt
+	read       bool      // respBody holds the current response's body
 	respBody   *bytes.Buffer
-	read       bool
+	out        any   // where a 2xx body is decoded
+	decoded    bool  // out holds a decoding (maybe partial) to reset first
+	decodeErr  error // the last decoding's failure, nil when it worked
 
-	c       *Client
-	handler func(*http.Response) error // a.handle, bound once
+	rc      retryablehttp.Client
+	handler func(*http.Response) error // k.handle, bound once
 }
 
-func (a *attempt) handle(resp *http.Response) error { return a.c.readBody(resp, a) }
-
-var attemptPool = sync.Pool{New: func() any {
-	a := &attempt{respBody: new(bytes.Buffer)}
-	a.handler = a.handle
-	return a
+var callPool = sync.Pool{New: func() any {
+	k := &call{respBody: new(bytes.Buffer)}
+	k.handler = k.handle
+	k.rc = retryablehttp.Client{
+		CheckRetry:      k.checkRetry,
+		Backoff:         k.backoff,
+		RequestLogHook:  k.requestHook,
+		ResponseLogHook: k.responseHook,
+		ErrorHandler:    retryablehttp.PassthroughErrorHandler,
+	}
+	return k
 }}
 
-func getAttempt(c *Client, idempotent bool) *attempt {
-	a := attemptPool.Get().(*attempt)
-	buf, h := a.respBody, a.handler
-	buf.Reset()
-	*a = attempt{idempotent: idempotent, respBody: buf, c: c, handler: h}
-	return a
+func getCall(c *Client, r *Request, u string) *call {
+	k := callPool.Get().(*call)
+	k.c, k.method, k.u, k.idempotent = c, r.Method, u, r.Idempotent
+	k.out, k.decoded, k.decodeErr = nil, false, nil
+	k.attempts, k.retries, k.refreshed, k.rejected, k.read = 0, 0, false, false, false
+	k.respBody.Reset()
+	k.rc.HTTPClient = c.hc
+	k.rc.RetryWaitMin, k.rc.RetryWaitMax = c.settings.RetryWaitMin, c.settings.RetryWaitMax
+	// One more than the retries allowed when a 401 refresh may take a
+	// turn: checkRetry counts the retries spent on failures itself.
+	k.rc.RetryMax = c.settings.MaxRetries
+	if _, ok := c.cred.(Refresher); ok {
+		k.rc.RetryMax++
+	}
+	return k
 }
 
-// putAttempt returns a to the pool once the call is over: nothing refers to
-// it after Do returns (the transport and the retry policy run within Do).
-func putAttempt(a *attempt) {
-	if a.respBody.Cap() > 1<<20 { // keep the pool from pinning huge buffers
+// putCall returns k to the pool once Do is over: nothing refers to it then.
+func putCall(k *call) {
+	if k.respBody.Cap() > 1<<20 { // keep the pool from pinning huge buffers
 		return
 	}
-	a.c, a.body = nil, nil
-	attemptPool.Put(a)
+	k.c, k.rc.HTTPClient, k.out, k.decodeErr = nil, nil, nil, nil
+	callPool.Put(k)
 }
+
+// handle is the response handler: it reads the body within the retry loop,
+// so a body cut short is retried like a dropped connection, and decodes a
+// 2xx body there too, so a 200 whose JSON ends early (a broken gateway that
+// keeps the framing intact) is retried as well. A body of the wrong shape
+// is not: Do reports it.
+func (k *call) handle(resp *http.Response) error {
+	if err := k.c.readBody(resp, k); err != nil {
+		return err
+	}
+	if k.out == nil || resp.StatusCode < 200 || resp.StatusCode > 299 || k.respBody.Len() == 0 {
+		return nil
+	}
+	if k.decoded {
+		// A retry decodes into what the cut body partly filled.
+		if v := reflect.ValueOf(k.out); v.Kind() == reflect.Pointer && !v.IsNil() {
+			v.Elem().SetZero()
+		}
+	}
+	k.decoded = true
+	k.decodeErr = decode(k.respBody.Bytes(), k.out)
+	if k.decodeErr != nil && truncated(k.decodeErr) {
+		return &cutJSONError{k.decodeErr}
+	}
+	return nil
+}
+
+// decode decodes a body with the Decoder of out, or the JSON library the
+// SDK uses (github.com/go-json-experiment/json: strict about duplicate
+// names and invalid UTF-8).
+func decode(b []byte, out any) error {
+	if d, ok := out.(Decoder); ok {
+		return d.DecodeJSON(b)
+	}
+	return jsonv2.Unmarshal(b, out)
+}
+
+// truncated reports a decoding that failed because the input ended early.
+func truncated(err error) bool {
+	if errors.Is(err, io.ErrUnexpectedEOF) {
+		return true
+	}
+	var se *json.SyntaxError // a Decoder built on encoding/json
+	return errors.As(err, &se) && se.Error() == "unexpected end of JSON input"
+}
+
+// cutJSONError is a 2xx body whose JSON ended early: worth retrying for a
+// read.
+type cutJSONError struct{ err error }
+
+func (e *cutJSONError) Error() string { return "the JSON body ends early: " + e.err.Error() }
+func (e *cutJSONError) Unwrap() error { return e.err }
 
 // acceptJSON is shared by every request: nothing appends to a header value
 // in place (and an append to a full slice copies it).
 var acceptJSON = []string{"application/json"}
 
-type attemptKey struct{}
-
-func attemptFrom(ctx context.Context) *attempt {
-	a, _ := ctx.Value(attemptKey{}).(*attempt)
-	return a
-}
-
 // Do sends r, retrying per the client's policy, and decodes a 2xx JSON body
 // into out (unless out is nil). A non-2xx answer is an *iotclient.APIError.
+// No error it returns contains a secret the credential holds.
 func (c *Client) Do(ctx context.Context, r Request, out any) (ResponseInfo, error) {
+	info, err := c.do(ctx, r, out)
+	if err != nil {
+		err = c.scrub(err)
+	}
+	return info, err
+}
+
+func (c *Client) do(ctx context.Context, r Request, out any) (ResponseInfo, error) {
 	var info ResponseInfo
 	u := c.buildURL(r)
-	a := getAttempt(c, r.Idempotent)
-	defer putAttempt(a)
+	var body []byte
 	var err error
 	if r.Body != nil {
-		if a.body, err = json.Marshal(r.Body); err != nil {
+		if body, err = json.Marshal(r.Body); err != nil {
 			return info, errorf(r.Method, u, "encoding request body: %v", err)
 		}
 	}
 	var rawBody any
-	if a.body != nil {
-		rawBody = a.body
+	if body != nil {
+		rawBody = body
 	}
-	req, err := retryablehttp.NewRequestWithContext(context.WithValue(ctx, attemptKey{}, a), r.Method, u, rawBody)
+	req, err := retryablehttp.NewRequestWithContext(ctx, r.Method, u, rawBody)
 	if err != nil {
 		return info, errorf(r.Method, u, "building request: %v", err)
 	}
 	req.Header["Accept"] = acceptJSON
-	if a.body != nil {
+	req.Header["User-Agent"] = c.ua
+	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
 	for k, v := range c.static {
 		req.Header[k] = v
 	}
-	buf := a.respBody
-	req.SetResponseHandler(a.handler)
+	k := getCall(c, &r, u)
+	defer putCall(k)
+	k.out = out
+	req.SetResponseHandler(k.handler)
 
 	start := time.Now()
-	resp, err := c.rc.Do(req)
-	resp, err = c.repeatOn401(req, a, resp, err) // refresh.go
+	resp, err := k.rc.Do(req)
 	info.Duration = time.Since(start)
-	info.Attempts = a.attempts
+	info.Attempts = k.attempts
 	if resp != nil {
 		defer resp.Body.Close()
 		info.StatusCode, info.Header = resp.StatusCode, resp.Header
 		info.RequestID = resp.Header.Get("X-Request-Id")
 	}
 	if err != nil {
-		if ctx.Err() == nil && resp != nil && resp.StatusCode >= 300 && !a.read {
-			// Retries ran out on an error status: report that answer.
-			err = nil
-		} else {
-			return info, c.transportError(ctx, r.Method, u, a, err)
+		return info, c.transportError(ctx, r.Method, u, k, err)
+	}
+	if !k.read {
+		// Retries ran out on an answer worth retrying: read it to report it.
+		if err := c.readBody(resp, k); err != nil {
+			return info, c.transportError(ctx, r.Method, u, k, err)
 		}
 	}
-	if !a.read {
-		if err := c.readBody(resp, a); err != nil {
-			return info, c.transportError(ctx, r.Method, u, a, err)
-		}
-	}
+	buf := k.respBody
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return info, newAPIError(resp, r.Method, u, buf.Bytes(), a)
+		return info, newAPIError(resp, r.Method, u, buf.Bytes(), k.attempts)
 	}
 	if out == nil {
 		return info, nil
@@ -156,13 +231,12 @@ func (c *Client) Do(ctx context.Context, r Request, out any) (ResponseInfo, erro
 	if buf.Len() == 0 {
 		return info, malformed(r.Method, u, resp.StatusCode, "empty body")
 	}
-	if d, ok := out.(Decoder); ok {
-		err = d.DecodeJSON(buf.Bytes())
-	} else {
-		err = json.Unmarshal(buf.Bytes(), out)
+	if !k.decoded {
+		k.decoded = true
+		k.decodeErr = decode(buf.Bytes(), out)
 	}
-	if err != nil {
-		return info, malformed(r.Method, u, resp.StatusCode, "decoding %d-byte body: %v", buf.Len(), err)
+	if k.decodeErr != nil {
+		return info, malformed(r.Method, u, resp.StatusCode, "decoding %d-byte body: %v", buf.Len(), k.decodeErr)
 	}
 	return info, nil
 }
@@ -194,17 +268,18 @@ func (e *tooLargeError) Error() string {
 	return "response body exceeds the " + formatBytes(e.limit) + " limit (iotclient.WithMaxResponseSize)"
 }
 
-func (c *Client) readBody(resp *http.Response, a *attempt) error {
-	a.read = true
-	a.respBody.Reset()
+func (c *Client) readBody(resp *http.Response, k *call) error {
+	k.read = true
+	k.respBody.Reset()
 	limit := c.settings.MaxResponseSize
 	if resp.ContentLength > limit {
 		return &tooLargeError{limit}
 	}
 	if resp.ContentLength > 0 {
-		a.respBody.Grow(int(resp.ContentLength) + 1)
+		k.respBody.Grow(int(resp.ContentLength) + 1)
 	}
-	n, err := a.respBody.ReadFrom(io.LimitReader(resp.Body, limit+1))
+	// limit is at most config.MaxResponseSizeLimit, so limit+1 cannot wrap.
+	n, err := k.respBody.ReadFrom(io.LimitReader(resp.Body, limit+1))
 	if err != nil {
 		return &bodyReadError{err}
 	}
@@ -213,47 +288,3 @@ func (c *Client) readBody(resp *http.Response, a *attempt) error {
 	}
 	return nil
 }
-
-func (c *Client) transportError(ctx context.Context, method, u string, a *attempt, err error) error {
-	var tl *tooLargeError
-	if errors.As(err, &tl) {
-		return malformed(method, u, 200, "%v", tl)
-	}
-	if ctxErr := ctx.Err(); ctxErr != nil && !errors.Is(err, ctxErr) {
-		err = errors.Join(ctxErr, err)
-	}
-	// Unwrap net/http's *url.Error: it repeats the method and URL.
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		err = ue.Err
-	}
-	if a.attempts > 1 {
-		return errorf(method, u, "%w (after %d attempts)", err, a.attempts)
-	}
-	return errorf(method, u, "%w", err)
-}
-
-func malformed(method, u string, status int, format string, args ...any) error {
-	e := &malformedError{method: method, url: u, status: status, msg: sprintf(format, args...)}
-	for _, a := range args {
-		if err, ok := a.(error); ok {
-			e.err = err // a decoder's typed error stays reachable with errors.As
-		}
-	}
-	return e
-}
-
-type malformedError struct {
-	method, url string
-	status      int
-	msg         string
-	err         error
-}
-
-func (e *malformedError) Unwrap() error { return e.err }
-
-func (e *malformedError) Error() string {
-	return "iotclient: " + e.method + " " + e.url + ": malformed response (status " + itoa(e.status) + "): " + e.msg
-}
-
-func (e *malformedError) Is(target error) bool { return target == iotclient.ErrMalformedResponse }

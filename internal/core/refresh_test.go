@@ -11,7 +11,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	iotclient "github.com/iotclient/iotclient-go"
-	"github.com/iotclient/iotclient-go/auth"
 	"github.com/iotclient/iotclient-go/internal/config"
 )
 
@@ -34,7 +33,7 @@ func (c *rotatingCred) Apply(r *http.Request, _ []byte) error {
 	return nil
 }
 
-func (c *rotatingCred) Invalidate(sent *http.Request) {
+func (c *rotatingCred) Invalidate(sent *http.Request) bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	tok := ""
@@ -45,13 +44,13 @@ func (c *rotatingCred) Invalidate(sent *http.Request) {
 	if tok == "" || tok == c.current() {
 		c.gen++
 	}
+	return true
 }
 
-func newRefreshClient(t *testing.T, cred auth.Credential) (*Client, *httpmock.MockTransport) {
+func newRefreshClient(t *testing.T, cred Credential) (*Client, *httpmock.MockTransport) {
 	t.Helper()
 	mt := httpmock.NewMockTransport()
-	s := config.Default()
-	iotclient.WithHTTPClient(&http.Client{Transport: mt})(&s)
+	s := config.Build([]iotclient.Option{iotclient.WithHTTPClient(&http.Client{Transport: mt})})
 	c, err := New(testBase, cred, s, nil)
 	require.NoError(t, err)
 	return c, mt
@@ -82,7 +81,9 @@ func TestRefreshOn401RepeatsOnce(t *testing.T) {
 			c, mt := newRefreshClient(t, cred)
 			var seen []string
 			mt.RegisterResponder(method, testBase+"/x", tokenGate(&seen, "token-2"))
-			var out struct{ OK bool }
+			var out struct {
+				OK bool `json:"ok"`
+			}
 			info, err := c.Do(context.Background(), Request{Method: method, Path: "/x", Body: map[string]int{"a": 1}, Idempotent: method == "GET"}, &out)
 			require.NoError(t, err)
 			assert.True(t, out.OK)
@@ -138,4 +139,4 @@ func TestRefreshRepeatReadsTheNewBody(t *testing.T) {
 	assert.Equal(t, map[string]any{"ok": true}, out, "the 401's body does not leak into the answer")
 }
 
-var _ auth.Refresher = (*rotatingCred)(nil)
+var _ Refresher = (*rotatingCred)(nil)

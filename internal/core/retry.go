@@ -31,40 +31,65 @@ type permanentError struct{ err error }
 func (e *permanentError) Error() string { return e.err.Error() }
 func (e *permanentError) Unwrap() error { return e.err }
 
-// checkRetry is the SDK's retry policy (see iotclient.WithRetry).
-func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
+// checkRetry is the SDK's retry policy (see iotclient.WithRetry), as
+// retryablehttp's CheckRetry hook. It also gives a credential that can
+// replace its token (a Refresher) one repeat after a 401, whatever the
+// method: a 401 means the platform did not process the request.
+func (k *call) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
+	if err != nil {
+		k.logAttempt(ctx, nil, err)
+	}
 	if ctxErr := ctx.Err(); ctxErr != nil {
 		return false, ctxErr
 	}
-	a := attemptFrom(ctx)
 	if err != nil {
 		var pe *permanentError
 		var tl *tooLargeError
 		if errors.As(err, &pe) || errors.As(err, &tl) {
 			return false, err
 		}
-		if a != nil && !a.idempotent {
+		retry := isTransient(err)
+		if !k.idempotent {
 			// A write may have reached the server unless the connection
 			// was never made.
-			return isDialError(err), err
+			retry = isDialError(err)
+		} else if errors.As(err, new(*bodyReadError)) || errors.As(err, new(*cutJSONError)) {
+			retry = true
 		}
-		var br *bodyReadError
-		if errors.As(err, &br) {
-			return true, err
-		}
-		return isTransient(err), err
+		return retry && k.spendRetry(), err
 	}
-	if resp == nil || !retryableStatus(resp.StatusCode) {
+	if resp == nil {
 		return false, nil
 	}
-	if a != nil && !a.idempotent {
+	if resp.StatusCode == http.StatusUnauthorized {
+		if r, ok := k.c.cred.(Refresher); ok && !k.refreshed {
+			k.refreshed = true
+			// resp.Request is the request as it went out, with the token
+			// applied; Invalidate copes with its absence.
+			return r.Invalidate(resp.Request), nil
+		}
+		if r, ok := k.c.cred.(RefreshRejecter); ok && k.refreshed && !k.rejected {
+			k.rejected = true // checkRetry sees a response twice
+			r.RefreshRejected(resp.Request)
+		}
+	}
+	if !retryableStatus(resp.StatusCode) || !k.idempotent {
 		return false, nil
 	}
-	if retryAfter(resp.Header) > c.settings.MaxRetryAfter {
+	if retryAfter(resp.Header) > k.c.settings.MaxRetryAfter {
 		// Fail now; the APIError carries the wait asked for.
 		return false, nil
 	}
-	return true, nil
+	return k.spendRetry(), nil
+}
+
+// spendRetry takes one retry from the budget, if any is left.
+func (k *call) spendRetry() bool {
+	if k.retries >= k.c.settings.MaxRetries {
+		return false
+	}
+	k.retries++
+	return true
 }
 
 // isDialError reports a connection that could not be made, so the request
@@ -91,19 +116,37 @@ func isTransient(err error) bool {
 		errors.Is(err, syscall.ECONNABORTED)
 }
 
-// backoff is full-jitter exponential backoff, or the server's Retry-After
-// when it sent one (checkRetry has already refused waits over the cap).
-func (c *Client) backoff(base, max time.Duration, n int, resp *http.Response) time.Duration {
+// backoff is the Backoff hook: no wait before repeating after a 401 (the
+// token was replaced), the server's Retry-After when it sent one
+// (checkRetry has already refused waits over the cap), else full-jitter
+// exponential backoff.
+func (k *call) backoff(base, max time.Duration, n int, resp *http.Response) time.Duration {
 	if resp != nil {
+		if resp.StatusCode == http.StatusUnauthorized {
+			return 0
+		}
 		if ra := retryAfter(resp.Header); ra > 0 {
 			return ra
 		}
 	}
+	return jitter(base, max, k.retries-1)
+}
+
+// jitter is a random wait up to min(max, base·2ⁿ). base and max are
+// validated positive and bounded (iotclient.WithBackoff), and the shift
+// stops before it could overflow.
+func jitter(base, max time.Duration, n int) time.Duration {
 	ceil := max
-	if n < 30 {
-		if d := base << n; d > 0 && d < max {
+	if n >= 0 && n < 62 {
+		if d := base << n; d > 0 && d>>n == base && d < max {
 			ceil = d
 		}
+	}
+	if ceil <= 0 {
+		return 0
+	}
+	if ceil == 1<<63-1 {
+		return time.Duration(rand.Int64N(int64(ceil)))
 	}
 	return time.Duration(rand.Int64N(int64(ceil) + 1))
 }

@@ -1,0 +1,169 @@
+package auth
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"time"
+
+	iotclient "github.com/iotclient/iotclient-go"
+)
+
+// Timing of the token cache.
+const (
+	// iamRejectCooldown is how long a refusal of the credentials by IAM is
+	// remembered before the next login attempt.
+	iamRejectCooldown = time.Minute
+	// iamFailureBackoff is how long any other failed login is remembered:
+	// every caller in the meantime gets it without a login of its own.
+	iamFailureBackoff = 10 * time.Second
+	// iamReloginInterval is how long Invalidate keeps the token after a
+	// fresh one was refused too (RefreshRejected): a platform that refuses
+	// every token causes at most one re-login a minute.
+	iamReloginInterval = time.Minute
+	// iamLifetimeMargin is taken off IAMTokenLifetime for a token whose
+	// answer gave no expiry.
+	iamLifetimeMargin = 10 * time.Minute
+)
+
+// iamFlight is one login that many callers may wait for.
+type iamFlight struct {
+	done  chan struct{}
+	token string
+	err   error
+}
+
+// Apply sets X-Auth-Token to a valid token, logging in first when there is
+// none. Waiting for a login ends when req's context does.
+func (c *iamCredential) Apply(req *http.Request, _ []byte) error {
+	if c.invalid != nil {
+		return c.invalid
+	}
+	if req == nil {
+		return errors.New("auth: IAMPassword: nil request")
+	}
+	tok, err := c.tokenFor(req.Context())
+	if err != nil {
+		return err
+	}
+	if req.Header == nil {
+		req.Header = make(http.Header)
+	}
+	req.Header.Set(TokenHeader, tok)
+	return nil
+}
+
+// Invalidate drops the cached token if sent carried it (see Refresher),
+// unless a fresh token was refused less than a minute ago. It reports
+// whether the next Apply will send another token.
+func (c *iamCredential) Invalidate(sent *http.Request) bool {
+	var used string
+	if sent != nil {
+		used = sent.Header.Get(TokenHeader)
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	switch {
+	case c.token.get() == "":
+		return true // a login is due anyway
+	case used != "" && used != c.token.get():
+		return true // already replaced
+	case time.Now().Before(c.holdUntil):
+		return false
+	}
+	c.token = hidden{}
+	return true
+}
+
+// RefreshRejected is called by the SDK when the request repeated with a
+// fresh token after a 401 got a 401 again: the platform refuses every
+// token, so for a minute Invalidate keeps the token rather than log in
+// again for every call.
+func (c *iamCredential) RefreshRejected(*http.Request) {
+	c.mu.Lock()
+	c.holdUntil = time.Now().Add(iamReloginInterval)
+	c.mu.Unlock()
+}
+
+// tokenFor returns the cached token, starting a background renewal when it
+// is due, or waits for a login when there is no usable token.
+func (c *iamCredential) tokenFor(ctx context.Context) (string, error) {
+	c.mu.Lock()
+	if c.login == nil {
+		c.mu.Unlock()
+		return "", errors.New("auth: IAMPassword logs in through the client it is given to (commands.NewClient); it cannot be applied on its own")
+	}
+	now := time.Now()
+	failing := c.failure != nil && now.Before(c.failedTil)
+	if c.token.get() != "" && now.Before(c.expiresAt) {
+		tok := c.token.get()
+		if !now.Before(c.refreshAt) && c.flight == nil && !failing {
+			c.startLoginLocked(ctx)
+		}
+		c.mu.Unlock()
+		return tok, nil
+	}
+	if failing {
+		err := c.failure
+		c.mu.Unlock()
+		return "", err
+	}
+	f := c.flight
+	if f == nil {
+		f = c.startLoginLocked(ctx)
+	}
+	c.mu.Unlock()
+	select {
+	case <-f.done:
+		return f.token, f.err
+	case <-ctx.Done():
+		return "", fmt.Errorf("auth: waiting for an IAM token: %w", ctx.Err())
+	}
+}
+
+// startLoginLocked starts a login that outlives the caller's cancellation
+// (others may be waiting for it) but not its own timeout. Call with c.mu
+// held.
+func (c *iamCredential) startLoginLocked(ctx context.Context) *iamFlight {
+	f := &iamFlight{done: make(chan struct{})}
+	c.flight = f
+	go c.run(context.WithoutCancel(ctx), f)
+	return f
+}
+
+// run makes one login and records its outcome for every caller.
+func (c *iamCredential) run(ctx context.Context, f *iamFlight) {
+	ctx, cancel := context.WithTimeout(ctx, IAMLoginTimeout)
+	defer cancel()
+	start := time.Now()
+	tok, lifetime, err := c.fetch(ctx)
+
+	c.mu.Lock()
+	now := time.Now()
+	if err == nil {
+		if c.token.get() != "" {
+			c.prevToken = c.token
+		}
+		c.token = hide(tok)
+		c.expiresAt = start.Add(lifetime)
+		c.refreshAt = c.expiresAt.Add(-min(c.refreshBefore, lifetime/2))
+		c.failure = nil
+	} else {
+		c.failure, c.failedTil = err, now.Add(iamFailureBackoff)
+		var ae *iotclient.APIError
+		if errors.As(err, &ae) && !retryableIAMStatus(ae.StatusCode) {
+			c.failedTil = now.Add(iamRejectCooldown)
+		}
+	}
+	c.flight = nil
+	f.token, f.err = tok, err
+	c.mu.Unlock()
+	close(f.done)
+}
+
+// retryableIAMStatus reports a login failure that says nothing about the
+// credentials: a timeout, throttling or a server failure.
+func retryableIAMStatus(code int) bool {
+	return code == http.StatusRequestTimeout || code == http.StatusTooManyRequests || code >= 500
+}

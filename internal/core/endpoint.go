@@ -1,0 +1,51 @@
+package core
+
+import (
+	"net"
+	"net/url"
+	"strings"
+
+	iotclient "github.com/iotclient/iotclient-go"
+	"github.com/iotclient/iotclient-go/internal/redact"
+)
+
+// ParseEndpoint is the SDK's one check of an HTTP endpoint that credentials
+// are sent to (a platform's API, the IAM login): an absolute http(s) URL
+// without user information, query or fragment, and plain http only to a
+// loopback address unless allowInsecure. A problem is a
+// *iotclient.ValidationError naming field, whose value never shows user
+// information or a query. The path keeps no trailing slash.
+func ParseEndpoint(field, raw string, allowInsecure bool) (*url.URL, error) {
+	u, err := url.Parse(raw)
+	shown := RedactURL(raw)
+	switch {
+	case err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https"):
+		return nil, iotclient.NewValidationError(field, shown, "must be an absolute http(s) URL")
+	case u.User != nil:
+		return nil, iotclient.NewValidationError(field, shown, "must not carry user information; use the Auth field")
+	case u.RawQuery != "" || u.ForceQuery || u.Fragment != "":
+		return nil, iotclient.NewValidationError(field, shown, "must not have a query or fragment")
+	case u.Scheme == "http" && !allowInsecure && !IsLoopback(u.Hostname()):
+		return nil, iotclient.NewValidationError(field, shown,
+			"credentials are only sent over plain http to a loopback address; use https (or iotclient.WithInsecureCredentials)")
+	}
+	u.Path = strings.TrimSuffix(u.Path, "/")
+	u.RawPath = ""
+	return u, nil
+}
+
+// IsLoopback reports whether host (a name or an IP address, without port)
+// is a loopback address: the only place plain-text credentials may go by
+// default. Every transport of the SDK (HTTP and the MQTT monitor) asks here.
+func IsLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// RedactURL is raw as it may appear in an error or a log: without user
+// information, query or fragment, which can carry secrets (a token in a
+// query string, a password in user:password@).
+func RedactURL(raw string) string { return redact.URL(raw) }

@@ -1,0 +1,127 @@
+package core
+
+import (
+	"context"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/jarcoal/httpmock"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	iotclient "github.com/iotclient/iotclient-go"
+	"github.com/iotclient/iotclient-go/internal/config"
+)
+
+// A same-host https → http redirect is refused: the credential never
+// travels in clear.
+func TestDowngradeRedirectGetsNoCredentials(t *testing.T) {
+	c, mt, _ := newTestClient(t)
+	mt.RegisterResponder("GET", testBase+"/x", func(*http.Request) (*http.Response, error) {
+		resp := httpmock.NewStringResponse(302, "")
+		resp.Header.Set("Location", "http://iot.example.com/y")
+		return resp, nil
+	})
+	var plain atomic.Int32
+	mt.RegisterResponder("GET", "http://iot.example.com/y", func(r *http.Request) (*http.Response, error) {
+		plain.Add(1)
+		assert.Empty(t, r.Header.Get("X-Auth-Token"))
+		return jsonResp(200, `{}`)(r)
+	})
+	_, err := c.Do(context.Background(), get("/x"), nil)
+	require.ErrorContains(t, err, "changes the scheme from https to http")
+	assert.Zero(t, plain.Load(), "nothing is sent over plain http")
+}
+
+// A write answered with a redirect is sent once and fails.
+func TestWriteNeverFollowsARedirect(t *testing.T) {
+	for _, status := range []int{301, 302, 303, 307, 308} {
+		t.Run(strconv.Itoa(status), func(t *testing.T) {
+			c, mt, _ := newTestClient(t)
+			mt.RegisterResponder("POST", testBase+"/x", func(*http.Request) (*http.Response, error) {
+				resp := httpmock.NewStringResponse(status, "")
+				resp.Header.Set("Location", testBase+"/y")
+				return resp, nil
+			})
+			mt.RegisterResponder("POST", testBase+"/y", jsonResp(201, `{}`))
+			mt.RegisterResponder("GET", testBase+"/y", jsonResp(200, `{}`))
+			_, err := c.Do(context.Background(), Request{Method: "POST", Path: "/x", Body: map[string]int{"a": 1}}, nil)
+			var ae *iotclient.APIError
+			require.ErrorAs(t, err, &ae)
+			assert.Equal(t, status, ae.StatusCode)
+			assert.Equal(t, 1, mt.GetTotalCallCount(), "one POST, no GET, no second POST")
+		})
+	}
+}
+
+// loopbackClient is a client of the real endpoint u.
+func loopbackClient(t *testing.T, u string, opts ...iotclient.Option) *Client {
+	t.Helper()
+	c, err := New(u, &countingCred{}, config.Build(opts), nil)
+	require.NoError(t, err)
+	return c
+}
+
+// With no deadline, a silent server and a trickling body end within the
+// attempt timeout (times the attempts), not never.
+func TestAttemptTimeoutEndsSilenceAndTrickles(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	t.Cleanup(func() { ln.Close() })
+	go func() { // accepts, never answers
+		var conns []net.Conn
+		defer func() {
+			for _, c := range conns {
+				c.Close()
+			}
+		}()
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			conns = append(conns, c)
+		}
+	}()
+	trickle := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Length", "100000")
+		w.WriteHeader(200)
+		for {
+			if _, err := w.Write([]byte(" ")); err != nil {
+				return
+			}
+			w.(http.Flusher).Flush()
+			select {
+			case <-r.Context().Done():
+				return
+			case <-time.After(50 * time.Millisecond):
+			}
+		}
+	}))
+	t.Cleanup(trickle.Close)
+	for name, u := range map[string]string{"silent": "http://" + ln.Addr().String(), "trickle": trickle.URL} {
+		t.Run(name, func(t *testing.T) {
+			c := loopbackClient(t, u, iotclient.WithAttemptTimeout(300*time.Millisecond),
+				iotclient.WithBackoff(time.Millisecond, 10*time.Millisecond))
+			start := time.Now()
+			info, err := c.Do(context.Background(), get("/x"), new(map[string]any))
+			require.Error(t, err)
+			assert.Less(t, time.Since(start), 2*time.Second)
+			assert.Equal(t, 4, info.Attempts, "a timed-out read is retried")
+		})
+	}
+}
+
+// Options that would overflow or disable a limit are refused, never a
+// panic.
+func TestJitterNeverPanics(t *testing.T) {
+	for _, n := range []int{-1, 0, 1, 62, 63, 64, 1000} {
+		assert.GreaterOrEqual(t, jitter(1<<62, 1<<63-1, n), time.Duration(0))
+		assert.GreaterOrEqual(t, jitter(1, 1<<63-1, n), time.Duration(0))
+	}
+}
