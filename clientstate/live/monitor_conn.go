@@ -13,7 +13,6 @@ import (
 	"time"
 
 	mqtt "github.com/eclipse/paho.mqtt.golang"
-	"github.com/eclipse/paho.mqtt.golang/packets"
 )
 
 // disconnectQuiesce bounds how long a clean MQTT disconnect may take
@@ -189,12 +188,6 @@ func (m *Monitor) log(ctx context.Context, level slog.Level, msg string, args ..
 	}
 }
 
-// fatalConnectError reports whether retrying cannot help.
-func fatalConnectError(err error) bool {
-	return errors.Is(err, ErrBrokerUnauthorized) || errors.Is(err, ErrClientIDRejected) ||
-		errors.Is(err, ErrSubscriptionRefused)
-}
-
 // monConn is one MQTT connection.
 type monConn struct {
 	client    mqtt.Client
@@ -360,17 +353,4 @@ func (m *Monitor) dial(ctx context.Context, c *monConn, u *url.URL) (net.Conn, e
 	c.stopWatch = stop
 	c.mu.Unlock()
 	return conn, nil
-}
-
-// connectError maps a refused CONNACK to the package's errors.
-func connectError(rc byte, err error) error {
-	switch rc {
-	case packets.ErrRefusedBadUsernameOrPassword, packets.ErrRefusedNotAuthorised:
-		return fmt.Errorf("%w: %v", ErrBrokerUnauthorized, err)
-	case packets.ErrRefusedIDRejected:
-		return fmt.Errorf("%w: %v", ErrClientIDRejected, err)
-	case packets.ErrRefusedServerUnavailable:
-		return fmt.Errorf("%w: %v", ErrBrokerUnavailable, err)
-	}
-	return err
 }

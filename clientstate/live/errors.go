@@ -1,0 +1,110 @@
+package live
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/eclipse/paho.mqtt.golang/packets"
+)
+
+// ConnectionError reports a connection attempt that failed or an
+// established connection that was lost. Unless Fatal, the monitor retries
+// after RetryIn and the stream goes on; after a reconnect it delivers the
+// retained state of the topics again, which brings any device that changed
+// while the monitor was away up to date (but not the intermediate changes,
+// which MQTT does not keep).
+//
+// Fatal errors end the stream: the broker refused the credentials, the
+// client ID or a subscription, which retrying would not change.
+type ConnectionError struct {
+	Broker  string        // the broker's address
+	Lost    bool          // an established connection dropped (else an attempt failed)
+	Attempt int           // consecutive failed attempts, this one included (0 when Lost)
+	RetryIn time.Duration // the wait before the next attempt
+	Fatal   bool          // the monitor gives up
+	Err     error         // the cause
+}
+
+// Error says what failed and what the monitor does next.
+func (e *ConnectionError) Error() string {
+	var b strings.Builder
+	b.WriteString("live: monitor ")
+	switch {
+	case e.Lost:
+		b.WriteString("lost its connection to ")
+	default:
+		fmt.Fprintf(&b, "connection attempt %d to ", e.Attempt)
+	}
+	b.WriteString(e.Broker)
+	if !e.Lost {
+		b.WriteString(" failed")
+	}
+	if e.Err != nil {
+		b.WriteString(": ")
+		b.WriteString(e.Err.Error())
+	}
+	if e.Fatal {
+		b.WriteString(" (giving up)")
+	} else {
+		fmt.Fprintf(&b, " (retrying in %s)", e.RetryIn.Round(time.Millisecond))
+	}
+	return b.String()
+}
+
+// Unwrap returns the cause.
+func (e *ConnectionError) Unwrap() error { return e.Err }
+
+// Errors the broker can answer a connection with. A *ConnectionError
+// wraps them, so errors.Is tells them apart.
+var (
+	// ErrBrokerUnauthorized: the broker refused the API key and token
+	// (CONNACK "bad user name or password" or "not authorized"). Fatal.
+	ErrBrokerUnauthorized = errors.New("live: the broker refused the credentials")
+	// ErrClientIDRejected: the broker refused the client ID a:{org}:{appId}
+	// (CONNACK "identifier rejected"). Fatal.
+	ErrClientIDRejected = errors.New("live: the broker refused the client ID")
+	// ErrSubscriptionRefused: the broker refused a subscription (SUBACK
+	// failure). Fatal.
+	ErrSubscriptionRefused = errors.New("live: the broker refused a subscription")
+	// ErrBrokerUnavailable: the broker answered "server unavailable".
+	// The monitor retries.
+	ErrBrokerUnavailable = errors.New("live: the broker is unavailable")
+	// ErrMonitorBusy: Events was ranged over while another range over the
+	// same Monitor was still running; both would use one client ID and
+	// kick each other off. Build one Monitor per stream.
+	ErrMonitorBusy = errors.New("live: the monitor is already streaming (one Events range at a time per Monitor)")
+)
+
+// IsTransient reports whether an error from Monitor.Events is one the
+// stream goes on after: a *MessageError (a message that could not be
+// decoded) or a *ConnectionError that is not Fatal (the monitor is
+// reconnecting). Any other error is the last the stream yields.
+func IsTransient(err error) bool {
+	var me *MessageError
+	if errors.As(err, &me) {
+		return true
+	}
+	var ce *ConnectionError
+	return errors.As(err, &ce) && !ce.Fatal
+}
+
+// fatalConnectError reports whether retrying cannot help.
+func fatalConnectError(err error) bool {
+	return errors.Is(err, ErrBrokerUnauthorized) || errors.Is(err, ErrClientIDRejected) ||
+		errors.Is(err, ErrSubscriptionRefused)
+}
+
+// connectError maps a refused CONNACK to the package's errors.
+func connectError(rc byte, err error) error {
+	switch rc {
+	case packets.ErrRefusedBadUsernameOrPassword, packets.ErrRefusedNotAuthorised:
+		return fmt.Errorf("%w: %v", ErrBrokerUnauthorized, err)
+	case packets.ErrRefusedIDRejected:
+		return fmt.Errorf("%w: %v", ErrClientIDRejected, err)
+	case packets.ErrRefusedServerUnavailable:
+		return fmt.Errorf("%w: %v", ErrBrokerUnavailable, err)
+	}
+	return err
+}
