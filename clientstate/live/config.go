@@ -3,8 +3,12 @@ package live
 import (
 	"crypto/tls"
 	"fmt"
+	"io"
+	"log/slog"
 	"strings"
 	"time"
+
+	json "github.com/go-json-experiment/json"
 
 	"github.com/iotclient/iotclient-go/auth"
 	"github.com/iotclient/iotclient-go/internal/redact"
@@ -28,6 +32,16 @@ const (
 	// DefaultEventBuffer is how many received messages wait for the
 	// consumer before the monitor stops reading from the broker.
 	DefaultEventBuffer = 1024
+)
+
+// Monitor limits, past which NewMonitor refuses a Config.
+const (
+	// MaxEventBuffer is the largest Config.EventBuffer: a million
+	// messages, about 400 MB allocated when a range over Events starts.
+	MaxEventBuffer = 1 << 20
+	// MaxKeepAlive is the largest Config.KeepAlive: MQTT carries it in
+	// 16 bits of seconds.
+	MaxKeepAlive = 65535 * time.Second
 )
 
 // Subscription is one monitor topic filter: DeviceStatus or AppStatus.
@@ -116,11 +130,11 @@ type Config struct {
 	// DeviceStatus("+", "+").
 	Subscriptions []Subscription
 	// TLSConfig is used for ssl:// and wss:// brokers (cloned; a missing
-	// ServerName is the broker's host, and at least TLS 1.2 is required).
-	// Nil means the system's roots.
+	// ServerName is the broker's host, and at least TLS 1.2 is required:
+	// a MaxVersion below it is refused). Nil means the system's roots.
 	TLSConfig *tls.Config
 	// KeepAlive is the MQTT keepalive interval (DefaultKeepAlive when
-	// zero).
+	// zero; 1s to MaxKeepAlive).
 	KeepAlive time.Duration
 	// ConnectTimeout bounds each connection attempt
 	// (DefaultConnectTimeout when zero). Cancelling the context ends an
@@ -151,12 +165,41 @@ type Config struct {
 
 // String describes the configuration without secrets.
 func (c Config) String() string {
+	return fmt.Sprintf("live.Config{OrgID: %q, Domain: %q, Broker: %q, Auth: %s, AppID: %q, Subscriptions: [%s]}",
+		c.OrgID, c.Domain, shownURL(c.Broker), redact.Credential(c.Auth), c.AppID, strings.Join(c.topics(), " "))
+}
+
+func (c Config) topics() []string {
 	subs := make([]string, len(c.Subscriptions))
 	for i, s := range c.Subscriptions {
 		subs[i] = s.topic
 	}
-	return fmt.Sprintf("live.Config{OrgID: %q, Domain: %q, Broker: %q, Auth: %s, AppID: %q, Subscriptions: [%s]}",
-		c.OrgID, c.Domain, redact.URL(c.Broker), redact.Credential(c.Auth), c.AppID, strings.Join(subs, " "))
+	return subs
+}
+
+// Format prints String for every verb (%d and %x included), so that no
+// verb prints the fields, the credential among them.
+func (c Config) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, c.String()) }
+
+// LogValue describes the configuration to log/slog handlers as String
+// does.
+func (c Config) LogValue() slog.Value {
+	return slog.GroupValue(slog.String("org_id", c.OrgID), slog.String("domain", c.Domain),
+		slog.String("broker", shownURL(c.Broker)), slog.String("auth", redact.Credential(c.Auth)),
+		slog.String("app_id", c.AppID), slog.Any("subscriptions", c.topics()))
+}
+
+// MarshalJSON encodes what String shows: encoding/json would otherwise
+// fail on OnConnect, and could print a credential type's exported fields.
+func (c Config) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		OrgID         string   `json:"org_id"`
+		Domain        string   `json:"domain"`
+		Broker        string   `json:"broker"`
+		Auth          string   `json:"auth"`
+		AppID         string   `json:"app_id"`
+		Subscriptions []string `json:"subscriptions"`
+	}{c.OrgID, c.Domain, shownURL(c.Broker), redact.Credential(c.Auth), c.AppID, c.topics()})
 }
 
 // GoString is String, so %#v cannot reveal more than %v.

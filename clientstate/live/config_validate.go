@@ -70,7 +70,7 @@ func basicCredentials(c auth.Credential) (user, pass string, err error) {
 }
 
 // setBroker works out and validates the broker address.
-func (m *Monitor) setBroker(cfg Config, org string, allowInsecure bool) error {
+func (m *monitor) setBroker(cfg Config, org string, allowInsecure bool) error {
 	const field = "Config.Broker"
 	raw := cfg.Broker
 	if raw == "" {
@@ -85,10 +85,10 @@ func (m *Monitor) setBroker(cfg Config, org string, allowInsecure bool) error {
 	}
 	u, err := url.Parse(raw)
 	if err != nil || u.Host == "" || u.Hostname() == "" {
-		return iotclient.NewValidationError(field, redact.URL(raw), "must be an address such as ssl://host:8883 or tcp://127.0.0.1:1883")
+		return iotclient.NewValidationError(field, shownURL(raw), "must be an address such as ssl://host:8883 or tcp://127.0.0.1:1883")
 	}
 	if u.User != nil {
-		return iotclient.NewValidationError(field, redact.URL(raw), "must not carry credentials: use Auth")
+		return iotclient.NewValidationError(field, shownURL(raw), "must not carry credentials: use Auth")
 	}
 	secure := false
 	defaultPort := ""
@@ -108,7 +108,10 @@ func (m *Monitor) setBroker(cfg Config, org string, allowInsecure bool) error {
 		u.Host = net.JoinHostPort(u.Hostname(), defaultPort)
 	}
 	if !secure && !allowInsecure && !isLoopbackHost(u.Hostname()) {
-		return iotclient.NewValidationError(field, u.String(), "is not encrypted and not a loopback address: the token would travel in clear (use ssl:// or wss://, or iotclient.WithInsecureCredentials)")
+		return iotclient.NewValidationError(field, shownURL(u.String()), "is not encrypted and not a loopback address: the token would travel in clear (use ssl:// or wss://, or iotclient.WithInsecureCredentials)")
+	}
+	if r := tlsVersionReason(cfg.TLSConfig); r != "" {
+		return iotclient.NewValidationError("Config.TLSConfig", "", r)
 	}
 	if secure {
 		t := &tls.Config{}
@@ -125,7 +128,37 @@ func (m *Monitor) setBroker(cfg Config, org string, allowInsecure bool) error {
 	}
 	m.broker = u
 	m.brokerStr = u.String()
+	m.brokerShown = shownURL(m.brokerStr)
 	return nil
+}
+
+// tlsVersionReason returns why a TLS configuration can never connect to a
+// broker (which needs TLS 1.2 or later), or "". Refusing it here is
+// clearer than a handshake that fails on every attempt.
+func tlsVersionReason(t *tls.Config) string {
+	switch {
+	case t == nil || t.MaxVersion == 0:
+		return ""
+	case t.MaxVersion < tls.VersionTLS12:
+		return "MaxVersion " + tls.VersionName(t.MaxVersion) + " is below TLS 1.2, the least the monitor uses"
+	case t.MinVersion > t.MaxVersion:
+		return "MinVersion " + tls.VersionName(t.MinVersion) + " is above MaxVersion " + tls.VersionName(t.MaxVersion)
+	}
+	return ""
+}
+
+// shownURL is an address as String, logs and errors show it: without
+// user information or a query, either of which may hold a secret.
+func shownURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || raw == "" {
+		return redact.URL(raw)
+	}
+	if u.User != nil {
+		u.User = url.User("redacted")
+	}
+	u.RawQuery, u.ForceQuery, u.Fragment, u.RawFragment = "", false, "", ""
+	return u.String()
 }
 
 func isLoopbackHost(h string) bool {
@@ -154,6 +187,3 @@ func validDomainName(d string) bool {
 	}
 	return true
 }
-
-// String describes the monitor (broker, client ID, topics) without its
-// credentials.

@@ -1,8 +1,11 @@
 package live
 
 import (
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
+	"net"
 	"strings"
 	"time"
 
@@ -17,7 +20,10 @@ import (
 // which MQTT does not keep).
 //
 // Fatal errors end the stream: the broker refused the credentials, the
-// client ID or a subscription, which retrying would not change.
+// client ID or a subscription, or TLS failed in a way retrying cannot heal
+// (the broker's certificate did not verify, or the broker and the monitor
+// share no TLS version). The cause is kept: errors.As finds the
+// *tls.CertificateVerificationError or x509 error.
 type ConnectionError struct {
 	Broker  string        // the broker's address
 	Lost    bool          // an established connection dropped (else an attempt failed)
@@ -75,12 +81,26 @@ var (
 	// same Monitor was still running; both would use one client ID and
 	// kick each other off. Build one Monitor per stream.
 	ErrMonitorBusy = errors.New("live: the monitor is already streaming (one Events range at a time per Monitor)")
+	// ErrMonitorNotBuilt: Events was ranged over on a Monitor that
+	// NewMonitor did not return (a nil pointer or the zero value).
+	ErrMonitorNotBuilt = errors.New("live: the Monitor was not built by NewMonitor")
 )
 
 // IsTransient reports whether an error from Monitor.Events is one the
 // stream goes on after: a *MessageError (a message that could not be
 // decoded) or a *ConnectionError that is not Fatal (the monitor is
-// reconnecting). Any other error is the last the stream yields.
+// reconnecting). Any other error is the last the stream yields, so a
+// consumer loop may skip transient errors and stop at the others:
+//
+//	for ev, err := range mon.Events(ctx) {
+//		if err != nil {
+//			if live.IsTransient(err) {
+//				continue
+//			}
+//			return err
+//		}
+//		...
+//	}
 func IsTransient(err error) bool {
 	var me *MessageError
 	if errors.As(err, &me) {
@@ -93,8 +113,40 @@ func IsTransient(err error) bool {
 // fatalConnectError reports whether retrying cannot help.
 func fatalConnectError(err error) bool {
 	return errors.Is(err, ErrBrokerUnauthorized) || errors.Is(err, ErrClientIDRejected) ||
-		errors.Is(err, ErrSubscriptionRefused)
+		errors.Is(err, ErrSubscriptionRefused) || tlsCannotHeal(err)
 }
+
+// tlsCannotHeal reports a TLS handshake that failed for a reason the next
+// attempt would meet again: the broker's certificate does not verify
+// (unknown authority, wrong name, expired), or there is no TLS version both
+// sides speak. Retrying such a failure forever would hide it behind
+// "retrying in ..." lines; it is a configuration (or an attack) to fix.
+func tlsCannotHeal(err error) bool {
+	var (
+		verify   *tls.CertificateVerificationError
+		unknown  x509.UnknownAuthorityError
+		hostname x509.HostnameError
+		invalid  x509.CertificateInvalidError
+		opErr    *net.OpError
+	)
+	switch {
+	case errors.As(err, &verify), errors.As(err, &unknown), errors.As(err, &hostname), errors.As(err, &invalid):
+		return true
+	case errors.As(err, &opErr) && opErr.Op == "remote error" && opErr.Err != nil:
+		// The broker's alert. crypto/tls does not export its alert type,
+		// but its text is the one AlertError prints.
+		return opErr.Err.Error() == tls.AlertError(alertProtocolVersion).Error()
+	}
+	// This side found no version in common (MinVersion and MaxVersion
+	// exclude each other, or the broker picked one it does not allow).
+	msg := err.Error()
+	return strings.Contains(msg, "tls: no supported versions satisfy MinVersion and MaxVersion") ||
+		strings.Contains(msg, "tls: server selected unsupported protocol version")
+}
+
+// alertProtocolVersion is the TLS alert a peer sends when it shares no
+// protocol version with us (RFC 8446, section 6).
+const alertProtocolVersion = 70
 
 // connectError maps a refused CONNACK to the package's errors.
 func connectError(rc byte, err error) error {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/tls"
 	"fmt"
+	json "github.com/go-json-experiment/json"
 	"io"
 	"iter"
 	"log/slog"
@@ -22,17 +23,30 @@ import (
 // from the platform's MQTT monitor topics. Build it with NewMonitor and
 // range over Events; it connects when the range starts and disconnects
 // when it ends. A Monitor streams once at a time, and its methods are safe
-// for concurrent use.
+// for concurrent use. A Monitor not built by NewMonitor (the zero value)
+// yields ErrMonitorNotBuilt.
 type Monitor struct {
-	cfg       Config
-	broker    *url.URL
-	brokerStr string
-	clientID  string
-	user      string
-	pass      string
-	topics    []string
-	tls       *tls.Config
-	logger    *slog.Logger
+	// state returns what the monitor holds; nil for the zero Monitor.
+	// It is a function rather than a pointer because fmt prints a Monitor
+	// value's fields without calling their methods (a dereferenced
+	// *Monitor, or one in an unexported field), and under a verb such as %s
+	// it prints a nested pointer to a struct in full, token and TLS keys
+	// included; a function it prints as an address under every verb.
+	state func() *monitor
+}
+
+// monitor is what a Monitor holds.
+type monitor struct {
+	cfg         Config
+	broker      *url.URL
+	brokerStr   string // the address paho connects to
+	brokerShown string // brokerStr without its query: for String, logs and errors
+	clientID    string
+	user        string
+	pass        string
+	topics      []string
+	tls         *tls.Config
+	logger      *slog.Logger
 
 	keepAlive, connectTimeout time.Duration
 	minWait, maxWait          time.Duration
@@ -56,7 +70,7 @@ func NewMonitor(cfg Config, opts ...iotclient.Option) (*Monitor, error) {
 	if err := s.Err(); err != nil {
 		return nil, err
 	}
-	m := &Monitor{cfg: cfg, logger: s.Logger}
+	m := &monitor{cfg: cfg, logger: s.Logger}
 	user, pass, err := basicCredentials(cfg.Auth)
 	if err != nil {
 		return nil, err
@@ -111,23 +125,44 @@ func NewMonitor(cfg Config, opts ...iotclient.Option) (*Monitor, error) {
 	switch {
 	case m.keepAlive < time.Second:
 		return nil, iotclient.NewValidationError("Config.KeepAlive", m.keepAlive.String(), "must be at least 1s (MQTT counts it in seconds)")
+	case m.keepAlive > MaxKeepAlive:
+		// paho writes it into the 16-bit field of CONNECT, where a larger
+		// value would wrap (65536s becomes 0: no keepalive at all).
+		return nil, iotclient.NewValidationError("Config.KeepAlive", m.keepAlive.String(), "must be at most "+MaxKeepAlive.String()+" (MQTT's 16-bit keepalive in seconds)")
 	case m.connectTimeout < 0:
 		return nil, iotclient.NewValidationError("Config.ConnectTimeout", m.connectTimeout.String(), "must not be negative")
 	case m.minWait < 0 || m.maxWait < m.minWait:
 		return nil, iotclient.NewValidationError("Config.ReconnectWait", m.minWait.String()+".."+m.maxWait.String(), "needs 0 <= ReconnectWait <= MaxReconnectWait")
-	case cfg.EventBuffer < 0:
-		return nil, iotclient.NewValidationError("Config.EventBuffer", strconv.Itoa(cfg.EventBuffer), "must not be negative")
+	case cfg.EventBuffer < 0 || cfg.EventBuffer > MaxEventBuffer:
+		// The buffer is allocated whole when a range starts: an absurd
+		// size would panic in make (or take the machine's memory).
+		return nil, iotclient.NewValidationError("Config.EventBuffer", strconv.Itoa(cfg.EventBuffer), "must be 0 to "+strconv.Itoa(MaxEventBuffer))
 	}
 	m.buffer = cfg.EventBuffer
 	if m.buffer == 0 {
 		m.buffer = DefaultEventBuffer
 	}
-	return m, nil
+	return &Monitor{state: func() *monitor { return m }}, nil
 }
 
+// get returns what the monitor holds, or nil for a Monitor that NewMonitor
+// did not return (a nil pointer or the zero value).
+func (m *Monitor) get() *monitor {
+	if m == nil || m.state == nil {
+		return nil
+	}
+	return m.state()
+}
+
+// String describes the monitor (broker, client ID, topics) without its
+// credentials.
 func (m *Monitor) String() string {
+	s := m.get()
+	if s == nil {
+		return "live.Monitor{} (not built by NewMonitor)"
+	}
 	return fmt.Sprintf("live.Monitor{Broker: %q, ClientID: %q, Topics: [%s]}",
-		m.brokerStr, m.clientID, strings.Join(m.topics, " "))
+		s.brokerShown, s.clientID, strings.Join(s.topics, " "))
 }
 
 // GoString is String, so %#v cannot reveal more than %v.
@@ -137,16 +172,57 @@ func (m *Monitor) GoString() string { return m.String() }
 // monitor holds.
 func (m *Monitor) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, m.String()) }
 
+// LogValue describes the monitor to log/slog handlers as String does.
+func (m *Monitor) LogValue() slog.Value {
+	s := m.get()
+	if s == nil {
+		return slog.StringValue(m.String())
+	}
+	return slog.GroupValue(slog.String("broker", s.brokerShown), slog.String("client_id", s.clientID),
+		slog.Any("topics", s.topics))
+}
+
+// MarshalJSON encodes what String shows, so encoding/json and slog's JSON
+// handler print the monitor's broker, client ID and topics and nothing
+// else.
+func (m *Monitor) MarshalJSON() ([]byte, error) {
+	s := m.get()
+	if s == nil {
+		return []byte("null"), nil
+	}
+	return json.Marshal(struct {
+		Broker   string   `json:"broker"`
+		ClientID string   `json:"client_id"`
+		Topics   []string `json:"topics"`
+	}{s.brokerShown, s.clientID, s.topics})
+}
+
 // ClientID is the MQTT client ID the monitor connects with,
 // a:{org}:{appId}.
-func (m *Monitor) ClientID() string { return m.clientID }
+func (m *Monitor) ClientID() string {
+	if s := m.get(); s != nil {
+		return s.clientID
+	}
+	return ""
+}
 
 // Broker is the broker's address, such as
-// ssl://ab12cd.messaging.internetofthings.ibmcloud.com:8883.
-func (m *Monitor) Broker() string { return m.brokerStr }
+// ssl://ab12cd.messaging.internetofthings.ibmcloud.com:8883, with any
+// query string (which String and errors leave out).
+func (m *Monitor) Broker() string {
+	if s := m.get(); s != nil {
+		return s.brokerStr
+	}
+	return ""
+}
 
 // Topics are the topic filters the monitor subscribes to.
-func (m *Monitor) Topics() []string { return append([]string(nil), m.topics...) }
+func (m *Monitor) Topics() []string {
+	if s := m.get(); s != nil {
+		return append([]string(nil), s.topics...)
+	}
+	return nil
+}
 
 // Events connects to the broker, subscribes, and yields each status
 // message as a Event, in the order the broker delivered them: first
@@ -165,16 +241,23 @@ func (m *Monitor) Topics() []string { return append([]string(nil), m.topics...) 
 //     OnConnect tells when), and the stream goes on with the topics'
 //     retained state, then live changes;
 //   - a *ConnectionError with Fatal set (refused credentials, client ID or
-//     subscription), or ErrMonitorBusy, is the last thing yielded.
+//     subscription; a broker certificate that does not verify; no TLS
+//     version in common), ErrMonitorBusy or ErrMonitorNotBuilt is the last
+//     thing yielded.
 //
 // A cancelled context ends the stream without an error.
 func (m *Monitor) Events(ctx context.Context) iter.Seq2[Event, error] {
 	return func(yield func(Event, error) bool) {
-		if !m.busy.CompareAndSwap(false, true) {
+		mon := m.get()
+		if mon == nil {
+			yield(Event{}, ErrMonitorNotBuilt)
+			return
+		}
+		if !mon.busy.CompareAndSwap(false, true) {
 			yield(Event{}, ErrMonitorBusy)
 			return
 		}
-		defer m.busy.Store(false)
-		m.stream(ctx, yield)
+		defer mon.busy.Store(false)
+		mon.stream(ctx, yield)
 	}
 }
