@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 	"math/rand/v2"
 	"net"
 	"net/url"
@@ -13,7 +14,6 @@ import (
 	"time"
 
 	mqtt "github.com/eclipse/paho.mqtt.golang"
-	"github.com/eclipse/paho.mqtt.golang/packets"
 )
 
 // disconnectQuiesce bounds how long a clean MQTT disconnect may take
@@ -42,7 +42,7 @@ const (
 // and hands items over a buffered channel; this goroutine yields them.
 // It returns only after run has returned, and run only after the MQTT
 // client it holds has stopped.
-func (m *Monitor) stream(parent context.Context, yield func(Event, error) bool) {
+func (m *monitor) stream(parent context.Context, yield func(Event, error) bool) {
 	ctx, cancel := context.WithCancel(parent)
 	items := make(chan monItem, m.buffer)
 	runDone := make(chan struct{})
@@ -92,7 +92,7 @@ func (m *Monitor) stream(parent context.Context, yield func(Event, error) bool) 
 
 // run connects, waits for the connection to end, and reconnects with
 // backoff until ctx is done or an attempt fails for good.
-func (m *Monitor) run(ctx context.Context, items chan<- monItem) {
+func (m *monitor) run(ctx context.Context, items chan<- monItem) {
 	send := func(it monItem) bool {
 		select {
 		case items <- it:
@@ -117,7 +117,7 @@ func (m *Monitor) run(ctx context.Context, items chan<- monItem) {
 		if err != nil {
 			attempts++
 			streak++
-			ce := &ConnectionError{Broker: m.brokerStr, Attempt: attempts, Err: err, Fatal: fatalConnectError(err)}
+			ce := &ConnectionError{Broker: m.brokerShown, Attempt: attempts, Err: err, Fatal: fatalConnectError(err)}
 			if !ce.Fatal {
 				ce.RetryIn = m.backoff(streak)
 			}
@@ -133,7 +133,7 @@ func (m *Monitor) run(ctx context.Context, items chan<- monItem) {
 		conns++
 		attempts = 0
 		up := time.Now()
-		m.log(ctx, slog.LevelInfo, "live: monitor connected", "broker", m.brokerStr, "clientID", m.clientID, "connection", conns)
+		m.log(ctx, slog.LevelInfo, "live: monitor connected", "broker", m.brokerShown, "clientID", m.clientID, "connection", conns)
 		select {
 		case <-ctx.Done():
 			c.close()
@@ -143,7 +143,7 @@ func (m *Monitor) run(ctx context.Context, items chan<- monItem) {
 				streak = 0 // it was up long enough: start the backoff over
 			}
 			streak++
-			ce := &ConnectionError{Broker: m.brokerStr, Lost: true, RetryIn: m.backoff(streak), Err: lost}
+			ce := &ConnectionError{Broker: m.brokerShown, Lost: true, RetryIn: m.backoff(streak), Err: lost}
 			m.log(ctx, slog.LevelWarn, ce.Error())
 			if !send(monItem{kind: itemError, err: ce}) {
 				return
@@ -157,14 +157,25 @@ func (m *Monitor) run(ctx context.Context, items chan<- monItem) {
 
 // backoff is the full-jitter wait before the n-th consecutive attempt: a
 // random duration up to min(maxWait, minWait·2ⁿ⁻¹).
-func (m *Monitor) backoff(n int) time.Duration {
+//
+// The doubling stops at maxWait before it can overflow, and the bound of
+// rand.N saturates, so waits up to math.MaxInt64 neither wrap to zero (a
+// hot retry loop) nor panic.
+func (m *monitor) backoff(n int) time.Duration {
 	d := m.minWait
 	for i := 1; i < n && d < m.maxWait; i++ {
+		if d > m.maxWait/2 {
+			d = m.maxWait
+			break
+		}
 		d *= 2
 	}
 	d = min(d, m.maxWait)
 	if d <= 0 {
 		return 0
+	}
+	if d == math.MaxInt64 {
+		return rand.N(d) // [0, d) rather than [0, d]: d+1 would overflow
 	}
 	return rand.N(d + 1)
 }
@@ -183,16 +194,10 @@ func sleepCtx(ctx context.Context, d time.Duration) bool {
 	}
 }
 
-func (m *Monitor) log(ctx context.Context, level slog.Level, msg string, args ...any) {
+func (m *monitor) log(ctx context.Context, level slog.Level, msg string, args ...any) {
 	if m.logger != nil {
 		m.logger.Log(ctx, level, msg, args...)
 	}
-}
-
-// fatalConnectError reports whether retrying cannot help.
-func fatalConnectError(err error) bool {
-	return errors.Is(err, ErrBrokerUnauthorized) || errors.Is(err, ErrClientIDRejected) ||
-		errors.Is(err, ErrSubscriptionRefused)
 }
 
 // monConn is one MQTT connection.
@@ -219,7 +224,7 @@ func (c *monConn) close() {
 // connect makes one connection: TCP (and TLS), the MQTT handshake, and the
 // subscriptions. On success it has queued itemConnected, after which the
 // connection's messages follow.
-func (m *Monitor) connect(ctx context.Context, items chan<- monItem, n int) (*monConn, error) {
+func (m *monitor) connect(ctx context.Context, items chan<- monItem, n int) (*monConn, error) {
 	c := &monConn{
 		lost:  make(chan error, 1),
 		ready: make(chan struct{}),
@@ -325,7 +330,7 @@ func (m *Monitor) connect(ctx context.Context, items chan<- monItem, n int) (*mo
 			return nil, fmt.Errorf("%w: %s", ErrSubscriptionRefused, t)
 		}
 	}
-	info := ConnectInfo{Connection: n, Broker: m.brokerStr, ClientID: m.clientID, Topics: m.Topics()}
+	info := ConnectInfo{Connection: n, Broker: m.brokerShown, ClientID: m.clientID, Topics: append([]string(nil), m.topics...)}
 	select {
 	case items <- monItem{kind: itemConnected, info: info}:
 		close(c.ready)
@@ -339,7 +344,7 @@ func (m *Monitor) connect(ctx context.Context, items chan<- monItem, n int) (*mo
 // dial opens the network connection for paho: TCP, then TLS for ssl://,
 // both bounded by the connect timeout and ctx. Until the handshake is
 // over, ctx ending closes the socket.
-func (m *Monitor) dial(ctx context.Context, c *monConn, u *url.URL) (net.Conn, error) {
+func (m *monitor) dial(ctx context.Context, c *monConn, u *url.URL) (net.Conn, error) {
 	dctx, cancel := context.WithTimeout(ctx, m.connectTimeout)
 	defer cancel()
 	var d net.Dialer
@@ -360,17 +365,4 @@ func (m *Monitor) dial(ctx context.Context, c *monConn, u *url.URL) (net.Conn, e
 	c.stopWatch = stop
 	c.mu.Unlock()
 	return conn, nil
-}
-
-// connectError maps a refused CONNACK to the package's errors.
-func connectError(rc byte, err error) error {
-	switch rc {
-	case packets.ErrRefusedBadUsernameOrPassword, packets.ErrRefusedNotAuthorised:
-		return fmt.Errorf("%w: %v", ErrBrokerUnauthorized, err)
-	case packets.ErrRefusedIDRejected:
-		return fmt.Errorf("%w: %v", ErrClientIDRejected, err)
-	case packets.ErrRefusedServerUnavailable:
-		return fmt.Errorf("%w: %v", ErrBrokerUnavailable, err)
-	}
-	return err
 }

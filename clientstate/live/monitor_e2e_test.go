@@ -17,7 +17,7 @@ import (
 )
 
 // The packages whose goroutines must all end with the stream.
-var monitorGoroutines = []string{"paho.mqtt.golang", "iotclient-go/clientstate.(*Monitor)", "iotclient-go/clientstate.(*Tracker)"}
+var monitorGoroutines = []string{"paho.mqtt.golang", "iotclient-go/clientstate/live.(*Monitor)", "iotclient-go/clientstate/live.(*monitor)", "iotclient-go/clientstate/live.(*Tracker)"}
 
 // A new subscriber first receives the retained state of every device, then
 // live changes in order; a 288 disconnect is flagged as reuse; cancelling

@@ -56,6 +56,7 @@ type app struct {
 	getenv         func(string) string
 	autoProgress   bool               // the default of --progress
 	mock           *mockserver.Server // the embedded mock, once started
+	secrets        []string           // credentials given as flags: never printed
 }
 
 // lockedWriter serializes writes, so log records and messages written from
@@ -219,44 +220,48 @@ func (a *app) report(name string, err error) int {
 	prefix := "iotctl " + name + ": "
 	var ue *usageError
 	if errors.As(err, &ue) {
-		fmt.Fprintf(a.stderr, "%s%s\nRun 'iotctl help %s' for usage.\n", prefix, ue.msg, name)
+		fmt.Fprintf(a.stderr, "%s%s\nRun 'iotctl help %s' for usage.\n", prefix, a.clean(ue.msg), name)
 		return exitUsage
 	}
 	var ve *iotclient.ValidationError
 	if errors.As(err, &ve) {
 		// Refused by the SDK before any request: the command line is wrong.
-		fmt.Fprintf(a.stderr, "%s%s\nRun 'iotctl help %s' for usage.\n", prefix, describeValidation(ve), name)
+		fmt.Fprintf(a.stderr, "%s%s\nRun 'iotctl help %s' for usage.\n", prefix, a.clean(describeValidation(ve)), name)
 		return exitUsage
 	}
 	var apiErr *iotclient.APIError
 	if errors.As(err, &apiErr) {
-		fmt.Fprint(a.stderr, prefix+describeAPIError(err, apiErr))
+		// describeAPIError escapes what the platform sent; its own line
+		// breaks stay.
+		fmt.Fprint(a.stderr, prefix+scrub(describeAPIError(err, apiErr), a.credentials()))
 		return exitError
 	}
-	fmt.Fprintf(a.stderr, "%s%v\n", prefix, err)
+	fmt.Fprintf(a.stderr, "%s%s\n", prefix, a.clean(err.Error()))
 	return exitError
 }
 
 // describeAPIError says what the platform answered, with its error code
 // and request ID, and what to do about it.
+// Everything that came from the platform is escaped (escapeText).
 func describeAPIError(err error, e *iotclient.APIError) string {
+	esc := func(s string) string { return escapeText(s, "") }
 	var b strings.Builder
 	fmt.Fprintf(&b, "the platform answered HTTP %d", e.StatusCode)
 	if e.Code != "" {
-		fmt.Fprintf(&b, ", error %s", e.Code)
+		fmt.Fprintf(&b, ", error %s", esc(e.Code))
 	}
 	if msg := strings.TrimPrefix(e.Message, e.Code+": "); msg != "" { // IBM's messages start with their ID
-		fmt.Fprintf(&b, ": %s", msg)
+		fmt.Fprintf(&b, ": %s", esc(msg))
 	}
 	b.WriteString("\n")
 	for _, v := range e.Violations {
-		fmt.Fprintf(&b, "  violation: %s\n", v)
+		fmt.Fprintf(&b, "  violation: %s\n", esc(v))
 	}
 	rid := e.RequestID
 	if rid == "" {
 		rid = "(none)"
 	}
-	fmt.Fprintf(&b, "  request ID: %s\n  request: %s %s", rid, e.Method, e.URL)
+	fmt.Fprintf(&b, "  request ID: %s\n  request: %s %s", esc(rid), esc(e.Method), esc(shownURL(e.URL)))
 	if e.Attempts > 1 {
 		fmt.Fprintf(&b, " (%d attempts)", e.Attempts)
 	}

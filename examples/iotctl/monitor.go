@@ -178,7 +178,7 @@ func runMonitor(ctx context.Context, a *app, v *monitorArgs, pos []string) error
 		for ev, err := range mon.Events(ctx) {
 			if err != nil {
 				if live.IsTransient(err) { // a bad message, or reconnecting
-					fmt.Fprintf(a.stderr, "iotctl monitor: %v\n", err)
+					fmt.Fprintf(a.stderr, "iotctl monitor: %s\n", a.clean(err.Error()))
 					continue
 				}
 				return err

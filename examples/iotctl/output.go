@@ -221,7 +221,9 @@ func appendTime(b []byte, t time.Time) []byte {
 }
 
 // appendJSONString appends s as a JSON string. Unlike encoding/json it
-// leaves <, > and & alone; invalid UTF-8 becomes U+FFFD.
+// leaves <, > and & alone; invalid UTF-8 becomes U+FFFD. DEL, the C1
+// controls and the bidirectional controls, which JSON allows as they are,
+// are escaped too (see escapeText): a terminal would obey them.
 func appendJSONString(b []byte, s string) []byte {
 	const hex = "0123456789abcdef"
 	b = append(b, '"')
@@ -237,7 +239,7 @@ func appendJSONString(b []byte, s string) []byte {
 				b = append(b, '\\', 'r')
 			case c == '\t':
 				b = append(b, '\\', 't')
-			case c < 0x20:
+			case c < 0x20 || c == 0x7f:
 				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
 			default:
 				b = append(b, c)
@@ -249,9 +251,8 @@ func appendJSONString(b []byte, s string) []byte {
 		switch {
 		case r == utf8.RuneError && size == 1:
 			b = append(b, `\ufffd`...)
-		case r == '\u2028' || r == '\u2029': // valid JSON, but not in JavaScript strings
-			b = append(b, `\u202`...)
-			b = append(b, hex[r&0xf])
+		case r == '\u2028' || r == '\u2029' || needsEscape(r, size): // 2028, 2029: valid JSON, but not in JavaScript strings
+			b = append(b, '\\', 'u', hex[r>>12&0xf], hex[r>>8&0xf], hex[r>>4&0xf], hex[r&0xf])
 		default:
 			b = append(b, s[i:i+size]...)
 		}
@@ -325,12 +326,16 @@ func csvValue(c cell) string {
 	case kindRaw:
 		var compact bytes.Buffer
 		if json.Compact(&compact, c.raw) != nil {
-			return string(c.raw)
+			return escapeText(string(c.raw), csvKeep)
 		}
-		return compact.String()
+		return escapeText(compact.String(), csvKeep)
 	}
-	return c.s
+	return escapeText(c.s, csvKeep)
 }
+
+// csvKeep are the controls a CSV cell keeps: its quoting carries them, and
+// they move no cursor back.
+const csvKeep = "\n\t"
 
 // ---- table: aligned columns for people; "-" for an absent value.
 
@@ -351,12 +356,12 @@ func tableValue(c cell) string {
 		}
 		return "no"
 	case kindRaw:
-		return oneLine(csvValue(c))
+		return escapeText(oneLine(csvValue(c)), "")
 	}
 	if c.s == "" {
 		return "-"
 	}
-	return oneLine(c.s)
+	return escapeText(oneLine(c.s), "")
 }
 
 var lineBreaks = strings.NewReplacer("\t", " ", "\r\n", " ", "\n", " ", "\r", " ")

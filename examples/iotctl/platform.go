@@ -89,9 +89,10 @@ func (a *app) commandsClient(c *common, f *iotdaFlags) (*commands.Client, error)
 		return commands.NewClient(cfg, a.sdkOptions(c)...)
 	}
 	if cfg.ProjectID == "" {
-		return nil, usagef("IoTDA endpoint %s: set the project with --project or $%s", cfg.Endpoint, envIoTDAProject)
+		return nil, usagef("IoTDA endpoint %s: set the project with --project or $%s", shownURL(cfg.Endpoint), envIoTDAProject)
 	}
 	ak, sk, token := or(f.ak, a.getenv(envIoTDAAK)), a.getenv(envIoTDASK), a.getenv(envIoTDAToken)
+	a.secrets = append(a.secrets, ak, sk, token)
 	switch {
 	case ak != "" && sk != "":
 		cfg.Auth = auth.AKSK(ak, sk)
@@ -111,6 +112,7 @@ func (a *app) commandsClient(c *common, f *iotdaFlags) (*commands.Client, error)
 func (a *app) ibmConfig(c *common, f *ibmFlags) (cfg clientstate.Config, key, token string, mock bool, err error) {
 	org := or(f.org, a.getenv(envIBMOrg))
 	key, token = or(f.apiKey, a.getenv(envIBMAPIKey)), a.getenv(envIBMAPIToken)
+	a.secrets = append(a.secrets, key, token)
 	if c.mock || (org == "" && key == "" && f.baseURL == "") {
 		return clientstate.Config{}, mockAPIKey, mockAPIToken, true, nil
 	}
@@ -118,12 +120,12 @@ func (a *app) ibmConfig(c *common, f *ibmFlags) (cfg clientstate.Config, key, to
 	case key == "":
 		return cfg, "", "", false, usagef("IBM: no API key: set --api-key or $%s (and $%s)", envIBMAPIKey, envIBMAPIToken)
 	case token == "":
-		return cfg, "", "", false, usagef("IBM: no auth token for API key %s: set $%s", key, envIBMAPIToken)
+		return cfg, "", "", false, usagef("IBM: an API key without its auth token: set $%s", envIBMAPIToken)
 	}
 	if org == "" {
 		var ok bool
 		if org, ok = auth.OrgFromAPIKey(key); !ok && f.baseURL == "" {
-			return cfg, "", "", false, usagef("IBM: set --org or $%s: the API key %s does not name the organization", envIBMOrg, key)
+			return cfg, "", "", false, usagef("IBM: set --org or $%s: the API key does not name the organization (a-ORG-...)", envIBMOrg)
 		}
 	}
 	cfg = clientstate.Config{OrgID: org, Domain: f.domain, BaseURL: f.baseURL, Auth: auth.APIKey(key, token)}

@@ -1,6 +1,7 @@
 package mockbroker
 
 import (
+	"crypto/tls"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -89,7 +90,10 @@ var errDropped = errors.New("mockbroker: connection dropped by the test")
 // port and returns it; its address is Addr (tcp://127.0.0.1:port). Each
 // call starts a new broker; REST-only tests never pay for one. Close the
 // broker when done (closing the server closes it too, asynchronously).
-func Start(s *mockserver.Server) (*Broker, error) {
+func Start(s *mockserver.Server) (*Broker, error) { return start(s, nil) }
+
+// start starts the broker, over TLS with tlsCfg when it is not nil.
+func start(s *mockserver.Server, tlsCfg *tls.Config) (*Broker, error) {
 	b := &Broker{
 		s:         s,
 		closed:    make(chan struct{}),
@@ -109,7 +113,7 @@ func Start(s *mockserver.Server) (*Broker, error) {
 	if err := b.srv.AddHook(&brokerHook{b: b}, nil); err != nil {
 		return nil, fmt.Errorf("mockbroker: mqtt hook: %w", err)
 	}
-	tcp := listeners.NewTCP(listeners.Config{ID: tcpListenerID, Address: "127.0.0.1:0"})
+	tcp := listeners.NewTCP(listeners.Config{ID: tcpListenerID, Address: "127.0.0.1:0", TLSConfig: tlsCfg})
 	if err := b.srv.AddListener(tcp); err != nil {
 		return nil, fmt.Errorf("mockbroker: mqtt listener: %w", err)
 	}
@@ -118,6 +122,9 @@ func Start(s *mockserver.Server) (*Broker, error) {
 		return nil, fmt.Errorf("mockbroker: mqtt serve: %w", err)
 	}
 	b.addr = "tcp://" + tcp.Address()
+	if tlsCfg != nil {
+		b.addr = "ssl://" + tcp.Address()
+	}
 	b.publishSnapshot()
 	go func() {
 		select {
@@ -429,7 +436,7 @@ func (b *Broker) appPayload(cl *mqtt.Client, user, action string, at time.Time) 
 
 // port is the broker's TCP port.
 func (b *Broker) port() int {
-	_, p := splitRemote(strings.TrimPrefix(b.addr, "tcp://"))
+	_, p := splitRemote(b.addr[strings.Index(b.addr, "://")+3:])
 	return p
 }
 
