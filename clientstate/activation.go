@@ -52,6 +52,9 @@ type activation struct {
 	Enabled *bool `json:"enabled"`
 }
 
+// DecodeJSON implements core.Decoder.
+func (a *activation) DecodeJSON(data []byte) error { return decode(data, a) }
+
 // Enabled reports whether the client connection state API is activated for
 // the organization (GET /config/clientstate).
 func (c *Client) Enabled(ctx context.Context) (bool, error) {

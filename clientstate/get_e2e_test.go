@@ -2,11 +2,11 @@ package clientstate_test
 
 import (
 	"context"
-	"encoding/json"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/go-json-experiment/json/jsontext"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -52,9 +52,9 @@ func TestGetAgainstMock(t *testing.T) {
 		DisconnectedBy:          clientstate.DisconnectedByServer,
 		DisconnectReasonCode:    288,
 		HasDisconnectReasonCode: true,
-		Extra: map[string]json.RawMessage{
-			"clientAddress": json.RawMessage(`"10.1.2.3"`),
-			"durable":       json.RawMessage(`true`),
+		Extra: map[string]jsontext.Value{
+			"clientAddress": jsontext.Value(`"10.1.2.3"`),
+			"durable":       jsontext.Value(`true`),
 		},
 	}, st)
 

@@ -3,11 +3,9 @@ package clientstate
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"iter"
-	"math"
 	"net/url"
 	"strconv"
 	"strings"
@@ -15,7 +13,6 @@ import (
 
 	iotclient "github.com/iotclient/iotclient-go"
 	"github.com/iotclient/iotclient-go/internal/core"
-	"github.com/iotclient/iotclient-go/internal/jsonscan"
 	"github.com/iotclient/iotclient-go/internal/wire"
 	"github.com/iotclient/iotclient-go/pagination"
 )
@@ -196,71 +193,13 @@ type StatePage struct {
 	RequestID string
 }
 
-// wireList is the list response: {"results": [...], "bookmark": "...",
-// "meta": {"total_rows": N}}.
-type wireList struct {
-	Results   []State
-	Bookmark  string
-	TotalRows int64
-	HasTotal  bool
-}
-
-// DecodeJSON decodes the list response in one pass (core.Decoder): the
-// body is validated once, then each record is read by State's decoder
-// without a second validation or reflection.
+// DecodeJSON implements core.Decoder: one strict pass of the JSON decoder
+// over the body.
 func (w *wireList) DecodeJSON(data []byte) error {
-	data = bytes.TrimSpace(data)
-	if len(data) == 0 || data[0] != '{' || !jsonscan.Valid(data) {
+	if t := bytes.TrimLeft(data, " \t\r\n"); len(t) == 0 || t[0] != '{' {
 		return fmt.Errorf("the list response is not a JSON object: %s", snippet(data))
 	}
-	var errs []error
-	eachField(data, func(name, val []byte) {
-		if string(val) == "null" {
-			return
-		}
-		switch string(name) {
-		case "results":
-			if val[0] != '[' {
-				errs = append(errs, fmt.Errorf("field \"results\" is %s, not an array", snippet(val)))
-				return
-			}
-			w.Results = w.Results[:0] // a repeated name: the last one counts
-			eachElement(val, func(rec []byte) {
-				var st State
-				if rec[0] != '{' {
-					errs = append(errs, fmt.Errorf("a result is %s, not an object", snippet(rec)))
-					return
-				}
-				if err := st.decode(rec); err != nil {
-					errs = append(errs, err)
-					return
-				}
-				w.Results = append(w.Results, st)
-			})
-		case "bookmark":
-			b, ok := jsonString(val)
-			if !ok {
-				errs = append(errs, fmt.Errorf("field \"bookmark\" is %s, not a string", snippet(val)))
-			}
-			w.Bookmark = b
-		case "meta":
-			if val[0] != '{' {
-				return // unconfirmed for this API: ignore a shape we do not know
-			}
-			eachField(val, func(name, val []byte) {
-				if string(name) != "total_rows" || string(val) == "null" {
-					return
-				}
-				n, ok := count(val)
-				if !ok {
-					errs = append(errs, fmt.Errorf("field \"meta.total_rows\" is %s, not a count", snippet(val)))
-					return
-				}
-				w.TotalRows, w.HasTotal = n, true
-			})
-		}
-	})
-	return errors.Join(errs...)
+	return decode(data, w)
 }
 
 // ListPage fetches one page of client states matching q, starting after
@@ -322,7 +261,10 @@ func (c *Client) listPage(ctx context.Context, base url.Values, limit int, bookm
 	if err != nil {
 		return StatePage{}, stateError(err)
 	}
-	p := StatePage{RequestID: info.RequestID, States: out.Results}
+	p := StatePage{RequestID: info.RequestID, States: make([]State, len(out.Results))}
+	for i := range out.Results {
+		p.States[i] = out.Results[i].state()
+	}
 	if len(out.Results) > limit {
 		return StatePage{}, fmt.Errorf("%w: the platform returned %d client states for a page of %d (request ID %s)",
 			iotclient.ErrMalformedResponse, len(out.Results), limit, info.RequestID)
@@ -330,7 +272,7 @@ func (c *Client) listPage(ctx context.Context, base url.Values, limit int, bookm
 	if len(out.Results) > 0 {
 		p.Bookmark = out.Bookmark
 	}
-	p.Total, p.HasTotal = out.TotalRows, out.HasTotal
+	p.Total, p.HasTotal = out.Meta.total, out.Meta.hasTotal
 	return p, nil
 }
 
@@ -369,21 +311,7 @@ func (d stateDecoder) DecodeJSON(data []byte) error {
 	return d.st.UnmarshalJSON(data)
 }
 
-// count reads a non-negative integer, written as an integer or as an
-// integral float (2345, 2345.0, 2.345e3).
-func count(raw []byte) (int64, bool) {
-	if n, err := strconv.ParseInt(string(raw), 10, 64); err == nil {
-		return n, n >= 0
-	}
-	f, err := strconv.ParseFloat(string(raw), 64)
-	if err != nil || f < 0 || f != math.Trunc(f) || f > 1<<53 {
-		return 0, false
-	}
-	return int64(f), true
-}
-
 var (
-	_ json.Unmarshaler = (*State)(nil)
-	_ core.Decoder     = (*wireList)(nil)
-	_ core.Decoder     = stateDecoder{}
+	_ core.Decoder = (*wireList)(nil)
+	_ core.Decoder = stateDecoder{}
 )

@@ -61,10 +61,11 @@ type LogEntry struct {
 	Message string
 }
 
-type wireLogEntry struct {
-	Message   string `json:"message"`
-	Timestamp string `json:"timestamp"`
-}
+// logList is the connection log response: a JSON array of entries.
+type logList []wireLogEntry
+
+// DecodeJSON implements core.Decoder.
+func (l *logList) DecodeJSON(data []byte) error { return decode(data, (*[]wireLogEntry)(l)) }
 
 // ConnectionLogs returns an iterator over the connection log of the device
 // typeID/deviceID (GET /logs/connection), newest first as the platform
@@ -116,7 +117,7 @@ func (c *Client) logPage(ctx context.Context, base url.Values, offset, limit int
 		}
 		v.Set("offset", strconv.Itoa(offset))
 	}
-	var out []wireLogEntry
+	var out logList
 	info, err := c.core.Do(ctx, core.Request{Method: "GET", Path: "/logs/connection", Query: v, Idempotent: true}, &out)
 	if err != nil {
 		return nil, err
@@ -127,12 +128,7 @@ func (c *Client) logPage(ctx context.Context, base url.Values, offset, limit int
 	}
 	entries := make([]LogEntry, len(out))
 	for i, w := range out {
-		t, err := wire.ParseIBM(w.Timestamp)
-		if err != nil {
-			return nil, fmt.Errorf("%w: connection log entry %d: field \"timestamp\": %v (request ID %s)",
-				iotclient.ErrMalformedResponse, offset+i, err, info.RequestID)
-		}
-		entries[i] = LogEntry{Time: t, Message: w.Message}
+		entries[i] = LogEntry{Time: w.Timestamp.Time(), Message: w.Message}
 	}
 	return entries, nil
 }

@@ -2,12 +2,12 @@ package clientstatetest_test
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"testing"
 	"time"
 
+	"github.com/go-json-experiment/json/jsontext"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -59,7 +59,7 @@ func TestAddSetStatusAndDisable(t *testing.T) {
 	defer srv.Close()
 	at := time.Date(2025, 1, 2, 3, 4, 5, 6e6, time.UTC)
 	require.NoError(t, srv.Add(clientstate.State{ClientID: "d:ab12cd:pump:p-1", ClientType: clientstate.ClientTypeDevice,
-		Status: clientstate.Connected, LastConnected: at, Extra: map[string]json.RawMessage{"zone": json.RawMessage(`"north"`)}}))
+		Status: clientstate.Connected, LastConnected: at, Extra: map[string]jsontext.Value{"zone": jsontext.Value(`"north"`)}}))
 	require.NoError(t, srv.SetStatus("d:ab12cd:pump:p-1", clientstate.Disconnected, at.Add(time.Hour)))
 	c, err := srv.NewClient(iotclient.WithRetry(0))
 	require.NoError(t, err)
@@ -115,5 +115,5 @@ func TestFaultRateLatencyAndLogs(t *testing.T) {
 		msgs = append(msgs, e.Message)
 	}
 	assert.Equal(t, []string{"Disconnect", "Connect"}, msgs, "newest first")
-	assert.Error(t, srv.Add(clientstate.State{ClientID: "d:ab12cd:t:x", Extra: map[string]json.RawMessage{"bad": json.RawMessage("{")}}))
+	assert.Error(t, srv.Add(clientstate.State{ClientID: "d:ab12cd:t:x", Extra: map[string]jsontext.Value{"bad": jsontext.Value("{")}}))
 }
