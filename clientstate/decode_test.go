@@ -22,7 +22,7 @@ func TestListResponseShapes(t *testing.T) {
 		body      string
 		ok        bool
 		n         int
-		total     int64
+		total     int
 		hasTotal  bool
 		bookmark  string
 		errSubstr string
@@ -60,10 +60,10 @@ func TestListResponseShapes(t *testing.T) {
 				return
 			}
 			require.NoError(t, err)
-			assert.Len(t, p.States, tc.n)
+			assert.Len(t, p.Items, tc.n)
 			assert.Equal(t, tc.total, p.Total)
 			assert.Equal(t, tc.hasTotal, p.HasTotal)
-			assert.Equal(t, tc.bookmark, p.Bookmark)
+			assert.Equal(t, tc.bookmark, p.Next)
 		})
 	}
 }

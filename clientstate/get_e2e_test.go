@@ -43,7 +43,7 @@ func TestGetAgainstMock(t *testing.T) {
 	assert.Equal(t, clientstate.State{
 		ClientID:                "d:ab12cd:sensor:s-1",
 		ClientType:              clientstate.ClientTypeDevice,
-		Status:                  clientstate.Disconnected,
+		Status:                  clientstate.StatusDisconnected,
 		LastConnected:           at,
 		LastDisconnected:        at.Add(time.Hour),
 		LastActivity:            at.Add(30 * time.Minute),
@@ -64,7 +64,7 @@ func TestGetAgainstMock(t *testing.T) {
 	assert.Equal(t, clientstate.State{
 		ClientID:   "A:ab12cd:worker:i-1",
 		ClientType: clientstate.ClientTypeApplication,
-		Status:     clientstate.Disconnected,
+		Status:     clientstate.StatusDisconnected,
 	}, st)
 	assert.True(t, st.LastConnected.IsZero() && st.LastDisconnected.IsZero() && st.LastActivity.IsZero())
 }

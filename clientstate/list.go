@@ -7,9 +7,12 @@ import (
 	"fmt"
 	"iter"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/google/go-querystring/query"
 
 	iotclient "github.com/iotclient/iotclient-go"
 	"github.com/iotclient/iotclient-go/internal/core"
@@ -31,27 +34,29 @@ const (
 	MaxPageSize = 100
 )
 
-// Query parameter names of GET /clientconnectionstates.
-const (
-	paramStatus         = "connectionStatus"
-	paramConnectedAfter = "lastConnectedAfter"
-	paramDeviceType     = "deviceType"
-	paramDeviceID       = "deviceId"
-	paramLimit          = "_limit"
-	paramBookmark       = "_bookmark"
-	paramSort           = "_sort"
-)
+// listParams is the query string of GET /clientconnectionstates, encoded by
+// go-querystring. Every filter is sent unchanged with every page, as the
+// platform's bookmark rule requires; only _bookmark changes.
+type listParams struct {
+	Status         ConnectionStatus `url:"connectionStatus,omitempty"`
+	ConnectedAfter wire.IBMTime     `url:"lastConnectedAfter"` // zero: left out
+	DeviceType     string           `url:"deviceType,omitempty"`
+	DeviceID       string           `url:"deviceId,omitempty"`
+	Sort           []string         `url:"_sort,omitempty,comma"`
+	Limit          int              `url:"_limit"`
+	Bookmark       string           `url:"_bookmark,omitempty"`
+}
 
 // modelled maps the parameters ListQuery sets itself to the field that sets
 // them, for refusing the same names in Extra.
 var modelled = map[string]string{
-	paramStatus:         "Status",
-	paramConnectedAfter: "ConnectedAfter",
-	paramDeviceType:     "DeviceType",
-	paramDeviceID:       "DeviceID",
-	paramLimit:          "PageSize",
-	paramBookmark:       "Bookmark",
-	paramSort:           "Sort",
+	"connectionStatus":   "Status",
+	"lastConnectedAfter": "ConnectedAfter",
+	"deviceType":         "DeviceType",
+	"deviceId":           "DeviceID",
+	"_limit":             "PageSize",
+	"_bookmark":          "Bookmark",
+	"_sort":              "Sort",
 }
 
 // ListQuery filters and positions a query over the connection states of
@@ -59,7 +64,7 @@ var modelled = map[string]string{
 // Every filter is sent unchanged with every page, as the platform's bookmark
 // rule requires.
 type ListQuery struct {
-	// Status keeps only Connected or only Disconnected clients
+	// Status keeps only StatusConnected or only StatusDisconnected clients
 	// ("connectionStatus"). Empty keeps both.
 	Status ConnectionStatus
 	// ConnectedAfter keeps clients that last connected after this time. It
@@ -80,9 +85,9 @@ type ListQuery struct {
 	// PageSize is the number of states a request asks for ("_limit"), 1 to
 	// MaxPageSize; zero means DefaultPageSize.
 	PageSize int
-	// Bookmark resumes after the page that returned it: set it to a
-	// StatePage's Bookmark, with every other field unchanged. Empty starts
-	// at the beginning.
+	// Bookmark resumes after the page that returned it: set it to the
+	// page's Next, with every other field unchanged. Empty starts at the
+	// beginning.
 	Bookmark string
 	// Extra holds further query parameters, sent as given on every page:
 	// filters the SDK does not model, such as "connectedAfter". A name the
@@ -147,50 +152,30 @@ func (q *ListQuery) pageSize() int {
 	return q.PageSize
 }
 
-// values renders the query parameters every page shares (all but
-// _bookmark), copying Extra so a caller changing it mid-iteration cannot
-// change the query between pages.
-func (q *ListQuery) values() url.Values {
-	v := make(url.Values, len(q.Extra)+6)
-	for k, vs := range q.Extra {
-		v[k] = append([]string(nil), vs...)
+// params is the query's wire form for the page after bookmark.
+func (q *ListQuery) params(bookmark string) listParams {
+	return listParams{
+		Status:         q.Status,
+		ConnectedAfter: wire.IBMTime(q.ConnectedAfter),
+		DeviceType:     q.DeviceType,
+		DeviceID:       q.DeviceID,
+		Sort:           q.Sort,
+		Limit:          q.pageSize(),
+		Bookmark:       bookmark,
 	}
-	v.Set(paramLimit, strconv.Itoa(q.pageSize()))
-	if q.Status != "" {
-		v.Set(paramStatus, string(q.Status))
-	}
-	if !q.ConnectedAfter.IsZero() {
-		v.Set(paramConnectedAfter, wire.FormatIBM(q.ConnectedAfter))
-	}
-	if q.DeviceType != "" {
-		v.Set(paramDeviceType, q.DeviceType)
-	}
-	if q.DeviceID != "" {
-		v.Set(paramDeviceID, q.DeviceID)
-	}
-	if len(q.Sort) > 0 {
-		v.Set(paramSort, strings.Join(q.Sort, ","))
-	}
-	return v
 }
 
-// StatePage is one page of the listing of client states.
-type StatePage struct {
-	// States are the page's records, in the platform's order.
-	States []State
-	// Bookmark resumes after this page: set it as ListQuery.Bookmark, with
-	// the rest of the query unchanged, to fetch the next page. It is empty
-	// when this page was the last (the platform sent no bookmark, or no
-	// results).
-	Bookmark string
-	// Total is the number of clients matching the query, from the
-	// response's meta.total_rows; HasTotal is false (and Total zero) when
-	// the platform did not send it (that field is unconfirmed for this
-	// API).
-	Total    int64
-	HasTotal bool
-	// RequestID is the platform's ID of the request, for support cases.
-	RequestID string
+// encode renders p with go-querystring, then adds extra's raw filters
+// (validate has made sure they set no name p sets).
+func (p *listParams) encode(extra url.Values) (url.Values, error) {
+	v, err := query.Values(p)
+	if err != nil {
+		return nil, err
+	}
+	for k, vs := range extra {
+		v[k] = append([]string(nil), vs...)
+	}
+	return v, nil
 }
 
 // DecodeJSON implements core.Decoder: one strict pass of the JSON decoder
@@ -203,22 +188,17 @@ func (w *wireList) DecodeJSON(data []byte) error {
 }
 
 // ListPage fetches one page of client states matching q, starting after
-// q.Bookmark; the page's Bookmark resumes after it. Invalid input is a
-// *iotclient.ValidationError before any request; a page that hands back the
-// bookmark it was asked for is an error matching pagination.ErrStuckCursor
-// (resuming with it would loop); while the API is deactivated, the error
-// matches ErrDisabled.
-func (c *Client) ListPage(ctx context.Context, q ListQuery) (StatePage, error) {
+// q.Bookmark. The page's Next resumes after it (set it as q.Bookmark); it is
+// "" on the last page. Total and HasTotal carry the platform's
+// meta.total_rows when it sent one (unconfirmed for this API). Invalid input
+// is a *iotclient.ValidationError before any request; while the API is
+// deactivated, the error matches ErrDisabled. List pages on by itself and
+// refuses a bookmark that does not advance.
+func (c *Client) ListPage(ctx context.Context, q ListQuery) (pagination.Page[State], error) {
 	if err := q.validate(); err != nil {
-		return StatePage{}, err
+		return pagination.Page[State]{}, err
 	}
-	p, err := c.listPage(ctx, q.values(), q.pageSize(), q.Bookmark)
-	if err == nil && p.Bookmark != "" && p.Bookmark == q.Bookmark {
-		// Resuming with it would fetch this page for ever.
-		return StatePage{}, fmt.Errorf("%w: the platform returned bookmark %q again (request ID %s)",
-			pagination.ErrStuckCursor, p.Bookmark, p.RequestID)
-	}
-	return p, err
+	return c.listPage(ctx, &q, q.Bookmark)
 }
 
 // List returns an iterator over the connection states of every client
@@ -235,21 +215,30 @@ func (c *Client) List(ctx context.Context, q ListQuery) iter.Seq2[State, error] 
 	if err := q.validate(); err != nil {
 		return func(yield func(State, error) bool) { yield(State{}, err) }
 	}
-	base, limit := q.values(), q.pageSize()
+	// A copy, so a caller changing q.Sort or q.Extra mid-iteration cannot
+	// change the query between pages.
+	q.Sort, q.Extra = slices.Clone(q.Sort), cloneValues(q.Extra)
 	return pagination.Cursor(ctx, q.Bookmark, func(ctx context.Context, bookmark string, _ int) (pagination.Page[State], error) {
-		p, err := c.listPage(ctx, base, limit, bookmark)
-		return pagination.Page[State]{Items: p.States, Next: p.Bookmark}, err
+		return c.listPage(ctx, &q, bookmark)
 	})
 }
 
-func (c *Client) listPage(ctx context.Context, base url.Values, limit int, bookmark string) (StatePage, error) {
-	v := base
-	if bookmark != "" {
-		v = make(url.Values, len(base)+1)
-		for k, vs := range base {
-			v[k] = vs
-		}
-		v.Set(paramBookmark, bookmark)
+func cloneValues(v url.Values) url.Values {
+	if v == nil {
+		return nil
+	}
+	out := make(url.Values, len(v))
+	for k, vs := range v {
+		out[k] = slices.Clone(vs)
+	}
+	return out
+}
+
+func (c *Client) listPage(ctx context.Context, q *ListQuery, bookmark string) (pagination.Page[State], error) {
+	params := q.params(bookmark)
+	v, err := params.encode(q.Extra)
+	if err != nil {
+		return pagination.Page[State]{}, err
 	}
 	var out wireList
 	info, err := c.core.Do(ctx, core.Request{
@@ -259,20 +248,24 @@ func (c *Client) listPage(ctx context.Context, base url.Values, limit int, bookm
 		Idempotent: true,
 	}, &out)
 	if err != nil {
-		return StatePage{}, stateError(err)
+		return pagination.Page[State]{}, stateError(err)
 	}
-	p := StatePage{RequestID: info.RequestID, States: make([]State, len(out.Results))}
+	if len(out.Results) > params.Limit {
+		return pagination.Page[State]{}, fmt.Errorf("%w: the platform returned %d client states for a page of %d (request ID %s)",
+			iotclient.ErrMalformedResponse, len(out.Results), params.Limit, info.RequestID)
+	}
+	p := pagination.Page[State]{
+		Items:     make([]State, len(out.Results)),
+		Total:     out.Meta.total,
+		HasTotal:  out.Meta.hasTotal,
+		RequestID: info.RequestID,
+	}
 	for i := range out.Results {
-		p.States[i] = out.Results[i].state()
-	}
-	if len(out.Results) > limit {
-		return StatePage{}, fmt.Errorf("%w: the platform returned %d client states for a page of %d (request ID %s)",
-			iotclient.ErrMalformedResponse, len(out.Results), limit, info.RequestID)
+		p.Items[i] = out.Results[i].state()
 	}
 	if len(out.Results) > 0 {
-		p.Bookmark = out.Bookmark
+		p.Next = out.Bookmark
 	}
-	p.Total, p.HasTotal = out.Meta.total, out.Meta.hasTotal
 	return p, nil
 }
 

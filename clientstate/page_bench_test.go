@@ -35,8 +35,8 @@ func BenchmarkListPage(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if len(p.States) != 50 {
-			b.Fatalf("%d states", len(p.States))
+		if len(p.Items) != 50 {
+			b.Fatalf("%d states", len(p.Items))
 		}
 	}
 }

@@ -16,12 +16,12 @@ type ConnectionStatus string
 
 // The connection statuses the platform documents.
 const (
-	Connected    ConnectionStatus = "connected"
-	Disconnected ConnectionStatus = "disconnected"
+	StatusConnected    ConnectionStatus = "connected"
+	StatusDisconnected ConnectionStatus = "disconnected"
 )
 
-// Known reports whether s is Connected or Disconnected.
-func (s ConnectionStatus) Known() bool { return s == Connected || s == Disconnected }
+// Known reports whether s is StatusConnected or StatusDisconnected.
+func (s ConnectionStatus) Known() bool { return s == StatusConnected || s == StatusDisconnected }
 
 // ClientType is the kind of client a state describes, as the platform
 // names it. Values other than the constants are kept as they come.
@@ -131,8 +131,8 @@ func (s State) MarshalJSON() ([]byte, error) {
 	return json.Marshal(&w, json.OmitZeroStructFields(true), json.Deterministic(true))
 }
 
-// IsConnected reports whether the state's status is Connected.
-func (s *State) IsConnected() bool { return s.Status == Connected }
+// IsConnected reports whether the state's status is StatusConnected.
+func (s *State) IsConnected() bool { return s.Status == StatusConnected }
 
 // ParseClientID parses the state's client ID.
 func (s *State) ParseClientID() (ClientID, error) { return ParseClientID(s.ClientID) }

@@ -127,7 +127,7 @@ type wireList struct {
 // wireMeta is the list's meta member. Its shape is unconfirmed for this API,
 // so a value that is not an object is ignored rather than refused.
 type wireMeta struct {
-	total    int64
+	total    int
 	hasTotal bool
 }
 
@@ -156,7 +156,7 @@ func (m *wireMeta) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 	if err != nil || f < 0 || f != math.Trunc(f) || f > 1<<53 {
 		return fmt.Errorf("total_rows is %s: %w", w.TotalRows, errNotCount)
 	}
-	m.total, m.hasTotal = int64(f), true
+	m.total, m.hasTotal = int(f), true
 	return nil
 }
 

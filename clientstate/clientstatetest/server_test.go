@@ -59,13 +59,13 @@ func TestAddSetStatusAndDisable(t *testing.T) {
 	defer srv.Close()
 	at := time.Date(2025, 1, 2, 3, 4, 5, 6e6, time.UTC)
 	require.NoError(t, srv.Add(clientstate.State{ClientID: "d:ab12cd:pump:p-1", ClientType: clientstate.ClientTypeDevice,
-		Status: clientstate.Connected, LastConnected: at, Extra: map[string]jsontext.Value{"zone": jsontext.Value(`"north"`)}}))
-	require.NoError(t, srv.SetStatus("d:ab12cd:pump:p-1", clientstate.Disconnected, at.Add(time.Hour)))
+		Status: clientstate.StatusConnected, LastConnected: at, Extra: map[string]jsontext.Value{"zone": jsontext.Value(`"north"`)}}))
+	require.NoError(t, srv.SetStatus("d:ab12cd:pump:p-1", clientstate.StatusDisconnected, at.Add(time.Hour)))
 	c, err := srv.NewClient(iotclient.WithRetry(0))
 	require.NoError(t, err)
 	st, err := c.Get(context.Background(), "d:ab12cd:pump:p-1")
 	require.NoError(t, err)
-	assert.Equal(t, clientstate.Disconnected, st.Status)
+	assert.Equal(t, clientstate.StatusDisconnected, st.Status)
 	assert.Equal(t, at.Add(time.Hour), st.LastDisconnected)
 	assert.JSONEq(t, `"north"`, string(st.Extra["zone"]))
 
