@@ -164,3 +164,23 @@ func TestEnabledWithoutFieldIsMalformed(t *testing.T) {
 	_, err := c.Enabled(context.Background())
 	assert.ErrorIs(t, err, iotclient.ErrMalformedResponse)
 }
+
+// IBM's documentation: "If a 403 response is returned, the feature is not
+// active." Enabled reports false without an error; a 401 stays an error.
+func TestEnabledForbiddenMeansOff(t *testing.T) {
+	c, rec := newUnitClient(t)
+	rec.handle(func(*http.Request) (*http.Response, error) {
+		return jsonResponse(403, `{"exception":{"id":"CUDCS0403E","properties":[]},"message":"CUDCS0403E: not enabled"}`), nil
+	})
+	on, err := c.Enabled(context.Background())
+	require.NoError(t, err)
+	assert.False(t, on)
+
+	c, rec = newUnitClient(t)
+	rec.handle(func(*http.Request) (*http.Response, error) {
+		return jsonResponse(401, `{"exception":{"id":"CUDRS0006E","properties":[]},"message":"CUDRS0006E: unauthorized"}`), nil
+	})
+	on, err = c.Enabled(context.Background())
+	assert.ErrorIs(t, err, iotclient.ErrUnauthorized)
+	assert.False(t, on)
+}

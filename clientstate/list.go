@@ -39,7 +39,7 @@ const (
 // platform's bookmark rule requires; only _bookmark changes.
 type listParams struct {
 	Status         ConnectionStatus `url:"connectionStatus,omitempty"`
-	ConnectedAfter wire.IBMTime     `url:"lastConnectedAfter"` // zero: left out
+	ConnectedAfter wire.IBMTime     `url:"connectedAfter"` // zero: left out
 	DeviceType     string           `url:"deviceType,omitempty"`
 	DeviceID       string           `url:"deviceId,omitempty"`
 	Sort           []string         `url:"_sort,omitempty,comma"`
@@ -50,13 +50,13 @@ type listParams struct {
 // modelled maps the parameters ListQuery sets itself to the field that sets
 // them, for refusing the same names in Extra.
 var modelled = map[string]string{
-	"connectionStatus":   "Status",
-	"lastConnectedAfter": "ConnectedAfter",
-	"deviceType":         "DeviceType",
-	"deviceId":           "DeviceID",
-	"_limit":             "PageSize",
-	"_bookmark":          "Bookmark",
-	"_sort":              "Sort",
+	"connectionStatus": "Status",
+	"connectedAfter":   "ConnectedAfter",
+	"deviceType":       "DeviceType",
+	"deviceId":         "DeviceID",
+	"_limit":           "PageSize",
+	"_bookmark":        "Bookmark",
+	"_sort":            "Sort",
 }
 
 // ListQuery filters and positions a query over the connection states of
@@ -68,10 +68,11 @@ type ListQuery struct {
 	// ("connectionStatus"). Empty keeps both.
 	Status ConnectionStatus
 	// ConnectedAfter keeps clients that last connected after this time. It
-	// is sent as "lastConnectedAfter", the name the platform documentation
-	// shows, in UTC RFC 3339 with milliseconds. IBM's own SDKs send the
-	// same filter as "connectedAfter": to send that name instead, leave
-	// ConnectedAfter zero and set Extra["connectedAfter"].
+	// is sent as "connectedAfter", in UTC ISO 8601 with milliseconds, the
+	// name IBM's Python, Node.js and Java SDKs all send. A 2018 beta page
+	// of the platform documentation calls it "lastConnectedAfter": to send
+	// that name, leave ConnectedAfter zero and set
+	// Extra["lastConnectedAfter"].
 	ConnectedAfter time.Time
 	// DeviceType and DeviceID narrow the listing to one device type or ID
 	// ("deviceType", "deviceId": sent by IBM's Python SDK, not in the
@@ -90,8 +91,8 @@ type ListQuery struct {
 	// beginning.
 	Bookmark string
 	// Extra holds further query parameters, sent as given on every page:
-	// filters the SDK does not model, such as "connectedAfter". A name the
-	// query sets itself (connectionStatus, lastConnectedAfter, deviceType,
+	// filters the SDK does not model, such as "lastConnectedAfter". A name
+	// the query sets itself (connectionStatus, connectedAfter, deviceType,
 	// deviceId, _limit, _bookmark, _sort) is refused with a
 	// *iotclient.ValidationError: use the field instead.
 	Extra url.Values

@@ -59,13 +59,13 @@ func TestListSendsEveryParameterUnchangedOnEveryPage(t *testing.T) {
 	reqs := rec.requests()
 	require.Len(t, reqs, 3, "the empty page ends the listing even though it carries a bookmark")
 	want := url.Values{
-		"connectionStatus":   {"disconnected"},
-		"lastConnectedAfter": {"2024-05-30T12:00:00.123Z"},
-		"deviceType":         {"sensor"},
-		"deviceId":           {"s-1"},
-		"_sort":              {"-lastActivityTime,id"},
-		"_limit":             {"2"},
-		"clientType":         {"device"},
+		"connectionStatus": {"disconnected"},
+		"connectedAfter":   {"2024-05-30T12:00:00.123Z"}, // the official SDKs' name
+		"deviceType":       {"sensor"},
+		"deviceId":         {"s-1"},
+		"_sort":            {"-lastActivityTime,id"},
+		"_limit":           {"2"},
+		"clientType":       {"device"},
 	}
 	for i, r := range reqs {
 		assert.Equal(t, "/api/v0002/clientconnectionstates", r.URL.EscapedPath())
@@ -77,16 +77,17 @@ func TestListSendsEveryParameterUnchangedOnEveryPage(t *testing.T) {
 	}
 }
 
-func TestListExtraSendsConnectedAfter(t *testing.T) {
+// The 2018 beta name can still be sent through Extra.
+func TestListExtraSendsTheBetaName(t *testing.T) {
 	c, rec := newUnitClient(t)
 	rec.handle(func(*http.Request) (*http.Response, error) { return jsonResponse(200, `{"results":[]}`), nil })
-	for _, err := range c.List(context.Background(), clientstate.ListQuery{Extra: url.Values{"connectedAfter": {"2024-05-30T12:00:00.000Z"}}}) {
+	for _, err := range c.List(context.Background(), clientstate.ListQuery{Extra: url.Values{"lastConnectedAfter": {"2024-05-30T12:00:00.000Z"}}}) {
 		require.NoError(t, err)
 	}
 	reqs := rec.requests()
 	require.Len(t, reqs, 1)
-	assert.Equal(t, "2024-05-30T12:00:00.000Z", reqs[0].URL.Query().Get("connectedAfter"))
-	assert.False(t, reqs[0].URL.Query().Has("lastConnectedAfter"))
+	assert.Equal(t, "2024-05-30T12:00:00.000Z", reqs[0].URL.Query().Get("lastConnectedAfter"))
+	assert.False(t, reqs[0].URL.Query().Has("connectedAfter"))
 	assert.Equal(t, "100", reqs[0].URL.Query().Get("_limit"), "the default page size")
 }
 
@@ -107,7 +108,7 @@ func TestListQueryValidationSendsNothing(t *testing.T) {
 		"extra _bookmark":    {clientstate.ListQuery{Extra: url.Values{"_bookmark": {"x"}}}, "ListQuery.Extra"},
 		"extra _limit":       {clientstate.ListQuery{Extra: url.Values{"_limit": {"5"}}}, "ListQuery.Extra"},
 		"extra status":       {clientstate.ListQuery{Status: clientstate.StatusConnected, Extra: url.Values{"connectionStatus": {"disconnected"}}}, "ListQuery.Extra"},
-		"extra time":         {clientstate.ListQuery{Extra: url.Values{"lastConnectedAfter": {"2024-01-01T00:00:00Z"}}}, "ListQuery.Extra"},
+		"extra time":         {clientstate.ListQuery{Extra: url.Values{"connectedAfter": {"2024-01-01T00:00:00Z"}}}, "ListQuery.Extra"},
 		"extra _sort":        {clientstate.ListQuery{Extra: url.Values{"_sort": {"id"}}}, "ListQuery.Extra"},
 		"extra deviceType":   {clientstate.ListQuery{Extra: url.Values{"deviceType": {"x"}}}, "ListQuery.Extra"},
 		"extra deviceId":     {clientstate.ListQuery{Extra: url.Values{"deviceId": {"x"}}}, "ListQuery.Extra"},
