@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"strings"
 
 	iotclient "github.com/iotclient/iotclient-go"
@@ -52,11 +53,21 @@ type activation struct {
 	Enabled *bool `json:"enabled"`
 }
 
+// DecodeJSON implements core.Decoder.
+func (a *activation) DecodeJSON(data []byte) error { return decode(data, a) }
+
 // Enabled reports whether the client connection state API is activated for
-// the organization (GET /config/clientstate).
+// the organization (GET /config/clientstate). The platform answers that
+// request with 403 while the feature is off (IBM's documentation: "If a 403
+// response is returned, the feature is not active"), so a 403 is false and
+// no error; any other error, a 401 included, is returned.
 func (c *Client) Enabled(ctx context.Context) (bool, error) {
 	var out activation
 	info, err := c.core.Do(ctx, core.Request{Method: "GET", Path: "/config/clientstate", Idempotent: true}, &out)
+	var apiErr *iotclient.APIError
+	if errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusForbidden {
+		return false, nil
+	}
 	if err != nil {
 		return false, err
 	}

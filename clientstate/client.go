@@ -8,6 +8,7 @@ import (
 	"github.com/iotclient/iotclient-go/auth"
 	"github.com/iotclient/iotclient-go/internal/config"
 	"github.com/iotclient/iotclient-go/internal/core"
+	"github.com/iotclient/iotclient-go/internal/ibmorg"
 	"github.com/iotclient/iotclient-go/internal/redact"
 )
 
@@ -20,10 +21,10 @@ const APIPath = "/api/v0002"
 // Config says where and as whom the client talks to the Watson IoT
 // Platform.
 type Config struct {
-	// OrgID is the organization ID, the six lowercase letters and digits in
-	// an API key a-{org}-{random} (auth.OrgFromAPIKey extracts it). The
-	// client accepts 1 to 36 letters and digits. It is required unless
-	// BaseURL is set.
+	// OrgID is the organization ID: 1 to 36 letters and digits. Empty
+	// means the organization of the API key, the six lowercase letters and
+	// digits of a key a-{org}-{random} (as live.Config does); with a key of
+	// another form it is required unless BaseURL is set.
 	OrgID string
 	// Domain is the platform domain; the endpoint is
 	// https://{OrgID}.{Domain}/api/v0002. Empty means DefaultDomain.
@@ -88,8 +89,9 @@ func (c *Config) endpoint() (string, error) {
 		}
 		return base, nil // core.New validates the URL itself
 	}
-	if c.OrgID == "" {
-		return "", iotclient.NewValidationError("Config.OrgID", "", "is required unless BaseURL is set (the org is the second part of an API key a-{org}-{random})")
+	org, err := ibmorg.Resolve("Config.OrgID", c.OrgID, c.Auth)
+	if err != nil {
+		return "", err
 	}
 	domain := c.Domain
 	if domain == "" {
@@ -98,7 +100,7 @@ func (c *Config) endpoint() (string, error) {
 	if !validDomain(domain) {
 		return "", iotclient.NewValidationError("Config.Domain", domain, "must be a host name such as "+DefaultDomain)
 	}
-	return "https://" + c.OrgID + "." + domain + APIPath, nil
+	return "https://" + org + "." + domain + APIPath, nil
 }
 
 // validDomain accepts dot-separated labels of letters, digits and '-'.

@@ -27,6 +27,7 @@ func TestNewClientEndpoint(t *testing.T) {
 		"base URL":                 {clientstate.Config{BaseURL: "http://127.0.0.1:8080"}, "http://127.0.0.1:8080/api/v0002/config/clientstate"},
 		"base URL slash":           {clientstate.Config{BaseURL: "http://127.0.0.1:8080/"}, "http://127.0.0.1:8080/api/v0002/config/clientstate"},
 		"base URL with /api/v0002": {clientstate.Config{BaseURL: "https://proxy.example.com/ibm/api/v0002/"}, "https://proxy.example.com/ibm/api/v0002/config/clientstate"},
+		"org from the API key":     {clientstate.Config{}, "https://ab12cd.internetofthings.ibmcloud.com/api/v0002/config/clientstate"},
 		"base URL wins over org":   {clientstate.Config{OrgID: "zz99zz", BaseURL: "https://proxy.example.com"}, "https://proxy.example.com/api/v0002/config/clientstate"},
 	} {
 		t.Run(name, func(t *testing.T) {
@@ -54,7 +55,8 @@ func TestNewClientRefusesBadConfig(t *testing.T) {
 		cfg   clientstate.Config
 		field string
 	}{
-		"no org":          {clientstate.Config{Auth: key}, "Config.OrgID"},
+		"no org in key":   {clientstate.Config{Auth: auth.APIKey("service-key-1", testToken)}, "Config.OrgID"},
+		"no org, IAM":     {clientstate.Config{Auth: auth.Token("tok")}, "Config.OrgID"},
 		"org with dash":   {clientstate.Config{OrgID: "ab-12", Auth: key}, "Config.OrgID"},
 		"org too long":    {clientstate.Config{OrgID: strings.Repeat("a", 37), Auth: key}, "Config.OrgID"},
 		"bad domain":      {clientstate.Config{OrgID: "ab12cd", Domain: "evil.com/x?", Auth: key}, "Config.Domain"},
@@ -163,4 +165,34 @@ func TestEnabledWithoutFieldIsMalformed(t *testing.T) {
 	rec.handle(func(*http.Request) (*http.Response, error) { return jsonResponse(200, `{}`), nil })
 	_, err := c.Enabled(context.Background())
 	assert.ErrorIs(t, err, iotclient.ErrMalformedResponse)
+}
+
+// IBM's documentation: "If a 403 response is returned, the feature is not
+// active." Enabled reports false without an error; a 401 stays an error.
+func TestEnabledForbiddenMeansOff(t *testing.T) {
+	c, rec := newUnitClient(t)
+	rec.handle(func(*http.Request) (*http.Response, error) {
+		return jsonResponse(403, `{"exception":{"id":"CUDCS0403E","properties":[]},"message":"CUDCS0403E: not enabled"}`), nil
+	})
+	on, err := c.Enabled(context.Background())
+	require.NoError(t, err)
+	assert.False(t, on)
+
+	c, rec = newUnitClient(t)
+	rec.handle(func(*http.Request) (*http.Response, error) {
+		return jsonResponse(401, `{"exception":{"id":"CUDRS0006E","properties":[]},"message":"CUDRS0006E: unauthorized"}`), nil
+	})
+	on, err = c.Enabled(context.Background())
+	assert.ErrorIs(t, err, iotclient.ErrUnauthorized)
+	assert.False(t, on)
+}
+
+// clientstate.Config and live.Config say the same when neither an org nor
+// an a-{org}-... key names the organization.
+func TestMissingOrgMessage(t *testing.T) {
+	_, err := clientstate.NewClient(clientstate.Config{Auth: auth.APIKey("service-key-1", testToken)})
+	var ve *iotclient.ValidationError
+	require.ErrorAs(t, err, &ve)
+	assert.Equal(t, "is required when the API key does not have the form a-{org}-{random}", ve.Reason)
+	assert.NotContains(t, err.Error(), testToken)
 }

@@ -106,8 +106,8 @@ func TestDisabledAgainstMock(t *testing.T) {
 	require.NoError(t, c.SetEnabled(ctx, true))
 	p, err := c.ListPage(ctx, clientstate.ListQuery{})
 	require.NoError(t, err)
-	assert.Empty(t, p.States)
-	assert.Empty(t, p.Bookmark)
+	assert.Empty(t, p.Items)
+	assert.Empty(t, p.Next)
 }
 
 func TestRetriesTransientFailuresAgainstMock(t *testing.T) {

@@ -67,7 +67,7 @@ func ExampleClient_List() {
 
 	// Every connected client, over as many pages as it takes.
 	n := 0
-	for st, err := range states.List(context.Background(), clientstate.ListQuery{Status: clientstate.Connected}) {
+	for st, err := range states.List(context.Background(), clientstate.ListQuery{Status: clientstate.StatusConnected}) {
 		if err != nil {
 			log.Fatal(err)
 		}
@@ -89,17 +89,17 @@ func ExampleClient_ListPage() {
 	defer s.Close()
 
 	// Page by hand, keeping the bookmark as a checkpoint.
-	q := clientstate.ListQuery{Status: clientstate.Disconnected, PageSize: 50}
+	q := clientstate.ListQuery{Status: clientstate.StatusDisconnected, PageSize: 50}
 	for pages := 1; ; pages++ {
 		page, err := states.ListPage(context.Background(), q)
 		if err != nil {
 			log.Fatal(err)
 		}
-		fmt.Printf("page %d: %d of %d disconnected clients\n", pages, len(page.States), page.Total)
-		if page.Bookmark == "" {
+		fmt.Printf("page %d: %d of %d disconnected clients\n", pages, len(page.Items), page.Total)
+		if page.Next == "" {
 			break
 		}
-		q.Bookmark = page.Bookmark // resume after this page
+		q.Bookmark = page.Next // resume after this page
 	}
 	// Output:
 	// page 1: 50 of 130 disconnected clients

@@ -2,11 +2,11 @@ package clientstate_test
 
 import (
 	"context"
-	"encoding/json"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/go-json-experiment/json/jsontext"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -43,7 +43,7 @@ func TestGetAgainstMock(t *testing.T) {
 	assert.Equal(t, clientstate.State{
 		ClientID:                "d:ab12cd:sensor:s-1",
 		ClientType:              clientstate.ClientTypeDevice,
-		Status:                  clientstate.Disconnected,
+		Status:                  clientstate.StatusDisconnected,
 		LastConnected:           at,
 		LastDisconnected:        at.Add(time.Hour),
 		LastActivity:            at.Add(30 * time.Minute),
@@ -52,9 +52,9 @@ func TestGetAgainstMock(t *testing.T) {
 		DisconnectedBy:          clientstate.DisconnectedByServer,
 		DisconnectReasonCode:    288,
 		HasDisconnectReasonCode: true,
-		Extra: map[string]json.RawMessage{
-			"clientAddress": json.RawMessage(`"10.1.2.3"`),
-			"durable":       json.RawMessage(`true`),
+		Extra: map[string]jsontext.Value{
+			"clientAddress": jsontext.Value(`"10.1.2.3"`),
+			"durable":       jsontext.Value(`true`),
 		},
 	}, st)
 
@@ -64,7 +64,7 @@ func TestGetAgainstMock(t *testing.T) {
 	assert.Equal(t, clientstate.State{
 		ClientID:   "A:ab12cd:worker:i-1",
 		ClientType: clientstate.ClientTypeApplication,
-		Status:     clientstate.Disconnected,
+		Status:     clientstate.StatusDisconnected,
 	}, st)
 	assert.True(t, st.LastConnected.IsZero() && st.LastDisconnected.IsZero() && st.LastActivity.IsZero())
 }

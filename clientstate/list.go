@@ -3,19 +3,19 @@ package clientstate
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"iter"
-	"math"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/google/go-querystring/query"
+
 	iotclient "github.com/iotclient/iotclient-go"
 	"github.com/iotclient/iotclient-go/internal/core"
-	"github.com/iotclient/iotclient-go/internal/jsonscan"
 	"github.com/iotclient/iotclient-go/internal/wire"
 	"github.com/iotclient/iotclient-go/pagination"
 )
@@ -34,27 +34,29 @@ const (
 	MaxPageSize = 100
 )
 
-// Query parameter names of GET /clientconnectionstates.
-const (
-	paramStatus         = "connectionStatus"
-	paramConnectedAfter = "lastConnectedAfter"
-	paramDeviceType     = "deviceType"
-	paramDeviceID       = "deviceId"
-	paramLimit          = "_limit"
-	paramBookmark       = "_bookmark"
-	paramSort           = "_sort"
-)
+// listParams is the query string of GET /clientconnectionstates, encoded by
+// go-querystring. Every filter is sent unchanged with every page, as the
+// platform's bookmark rule requires; only _bookmark changes.
+type listParams struct {
+	Status         ConnectionStatus `url:"connectionStatus,omitempty"`
+	ConnectedAfter wire.IBMTime     `url:"connectedAfter"` // zero: left out
+	DeviceType     string           `url:"deviceType,omitempty"`
+	DeviceID       string           `url:"deviceId,omitempty"`
+	Sort           []string         `url:"_sort,omitempty,comma"`
+	Limit          int              `url:"_limit"`
+	Bookmark       string           `url:"_bookmark,omitempty"`
+}
 
 // modelled maps the parameters ListQuery sets itself to the field that sets
 // them, for refusing the same names in Extra.
 var modelled = map[string]string{
-	paramStatus:         "Status",
-	paramConnectedAfter: "ConnectedAfter",
-	paramDeviceType:     "DeviceType",
-	paramDeviceID:       "DeviceID",
-	paramLimit:          "PageSize",
-	paramBookmark:       "Bookmark",
-	paramSort:           "Sort",
+	"connectionStatus": "Status",
+	"connectedAfter":   "ConnectedAfter",
+	"deviceType":       "DeviceType",
+	"deviceId":         "DeviceID",
+	"_limit":           "PageSize",
+	"_bookmark":        "Bookmark",
+	"_sort":            "Sort",
 }
 
 // ListQuery filters and positions a query over the connection states of
@@ -62,14 +64,15 @@ var modelled = map[string]string{
 // Every filter is sent unchanged with every page, as the platform's bookmark
 // rule requires.
 type ListQuery struct {
-	// Status keeps only Connected or only Disconnected clients
+	// Status keeps only StatusConnected or only StatusDisconnected clients
 	// ("connectionStatus"). Empty keeps both.
 	Status ConnectionStatus
 	// ConnectedAfter keeps clients that last connected after this time. It
-	// is sent as "lastConnectedAfter", the name the platform documentation
-	// shows, in UTC RFC 3339 with milliseconds. IBM's own SDKs send the
-	// same filter as "connectedAfter": to send that name instead, leave
-	// ConnectedAfter zero and set Extra["connectedAfter"].
+	// is sent as "connectedAfter", in UTC ISO 8601 with milliseconds, the
+	// name IBM's Python, Node.js and Java SDKs all send. A 2018 beta page
+	// of the platform documentation calls it "lastConnectedAfter": to send
+	// that name, leave ConnectedAfter zero and set
+	// Extra["lastConnectedAfter"].
 	ConnectedAfter time.Time
 	// DeviceType and DeviceID narrow the listing to one device type or ID
 	// ("deviceType", "deviceId": sent by IBM's Python SDK, not in the
@@ -83,13 +86,13 @@ type ListQuery struct {
 	// PageSize is the number of states a request asks for ("_limit"), 1 to
 	// MaxPageSize; zero means DefaultPageSize.
 	PageSize int
-	// Bookmark resumes after the page that returned it: set it to a
-	// StatePage's Bookmark, with every other field unchanged. Empty starts
-	// at the beginning.
+	// Bookmark resumes after the page that returned it: set it to the
+	// page's Next, with every other field unchanged. Empty starts at the
+	// beginning.
 	Bookmark string
 	// Extra holds further query parameters, sent as given on every page:
-	// filters the SDK does not model, such as "connectedAfter". A name the
-	// query sets itself (connectionStatus, lastConnectedAfter, deviceType,
+	// filters the SDK does not model, such as "lastConnectedAfter". A name
+	// the query sets itself (connectionStatus, connectedAfter, deviceType,
 	// deviceId, _limit, _bookmark, _sort) is refused with a
 	// *iotclient.ValidationError: use the field instead.
 	Extra url.Values
@@ -150,136 +153,53 @@ func (q *ListQuery) pageSize() int {
 	return q.PageSize
 }
 
-// values renders the query parameters every page shares (all but
-// _bookmark), copying Extra so a caller changing it mid-iteration cannot
-// change the query between pages.
-func (q *ListQuery) values() url.Values {
-	v := make(url.Values, len(q.Extra)+6)
-	for k, vs := range q.Extra {
+// params is the query's wire form for the page after bookmark.
+func (q *ListQuery) params(bookmark string) listParams {
+	return listParams{
+		Status:         q.Status,
+		ConnectedAfter: wire.IBMTime(q.ConnectedAfter),
+		DeviceType:     q.DeviceType,
+		DeviceID:       q.DeviceID,
+		Sort:           q.Sort,
+		Limit:          q.pageSize(),
+		Bookmark:       bookmark,
+	}
+}
+
+// encode renders p with go-querystring, then adds extra's raw filters
+// (validate has made sure they set no name p sets).
+func (p *listParams) encode(extra url.Values) (url.Values, error) {
+	v, err := query.Values(p)
+	if err != nil {
+		return nil, err
+	}
+	for k, vs := range extra {
 		v[k] = append([]string(nil), vs...)
 	}
-	v.Set(paramLimit, strconv.Itoa(q.pageSize()))
-	if q.Status != "" {
-		v.Set(paramStatus, string(q.Status))
-	}
-	if !q.ConnectedAfter.IsZero() {
-		v.Set(paramConnectedAfter, wire.FormatIBM(q.ConnectedAfter))
-	}
-	if q.DeviceType != "" {
-		v.Set(paramDeviceType, q.DeviceType)
-	}
-	if q.DeviceID != "" {
-		v.Set(paramDeviceID, q.DeviceID)
-	}
-	if len(q.Sort) > 0 {
-		v.Set(paramSort, strings.Join(q.Sort, ","))
-	}
-	return v
+	return v, nil
 }
 
-// StatePage is one page of the listing of client states.
-type StatePage struct {
-	// States are the page's records, in the platform's order.
-	States []State
-	// Bookmark resumes after this page: set it as ListQuery.Bookmark, with
-	// the rest of the query unchanged, to fetch the next page. It is empty
-	// when this page was the last (the platform sent no bookmark, or no
-	// results).
-	Bookmark string
-	// Total is the number of clients matching the query, from the
-	// response's meta.total_rows; HasTotal is false (and Total zero) when
-	// the platform did not send it (that field is unconfirmed for this
-	// API).
-	Total    int64
-	HasTotal bool
-	// RequestID is the platform's ID of the request, for support cases.
-	RequestID string
-}
-
-// wireList is the list response: {"results": [...], "bookmark": "...",
-// "meta": {"total_rows": N}}.
-type wireList struct {
-	Results   []State
-	Bookmark  string
-	TotalRows int64
-	HasTotal  bool
-}
-
-// DecodeJSON decodes the list response in one pass (core.Decoder): the
-// body is validated once, then each record is read by State's decoder
-// without a second validation or reflection.
+// DecodeJSON implements core.Decoder: one strict pass of the JSON decoder
+// over the body.
 func (w *wireList) DecodeJSON(data []byte) error {
-	data = bytes.TrimSpace(data)
-	if len(data) == 0 || data[0] != '{' || !jsonscan.Valid(data) {
+	if t := bytes.TrimLeft(data, " \t\r\n"); len(t) == 0 || t[0] != '{' {
 		return fmt.Errorf("the list response is not a JSON object: %s", snippet(data))
 	}
-	var errs []error
-	eachField(data, func(name, val []byte) {
-		if string(val) == "null" {
-			return
-		}
-		switch string(name) {
-		case "results":
-			if val[0] != '[' {
-				errs = append(errs, fmt.Errorf("field \"results\" is %s, not an array", snippet(val)))
-				return
-			}
-			w.Results = w.Results[:0] // a repeated name: the last one counts
-			eachElement(val, func(rec []byte) {
-				var st State
-				if rec[0] != '{' {
-					errs = append(errs, fmt.Errorf("a result is %s, not an object", snippet(rec)))
-					return
-				}
-				if err := st.decode(rec); err != nil {
-					errs = append(errs, err)
-					return
-				}
-				w.Results = append(w.Results, st)
-			})
-		case "bookmark":
-			b, ok := jsonString(val)
-			if !ok {
-				errs = append(errs, fmt.Errorf("field \"bookmark\" is %s, not a string", snippet(val)))
-			}
-			w.Bookmark = b
-		case "meta":
-			if val[0] != '{' {
-				return // unconfirmed for this API: ignore a shape we do not know
-			}
-			eachField(val, func(name, val []byte) {
-				if string(name) != "total_rows" || string(val) == "null" {
-					return
-				}
-				n, ok := count(val)
-				if !ok {
-					errs = append(errs, fmt.Errorf("field \"meta.total_rows\" is %s, not a count", snippet(val)))
-					return
-				}
-				w.TotalRows, w.HasTotal = n, true
-			})
-		}
-	})
-	return errors.Join(errs...)
+	return decode(data, w)
 }
 
 // ListPage fetches one page of client states matching q, starting after
-// q.Bookmark; the page's Bookmark resumes after it. Invalid input is a
-// *iotclient.ValidationError before any request; a page that hands back the
-// bookmark it was asked for is an error matching pagination.ErrStuckCursor
-// (resuming with it would loop); while the API is deactivated, the error
-// matches ErrDisabled.
-func (c *Client) ListPage(ctx context.Context, q ListQuery) (StatePage, error) {
+// q.Bookmark. The page's Next resumes after it (set it as q.Bookmark); it is
+// "" on the last page. Total and HasTotal carry the platform's
+// meta.total_rows when it sent one (unconfirmed for this API). Invalid input
+// is a *iotclient.ValidationError before any request; while the API is
+// deactivated, the error matches ErrDisabled. List pages on by itself and
+// refuses a bookmark that does not advance.
+func (c *Client) ListPage(ctx context.Context, q ListQuery) (pagination.Page[State], error) {
 	if err := q.validate(); err != nil {
-		return StatePage{}, err
+		return pagination.Page[State]{}, err
 	}
-	p, err := c.listPage(ctx, q.values(), q.pageSize(), q.Bookmark)
-	if err == nil && p.Bookmark != "" && p.Bookmark == q.Bookmark {
-		// Resuming with it would fetch this page for ever.
-		return StatePage{}, fmt.Errorf("%w: the platform returned bookmark %q again (request ID %s)",
-			pagination.ErrStuckCursor, p.Bookmark, p.RequestID)
-	}
-	return p, err
+	return c.listPage(ctx, &q, q.Bookmark)
 }
 
 // List returns an iterator over the connection states of every client
@@ -296,21 +216,30 @@ func (c *Client) List(ctx context.Context, q ListQuery) iter.Seq2[State, error] 
 	if err := q.validate(); err != nil {
 		return func(yield func(State, error) bool) { yield(State{}, err) }
 	}
-	base, limit := q.values(), q.pageSize()
+	// A copy, so a caller changing q.Sort or q.Extra mid-iteration cannot
+	// change the query between pages.
+	q.Sort, q.Extra = slices.Clone(q.Sort), cloneValues(q.Extra)
 	return pagination.Cursor(ctx, q.Bookmark, func(ctx context.Context, bookmark string, _ int) (pagination.Page[State], error) {
-		p, err := c.listPage(ctx, base, limit, bookmark)
-		return pagination.Page[State]{Items: p.States, Next: p.Bookmark}, err
+		return c.listPage(ctx, &q, bookmark)
 	})
 }
 
-func (c *Client) listPage(ctx context.Context, base url.Values, limit int, bookmark string) (StatePage, error) {
-	v := base
-	if bookmark != "" {
-		v = make(url.Values, len(base)+1)
-		for k, vs := range base {
-			v[k] = vs
-		}
-		v.Set(paramBookmark, bookmark)
+func cloneValues(v url.Values) url.Values {
+	if v == nil {
+		return nil
+	}
+	out := make(url.Values, len(v))
+	for k, vs := range v {
+		out[k] = slices.Clone(vs)
+	}
+	return out
+}
+
+func (c *Client) listPage(ctx context.Context, q *ListQuery, bookmark string) (pagination.Page[State], error) {
+	params := q.params(bookmark)
+	v, err := params.encode(q.Extra)
+	if err != nil {
+		return pagination.Page[State]{}, err
 	}
 	var out wireList
 	info, err := c.core.Do(ctx, core.Request{
@@ -320,17 +249,24 @@ func (c *Client) listPage(ctx context.Context, base url.Values, limit int, bookm
 		Idempotent: true,
 	}, &out)
 	if err != nil {
-		return StatePage{}, stateError(err)
+		return pagination.Page[State]{}, stateError(err)
 	}
-	p := StatePage{RequestID: info.RequestID, States: out.Results}
-	if len(out.Results) > limit {
-		return StatePage{}, fmt.Errorf("%w: the platform returned %d client states for a page of %d (request ID %s)",
-			iotclient.ErrMalformedResponse, len(out.Results), limit, info.RequestID)
+	if len(out.Results) > params.Limit {
+		return pagination.Page[State]{}, fmt.Errorf("%w: the platform returned %d client states for a page of %d (request ID %s)",
+			iotclient.ErrMalformedResponse, len(out.Results), params.Limit, info.RequestID)
+	}
+	p := pagination.Page[State]{
+		Items:     make([]State, len(out.Results)),
+		Total:     out.Meta.total,
+		HasTotal:  out.Meta.hasTotal,
+		RequestID: info.RequestID,
+	}
+	for i := range out.Results {
+		p.Items[i] = out.Results[i].state()
 	}
 	if len(out.Results) > 0 {
-		p.Bookmark = out.Bookmark
+		p.Next = out.Bookmark
 	}
-	p.Total, p.HasTotal = out.TotalRows, out.HasTotal
 	return p, nil
 }
 
@@ -369,21 +305,7 @@ func (d stateDecoder) DecodeJSON(data []byte) error {
 	return d.st.UnmarshalJSON(data)
 }
 
-// count reads a non-negative integer, written as an integer or as an
-// integral float (2345, 2345.0, 2.345e3).
-func count(raw []byte) (int64, bool) {
-	if n, err := strconv.ParseInt(string(raw), 10, 64); err == nil {
-		return n, n >= 0
-	}
-	f, err := strconv.ParseFloat(string(raw), 64)
-	if err != nil || f < 0 || f != math.Trunc(f) || f > 1<<53 {
-		return 0, false
-	}
-	return int64(f), true
-}
-
 var (
-	_ json.Unmarshaler = (*State)(nil)
-	_ core.Decoder     = (*wireList)(nil)
-	_ core.Decoder     = stateDecoder{}
+	_ core.Decoder = (*wireList)(nil)
+	_ core.Decoder = stateDecoder{}
 )

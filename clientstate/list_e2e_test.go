@@ -3,7 +3,6 @@ package clientstate_test
 import (
 	"cmp"
 	"context"
-	"net/url"
 	"slices"
 	"strings"
 	"testing"
@@ -88,20 +87,19 @@ func TestListFiltersYieldExactlyTheMatchingSubset(t *testing.T) {
 		q    clientstate.ListQuery
 		keep func(mockserver.ClientState) bool
 	}{
-		"connected": {clientstate.ListQuery{Status: clientstate.Connected, PageSize: 37},
+		"connected": {clientstate.ListQuery{Status: clientstate.StatusConnected, PageSize: 37},
 			func(cl mockserver.ClientState) bool { return cl.ConnectionStatus == mockserver.Connected }},
-		"disconnected": {clientstate.ListQuery{Status: clientstate.Disconnected},
+		"disconnected": {clientstate.ListQuery{Status: clientstate.StatusDisconnected},
 			func(cl mockserver.ClientState) bool { return cl.ConnectionStatus == mockserver.Disconnected }},
-		"connected after":      {clientstate.ListQuery{ConnectedAfter: after.In(time.FixedZone("X", -5*3600)), PageSize: 25}, connectedAfter},
-		"extra connectedAfter": {clientstate.ListQuery{Extra: url.Values{"connectedAfter": {after.Format(time.RFC3339Nano)}}, PageSize: 25}, connectedAfter},
-		"device type":          {clientstate.ListQuery{DeviceType: "sensor", PageSize: 10}, ofType("sensor")},
-		"long device type":     {clientstate.ListQuery{DeviceType: "building-automation-controller.gen42"}, ofType("building-automation-controller.gen42")},
+		"connected after":  {clientstate.ListQuery{ConnectedAfter: after.In(time.FixedZone("X", -5*3600)), PageSize: 25}, connectedAfter},
+		"device type":      {clientstate.ListQuery{DeviceType: "sensor", PageSize: 10}, ofType("sensor")},
+		"long device type": {clientstate.ListQuery{DeviceType: "building-automation-controller.gen42"}, ofType("building-automation-controller.gen42")},
 		"device ID": {clientstate.ListQuery{DeviceID: someDevice},
 			func(cl mockserver.ClientState) bool {
 				_, d, ok := deviceParts(cl.ClientID)
 				return ok && d == someDevice
 			}},
-		"combined": {clientstate.ListQuery{Status: clientstate.Disconnected, ConnectedAfter: after, DeviceType: "pump-v2", PageSize: 3},
+		"combined": {clientstate.ListQuery{Status: clientstate.StatusDisconnected, ConnectedAfter: after, DeviceType: "pump-v2", PageSize: 3},
 			func(cl mockserver.ClientState) bool {
 				return cl.ConnectionStatus == mockserver.Disconnected && connectedAfter(cl) && ofType("pump-v2")(cl)
 			}},
@@ -139,7 +137,7 @@ func TestListPageBookmarkResumesExactly(t *testing.T) {
 	all := s.SeedClients(seededClients, 5)
 	want := ids(all, func(cl mockserver.ClientState) bool { return cl.ConnectionStatus == mockserver.Connected })
 
-	q := clientstate.ListQuery{Status: clientstate.Connected, PageSize: 50}
+	q := clientstate.ListQuery{Status: clientstate.StatusConnected, PageSize: 50}
 	var got []string
 	pages := 0
 	for {
@@ -147,14 +145,14 @@ func TestListPageBookmarkResumesExactly(t *testing.T) {
 		require.NoError(t, err)
 		pages++
 		require.True(t, p.HasTotal)
-		assert.Equal(t, int64(len(want)), p.Total)
+		assert.Equal(t, len(want), p.Total)
 		assert.NotEmpty(t, p.RequestID)
-		got = append(got, stateIDs(p.States)...)
-		if p.Bookmark == "" {
+		got = append(got, stateIDs(p.Items)...)
+		if p.Next == "" {
 			break
 		}
-		assert.Len(t, p.States, 50, "only the last page may be short")
-		q.Bookmark = p.Bookmark
+		assert.Len(t, p.Items, 50, "only the last page may be short")
+		q.Bookmark = p.Next
 		if pages == 3 {
 			// List resumes from the same bookmark with the same rest.
 			rest := stateIDs(collect(t, c.List(context.Background(), q)))

@@ -41,7 +41,7 @@ func TestListSendsEveryParameterUnchangedOnEveryPage(t *testing.T) {
 	})
 	cest := time.FixedZone("CEST", 2*3600)
 	q := clientstate.ListQuery{
-		Status:         clientstate.Disconnected,
+		Status:         clientstate.StatusDisconnected,
 		ConnectedAfter: time.Date(2024, 5, 30, 14, 0, 0, 123456789, cest),
 		DeviceType:     "sensor",
 		DeviceID:       "s-1",
@@ -59,13 +59,13 @@ func TestListSendsEveryParameterUnchangedOnEveryPage(t *testing.T) {
 	reqs := rec.requests()
 	require.Len(t, reqs, 3, "the empty page ends the listing even though it carries a bookmark")
 	want := url.Values{
-		"connectionStatus":   {"disconnected"},
-		"lastConnectedAfter": {"2024-05-30T12:00:00.123Z"},
-		"deviceType":         {"sensor"},
-		"deviceId":           {"s-1"},
-		"_sort":              {"-lastActivityTime,id"},
-		"_limit":             {"2"},
-		"clientType":         {"device"},
+		"connectionStatus": {"disconnected"},
+		"connectedAfter":   {"2024-05-30T12:00:00.123Z"}, // the official SDKs' name
+		"deviceType":       {"sensor"},
+		"deviceId":         {"s-1"},
+		"_sort":            {"-lastActivityTime,id"},
+		"_limit":           {"2"},
+		"clientType":       {"device"},
 	}
 	for i, r := range reqs {
 		assert.Equal(t, "/api/v0002/clientconnectionstates", r.URL.EscapedPath())
@@ -77,16 +77,17 @@ func TestListSendsEveryParameterUnchangedOnEveryPage(t *testing.T) {
 	}
 }
 
-func TestListExtraSendsConnectedAfter(t *testing.T) {
+// The 2018 beta name can still be sent through Extra.
+func TestListExtraSendsTheBetaName(t *testing.T) {
 	c, rec := newUnitClient(t)
 	rec.handle(func(*http.Request) (*http.Response, error) { return jsonResponse(200, `{"results":[]}`), nil })
-	for _, err := range c.List(context.Background(), clientstate.ListQuery{Extra: url.Values{"connectedAfter": {"2024-05-30T12:00:00.000Z"}}}) {
+	for _, err := range c.List(context.Background(), clientstate.ListQuery{Extra: url.Values{"lastConnectedAfter": {"2024-05-30T12:00:00.000Z"}}}) {
 		require.NoError(t, err)
 	}
 	reqs := rec.requests()
 	require.Len(t, reqs, 1)
-	assert.Equal(t, "2024-05-30T12:00:00.000Z", reqs[0].URL.Query().Get("connectedAfter"))
-	assert.False(t, reqs[0].URL.Query().Has("lastConnectedAfter"))
+	assert.Equal(t, "2024-05-30T12:00:00.000Z", reqs[0].URL.Query().Get("lastConnectedAfter"))
+	assert.False(t, reqs[0].URL.Query().Has("connectedAfter"))
 	assert.Equal(t, "100", reqs[0].URL.Query().Get("_limit"), "the default page size")
 }
 
@@ -106,8 +107,8 @@ func TestListQueryValidationSendsNothing(t *testing.T) {
 		"empty sort":         {clientstate.ListQuery{Sort: []string{"-"}}, "ListQuery.Sort[0]"},
 		"extra _bookmark":    {clientstate.ListQuery{Extra: url.Values{"_bookmark": {"x"}}}, "ListQuery.Extra"},
 		"extra _limit":       {clientstate.ListQuery{Extra: url.Values{"_limit": {"5"}}}, "ListQuery.Extra"},
-		"extra status":       {clientstate.ListQuery{Status: clientstate.Connected, Extra: url.Values{"connectionStatus": {"disconnected"}}}, "ListQuery.Extra"},
-		"extra time":         {clientstate.ListQuery{Extra: url.Values{"lastConnectedAfter": {"2024-01-01T00:00:00Z"}}}, "ListQuery.Extra"},
+		"extra status":       {clientstate.ListQuery{Status: clientstate.StatusConnected, Extra: url.Values{"connectionStatus": {"disconnected"}}}, "ListQuery.Extra"},
+		"extra time":         {clientstate.ListQuery{Extra: url.Values{"connectedAfter": {"2024-01-01T00:00:00Z"}}}, "ListQuery.Extra"},
 		"extra _sort":        {clientstate.ListQuery{Extra: url.Values{"_sort": {"id"}}}, "ListQuery.Extra"},
 		"extra deviceType":   {clientstate.ListQuery{Extra: url.Values{"deviceType": {"x"}}}, "ListQuery.Extra"},
 		"extra deviceId":     {clientstate.ListQuery{Extra: url.Values{"deviceId": {"x"}}}, "ListQuery.Extra"},
@@ -150,9 +151,11 @@ func TestListStuckBookmarkEndsWithError(t *testing.T) {
 	assert.Equal(t, 4, items, "the first page, then the repeated page, then the error")
 	assert.Len(t, rec.requests(), 2)
 
-	// ListPage refuses to hand back the bookmark it was given.
-	_, err := c.ListPage(context.Background(), clientstate.ListQuery{PageSize: 2, Bookmark: "same"})
-	assert.ErrorIs(t, err, pagination.ErrStuckCursor)
+	// ListPage reports the page as the platform sent it: the cycle check
+	// belongs to the iterator (package pagination).
+	p, err := c.ListPage(context.Background(), clientstate.ListQuery{PageSize: 2, Bookmark: "same"})
+	require.NoError(t, err)
+	assert.Equal(t, "same", p.Next)
 }
 
 func TestListPageTooManyResultsIsMalformed(t *testing.T) {
@@ -177,11 +180,11 @@ func TestListPageTotalAndBookmark(t *testing.T) {
 	})
 	p, err := c.ListPage(context.Background(), clientstate.ListQuery{PageSize: 1, Bookmark: "b0"})
 	require.NoError(t, err)
-	assert.Equal(t, "b1", p.Bookmark)
+	assert.Equal(t, "b1", p.Next)
 	assert.True(t, p.HasTotal)
-	assert.Equal(t, int64(2345), p.Total)
+	assert.Equal(t, 2345, p.Total)
 	assert.Equal(t, "req-42", p.RequestID)
-	require.Len(t, p.States, 1)
+	require.Len(t, p.Items, 1)
 	assert.Equal(t, "b0", rec.requests()[0].URL.Query().Get("_bookmark"))
 
 	body = `{"results":` + statesJSON(0, 1) + `}`
@@ -189,7 +192,7 @@ func TestListPageTotalAndBookmark(t *testing.T) {
 	require.NoError(t, err)
 	assert.False(t, p.HasTotal)
 	assert.Zero(t, p.Total)
-	assert.Empty(t, p.Bookmark)
+	assert.Empty(t, p.Next)
 }
 
 func TestListMalformedBody(t *testing.T) {

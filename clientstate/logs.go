@@ -4,9 +4,10 @@ import (
 	"context"
 	"fmt"
 	"iter"
-	"net/url"
 	"strconv"
 	"time"
+
+	"github.com/google/go-querystring/query"
 
 	iotclient "github.com/iotclient/iotclient-go"
 	"github.com/iotclient/iotclient-go/internal/core"
@@ -16,31 +17,33 @@ import (
 
 // Limits of the connection log API.
 const (
-	// MaxLogLimit is the most entries one connection-log request returns,
-	// and the SDK's default page size.
+	// MaxLogLimit is the largest LogQuery.Limit the SDK sends.
 	MaxLogLimit = 20
 	// MaxLogOffset is the largest skip count the API accepts: entries
-	// beyond the first MaxLogOffset+MaxLogLimit cannot be reached (narrow
-	// the query with From and To instead).
+	// beyond the first MaxLogOffset+Limit cannot be reached by paging
+	// (narrow the query with From and To instead).
 	MaxLogOffset = 1000
 )
 
-// LogQuery narrows and pages a device's connection log.
+// LogQuery narrows and pages a device's connection log. The zero value asks
+// as IBM's own SDKs do, with the device alone.
 type LogQuery struct {
 	// From and To keep entries between the two times ("fromTime",
 	// "toTime", sent in UTC RFC 3339 with milliseconds). The API needs
-	// both or neither, and From must not be after To.
+	// both or neither, and From must not be after To. Zero sends neither.
 	From, To time.Time
 	// Limit is the number of entries each request asks for ("limit"), 1
-	// to MaxLogLimit; zero means MaxLogLimit. It is a page size: the
-	// iterator pages on until the log ends.
+	// to MaxLogLimit. Zero sends no limit and no offset: one request, whose
+	// answer is the whole result. With a limit the iterator pages on by
+	// offset until a page comes back shorter than Limit; a page longer than
+	// Limit (a server that ignores limit) is yielded whole and ends it.
 	Limit int
 }
 
 func (q *LogQuery) validate() error {
 	switch {
 	case q.Limit < 0 || q.Limit > MaxLogLimit:
-		return iotclient.NewValidationError("LogQuery.Limit", strconv.Itoa(q.Limit), "must be between 1 and 20 (0 means 20)")
+		return iotclient.NewValidationError("LogQuery.Limit", strconv.Itoa(q.Limit), "must be between 1 and 20 (0 sends none)")
 	case !q.From.IsZero() && q.To.IsZero():
 		return iotclient.NewValidationError("LogQuery.To", "", "is required with From: the API takes both times or neither")
 	case q.From.IsZero() && !q.To.IsZero():
@@ -49,6 +52,17 @@ func (q *LogQuery) validate() error {
 		return iotclient.NewValidationError("LogQuery.From", wire.FormatIBM(q.From), "is after To ("+wire.FormatIBM(q.To)+")")
 	}
 	return nil
+}
+
+// logParams is the query string of GET /logs/connection, encoded by
+// go-querystring: a zero time, limit or offset is left out.
+type logParams struct {
+	TypeID   string       `url:"typeId"`
+	DeviceID string       `url:"deviceId"`
+	From     wire.IBMTime `url:"fromTime"`
+	To       wire.IBMTime `url:"toTime"`
+	Limit    int          `url:"limit,omitempty"`
+	Offset   int          `url:"offset,omitempty"` // the API's offset is 1 to 1000: the first page sends none
 }
 
 // LogEntry is one event of a device's connection log: a connect, a failed
@@ -61,18 +75,20 @@ type LogEntry struct {
 	Message string
 }
 
-type wireLogEntry struct {
-	Message   string `json:"message"`
-	Timestamp string `json:"timestamp"`
-}
+// logList is the connection log response: a JSON array of entries.
+type logList []wireLogEntry
+
+// DecodeJSON implements core.Decoder.
+func (l *logList) DecodeJSON(data []byte) error { return decode(data, (*[]wireLogEntry)(l)) }
 
 // ConnectionLogs returns an iterator over the connection log of the device
 // typeID/deviceID (GET /logs/connection), newest first as the platform
-// returns it, across pages of q.Limit entries. The API pages by skip count
-// up to MaxLogOffset: a log that goes on beyond it ends the iteration with an
-// error matching pagination.ErrOffsetLimit. The iterator stops fetching as
-// soon as the loop breaks and ends after yielding an error once; ranging
-// over it again starts again.
+// returns it. With a zero q.Limit it sends one request with typeId and
+// deviceId (and the times, when set) and yields the answer. With a limit it
+// pages by skip count up to MaxLogOffset: a log that goes on beyond it ends
+// the iteration with an error matching pagination.ErrOffsetLimit. The
+// iterator stops fetching as soon as the loop breaks and ends after yielding
+// an error once; ranging over it again starts again.
 //
 // typeID and deviceID are 1 to 36 of [A-Za-z0-9-_.]; they and q are checked
 // before any request, and bad input is yielded as a
@@ -89,50 +105,46 @@ func (c *Client) ConnectionLogs(ctx context.Context, typeID, deviceID string, q 
 	if err != nil {
 		return func(yield func(LogEntry, error) bool) { yield(LogEntry{}, err) }
 	}
-	limit := q.Limit
-	if limit == 0 {
-		limit = MaxLogLimit
+	base := logParams{TypeID: typeID, DeviceID: deviceID, From: wire.IBMTime(q.From), To: wire.IBMTime(q.To), Limit: q.Limit}
+	return func(yield func(LogEntry, error) bool) {
+		for offset := 0; ; offset += q.Limit {
+			if offset > MaxLogOffset {
+				yield(LogEntry{}, fmt.Errorf("%w (offset %d > %d)", pagination.ErrOffsetLimit, offset, MaxLogOffset))
+				return
+			}
+			p := base
+			p.Offset = offset
+			entries, err := c.logPage(ctx, &p)
+			if err != nil {
+				yield(LogEntry{}, err)
+				return
+			}
+			for _, e := range entries {
+				if !yield(e, nil) {
+					return
+				}
+			}
+			// No limit, a short page, or a server that ignored the limit
+			// and sent everything at once: that was the whole log.
+			if q.Limit == 0 || len(entries) != q.Limit {
+				return
+			}
+		}
 	}
-	base := url.Values{
-		"typeId":   {typeID},
-		"deviceId": {deviceID},
-		"limit":    {strconv.Itoa(limit)},
-	}
-	if !q.From.IsZero() {
-		base.Set("fromTime", wire.FormatIBM(q.From))
-		base.Set("toTime", wire.FormatIBM(q.To))
-	}
-	return pagination.Offset(ctx, limit, MaxLogOffset, func(ctx context.Context, offset, limit int) ([]LogEntry, error) {
-		return c.logPage(ctx, base, offset, limit)
-	})
 }
 
-func (c *Client) logPage(ctx context.Context, base url.Values, offset, limit int) ([]LogEntry, error) {
-	v := base
-	if offset > 0 { // the API's offset is 1 to 1000: the first page sends none
-		v = make(url.Values, len(base)+1)
-		for k, vs := range base {
-			v[k] = vs
-		}
-		v.Set("offset", strconv.Itoa(offset))
-	}
-	var out []wireLogEntry
-	info, err := c.core.Do(ctx, core.Request{Method: "GET", Path: "/logs/connection", Query: v, Idempotent: true}, &out)
+func (c *Client) logPage(ctx context.Context, p *logParams) ([]LogEntry, error) {
+	v, err := query.Values(p)
 	if err != nil {
 		return nil, err
 	}
-	if len(out) > limit {
-		return nil, fmt.Errorf("%w: the platform returned %d connection log entries for a page of %d (request ID %s)",
-			iotclient.ErrMalformedResponse, len(out), limit, info.RequestID)
+	var out logList
+	if _, err := c.core.Do(ctx, core.Request{Method: "GET", Path: "/logs/connection", Query: v, Idempotent: true}, &out); err != nil {
+		return nil, err
 	}
 	entries := make([]LogEntry, len(out))
 	for i, w := range out {
-		t, err := wire.ParseIBM(w.Timestamp)
-		if err != nil {
-			return nil, fmt.Errorf("%w: connection log entry %d: field \"timestamp\": %v (request ID %s)",
-				iotclient.ErrMalformedResponse, offset+i, err, info.RequestID)
-		}
-		entries[i] = LogEntry{Time: t, Message: w.Message}
+		entries[i] = LogEntry{Time: w.Timestamp.Time(), Message: w.Message}
 	}
 	return entries, nil
 }

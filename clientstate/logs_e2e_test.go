@@ -45,15 +45,26 @@ func TestConnectionLogsPageAgainstMock(t *testing.T) {
 			assert.False(t, got[i].Time.After(got[i-1].Time), "newest first")
 		}
 	}
-	assert.Equal(t, 3, s.Requests(mockserver.RouteConnectionLogs))
+	assert.Equal(t, 1, s.Requests(mockserver.RouteConnectionLogs), "no limit: one request, all of it")
+	rec, _ := s.LastRequest(mockserver.RouteConnectionLogs)
+	assert.Equal(t, "deviceId=s-1&typeId=sensor", rec.RawQuery)
 
-	// A smaller page size pages more.
+	// The mock ignores limit by default, as the real API may: the first
+	// answer is longer than the page asked for, and is the whole log.
+	s.ResetCounts()
+	got, err = collectLogs(t, c.ConnectionLogs(context.Background(), "sensor", "s-1", clientstate.LogQuery{Limit: 7}))
+	require.NoError(t, err)
+	assert.Len(t, got, 57)
+	assert.Equal(t, 1, s.Requests(mockserver.RouteConnectionLogs))
+
+	// A server that applies the limit is paged by offset.
+	s.HonorConnectionLogLimit(true)
 	s.ResetCounts()
 	got, err = collectLogs(t, c.ConnectionLogs(context.Background(), "sensor", "s-1", clientstate.LogQuery{Limit: 7}))
 	require.NoError(t, err)
 	assert.Len(t, got, 57)
 	assert.Equal(t, 9, s.Requests(mockserver.RouteConnectionLogs))
-	rec, _ := s.LastRequest(mockserver.RouteConnectionLogs)
+	rec, _ = s.LastRequest(mockserver.RouteConnectionLogs)
 	assert.Contains(t, rec.RawQuery, "offset=56")
 }
 
@@ -79,7 +90,8 @@ func TestConnectionLogsTimeWindow(t *testing.T) {
 func TestConnectionLogsOffsetLimitAgainstMock(t *testing.T) {
 	s, c := newMockClient(t)
 	s.SeedConnectionLogs("sensor", "s-1", 1100, 5)
-	got, err := collectLogs(t, c.ConnectionLogs(context.Background(), "sensor", "s-1", clientstate.LogQuery{}))
+	s.HonorConnectionLogLimit(true)
+	got, err := collectLogs(t, c.ConnectionLogs(context.Background(), "sensor", "s-1", clientstate.LogQuery{Limit: clientstate.MaxLogLimit}))
 	assert.ErrorIs(t, err, pagination.ErrOffsetLimit)
 	assert.Len(t, got, clientstate.MaxLogOffset+clientstate.MaxLogLimit, "every reachable entry first")
 	assert.Equal(t, clientstate.MaxLogOffset/clientstate.MaxLogLimit+1, s.Requests(mockserver.RouteConnectionLogs))

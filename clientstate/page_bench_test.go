@@ -3,8 +3,11 @@ package clientstate_test
 import (
 	"context"
 	"encoding/json"
+	"io"
 	"net/http"
 	"testing"
+
+	jsonv2 "github.com/go-json-experiment/json"
 
 	iotclient "github.com/iotclient/iotclient-go"
 	"github.com/iotclient/iotclient-go/auth"
@@ -32,8 +35,8 @@ func BenchmarkListPage(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if len(p.States) != 50 {
-			b.Fatalf("%d states", len(p.States))
+		if len(p.Items) != 50 {
+			b.Fatalf("%d states", len(p.Items))
 		}
 	}
 }
@@ -53,10 +56,20 @@ type plainState struct {
 	DisconnectReasonCode int    `json:"disconnectReasonCode"`
 }
 
-// BenchmarkListPagePlain is the baseline of BenchmarkListPage: a plain
-// net/http GET with HTTP Basic credentials over the same transport, decoded
-// by encoding/json into a struct with string times.
+// BenchmarkListPagePlain is the first baseline of BenchmarkListPage: a
+// plain net/http GET with HTTP Basic credentials over the same transport,
+// decoded by encoding/json into a struct with string times.
 func BenchmarkListPagePlain(b *testing.B) {
+	benchPlain(b, func(r io.Reader, v any) error { return json.NewDecoder(r).Decode(v) })
+}
+
+// BenchmarkListPagePlainV2 is the second baseline: the same loop decoded by
+// go-json-experiment/json (Go 1.27's encoding/json/v2).
+func BenchmarkListPagePlainV2(b *testing.B) {
+	benchPlain(b, func(r io.Reader, v any) error { return jsonv2.UnmarshalRead(r, v) })
+}
+
+func benchPlain(b *testing.B, decode func(io.Reader, any) error) {
 	tr := &perfdata.Transport{Body: perfdata.StatesBody(50)}
 	hc := &http.Client{Transport: tr}
 	u := "https://ab12cd.internetofthings.ibmcloud.com/api/v0002/clientconnectionstates?_limit=50"
@@ -77,7 +90,7 @@ func BenchmarkListPagePlain(b *testing.B) {
 			Results  []plainState `json:"results"`
 			Bookmark string       `json:"bookmark"`
 		}
-		err = json.NewDecoder(resp.Body).Decode(&page)
+		err = decode(resp.Body, &page)
 		resp.Body.Close()
 		if err != nil {
 			b.Fatal(err)

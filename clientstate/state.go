@@ -1,8 +1,12 @@
 package clientstate
 
 import (
-	"encoding/json"
+	"bytes"
+	"errors"
 	"time"
+
+	json "github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
 )
 
 // ConnectionStatus is whether a client is connected. It is both a filter of
@@ -12,12 +16,12 @@ type ConnectionStatus string
 
 // The connection statuses the platform documents.
 const (
-	Connected    ConnectionStatus = "connected"
-	Disconnected ConnectionStatus = "disconnected"
+	StatusConnected    ConnectionStatus = "connected"
+	StatusDisconnected ConnectionStatus = "disconnected"
 )
 
-// Known reports whether s is Connected or Disconnected.
-func (s ConnectionStatus) Known() bool { return s == Connected || s == Disconnected }
+// Known reports whether s is StatusConnected or StatusDisconnected.
+func (s ConnectionStatus) Known() bool { return s == StatusConnected || s == StatusDisconnected }
 
 // ClientType is the kind of client a state describes, as the platform
 // names it. Values other than the constants are kept as they come.
@@ -93,11 +97,42 @@ type State struct {
 	HasDisconnectReasonCode bool
 	// Extra holds every field of the record the SDK does not model, as
 	// raw JSON under its name; nil when there were none.
-	Extra map[string]json.RawMessage
+	Extra map[string]jsontext.Value
 }
 
-// IsConnected reports whether the state's status is Connected.
-func (s *State) IsConnected() bool { return s.Status == Connected }
+// UnmarshalJSON decodes a client state record as the platform sends it.
+// Every field may be absent (or null), leaving its zero value; fields the
+// SDK does not model land in Extra. Names match exactly. A field of the
+// wrong JSON type, a time that is not RFC 3339, a repeated name or invalid
+// UTF-8 is an error naming what was wrong. Null leaves s unchanged, as
+// encoding/json does.
+func (s *State) UnmarshalJSON(data []byte) error {
+	if string(bytes.TrimSpace(data)) == "null" {
+		return nil
+	}
+	if t := bytes.TrimLeft(data, " \t\r\n"); len(t) == 0 || t[0] != '{' {
+		return errNotObject
+	}
+	var w wireState
+	if err := decode(data, &w); err != nil {
+		return err
+	}
+	*s = w.state()
+	return nil
+}
+
+var errNotObject = errors.New("clientstate: a client state record must be a JSON object")
+
+// MarshalJSON encodes the state in the platform's form (the inverse of
+// UnmarshalJSON): zero fields are left out, Extra's fields are included, and
+// times are RFC 3339 UTC with milliseconds.
+func (s State) MarshalJSON() ([]byte, error) {
+	w := fromState(&s)
+	return json.Marshal(&w, json.OmitZeroStructFields(true), json.Deterministic(true))
+}
+
+// IsConnected reports whether the state's status is StatusConnected.
+func (s *State) IsConnected() bool { return s.Status == StatusConnected }
 
 // ParseClientID parses the state's client ID.
 func (s *State) ParseClientID() (ClientID, error) { return ParseClientID(s.ClientID) }

@@ -42,7 +42,7 @@ func TestGetRequestsUnescapedPathAndDecodesEveryField(t *testing.T) {
 
 	assert.Equal(t, "d:ab12cd:sensor:s-1", st.ClientID)
 	assert.Equal(t, clientstate.ClientTypeDevice, st.ClientType)
-	assert.Equal(t, clientstate.Disconnected, st.Status)
+	assert.Equal(t, clientstate.StatusDisconnected, st.Status)
 	assert.False(t, st.IsConnected())
 	assert.Equal(t, time.Date(2018, 9, 27, 8, 40, 54, 456e6, time.UTC), st.LastConnected)
 	assert.Equal(t, time.Date(2018, 9, 27, 9, 0, 1, 2e6, time.UTC), st.LastDisconnected)

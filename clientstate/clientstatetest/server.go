@@ -14,6 +14,8 @@ import (
 	"encoding/json"
 	"time"
 
+	"github.com/go-json-experiment/json/jsontext"
+
 	iotclient "github.com/iotclient/iotclient-go"
 	"github.com/iotclient/iotclient-go/auth"
 	"github.com/iotclient/iotclient-go/clientstate"
@@ -157,7 +159,7 @@ func fromMock(in []mockserver.ClientState) []clientstate.State {
 			HasDisconnectReasonCode: c.DisconnectReasonCode != 0,
 		}
 		if len(c.Extra) > 0 {
-			st.Extra = make(map[string]json.RawMessage, len(c.Extra))
+			st.Extra = make(map[string]jsontext.Value, len(c.Extra))
 			for k, v := range c.Extra {
 				b, _ := json.Marshal(v) // values came from JSON-able seeds or Add
 				st.Extra[k] = b

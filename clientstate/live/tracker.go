@@ -22,7 +22,7 @@ const StatusUnknown clientstate.ConnectionStatus = ""
 type TrackedState struct {
 	// ClientID is the client's MQTT client ID.
 	ClientID string
-	// Status is clientstate.Connected or Disconnected, StatusUnknown, or a status the
+	// Status is clientstate.StatusConnected or Disconnected, StatusUnknown, or a status the
 	// REST snapshot reported that the SDK does not know.
 	Status clientstate.ConnectionStatus
 	// Since is when Status began: the time of the Connect or Disconnect
@@ -238,9 +238,9 @@ func (t *Tracker) load(states []clientstate.State) {
 		s := &states[i]
 		ts := TrackedState{ClientID: s.ClientID, Status: s.Status, LastCloseCode: s.DisconnectReasonCode}
 		switch s.Status {
-		case clientstate.Connected:
+		case clientstate.StatusConnected:
 			ts.Since = s.LastConnected
-		case clientstate.Disconnected:
+		case clientstate.StatusDisconnected:
 			ts.Since = s.LastDisconnected
 		}
 		ts.Updated = s.LastConnected
@@ -277,17 +277,17 @@ func (t *Tracker) apply(ev Event) bool {
 	}
 	switch ev.Action {
 	case ActionConnect:
-		st.Status, st.Since = clientstate.Connected, ev.Time
+		st.Status, st.Since = clientstate.StatusConnected, ev.Time
 	case ActionDisconnect:
 		st.LastCloseCode, st.LastReason = ev.CloseCode, ev.Reason
 		switch {
 		case !ev.ClientIDReused():
-			st.Status, st.Since = clientstate.Disconnected, ev.Time
-		case st.Status != clientstate.Connected && ev.Time.After(st.Updated):
+			st.Status, st.Since = clientstate.StatusDisconnected, ev.Time
+		case st.Status != clientstate.StatusConnected && ev.Time.After(st.Updated):
 			// A new connection took the client ID over: a client with
 			// this ID is connected (its own Connect may have been
 			// published first, leaving this as the retained state).
-			st.Status, st.Since = clientstate.Connected, ev.Time
+			st.Status, st.Since = clientstate.StatusConnected, ev.Time
 		}
 	case ActionFailedConnect:
 		st.LastFailedConnect = ev.Time
@@ -317,12 +317,12 @@ func (t *Tracker) State(clientID string) (st TrackedState, ok bool) {
 
 // Connected returns the clients currently connected, by client ID.
 func (t *Tracker) Connected() []TrackedState {
-	return t.filter(func(s *TrackedState) bool { return s.Status == clientstate.Connected })
+	return t.filter(func(s *TrackedState) bool { return s.Status == clientstate.StatusConnected })
 }
 
 // Disconnected returns the clients currently disconnected, by client ID.
 func (t *Tracker) Disconnected() []TrackedState {
-	return t.filter(func(s *TrackedState) bool { return s.Status == clientstate.Disconnected })
+	return t.filter(func(s *TrackedState) bool { return s.Status == clientstate.StatusDisconnected })
 }
 
 // States returns every client the tracker knows, by client ID.

@@ -113,7 +113,7 @@ func (r *trackerRig) disagreement() string {
 			return c.ClientID + " unknown to the tracker"
 		case string(st.Status) != c.ConnectionStatus:
 			return c.ClientID + ": tracker " + string(st.Status) + ", REST " + c.ConnectionStatus
-		case st.Status == clientstate.Disconnected && !st.Since.Equal(c.LastDisconnect):
+		case st.Status == clientstate.StatusDisconnected && !st.Since.Equal(c.LastDisconnect):
 			return c.ClientID + ": disconnected since " + st.Since.String() + ", REST " + c.LastDisconnect.String()
 		}
 	}
@@ -165,9 +165,9 @@ func (r *trackerRig) requireAgreesWithList() {
 		require.True(r.t, ok, st.ClientID)
 		require.Equal(r.t, st.Status, tracked.Status, st.ClientID)
 		switch st.Status {
-		case clientstate.Connected:
+		case clientstate.StatusConnected:
 			connected = append(connected, st.ClientID)
-		case clientstate.Disconnected:
+		case clientstate.StatusDisconnected:
 			disconnected = append(disconnected, st.ClientID)
 		}
 	}
@@ -331,14 +331,14 @@ func TestTrackerStaleSnapshotDoesNotUndoEvents(t *testing.T) {
 	r.waitAgreement(trs)
 	r.requireAgreesWithList()
 	a, _ := r.tr.State("d:ab12cd:sensor:a")
-	require.Equal(t, clientstate.Disconnected, a.Status)
+	require.Equal(t, clientstate.StatusDisconnected, a.Status)
 	require.Equal(t, 160, a.LastCloseCode)
 	require.True(t, trs[1].Time.Equal(a.LastFailedConnect))
 	b, _ := r.tr.State("d:ab12cd:sensor:b")
-	require.Equal(t, clientstate.Connected, b.Status, "288 does not take a client offline")
+	require.Equal(t, clientstate.StatusConnected, b.Status, "288 does not take a client offline")
 	require.Equal(t, 288, b.LastCloseCode)
 	require.True(t, b.Live)
 	app, _ := r.tr.State("a:ab12cd:some-app")
-	require.Equal(t, clientstate.Connected, app.Status)
+	require.Equal(t, clientstate.StatusConnected, app.Status)
 	require.False(t, app.Live, "known from the snapshot only")
 }

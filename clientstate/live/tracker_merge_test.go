@@ -31,15 +31,15 @@ func TestTrackerMergeNewestWins(t *testing.T) {
 		since   time.Time
 		code    int
 	}{
-		{"first connect", statusEvent(ActionConnect, id, at(10), 0), true, clientstate.Connected, at(10), 0},
-		{"older disconnect ignored", statusEvent(ActionDisconnect, id, at(5), 91), false, clientstate.Connected, at(10), 0},
-		{"reuse keeps it connected", statusEvent(ActionDisconnect, id, at(20), 288), true, clientstate.Connected, at(10), 288},
-		{"failed connect changes no status", statusEvent(ActionFailedConnect, id, at(25), 180), true, clientstate.Connected, at(10), 288},
-		{"disconnect", statusEvent(ActionDisconnect, id, at(30), 160), true, clientstate.Disconnected, at(30), 160},
-		{"retained redelivery (same time) is harmless", statusEvent(ActionDisconnect, id, at(30), 160), true, clientstate.Disconnected, at(30), 160},
-		{"reuse at the same time does not override", statusEvent(ActionDisconnect, id, at(30), 288), true, clientstate.Disconnected, at(30), 288},
-		{"newer reuse: a connection has the ID", statusEvent(ActionDisconnect, id, at(40), 288), true, clientstate.Connected, at(40), 288},
-		{"unknown action", statusEvent("Rebooted", id, at(50), 0), false, clientstate.Connected, at(40), 288},
+		{"first connect", statusEvent(ActionConnect, id, at(10), 0), true, clientstate.StatusConnected, at(10), 0},
+		{"older disconnect ignored", statusEvent(ActionDisconnect, id, at(5), 91), false, clientstate.StatusConnected, at(10), 0},
+		{"reuse keeps it connected", statusEvent(ActionDisconnect, id, at(20), 288), true, clientstate.StatusConnected, at(10), 288},
+		{"failed connect changes no status", statusEvent(ActionFailedConnect, id, at(25), 180), true, clientstate.StatusConnected, at(10), 288},
+		{"disconnect", statusEvent(ActionDisconnect, id, at(30), 160), true, clientstate.StatusDisconnected, at(30), 160},
+		{"retained redelivery (same time) is harmless", statusEvent(ActionDisconnect, id, at(30), 160), true, clientstate.StatusDisconnected, at(30), 160},
+		{"reuse at the same time does not override", statusEvent(ActionDisconnect, id, at(30), 288), true, clientstate.StatusDisconnected, at(30), 288},
+		{"newer reuse: a connection has the ID", statusEvent(ActionDisconnect, id, at(40), 288), true, clientstate.StatusConnected, at(40), 288},
+		{"unknown action", statusEvent("Rebooted", id, at(50), 0), false, clientstate.StatusConnected, at(40), 288},
 	}
 	tr := trackerForTest()
 	for _, s := range steps {
@@ -65,13 +65,13 @@ func TestTrackerMergeSnapshotAndEvents(t *testing.T) {
 	// ...and loses to a newer one.
 	tr.apply(statusEvent(ActionConnect, "d:ab12cd:t:old", t0, 0))
 	tr.load([]clientstate.State{
-		{ClientID: "d:ab12cd:t:new", Status: clientstate.Connected, LastConnected: t0},
-		{ClientID: "d:ab12cd:t:old", Status: clientstate.Disconnected, LastConnected: t0, LastDisconnected: t0.Add(time.Hour), DisconnectReasonCode: 92},
-		{ClientID: "d:ab12cd:t:never", Status: clientstate.Disconnected},
+		{ClientID: "d:ab12cd:t:new", Status: clientstate.StatusConnected, LastConnected: t0},
+		{ClientID: "d:ab12cd:t:old", Status: clientstate.StatusDisconnected, LastConnected: t0, LastDisconnected: t0.Add(time.Hour), DisconnectReasonCode: 92},
+		{ClientID: "d:ab12cd:t:never", Status: clientstate.StatusDisconnected},
 		{ClientID: "a:ab12cd:app", Status: "suspended"},
 	})
 	for id, want := range map[string]clientstate.ConnectionStatus{
-		"d:ab12cd:t:new": clientstate.Disconnected, "d:ab12cd:t:old": clientstate.Disconnected, "d:ab12cd:t:never": clientstate.Disconnected, "a:ab12cd:app": "suspended",
+		"d:ab12cd:t:new": clientstate.StatusDisconnected, "d:ab12cd:t:old": clientstate.StatusDisconnected, "d:ab12cd:t:never": clientstate.StatusDisconnected, "a:ab12cd:app": "suspended",
 	} {
 		if st, _ := tr.State(id); st.Status != want {
 			t.Errorf("%s: %s, want %s", id, st.Status, want)
@@ -82,13 +82,13 @@ func TestTrackerMergeSnapshotAndEvents(t *testing.T) {
 	}
 	// A client with no times takes any event.
 	tr.apply(statusEvent(ActionConnect, "d:ab12cd:t:never", t0.Add(-24*time.Hour), 0))
-	if st, _ := tr.State("d:ab12cd:t:never"); st.Status != clientstate.Connected {
+	if st, _ := tr.State("d:ab12cd:t:never"); st.Status != clientstate.StatusConnected {
 		t.Errorf("state %+v", st)
 	}
 	// A reuse is news of a connection: it marks a client never heard of
 	// connected.
 	tr.apply(statusEvent(ActionDisconnect, "d:ab12cd:t:fresh", t0, 288))
-	if st, _ := tr.State("d:ab12cd:t:fresh"); st.Status != clientstate.Connected {
+	if st, _ := tr.State("d:ab12cd:t:fresh"); st.Status != clientstate.StatusConnected {
 		t.Errorf("state %+v", st)
 	}
 	tr.apply(statusEvent(ActionFailedConnect, "d:ab12cd:t:failing", t0, 180))

@@ -129,7 +129,7 @@ func connected(ctx context.Context, client *clientstate.Client) error {
 	fmt.Println("Connected clients, most recently active first:")
 	tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "  CLIENT ID\tTYPE\tCONNECTED SINCE\tLAST ACTIVITY")
-	q := clientstate.ListQuery{Status: clientstate.Connected, Sort: []string{"-lastActivityTime"}}
+	q := clientstate.ListQuery{Status: clientstate.StatusConnected, Sort: []string{"-lastActivityTime"}}
 	n := 0
 	for st, err := range client.List(ctx, q) {
 		if err != nil {
@@ -185,7 +185,7 @@ func recentDisconnects(ctx context.Context, client *clientstate.Client, d time.D
 	fmt.Printf("Disconnects in the last %s:\n", d)
 	tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "  CLIENT ID\tDISCONNECTED\tBY\tWHY")
-	q := clientstate.ListQuery{Status: clientstate.Disconnected, Sort: []string{"-lastDisconnectTime"}, PageSize: 25}
+	q := clientstate.ListQuery{Status: clientstate.StatusDisconnected, Sort: []string{"-lastDisconnectTime"}, PageSize: 25}
 	n := 0
 	for st, err := range client.List(ctx, q) {
 		if err != nil {

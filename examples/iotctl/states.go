@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/go-json-experiment/json/jsontext"
+
 	"github.com/iotclient/iotclient-go/clientstate"
 	"github.com/iotclient/iotclient-go/clientstate/live"
 )
@@ -36,7 +38,7 @@ var stateColumns = []column[clientstate.State]{
 
 // extraJSON is the fields the SDK does not model, as one JSON object (nil
 // when there are none).
-func extraJSON(extra map[string]json.RawMessage) json.RawMessage {
+func extraJSON(extra map[string]jsontext.Value) json.RawMessage {
 	if len(extra) == 0 {
 		return nil
 	}

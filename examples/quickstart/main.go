@@ -124,7 +124,7 @@ func connectionStates(ctx context.Context, startMock func() *mockserver.Server) 
 	}
 
 	connected := 0
-	for _, err := range client.List(ctx, clientstate.ListQuery{Status: clientstate.Connected}) {
+	for _, err := range client.List(ctx, clientstate.ListQuery{Status: clientstate.StatusConnected}) {
 		if err != nil {
 			return err
 		}
@@ -136,7 +136,7 @@ func connectionStates(ctx context.Context, startMock func() *mockserver.Server) 
 	tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "CLIENT ID\tDISCONNECTED (UTC)\tBY\tREASON CODE")
 	n := 0
-	q := clientstate.ListQuery{Status: clientstate.Disconnected, Sort: []string{"-lastDisconnectTime"}, PageSize: 10}
+	q := clientstate.ListQuery{Status: clientstate.StatusDisconnected, Sort: []string{"-lastDisconnectTime"}, PageSize: 10}
 	for st, err := range client.List(ctx, q) {
 		if err != nil {
 			return err

@@ -170,6 +170,9 @@ type wiotpState struct {
 	version  uint64         // bumped by every change to clients
 	disabled bool           // client-state feature off
 	logs     map[logKey][]LogEntry
+	// honorLogLimit makes GET /logs/connection apply limit; by default it
+	// is ignored, as the real API may ignore it.
+	honorLogLimit bool
 }
 
 func (st *wiotpState) init() {
@@ -286,8 +289,9 @@ func (s *Server) SetClientStatus(clientID, status string, at time.Time) error {
 }
 
 // SetClientStateEnabled switches the client connection state feature on or
-// off. While off, GET /clientconnectionstates and
-// GET /clientconnectionstates/{id} answer 403 with ExceptionFeatureDisabled.
+// off. While off, GET /clientconnectionstates,
+// GET /clientconnectionstates/{id} and GET /config/clientstate answer 403
+// with ExceptionFeatureDisabled.
 // Unlike PUT /config/clientstate {"enabled":false}, which deletes the stored
 // states as the platform does, this test hook keeps them.
 func (s *Server) SetClientStateEnabled(enabled bool) {
@@ -302,6 +306,15 @@ func (s *Server) ClientStateEnabled() bool {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	return !s.wiotp.disabled
+}
+
+// HonorConnectionLogLimit makes GET /logs/connection validate and apply its
+// limit parameter (1-20, default 20) when on. By default the fake ignores
+// limit and answers every matching entry at once, as the real API may.
+func (s *Server) HonorConnectionLogLimit(on bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.wiotp.honorLogLimit = on
 }
 
 // AddConnectionLogs adds connection log entries for a device (registering

@@ -127,6 +127,12 @@ func (s *Server) handleClientStateConfig(w http.ResponseWriter, req *request) {
 	s.mu.RLock()
 	enabled := !s.wiotp.disabled
 	s.mu.RUnlock()
+	if !enabled && req.Method == http.MethodGet {
+		// IBM's documentation: "If a 403 response is returned, the
+		// feature is not active."
+		writeFeatureDisabled(w)
+		return
+	}
 	writeJSON(w, http.StatusOK, map[string]bool{"enabled": enabled})
 }
 
@@ -136,9 +142,11 @@ type logRecord struct {
 }
 
 // handleConnectionLogs: GET /logs/connection. typeId and deviceId are
-// required; limit 1-20 (default 20); offset, when present, 1-1000 entries to
-// skip; fromTime and toTime come together and bound the timestamps
-// inclusively. The answer is a bare array, newest first.
+// required; offset, when present, 1-1000 entries to skip; fromTime and
+// toTime come together and bound the timestamps inclusively. limit is
+// ignored, as the real API may ignore it, and every matching entry is
+// returned at once; after HonorConnectionLogLimit(true) it must be 1-20 and
+// caps the answer (default 20). The answer is a bare array, newest first.
 func (s *Server) handleConnectionLogs(w http.ResponseWriter, req *request) {
 	v := req.URL.Query()
 	typeID, deviceID := v.Get("typeId"), v.Get("deviceId")
@@ -150,8 +158,14 @@ func (s *Server) handleConnectionLogs(w http.ResponseWriter, req *request) {
 		writeIBMInvalid(w, "deviceId", "deviceId is required")
 		return
 	}
-	limit, offset := DefaultLogLimit, 0
-	if s := v.Get("limit"); s != "" {
+	s.mu.RLock()
+	honor := s.wiotp.honorLogLimit
+	s.mu.RUnlock()
+	limit, offset := -1, 0 // -1: no cap
+	if honor {
+		limit = DefaultLogLimit
+	}
+	if s := v.Get("limit"); s != "" && honor {
 		n, err := strconv.Atoi(s)
 		if err != nil || n < 1 || n > MaxLogLimit {
 			writeIBMInvalid(w, "limit", "limit must be an integer between 1 and 20")
@@ -195,7 +209,7 @@ func (s *Server) handleConnectionLogs(w http.ResponseWriter, req *request) {
 	if !known {
 		known = s.deviceClientExistsLocked(typeID, deviceID)
 	}
-	out := make([]logRecord, 0, limit)
+	out := make([]logRecord, 0, min(max(limit, 0), len(logs)))
 	for _, e := range logs {
 		if len(out) == limit {
 			break

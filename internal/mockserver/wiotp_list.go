@@ -142,7 +142,7 @@ func (s *Server) viewLocked(spec []sortField) []*ClientState {
 // clientFilter is a parsed list query.
 type clientFilter struct {
 	status   string
-	after    []time.Time // lastConnectedAfter and/or connectedAfter
+	after    time.Time // connectedAfter; zero: no filter
 	typeID   string
 	deviceID string
 }
@@ -151,10 +151,8 @@ func (f *clientFilter) matches(c *ClientState) bool {
 	if f.status != "" && c.ConnectionStatus != f.status {
 		return false
 	}
-	for _, t := range f.after {
-		if c.LastConnect.IsZero() || !c.LastConnect.After(t) {
-			return false
-		}
+	if !f.after.IsZero() && (c.LastConnect.IsZero() || !c.LastConnect.After(f.after)) {
+		return false
 	}
 	if f.typeID != "" || f.deviceID != "" {
 		typ, dev, ok := deviceParts(c.ClientID)
@@ -188,17 +186,16 @@ func parseListQuery(v url.Values) (*listQuery, *paramError) {
 		return nil, &paramError{"connectionStatus", "connectionStatus must be connected or disconnected"}
 	}
 	norm := []string{"connectionStatus=" + q.filter.status}
-	for _, name := range []string{"lastConnectedAfter", "connectedAfter"} {
-		s := v.Get(name)
-		if s == "" {
-			continue
-		}
+	// connectedAfter is the name IBM's official SDKs send. Other names
+	// (the 2018 beta page's lastConnectedAfter among them) are ignored, as
+	// a real server ignores parameters it does not know.
+	if s := v.Get("connectedAfter"); s != "" {
 		t, err := time.Parse(time.RFC3339Nano, s)
 		if err != nil {
-			return nil, &paramError{name, name + " must be an ISO 8601 time such as 2018-09-27T08:40:54.456Z"}
+			return nil, &paramError{"connectedAfter", "connectedAfter must be an ISO 8601 time such as 2018-09-27T08:40:54.456Z"}
 		}
-		q.filter.after = append(q.filter.after, t)
-		norm = append(norm, name+"="+t.UTC().Format(time.RFC3339Nano))
+		q.filter.after = t
+		norm = append(norm, "connectedAfter="+t.UTC().Format(time.RFC3339Nano))
 	}
 	q.filter.typeID, q.filter.deviceID = v.Get("deviceType"), v.Get("deviceId")
 	norm = append(norm, "deviceType="+q.filter.typeID, "deviceId="+q.filter.deviceID)

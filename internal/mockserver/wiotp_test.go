@@ -252,11 +252,16 @@ func TestClientStatesFilters(t *testing.T) {
 	after := defaultReferenceTime.Add(-48 * time.Hour)
 	want := match(func(c ClientState) bool { return !c.LastConnect.IsZero() && c.LastConnect.After(after) })
 	require.NotEmpty(t, want)
-	for _, name := range []string{"lastConnectedAfter", "connectedAfter"} {
-		for _, f := range []string{after.Format(IBMTimeLayout), after.Format(time.RFC3339)} {
-			got, _, _ := listAll(t, s, vals("_limit", "100", name, f))
-			assert.Equal(t, want, got, "%s=%s", name, f)
-		}
+	for _, f := range []string{after.Format(IBMTimeLayout), after.Format(time.RFC3339)} {
+		got, _, _ := listAll(t, s, vals("_limit", "100", "connectedAfter", f))
+		assert.Equal(t, want, got, "connectedAfter=%s", f)
+	}
+	// The beta name is not a filter: ignored like any unknown parameter,
+	// even with a value that is not a time.
+	all := match(func(ClientState) bool { return true })
+	for _, f := range []string{after.Format(IBMTimeLayout), "yesterday"} {
+		got, _, _ := listAll(t, s, vals("_limit", "100", "lastConnectedAfter", f))
+		assert.Equal(t, all, got, "lastConnectedAfter=%s", f)
 	}
 	// Strictly after.
 	var pivot ClientState
@@ -266,7 +271,7 @@ func TestClientStatesFilters(t *testing.T) {
 			break
 		}
 	}
-	got, _, _ = listAll(t, s, vals("_limit", "100", "lastConnectedAfter", pivot.LastConnect.Format(IBMTimeLayout)))
+	got, _, _ = listAll(t, s, vals("_limit", "100", "connectedAfter", pivot.LastConnect.Format(IBMTimeLayout)))
 	assert.NotContains(t, got, pivot.ClientID)
 
 	got, _, _ = listAll(t, s, vals("_limit", "100", "deviceType", "sensor"))
@@ -287,7 +292,7 @@ func TestClientStatesFilters(t *testing.T) {
 
 	for _, bad := range []url.Values{
 		vals("connectionStatus", "online"),
-		vals("lastConnectedAfter", "yesterday"),
+		vals("connectedAfter", "yesterday"),
 		vals("connectedAfter", "2024-01-01"),
 		vals("_limit", "0"),
 		vals("_limit", "101"),
@@ -372,8 +377,9 @@ func TestClientStateFeatureSwitch(t *testing.T) {
 	assert.False(t, s.ClientStateEnabled())
 	requireIBMError(t, ibm(t, s, http.MethodGet, "/clientconnectionstates", nil, nil), http.StatusForbidden, ExceptionFeatureDisabled)
 	requireIBMError(t, ibm(t, s, http.MethodGet, "/clientconnectionstates/"+id, nil, nil), http.StatusForbidden, ExceptionFeatureDisabled)
-	r = ibm(t, s, http.MethodGet, "/config/clientstate", nil, nil)
-	assert.JSONEq(t, `{"enabled":false}`, string(r.body))
+	// IBM's documentation: a 403 from GET /config/clientstate means the
+	// feature is not active.
+	requireIBMError(t, ibm(t, s, http.MethodGet, "/config/clientstate", nil, nil), http.StatusForbidden, ExceptionFeatureDisabled)
 
 	r = ibm(t, s, http.MethodPut, "/config/clientstate", nil, []byte(`{"enabled":true}`))
 	require.Equal(t, http.StatusOK, r.status)
@@ -435,7 +441,16 @@ func TestConnectionLogs(t *testing.T) {
 		return vals(append([]string{"typeId", "sensor", "deviceId", "s-1"}, kv...)...)
 	}
 
+	// By default limit is ignored, as the real API may ignore it: every
+	// entry comes back at once, whatever limit says.
 	page := read(base())
+	require.Len(t, page, len(logs), "no limit: everything")
+	assert.Len(t, read(base("limit", "5")), len(logs), "limit ignored by default")
+	assert.Len(t, read(base("limit", "many")), len(logs), "an unread parameter is not validated")
+	assert.Len(t, read(base("offset", "70")), 5)
+
+	s.HonorConnectionLogLimit(true)
+	page = read(base())
 	require.Len(t, page, 20, "default limit 20")
 	for i, e := range page {
 		assert.Equal(t, logs[i].Message, e.Message)

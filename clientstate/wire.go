@@ -1,0 +1,262 @@
+package clientstate
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"math"
+	"reflect"
+	"strconv"
+	"strings"
+
+	json "github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
+
+	"github.com/iotclient/iotclient-go/internal/wire"
+)
+
+// wireState is a client state record as the platform sends it. Every member
+// may be absent or null, leaving the zero value. The decoder is
+// go-json-experiment/json with its defaults: names match exactly, and a
+// repeated name, invalid UTF-8 or anything that is not JSON is an error.
+type wireState struct {
+	ID                   string           `json:"id"`
+	ClientType           ClientType       `json:"clientType"`
+	ConnectionStatus     ConnectionStatus `json:"connectionStatus"`
+	LastConnectTime      wire.IBMTime     `json:"lastConnectTime"`
+	LastDisconnectTime   wire.IBMTime     `json:"lastDisconnectTime"`
+	LastActivityTime     wire.IBMTime     `json:"lastActivityTime"`
+	LastActivityEvent    ActivityEvent    `json:"lastActivityEvent"`
+	MQTTConnectProtocol  string           `json:"mqttConnectProtocol"`
+	DisconnectedBy       DisconnectedBy   `json:"disconnectedBy"`       // unconfirmed name
+	DisconnectReasonCode reasonCode       `json:"disconnectReasonCode"` // unconfirmed name
+	// Members the SDK does not model, kept for State.Extra. staticcheck
+	// knows only encoding/json's tag options; embed is
+	// go-json-experiment/json's embedded fallback (v1.27.2 ignores the
+	// option's v2 name, unknown).
+	//lint:ignore SA5008 embed is an option of go-json-experiment/json
+	Extra map[string]jsontext.Value `json:",embed"`
+}
+
+// state converts the record to the public type.
+func (w *wireState) state() State {
+	return State{
+		ClientID:                w.ID,
+		ClientType:              w.ClientType,
+		Status:                  w.ConnectionStatus,
+		LastConnected:           w.LastConnectTime.Time(),
+		LastDisconnected:        w.LastDisconnectTime.Time(),
+		LastActivity:            w.LastActivityTime.Time(),
+		LastActivityEvent:       w.LastActivityEvent,
+		Protocol:                w.MQTTConnectProtocol,
+		DisconnectedBy:          w.DisconnectedBy,
+		DisconnectReasonCode:    w.DisconnectReasonCode.n,
+		HasDisconnectReasonCode: w.DisconnectReasonCode.set,
+		Extra:                   w.Extra,
+	}
+}
+
+// fromState is the inverse of state, for MarshalJSON.
+func fromState(s *State) wireState {
+	return wireState{
+		ID:                   s.ClientID,
+		ClientType:           s.ClientType,
+		ConnectionStatus:     s.Status,
+		LastConnectTime:      wire.IBMTime(s.LastConnected),
+		LastDisconnectTime:   wire.IBMTime(s.LastDisconnected),
+		LastActivityTime:     wire.IBMTime(s.LastActivity),
+		LastActivityEvent:    s.LastActivityEvent,
+		MQTTConnectProtocol:  s.Protocol,
+		DisconnectedBy:       s.DisconnectedBy,
+		DisconnectReasonCode: reasonCode{n: s.DisconnectReasonCode, set: s.HasDisconnectReasonCode},
+		Extra:                s.Extra,
+	}
+}
+
+// reasonCode is the MQTT reason code of a disconnect: an integer JSON
+// number or a string of digits (the member's type is as unconfirmed as its
+// name). Null leaves it unset.
+type reasonCode struct {
+	n   int
+	set bool
+}
+
+var errNotReasonCode = errors.New("not an integer")
+
+// UnmarshalJSONFrom reads the code.
+func (r *reasonCode) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	v, err := dec.ReadValue()
+	if err != nil {
+		return err
+	}
+	s := string(v)
+	switch v.Kind() {
+	case 'n':
+		return nil
+	case '"':
+		var u string
+		if json.Unmarshal(v, &u) != nil {
+			return errNotReasonCode
+		}
+		s = u
+	case '0':
+	default:
+		return errNotReasonCode
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		return errNotReasonCode
+	}
+	*r = reasonCode{n: n, set: true}
+	return nil
+}
+
+// MarshalJSONTo writes the code as a JSON number.
+func (r reasonCode) MarshalJSONTo(enc *jsontext.Encoder) error {
+	return enc.WriteToken(jsontext.Int(int64(r.n)))
+}
+
+// wireList is the list response: {"results": [...], "bookmark": "...",
+// "meta": {"total_rows": N}}. Other top-level members are ignored.
+type wireList struct {
+	Results  []wireState `json:"results"`
+	Bookmark string      `json:"bookmark"`
+	Meta     wireMeta    `json:"meta"`
+}
+
+// wireMeta is the list's meta member. Its shape is unconfirmed for this API,
+// so a value that is not an object is ignored rather than refused.
+type wireMeta struct {
+	total    int
+	hasTotal bool
+}
+
+var errNotCount = errors.New("not a count")
+
+// UnmarshalJSONFrom reads {"total_rows": N}, ignoring other members and
+// values that are not objects. N is a non-negative integer, written as an
+// integer or an integral float (2345, 2345.0, 2.345e3).
+func (m *wireMeta) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	if dec.PeekKind() != '{' {
+		return dec.SkipValue()
+	}
+	var w struct {
+		TotalRows jsontext.Value `json:"total_rows"`
+	}
+	if err := json.UnmarshalDecode(dec, &w); err != nil {
+		return err
+	}
+	if len(w.TotalRows) == 0 || w.TotalRows.Kind() == 'n' {
+		return nil
+	}
+	if w.TotalRows.Kind() != '0' {
+		return fmt.Errorf("total_rows is %s: %w", w.TotalRows, errNotCount)
+	}
+	f, err := strconv.ParseFloat(string(w.TotalRows), 64)
+	if err != nil || f < 0 || f != math.Trunc(f) || f > 1<<53 {
+		return fmt.Errorf("total_rows is %s: %w", w.TotalRows, errNotCount)
+	}
+	m.total, m.hasTotal = int(f), true
+	return nil
+}
+
+// wireLogEntry is one connection log entry.
+type wireLogEntry struct {
+	Message   string       `json:"message"`
+	Timestamp wire.IBMTime `json:"timestamp"`
+}
+
+// decode unmarshals a response body into v with the SDK's strict defaults
+// and turns a decoding error into one naming the member.
+func decode(data []byte, v any) error {
+	if err := json.Unmarshal(data, v); err != nil {
+		return memberError(err)
+	}
+	return nil
+}
+
+// memberError rewrites a decoding error to name the member it is about
+// ("field \"lastConnectTime\" of results/3: not an RFC 3339 time").
+func memberError(err error) error {
+	var se *json.SemanticError
+	if !errors.As(err, &se) || se.JSONPointer == "" {
+		return err
+	}
+	name, where := se.JSONPointer.LastToken(), ""
+	var path strings.Builder
+	for tok := range se.JSONPointer.Parent().Tokens() {
+		if _, err := strconv.Atoi(tok); err == nil {
+			if path.Len() == 0 {
+				path.WriteString("element ")
+				path.WriteString(tok)
+			} else {
+				path.WriteString("[" + tok + "]")
+			}
+			continue
+		}
+		if path.Len() > 0 {
+			path.WriteByte('.')
+		}
+		path.WriteString(tok)
+	}
+	if path.Len() > 0 {
+		where = " of " + path.String()
+	}
+	subject := fmt.Sprintf("field %q%s", name, where)
+	if _, err := strconv.Atoi(name); err == nil {
+		subject = "element " + name + where
+	}
+	if se.Err == nil {
+		return fmt.Errorf("%s is a JSON %s, not %s", subject, kindName(se.JSONKind), goKindName(se.GoType))
+	}
+	return fmt.Errorf("%s: %w", subject, se.Err)
+}
+
+// goKindName names what a Go type holds, for an error message.
+func goKindName(t reflect.Type) string {
+	if t == nil {
+		return "a value of another type"
+	}
+	switch t.Kind() {
+	case reflect.Struct, reflect.Map:
+		return "an object"
+	case reflect.Slice, reflect.Array:
+		return "an array"
+	case reflect.String:
+		return "a string"
+	case reflect.Bool:
+		return "a boolean"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "an integer"
+	case reflect.Float32, reflect.Float64:
+		return "a number"
+	}
+	return "a " + t.Kind().String()
+}
+
+// kindName names a JSON kind for an error message.
+func kindName(k jsontext.Kind) string {
+	switch k {
+	case '{':
+		return "object"
+	case '[':
+		return "array"
+	case 't', 'f':
+		return "boolean"
+	}
+	return k.String()
+}
+
+// snippet shortens a raw JSON value for an error message.
+func snippet(raw []byte) string {
+	const max = 40
+	s := string(bytes.TrimSpace(raw))
+	if len(s) > max {
+		s = s[:max] + "…"
+	}
+	if s == "" {
+		return "empty"
+	}
+	return s
+}
