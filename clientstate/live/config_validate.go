@@ -14,6 +14,7 @@ import (
 	iotclient "github.com/iotclient/iotclient-go"
 	"github.com/iotclient/iotclient-go/auth"
 	"github.com/iotclient/iotclient-go/clientstate"
+	"github.com/iotclient/iotclient-go/internal/core"
 	"github.com/iotclient/iotclient-go/internal/redact"
 )
 
@@ -107,7 +108,7 @@ func (m *monitor) setBroker(cfg Config, org string, allowInsecure bool) error {
 	if u.Port() == "" {
 		u.Host = net.JoinHostPort(u.Hostname(), defaultPort)
 	}
-	if !secure && !allowInsecure && !isLoopbackHost(u.Hostname()) {
+	if !secure && !allowInsecure && !core.IsLoopback(u.Hostname()) {
 		return iotclient.NewValidationError(field, shownURL(u.String()), "is not encrypted and not a loopback address: the token would travel in clear (use ssl:// or wss://, or iotclient.WithInsecureCredentials)")
 	}
 	if r := tlsVersionReason(cfg.TLSConfig); r != "" {
@@ -159,14 +160,6 @@ func shownURL(raw string) string {
 	}
 	u.RawQuery, u.ForceQuery, u.Fragment, u.RawFragment = "", false, "", ""
 	return u.String()
-}
-
-func isLoopbackHost(h string) bool {
-	if h == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(h)
-	return ip != nil && ip.IsLoopback()
 }
 
 // validDomainName accepts dot-separated labels of letters, digits and '-'.

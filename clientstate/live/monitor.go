@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/tls"
 	"fmt"
-	json "github.com/go-json-experiment/json"
 	"io"
 	"iter"
 	"log/slog"
@@ -14,9 +13,11 @@ import (
 	"sync/atomic"
 	"time"
 
+	json "github.com/go-json-experiment/json"
+
 	iotclient "github.com/iotclient/iotclient-go"
-	"github.com/iotclient/iotclient-go/auth"
 	"github.com/iotclient/iotclient-go/internal/config"
+	"github.com/iotclient/iotclient-go/internal/ibmorg"
 )
 
 // Monitor streams the connection status of devices (and applications)
@@ -71,13 +72,9 @@ func NewMonitor(cfg Config, opts ...iotclient.Option) (*Monitor, error) {
 		return nil, err
 	}
 	m.user, m.pass = user, pass
-	org := cfg.OrgID
-	if org == "" {
-		o, ok := auth.OrgFromAPIKey(user)
-		if !ok {
-			return nil, iotclient.NewValidationError("Config.OrgID", "", "is required when the API key does not have the form a-{org}-{random}")
-		}
-		org = o
+	org, err := ibmorg.Resolve("Config.OrgID", cfg.OrgID, cfg.Auth)
+	if err != nil {
+		return nil, err
 	}
 	if r := monOrgReason(org); r != "" {
 		return nil, iotclient.NewValidationError("Config.OrgID", org, r)
