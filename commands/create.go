@@ -161,7 +161,7 @@ func commandFrom(w *wireCommand, wantID, requestID string) (Command, error) {
 		return Command{}, fmt.Errorf("%w: asked for command %q, the platform answered with %q (request ID %s)",
 			iotclient.ErrMalformedResponse, wantID, w.CommandID, requestID)
 	}
-	cmd, err := w.command()
+	cmd, err := w.command(-1)
 	if err != nil {
 		return Command{}, fmt.Errorf("%w: %v (request ID %s)", iotclient.ErrMalformedResponse, err, requestID)
 	}

@@ -91,11 +91,11 @@ func ExampleClient_Count() {
 	cmds := lcExampleClient(s)
 	ctx := context.Background()
 
-	all, err := cmds.Count(ctx, "meter-7", commands.HistoryQuery{})
+	all, err := cmds.Count(ctx, "meter-7", commands.CountQuery{})
 	if err != nil {
 		log.Fatal(err)
 	}
-	failed, err := cmds.Count(ctx, "meter-7", commands.HistoryQuery{Status: commands.StatusFailed})
+	failed, err := cmds.Count(ctx, "meter-7", commands.CountQuery{Status: commands.StatusFailed})
 	if err != nil {
 		log.Fatal(err)
 	}

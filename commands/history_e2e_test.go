@@ -145,13 +145,13 @@ func TestE2EHistoryPageMarkerResumes(t *testing.T) {
 		p, err := c.HistoryPage(context.Background(), e2eDevice, q)
 		require.NoError(t, err)
 		require.NotEmpty(t, p.RequestID)
-		got = append(got, ids(p.Commands)...)
+		got = append(got, ids(p.Items)...)
 		pages++
-		if p.Marker == "" {
+		if p.Next == "" {
 			break
 		}
-		require.Equal(t, p.Commands[len(p.Commands)-1].ID, p.Marker)
-		q.Marker = p.Marker // a checkpoint: a fresh query resumes exactly here
+		require.Equal(t, p.Items[len(p.Items)-1].ID, p.Next)
+		q.Marker = p.Next // a checkpoint: a fresh query resumes exactly here
 	}
 	assert.Equal(t, want, got)
 	assert.Equal(t, 25, pages)
@@ -164,12 +164,12 @@ func TestE2EOffset(t *testing.T) {
 	// Offset skips records after the marker (here: from the newest).
 	p, err := c.HistoryPage(context.Background(), e2eDevice, commands.HistoryQuery{PageSize: 50, Offset: 500})
 	require.NoError(t, err)
-	assert.Equal(t, want[500:550], ids(p.Commands))
+	assert.Equal(t, want[500:550], ids(p.Items))
 
 	// With a marker, the offset counts from just after it.
 	p, err = c.HistoryPage(context.Background(), e2eDevice, commands.HistoryQuery{PageSize: 10, Marker: want[99], Offset: 20})
 	require.NoError(t, err)
-	assert.Equal(t, want[120:130], ids(p.Commands))
+	assert.Equal(t, want[120:130], ids(p.Items))
 
 	// History applies the offset to the first page only, then follows markers.
 	got := all(t, c, commands.HistoryQuery{PageSize: 50, Offset: 300})

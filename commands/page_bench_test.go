@@ -38,8 +38,8 @@ func BenchmarkHistoryPage(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if len(p.Commands) != 50 {
-			b.Fatalf("%d commands", len(p.Commands))
+		if len(p.Items) != 50 {
+			b.Fatalf("%d commands", len(p.Items))
 		}
 	}
 }

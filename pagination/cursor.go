@@ -17,6 +17,14 @@ type Page[T any] struct {
 	Items []T
 	// Next resumes after this page; "" when this page is the last.
 	Next string
+	// Total is the number of records the whole listing holds, as the
+	// server reported it with this page; HasTotal says whether it did (a
+	// listing without a total leaves both zero).
+	Total    int
+	HasTotal bool
+	// RequestID is the server's ID of the request that fetched the page,
+	// for support cases.
+	RequestID string
 }
 
 // CursorFetch fetches the page at cursor. n counts the pages fetched so far

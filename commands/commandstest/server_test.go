@@ -68,9 +68,9 @@ func TestAddAndSetStatus(t *testing.T) {
 	require.NoError(t, err)
 	p, err := c.HistoryPage(context.Background(), "dev-2", commands.HistoryQuery{})
 	require.NoError(t, err)
-	require.Len(t, p.Commands, 1)
-	assert.Equal(t, commands.StatusSuccessful, p.Commands[0].Status)
-	assert.Equal(t, at, p.Commands[0].CreatedAt)
+	require.Len(t, p.Items, 1)
+	assert.Equal(t, commands.StatusSuccessful, p.Items[0].Status)
+	assert.Equal(t, at, p.Items[0].CreatedAt)
 }
 
 func TestFaults(t *testing.T) {

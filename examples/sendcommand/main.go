@@ -93,7 +93,7 @@ func run() error {
 		fmt.Println()
 		break
 	}
-	n, err := env.client.Count(ctx, env.device, commands.HistoryQuery{CommandName: cmd.Name})
+	n, err := env.client.Count(ctx, env.device, commands.CountQuery{CommandName: cmd.Name})
 	if err != nil {
 		return fmt.Errorf("counting: %w", err)
 	}
