@@ -70,7 +70,7 @@ func ExampleClient_Wait() {
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Minute)
 	defer cancel()
 	for _, id := range []string{reboot.ID, upgrade.ID} {
-		cmd, err := cmds.Wait(ctx, "meter-7", id)
+		cmd, err := cmds.Wait(ctx, "meter-7", id, commands.WaitOptions{})
 		if err != nil {
 			log.Fatal(err)
 		}

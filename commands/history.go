@@ -165,7 +165,8 @@ func (c *Client) listPage(ctx context.Context, deviceID, suffix string, q *Histo
 	if err != nil {
 		return pagination.Page[Command]{}, err
 	}
-	var out wireList
+	// Room for a full page, so the decoder does not grow the slice.
+	out := wireList{Commands: make([]wireCommand, 0, q.pageSize())}
 	info, err := c.core.Do(ctx, core.Request{
 		Method:     "GET",
 		Path:       c.devicePath(deviceID) + suffix,

@@ -67,14 +67,16 @@ func (w *wireCount) DecodeJSON(data []byte) error { return decode(data, w) }
 // *out empty, as if the platform had answered with nothing). An error names
 // where in the body it happened: a record's index and member.
 func decode[T any](data []byte, out *T) error {
-	var p *T
+	// Decoding into the pointer lets a null body set it to nil, where a
+	// null decoded into *out would leave *out as it was; an object is
+	// decoded into *out itself, reusing the capacity of its slices.
+	p := out
 	if err := jsonv2.Unmarshal(data, &p); err != nil {
 		return located(err)
 	}
 	if p == nil {
 		return errors.New("the body is null")
 	}
-	*out = *p
 	return nil
 }
 
