@@ -62,9 +62,10 @@ func ExampleClient_Wait() {
 	cmds := lcExampleClient(s)
 	ctx := context.Background()
 
-	reboot, _ := cmds.Create(ctx, "meter-7", commands.NewCommand{ServiceID: "System", Name: "REBOOT"})
+	reboot, _ := cmds.Create(ctx, "meter-7", commands.NewCommand{ServiceID: "System", Name: "REBOOT",
+		Strategy: commands.SendImmediately})
 	upgrade, _ := cmds.Create(ctx, "meter-7", commands.NewCommand{ServiceID: "Firmware", Name: "FW_UPGRADE",
-		Params: map[string]string{"version": "2.1.0"}})
+		Params: map[string]string{"version": "2.1.0"}, Strategy: commands.SendImmediately})
 	clk.Advance(time.Minute) // the device answers meanwhile
 
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Minute)
@@ -101,7 +102,7 @@ func ExampleClient_Count() {
 	}
 	fmt.Printf("%d commands, %d failed\n", all, failed)
 	// Output:
-	// 1234 commands, 165 failed
+	// 1162 commands, 165 failed
 }
 
 func ExampleClient_FleetHistory() {

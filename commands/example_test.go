@@ -78,7 +78,7 @@ func ExampleClient_HistoryPage() {
 	fmt.Println(rest, "older commands")
 	// Output:
 	// 50 commands; resume after true
-	// 70 older commands
+	// 60 older commands
 }
 
 func ExampleNewClient_validation() {

@@ -23,7 +23,7 @@ func e2e(t *testing.T) (*mockserver.Server, *commands.Client, []mockserver.Comma
 	t.Helper()
 	s := mockserver.New()
 	t.Cleanup(s.Close)
-	seeded := s.SeedCommands(e2eDevice, 1234, 42)
+	seeded := mockserver.HistoryOnly(s.SeedCommands(e2eDevice, 1234, 42)) // what the history lists
 	c, err := commands.NewClient(commands.Config{
 		Endpoint:   s.URL(),
 		ProjectID:  mockserver.ProjectID,
@@ -65,7 +65,8 @@ func all(t *testing.T, c *commands.Client, q commands.HistoryQuery) []commands.C
 func TestE2EHistoryYieldsEveryCommandOnceNewestFirst(t *testing.T) {
 	s, c, seeded := e2e(t)
 	got := all(t, c, commands.HistoryQuery{PageSize: 50})
-	require.Len(t, got, 1234)
+	require.Len(t, got, len(seeded))
+	require.Greater(t, len(seeded), 1100)
 	assert.Equal(t, mockIDs(seeded, nil), ids(got))
 	seen := map[string]bool{}
 	for i, cmd := range got {
@@ -77,7 +78,7 @@ func TestE2EHistoryYieldsEveryCommandOnceNewestFirst(t *testing.T) {
 		require.Equal(t, e2eDevice, cmd.DeviceID)
 		require.False(t, cmd.CreatedAt.IsZero())
 	}
-	assert.Equal(t, 25, s.Requests(mockserver.RouteHistory), "ceil(1234/50) pages")
+	assert.Equal(t, len(seeded)/50+1, s.Requests(mockserver.RouteHistory), "one request per page of 50, the last one short")
 
 	// The typed record matches what the platform holds.
 	want := seeded[7]
@@ -154,7 +155,7 @@ func TestE2EHistoryPageMarkerResumes(t *testing.T) {
 		q.Marker = p.Next // a checkpoint: a fresh query resumes exactly here
 	}
 	assert.Equal(t, want, got)
-	assert.Equal(t, 25, pages)
+	assert.Equal(t, len(want)/50+1, pages)
 }
 
 func TestE2EOffset(t *testing.T) {

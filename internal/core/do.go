@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strings"
 	"sync"
 	"time"
 
@@ -170,7 +171,9 @@ func (c *Client) Do(ctx context.Context, r Request, out any) (ResponseInfo, erro
 func (c *Client) buildURL(r Request) string {
 	q := r.RawQuery
 	if len(r.Query) > 0 {
-		q = r.Query.Encode()
+		// A space as %20, never '+': a gateway that does not form-decode
+		// reads '+' literally (Encode escapes a literal '+' as %2B).
+		q = strings.ReplaceAll(r.Query.Encode(), "+", "%20")
 		if r.RawQuery != "" {
 			q += "&" + r.RawQuery
 		}
