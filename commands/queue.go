@@ -32,9 +32,9 @@ type QueueQuery struct {
 }
 
 // QueuePage fetches one page of the commands still cached on the platform
-// for deviceID (GET .../async-commands): delivered with SendDelay and not yet
-// sent, or being sent; those that reached a final status are found with
-// History. The page carries the platform's Total of queued commands that
+// for deviceID (GET .../async-commands): PENDING (delivered with SendDelay
+// and not yet sent), SENT, or DELIVERED and awaiting the device's answer;
+// those that reached a final status are found with History. The page carries the platform's Total of queued commands that
 // match the filters (HasTotal is false when the platform sent none).
 func (c *Client) QueuePage(ctx context.Context, deviceID string, q QueueQuery) (pagination.Page[Command], error) {
 	if err := checkID("deviceID", deviceID, maxDeviceIDLength); err != nil {
