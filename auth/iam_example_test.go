@@ -36,7 +36,7 @@ func ExampleIAMPassword() {
 	var wg sync.WaitGroup
 	for range 20 {
 		wg.Go(func() {
-			if _, err := cmds.Count(context.Background(), "meter-7", commands.HistoryQuery{}); err != nil {
+			if _, err := cmds.Count(context.Background(), "meter-7", commands.CountQuery{}); err != nil {
 				log.Fatal(err)
 			}
 		})

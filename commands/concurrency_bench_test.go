@@ -38,7 +38,7 @@ func BenchmarkLoopbackSerial(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		p, err := c.HistoryPage(ctx, "dev-1", commands.HistoryQuery{})
-		if err != nil || len(p.Commands) != 50 {
+		if err != nil || len(p.Items) != 50 {
 			b.Fatal(err)
 		}
 	}
@@ -55,7 +55,7 @@ func BenchmarkLoopbackParallel16(b *testing.B) {
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
 			p, err := c.HistoryPage(ctx, "dev-1", commands.HistoryQuery{})
-			if err != nil || len(p.Commands) != 50 {
+			if err != nil || len(p.Items) != 50 {
 				b.Error(err)
 				return
 			}

@@ -3,36 +3,65 @@ package commands
 import (
 	"context"
 	"fmt"
-	"net/url"
+	"time"
+
+	"github.com/google/go-querystring/query"
 
 	iotclient "github.com/iotclient/iotclient-go"
 	"github.com/iotclient/iotclient-go/internal/core"
+	"github.com/iotclient/iotclient-go/internal/wire"
 )
 
-// Count returns how many commands of deviceID's history match q's filters
-// (Status, CommandName, Since, Until), which History never says. The paging
-// fields (PageSize, Marker, Offset) are not sent, but are validated as for
-// History. It is one request (POST .../async-commands-history/count, the
-// filters as query parameters and no body); being a read, it is retried on
-// transient failures like a GET.
-func (c *Client) Count(ctx context.Context, deviceID string, q HistoryQuery) (int64, error) {
+// CountQuery filters a count of a device's command history. The zero value
+// counts every command.
+type CountQuery struct {
+	// Status counts only commands in this status.
+	Status Status
+	// CommandName counts only commands with exactly this name.
+	CommandName string
+	// Since and Until count commands delivered after Since and before
+	// Until (either may be zero), sent in UTC to the second.
+	Since, Until time.Time
+}
+
+// countParams is the count call's query as IoTDA spells it (the official
+// SDK's CountAsyncHistoryCommandsRequest).
+type countParams struct {
+	CommandName string           `url:"command_name,omitempty"`
+	EndTime     wire.CompactTime `url:"end_time"`
+	StartTime   wire.CompactTime `url:"start_time"`
+	Status      Status           `url:"status,omitempty"`
+}
+
+// emptyObject is the count call's body: the platform takes the filters as
+// query parameters, but the official SDK declares the request as JSON, and
+// the core sends a Content-Type only with a body.
+var emptyObject = struct{}{}
+
+// Count returns how many commands of deviceID's history match q, which
+// History never says. It is one request (POST
+// .../async-commands-history/count, the filters as query parameters); being
+// a read, it is retried on transient failures like a GET.
+func (c *Client) Count(ctx context.Context, deviceID string, q CountQuery) (int, error) {
 	if err := checkID("deviceID", deviceID, maxDeviceIDLength); err != nil {
 		return 0, err
 	}
-	if err := q.validate(); err != nil {
+	if err := checkFilter("CountQuery", q.Status, q.CommandName, q.Since, q.Until); err != nil {
 		return 0, err
 	}
-	filters, err := q.filterValues()
+	params, err := query.Values(countParams{
+		CommandName: q.CommandName, EndTime: wire.CompactTime(q.Until),
+		StartTime: wire.CompactTime(q.Since), Status: q.Status,
+	})
 	if err != nil {
 		return 0, err
 	}
-	var out struct {
-		Count *int64 `json:"count"`
-	}
+	var out wireCount
 	info, err := c.core.Do(ctx, core.Request{
 		Method:     "POST",
 		Path:       c.devicePath(deviceID) + "/async-commands-history/count",
-		Query:      filters,
+		Query:      params,
+		Body:       emptyObject,
 		Idempotent: true,
 	}, &out)
 	if err != nil {
@@ -45,11 +74,4 @@ func (c *Client) Count(ctx context.Context, deviceID string, q HistoryQuery) (in
 		return 0, fmt.Errorf("%w: the platform counted %d commands (request ID %s)", iotclient.ErrMalformedResponse, *out.Count, info.RequestID)
 	}
 	return *out.Count, nil
-}
-
-// filterValues renders q's filters without the paging parameters.
-func (q *HistoryQuery) filterValues() (url.Values, error) {
-	v, err := q.values("", 0)
-	v.Del("limit")
-	return v, err
 }

@@ -27,11 +27,12 @@ const (
 // NewCommand is a command to deliver to a device.
 type NewCommand struct {
 	// ServiceID is the service of the device's product model the command
-	// belongs to, such as "Switch" (at most 64 characters; may be empty for
-	// devices without a product model).
+	// belongs to, such as "Switch" (at most 64 characters). Empty leaves it
+	// out of the request, as the platform allows for devices whose commands
+	// need no codec plugin.
 	ServiceID string
 	// Name is the command's name in that service, such as "ON_OFF" (at
-	// most 128 characters; may be empty likewise).
+	// most 128 characters). Empty leaves it out likewise.
 	Name string
 	// Params are the command's parameters: anything encoding/json turns into
 	// a JSON object (a struct, a map, a json.RawMessage holding an object)
@@ -42,18 +43,22 @@ type NewCommand struct {
 	// hours; 0 means the platform default of 24 hours. The platform uses it
 	// only with SendDelay.
 	Expire time.Duration
-	// Strategy is how the platform delivers the command. Empty means
-	// SendImmediately; use SendDelay for devices that sleep (NB-IoT) so the
-	// command waits on the platform until the device next reports.
+	// Strategy is how the platform delivers the command. Empty means the
+	// platform's documented default, SendDelay (sent as "delay"): the
+	// command waits on the platform until the device next reports, for
+	// devices that sleep (NB-IoT). SendImmediately delivers at once and
+	// fails if the device is offline.
 	Strategy SendStrategy
 }
 
-// wireNewCommand is the deliver call's body.
+// wireNewCommand is the deliver call's body (the official SDK's
+// AsyncDeviceCommandRequest: service_id and command_name optional,
+// send_strategy required).
 type wireNewCommand struct {
-	ServiceID    string          `json:"service_id"`
-	CommandName  string          `json:"command_name"`
+	ServiceID    string          `json:"service_id,omitempty"`
+	CommandName  string          `json:"command_name,omitempty"`
 	Paras        json.RawMessage `json:"paras"`
-	ExpireTime   int64           `json:"expire_time"`
+	ExpireTime   int64           `json:"expire_time,omitempty"`
 	SendStrategy string          `json:"send_strategy"`
 }
 
@@ -75,10 +80,10 @@ func (n *NewCommand) body() (*wireNewCommand, error) {
 	strategy := n.Strategy
 	switch strategy {
 	case "":
-		strategy = SendImmediately
+		strategy = SendDelay
 	case SendImmediately, SendDelay:
 	default:
-		return nil, iotclient.NewValidationError("NewCommand.Strategy", string(n.Strategy), `must be "immediately" or "delay" (or empty for immediately)`)
+		return nil, iotclient.NewValidationError("NewCommand.Strategy", string(n.Strategy), `must be "immediately" or "delay" (or empty for delay)`)
 	}
 	paras, err := encodeParams(n.Params)
 	if err != nil {
@@ -161,7 +166,7 @@ func commandFrom(w *wireCommand, wantID, requestID string) (Command, error) {
 		return Command{}, fmt.Errorf("%w: asked for command %q, the platform answered with %q (request ID %s)",
 			iotclient.ErrMalformedResponse, wantID, w.CommandID, requestID)
 	}
-	cmd, err := w.command()
+	cmd, err := w.command(-1)
 	if err != nil {
 		return Command{}, fmt.Errorf("%w: %v (request ID %s)", iotclient.ErrMalformedResponse, err, requestID)
 	}

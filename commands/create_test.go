@@ -67,8 +67,12 @@ func TestCreateDefaults(t *testing.T) {
 	_, err = c.Create(lcCtx, lcDevice, commands.NewCommand{Params: &params{Brightness: 80}})
 	require.NoError(t, err)
 	require.Len(t, bodies, 3)
-	assert.JSONEq(t, `{"service_id":"","command_name":"REBOOT","paras":{},"expire_time":0,"send_strategy":"immediately"}`, bodies[0],
-		"nil Params is {}, empty Strategy is immediately")
+	// Issue 12, point 8: zero values are the platform's defaults, the
+	// official model's optional members are left out, and the required
+	// send_strategy is sent as the documented default, "delay".
+	assert.JSONEq(t, `{"command_name":"REBOOT","paras":{},"send_strategy":"delay"}`, bodies[0],
+		"nil Params is {}, empty Strategy is delay, empty ServiceID and zero Expire are left out")
+	assert.JSONEq(t, `{"paras":{"a":[1,2]},"send_strategy":"delay"}`, bodies[1], "no service_id, no command_name")
 	assert.Contains(t, bodies[1], `"paras":{"a":[1,2]}`, "raw JSON is sent compacted")
 	assert.Contains(t, bodies[2], `"paras":{"brightness":80}`)
 }
@@ -225,7 +229,8 @@ func TestE2ECreateDialFailureIsRetried(t *testing.T) {
 	hc := &http.Client{Transport: &http.Transport{DialContext: dialer.DialContext}}
 	s, c := lcE2E(t, []iotclient.Option{iotclient.WithHTTPClient(hc), iotclient.WithBackoff(time.Millisecond, time.Millisecond)})
 	s.AddDevice(lcDevice)
-	cmd, err := c.Create(lcCtx, lcDevice, commands.NewCommand{ServiceID: "Switch", Name: "ON_OFF", Params: map[string]string{"value": "1"}})
+	cmd, err := c.Create(lcCtx, lcDevice, commands.NewCommand{ServiceID: "Switch", Name: "ON_OFF", Params: map[string]string{"value": "1"},
+		Strategy: commands.SendImmediately})
 	require.NoError(t, err)
 	assert.Equal(t, int32(2), dialer.dials.Load(), "refused once, dialled again")
 	assert.Equal(t, 1, s.Requests(mockserver.RouteCreateCommand), "the platform saw it once")
@@ -235,7 +240,8 @@ func TestE2ECreateDialFailureIsRetried(t *testing.T) {
 func TestE2ECreateAndPlatformRules(t *testing.T) {
 	s, c := lcE2E(t, nil)
 	s.AddDevice(lcDevice)
-	sent, err := c.Create(lcCtx, lcDevice, commands.NewCommand{ServiceID: "Switch", Name: "ON_OFF", Params: map[string]string{"value": "1"}})
+	sent, err := c.Create(lcCtx, lcDevice, commands.NewCommand{ServiceID: "Switch", Name: "ON_OFF", Params: map[string]string{"value": "1"},
+		Strategy: commands.SendImmediately})
 	require.NoError(t, err)
 	assert.Equal(t, commands.StatusSent, sent.Status)
 	assert.Equal(t, commands.SendImmediately, sent.SendStrategy)

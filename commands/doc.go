@@ -3,8 +3,9 @@
 // and learning its outcome.
 //
 //   - History walks a device's command history, newest first, over every
-//     page; HistoryPage fetches one page and returns the marker that resumes
-//     after it, for checkpointing. Count counts the matching history.
+//     page; HistoryPage fetches one page (a pagination.Page whose Next
+//     resumes after it, for checkpointing). Count counts the matching
+//     history. The history holds final commands and DELIVERED ones.
 //   - Export walks a long history like History, fetching the pages of one
 //     marker window concurrently: the fast way to export a device's history.
 //   - FleetHistory walks the histories of many devices at once, with bounded

@@ -62,15 +62,16 @@ func ExampleClient_Wait() {
 	cmds := lcExampleClient(s)
 	ctx := context.Background()
 
-	reboot, _ := cmds.Create(ctx, "meter-7", commands.NewCommand{ServiceID: "System", Name: "REBOOT"})
+	reboot, _ := cmds.Create(ctx, "meter-7", commands.NewCommand{ServiceID: "System", Name: "REBOOT",
+		Strategy: commands.SendImmediately})
 	upgrade, _ := cmds.Create(ctx, "meter-7", commands.NewCommand{ServiceID: "Firmware", Name: "FW_UPGRADE",
-		Params: map[string]string{"version": "2.1.0"}})
+		Params: map[string]string{"version": "2.1.0"}, Strategy: commands.SendImmediately})
 	clk.Advance(time.Minute) // the device answers meanwhile
 
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Minute)
 	defer cancel()
 	for _, id := range []string{reboot.ID, upgrade.ID} {
-		cmd, err := cmds.Wait(ctx, "meter-7", id)
+		cmd, err := cmds.Wait(ctx, "meter-7", id, commands.WaitOptions{})
 		if err != nil {
 			log.Fatal(err)
 		}
@@ -91,17 +92,17 @@ func ExampleClient_Count() {
 	cmds := lcExampleClient(s)
 	ctx := context.Background()
 
-	all, err := cmds.Count(ctx, "meter-7", commands.HistoryQuery{})
+	all, err := cmds.Count(ctx, "meter-7", commands.CountQuery{})
 	if err != nil {
 		log.Fatal(err)
 	}
-	failed, err := cmds.Count(ctx, "meter-7", commands.HistoryQuery{Status: commands.StatusFailed})
+	failed, err := cmds.Count(ctx, "meter-7", commands.CountQuery{Status: commands.StatusFailed})
 	if err != nil {
 		log.Fatal(err)
 	}
 	fmt.Printf("%d commands, %d failed\n", all, failed)
 	// Output:
-	// 1234 commands, 165 failed
+	// 1162 commands, 165 failed
 }
 
 func ExampleClient_FleetHistory() {

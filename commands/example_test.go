@@ -64,9 +64,9 @@ func ExampleClient_HistoryPage() {
 		fmt.Println("error:", err)
 		return
 	}
-	fmt.Println(len(page.Commands), "commands; resume after", page.Marker == page.Commands[49].ID)
+	fmt.Println(len(page.Items), "commands; resume after", page.Next == page.Items[49].ID)
 
-	q.Marker = page.Marker
+	q.Marker = page.Next
 	rest := 0
 	for _, err := range c.History(ctx, "device-1", q) {
 		if err != nil {
@@ -78,7 +78,7 @@ func ExampleClient_HistoryPage() {
 	fmt.Println(rest, "older commands")
 	// Output:
 	// 50 commands; resume after true
-	// 70 older commands
+	// 60 older commands
 }
 
 func ExampleNewClient_validation() {

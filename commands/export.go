@@ -58,7 +58,7 @@ type ExportOptions struct {
 func (c *Client) Export(ctx context.Context, deviceID string, q HistoryQuery, opts ExportOptions) iter.Seq2[Command, error] {
 	err := checkID("deviceID", deviceID, 128)
 	if err == nil {
-		err = q.validate()
+		err = q.validate("HistoryQuery")
 	}
 	if err == nil && (opts.Concurrency < 0 || opts.Concurrency > MaxExportConcurrency) {
 		err = iotclient.NewValidationError("ExportOptions.Concurrency", strconv.Itoa(opts.Concurrency),
@@ -77,8 +77,7 @@ func (c *Client) Export(ctx context.Context, deviceID string, q HistoryQuery, op
 			if n == 0 {
 				offset = q.Offset
 			}
-			p, err := c.historyPage(ctx, deviceID, &q, marker, offset)
-			return pagination.Page[Command]{Items: p.Commands, Next: p.Marker}, err
+			return c.historyPage(ctx, deviceID, &q, marker, offset)
 		})
 	}
 	return func(yield func(Command, error) bool) {
@@ -101,7 +100,7 @@ type pageTask struct {
 	offset int
 	last   bool // the window's last page: its marker opens the next window
 	done   bool
-	page   HistoryPage
+	page   pagination.Page[Command]
 	err    error
 }
 
@@ -176,16 +175,16 @@ func (e *exporter) run(ctx context.Context, yield func(Command, error) bool) {
 				yield(Command{}, t.err)
 				return
 			}
-			for _, cmd := range t.page.Commands {
+			for _, cmd := range t.page.Items {
 				if !yield(cmd, nil) {
 					return
 				}
 			}
-			if len(t.page.Commands) < size {
+			if len(t.page.Items) < size {
 				return // a short page is the end (IoTDA does not announce it)
 			}
 			if t.last {
-				next := t.page.Marker
+				next := t.page.Next
 				if next == window {
 					yield(Command{}, fmt.Errorf("%w: the platform returned marker %q again after offset %d (request ID %s)",
 						pagination.ErrStuckCursor, next, t.offset, t.page.RequestID))

@@ -41,7 +41,7 @@ func exportIDs(t *testing.T, seq func(func(commands.Command, error) bool)) []str
 func TestExportExactlyOnceInOrder(t *testing.T) {
 	s := mockserver.New()
 	defer s.Close()
-	seeded := s.SeedCommands("dev-x", 2345, 7)
+	seeded := mockserver.HistoryOnly(s.SeedCommands("dev-x", 2345, 7))
 	c := exportClient(t, s)
 	ctx := context.Background()
 	for _, q := range []commands.HistoryQuery{

@@ -182,7 +182,7 @@ func checkFleet(deviceIDs []string, q *HistoryQuery, opts FleetOptions) ([]strin
 		}
 		seen[id] = i
 	}
-	if err := q.validate(); err != nil {
+	if err := q.validate("HistoryQuery"); err != nil {
 		return nil, 0, err
 	}
 	return append([]string(nil), deviceIDs...), min(conc, max(len(deviceIDs), 1)), nil

@@ -7,9 +7,9 @@ import (
 )
 
 // Get reads one command of deviceID, with its Params and the device's
-// Result (raw JSON; Result is empty until the device answers). A command or
-// device that does not exist is an *iotclient.APIError matching
-// iotclient.ErrNotFound.
+// Result (raw JSON; Result is empty until the device answers, and a null
+// from the platform is empty too). A command or device that does not exist
+// is an *iotclient.APIError matching iotclient.ErrNotFound.
 //
 // deviceID (1–128) and commandID (1–100 characters) must be letters,
 // digits, '_' or '-'; anything else is refused before any request.

@@ -121,8 +121,8 @@ func TestHistoryPageDecodesTypedFields(t *testing.T) {
 		PageSize: 2, Status: commands.StatusFailed, Since: time.Date(2024, 1, 1, 8, 0, 0, 0, cst),
 	})
 	require.NoError(t, err)
-	require.Len(t, p.Commands, 2)
-	a := p.Commands[0]
+	require.Len(t, p.Items, 2)
+	a := p.Items[0]
 	assert.Equal(t, "5c8f3d2d3df1f10d803adbdb", a.ID)
 	assert.Equal(t, "dev-1", a.DeviceID)
 	assert.Equal(t, "Switch", a.ServiceID)
@@ -133,29 +133,29 @@ func TestHistoryPageDecodesTypedFields(t *testing.T) {
 	assert.Equal(t, 24*time.Hour, a.Expire)
 	assert.Equal(t, time.Date(2024, 1, 2, 3, 4, 5, 0, time.UTC), a.CreatedAt)
 	assert.Equal(t, time.Date(2024, 1, 2, 3, 4, 8, 0, time.UTC), a.RespondedAt)
-	b := p.Commands[1]
+	b := p.Items[1]
 	assert.False(t, b.Status.IsTerminal())
 	assert.True(t, b.SentAt.IsZero() && b.DeliveredAt.IsZero() && b.RespondedAt.IsZero())
-	assert.Equal(t, "5c8f3d2d3df1f10d803adbda", p.Marker)
+	assert.Equal(t, "5c8f3d2d3df1f10d803adbda", p.Next)
 	assert.Equal(t, "rid-1", p.RequestID)
 }
 
 func TestHistoryHostileResponses(t *testing.T) {
 	for name, tc := range map[string]struct{ body, says string }{
 		"too many records":   {strings.Replace(twoRecords, `"page"`, `"x"`, 1), "2 commands for a page of 1"},
-		"bad time":           {strings.Replace(twoRecords, "20240102T030405Z", "2024-01-02", 1), `command "5c8f3d2d3df1f10d803adbdb": created_time: time "2024-01-02" is not in the format yyyyMMddTHHmmssZ`},
+		"bad time":           {strings.Replace(twoRecords, "20240102T030405Z", "2024-01-02", 1), `commands[0].created_time: time "2024-01-02" is not in the format yyyyMMddTHHmmss[.SSS]Z`},
 		"impossible date":    {strings.Replace(twoRecords, "20240102T030406Z", "20240231T030406Z", 1), `sent_time: time "20240231T030406Z"`},
-		"wrong type":         {`{"commands":[{"command_id":5}]}`, `command 0 of "commands", member "command_id": at offset 27: expected a string, found a number`},
-		"wrong page type":    {`{"commands":[],"page":{"marker":["a"]}}`, `"page.marker": at offset 32: expected a string, found an array`},
-		"fractional expire":  {`{"commands":[{"command_id":"a","expire_time":1.5}]}`, "expected an integer, found number 1.5"},
-		"not JSON":           {`<html>`, "at offset 0: expected an object, found character '<'"},
-		"null":               {`null`, "the body is null, not a command list"},
-		"truncated":          {twoRecords[:len(twoRecords)/2], "unexpected end of JSON input"},
-		"bad escape":         {`{"commands":[{"command_id":"a\x"}]}`, `invalid escape "\\x" in a string`},
-		"control character":  {"{\"commands\":[{\"command_id\":\"a\tb\"}]}", `invalid control character '\t' in a string`},
-		"trailing garbage":   {`{"commands":[]}{}`, "expected the end of the input after the top-level value"},
-		"negative expire":    {`{"commands":[{"command_id":"a","expire_time":-5}]}`, `command "a": negative expire_time -5`},
-		"commands an object": {`{"commands":{}}`, `"commands": at offset 12: expected an array, found an object`},
+		"wrong type":         {`{"commands":[{"command_id":5}]}`, `unmarshal JSON number into Go string within "/commands/0/command_id"`},
+		"wrong page type":    {`{"commands":[],"page":{"marker":["a"]}}`, `unmarshal JSON array into Go string within "/page/marker"`},
+		"fractional expire":  {`{"commands":[{"command_id":"a","expire_time":1.5}]}`, `JSON number 1.5 into Go int64 within "/commands/0/expire_time"`},
+		"not JSON":           {`<html>`, "invalid character '<' at start of value"},
+		"null":               {`null`, "the body is null"},
+		"truncated":          {twoRecords[:len(twoRecords)/2], "unexpected EOF"},
+		"bad escape":         {`{"commands":[{"command_id":"a\x"}]}`, "invalid escape sequence `\\x` in string"},
+		"control character":  {"{\"commands\":[{\"command_id\":\"a\tb\"}]}", `invalid character '\t' in string`},
+		"trailing garbage":   {`{"commands":[]}{}`, "invalid character '{' after top-level value"},
+		"negative expire":    {`{"commands":[{"command_id":"a","expire_time":-5}]}`, `commands[0].expire_time: expire_time -5 out of range (command "a")`},
+		"commands an object": {`{"commands":{}}`, `unmarshal JSON object into Go []commands.wireCommand within "/commands"`},
 	} {
 		t.Run(name, func(t *testing.T) {
 			c, mt := unitClient(t)
@@ -167,7 +167,7 @@ func TestHistoryHostileResponses(t *testing.T) {
 			p, err := c.HistoryPage(context.Background(), "dev-1", commands.HistoryQuery{PageSize: size})
 			require.ErrorIs(t, err, iotclient.ErrMalformedResponse)
 			assert.Contains(t, err.Error(), tc.says)
-			assert.Empty(t, p.Commands, "no partial page with an error")
+			assert.Empty(t, p.Items, "no partial page with an error")
 		})
 	}
 }

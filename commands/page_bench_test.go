@@ -3,8 +3,11 @@ package commands_test
 import (
 	"context"
 	"encoding/json"
+	"io"
 	"net/http"
 	"testing"
+
+	jsonv2 "github.com/go-json-experiment/json"
 
 	iotclient "github.com/iotclient/iotclient-go"
 	"github.com/iotclient/iotclient-go/auth"
@@ -38,8 +41,8 @@ func BenchmarkHistoryPage(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if len(p.Commands) != 50 {
-			b.Fatalf("%d commands", len(p.Commands))
+		if len(p.Items) != 50 {
+			b.Fatalf("%d commands", len(p.Items))
 		}
 	}
 }
@@ -71,6 +74,16 @@ type plainHistory struct {
 // plain net/http GET over the same transport, without signing, decoded by
 // encoding/json into a struct with string times.
 func BenchmarkHistoryPagePlain(b *testing.B) {
+	benchPlain(b, func(r io.Reader, v any) error { return json.NewDecoder(r).Decode(v) })
+}
+
+// BenchmarkHistoryPagePlainV2 is the same loop decoded by
+// go-json-experiment/json (Go 1.27's encoding/json/v2).
+func BenchmarkHistoryPagePlainV2(b *testing.B) {
+	benchPlain(b, func(r io.Reader, v any) error { return jsonv2.UnmarshalRead(r, v) })
+}
+
+func benchPlain(b *testing.B, decode func(io.Reader, any) error) {
 	tr := &perfdata.Transport{Body: perfdata.HistoryBody(50)}
 	hc := &http.Client{Transport: tr}
 	u := benchEndpoint + "/v5/iot/" + unitProject + "/devices/dev-1/async-commands-history?limit=50"
@@ -87,7 +100,7 @@ func BenchmarkHistoryPagePlain(b *testing.B) {
 			b.Fatal(err)
 		}
 		var page plainHistory
-		err = json.NewDecoder(resp.Body).Decode(&page)
+		err = decode(resp.Body, &page)
 		resp.Body.Close()
 		if err != nil {
 			b.Fatal(err)

@@ -22,24 +22,25 @@ func TestQueuePageUnit(t *testing.T) {
 			"page":     map[string]any{"count": 7, "marker": "a"},
 		})(r)
 	})
-	p, err := c.QueuePage(lcCtx, lcDevice, commands.HistoryQuery{PageSize: 2, Status: commands.StatusPending})
+	p, err := c.QueuePage(lcCtx, lcDevice, commands.QueueQuery{PageSize: 2, Status: commands.StatusPending})
 	require.NoError(t, err)
-	assert.Equal(t, []string{"b", "a"}, []string{p.Commands[0].ID, p.Commands[1].ID})
-	assert.Equal(t, "a", p.Marker)
-	assert.Equal(t, int64(7), p.Total)
+	assert.Equal(t, []string{"b", "a"}, []string{p.Items[0].ID, p.Items[1].ID})
+	assert.Equal(t, "a", p.Next)
+	assert.Equal(t, 7, p.Total)
+	assert.True(t, p.HasTotal)
 	assert.Equal(t, "rid-unit", p.RequestID)
 }
 
 func TestQueueValidationSendsNothing(t *testing.T) {
 	c, mt := lcUnit(t)
-	_, err := c.QueuePage(lcCtx, "", commands.HistoryQuery{})
+	_, err := c.QueuePage(lcCtx, "", commands.QueueQuery{})
 	require.ErrorIs(t, err, iotclient.ErrInvalidArgument)
 	n := 0
-	for _, err := range c.Queue(lcCtx, lcDevice, commands.HistoryQuery{Offset: 501}) {
+	for _, err := range c.Queue(lcCtx, lcDevice, commands.QueueQuery{Offset: 501}) {
 		n++
 		var ve *iotclient.ValidationError
 		require.ErrorAs(t, err, &ve)
-		assert.Equal(t, "HistoryQuery.Offset", ve.Field)
+		assert.Equal(t, "QueueQuery.Offset", ve.Field)
 	}
 	assert.Equal(t, 1, n)
 	assert.Equal(t, 0, mt.GetTotalCallCount())
@@ -54,35 +55,35 @@ func TestE2EQueueHoldsTheCachedCommands(t *testing.T) {
 	}
 	var want []string
 	for _, cmd := range s.Commands(lcDevice) {
-		if cmd.Status == mockserver.StatusPending || cmd.Status == mockserver.StatusSent {
+		if cmd.InQueue() {
 			want = append(want, cmd.ID)
 		}
 	}
 	require.Greater(t, len(want), 5)
 
 	var got []string
-	for cmd, err := range c.Queue(lcCtx, lcDevice, commands.HistoryQuery{PageSize: 4}) {
+	for cmd, err := range c.Queue(lcCtx, lcDevice, commands.QueueQuery{PageSize: 4}) {
 		require.NoError(t, err)
-		require.True(t, cmd.Status == commands.StatusPending || cmd.Status == commands.StatusSent, cmd.Status)
+		require.Contains(t, []commands.Status{commands.StatusPending, commands.StatusSent, commands.StatusDelivered}, cmd.Status)
 		got = append(got, cmd.ID)
 	}
 	assert.Equal(t, want, got, "every cached command once, newest first, across pages")
 	assert.Equal(t, (len(want)+4)/4, s.Requests(mockserver.RouteQueue))
 
-	p, err := c.QueuePage(lcCtx, lcDevice, commands.HistoryQuery{PageSize: 3, Status: commands.StatusPending})
+	p, err := c.QueuePage(lcCtx, lcDevice, commands.QueueQuery{PageSize: 3, Status: commands.StatusPending})
 	require.NoError(t, err)
-	assert.Len(t, p.Commands, 3)
-	assert.NotEmpty(t, p.Marker)
+	assert.Len(t, p.Items, 3)
+	assert.NotEmpty(t, p.Next)
 	pending := 0
 	for _, cmd := range s.Commands(lcDevice) {
 		if cmd.Status == mockserver.StatusPending {
 			pending++
 		}
 	}
-	assert.Equal(t, int64(pending), p.Total)
+	assert.Equal(t, pending, p.Total)
 
 	var none int
-	for _, err := range c.Queue(lcCtx, "ghost", commands.HistoryQuery{}) {
+	for _, err := range c.Queue(lcCtx, "ghost", commands.QueueQuery{}) {
 		require.ErrorIs(t, err, iotclient.ErrNotFound)
 		none++
 	}

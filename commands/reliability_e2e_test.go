@@ -36,7 +36,7 @@ func faultyClient(t *testing.T, s *mockserver.Server, opts ...iotclient.Option) 
 func TestE2EExactlyOnceUnderRandomFaults(t *testing.T) {
 	s := mockserver.New()
 	defer s.Close()
-	seeded := s.SeedCommands("dev-faults", 5000, 9)
+	seeded := mockserver.HistoryOnly(s.SeedCommands("dev-faults", 5000, 9))
 	s.SetRandomFaults(mockserver.RouteHistory, 0.2, 2026,
 		mockserver.Fault{Status: 429},
 		mockserver.Fault{Status: 503},
@@ -84,7 +84,7 @@ func TestE2EEveryRequestFailingEndsWithOneError(t *testing.T) {
 func TestE2EConcurrentUseAndNoLeakedGoroutines(t *testing.T) {
 	s := mockserver.New()
 	defer s.Close()
-	seeded := s.SeedCommands("dev-shared", 300, 3)
+	seeded := mockserver.HistoryOnly(s.SeedCommands("dev-shared", 300, 3))
 	c := faultyClient(t, s)
 	before := runtime.NumGoroutine()
 

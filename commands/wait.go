@@ -14,34 +14,39 @@ const (
 	DefaultPollMax     = 30 * time.Second // longest wait between two reads
 )
 
-// WaitOption changes how Wait polls.
-type WaitOption func(*waitConfig)
-
-type waitConfig struct {
-	initial, max time.Duration
-	onStatus     func(Command)
-	err          error
+// WaitOptions changes how Wait polls. The zero value polls with the
+// defaults and reports nothing.
+type WaitOptions struct {
+	// PollInitial is the wait after the first read, doubled after each
+	// read up to PollMax. Zero means the default: DefaultPollInitial (1s,
+	// or PollMax if shorter) and DefaultPollMax (30s, or PollInitial if
+	// longer). A negative value, or PollInitial > PollMax, is refused with
+	// a *iotclient.ValidationError before any request.
+	PollInitial, PollMax time.Duration
+	// OnStatus, when set, is called with the command each time Wait sees it
+	// in a status other than the one it saw before (the first read
+	// included), for progress reports. It runs on Wait's goroutine; Wait
+	// resumes when it returns.
+	OnStatus func(Command)
 }
 
-// WithPollInterval makes Wait wait initial after its first read, doubling
-// the wait after each read up to max (defaults 1s and 30s). It needs
-// 0 < initial <= max; otherwise Wait returns a *iotclient.ValidationError
-// before any request.
-func WithPollInterval(initial, max time.Duration) WaitOption {
-	return func(w *waitConfig) {
-		if initial <= 0 || max < initial {
-			w.err = iotclient.NewValidationError("WithPollInterval", initial.String()+".."+max.String(), "needs 0 < initial <= max")
-			return
+// intervals returns the polling intervals, defaults applied, or the
+// validation error.
+func (o *WaitOptions) intervals() (initial, longest time.Duration, err error) {
+	initial, longest = o.PollInitial, o.PollMax
+	if initial == 0 {
+		initial = DefaultPollInitial
+		if longest > 0 {
+			initial = min(initial, longest)
 		}
-		w.initial, w.max = initial, max
 	}
-}
-
-// OnStatus calls f with the command each time Wait sees it in a status other
-// than the one it saw before (the first read included), for progress
-// reports. f runs on Wait's goroutine; Wait resumes when f returns.
-func OnStatus(f func(Command)) WaitOption {
-	return func(w *waitConfig) { w.onStatus = f }
+	if longest == 0 {
+		longest = max(DefaultPollMax, initial)
+	}
+	if initial < 0 || longest < initial {
+		return 0, 0, iotclient.NewValidationError("WaitOptions.PollInitial", o.PollInitial.String()+".."+o.PollMax.String(), "needs 0 < PollInitial <= PollMax")
+	}
+	return initial, longest, nil
 }
 
 // Wait polls the command with Get until its status is terminal (SUCCESSFUL,
@@ -49,7 +54,7 @@ func OnStatus(f func(Command)) WaitOption {
 // Params and Result.
 //
 // It reads at once, then waits 1s, 2s, 4s, ... up to 30s between reads
-// (WithPollInterval changes both). Each read is retried on transient
+// (opts.PollInitial and opts.PollMax change both). Each read is retried on transient
 // failures like any Get; an error that remains (a 404, a refused
 // credential) ends Wait with that error. When ctx ends first, Wait returns
 // the last command it read (zero if none) and an error wrapping ctx's error
@@ -57,24 +62,18 @@ func OnStatus(f func(Command)) WaitOption {
 // context.DeadlineExceeded) holds. Give ctx a deadline: a command delivered
 // with SendDelay to a device that never reports stays PENDING until it
 // expires, up to 48 hours later.
-func (c *Client) Wait(ctx context.Context, deviceID, commandID string, opts ...WaitOption) (Command, error) {
+func (c *Client) Wait(ctx context.Context, deviceID, commandID string, opts WaitOptions) (Command, error) {
 	if err := checkID("deviceID", deviceID, maxDeviceIDLength); err != nil {
 		return Command{}, err
 	}
 	if err := checkID("commandID", commandID, MaxCommandIDLength); err != nil {
 		return Command{}, err
 	}
-	cfg := waitConfig{initial: DefaultPollInitial, max: DefaultPollMax}
-	for _, o := range opts {
-		if o != nil {
-			o(&cfg)
-		}
-	}
-	if cfg.err != nil {
-		return Command{}, cfg.err
+	interval, maxInterval, err := opts.intervals()
+	if err != nil {
+		return Command{}, err
 	}
 	var last Command
-	interval := cfg.initial
 	for {
 		cmd, err := c.Get(ctx, deviceID, commandID)
 		if err != nil {
@@ -83,8 +82,8 @@ func (c *Client) Wait(ctx context.Context, deviceID, commandID string, opts ...W
 			}
 			return last, err
 		}
-		if cfg.onStatus != nil && (last.ID == "" || cmd.Status != last.Status) {
-			cfg.onStatus(cmd)
+		if opts.OnStatus != nil && (last.ID == "" || cmd.Status != last.Status) {
+			opts.OnStatus(cmd)
 		}
 		last = cmd
 		if cmd.Status.IsTerminal() {
@@ -97,7 +96,7 @@ func (c *Client) Wait(ctx context.Context, deviceID, commandID string, opts ...W
 			return last, waitEnded(deviceID, commandID, &last, ctx.Err())
 		case <-t.C:
 		}
-		interval = min(2*interval, cfg.max)
+		interval = min(2*interval, maxInterval)
 	}
 }
 

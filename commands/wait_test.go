@@ -41,7 +41,7 @@ func TestWaitPollsWithDoublingBackoff(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		c, at := lcStatuses(t, "PENDING", "PENDING", "SENT", "DELIVERED", "SUCCESSFUL")
 		var seen []commands.Status
-		cmd, err := c.Wait(lcCtx, lcDevice, lcCmdID, commands.OnStatus(func(c commands.Command) { seen = append(seen, c.Status) }))
+		cmd, err := c.Wait(lcCtx, lcDevice, lcCmdID, commands.WaitOptions{OnStatus: func(c commands.Command) { seen = append(seen, c.Status) }})
 		require.NoError(t, err)
 		assert.Equal(t, commands.StatusSuccessful, cmd.Status)
 		assert.JSONEq(t, `{"value":"1"}`, string(cmd.Params))
@@ -58,14 +58,14 @@ func TestWaitBackoffIsCapped(t *testing.T) {
 		}
 		statuses[8] = "TIMEOUT"
 		c, at := lcStatuses(t, statuses...)
-		cmd, err := c.Wait(lcCtx, lcDevice, lcCmdID)
+		cmd, err := c.Wait(lcCtx, lcDevice, lcCmdID, commands.WaitOptions{})
 		require.NoError(t, err)
 		assert.Equal(t, commands.StatusTimeout, cmd.Status)
 		assert.Equal(t, secs(0, 1, 3, 7, 15, 31, 61, 91, 121), *at, "the wait stops growing at 30s")
 	})
 	synctest.Test(t, func(t *testing.T) {
 		c, at := lcStatuses(t, "SENT", "SENT", "SENT", "SENT", "FAILED")
-		cmd, err := c.Wait(lcCtx, lcDevice, lcCmdID, commands.WithPollInterval(100*time.Millisecond, 250*time.Millisecond))
+		cmd, err := c.Wait(lcCtx, lcDevice, lcCmdID, commands.WaitOptions{PollInitial: 100 * time.Millisecond, PollMax: 250 * time.Millisecond})
 		require.NoError(t, err)
 		assert.Equal(t, commands.StatusFailed, cmd.Status)
 		assert.Equal(t, secs(0, 0.1, 0.3, 0.55, 0.8), *at)
@@ -78,7 +78,7 @@ func TestWaitStopsAtTheDeadline(t *testing.T) {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
 		start := time.Now()
-		cmd, err := c.Wait(ctx, lcDevice, lcCmdID)
+		cmd, err := c.Wait(ctx, lcDevice, lcCmdID, commands.WaitOptions{})
 		require.ErrorIs(t, err, context.DeadlineExceeded)
 		assert.Equal(t, 10*time.Second, time.Since(start), "returns when the deadline passes, not at the next poll")
 		assert.Equal(t, commands.StatusSent, cmd.Status, "the last command read comes back")
@@ -98,7 +98,7 @@ func TestWaitEndsOnAnAPIError(t *testing.T) {
 			}
 			return lcJSON(404, `{"error_code":"IOTDA.014111","error_msg":"The command does not exist."}`)(r)
 		})
-		cmd, err := c.Wait(lcCtx, lcDevice, lcCmdID)
+		cmd, err := c.Wait(lcCtx, lcDevice, lcCmdID, commands.WaitOptions{})
 		require.ErrorIs(t, err, iotclient.ErrNotFound)
 		assert.Equal(t, commands.StatusSent, cmd.Status)
 		assert.Equal(t, 2, n)
@@ -109,7 +109,7 @@ func TestWaitCancelledBeforeAnyRead(t *testing.T) {
 	c, mt := lcUnit(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	cmd, err := c.Wait(ctx, lcDevice, lcCmdID)
+	cmd, err := c.Wait(ctx, lcDevice, lcCmdID, commands.WaitOptions{})
 	require.ErrorIs(t, err, context.Canceled)
 	assert.Empty(t, cmd.ID)
 	assert.Contains(t, err.Error(), "not read")
@@ -120,14 +120,15 @@ func TestWaitValidationSendsNothing(t *testing.T) {
 	c, mt := lcUnit(t)
 	for _, tc := range []struct {
 		device, id, field string
-		opts              []commands.WaitOption
+		opts              commands.WaitOptions
 	}{
-		{"", lcCmdID, "deviceID", nil},
-		{lcDevice, "x/y", "commandID", nil},
-		{lcDevice, lcCmdID, "WithPollInterval", []commands.WaitOption{commands.WithPollInterval(0, time.Second)}},
-		{lcDevice, lcCmdID, "WithPollInterval", []commands.WaitOption{commands.WithPollInterval(2*time.Second, time.Second)}},
+		{"", lcCmdID, "deviceID", commands.WaitOptions{}},
+		{lcDevice, "x/y", "commandID", commands.WaitOptions{}},
+		{lcDevice, lcCmdID, "WaitOptions.PollInitial", commands.WaitOptions{PollInitial: -time.Second}},
+		{lcDevice, lcCmdID, "WaitOptions.PollInitial", commands.WaitOptions{PollMax: -time.Second}},
+		{lcDevice, lcCmdID, "WaitOptions.PollInitial", commands.WaitOptions{PollInitial: 2 * time.Second, PollMax: time.Second}},
 	} {
-		_, err := c.Wait(lcCtx, tc.device, tc.id, tc.opts...)
+		_, err := c.Wait(lcCtx, tc.device, tc.id, tc.opts)
 		var ve *iotclient.ValidationError
 		require.ErrorAs(t, err, &ve)
 		assert.Equal(t, tc.field, ve.Field)
@@ -161,7 +162,7 @@ func TestE2EWaitReturnsEveryTerminalStatus(t *testing.T) {
 	}
 	clk.Advance(2 * time.Hour)
 	for i, tc := range cases {
-		cmd, err := c.Wait(lcCtx, lcDevice, ids[i])
+		cmd, err := c.Wait(lcCtx, lcDevice, ids[i], commands.WaitOptions{})
 		require.NoError(t, err, tc.name)
 		assert.Equal(t, tc.want, cmd.Status, tc.name)
 		switch tc.want {
@@ -183,15 +184,14 @@ func TestE2EWaitFollowsTheLifecycle(t *testing.T) {
 	require.NoError(t, err)
 	var seen []commands.Status
 	done, err := c.Wait(lcCtx, lcDevice, cmd.ID,
-		commands.WithPollInterval(time.Millisecond, time.Millisecond),
-		commands.OnStatus(func(c commands.Command) {
+		commands.WaitOptions{PollInitial: time.Millisecond, PollMax: time.Millisecond, OnStatus: func(c commands.Command) {
 			seen = append(seen, c.Status)
 			clk.Advance(map[commands.Status]time.Duration{
 				commands.StatusPending:   mockserver.DefaultSendAfter,
 				commands.StatusSent:      mockserver.DefaultDeliverAfter,
 				commands.StatusDelivered: mockserver.DefaultRespondAfter,
 			}[c.Status])
-		}))
+		}})
 	require.NoError(t, err)
 	assert.Equal(t, commands.StatusSuccessful, done.Status)
 	assert.Equal(t, []commands.Status{"PENDING", "SENT", "DELIVERED", "SUCCESSFUL"}, seen)

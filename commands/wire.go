@@ -2,76 +2,145 @@ package commands
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
+	"math"
+	"reflect"
+	"strings"
 	"time"
+
+	jsonv2 "github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/iotclient/iotclient-go/internal/wire"
 )
 
-// wireCommand is a command record as IoTDA sends it.
+// The wire structs below are decoded by github.com/go-json-experiment/json
+// (the mirror of Go 1.27's encoding/json/v2) with its defaults: member names
+// match exactly, and a duplicate member name or invalid UTF-8 is an error,
+// which the core reports as matching iotclient.ErrMalformedResponse. Each
+// implements the core's Decoder, so the core hands it the body.
+
+// wireCommand is a command record as IoTDA sends it (the official SDK's
+// AsyncDeviceCommand / ShowAsyncDeviceCommandResponse).
 type wireCommand struct {
-	DeviceID      string          `json:"device_id"`
-	CommandID     string          `json:"command_id"`
-	ServiceID     string          `json:"service_id"`
-	CommandName   string          `json:"command_name"`
-	Paras         json.RawMessage `json:"paras,omitempty"`
-	ExpireTime    int64           `json:"expire_time"`
-	Status        string          `json:"status"`
-	Result        json.RawMessage `json:"result,omitempty"`
-	CreatedTime   string          `json:"created_time"`
-	SentTime      string          `json:"sent_time"`
-	DeliveredTime string          `json:"delivered_time"`
-	ResponseTime  string          `json:"response_time"`
-	SendStrategy  string          `json:"send_strategy"`
+	DeviceID      string           `json:"device_id"`
+	CommandID     string           `json:"command_id"`
+	ServiceID     string           `json:"service_id"`
+	CommandName   string           `json:"command_name"`
+	Paras         jsontext.Value   `json:"paras"`
+	ExpireTime    int64            `json:"expire_time"`
+	Status        Status           `json:"status"`
+	Result        jsontext.Value   `json:"result"`
+	CreatedTime   wire.CompactTime `json:"created_time"`
+	SentTime      wire.CompactTime `json:"sent_time"`
+	DeliveredTime wire.CompactTime `json:"delivered_time"`
+	ResponseTime  wire.CompactTime `json:"response_time"`
+	SendStrategy  SendStrategy     `json:"send_strategy"`
 }
+
+// DecodeJSON implements the core's Decoder (a Get or Create answer).
+func (w *wireCommand) DecodeJSON(data []byte) error { return decode(data, w) }
 
 type wirePage struct {
 	Marker string `json:"marker"`
-	Count  *int64 `json:"count"`
+	Count  *int   `json:"count"`
 }
 
-// wireList is a command list (a history or queue page). DecodeJSON
-// (decode.go) fills cmds directly and sets fast; encoding/json, used when
-// the fast decoder is bypassed, fills Commands.
+// wireList is a command list: a history or queue page.
 type wireList struct {
 	Commands []wireCommand `json:"commands"`
 	Page     *wirePage     `json:"page"`
-
-	fast    bool      // decoded by DecodeJSON: cmds holds the records
-	cmds    []Command // the records, converted
-	convErr error     // the first record that could not be converted
 }
 
-func (w *wireCommand) command() (Command, error) {
-	c := Command{
+// DecodeJSON implements the core's Decoder.
+func (w *wireList) DecodeJSON(data []byte) error { return decode(data, w) }
+
+// wireCount is the count call's answer.
+type wireCount struct {
+	Count *int `json:"count"`
+}
+
+// DecodeJSON implements the core's Decoder.
+func (w *wireCount) DecodeJSON(data []byte) error { return decode(data, w) }
+
+// decode unmarshals a body into *out, refusing a null body (it would leave
+// *out empty, as if the platform had answered with nothing). An error names
+// where in the body it happened: a record's index and member.
+func decode[T any](data []byte, out *T) error {
+	// Decoding into the pointer lets a null body set it to nil, where a
+	// null decoded into *out would leave *out as it was; an object is
+	// decoded into *out itself, reusing the capacity of its slices.
+	p := out
+	if err := jsonv2.Unmarshal(data, &p); err != nil {
+		return located(err)
+	}
+	if p == nil {
+		return errors.New("the body is null")
+	}
+	return nil
+}
+
+// located rewrites json's error about a time of a record (within
+// "/commands/3/created_time") as "commands[3].created_time: why"; json's
+// other errors already say what was expected where.
+func located(err error) error {
+	var se *jsonv2.SemanticError
+	if !errors.As(err, &se) || se.GoType != compactTimeType || se.JSONPointer == "" || se.Err == nil {
+		return err
+	}
+	var path strings.Builder
+	for i, tok := range strings.Split(strings.TrimPrefix(string(se.JSONPointer), "/"), "/") {
+		switch {
+		case tok != "" && strings.Trim(tok, "0123456789") == "":
+			path.WriteString("[" + tok + "]")
+		case i > 0:
+			path.WriteString("." + tok)
+		default:
+			path.WriteString(tok)
+		}
+	}
+	return fmt.Errorf("%s: %w", path.String(), se.Err)
+}
+
+var compactTimeType = reflect.TypeFor[wire.CompactTime]()
+
+// maxExpireSeconds is the largest expire_time a time.Duration can hold.
+const maxExpireSeconds = int64(math.MaxInt64 / time.Second)
+
+// command converts the record; i is its index in the page (-1 for a
+// single record), for the error.
+func (w *wireCommand) command(i int) (Command, error) {
+	// Seconds beyond maxExpireSeconds would wrap into a negative Duration.
+	if w.ExpireTime < 0 || w.ExpireTime > maxExpireSeconds {
+		where := "expire_time"
+		if i >= 0 {
+			where = fmt.Sprintf("commands[%d].expire_time", i)
+		}
+		return Command{}, fmt.Errorf("%s: expire_time %d out of range (command %q)", where, w.ExpireTime, w.CommandID)
+	}
+	return Command{
 		ID:           w.CommandID,
 		DeviceID:     w.DeviceID,
 		ServiceID:    w.ServiceID,
 		Name:         w.CommandName,
-		Status:       Status(w.Status),
-		SendStrategy: SendStrategy(w.SendStrategy),
+		Status:       w.Status,
+		SendStrategy: w.SendStrategy,
 		Expire:       time.Duration(w.ExpireTime) * time.Second,
-		Params:       w.Paras,
-		Result:       w.Result,
+		CreatedAt:    w.CreatedTime.Time(),
+		SentAt:       w.SentTime.Time(),
+		DeliveredAt:  w.DeliveredTime.Time(),
+		RespondedAt:  w.ResponseTime.Time(),
+		Params:       raw(w.Paras),
+		Result:       raw(w.Result),
+	}, nil
+}
+
+// raw returns a JSON value as Command holds it: a null (or absent) value
+// is empty.
+func raw(v jsontext.Value) json.RawMessage {
+	if len(v) == 0 || v.Kind() == 'n' {
+		return nil
 	}
-	if w.ExpireTime < 0 {
-		return c, fmt.Errorf("command %q: negative expire_time %d", w.CommandID, w.ExpireTime)
-	}
-	for _, f := range [...]struct {
-		name string
-		in   string
-		out  *time.Time
-	}{
-		{"created_time", w.CreatedTime, &c.CreatedAt},
-		{"sent_time", w.SentTime, &c.SentAt},
-		{"delivered_time", w.DeliveredTime, &c.DeliveredAt},
-		{"response_time", w.ResponseTime, &c.RespondedAt},
-	} {
-		t, err := wire.ParseCompact(f.in)
-		if err != nil {
-			return c, fmt.Errorf("command %q: %s: %v", w.CommandID, f.name, err)
-		}
-		*f.out = t
-	}
-	return c, nil
+	return json.RawMessage(v)
 }

@@ -63,9 +63,9 @@ func run() error {
 			return err
 		}
 		fmt.Printf("page of %d, newest %s, oldest %s (request %s)\n",
-			len(page.Commands), page.Commands[0].ID, page.Commands[len(page.Commands)-1].ID, page.RequestID)
-		checkpoint = page.Marker
-		q.Marker = page.Marker
+			len(page.Items), page.Items[0].ID, page.Items[len(page.Items)-1].ID, page.RequestID)
+		checkpoint = page.Next
+		q.Marker = page.Next
 	}
 
 	// 3. Resume from the checkpoint: the iterator continues exactly after

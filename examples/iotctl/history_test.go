@@ -14,12 +14,12 @@ var historyHeader = []string{
 	"created_at", "sent_at", "delivered_at", "responded_at",
 }
 
-// commandIDs are the IDs of the mock's commands of device that keep
-// returns true for, newest first.
+// commandIDs are the IDs of the mock's history of device (its final and
+// DELIVERED commands) that keep returns true for, newest first.
 func commandIDs(m *mockserver.Server, device string, keep func(mockserver.Command) bool) []string {
 	var ids []string
 	for _, c := range m.Commands(device) {
-		if keep(c) {
+		if c.InHistory() && keep(c) {
 			ids = append(ids, c.ID)
 		}
 	}
@@ -59,8 +59,8 @@ func TestHistoryJSONL(t *testing.T) {
 	mustSucceed(t, r)
 	objs := readJSONL(t, r.stdout)
 	want := commandIDs(m, demoDevice, func(mockserver.Command) bool { return true })
-	if len(objs) != len(want) || len(want) != mockserver.DemoCommandCount {
-		t.Fatalf("%d lines, want %d (the mock holds %d)", len(objs), mockserver.DemoCommandCount, len(want))
+	if len(objs) != len(want) || len(want) == 0 {
+		t.Fatalf("%d lines, want %d (the mock's history)", len(objs), len(want))
 	}
 	for i, obj := range objs {
 		if len(obj) != len(historyHeader) {
@@ -77,18 +77,19 @@ func TestHistoryJSONL(t *testing.T) {
 			t.Errorf("line %d: expire_seconds = %v, not a number", i+1, obj["expire_seconds"])
 		}
 	}
-	// Commands still pending have no sent time: null, not "".
-	pending := 0
+	// Commands that expired before they were sent have no sent time:
+	// null, not "".
+	expired := 0
 	for _, obj := range objs {
-		if obj["status"] == "PENDING" {
-			pending++
+		if obj["status"] == "EXPIRED" {
+			expired++
 			if v, ok := obj["sent_at"]; !ok || v != nil {
-				t.Errorf("a PENDING command's sent_at = %v, want null", v)
+				t.Errorf("an EXPIRED command's sent_at = %v, want null", v)
 			}
 		}
 	}
-	if pending == 0 {
-		t.Error("no PENDING command in the demo data: null times untested")
+	if expired == 0 {
+		t.Error("no EXPIRED command in the demo data: null times untested")
 	}
 }
 
@@ -148,11 +149,12 @@ func TestHistoryLimit(t *testing.T) {
 }
 
 func TestHistoryTable(t *testing.T) {
-	r := cli(t, "history", "--device", demoDeviceSmall)
+	r, m := withMock(t, "history", "--device", demoDeviceSmall)
 	mustSucceed(t, r)
 	lines := strings.Split(strings.TrimSuffix(r.stdout, "\n"), "\n")
-	if len(lines) != 1+demoDeviceSmallN {
-		t.Fatalf("%d lines, want a header and %d rows:\n%s", len(lines), demoDeviceSmallN, r.stdout)
+	n := len(commandIDs(m, demoDeviceSmall, func(mockserver.Command) bool { return true }))
+	if len(lines) != 1+n {
+		t.Fatalf("%d lines, want a header and %d rows:\n%s", len(lines), n, r.stdout)
 	}
 	if f := strings.Fields(lines[0]); !slices.Equal(f, []string{"ID", "SERVICE", "NAME", "STATUS", "STRATEGY", "CREATED", "RESPONDED"}) {
 		t.Errorf("header = %q", f)
@@ -183,15 +185,16 @@ func TestHistoryEmpty(t *testing.T) {
 }
 
 func TestProgress(t *testing.T) {
-	r := cli(t, "history", "--device", demoDeviceBig, "--format", "jsonl", "--progress")
+	r, m := withMock(t, "history", "--device", demoDeviceBig, "--format", "jsonl", "--progress")
 	mustSucceed(t, r)
-	if n := len(readJSONL(t, r.stdout)); n != demoDeviceBigN {
-		t.Errorf("%d lines, want %d", n, demoDeviceBigN)
+	want := len(commandIDs(m, demoDeviceBig, func(mockserver.Command) bool { return true }))
+	if n := len(readJSONL(t, r.stdout)); n != want {
+		t.Errorf("%d lines, want %d", n, want)
 	}
 	if strings.Contains(r.stdout, "\r") || strings.Contains(r.stdout, "commands") && !strings.Contains(r.stdout, "{") {
 		t.Errorf("progress leaked into stdout")
 	}
-	if !strings.Contains(r.stderr, "\r1,000 commands in ") {
+	if !strings.Contains(r.stderr, "\r"+thousands(want)+" commands in ") {
 		t.Errorf("stderr has no final count:\n%q", r.stderr)
 	}
 
@@ -214,7 +217,7 @@ func TestProgress(t *testing.T) {
 func TestRealEndpoint(t *testing.T) {
 	m := mockserver.New()
 	defer m.Close()
-	m.SeedCommands("remote-device", 30, 9)
+	seeded := len(mockserver.HistoryOnly(m.SeedCommands("remote-device", 30, 9)))
 	clearEnv(t)
 	t.Setenv(envIoTDAEndpoint, m.URL())
 	t.Setenv(envIoTDAProject, mockserver.ProjectID)
@@ -225,8 +228,8 @@ func TestRealEndpoint(t *testing.T) {
 	if strings.Contains(r.stderr, "embedded mock") {
 		t.Errorf("the embedded mock served despite %s:\n%s", envIoTDAEndpoint, r.stderr)
 	}
-	if _, rows := readCSV(t, r.stdout); len(rows) != 30 {
-		t.Errorf("%d rows, want 30", len(rows))
+	if _, rows := readCSV(t, r.stdout); len(rows) != seeded {
+		t.Errorf("%d rows, want %d", len(rows), seeded)
 	}
 
 	// --verbose logs each request on stderr, without the token.

@@ -56,8 +56,9 @@ func run() error {
 	// for hours).
 	wctx, cancel := context.WithTimeout(ctx, env.wait)
 	defer cancel()
-	final, err := env.client.Wait(wctx, env.device, cmd.ID, append(env.pollOpts,
-		commands.OnStatus(func(c commands.Command) { fmt.Printf("  now %s\n", c.Status) }))...)
+	opts := env.poll
+	opts.OnStatus = func(c commands.Command) { fmt.Printf("  now %s\n", c.Status) }
+	final, err := env.client.Wait(wctx, env.device, cmd.ID, opts)
 	switch {
 	case errors.Is(err, context.DeadlineExceeded):
 		fmt.Printf("gave up after %s: %v\n", env.wait, err)
@@ -93,7 +94,7 @@ func run() error {
 		fmt.Println()
 		break
 	}
-	n, err := env.client.Count(ctx, env.device, commands.HistoryQuery{CommandName: cmd.Name})
+	n, err := env.client.Count(ctx, env.device, commands.CountQuery{CommandName: cmd.Name})
 	if err != nil {
 		return fmt.Errorf("counting: %w", err)
 	}
@@ -102,11 +103,11 @@ func run() error {
 }
 
 type setup struct {
-	client   *commands.Client
-	device   string
-	command  commands.NewCommand
-	wait     time.Duration
-	pollOpts []commands.WaitOption
+	client  *commands.Client
+	device  string
+	command commands.NewCommand
+	wait    time.Duration
+	poll    commands.WaitOptions
 }
 
 // connect builds a client for the real platform when configured, else for
@@ -138,7 +139,7 @@ func connect() (env setup, done func(), err error) {
 			Project: "cn-north-4",
 		}, mockserver.IAMPassword)
 		env.wait = 20 * time.Second
-		env.pollOpts = []commands.WaitOption{commands.WithPollInterval(100*time.Millisecond, 200*time.Millisecond)}
+		env.poll = commands.WaitOptions{PollInitial: 100 * time.Millisecond, PollMax: 200 * time.Millisecond}
 	} else {
 		switch {
 		case os.Getenv("IOTCLIENT_IOTDA_TOKEN") != "":

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"reflect"
+	"strings"
 	"sync"
 	"time"
 
@@ -244,7 +245,9 @@ func (c *Client) do(ctx context.Context, r Request, out any) (ResponseInfo, erro
 func (c *Client) buildURL(r Request) string {
 	q := r.RawQuery
 	if len(r.Query) > 0 {
-		q = r.Query.Encode()
+		// A space as %20, never '+': a gateway that does not form-decode
+		// reads '+' literally (Encode escapes a literal '+' as %2B).
+		q = strings.ReplaceAll(r.Query.Encode(), "+", "%20")
 		if r.RawQuery != "" {
 			q += "&" + r.RawQuery
 		}

@@ -74,6 +74,20 @@ func iotda(t testing.TB, s *Server, method, device, suffix string, q url.Values,
 	return do(t, req)
 }
 
+// historyCount sends the history count request as the official SDK does:
+// a POST declared as JSON, the filters as query parameters.
+func historyCount(t testing.TB, s *Server, device string, q url.Values) response {
+	t.Helper()
+	u := devicePath(s, device) + "/async-commands-history/count"
+	if len(q) > 0 {
+		u += "?" + q.Encode()
+	}
+	req := newRequest(t, http.MethodPost, u, []byte("{}"))
+	req.Header.Set(AuthTokenHeader, Token)
+	req.Header.Set("Content-Type", "application/json")
+	return do(t, req)
+}
+
 // ibm sends an authenticated IBM request to /api/v0002 + path.
 func ibm(t testing.TB, s *Server, method, path string, q url.Values, body []byte) response {
 	t.Helper()

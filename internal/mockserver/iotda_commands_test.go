@@ -137,8 +137,13 @@ func TestCreateCommand(t *testing.T) {
 	assert.Equal(t, 86400, *pending.ExpireTime)
 	assert.Greater(t, pending.CommandID, sent.CommandID)
 
-	h := history(t, s, testDevice, vals("limit", "2"))
-	assert.Equal(t, []string{pending.CommandID, sent.CommandID}, wireIDs(h.Commands))
+	r = iotda(t, s, http.MethodGet, testDevice, "/async-commands", vals("limit", "2"), nil)
+	var queue wireHistory
+	r.decode(t, &queue)
+	assert.Equal(t, []string{pending.CommandID, sent.CommandID}, wireIDs(queue.Commands), "both wait in the queue")
+	h := history(t, s, testDevice, vals("limit", "50"))
+	assert.NotContains(t, wireIDs(h.Commands), pending.CommandID, "a PENDING command is not history yet")
+	assert.NotContains(t, wireIDs(h.Commands), sent.CommandID, "nor a SENT one")
 
 	r = iotda(t, s, http.MethodGet, testDevice, "/async-commands/"+pending.CommandID, nil, nil)
 	require.Equal(t, http.StatusOK, r.status)
@@ -169,6 +174,14 @@ func TestCreateCommand(t *testing.T) {
 		requireIoTDAError(t, r, http.StatusBadRequest, b.code)
 	}
 	assert.Len(t, s.Commands(testDevice), n, "refused deliveries store nothing")
+
+	// Issue 12, point 8: send_strategy is required (the official model's
+	// one required member besides paras); service_id and command_name are not.
+	r = iotda(t, s, http.MethodPost, testDevice, "/async-commands", nil, []byte(`{"paras":{},"command_name":"X"}`))
+	requireIoTDAError(t, r, http.StatusBadRequest, CodeInvalidInput)
+	assert.Contains(t, string(r.body), "'send_strategy' is required")
+	r = iotda(t, s, http.MethodPost, testDevice, "/async-commands", nil, []byte(`{"paras":{},"send_strategy":"delay"}`))
+	require.Equal(t, http.StatusOK, r.status, "no service_id, no command_name: %s", r.body)
 
 	ok := `{"paras":{"a":1},"send_strategy":"delay","expire_time":172800,"service_id":"` + strings.Repeat("s", 64) + `"}`
 	r = iotda(t, s, http.MethodPost, testDevice, "/async-commands", nil, []byte(ok))

@@ -67,6 +67,28 @@ type Command struct {
 	Result        json.RawMessage // the device's result, if any
 }
 
+// InHistory reports whether the history listing holds c: the platform
+// documents it as holding the final statuses and DELIVERED. A PENDING or
+// SENT command is listed by the queue only.
+func (c *Command) InHistory() bool { return c.Status != StatusPending && c.Status != StatusSent }
+
+// InQueue reports whether the queue listing holds c: PENDING, SENT and
+// DELIVERED commands.
+func (c *Command) InQueue() bool {
+	return c.Status == StatusPending || c.Status == StatusSent || c.Status == StatusDelivered
+}
+
+// HistoryOnly returns the commands of cmds the history lists, in order.
+func HistoryOnly(cmds []Command) []Command {
+	var out []Command
+	for i := range cmds {
+		if cmds[i].InHistory() {
+			out = append(out, cmds[i])
+		}
+	}
+	return out
+}
+
 func (c Command) clone() Command {
 	c.Paras = slices.Clone(c.Paras)
 	c.Result = slices.Clone(c.Result)

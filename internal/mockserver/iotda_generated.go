@@ -78,10 +78,12 @@ func (s *Server) generated(create bool) *generatedHistories {
 	return s.gen.Load()
 }
 
+// generatedStatuses are the statuses a history record can have: final
+// ones and DELIVERED, never PENDING or SENT (see inHistory).
 var generatedStatuses = [...]string{
 	StatusSuccessful, StatusSuccessful, StatusSuccessful, StatusSuccessful, StatusSuccessful,
-	StatusSuccessful, StatusFailed, StatusTimeout, StatusExpired, StatusDelivered, StatusSent,
-	StatusPending, StatusSuccessful, StatusFailed, StatusSuccessful, StatusSuccessful,
+	StatusSuccessful, StatusFailed, StatusTimeout, StatusExpired, StatusDelivered, StatusDelivered,
+	StatusExpired, StatusSuccessful, StatusFailed, StatusSuccessful, StatusSuccessful,
 }
 
 // generatedCommand builds record i of n. It allocates only the ID.

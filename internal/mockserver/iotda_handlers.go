@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"mime"
 	"net/http"
 	"strconv"
 	"time"
@@ -74,8 +75,10 @@ type queueResponse struct {
 	Page     queuePage       `json:"page"`
 }
 
-// queued is the queue's filter: commands not yet final on the platform.
-func queued(c *Command) bool { return c.Status == StatusPending || c.Status == StatusSent }
+// queued and inHistory are the listings' filters (Command.InQueue and
+// Command.InHistory).
+func queued(c *Command) bool    { return c.InQueue() }
+func inHistory(c *Command) bool { return c.InHistory() }
 
 // serveIoTDA runs the checks common to IoTDA routes (method, body, auth,
 // project, device ID) and then the route's handler.
@@ -149,11 +152,11 @@ func (s *Server) withDeviceQuery(w http.ResponseWriter, req *request, paging boo
 	writeJSON(w, http.StatusOK, v)
 }
 
-// handleHistory: GET .../async-commands-history. Every stored command is
-// history, final or not (PENDING and SENT ones too), newest first.
+// handleHistory: GET .../async-commands-history: the stored commands in a
+// history status (inHistory), newest first.
 func (s *Server) handleHistory(w http.ResponseWriter, req *request) {
 	s.withDeviceQuery(w, req, true, func(q *commandQuery, d *device) any {
-		resp := historyResponse{Commands: q.page(d, nil)}
+		resp := historyResponse{Commands: q.page(d, inHistory)}
 		if n := len(resp.Commands); n > 0 {
 			resp.Page.Marker = resp.Commands[n-1].CommandID
 		}
@@ -162,14 +165,21 @@ func (s *Server) handleHistory(w http.ResponseWriter, req *request) {
 }
 
 // handleHistoryCount: POST .../async-commands-history/count with the
-// history's filters as query parameters (paging parameters ignored).
+// history's filters as query parameters (paging parameters ignored). The
+// official SDK declares the request as JSON; one without a JSON content
+// type is refused, so a client that leaves it out is caught.
 func (s *Server) handleHistoryCount(w http.ResponseWriter, req *request) {
+	if mt, _, err := mime.ParseMediaType(req.Header.Get("Content-Type")); err != nil || mt != "application/json" {
+		s.writeIoTDAErr(w, req, &iotdaErr{http.StatusBadRequest, CodeBadRequestFormat,
+			"Invalid input. The Content-Type must be application/json."})
+		return
+	}
 	s.withDeviceQuery(w, req, false, func(q *commandQuery, d *device) any {
-		return map[string]int{"count": q.count(d, nil)}
+		return map[string]int{"count": q.count(d, inHistory)}
 	})
 }
 
-// handleQueue: GET .../async-commands: PENDING and SENT commands only, same
+// handleQueue: GET .../async-commands: PENDING, SENT and DELIVERED commands, same
 // paging as the history, plus page.count = all queued commands matching the
 // filters (regardless of marker, offset and limit).
 func (s *Server) handleQueue(w http.ResponseWriter, req *request) {
@@ -212,7 +222,7 @@ type deliverBody struct {
 	CommandName  string          `json:"command_name"`
 	Paras        json.RawMessage `json:"paras"`
 	ExpireTime   *int            `json:"expire_time"`
-	SendStrategy string          `json:"send_strategy"`
+	SendStrategy *string         `json:"send_strategy"`
 }
 
 // handleCreateCommand: POST .../async-commands. The answer (200) is the
@@ -251,10 +261,15 @@ func (s *Server) handleCreateCommand(w http.ResponseWriter, req *request) {
 	case b.ExpireTime != nil && (*b.ExpireTime < 0 || *b.ExpireTime > MaxExpireSeconds):
 		s.writeIoTDAErr(w, req, badInput("The field 'expire_time' must be between 0 and 172800."))
 		return
-	case b.SendStrategy != StrategyImmediately && b.SendStrategy != StrategyDelay:
+	case b.SendStrategy == nil:
+		// Required in the official model (AsyncDeviceCommandRequest).
+		s.writeIoTDAErr(w, req, badInput("The field 'send_strategy' is required."))
+		return
+	case *b.SendStrategy != StrategyImmediately && *b.SendStrategy != StrategyDelay:
 		s.writeIoTDAErr(w, req, badInput("The field 'send_strategy' must be 'immediately' or 'delay'."))
 		return
 	}
+	strategy := *b.SendStrategy
 
 	s.mu.Lock()
 	d := s.iotda.devices[req.deviceID]
@@ -263,7 +278,7 @@ func (s *Server) handleCreateCommand(w http.ResponseWriter, req *request) {
 		s.writeIoTDAErr(w, req, errDeviceNotFound)
 		return
 	}
-	if b.SendStrategy == StrategyDelay && d.pending() >= MaxPendingPerDev {
+	if strategy == StrategyDelay && d.pending() >= MaxPendingPerDev {
 		s.mu.Unlock()
 		s.writeIoTDAErr(w, req, &iotdaErr{http.StatusBadRequest, CodeTooManyPending,
 			"Invalid input data. The device already has 20 cached (PENDING) commands."})
@@ -274,7 +289,7 @@ func (s *Server) handleCreateCommand(w http.ResponseWriter, req *request) {
 		DeviceID:     req.deviceID,
 		ServiceID:    b.ServiceID,
 		Name:         b.CommandName,
-		SendStrategy: b.SendStrategy,
+		SendStrategy: strategy,
 		Created:      now,
 		Paras:        json.RawMessage(compact.Bytes()),
 		Status:       StatusPending,
@@ -282,7 +297,7 @@ func (s *Server) handleCreateCommand(w http.ResponseWriter, req *request) {
 	if b.ExpireTime != nil {
 		c.ExpireSeconds = *b.ExpireTime
 	}
-	if b.SendStrategy == StrategyImmediately {
+	if strategy == StrategyImmediately {
 		c.Status, c.Sent = StatusSent, now
 	}
 	c.ID = s.newIDLocked(d, now)

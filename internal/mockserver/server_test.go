@@ -58,7 +58,7 @@ func TestRequestCounts(t *testing.T) {
 	cmd := s.Commands(testDevice)[0].ID
 	iotda(t, s, http.MethodGet, testDevice, "/async-commands-history", nil, nil)
 	iotda(t, s, http.MethodGet, testDevice, "/async-commands-history", vals("limit", "999"), nil) // invalid: still counted
-	iotda(t, s, http.MethodPost, testDevice, "/async-commands-history/count", nil, nil)
+	historyCount(t, s, testDevice, nil)
 	iotda(t, s, http.MethodGet, testDevice, "/async-commands", nil, nil)
 	iotda(t, s, http.MethodPost, testDevice, "/async-commands", nil, []byte(`{"paras":{},"send_strategy":"delay"}`))
 	iotda(t, s, http.MethodGet, testDevice, "/async-commands/"+cmd, nil, nil)

@@ -47,12 +47,14 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 }
 
 // HistoryBody returns the body of a page of n command-history records as
-// the mock server answers it (every status, all four times where the status
-// implies them), for device "dev-1".
+// the mock server answers it (every status the history holds, all four
+// times where the status implies them), for device "dev-1".
 func HistoryBody(n int) []byte {
 	s := mockserver.New()
 	defer s.Close()
-	s.SeedCommands("dev-1", n, 1)
+	// Twice as many: PENDING and SENT commands are in the queue, not the
+	// history, and the page must be full.
+	s.SeedCommands("dev-1", 2*n, 1)
 	return get(s, s.URL()+"/v5/iot/"+mockserver.ProjectID+"/devices/dev-1/async-commands-history?limit="+strconv.Itoa(n),
 		func(r *http.Request) { r.Header.Set(mockserver.AuthTokenHeader, mockserver.Token) })
 }

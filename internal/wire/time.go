@@ -3,38 +3,54 @@
 package wire
 
 import (
+	"errors"
 	"fmt"
 	"net/url"
 	"time"
+
+	"github.com/go-json-experiment/json/jsontext"
 )
 
-// CompactLayout is IoTDA's yyyyMMdd'T'HHmmss'Z' UTC format.
+// CompactLayout is IoTDA's yyyyMMdd'T'HHmmss'Z' UTC format. When parsing, a
+// fractional second may follow the seconds (20151212T121212.123Z), as
+// time.Parse allows for any layout.
 const CompactLayout = "20060102T150405Z"
 
 // IBMLayout is IBM Watson IoT's RFC 3339 UTC format with milliseconds.
 const IBMLayout = "2006-01-02T15:04:05.000Z07:00"
 
-// FormatCompact renders t in UTC in IoTDA's compact format.
+// FormatCompact renders t in UTC in IoTDA's compact format, to the second
+// (the precision the query parameters take).
 func FormatCompact(t time.Time) string { return t.UTC().Format(CompactLayout) }
 
-// ParseCompact parses IoTDA's compact format; "" is the zero time.
-func ParseCompact(s string) (time.Time, error) {
-	if s == "" {
+// ParseCompact parses IoTDA's compact format, with or without a fractional
+// second; "" is the zero time. It accepts exactly what time.Parse accepts
+// with CompactLayout.
+func ParseCompact(s string) (time.Time, error) { return parseCompact(s) }
+
+func parseCompact[S ~string | ~[]byte](s S) (time.Time, error) {
+	if len(s) == 0 {
 		return time.Time{}, nil
 	}
-	if len(s) != len(CompactLayout) {
-		return time.Time{}, fmt.Errorf("time %q is not in the format yyyyMMddTHHmmssZ", s)
+	var (
+		t   time.Time
+		err error
+	)
+	if len(s) == len(CompactLayout) {
+		// The usual form, parsed without time.Parse's layout interpretation:
+		// it is on the hot path of every history record.
+		t, err = parseCompactFast(s)
+	} else {
+		t, err = time.Parse(CompactLayout, string(s))
 	}
-	t, err := parseCompactFast(s)
 	if err != nil {
-		return time.Time{}, fmt.Errorf("time %q is not in the format yyyyMMddTHHmmssZ", s)
+		return time.Time{}, fmt.Errorf("time %q is not in the format yyyyMMddTHHmmss[.SSS]Z", s)
 	}
 	return t, nil
 }
 
-// parseCompactFast parses the fixed-width layout without time.Parse's
-// layout interpretation: it is on the hot path of every history record.
-func parseCompactFast(s string) (time.Time, error) {
+// parseCompactFast parses the fixed-width form without a fraction.
+func parseCompactFast[S ~string | ~[]byte](s S) (time.Time, error) {
 	if s[8] != 'T' || s[15] != 'Z' {
 		return time.Time{}, errBadTime
 	}
@@ -61,7 +77,7 @@ func parseCompactFast(s string) (time.Time, error) {
 	return t, nil
 }
 
-var errBadTime = fmt.Errorf("bad time")
+var errBadTime = errors.New("bad time")
 
 // FormatIBM renders t in UTC as RFC 3339 with milliseconds.
 func FormatIBM(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z") }
@@ -79,8 +95,10 @@ func ParseIBM(s string) (time.Time, error) {
 	return t.UTC(), nil
 }
 
-// CompactTime is a time sent in a query in IoTDA's compact UTC format; the
-// zero time is left out. It implements go-querystring's Encoder.
+// CompactTime is a time in IoTDA's compact UTC format, both ways: in a
+// query (go-querystring's Encoder, the zero time left out) and in a JSON
+// response (json v2's UnmarshalerFrom: a string, "" or null being the zero
+// time).
 type CompactTime time.Time
 
 // EncodeValues adds the time under key unless it is zero.
@@ -90,3 +108,33 @@ func (t CompactTime) EncodeValues(key string, v *url.Values) error {
 	}
 	return nil
 }
+
+// UnmarshalJSONFrom reads a JSON string in the compact format, or null.
+func (t *CompactTime) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	v, err := d.ReadValue()
+	if err != nil {
+		return err
+	}
+	switch v.Kind() {
+	case 'n':
+		*t = CompactTime{}
+		return nil
+	case '"':
+		// Unquoted into a buffer on the stack: a time string is short.
+		var buf [40]byte
+		b, err := jsontext.AppendUnquote(buf[:0], v)
+		if err != nil {
+			return err
+		}
+		tt, err := parseCompact(b)
+		if err != nil {
+			return err
+		}
+		*t = CompactTime(tt)
+		return nil
+	}
+	return fmt.Errorf("expected a time string, found %v", v.Kind())
+}
+
+// Time returns t as a time.Time.
+func (t CompactTime) Time() time.Time { return time.Time(t) }
