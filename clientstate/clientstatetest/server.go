@@ -19,6 +19,7 @@
 package clientstatetest
 
 import (
+	"net/http"
 	"time"
 
 	iotclient "github.com/iotclient/iotclient-go"
@@ -82,6 +83,10 @@ func (s *Server) Now() time.Time { return s.m.ReferenceTime() }
 func (s *Server) Config() clientstate.Config {
 	return clientstate.Config{BaseURL: s.m.URL(), Auth: auth.APIKey(APIKey, APIToken)}
 }
+
+// Handler is the fake's HTTP handler, to serve it on an address of your
+// choosing as well (the routes are /api/v0002/...).
+func (s *Server) Handler() http.Handler { return s.m }
 
 // NewClient returns a client for the fake (see Config).
 func (s *Server) NewClient(opts ...iotclient.Option) (*clientstate.Client, error) {

@@ -3,6 +3,7 @@ package clientstatetest_test
 import (
 	"context"
 	"errors"
+	"net/http/httptest"
 	"testing"
 	"time"
 
@@ -76,4 +77,22 @@ func TestAddLogsRefusesAnEntryWithoutTime(t *testing.T) {
 	require.ErrorAs(t, err, &ve)
 	assert.Equal(t, "LogEntry[1].Time", ve.Field)
 	assert.Empty(t, srv.Logs("pump", "p-2"))
+}
+
+func TestHandlerServesTheSameFake(t *testing.T) {
+	srv := clientstatetest.NewServer()
+	defer srv.Close()
+	srv.Seed(7, 1)
+	other := httptest.NewServer(srv.Handler())
+	defer other.Close()
+	cfg := srv.Config()
+	cfg.BaseURL = other.URL
+	c, err := clientstate.NewClient(cfg)
+	require.NoError(t, err)
+	n := 0
+	for _, err := range c.List(context.Background(), clientstate.ListQuery{}) {
+		require.NoError(t, err)
+		n++
+	}
+	assert.Equal(t, 7, n)
 }

@@ -18,6 +18,7 @@
 package commandstest
 
 import (
+	"net/http"
 	"time"
 
 	iotclient "github.com/iotclient/iotclient-go"
@@ -39,6 +40,13 @@ const (
 	// Token is an X-Auth-Token the fake accepts on every route; it never
 	// expires (use it with auth.Token).
 	Token string = "mock-iam-token-0001"
+
+	// IAMDomain, IAMUser and IAMPassword are the account, user and
+	// password the fake's IAM token call (POST {URL}/v3/auth/tokens)
+	// accepts: see IAMConfig.
+	IAMDomain   string = "mock-domain"
+	IAMUser     string = "mock-user"
+	IAMPassword string = "mock-password-0001"
 )
 
 // Server is a running fake. Close it when done. All methods are safe for
@@ -51,7 +59,8 @@ type Server struct {
 type Option func(*options)
 
 type options struct {
-	now time.Time
+	now       time.Time
+	lifecycle *Lifecycle
 }
 
 // WithNow sets the server's reference time, the instant seeded commands are
@@ -66,7 +75,11 @@ func NewServer(opts ...Option) *Server {
 	for _, opt := range opts {
 		opt(&o)
 	}
-	return &Server{m: mockserver.New(mockserver.WithReferenceTime(testfake.Now(o.now)))}
+	mo := []mockserver.Option{mockserver.WithReferenceTime(testfake.Now(o.now))}
+	if o.lifecycle != nil {
+		mo = append(mo, o.lifecycle.mock())
+	}
+	return &Server{m: mockserver.New(mo...)}
 }
 
 // Close stops the server and waits for requests in progress.
@@ -87,6 +100,19 @@ func (s *Server) Config() commands.Config {
 		Auth:      auth.AKSK(AccessKey, SecretKey),
 	}
 }
+
+// IAMConfig is an IAM password login against the fake's token call, for
+// auth.IAMPassword: the client logs in as IAMUser and signs requests with
+// the token it gets.
+func (s *Server) IAMConfig() auth.IAMConfig {
+	return auth.IAMConfig{
+		Endpoint: s.m.URL(), Domain: IAMDomain, User: IAMUser, Password: IAMPassword, Project: "cn-north-4",
+	}
+}
+
+// Handler is the fake's HTTP handler, to serve it on an address of your
+// choosing as well (the routes are /v5/iot/... and /v3/auth/tokens).
+func (s *Server) Handler() http.Handler { return s.m }
 
 // NewClient returns a client for the fake (see Config).
 func (s *Server) NewClient(opts ...iotclient.Option) (*commands.Client, error) {
