@@ -4,14 +4,14 @@
 //
 //	go run ./examples/iotctl help
 //
-// Without credentials it starts the SDK's embedded mock server of both
+// Without credentials it starts the SDK's test fakes of both
 // platforms, with demo data placed before the current time, and says so in
 // one line on stderr. The mock's devices:
 //
 //   - Huawei IoTDA (history --device ID): demo_device-001 (120 commands over
 //     the last 30 days), thermostat-0042 (1,000 commands), pump-17 (40
 //     commands) and meter-0001 (no commands).
-//   - IBM Watson IoT, organization ab12cd: 250 seeded clients, plus
+//   - IBM Watson IoT, organization ab12cd: 252 clients, 250 of them seeded:
 //     d:ab12cd:TemperatureSensor:TemperatureSensor_1 (connected; a connection
 //     log of 60 entries) and d:ab12cd:pump-v2:pump-0007 (disconnected by a
 //     keepalive timeout; a connection log of 300 entries).

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/iotclient/iotclient-go/commands"
 	"github.com/iotclient/iotclient-go/internal/mockserver"
 )
 
@@ -16,9 +17,9 @@ var historyHeader = []string{
 
 // commandIDs are the IDs of the mock's commands of device that keep
 // returns true for, newest first.
-func commandIDs(m *mockserver.Server, device string, keep func(mockserver.Command) bool) []string {
+func commandIDs(m *mockFleet, device string, keep func(commands.Command) bool) []string {
 	var ids []string
-	for _, c := range m.Commands(device) {
+	for _, c := range m.commands.Commands(device) {
 		if keep(c) {
 			ids = append(ids, c.ID)
 		}
@@ -33,7 +34,7 @@ func TestHistoryCSVFailed(t *testing.T) {
 	if !slices.Equal(header, historyHeader) {
 		t.Fatalf("header = %q, want %q", header, historyHeader)
 	}
-	want := commandIDs(m, demoDevice, func(c mockserver.Command) bool { return c.Status == mockserver.StatusFailed })
+	want := commandIDs(m, demoDevice, func(c commands.Command) bool { return c.Status == commands.StatusFailed })
 	if len(want) == 0 {
 		t.Fatal("the mock holds no FAILED command: the test proves nothing")
 	}
@@ -58,9 +59,9 @@ func TestHistoryJSONL(t *testing.T) {
 	r, m := withMock(t, "history", "--device", demoDevice, "--format", "jsonl")
 	mustSucceed(t, r)
 	objs := readJSONL(t, r.stdout)
-	want := commandIDs(m, demoDevice, func(mockserver.Command) bool { return true })
-	if len(objs) != len(want) || len(want) != mockserver.DemoCommandCount {
-		t.Fatalf("%d lines, want %d (the mock holds %d)", len(objs), mockserver.DemoCommandCount, len(want))
+	want := commandIDs(m, demoDevice, func(commands.Command) bool { return true })
+	if len(objs) != len(want) || len(want) != demoDeviceN {
+		t.Fatalf("%d lines, want %d (the mock holds %d)", len(objs), demoDeviceN, len(want))
 	}
 	for i, obj := range objs {
 		if len(obj) != len(historyHeader) {
@@ -99,8 +100,8 @@ func TestHistoryFilters(t *testing.T) {
 		"--since", since.Format(time.RFC3339), "--until", until.Format(time.RFC3339), "--format", "csv")
 	mustSucceed(t, r)
 	_, rows := readCSV(t, r.stdout)
-	want := commandIDs(m, demoDeviceBig, func(c mockserver.Command) bool {
-		return c.Name == "REBOOT" && !c.Created.Before(since) && !c.Created.After(until)
+	want := commandIDs(m, demoDeviceBig, func(c commands.Command) bool {
+		return c.Name == "REBOOT" && !c.CreatedAt.Before(since) && !c.CreatedAt.After(until)
 	})
 	var got []string
 	for _, row := range rows {
@@ -124,7 +125,7 @@ func TestHistorySinceDuration(t *testing.T) {
 			t.Errorf("command %v created at %s, more than 48h ago", obj["id"], c)
 		}
 	}
-	all := commandIDs(m, demoDeviceBig, func(mockserver.Command) bool { return true })
+	all := commandIDs(m, demoDeviceBig, func(commands.Command) bool { return true })
 	if len(objs) >= len(all) {
 		t.Errorf("--since 48h kept %d of %d commands", len(objs), len(all))
 	}
@@ -134,7 +135,7 @@ func TestHistoryLimit(t *testing.T) {
 	r, m := withMock(t, "history", "--device", demoDeviceBig, "--limit", "7", "--format", "csv")
 	mustSucceed(t, r)
 	_, rows := readCSV(t, r.stdout)
-	want := commandIDs(m, demoDeviceBig, func(mockserver.Command) bool { return true })[:7]
+	want := commandIDs(m, demoDeviceBig, func(commands.Command) bool { return true })[:7]
 	var got []string
 	for _, row := range rows {
 		got = append(got, row["id"])
@@ -142,7 +143,7 @@ func TestHistoryLimit(t *testing.T) {
 	if !slices.Equal(got, want) {
 		t.Errorf("--limit 7:\n got %q\nwant %q", got, want)
 	}
-	if n := m.Requests(mockserver.RouteHistory); n != 1 {
+	if n := m.commands.Requests(); n != 1 {
 		t.Errorf("--limit 7 sent %d history requests, want 1", n)
 	}
 }

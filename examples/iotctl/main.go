@@ -15,7 +15,6 @@ import (
 
 	iotclient "github.com/iotclient/iotclient-go"
 	"github.com/iotclient/iotclient-go/clientstate"
-	"github.com/iotclient/iotclient-go/internal/mockserver"
 )
 
 // Exit statuses.
@@ -55,7 +54,7 @@ type app struct {
 	stdout, stderr io.Writer
 	getenv         func(string) string
 	autoProgress   bool               // the default of --progress
-	mock           *mockserver.Server // the embedded mock, once started
+	mock           *mockFleet         // the embedded mock, once started
 }
 
 // lockedWriter serializes writes, so log records and messages written from
@@ -73,7 +72,7 @@ func (l *lockedWriter) Write(p []byte) (int, error) {
 
 func (a *app) close() {
 	if a.mock != nil {
-		a.mock.Close()
+		a.mock.close()
 	}
 }
 

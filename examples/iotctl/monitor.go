@@ -9,7 +9,6 @@ import (
 
 	"github.com/iotclient/iotclient-go/auth"
 	"github.com/iotclient/iotclient-go/clientstate/live"
-	"github.com/iotclient/iotclient-go/internal/mockserver/mockbroker"
 )
 
 // mockFlapInterval is how often the embedded mock's fleet changes while a
@@ -146,18 +145,12 @@ func runMonitor(ctx context.Context, a *app, v *monitorArgs, pos []string) error
 		if v.broker != "" {
 			return usagef("--broker needs the platform's credentials ($%s and $%s); without them the embedded mock serves", envIBMAPIKey, envIBMAPIToken)
 		}
-		m, err := a.startMock(v.common.mock, "--org, --api-key or $"+envIBMAPIKey)
+		m, err := a.startMock(v.common.mock, "--org, --api-key or $"+envIBMAPIKey).liveFake()
 		if err != nil {
 			return err
 		}
-		b, err := mockbroker.Start(m)
-		if err != nil {
-			return err
-		}
-		defer b.Close()
-		sim := simulateFleet(b, mockFlapInterval)
-		defer sim.close()
-		cfg.OrgID, cfg.Broker = mockOrg, b.Addr()
+		defer m.Simulate(mockFlapInterval)()
+		cfg.OrgID, cfg.Broker = mockOrg, m.BrokerURL()
 	} else {
 		cfg.OrgID, cfg.Domain, cfg.Broker = rest.OrgID, rest.Domain, v.broker
 	}

@@ -77,16 +77,8 @@ func (a *app) commandsClient(c *common, f *iotdaFlags) (*commands.Client, error)
 		InstanceID: or(f.instance, a.getenv(envIoTDAInstance)),
 	}
 	if c.mock || cfg.Endpoint == "" {
-		m, err := a.startMock(c.mock, "--endpoint or $"+envIoTDAEndpoint)
-		if err != nil {
-			return nil, err
-		}
-		cfg = commands.Config{
-			Endpoint:  m.URL(),
-			ProjectID: mockProjectID,
-			Auth:      auth.AKSK(mockAccessKey, mockSecretKey),
-		}
-		return commands.NewClient(cfg, a.sdkOptions(c)...)
+		m := a.startMock(c.mock, "--endpoint or $"+envIoTDAEndpoint).commandsFake()
+		return m.NewClient(a.sdkOptions(c)...)
 	}
 	if cfg.ProjectID == "" {
 		return nil, usagef("IoTDA endpoint %s: set the project with --project or $%s", cfg.Endpoint, envIoTDAProject)
@@ -138,11 +130,11 @@ func (a *app) stateClient(c *common, f *ibmFlags) (*clientstate.Client, error) {
 		return nil, err
 	}
 	if mock {
-		m, err := a.startMock(c.mock, "--org, --api-key or $"+envIBMAPIKey)
+		m, err := a.startMock(c.mock, "--org, --api-key or $"+envIBMAPIKey).statesFake()
 		if err != nil {
 			return nil, err
 		}
-		cfg = clientstate.Config{BaseURL: m.URL(), Auth: auth.APIKey(mockAPIKey, mockAPIToken)}
+		cfg = m.Config()
 	}
 	// IBM allows an organization 10 calls a second.
 	opts := append(a.sdkOptions(c), iotclient.WithRateLimit(10, 10))

@@ -59,7 +59,7 @@ func writePlatforms(w io.Writer) {
       %-16s %s commands
       %-16s %d commands
       %-16s no commands
-    IBM Watson IoT (org %s): %d seeded clients, and
+    IBM Watson IoT (org %s): %d clients, %d of them seeded, and
       %s
         connected; a connection log of %d entries
       %s
@@ -74,7 +74,7 @@ func writePlatforms(w io.Writer) {
   Secrets (the SK and the tokens) are read from the environment only.
 `,
 		demoDevice, demoDeviceN, demoDeviceBig, thousands(demoDeviceBigN), demoDeviceSmall, demoDeviceSmallN, demoDeviceEmpty,
-		mockOrg, demoClients, demoClientID, demoLogN, demoPumpClientID, demoPumpLogN,
+		mockOrg, demoClients, demoSeeded, demoClientID, demoLogN, demoPumpClientID, demoPumpLogN,
 		envIoTDAEndpoint, envIoTDAProject, envIoTDAInstance, envIoTDAAK, envIoTDASK, envIoTDAToken,
 		envIBMAPIKey, envIBMAPIToken, envIBMOrg)
 }
