@@ -53,8 +53,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 type app struct {
 	stdout, stderr io.Writer
 	getenv         func(string) string
-	autoProgress   bool               // the default of --progress
-	mock           *mockFleet         // the embedded mock, once started
+	autoProgress   bool       // the default of --progress
+	mock           *mockFleet // the embedded mock, once started
 }
 
 // lockedWriter serializes writes, so log records and messages written from
