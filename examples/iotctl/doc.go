@@ -11,8 +11,8 @@
 //   - Huawei IoTDA (history --device ID): demo_device-001 (120 commands over
 //     the last 30 days), thermostat-0042 (1,000 commands), pump-17 (40
 //     commands) and meter-0001 (no commands).
-//   - IBM Watson IoT, organization ab12cd: 252 clients, 250 of them seeded:
-//     among them d:ab12cd:TemperatureSensor:TemperatureSensor_1 (connected; a connection
+//   - IBM Watson IoT, organization ab12cd: 252 clients, 250 seeded plus
+//     d:ab12cd:TemperatureSensor:TemperatureSensor_1 (connected; a connection
 //     log of 60 entries) and d:ab12cd:pump-v2:pump-0007 (disconnected by a
 //     keepalive timeout; a connection log of 300 entries).
 //
