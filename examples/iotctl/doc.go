@@ -45,7 +45,7 @@
 // monitor: live connection status events over the platform's MQTT monitor
 // topics: first the retained state of the watched devices, then changes as
 // they happen, until --for has passed, --events were printed, or Ctrl-C
-// (exit status 0). Against the embedded mock, a simulated fleet changes
+// (exit status 0; 1 when it never reached the broker). Against the embedded mock, a simulated fleet changes
 // every half second.
 //
 //	iotctl monitor --for 10s

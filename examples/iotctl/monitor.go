@@ -71,7 +71,8 @@ var monitorCommand = &subcommand[monitorArgs]{
 arrives: first the retained state of every watched device (its last Connect
 or Disconnect; RETAINED yes), then live changes. It runs until --for has
 passed, --events events were printed, or Ctrl-C, and then exits with status
-0. Lost connections are reported on stderr and retried. Against the
+0, or 1 when it never reached the broker. Lost connections are reported on
+stderr and retried. Against the
 embedded mock, a simulated fleet changes every half second.`,
 		examples: []string{
 			"iotctl monitor --for 10s",
@@ -121,6 +122,10 @@ func runMonitor(ctx context.Context, a *app, v *monitorArgs, pos []string) error
 	case v.watchApp != "" && (v.typ != "" || v.device != ""):
 		return usagef("--watch-app watches applications: leave out --type and --device")
 	}
+	// connected notes that the monitor reached the broker at least once:
+	// a run that never did failed, even when --for ended it.
+	connected := false
+	var lastErr error
 	sub := live.DeviceStatus(v.typ, v.device)
 	if v.watchApp != "" {
 		sub = live.AppStatus(v.watchApp)
@@ -130,6 +135,7 @@ func runMonitor(ctx context.Context, a *app, v *monitorArgs, pos []string) error
 		Subscriptions:  []live.Subscription{sub},
 		ConnectTimeout: v.connectTimeout,
 		OnConnect: func(ci live.ConnectInfo) {
+			connected = true // called from the goroutine ranging over Events
 			verb := "connected"
 			if ci.Reconnect() {
 				verb = "reconnected"
@@ -172,6 +178,7 @@ func runMonitor(ctx context.Context, a *app, v *monitorArgs, pos []string) error
 			if err != nil {
 				if live.IsTransient(err) { // a bad message, or reconnecting
 					fmt.Fprintf(a.stderr, "iotctl monitor: %v\n", err)
+					lastErr = err
 					continue
 				}
 				return err
@@ -191,5 +198,22 @@ func runMonitor(ctx context.Context, a *app, v *monitorArgs, pos []string) error
 	if cerr := out.close(err != nil); err == nil && cerr != nil {
 		err = writeError(cerr)
 	}
+	if err == nil && !connected {
+		return neverConnected(cfg, lastErr)
+	}
 	return err
+}
+
+// neverConnected is the error of a monitor that ended without ever
+// reaching the broker; the failed attempts were reported on stderr as
+// they happened.
+func neverConnected(cfg live.Config, last error) error {
+	where := cfg.Broker
+	if where == "" {
+		where = "the platform's broker"
+	}
+	if last == nil {
+		return fmt.Errorf("never connected to %s (raise --for, or --timeout for each attempt)", where)
+	}
+	return fmt.Errorf("never connected to %s\n  hint: check --broker, or --org and --domain, and that the network lets MQTT through (port 8883, or 443 with wss://)", where)
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"net"
 	"strings"
 	"testing"
 	"time"
@@ -77,5 +78,28 @@ func TestMonitorVerbose(t *testing.T) {
 	}
 	if strings.Contains(r.stderr, mockAPIToken) {
 		t.Errorf("the token leaked into the log:\n%s", r.stderr)
+	}
+}
+
+// A monitor that never reaches its broker fails, even when --for ends it.
+func TestMonitorNeverConnectedFails(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close() // a refused port
+	clearEnv(t)
+	t.Setenv(envIBMAPIKey, "a-ab12cd-remote01")
+	t.Setenv(envIBMAPIToken, "secret-token-value")
+	r := cliEnv(t, "monitor", "--broker", "tcp://"+addr, "--for", "1500ms")
+	if r.code != exitError {
+		t.Fatalf("exit status %d, want %d\nstderr:\n%s", r.code, exitError, r.stderr)
+	}
+	if !strings.Contains(r.stderr, "never connected to tcp://"+addr) || !strings.Contains(r.stderr, "connection refused") {
+		t.Errorf("stderr does not say the monitor never connected:\n%s", r.stderr)
+	}
+	if strings.Contains(r.stderr, "secret-token-value") {
+		t.Errorf("the token leaked:\n%s", r.stderr)
 	}
 }
