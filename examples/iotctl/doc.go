@@ -69,7 +69,10 @@
 // Huawei IoTDA: --endpoint or IOTCLIENT_IOTDA_ENDPOINT selects the real
 // platform, with --project or IOTCLIENT_IOTDA_PROJECT_ID, optionally
 // --instance or IOTCLIENT_IOTDA_INSTANCE_ID, and IOTCLIENT_IOTDA_AK (or --ak)
-// with IOTCLIENT_IOTDA_SK, or IOTCLIENT_IOTDA_TOKEN.
+// with IOTCLIENT_IOTDA_SK, or IOTCLIENT_IOTDA_TOKEN, or an IAM password login:
+// IOTCLIENT_IOTDA_IAM_USER, IOTCLIENT_IOTDA_IAM_PASSWORD and
+// IOTCLIENT_IOTDA_IAM_DOMAIN, with IOTCLIENT_IOTDA_REGION unless the
+// endpoint names the region, and optionally IOTCLIENT_IOTDA_IAM_ENDPOINT.
 //
 // IBM Watson IoT: --api-key or IOTCLIENT_IBM_API_KEY, with
 // IOTCLIENT_IBM_API_TOKEN, selects the real platform; the organization is
@@ -78,7 +81,7 @@
 // go run ./examples/mockserver); --broker points monitor at another MQTT
 // broker.
 //
-// Secrets (the SK and the tokens) are read from the environment only, so
+// Secrets (the SK, the tokens and the password) are read from the environment only, so
 // they stay out of the process list and the shell history. --mock uses the
 // embedded mock even when credentials are set.
 //

@@ -16,6 +16,7 @@ import (
 // real platform.
 var platformEnv = []string{
 	envIoTDAEndpoint, envIoTDAProject, envIoTDAInstance, envIoTDAAK, envIoTDASK, envIoTDAToken,
+	envIAMUser, envIAMPassword, envIAMDomain, envIAMEndpoint, envIAMRegion,
 	envIBMOrg, envIBMAPIKey, envIBMAPIToken,
 }
 
