@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -171,7 +172,15 @@ func runMonitor(ctx context.Context, a *app, v *monitorArgs, pos []string) error
 		ctx, cancel = context.WithTimeout(ctx, v.forDur)
 		defer cancel()
 	}
-	out := newSink(v.common.format, a.stdout, eventColumns, sinkOptions{stream: true})
+	// A streamed table cannot measure its rows first: the client ID column
+	// is as wide as the longest ID the subscription can deliver.
+	cols := slices.Clone(eventColumns)
+	for i := range cols {
+		if cols[i].key == "client_id" {
+			cols[i].width = clientIDWidth(cfg.OrgID, v.typ, v.device, v.watchApp)
+		}
+	}
+	out := newSink(v.common.format, a.stdout, cols, sinkOptions{stream: true})
 	n := 0
 	err = func() error {
 		for ev, err := range mon.Events(ctx) {
@@ -217,3 +226,28 @@ func neverConnected(cfg live.Config, last error) error {
 	}
 	return fmt.Errorf("never connected to %s\n  hint: check --broker, or --org and --domain, and that the network lets MQTT through (port 8883, or 443 with wss://)", where)
 }
+
+// clientIDWidth is the length of the longest client ID a subscription can
+// deliver: d:{org}:{type}:{device} or a:{org}:{app} (A:{org}:{app}:{instance}
+// for scalable applications), each part at most 36 characters; an
+// organization ID has 6.
+func clientIDWidth(org, typ, device, watchApp string) int {
+	part := func(s string) int {
+		if s == "" || s == "+" {
+			return maxIDPart
+		}
+		return len(s)
+	}
+	orgLen := len(org)
+	if orgLen == 0 {
+		orgLen = 6
+	}
+	if watchApp != "" {
+		return len("A:") + orgLen + 1 + part(watchApp) + 1 + maxIDPart
+	}
+	return len("d:") + orgLen + 1 + part(typ) + 1 + part(device)
+}
+
+// maxIDPart is the longest type, device, application or instance ID the
+// platform allows.
+const maxIDPart = 36

@@ -103,3 +103,38 @@ func TestMonitorNeverConnectedFails(t *testing.T) {
 		t.Errorf("the token leaked:\n%s", r.stderr)
 	}
 }
+
+// Long client IDs do not push the columns after them out of line.
+func TestMonitorTableAligned(t *testing.T) {
+	r := cli(t, "monitor", "--events", "60", "--for", "30s")
+	mustSucceed(t, r)
+	lines := strings.Split(strings.TrimSuffix(r.stdout, "\n"), "\n")
+	code := strings.Index(lines[0], "CODE")
+	if len(lines) < 61 || code < 0 {
+		t.Fatalf("want a header and 60 rows:\n%s", r.stdout)
+	}
+	long := 0
+	for _, l := range lines[1:] {
+		if len(l) < code || l[code-2:code] != "  " {
+			t.Errorf("the CODE column is out of line:\n%s\n%s", lines[0], l)
+		}
+		if strings.Count(strings.Fields(l)[2], "") > 47 {
+			long++
+		}
+	}
+	if long == 0 {
+		t.Error("no client ID longer than the old fixed width: the test proves nothing")
+	}
+}
+
+func TestClientIDWidth(t *testing.T) {
+	if w := clientIDWidth("ab12cd", "", "", ""); w != len("d:ab12cd:")+36+1+36 {
+		t.Errorf("every device: %d", w)
+	}
+	if w := clientIDWidth("ab12cd", "pump", "p-1", ""); w != len("d:ab12cd:pump:p-1") {
+		t.Errorf("one device: %d", w)
+	}
+	if w := clientIDWidth("", "", "", "+"); w != len("A:")+6+1+36+1+36 {
+		t.Errorf("every application: %d", w)
+	}
+}
