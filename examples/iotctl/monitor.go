@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"slices"
+	"unicode/utf8"
 	"strings"
 	"time"
 
@@ -176,8 +177,11 @@ func runMonitor(ctx context.Context, a *app, v *monitorArgs, pos []string) error
 	// is as wide as the longest ID the subscription can deliver.
 	cols := slices.Clone(eventColumns)
 	for i := range cols {
-		if cols[i].key == "client_id" {
+		switch {
+		case cols[i].key == "client_id":
 			cols[i].width = clientIDWidth(cfg.OrgID, v.typ, v.device, v.watchApp)
+		case cols[i].key == "reason" && cols[i].tableOnly:
+			cols[i].width = reasonWidth()
 		}
 	}
 	out := newSink(v.common.format, a.stdout, cols, sinkOptions{stream: true})
@@ -251,3 +255,13 @@ func clientIDWidth(org, typ, device, watchApp string) int {
 // maxIDPart is the longest type, device, application or instance ID the
 // platform allows.
 const maxIDPart = 36
+
+// reasonWidth is the length of the longest close code text the table
+// shows.
+func reasonWidth() int {
+	w := 0
+	for code := range 1000 {
+		w = max(w, utf8.RuneCountInString(live.CloseCodeText(code)))
+	}
+	return w
+}

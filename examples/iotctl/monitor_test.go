@@ -109,14 +109,14 @@ func TestMonitorTableAligned(t *testing.T) {
 	r := cli(t, "monitor", "--events", "60", "--for", "30s")
 	mustSucceed(t, r)
 	lines := strings.Split(strings.TrimSuffix(r.stdout, "\n"), "\n")
-	code := strings.Index(lines[0], "CODE")
+	code := strings.Index(lines[0], "RETAINED") // after CLIENT ID and REASON
 	if len(lines) < 61 || code < 0 {
 		t.Fatalf("want a header and 60 rows:\n%s", r.stdout)
 	}
 	long := 0
 	for _, l := range lines[1:] {
 		if len(l) < code || l[code-2:code] != "  " {
-			t.Errorf("the CODE column is out of line:\n%s\n%s", lines[0], l)
+			t.Errorf("the RETAINED column is out of line:\n%s\n%s", lines[0], l)
 		}
 		if strings.Count(strings.Fields(l)[2], "") > 47 {
 			long++
