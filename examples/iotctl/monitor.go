@@ -5,9 +5,9 @@ import (
 	"flag"
 	"fmt"
 	"slices"
-	"unicode/utf8"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/iotclient/iotclient-go/auth"
 	"github.com/iotclient/iotclient-go/clientstate/live"
