@@ -51,8 +51,8 @@ stderr the --marker that resumes after the last command written.`,
 		fs.StringVar(&v.device, "device", "", "the device's `ID` (required)")
 		fs.StringVar(&v.status, "status", "", "keep only commands in this `status`")
 		fs.StringVar(&v.name, "name", "", "keep only commands with this command `name`")
-		fs.Var(&v.since, "since", "keep commands delivered after this `time`")
-		fs.Var(&v.until, "until", "keep commands delivered before this `time`")
+		fs.Var(&v.since, "since", "keep commands created at or after this `time`")
+		fs.Var(&v.until, "until", "keep commands created at or before this `time`")
 		fs.IntVar(&v.limit, "limit", 0, "stop after `N` commands (0: all)")
 		fs.StringVar(&v.marker, "marker", "", "resume after the command with this `ID` (from a stopped export)")
 	},
