@@ -2,6 +2,7 @@ package livetest_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"testing"
 	"time"
@@ -87,4 +88,32 @@ func TestFlapNeedsAFleetAndRefuseFailsTheMonitor(t *testing.T) {
 	}
 	assert.Equal(t, 0, srv.Connections())
 	assert.Contains(t, srv.BrokerURL(), "tcp://127.0.0.1:")
+}
+
+func TestFleetChangesShowInREST(t *testing.T) {
+	_, err := livetest.NewServer(livetest.WithStates(clientstate.State{ClientID: pump, Extra: map[string]json.RawMessage{"x": json.RawMessage("{")}}))
+	require.Error(t, err, "an Extra value that is not JSON")
+
+	srv, err := livetest.NewServer(livetest.WithNow(time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)))
+	require.NoError(t, err)
+	require.NoError(t, srv.Add(clientstate.State{ClientID: pump, Status: clientstate.ConnectionStatus("disconnected")}))
+	assert.Equal(t, time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC), srv.Now())
+	require.NoError(t, srv.Connect(pump))
+	require.NoError(t, srv.FailedConnect(pump))
+	require.Error(t, srv.Connect("a:ab12cd:app"), "an application is not part of the fleet")
+	assert.Contains(t, srv.URL(), "http://127.0.0.1:")
+
+	rest, err := srv.NewClient()
+	require.NoError(t, err)
+	st, err := rest.Get(context.Background(), pump)
+	require.NoError(t, err)
+	assert.Equal(t, clientstate.ConnectionStatus("connected"), st.Status)
+	assert.Equal(t, 1, srv.Requests())
+
+	mon, err := srv.NewMonitor()
+	require.NoError(t, err)
+	assert.NotNil(t, mon)
+	assert.Equal(t, 0, srv.DropConnections())
+	srv.Simulate(time.Hour) // stopped by Close
+	srv.Close()
 }
