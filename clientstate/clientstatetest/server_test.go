@@ -98,8 +98,8 @@ func TestFaultRateLatencyAndLogs(t *testing.T) {
 	defer srv.Close()
 	assert.Contains(t, srv.URL(), "127.0.0.1")
 	at := time.Date(2025, 5, 1, 0, 0, 0, 0, time.UTC)
-	srv.AddLogs("pump", "p-9", clientstate.LogEntry{Time: at, Message: "Connect"},
-		clientstate.LogEntry{Time: at.Add(time.Minute), Message: "Disconnect"})
+	require.NoError(t, srv.AddLogs("pump", "p-9", clientstate.LogEntry{Time: at, Message: "Connect"},
+		clientstate.LogEntry{Time: at.Add(time.Minute), Message: "Disconnect"}))
 	c, err := srv.NewClient(iotclient.WithRetry(0))
 	require.NoError(t, err)
 

@@ -71,16 +71,15 @@ func TestAddAndSetStatus(t *testing.T) {
 	srv := commandstest.NewServer()
 	defer srv.Close()
 	at := time.Date(2025, 3, 1, 10, 0, 0, 0, time.UTC)
-	srv.Add("dev-2", commands.Command{ID: "000000000000000000000002", ServiceID: "Switch", Name: "ON_OFF",
-		Status: commands.StatusSent, SendStrategy: commands.SendImmediately, CreatedAt: at, SentAt: at})
+	require.NoError(t, srv.Add("dev-2", commands.Command{ID: "000000000000000000000002", ServiceID: "Switch", Name: "ON_OFF",
+		Status: commands.StatusSent, SendStrategy: commands.SendImmediately, CreatedAt: at, SentAt: at}))
 	require.NoError(t, srv.SetStatus("dev-2", "000000000000000000000002", commands.StatusSuccessful, []byte(`{"ok":true}`)))
 	c, err := srv.NewClient()
 	require.NoError(t, err)
-	p, err := c.HistoryPage(context.Background(), "dev-2", commands.HistoryQuery{})
-	require.NoError(t, err)
-	require.Len(t, p.Items, 1)
-	assert.Equal(t, commands.StatusSuccessful, p.Items[0].Status)
-	assert.Equal(t, at, p.Items[0].CreatedAt)
+	got := readAll(t, c, "dev-2", commands.HistoryQuery{})
+	require.Len(t, got, 1)
+	assert.Equal(t, commands.StatusSuccessful, got[0].Status)
+	assert.Equal(t, at, got[0].CreatedAt)
 }
 
 func TestFaults(t *testing.T) {

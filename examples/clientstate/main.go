@@ -7,8 +7,9 @@
 //
 //	go run ./examples/clientstate
 //
-// Without credentials it starts the SDK's embedded mock server, seeded with
-// 300 clients and the connection log of one device. To talk to the real
+// Without credentials it starts the SDK's test fake (package
+// clientstatetest), seeded with 300 clients and the connection log of one
+// device, placed before the current time. To talk to the real
 // platform, set IOTCLIENT_IBM_API_KEY and IOTCLIENT_IBM_API_TOKEN, and
 // IOTCLIENT_IBM_ORG unless the key has the form a-{org}-{random}; to pick
 // the device whose log is shown, set IOTCLIENT_IBM_DEVICE_TYPE and
@@ -18,6 +19,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"os"
 	"strconv"
@@ -27,10 +29,25 @@ import (
 	iotclient "github.com/iotclient/iotclient-go"
 	"github.com/iotclient/iotclient-go/auth"
 	"github.com/iotclient/iotclient-go/clientstate"
-	"github.com/iotclient/iotclient-go/internal/mockserver"
+	"github.com/iotclient/iotclient-go/clientstate/clientstatetest"
 )
 
 func main() {
+	flag.Usage = func() {
+		fmt.Fprint(flag.CommandLine.Output(), `Usage: clientstate
+
+Shows connected clients, one client in detail, the disconnects of the last
+two days and one device's connection log. Without IOTCLIENT_IBM_API_KEY and
+IOTCLIENT_IBM_API_TOKEN it uses the SDK's test fake.
+`)
+		flag.PrintDefaults()
+	}
+	flag.Parse() // -h: usage, exit 0; an unknown flag: usage, exit 2
+	if flag.NArg() > 0 {
+		fmt.Fprintf(flag.CommandLine.Output(), "clientstate: unexpected argument %q\n", flag.Arg(0))
+		flag.Usage()
+		os.Exit(2)
+	}
 	if err := run(); err != nil {
 		fmt.Fprintln(os.Stderr, "clientstate:", err)
 		os.Exit(1)
@@ -90,23 +107,28 @@ func configure() (cfg clientstate.Config, typeID, deviceID string, closeMock fun
 		return clientstate.Config{OrgID: org, Auth: auth.APIKey(key, token)}, typeID, deviceID, func() {}, nil
 	}
 
-	// Recent data, so "the last two days" has something in it.
-	m := mockserver.New(mockserver.WithReferenceTime(time.Now()))
-	m.SeedClients(300, 1)
+	// The fake's seeded data lies before the moment it starts, so "the
+	// last two days" has something in it.
+	m := clientstatetest.NewServer()
+	m.Seed(300, 1)
 	now := time.Now()
-	m.AddClients(mockserver.ClientState{
-		ClientID:          "d:" + mockserver.OrgID + ":" + demoType + ":" + demoDevice,
-		ConnectionStatus:  mockserver.Connected,
-		LastConnect:       now.Add(-90 * time.Minute),
-		LastDisconnect:    now.Add(-92 * time.Minute),
+	err = m.Add(clientstate.State{
+		ClientID:          "d:" + clientstatetest.OrgID + ":" + demoType + ":" + demoDevice,
+		ClientType:        clientstate.ClientTypeDevice,
+		Status:            clientstate.ConnectionStatus("connected"),
+		LastConnected:     now.Add(-90 * time.Minute),
+		LastDisconnected:  now.Add(-92 * time.Minute),
 		LastActivity:      now.Add(-30 * time.Second),
-		LastActivityEvent: "mqttPublish",
+		LastActivityEvent: clientstate.ActivityEvent("mqttPublish"),
 		Protocol:          "3.1.1",
 	})
-	m.SeedConnectionLogs(demoType, demoDevice, 60, 1)
-	fmt.Printf("(no IOTCLIENT_IBM_API_KEY/IOTCLIENT_IBM_API_TOKEN: using the embedded mock server at %s)\n\n", m.URL())
-	cfg = clientstate.Config{BaseURL: m.URL(), Auth: auth.APIKey(mockserver.APIKey, mockserver.APIToken)}
-	return cfg, demoType, demoDevice, m.Close, nil
+	if err != nil {
+		m.Close()
+		return cfg, "", "", nil, err
+	}
+	m.SeedLogs(demoType, demoDevice, 60, 1)
+	fmt.Printf("(no IOTCLIENT_IBM_API_KEY/IOTCLIENT_IBM_API_TOKEN: using the SDK's test fake at %s)\n\n", m.URL())
+	return m.Config(), demoType, demoDevice, m.Close, nil
 }
 
 func envOr(name, def string) string {
@@ -120,7 +142,7 @@ func orgOf(cfg clientstate.Config) string {
 	if cfg.OrgID != "" {
 		return cfg.OrgID
 	}
-	return mockserver.OrgID
+	return clientstatetest.OrgID
 }
 
 // connected prints the most recently active connected clients and how many

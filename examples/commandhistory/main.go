@@ -4,7 +4,8 @@
 //
 //	go run ./examples/commandhistory
 //
-// It runs against the embedded mock server unless IOTCLIENT_IOTDA_ENDPOINT,
+// It runs against the SDK's test fake (package commandstest), seeded with
+// 400 commands over the 30 days before it starts, unless IOTCLIENT_IOTDA_ENDPOINT,
 // IOTCLIENT_IOTDA_PROJECT_ID, IOTCLIENT_IOTDA_DEVICE_ID and either
 // IOTCLIENT_IOTDA_AK + IOTCLIENT_IOTDA_SK or IOTCLIENT_IOTDA_TOKEN are set.
 package main
@@ -12,6 +13,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"os"
 	"time"
@@ -19,10 +21,25 @@ import (
 	iotclient "github.com/iotclient/iotclient-go"
 	"github.com/iotclient/iotclient-go/auth"
 	"github.com/iotclient/iotclient-go/commands"
-	"github.com/iotclient/iotclient-go/internal/mockserver"
+	"github.com/iotclient/iotclient-go/commands/commandstest"
 )
 
 func main() {
+	flag.Usage = func() {
+		fmt.Fprint(flag.CommandLine.Output(), `Usage: commandhistory
+
+Reads a device's command history: filters, page-at-a-time reading with a
+checkpoint, resuming, and errors. Without IOTCLIENT_IOTDA_ENDPOINT it uses
+the SDK's test fake.
+`)
+		flag.PrintDefaults()
+	}
+	flag.Parse() // -h: usage, exit 0; an unknown flag: usage, exit 2
+	if flag.NArg() > 0 {
+		fmt.Fprintf(flag.CommandLine.Output(), "commandhistory: unexpected argument %q\n", flag.Arg(0))
+		flag.Usage()
+		os.Exit(2)
+	}
 	if err := run(); err != nil {
 		fmt.Fprintln(os.Stderr, "commandhistory:", err)
 		os.Exit(1)
@@ -33,14 +50,14 @@ func run() error {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 
-	client, device, now, done, err := connect()
+	client, device, done, err := connect()
 	if err != nil {
 		return err
 	}
 	defer done()
 
 	// 1. Filters: the failed commands of the last week.
-	week := commands.HistoryQuery{Status: commands.StatusFailed, Since: now.Add(-7 * 24 * time.Hour)}
+	week := commands.HistoryQuery{Status: commands.StatusFailed, Since: time.Now().Add(-7 * 24 * time.Hour)}
 	failed := 0
 	for cmd, err := range client.History(ctx, device, week) {
 		if err != nil {
@@ -96,27 +113,25 @@ func run() error {
 }
 
 // connect builds a client for the real platform when configured, else for
-// a seeded mock server. now is the reference time of the data.
-func connect() (c *commands.Client, device string, now time.Time, done func(), err error) {
+// a seeded test fake.
+func connect() (c *commands.Client, device string, done func(), err error) {
 	cfg := commands.Config{
 		Endpoint:   os.Getenv("IOTCLIENT_IOTDA_ENDPOINT"),
 		ProjectID:  os.Getenv("IOTCLIENT_IOTDA_PROJECT_ID"),
 		InstanceID: os.Getenv("IOTCLIENT_IOTDA_INSTANCE_ID"),
 	}
-	device, now, done = os.Getenv("IOTCLIENT_IOTDA_DEVICE_ID"), time.Now(), func() {}
+	device, done = os.Getenv("IOTCLIENT_IOTDA_DEVICE_ID"), func() {}
 	switch {
 	case cfg.Endpoint == "":
-		m := mockserver.New()
+		m := commandstest.NewServer()
 		device = "meter-17"
-		seeded := m.SeedCommands(device, 400, 1)
-		now = seeded[0].Created // the mock's data ends at a fixed reference time
-		cfg.Endpoint, cfg.ProjectID, done = m.URL(), mockserver.ProjectID, m.Close
-		cfg.Auth = auth.AKSK(mockserver.AccessKey, mockserver.SecretKey)
+		m.Seed(device, 400, 1) // over the 30 days before now
+		cfg, done = m.Config(), m.Close
 	case os.Getenv("IOTCLIENT_IOTDA_TOKEN") != "":
 		cfg.Auth = auth.Token(os.Getenv("IOTCLIENT_IOTDA_TOKEN"))
 	default:
 		cfg.Auth = auth.AKSK(os.Getenv("IOTCLIENT_IOTDA_AK"), os.Getenv("IOTCLIENT_IOTDA_SK"))
 	}
 	c, err = commands.NewClient(cfg)
-	return c, device, now, done, err
+	return c, device, done, err
 }

@@ -4,14 +4,14 @@
 //
 //	go run ./examples/iotctl help
 //
-// Without credentials it starts the SDK's embedded mock server of both
+// Without credentials it starts the SDK's test fakes of both
 // platforms, with demo data placed before the current time, and says so in
 // one line on stderr. The mock's devices:
 //
 //   - Huawei IoTDA (history --device ID): demo_device-001 (120 commands over
 //     the last 30 days), thermostat-0042 (1,000 commands), pump-17 (40
 //     commands) and meter-0001 (no commands).
-//   - IBM Watson IoT, organization ab12cd: 250 seeded clients, plus
+//   - IBM Watson IoT, organization ab12cd: 252 clients, 250 seeded plus
 //     d:ab12cd:TemperatureSensor:TemperatureSensor_1 (connected; a connection
 //     log of 60 entries) and d:ab12cd:pump-v2:pump-0007 (disconnected by a
 //     keepalive timeout; a connection log of 300 entries).
@@ -45,7 +45,7 @@
 // monitor: live connection status events over the platform's MQTT monitor
 // topics: first the retained state of the watched devices, then changes as
 // they happen, until --for has passed, --events were printed, or Ctrl-C
-// (exit status 0). Against the embedded mock, a simulated fleet changes
+// (exit status 0; 1 when it never reached the broker). Against the embedded mock, a simulated fleet changes
 // every half second.
 //
 //	iotctl monitor --for 10s
@@ -69,7 +69,10 @@
 // Huawei IoTDA: --endpoint or IOTCLIENT_IOTDA_ENDPOINT selects the real
 // platform, with --project or IOTCLIENT_IOTDA_PROJECT_ID, optionally
 // --instance or IOTCLIENT_IOTDA_INSTANCE_ID, and IOTCLIENT_IOTDA_AK (or --ak)
-// with IOTCLIENT_IOTDA_SK, or IOTCLIENT_IOTDA_TOKEN.
+// with IOTCLIENT_IOTDA_SK, or IOTCLIENT_IOTDA_TOKEN, or an IAM password login:
+// IOTCLIENT_IOTDA_IAM_USER, IOTCLIENT_IOTDA_IAM_PASSWORD and
+// IOTCLIENT_IOTDA_IAM_DOMAIN, with IOTCLIENT_IOTDA_REGION unless the
+// endpoint names the region, and optionally IOTCLIENT_IOTDA_IAM_ENDPOINT.
 //
 // IBM Watson IoT: --api-key or IOTCLIENT_IBM_API_KEY, with
 // IOTCLIENT_IBM_API_TOKEN, selects the real platform; the organization is
@@ -78,7 +81,7 @@
 // go run ./examples/mockserver); --broker points monitor at another MQTT
 // broker.
 //
-// Secrets (the SK and the tokens) are read from the environment only, so
+// Secrets (the SK, the tokens and the password) are read from the environment only, so
 // they stay out of the process list and the shell history. --mock uses the
 // embedded mock even when credentials are set.
 //

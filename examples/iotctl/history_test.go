@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/iotclient/iotclient-go/commands"
 	"github.com/iotclient/iotclient-go/internal/mockserver"
 )
 
@@ -16,10 +17,10 @@ var historyHeader = []string{
 
 // commandIDs are the IDs of the mock's history of device (its final and
 // DELIVERED commands) that keep returns true for, newest first.
-func commandIDs(m *mockserver.Server, device string, keep func(mockserver.Command) bool) []string {
+func commandIDs(m *mockFleet, device string, keep func(commands.Command) bool) []string {
 	var ids []string
-	for _, c := range m.Commands(device) {
-		if c.InHistory() && keep(c) {
+	for _, c := range m.commands.Commands(device) {
+		if c.Status != commands.StatusPending && c.Status != commands.StatusSent && keep(c) {
 			ids = append(ids, c.ID)
 		}
 	}
@@ -33,7 +34,7 @@ func TestHistoryCSVFailed(t *testing.T) {
 	if !slices.Equal(header, historyHeader) {
 		t.Fatalf("header = %q, want %q", header, historyHeader)
 	}
-	want := commandIDs(m, demoDevice, func(c mockserver.Command) bool { return c.Status == mockserver.StatusFailed })
+	want := commandIDs(m, demoDevice, func(c commands.Command) bool { return c.Status == commands.StatusFailed })
 	if len(want) == 0 {
 		t.Fatal("the mock holds no FAILED command: the test proves nothing")
 	}
@@ -58,7 +59,7 @@ func TestHistoryJSONL(t *testing.T) {
 	r, m := withMock(t, "history", "--device", demoDevice, "--format", "jsonl")
 	mustSucceed(t, r)
 	objs := readJSONL(t, r.stdout)
-	want := commandIDs(m, demoDevice, func(mockserver.Command) bool { return true })
+	want := commandIDs(m, demoDevice, func(commands.Command) bool { return true })
 	if len(objs) != len(want) || len(want) == 0 {
 		t.Fatalf("%d lines, want %d (the mock's history)", len(objs), len(want))
 	}
@@ -100,8 +101,8 @@ func TestHistoryFilters(t *testing.T) {
 		"--since", since.Format(time.RFC3339), "--until", until.Format(time.RFC3339), "--format", "csv")
 	mustSucceed(t, r)
 	_, rows := readCSV(t, r.stdout)
-	want := commandIDs(m, demoDeviceBig, func(c mockserver.Command) bool {
-		return c.Name == "REBOOT" && !c.Created.Before(since) && !c.Created.After(until)
+	want := commandIDs(m, demoDeviceBig, func(c commands.Command) bool {
+		return c.Name == "REBOOT" && !c.CreatedAt.Before(since) && !c.CreatedAt.After(until)
 	})
 	var got []string
 	for _, row := range rows {
@@ -125,7 +126,7 @@ func TestHistorySinceDuration(t *testing.T) {
 			t.Errorf("command %v created at %s, more than 48h ago", obj["id"], c)
 		}
 	}
-	all := commandIDs(m, demoDeviceBig, func(mockserver.Command) bool { return true })
+	all := commandIDs(m, demoDeviceBig, func(commands.Command) bool { return true })
 	if len(objs) >= len(all) {
 		t.Errorf("--since 48h kept %d of %d commands", len(objs), len(all))
 	}
@@ -135,7 +136,7 @@ func TestHistoryLimit(t *testing.T) {
 	r, m := withMock(t, "history", "--device", demoDeviceBig, "--limit", "7", "--format", "csv")
 	mustSucceed(t, r)
 	_, rows := readCSV(t, r.stdout)
-	want := commandIDs(m, demoDeviceBig, func(mockserver.Command) bool { return true })[:7]
+	want := commandIDs(m, demoDeviceBig, func(commands.Command) bool { return true })[:7]
 	var got []string
 	for _, row := range rows {
 		got = append(got, row["id"])
@@ -143,7 +144,7 @@ func TestHistoryLimit(t *testing.T) {
 	if !slices.Equal(got, want) {
 		t.Errorf("--limit 7:\n got %q\nwant %q", got, want)
 	}
-	if n := m.Requests(mockserver.RouteHistory); n != 1 {
+	if n := m.commands.Requests(); n != 1 {
 		t.Errorf("--limit 7 sent %d history requests, want 1", n)
 	}
 }
@@ -152,7 +153,7 @@ func TestHistoryTable(t *testing.T) {
 	r, m := withMock(t, "history", "--device", demoDeviceSmall)
 	mustSucceed(t, r)
 	lines := strings.Split(strings.TrimSuffix(r.stdout, "\n"), "\n")
-	n := len(commandIDs(m, demoDeviceSmall, func(mockserver.Command) bool { return true }))
+	n := len(commandIDs(m, demoDeviceSmall, func(commands.Command) bool { return true }))
 	if len(lines) != 1+n {
 		t.Fatalf("%d lines, want a header and %d rows:\n%s", len(lines), n, r.stdout)
 	}
@@ -187,7 +188,7 @@ func TestHistoryEmpty(t *testing.T) {
 func TestProgress(t *testing.T) {
 	r, m := withMock(t, "history", "--device", demoDeviceBig, "--format", "jsonl", "--progress")
 	mustSucceed(t, r)
-	want := len(commandIDs(m, demoDeviceBig, func(mockserver.Command) bool { return true }))
+	want := len(commandIDs(m, demoDeviceBig, func(commands.Command) bool { return true }))
 	if n := len(readJSONL(t, r.stdout)); n != want {
 		t.Errorf("%d lines, want %d", n, want)
 	}

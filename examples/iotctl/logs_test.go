@@ -6,19 +6,20 @@ import (
 	"testing"
 	"time"
 
+	"github.com/iotclient/iotclient-go/clientstate"
 	"github.com/iotclient/iotclient-go/internal/mockserver"
 )
 
 // mockLog is the mock's connection log of a device, newest first, as
 // (time, message) pairs.
-func mockLog(m *mockserver.Server, typ, device string, keep func(mockserver.LogEntry) bool) []mockserver.LogEntry {
-	var out []mockserver.LogEntry
-	for _, e := range m.ConnectionLogs(typ, device) {
+func mockLog(m *mockFleet, typ, device string, keep func(clientstate.LogEntry) bool) []clientstate.LogEntry {
+	var out []clientstate.LogEntry
+	for _, e := range m.states.Logs(typ, device) {
 		if keep(e) {
 			out = append(out, e)
 		}
 	}
-	slices.SortStableFunc(out, func(a, b mockserver.LogEntry) int { return b.Time.Compare(a.Time) })
+	slices.SortStableFunc(out, func(a, b clientstate.LogEntry) int { return b.Time.Compare(a.Time) })
 	return out
 }
 
@@ -29,7 +30,7 @@ func TestLogs(t *testing.T) {
 	if !slices.Equal(header, []string{"time", "message"}) {
 		t.Errorf("header = %q", header)
 	}
-	want := mockLog(m, demoType, demoIBMID, func(mockserver.LogEntry) bool { return true })
+	want := mockLog(m, demoType, demoIBMID, func(clientstate.LogEntry) bool { return true })
 	if len(rows) != len(want) || len(want) != demoLogN {
 		t.Fatalf("%d rows, want %d (the mock holds %d)", len(rows), demoLogN, len(want))
 	}
@@ -49,7 +50,7 @@ func TestLogsFromAndLimit(t *testing.T) {
 	r, m := withMock(t, "logs", "--type", demoPumpType, "--device", demoPumpID, "--from", from.Format(time.RFC3339), "--format", "jsonl")
 	mustSucceed(t, r)
 	objs := readJSONL(t, r.stdout)
-	want := mockLog(m, demoPumpType, demoPumpID, func(e mockserver.LogEntry) bool { return !e.Time.Before(from) })
+	want := mockLog(m, demoPumpType, demoPumpID, func(e clientstate.LogEntry) bool { return !e.Time.Before(from) })
 	if len(objs) != len(want) || len(want) == 0 || len(want) == demoPumpLogN {
 		t.Fatalf("--from: %d entries, the mock holds %d of %d", len(objs), len(want), demoPumpLogN)
 	}

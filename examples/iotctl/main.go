@@ -15,7 +15,6 @@ import (
 
 	iotclient "github.com/iotclient/iotclient-go"
 	"github.com/iotclient/iotclient-go/clientstate"
-	"github.com/iotclient/iotclient-go/internal/mockserver"
 )
 
 // Exit statuses.
@@ -54,9 +53,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 type app struct {
 	stdout, stderr io.Writer
 	getenv         func(string) string
-	autoProgress   bool               // the default of --progress
-	mock           *mockserver.Server // the embedded mock, once started
-	secrets        []string           // credentials given as flags: never printed
+	autoProgress   bool       // the default of --progress
+	mock           *mockFleet // the embedded mock, once started
+	secrets        []string   // credentials given as flags: never printed
 }
 
 // lockedWriter serializes writes, so log records and messages written from
@@ -74,7 +73,7 @@ func (l *lockedWriter) Write(p []byte) (int, error) {
 
 func (a *app) close() {
 	if a.mock != nil {
-		a.mock.Close()
+		a.mock.close()
 	}
 }
 
@@ -275,7 +274,7 @@ func describeAPIError(err error, e *iotclient.APIError) string {
 func apiHint(err error, e *iotclient.APIError) string {
 	switch {
 	case errors.Is(err, clientstate.ErrDisabled):
-		return "the client connection state API is not activated for this organization (clientstate.Client.SetEnabled activates it)"
+		return "the client connection state API is not activated for this organization: an administrator activates it in the organization's settings"
 	case errors.Is(err, iotclient.ErrRateLimited):
 		if e.RetryAfter > 0 {
 			return fmt.Sprintf("the platform throttled the requests and asks to retry after %s", e.RetryAfter)
@@ -293,43 +292,68 @@ func apiHint(err error, e *iotclient.APIError) string {
 	return ""
 }
 
-// flagOfField names the flag or argument behind an SDK field, so an error
-// speaks the command line's language.
+// flagOfField names the flag, argument or environment variable behind an
+// SDK field, so an error speaks the command line's language.
 var flagOfField = map[string]string{
-	"deviceID":                 "--device",
-	"typeID":                   "--type",
-	"clientID":                 "CLIENT_ID",
-	"HistoryQuery.Status":      "--status",
-	"HistoryQuery.CommandName": "--name",
-	"HistoryQuery.Since":       "--since",
-	"HistoryQuery.Until":       "--until",
-	"ListQuery.Status":         "--status",
-	"ListQuery.DeviceType":     "--type",
-	"ListQuery.DeviceID":       "--device",
-	"ListQuery.Sort":           "--sort",
-	"LogQuery.From":            "--from",
-	"LogQuery.To":              "--to",
-	"Config.Endpoint":          "--endpoint",
-	"Config.ProjectID":         "--project",
-	"Config.InstanceID":        "--instance",
-	"Config.OrgID":             "--org",
-	"Config.Domain":            "--domain",
-	"Config.BaseURL":           "--ibm-url",
-	"Config.Broker":            "--broker",
-	"Config.AppID":             "--app-id",
+	"deviceID":                  "--device",
+	"typeID":                    "--type",
+	"clientID":                  "CLIENT_ID",
+	"HistoryQuery.Status":       "--status",
+	"HistoryQuery.CommandName":  "--name",
+	"HistoryQuery.Since":        "--since",
+	"HistoryQuery.Until":        "--until",
+	"HistoryQuery.Marker":       "--marker",
+	"HistoryQuery.PageSize":     "--limit",
+	"HistoryQuery.Offset":       "--limit",
+	"ListQuery.Status":          "--status",
+	"ListQuery.DeviceType":      "--type",
+	"ListQuery.DeviceID":        "--device",
+	"ListQuery.ConnectedAfter":  "--connected-after",
+	"ListQuery.Sort":            "--sort",
+	"ListQuery.Bookmark":        "--bookmark",
+	"ListQuery.PageSize":        "--limit",
+	"LogQuery.From":             "--from",
+	"LogQuery.To":               "--to",
+	"LogQuery.Limit":            "--limit",
+	"Endpoint":                  "--endpoint",
+	"Config.Endpoint":           "--endpoint",
+	"Config.ProjectID":          "--project",
+	"Config.InstanceID":         "--instance",
+	"Config.OrgID":              "--org",
+	"Config.Domain":             "--domain",
+	"Config.BaseURL":            "--ibm-url",
+	"Config.Broker":             "--broker",
+	"Config.AppID":              "--app-id",
+	"Config.ConnectTimeout":     "--timeout",
+	"Config.Subscriptions":      "--type, --device or --watch-app",
+	"auth.AKSK AK":              "--ak or $" + envIoTDAAK,
+	"auth.AKSK SK":              "$" + envIoTDASK,
+	"auth.Token":                "$" + envIoTDAToken,
+	"auth.IAMPassword Endpoint": "$" + envIAMEndpoint,
+	"auth.IAMPassword Domain":   "$" + envIAMDomain,
+	"auth.IAMPassword User":     "$" + envIAMUser,
+	"auth.IAMPassword Password": "$" + envIAMPassword,
+	"auth.IAMPassword Project":  "$" + envIAMRegion,
+	"auth.APIKey key":           "--api-key or $" + envIBMAPIKey,
+	"auth.APIKey token":         "$" + envIBMAPIToken,
 }
 
+// describeValidation says what the SDK refused in the command line's
+// terms. A field with no flag behind it (none is expected) is left out
+// rather than shown in the SDK's spelling.
 func describeValidation(ve *iotclient.ValidationError) string {
 	field := ve.Field
 	if i := strings.IndexByte(field, '['); i >= 0 {
 		field = field[:i] // ListQuery.Sort[2] → ListQuery.Sort, Config.Subscriptions[0] → ...
 	}
 	name, ok := flagOfField[field]
-	if !ok {
-		return ve.Error()
-	}
-	if ve.Value == "" {
-		return name + ": " + ve.Reason
+	switch {
+	case !ok && ve.Value == "":
+		return "the input was refused: " + ve.Reason
+	case !ok:
+		return fmt.Sprintf("the input %q was refused: %s", ve.Value, ve.Reason)
+	case ve.Value == "" || strings.HasPrefix(name, "$"):
+		return name + ": " + ve.Reason // no value: it may be a secret
 	}
 	return fmt.Sprintf("%s %q: %s", name, ve.Value, ve.Reason)
 }

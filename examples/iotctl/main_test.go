@@ -16,6 +16,7 @@ import (
 // real platform.
 var platformEnv = []string{
 	envIoTDAEndpoint, envIoTDAProject, envIoTDAInstance, envIoTDAAK, envIoTDASK, envIoTDAToken,
+	envIAMUser, envIAMPassword, envIAMDomain, envIAMEndpoint, envIAMRegion,
 	envIBMOrg, envIBMAPIKey, envIBMAPIToken,
 }
 
@@ -53,10 +54,10 @@ func cliEnv(t *testing.T, args ...string) result {
 // withMock runs iotctl with args against the embedded mock and returns
 // what it printed and the mock it started (nil if it started none), for
 // comparing the output with what the mock holds.
-func withMock(t *testing.T, args ...string) (result, *mockserver.Server) {
+func withMock(t *testing.T, args ...string) (result, *mockFleet) {
 	t.Helper()
-	var m *mockserver.Server
-	mockStarted = func(s *mockserver.Server) { m = s }
+	var m *mockFleet
+	mockStarted = func(f *mockFleet) { m = f }
 	defer func() { mockStarted = nil }()
 	r := cli(t, args...)
 	return r, m

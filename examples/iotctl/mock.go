@@ -2,118 +2,149 @@ package main
 
 import (
 	"fmt"
-	"sync"
 	"time"
 
-	"github.com/iotclient/iotclient-go/internal/mockserver"
-	"github.com/iotclient/iotclient-go/internal/mockserver/mockbroker"
+	"github.com/iotclient/iotclient-go/clientstate"
+	"github.com/iotclient/iotclient-go/clientstate/clientstatetest"
+	"github.com/iotclient/iotclient-go/clientstate/live/livetest"
+	"github.com/iotclient/iotclient-go/commands/commandstest"
 )
 
-// Credentials of the embedded mock server.
+// Credentials of the embedded mock: the SDK's test fakes.
 const (
-	mockProjectID = mockserver.ProjectID
-	mockAccessKey = mockserver.AccessKey
-	mockSecretKey = mockserver.SecretKey
-	mockAPIKey    = mockserver.APIKey
-	mockAPIToken  = mockserver.APIToken
-	mockOrg       = mockserver.OrgID
+	mockOrg      = clientstatetest.OrgID
+	mockAPIKey   = clientstatetest.APIKey
+	mockAPIToken = clientstatetest.APIToken
 )
 
-// The embedded mock's demo data: mockserver.WithDemoData plus a few
-// devices. Seeds are fixed, so the records are the same on every run; the
-// times are placed before the moment iotctl starts, so "--since 48h" finds
-// recent commands.
+// The embedded mock's demo data. Seeds are fixed, so the records are the
+// same on every run but for their times, which are placed before the
+// moment iotctl starts, so "--since 48h" finds recent commands.
 const (
 	// Huawei IoTDA devices.
-	demoDevice       = mockserver.DemoDeviceID
-	demoDeviceN      = mockserver.DemoCommandCount // 120
-	demoDeviceBig    = "thermostat-0042"           // 1,000 commands: paging and progress
+	demoDevice       = "demo_device-001"
+	demoDeviceN      = 120
+	demoDeviceBig    = "thermostat-0042" // 1,000 commands: paging and progress
 	demoDeviceBigN   = 1000
 	demoDeviceSmall  = "pump-17" // 40 commands
 	demoDeviceSmallN = 40
 	demoDeviceEmpty  = "meter-0001" // registered, no commands
 
-	// IBM Watson IoT: 250 seeded clients plus these two devices, each with
-	// a connection log.
-	demoType     = mockserver.DemoDeviceType  // TemperatureSensor
-	demoIBMID    = mockserver.DemoIBMDeviceID // TemperatureSensor_1
-	demoClientID = mockserver.DemoClientID    // connected
-	demoLogN     = mockserver.DemoLogCount    // 60 log entries
-	demoClients  = mockserver.DemoClientCount // 250 seeded clients
+	// IBM Watson IoT: demoSeeded seeded clients plus two devices, each
+	// with a connection log.
+	demoType     = "TemperatureSensor"
+	demoIBMID    = "TemperatureSensor_1"
+	demoClientID = "d:" + mockOrg + ":" + demoType + ":" + demoIBMID // connected
+	demoLogN     = 60
+	demoSeeded   = 250
+	demoClients  = demoSeeded + 2 // the seeded ones and the two devices
 	demoPumpType = "pump-v2"
 	demoPumpID   = "pump-0007"
 	demoPumpLogN = 300
+
+	// demoPumpClientID is the second demo device: disconnected (keepalive
+	// timeout), with a longer connection log.
+	demoPumpClientID = "d:" + mockOrg + ":" + demoPumpType + ":" + demoPumpID
 )
 
-// demoPumpClientID is the second demo device: disconnected (keepalive
-// timeout), with a longer connection log.
-var demoPumpClientID = "d:" + mockOrg + ":" + demoPumpType + ":" + demoPumpID
-
-// mockStarted, when set (by tests), is called with the embedded mock
-// server once it is seeded.
-var mockStarted func(*mockserver.Server)
-
-// startMock starts the embedded mock server (once per run), seeded with the
-// demo data, and says so on stderr.
-func (a *app) startMock(forced bool, unset string) (*mockserver.Server, error) {
-	if a.mock != nil {
-		return a.mock, nil
-	}
-	ref := time.Now().UTC().Truncate(time.Second)
-	m := mockserver.New(mockserver.WithReferenceTime(ref), mockserver.WithDemoData())
-	m.SeedCommands(demoDeviceBig, demoDeviceBigN, 7)
-	m.SeedCommands(demoDeviceSmall, demoDeviceSmallN, 3)
-	m.AddDevice(demoDeviceEmpty)
-	m.AddClients(mockserver.ClientState{
-		ClientID:             demoPumpClientID,
-		ConnectionStatus:     mockserver.Disconnected,
-		LastConnect:          ref.Add(-26 * time.Hour),
-		LastDisconnect:       ref.Add(-3 * time.Hour),
-		LastActivity:         ref.Add(-3*time.Hour - 40*time.Second),
-		LastActivityEvent:    "mqttPublish",
-		Protocol:             "3.1.1",
-		DisconnectedBy:       "network",
-		DisconnectReasonCode: 160,
-	})
-	m.SeedConnectionLogs(demoPumpType, demoPumpID, demoPumpLogN, 2)
-	a.mock = m
-	fmt.Fprintln(a.stderr, mockNote(forced, unset))
-	if mockStarted != nil {
-		mockStarted(m)
-	}
-	return m, nil
+// mockFleet is the embedded mock: the SDK's fakes, started on demand.
+type mockFleet struct {
+	ref      time.Time // when the demo data was placed
+	commands *commandstest.Server
+	states   *clientstatetest.Server
+	live     *livetest.Server
 }
 
-// fleetSim makes the mock's devices connect and disconnect now and then,
-// so a monitor has live events to show.
-type fleetSim struct {
-	stop chan struct{}
-	done sync.WaitGroup
+func (f *mockFleet) close() {
+	if f.commands != nil {
+		f.commands.Close()
+	}
+	if f.states != nil {
+		f.states.Close()
+	}
+	if f.live != nil {
+		f.live.Close()
+	}
 }
 
-// simulateFleet makes one random transition of the mock's fleet every
-// interval until stopped.
-func simulateFleet(b *mockbroker.Broker, interval time.Duration) *fleetSim {
-	f := &fleetSim{stop: make(chan struct{})}
-	f.done.Go(func() {
-		t := time.NewTicker(interval)
-		defer t.Stop()
-		for seed := int64(1); ; seed++ {
-			select {
-			case <-f.stop:
-				return
-			case <-t.C:
-				if _, err := b.Flap(seed, 1); err != nil {
-					return // the broker closed
-				}
-			}
+// mockStarted, when set (by tests), is called with the embedded mock once
+// one of its fakes is started and seeded.
+var mockStarted func(*mockFleet)
+
+// startMock notes on stderr that the embedded mock serves (once per run)
+// and returns it; its fakes start on demand.
+func (a *app) startMock(forced bool, unset string) *mockFleet {
+	if a.mock == nil {
+		a.mock = &mockFleet{ref: time.Now().UTC().Truncate(time.Second)}
+		fmt.Fprintln(a.stderr, mockNote(forced, unset))
+	}
+	return a.mock
+}
+
+// commandsFake starts the IoTDA fake with the demo devices.
+func (f *mockFleet) commandsFake() *commandstest.Server {
+	if f.commands == nil {
+		s := commandstest.NewServer(commandstest.WithNow(f.ref))
+		s.Seed(demoDevice, demoDeviceN, 1)
+		s.Seed(demoDeviceBig, demoDeviceBigN, 7)
+		s.Seed(demoDeviceSmall, demoDeviceSmallN, 3)
+		s.AddDevice(demoDeviceEmpty)
+		f.commands = s
+		f.started()
+	}
+	return f.commands
+}
+
+// statesFake starts the IBM fake with the demo clients and logs.
+func (f *mockFleet) statesFake() (*clientstatetest.Server, error) {
+	if f.states == nil {
+		s := clientstatetest.NewServer(clientstatetest.WithNow(f.ref))
+		s.Seed(demoSeeded, 1)
+		if err := s.Add(f.demoStates()...); err != nil {
+			s.Close()
+			return nil, err
 		}
-	})
-	return f
+		s.SeedLogs(demoType, demoIBMID, demoLogN, 1)
+		s.SeedLogs(demoPumpType, demoPumpID, demoPumpLogN, 2)
+		f.states = s
+		f.started()
+	}
+	return f.states, nil
 }
 
-// close stops the simulation and waits for it.
-func (f *fleetSim) close() {
-	close(f.stop)
-	f.done.Wait()
+// liveFake starts the IBM fake with its MQTT broker and the demo clients.
+func (f *mockFleet) liveFake() (*livetest.Server, error) {
+	if f.live == nil {
+		s, err := livetest.NewServer(livetest.WithNow(f.ref), livetest.WithSeed(demoSeeded, 1), livetest.WithStates(f.demoStates()...))
+		if err != nil {
+			return nil, err
+		}
+		f.live = s
+		f.started()
+	}
+	return f.live, nil
+}
+
+func (f *mockFleet) started() {
+	if mockStarted != nil {
+		mockStarted(f)
+	}
+}
+
+// demoStates are the two demo devices.
+func (f *mockFleet) demoStates() []clientstate.State {
+	return []clientstate.State{{
+		ClientID: demoClientID, ClientType: clientstate.ClientTypeDevice,
+		Status:        clientstate.ConnectionStatus("connected"),
+		LastConnected: f.ref.Add(-90 * time.Minute), LastDisconnected: f.ref.Add(-92 * time.Minute),
+		LastActivity: f.ref.Add(-30 * time.Second), LastActivityEvent: clientstate.ActivityEvent("mqttPublish"),
+		Protocol: "3.1.1",
+	}, {
+		ClientID: demoPumpClientID, ClientType: clientstate.ClientTypeDevice,
+		Status:        clientstate.ConnectionStatus("disconnected"),
+		LastConnected: f.ref.Add(-26 * time.Hour), LastDisconnected: f.ref.Add(-3 * time.Hour),
+		LastActivity: f.ref.Add(-3*time.Hour - 40*time.Second), LastActivityEvent: clientstate.ActivityEvent("mqttPublish"),
+		Protocol: "3.1.1", DisconnectedBy: clientstate.DisconnectedBy("network"), DisconnectReasonCode: 160,
+		HasDisconnectReasonCode: true,
+	}}
 }

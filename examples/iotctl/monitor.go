@@ -4,12 +4,13 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/iotclient/iotclient-go/auth"
 	"github.com/iotclient/iotclient-go/clientstate/live"
-	"github.com/iotclient/iotclient-go/internal/mockserver/mockbroker"
 )
 
 // mockFlapInterval is how often the embedded mock's fleet changes while a
@@ -72,7 +73,8 @@ var monitorCommand = &subcommand[monitorArgs]{
 arrives: first the retained state of every watched device (its last Connect
 or Disconnect; RETAINED yes), then live changes. It runs until --for has
 passed, --events events were printed, or Ctrl-C, and then exits with status
-0. Lost connections are reported on stderr and retried. Against the
+0, or 1 when it never reached the broker. Lost connections are reported on
+stderr and retried. Against the
 embedded mock, a simulated fleet changes every half second.`,
 		examples: []string{
 			"iotctl monitor --for 10s",
@@ -122,6 +124,10 @@ func runMonitor(ctx context.Context, a *app, v *monitorArgs, pos []string) error
 	case v.watchApp != "" && (v.typ != "" || v.device != ""):
 		return usagef("--watch-app watches applications: leave out --type and --device")
 	}
+	// connected notes that the monitor reached the broker at least once:
+	// a run that never did failed, even when --for ended it.
+	connected := false
+	var lastErr error
 	sub := live.DeviceStatus(v.typ, v.device)
 	if v.watchApp != "" {
 		sub = live.AppStatus(v.watchApp)
@@ -131,6 +137,7 @@ func runMonitor(ctx context.Context, a *app, v *monitorArgs, pos []string) error
 		Subscriptions:  []live.Subscription{sub},
 		ConnectTimeout: v.connectTimeout,
 		OnConnect: func(ci live.ConnectInfo) {
+			connected = true // called from the goroutine ranging over Events
 			verb := "connected"
 			if ci.Reconnect() {
 				verb = "reconnected"
@@ -146,18 +153,12 @@ func runMonitor(ctx context.Context, a *app, v *monitorArgs, pos []string) error
 		if v.broker != "" {
 			return usagef("--broker needs the platform's credentials ($%s and $%s); without them the embedded mock serves", envIBMAPIKey, envIBMAPIToken)
 		}
-		m, err := a.startMock(v.common.mock, "--org, --api-key or $"+envIBMAPIKey)
+		m, err := a.startMock(v.common.mock, "--org, --api-key or $"+envIBMAPIKey).liveFake()
 		if err != nil {
 			return err
 		}
-		b, err := mockbroker.Start(m)
-		if err != nil {
-			return err
-		}
-		defer b.Close()
-		sim := simulateFleet(b, mockFlapInterval)
-		defer sim.close()
-		cfg.OrgID, cfg.Broker = mockOrg, b.Addr()
+		defer m.Simulate(mockFlapInterval)()
+		cfg.OrgID, cfg.Broker = mockOrg, m.BrokerURL()
 	} else {
 		cfg.OrgID, cfg.Domain, cfg.Broker = rest.OrgID, rest.Domain, v.broker
 	}
@@ -172,13 +173,25 @@ func runMonitor(ctx context.Context, a *app, v *monitorArgs, pos []string) error
 		ctx, cancel = context.WithTimeout(ctx, v.forDur)
 		defer cancel()
 	}
-	out := newSink(v.common.format, a.stdout, eventColumns, sinkOptions{stream: true})
+	// A streamed table cannot measure its rows first: the client ID column
+	// is as wide as the longest ID the subscription can deliver.
+	cols := slices.Clone(eventColumns)
+	for i := range cols {
+		switch {
+		case cols[i].key == "client_id":
+			cols[i].width = clientIDWidth(cfg.OrgID, v.typ, v.device, v.watchApp)
+		case cols[i].key == "reason" && cols[i].tableOnly:
+			cols[i].width = reasonWidth()
+		}
+	}
+	out := newSink(v.common.format, a.stdout, cols, sinkOptions{stream: true})
 	n := 0
 	err = func() error {
 		for ev, err := range mon.Events(ctx) {
 			if err != nil {
 				if live.IsTransient(err) { // a bad message, or reconnecting
 					fmt.Fprintf(a.stderr, "iotctl monitor: %s\n", a.clean(err.Error()))
+					lastErr = err
 					continue
 				}
 				return err
@@ -198,5 +211,57 @@ func runMonitor(ctx context.Context, a *app, v *monitorArgs, pos []string) error
 	if cerr := out.close(err != nil); err == nil && cerr != nil {
 		err = writeError(cerr)
 	}
+	if err == nil && !connected {
+		return neverConnected(cfg, lastErr)
+	}
 	return err
+}
+
+// neverConnected is the error of a monitor that ended without ever
+// reaching the broker; the failed attempts were reported on stderr as
+// they happened.
+func neverConnected(cfg live.Config, last error) error {
+	where := cfg.Broker
+	if where == "" {
+		where = "the platform's broker"
+	}
+	if last == nil {
+		return fmt.Errorf("never connected to %s (raise --for, or --timeout for each attempt)", where)
+	}
+	return fmt.Errorf("never connected to %s\n  hint: check --broker, or --org and --domain, and that the network lets MQTT through (port 8883, or 443 with wss://)", where)
+}
+
+// clientIDWidth is the length of the longest client ID a subscription can
+// deliver: d:{org}:{type}:{device} or a:{org}:{app} (A:{org}:{app}:{instance}
+// for scalable applications), each part at most 36 characters; an
+// organization ID has 6.
+func clientIDWidth(org, typ, device, watchApp string) int {
+	part := func(s string) int {
+		if s == "" || s == "+" {
+			return maxIDPart
+		}
+		return len(s)
+	}
+	orgLen := len(org)
+	if orgLen == 0 {
+		orgLen = 6
+	}
+	if watchApp != "" {
+		return len("A:") + orgLen + 1 + part(watchApp) + 1 + maxIDPart
+	}
+	return len("d:") + orgLen + 1 + part(typ) + 1 + part(device)
+}
+
+// maxIDPart is the longest type, device, application or instance ID the
+// platform allows.
+const maxIDPart = 36
+
+// reasonWidth is the length of the longest close code text the table
+// shows.
+func reasonWidth() int {
+	w := 0
+	for code := range 1000 {
+		w = max(w, utf8.RuneCountInString(live.CloseCodeText(code)))
+	}
+	return w
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"net"
 	"strings"
 	"testing"
 	"time"
@@ -77,5 +78,63 @@ func TestMonitorVerbose(t *testing.T) {
 	}
 	if strings.Contains(r.stderr, mockAPIToken) {
 		t.Errorf("the token leaked into the log:\n%s", r.stderr)
+	}
+}
+
+// A monitor that never reaches its broker fails, even when --for ends it.
+func TestMonitorNeverConnectedFails(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close() // a refused port
+	clearEnv(t)
+	t.Setenv(envIBMAPIKey, "a-ab12cd-remote01")
+	t.Setenv(envIBMAPIToken, "secret-token-value")
+	r := cliEnv(t, "monitor", "--broker", "tcp://"+addr, "--for", "1500ms")
+	if r.code != exitError {
+		t.Fatalf("exit status %d, want %d\nstderr:\n%s", r.code, exitError, r.stderr)
+	}
+	if !strings.Contains(r.stderr, "never connected to tcp://"+addr) || !strings.Contains(r.stderr, "connection refused") {
+		t.Errorf("stderr does not say the monitor never connected:\n%s", r.stderr)
+	}
+	if strings.Contains(r.stderr, "secret-token-value") {
+		t.Errorf("the token leaked:\n%s", r.stderr)
+	}
+}
+
+// Long client IDs do not push the columns after them out of line.
+func TestMonitorTableAligned(t *testing.T) {
+	r := cli(t, "monitor", "--events", "60", "--for", "30s")
+	mustSucceed(t, r)
+	lines := strings.Split(strings.TrimSuffix(r.stdout, "\n"), "\n")
+	code := strings.Index(lines[0], "RETAINED") // after CLIENT ID and REASON
+	if len(lines) < 61 || code < 0 {
+		t.Fatalf("want a header and 60 rows:\n%s", r.stdout)
+	}
+	long := 0
+	for _, l := range lines[1:] {
+		if len(l) < code || l[code-2:code] != "  " {
+			t.Errorf("the RETAINED column is out of line:\n%s\n%s", lines[0], l)
+		}
+		if strings.Count(strings.Fields(l)[2], "") > 47 {
+			long++
+		}
+	}
+	if long == 0 {
+		t.Error("no client ID longer than the old fixed width: the test proves nothing")
+	}
+}
+
+func TestClientIDWidth(t *testing.T) {
+	if w := clientIDWidth("ab12cd", "", "", ""); w != len("d:ab12cd:")+36+1+36 {
+		t.Errorf("every device: %d", w)
+	}
+	if w := clientIDWidth("ab12cd", "pump", "p-1", ""); w != len("d:ab12cd:pump:p-1") {
+		t.Errorf("one device: %d", w)
+	}
+	if w := clientIDWidth("", "", "", "+"); w != len("A:")+6+1+36+1+36 {
+		t.Errorf("every application: %d", w)
 	}
 }

@@ -4,6 +4,8 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"net/url"
+	"strings"
 
 	iotclient "github.com/iotclient/iotclient-go"
 	"github.com/iotclient/iotclient-go/auth"
@@ -21,9 +23,20 @@ const (
 	envIoTDAAK       = "IOTCLIENT_IOTDA_AK"
 	envIoTDASK       = "IOTCLIENT_IOTDA_SK"
 	envIoTDAToken    = "IOTCLIENT_IOTDA_TOKEN"
-	envIBMOrg        = "IOTCLIENT_IBM_ORG"
-	envIBMAPIKey     = "IOTCLIENT_IBM_API_KEY"
-	envIBMAPIToken   = "IOTCLIENT_IBM_API_TOKEN"
+	// An IAM password login, the third way to IoTDA: the user, the
+	// password and the account (domain), optionally the IAM endpoint
+	// (default https://iam.{region}.myhuaweicloud.com) and the region the
+	// token is scoped to (default: read from an endpoint such as
+	// https://iotda.cn-north-4.myhuaweicloud.com).
+	envIAMUser     = "IOTCLIENT_IOTDA_IAM_USER"
+	envIAMPassword = "IOTCLIENT_IOTDA_IAM_PASSWORD"
+	envIAMDomain   = "IOTCLIENT_IOTDA_IAM_DOMAIN"
+	envIAMEndpoint = "IOTCLIENT_IOTDA_IAM_ENDPOINT"
+	envIAMRegion   = "IOTCLIENT_IOTDA_REGION"
+
+	envIBMOrg      = "IOTCLIENT_IBM_ORG"
+	envIBMAPIKey   = "IOTCLIENT_IBM_API_KEY"
+	envIBMAPIToken = "IOTCLIENT_IBM_API_TOKEN"
 )
 
 // userAgent goes in front of the SDK's own User-Agent.
@@ -77,22 +90,15 @@ func (a *app) commandsClient(c *common, f *iotdaFlags) (*commands.Client, error)
 		InstanceID: or(f.instance, a.getenv(envIoTDAInstance)),
 	}
 	if c.mock || cfg.Endpoint == "" {
-		m, err := a.startMock(c.mock, "--endpoint or $"+envIoTDAEndpoint)
-		if err != nil {
-			return nil, err
-		}
-		cfg = commands.Config{
-			Endpoint:  m.URL(),
-			ProjectID: mockProjectID,
-			Auth:      auth.AKSK(mockAccessKey, mockSecretKey),
-		}
-		return commands.NewClient(cfg, a.sdkOptions(c)...)
+		m := a.startMock(c.mock, "--endpoint or $"+envIoTDAEndpoint).commandsFake()
+		return m.NewClient(a.sdkOptions(c)...)
 	}
 	if cfg.ProjectID == "" {
 		return nil, usagef("IoTDA endpoint %s: set the project with --project or $%s", shownURL(cfg.Endpoint), envIoTDAProject)
 	}
 	ak, sk, token := or(f.ak, a.getenv(envIoTDAAK)), a.getenv(envIoTDASK), a.getenv(envIoTDAToken)
 	a.secrets = append(a.secrets, ak, sk, token)
+	user, password := a.getenv(envIAMUser), a.getenv(envIAMPassword)
 	switch {
 	case ak != "" && sk != "":
 		cfg.Auth = auth.AKSK(ak, sk)
@@ -100,10 +106,58 @@ func (a *app) commandsClient(c *common, f *iotdaFlags) (*commands.Client, error)
 		cfg.Auth = auth.Token(token)
 	case ak != "":
 		return nil, usagef("IoTDA: an access key without its secret: set $%s", envIoTDASK)
+	case user != "" || password != "":
+		iam, err := a.iamConfig(cfg.Endpoint, user, password)
+		if err != nil {
+			return nil, err
+		}
+		cfg.Auth = auth.IAMPassword(iam, password)
 	default:
-		return nil, usagef("IoTDA: no credentials: set $%s and $%s (or --ak and $%s), or $%s", envIoTDAAK, envIoTDASK, envIoTDASK, envIoTDAToken)
+		return nil, usagef("IoTDA: no credentials: set $%s and $%s (or --ak and $%s), or $%s, or $%s and $%s (an IAM login)",
+			envIoTDAAK, envIoTDASK, envIoTDASK, envIoTDAToken, envIAMUser, envIAMPassword)
 	}
 	return commands.NewClient(cfg, a.sdkOptions(c)...)
+}
+
+// iamConfig is the IAM password login the environment describes; the
+// region comes from $IOTCLIENT_IOTDA_REGION or the IoTDA endpoint's host.
+func (a *app) iamConfig(endpoint, user, password string) (auth.IAMConfig, error) {
+	c := auth.IAMConfig{
+		Endpoint: a.getenv(envIAMEndpoint), Domain: a.getenv(envIAMDomain),
+		User: user, Project: or(a.getenv(envIAMRegion), regionOf(endpoint)),
+	}
+	switch {
+	case user == "":
+		return c, usagef("IoTDA IAM login: set the user name in $%s", envIAMUser)
+	case password == "":
+		return c, usagef("IoTDA IAM login: set the password in $%s", envIAMPassword)
+	case c.Domain == "":
+		return c, usagef("IoTDA IAM login: set the account (domain) name in $%s", envIAMDomain)
+	case c.Project == "":
+		return c, usagef("IoTDA IAM login: set the region (such as cn-north-4) in $%s", envIAMRegion)
+	}
+	if c.Endpoint == "" {
+		c.Endpoint = "https://iam." + c.Project + ".myhuaweicloud.com"
+	}
+	return c, nil
+}
+
+// regionOf reads the region from an IoTDA endpoint such as
+// https://iotda.cn-north-4.myhuaweicloud.com or
+// https://abc123.st1.iotda-app.cn-north-4.myhuaweicloud.com; "" when it
+// names none.
+func regionOf(endpoint string) string {
+	u, err := url.Parse(endpoint)
+	if err != nil {
+		return ""
+	}
+	labels := strings.Split(u.Hostname(), ".")
+	for i := 0; i+2 < len(labels); i++ {
+		if strings.HasPrefix(labels[i], "iotda") && labels[i+2] == "myhuaweicloud" {
+			return labels[i+1]
+		}
+	}
+	return ""
 }
 
 // ibmConfig works out the IBM organization and credential from the flags
@@ -140,11 +194,11 @@ func (a *app) stateClient(c *common, f *ibmFlags) (*clientstate.Client, error) {
 		return nil, err
 	}
 	if mock {
-		m, err := a.startMock(c.mock, "--org, --api-key or $"+envIBMAPIKey)
+		m, err := a.startMock(c.mock, "--org, --api-key or $"+envIBMAPIKey).statesFake()
 		if err != nil {
 			return nil, err
 		}
-		cfg = clientstate.Config{BaseURL: m.URL(), Auth: auth.APIKey(mockAPIKey, mockAPIToken)}
+		cfg = m.Config()
 	}
 	// IBM allows an organization 10 calls a second.
 	opts := append(a.sdkOptions(c), iotclient.WithRateLimit(10, 10))

@@ -54,13 +54,15 @@ func extraJSON(extra map[string]jsontext.Value) json.RawMessage {
 var statesCommand = &subcommand[statesArgs]{
 	commandInfo: commandInfo{
 		name:     "states",
-		synopsis: "states [--status connected|disconnected] [--type T] [--device D] [--connected-after T] [--sort F] [--limit N]",
+		synopsis: "states [--status connected|disconnected] [--type T] [--device D] [--connected-after T] [--sort F] [--limit N] [--bookmark B]",
 		summary:  "the connection states of all clients, with filters (IBM Watson IoT)",
 		details: `--type and --device match the type and device parts of device and gateway
 client IDs. --connected-after takes RFC 3339, a date, or a duration before
 now ("2h"). --sort takes field names (lastActivityTime, lastConnectTime,
 lastDisconnectTime, id, ...), '-' in front for descending; repeat it or
-separate fields with commas.`,
+separate fields with commas. An export that stops early (--limit,
+--timeout, Ctrl-C, an error) prints on stderr the --bookmark that resumes
+it; give it with the same filters and sort.`,
 		examples: []string{
 			"iotctl states --status connected --sort -lastActivityTime --limit 20",
 			"iotctl states --status disconnected --connected-after 7d --format csv > dropped.csv",
@@ -77,6 +79,7 @@ separate fields with commas.`,
 		fs.Var(&v.connectedAfter, "connected-after", "keep only clients that last connected after this `time`")
 		fs.Var(&v.sort, "sort", "order by these `fields` (\"-lastActivityTime\": most recent first)")
 		fs.IntVar(&v.limit, "limit", 0, "stop after `N` clients (0: all)")
+		fs.StringVar(&v.bookmark, "bookmark", "", "resume a listing from this `bookmark` (from a stopped export, with the same filters)")
 	},
 	run: runStates,
 }
@@ -90,6 +93,7 @@ type statesArgs struct {
 	connectedAfter timeFlag
 	sort           listFlag
 	limit          int
+	bookmark       string
 }
 
 // listFlag collects comma-separated values from one or more flags.
@@ -123,6 +127,7 @@ func runStates(ctx context.Context, a *app, v *statesArgs, pos []string) error {
 		DeviceID:       v.device,
 		ConnectedAfter: v.connectedAfter.t,
 		Sort:           v.sort,
+		Bookmark:       v.bookmark,
 	}
 	if v.limit > 0 {
 		q.PageSize = min(v.limit, clientstate.MaxPageSize)
@@ -133,7 +138,11 @@ func runStates(ctx context.Context, a *app, v *statesArgs, pos []string) error {
 	}
 	out := newSink(v.common.format, a.stdout, stateColumns, sinkOptions{})
 	prog := a.newProgress(v.common.progress, "client states")
-	n, err := export(client.List(ctx, q), out, prog, v.limit, nil)
+	var resume bookmarkPager
+	n, err := export(resume.list(ctx, client, q), out, prog, v.limit, nil)
+	if (err != nil && !isUsage(err)) || (v.limit > 0 && n == v.limit) {
+		resume.hint(a.stderr, n)
+	}
 	if err == nil && n == 0 && v.common.format == formatTable {
 		fmt.Fprintln(a.stderr, "iotctl: no client matches")
 	}

@@ -6,13 +6,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/iotclient/iotclient-go/clientstate"
 	"github.com/iotclient/iotclient-go/internal/mockserver"
 )
 
 // countClients counts the mock's clients keep returns true for.
-func countClients(m *mockserver.Server, keep func(mockserver.ClientState) bool) int {
+func countClients(m *mockFleet, keep func(clientstate.State) bool) int {
 	n := 0
-	for _, c := range m.Clients() {
+	for _, c := range m.states.States() {
 		if keep(c) {
 			n++
 		}
@@ -28,7 +29,7 @@ func TestStatesConnectedCount(t *testing.T) {
 		if header[0] != "client_id" || !slices.Contains(header, "disconnect_reason_code") {
 			t.Errorf("header = %q", header)
 		}
-		want := countClients(m, func(c mockserver.ClientState) bool { return c.ConnectionStatus == status })
+		want := countClients(m, func(c clientstate.State) bool { return string(c.Status) == status })
 		if len(rows) != want || want == 0 {
 			t.Errorf("--status %s: %d rows, the mock holds %d", status, len(rows), want)
 		}
@@ -44,7 +45,7 @@ func TestStatesAllJSONL(t *testing.T) {
 	r, m := withMock(t, "states", "--format", "jsonl")
 	mustSucceed(t, r)
 	objs := readJSONL(t, r.stdout)
-	if want := len(m.Clients()); len(objs) != want {
+	if want := len(m.states.States()); len(objs) != want || want != demoClients {
 		t.Fatalf("%d lines, the mock holds %d clients", len(objs), want)
 	}
 	ids := make(map[string]bool)
@@ -69,7 +70,7 @@ func TestStatesFilters(t *testing.T) {
 	r, m := withMock(t, "states", "--type", demoType, "--format", "jsonl")
 	mustSucceed(t, r)
 	objs := readJSONL(t, r.stdout)
-	want := countClients(m, func(c mockserver.ClientState) bool {
+	want := countClients(m, func(c clientstate.State) bool {
 		p := strings.Split(c.ClientID, ":")
 		return (p[0] == "d" || p[0] == "g") && p[2] == demoType
 	})
@@ -86,7 +87,7 @@ func TestStatesFilters(t *testing.T) {
 	r, m = withMock(t, "states", "--connected-after", after.Format(time.RFC3339), "--format", "csv")
 	mustSucceed(t, r)
 	_, rows := readCSV(t, r.stdout)
-	want = countClients(m, func(c mockserver.ClientState) bool { return c.LastConnect.After(after) })
+	want = countClients(m, func(c clientstate.State) bool { return c.LastConnected.After(after) })
 	if len(rows) != want || want == 0 {
 		t.Errorf("--connected-after: %d clients, the mock holds %d", len(rows), want)
 	}
@@ -129,17 +130,18 @@ func TestState(t *testing.T) {
 	if len(objs) != 1 {
 		t.Fatalf("%d lines, want 1", len(objs))
 	}
-	want, ok := m.Client(demoClientID)
-	if !ok {
+	i := slices.IndexFunc(m.states.States(), func(st clientstate.State) bool { return st.ClientID == demoClientID })
+	if i < 0 {
 		t.Fatal("the mock has no demo client")
 	}
+	want := m.states.States()[i]
 	got := objs[0]
-	if got["client_id"] != demoClientID || got["status"] != want.ConnectionStatus || got["client_type"] != "device" ||
-		got["protocol"] != want.Protocol || got["last_activity_event"] != want.LastActivityEvent {
+	if got["client_id"] != demoClientID || got["status"] != string(want.Status) || got["client_type"] != "device" ||
+		got["protocol"] != want.Protocol || got["last_activity_event"] != string(want.LastActivityEvent) {
 		t.Errorf("state = %v, the mock holds %+v", got, want)
 	}
 	for key, at := range map[string]time.Time{
-		"last_connected": want.LastConnect, "last_disconnected": want.LastDisconnect, "last_activity": want.LastActivity,
+		"last_connected": want.LastConnected, "last_disconnected": want.LastDisconnected, "last_activity": want.LastActivity,
 	} {
 		if tm := mustTime(t, got[key]); !tm.Equal(at) {
 			t.Errorf("%s = %s, the mock holds %s", key, tm, at)

@@ -59,7 +59,7 @@ func writePlatforms(w io.Writer) {
       %-16s %s commands
       %-16s %d commands
       %-16s no commands
-    IBM Watson IoT (org %s): %d seeded clients, and
+    IBM Watson IoT (org %s): %d clients, %d of them seeded, and
       %s
         connected; a connection log of %d entries
       %s
@@ -67,15 +67,19 @@ func writePlatforms(w io.Writer) {
   Huawei IoTDA, the real platform: --endpoint or $%s, with
     --project or $%s,
     optionally --instance or $%s, and
-    $%s (or --ak) with $%s, or $%s.
+    $%s (or --ak) with $%s, or $%s, or an IAM password login:
+    $%s, $%s and $%s (the account),
+    with $%s (such as cn-north-4) unless the endpoint names
+    the region, and optionally $%s.
   IBM Watson IoT, the real platform: --api-key or $%s with
     $%s; the organization is --org or $%s,
     else the one in the key (a-ORG-...).
-  Secrets (the SK and the tokens) are read from the environment only.
+  Secrets (the SK, the tokens and the password) are read from the environment only.
 `,
 		demoDevice, demoDeviceN, demoDeviceBig, thousands(demoDeviceBigN), demoDeviceSmall, demoDeviceSmallN, demoDeviceEmpty,
-		mockOrg, demoClients, demoClientID, demoLogN, demoPumpClientID, demoPumpLogN,
+		mockOrg, demoClients, demoSeeded, demoClientID, demoLogN, demoPumpClientID, demoPumpLogN,
 		envIoTDAEndpoint, envIoTDAProject, envIoTDAInstance, envIoTDAAK, envIoTDASK, envIoTDAToken,
+		envIAMUser, envIAMPassword, envIAMDomain, envIAMRegion, envIAMEndpoint,
 		envIBMAPIKey, envIBMAPIToken, envIBMOrg)
 }
 

@@ -1,5 +1,6 @@
-// Command mockserver runs the SDK's fake of both platforms standalone, so
-// that other programs (or curl) can talk to it:
+// Command mockserver runs the SDK's test fakes of both platforms
+// (packages commandstest and clientstatetest) standalone, on one address,
+// so that other programs (or curl) can talk to them:
 //
 //	go run ./examples/mockserver -addr 127.0.0.1:8080 -commands 5000 -clients 2000 -fault-rate 0.1
 //
@@ -19,7 +20,8 @@ import (
 	"os/signal"
 	"time"
 
-	"github.com/iotclient/iotclient-go/internal/mockserver"
+	"github.com/iotclient/iotclient-go/clientstate/clientstatetest"
+	"github.com/iotclient/iotclient-go/commands/commandstest"
 )
 
 func main() {
@@ -31,7 +33,21 @@ func main() {
 	latency := flag.Duration("latency", 0, "delay added to every answer")
 	seed := flag.Int64("seed", 1, "seed of the generated data and faults")
 	runFor := flag.Duration("for", 0, "stop after this long (0: until interrupted)")
-	flag.Parse()
+	flag.Usage = func() {
+		fmt.Fprint(flag.CommandLine.Output(), `Usage: mockserver [flags]
+
+Serves the SDK's fakes of Huawei IoTDA (/v5/iot/..., /v3/auth/tokens) and
+IBM Watson IoT (/api/v0002/...) on one address until interrupted.
+
+`)
+		flag.PrintDefaults()
+	}
+	flag.Parse() // -h: usage, exit 0; an unknown flag: usage, exit 2
+	if flag.NArg() > 0 {
+		fmt.Fprintf(flag.CommandLine.Output(), "mockserver: unexpected argument %q\n", flag.Arg(0))
+		flag.Usage()
+		os.Exit(2)
+	}
 	if err := run(*addr, *devices, *perDevice, *clients, *rate, *latency, *seed, *runFor); err != nil {
 		fmt.Fprintln(os.Stderr, "mockserver:", err)
 		os.Exit(1)
@@ -42,31 +58,39 @@ func run(addr string, devices, perDevice, clients int, rate float64, latency tim
 	if rate < 0 || rate > 1 {
 		return fmt.Errorf("-fault-rate %v is not between 0 and 1", rate)
 	}
-	m := mockserver.New()
-	defer m.Close()
+	iotda := commandstest.NewServer()
+	defer iotda.Close()
+	ibm := clientstatetest.NewServer()
+	defer ibm.Close()
 	for i := range devices {
 		id := fmt.Sprintf("device-%03d", i+1)
-		m.SeedCommands(id, perDevice, seed+int64(i))
+		iotda.Seed(id, perDevice, seed+int64(i))
 		fmt.Printf("IoTDA device %s: %d commands\n", id, perDevice)
 	}
-	m.SeedClients(clients, seed)
-	fmt.Printf("IBM organisation %s: %d clients\n", mockserver.OrgID, clients)
+	ibm.Seed(clients, seed)
+	fmt.Printf("IBM organisation %s: %d clients\n", clientstatetest.OrgID, clients)
 	if rate > 0 {
-		m.SetRandomFaults(mockserver.RouteAll, rate, seed,
-			mockserver.Fault{Status: 429}, mockserver.Fault{Status: 503},
-			mockserver.Fault{Drop: true}, mockserver.Fault{Truncate: true})
+		// 429, 503, a dropped connection and a truncated body.
+		iotda.SetFaultRate(rate, seed)
+		ibm.SetFaultRate(rate, seed)
 	}
-	m.SetLatency(mockserver.RouteAll, latency)
+	iotda.SetLatency(latency)
+	ibm.SetLatency(latency)
+
+	// One address for both: IBM under /api/, IoTDA (and its IAM) elsewhere.
+	mux := http.NewServeMux()
+	mux.Handle("/api/", ibm.Handler())
+	mux.Handle("/", iotda.Handler())
 
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{Handler: m, ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	fmt.Printf("\nlistening on http://%s\n", ln.Addr())
 	fmt.Printf("IoTDA: project %s, AK %s, SK %s, or X-Auth-Token %s\n",
-		mockserver.ProjectID, mockserver.AccessKey, mockserver.SecretKey, mockserver.Token)
-	fmt.Printf("IBM:   API key %s, token %s (HTTP Basic)\n", mockserver.APIKey, mockserver.APIToken)
+		commandstest.ProjectID, commandstest.AccessKey, commandstest.SecretKey, commandstest.Token)
+	fmt.Printf("IBM:   API key %s, token %s (HTTP Basic)\n", clientstatetest.APIKey, clientstatetest.APIToken)
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()

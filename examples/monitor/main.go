@@ -7,8 +7,9 @@
 //	go run ./examples/monitor
 //	go run ./examples/monitor -duration 30s -events 500
 //
-// Without credentials it starts the SDK's embedded mock platform (REST and
-// an MQTT broker on loopback) with 60 simulated clients that flap: they
+// Without credentials it starts the SDK's test fake of the platform
+// (package livetest: REST and an MQTT broker on loopback) with 60
+// simulated clients that flap: they
 // connect, drop with a close code, fail to connect, or get kicked off by a
 // reused client ID (close code 288, which does not mean offline). Halfway
 // through, the mock drops the monitor's connection, to show the reconnect.
@@ -36,14 +37,28 @@ import (
 	"github.com/iotclient/iotclient-go/auth"
 	"github.com/iotclient/iotclient-go/clientstate"
 	"github.com/iotclient/iotclient-go/clientstate/live"
-	"github.com/iotclient/iotclient-go/internal/mockserver"
-	"github.com/iotclient/iotclient-go/internal/mockserver/mockbroker"
+	"github.com/iotclient/iotclient-go/clientstate/live/livetest"
 )
 
 func main() {
 	duration := flag.Duration("duration", 5*time.Second, "stop after this long")
 	maxEvents := flag.Int("events", 200, "stop after this many live events (0: no limit)")
-	flag.Parse()
+	flag.Usage = func() {
+		fmt.Fprint(flag.CommandLine.Output(), `Usage: monitor [-duration D] [-events N]
+
+Watches devices connect and disconnect live over MQTT and keeps a fleet
+tracker up to date. Without IOTCLIENT_IBM_API_KEY and IOTCLIENT_IBM_API_TOKEN
+it uses the SDK's test fake with a flapping fleet.
+
+`)
+		flag.PrintDefaults()
+	}
+	flag.Parse() // -h: usage, exit 0; an unknown flag: usage, exit 2
+	if flag.NArg() > 0 {
+		fmt.Fprintf(flag.CommandLine.Output(), "monitor: unexpected argument %q\n", flag.Arg(0))
+		flag.Usage()
+		os.Exit(2)
+	}
 	if err := run(*duration, *maxEvents); err != nil {
 		fmt.Fprintln(os.Stderr, "monitor:", err)
 		os.Exit(1)
@@ -155,36 +170,25 @@ func connect() (*platform, error) {
 		}, nil
 	}
 
-	s := mockserver.New(mockserver.WithReferenceTime(time.Now()))
-	s.SeedClients(60, 1)
-	broker, err := mockbroker.Start(s)
+	s, err := livetest.NewServer(livetest.WithSeed(60, 1))
 	if err != nil {
-		s.Close()
 		return nil, err
 	}
-	cred := auth.APIKey(mockserver.APIKey, mockserver.APIToken)
 	var wg sync.WaitGroup
 	return &platform{
-		rest: clientstate.Config{BaseURL: s.URL(), Auth: cred},
-		mon: live.Config{
-			Broker:        broker.Addr(),
-			Auth:          cred,
-			ReconnectWait: 100 * time.Millisecond, MaxReconnectWait: time.Second,
-		},
+		rest: s.Config(),
+		mon:  s.LiveConfig(),
 		simulate: func(ctx context.Context) {
-			wg.Go(func() { flap(ctx, broker) })
+			wg.Go(func() { flap(ctx, s) })
 		},
-		wait: wg.Wait,
-		close: func() {
-			broker.Close()
-			s.Close()
-		},
+		wait:  wg.Wait,
+		close: s.Close,
 	}, nil
 }
 
 // flap changes a random device every 25ms until ctx ends, and drops every
 // MQTT connection once, after two seconds.
-func flap(ctx context.Context, broker *mockbroker.Broker) {
+func flap(ctx context.Context, fake *livetest.Server) {
 	tick := time.NewTicker(25 * time.Millisecond)
 	defer tick.Stop()
 	drop := time.After(2 * time.Second)
@@ -193,9 +197,9 @@ func flap(ctx context.Context, broker *mockbroker.Broker) {
 		case <-ctx.Done():
 			return
 		case <-drop:
-			fmt.Printf("-- the mock drops %d MQTT connection(s)\n", broker.DropClients())
+			fmt.Printf("-- the fake drops %d MQTT connection(s)\n", fake.DropConnections())
 		case <-tick.C:
-			if _, err := broker.Flap(seed, 1); err != nil {
+			if _, err := fake.Flap(seed, 1); err != nil {
 				fmt.Println("-- flap:", err)
 				return
 			}

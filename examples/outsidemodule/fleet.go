@@ -5,6 +5,7 @@ package outsidemodule
 
 import (
 	"context"
+	"time"
 
 	"github.com/iotclient/iotclient-go/commands"
 )
@@ -20,4 +21,17 @@ func FailedCommands(ctx context.Context, c *commands.Client, deviceID string) (i
 		n++
 	}
 	return n, nil
+}
+
+// RecentCommands returns a device's commands created since a time, newest
+// first: the README's filter, HistoryQuery{Since: ...}.
+func RecentCommands(ctx context.Context, c *commands.Client, deviceID string, since time.Time) ([]commands.Command, error) {
+	var out []commands.Command
+	for cmd, err := range c.History(ctx, deviceID, commands.HistoryQuery{Since: since}) {
+		if err != nil {
+			return out, err
+		}
+		out = append(out, cmd)
+	}
+	return out, nil
 }

@@ -1,5 +1,6 @@
-// Command quickstart answers the SDK's two questions against the embedded
-// mock server (or the real platforms when credentials are set):
+// Command quickstart answers the SDK's two questions against the SDK's test
+// fakes (packages commandstest and clientstatetest), or the real platforms
+// when credentials are set:
 //
 //   - what happened to the commands sent to a device (Huawei IoTDA), and
 //   - which devices are connected, and why the others dropped (IBM Watson IoT).
@@ -17,6 +18,7 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"os"
 	"text/tabwriter"
@@ -24,11 +26,27 @@ import (
 
 	"github.com/iotclient/iotclient-go/auth"
 	"github.com/iotclient/iotclient-go/clientstate"
+	"github.com/iotclient/iotclient-go/clientstate/clientstatetest"
 	"github.com/iotclient/iotclient-go/commands"
-	"github.com/iotclient/iotclient-go/internal/mockserver"
+	"github.com/iotclient/iotclient-go/commands/commandstest"
 )
 
 func main() {
+	flag.Usage = func() {
+		fmt.Fprint(flag.CommandLine.Output(), `Usage: quickstart
+
+Prints a device's recent commands (Huawei IoTDA) and the connected and
+recently disconnected clients (IBM Watson IoT), against the SDK's test
+fakes unless the platforms' environment variables are set.
+`)
+		flag.PrintDefaults()
+	}
+	flag.Parse() // -h: usage, exit 0; an unknown flag: usage, exit 2
+	if flag.NArg() > 0 {
+		fmt.Fprintf(flag.CommandLine.Output(), "quickstart: unexpected argument %q\n", flag.Arg(0))
+		flag.Usage()
+		os.Exit(2)
+	}
 	if err := run(); err != nil {
 		fmt.Fprintln(os.Stderr, "quickstart:", err)
 		os.Exit(1)
@@ -39,29 +57,15 @@ func run() error {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 
-	var mock *mockserver.Server
-	startMock := func() *mockserver.Server {
-		if mock == nil {
-			mock = mockserver.New()
-			fmt.Printf("(using the embedded mock server at %s)\n\n", mock.URL())
-		}
-		return mock
-	}
-	defer func() {
-		if mock != nil {
-			mock.Close()
-		}
-	}()
-
-	if err := commandHistory(ctx, startMock); err != nil {
+	if err := commandHistory(ctx); err != nil {
 		return err
 	}
 	fmt.Println()
-	return connectionStates(ctx, startMock)
+	return connectionStates(ctx)
 }
 
 // commandHistory prints a device's 15 most recent commands.
-func commandHistory(ctx context.Context, startMock func() *mockserver.Server) error {
+func commandHistory(ctx context.Context) error {
 	cfg := commands.Config{
 		Endpoint:   os.Getenv("IOTCLIENT_IOTDA_ENDPOINT"),
 		ProjectID:  os.Getenv("IOTCLIENT_IOTDA_PROJECT_ID"),
@@ -70,11 +74,12 @@ func commandHistory(ctx context.Context, startMock func() *mockserver.Server) er
 	device := os.Getenv("IOTCLIENT_IOTDA_DEVICE_ID")
 	switch {
 	case cfg.Endpoint == "":
-		m := startMock()
+		m := commandstest.NewServer()
+		defer m.Close()
+		fmt.Printf("(using the SDK's IoTDA test fake at %s)\n", m.URL())
 		device = "thermostat-0042"
-		m.SeedCommands(device, 120, 7)
-		cfg.Endpoint, cfg.ProjectID = m.URL(), mockserver.ProjectID
-		cfg.Auth = auth.AKSK(mockserver.AccessKey, mockserver.SecretKey)
+		m.Seed(device, 120, 7)
+		cfg = m.Config()
 	case os.Getenv("IOTCLIENT_IOTDA_TOKEN") != "":
 		cfg.Auth = auth.Token(os.Getenv("IOTCLIENT_IOTDA_TOKEN"))
 	default:
@@ -108,13 +113,14 @@ func commandHistory(ctx context.Context, startMock func() *mockserver.Server) er
 
 // connectionStates prints how many clients are connected and the most
 // recent disconnects with who caused them and why.
-func connectionStates(ctx context.Context, startMock func() *mockserver.Server) error {
+func connectionStates(ctx context.Context) error {
 	cfg := clientstate.Config{OrgID: os.Getenv("IOTCLIENT_IBM_ORG")}
 	if cfg.OrgID == "" {
-		m := startMock()
-		m.SeedClients(250, 7)
-		cfg.BaseURL = m.URL()
-		cfg.Auth = auth.APIKey(mockserver.APIKey, mockserver.APIToken)
+		m := clientstatetest.NewServer()
+		defer m.Close()
+		fmt.Printf("(using the SDK's IBM test fake at %s)\n", m.URL())
+		m.Seed(250, 7)
+		cfg = m.Config()
 	} else {
 		cfg.Auth = auth.APIKey(os.Getenv("IOTCLIENT_IBM_API_KEY"), os.Getenv("IOTCLIENT_IBM_API_TOKEN"))
 	}

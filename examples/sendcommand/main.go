@@ -3,8 +3,9 @@
 //
 //	go run ./examples/sendcommand
 //
-// It runs against the embedded mock server (which logs in through its fake
-// IAM and plays the command's lifecycle in a second or two) unless
+// It runs against the SDK's test fake (package commandstest: it logs in
+// through the fake's IAM, and the fake plays the command's lifecycle in a
+// second or two) unless
 // IOTCLIENT_IOTDA_ENDPOINT, IOTCLIENT_IOTDA_PROJECT_ID,
 // IOTCLIENT_IOTDA_DEVICE_ID and either IOTCLIENT_IOTDA_AK +
 // IOTCLIENT_IOTDA_SK or IOTCLIENT_IOTDA_TOKEN are set. Against the real
@@ -18,6 +19,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"os"
 	"time"
@@ -25,10 +27,25 @@ import (
 	iotclient "github.com/iotclient/iotclient-go"
 	"github.com/iotclient/iotclient-go/auth"
 	"github.com/iotclient/iotclient-go/commands"
-	"github.com/iotclient/iotclient-go/internal/mockserver"
+	"github.com/iotclient/iotclient-go/commands/commandstest"
 )
 
 func main() {
+	flag.Usage = func() {
+		fmt.Fprint(flag.CommandLine.Output(), `Usage: sendcommand
+
+Delivers a command to a device, waits for its outcome and shows its entry
+in the device's history. Without IOTCLIENT_IOTDA_ENDPOINT it uses the SDK's
+test fake.
+`)
+		flag.PrintDefaults()
+	}
+	flag.Parse() // -h: usage, exit 0; an unknown flag: usage, exit 2
+	if flag.NArg() > 0 {
+		fmt.Fprintf(flag.CommandLine.Output(), "sendcommand: unexpected argument %q\n", flag.Arg(0))
+		flag.Usage()
+		os.Exit(2)
+	}
 	if err := run(); err != nil {
 		fmt.Fprintln(os.Stderr, "sendcommand:", err)
 		os.Exit(1)
@@ -128,16 +145,13 @@ func connect() (env setup, done func(), err error) {
 	}
 	done = func() {}
 	if cfg.Endpoint == "" {
-		m := mockserver.New(mockserver.WithLifecycle(mockserver.Lifecycle{
+		m := commandstest.NewServer(commandstest.WithLifecycle(commandstest.Lifecycle{
 			SendAfter: time.Second, DeliverAfter: 300 * time.Millisecond, RespondAfter: 300 * time.Millisecond,
 		}))
 		env.device = "meter-17"
-		m.SeedCommands(env.device, 40, 1)
-		cfg.Endpoint, cfg.ProjectID, done = m.URL(), mockserver.ProjectID, m.Close
-		cfg.Auth = auth.IAMPassword(auth.IAMConfig{
-			Endpoint: m.URL(), Domain: mockserver.IAMDomain, User: mockserver.IAMUser,
-			Project: "cn-north-4",
-		}, mockserver.IAMPassword)
+		m.Seed(env.device, 40, 1)
+		cfg, done = m.Config(), m.Close
+		cfg.Auth = auth.IAMPassword(m.IAMConfig(), commandstest.IAMPassword)
 		env.wait = 20 * time.Second
 		env.poll = commands.WaitOptions{PollInitial: 100 * time.Millisecond, PollMax: 200 * time.Millisecond}
 	} else {

@@ -1,0 +1,119 @@
+package livetest_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/go-json-experiment/json/jsontext"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/iotclient/iotclient-go/clientstate"
+	"github.com/iotclient/iotclient-go/clientstate/live"
+	"github.com/iotclient/iotclient-go/clientstate/live/livetest"
+)
+
+const pump = "d:" + livetest.OrgID + ":pump:p-1"
+
+// The broker publishes the retained state of the fleet stored at start,
+// then each simulated change, which REST reports too.
+func TestRetainedThenLiveAndRESTAgree(t *testing.T) {
+	at := time.Now().Add(-time.Hour).UTC().Truncate(time.Millisecond)
+	srv, err := livetest.NewServer(livetest.WithSeed(20, 1), livetest.WithStates(clientstate.State{
+		ClientID: pump, Status: clientstate.ConnectionStatus("connected"), LastConnected: at,
+	}))
+	require.NoError(t, err)
+	defer srv.Close()
+	assert.Len(t, srv.States(), 21)
+
+	cfg := srv.LiveConfig()
+	cfg.Subscriptions = []live.Subscription{live.DeviceStatus("pump", "p-1")}
+	mon, err := live.NewMonitor(cfg)
+	require.NoError(t, err)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+
+	var got []string
+	for ev, err := range mon.Events(ctx) {
+		if err != nil {
+			require.True(t, live.IsTransient(err), "%v", err)
+			continue
+		}
+		got = append(got, fmt.Sprintf("%s %s retained=%t", ev.Action, ev.ClientID, ev.Retained))
+		if len(got) == 1 {
+			require.NoError(t, srv.Disconnect(pump, 160))
+		}
+		if len(got) == 2 {
+			break
+		}
+	}
+	assert.Equal(t, []string{"Connect " + pump + " retained=true", "Disconnect " + pump + " retained=false"}, got)
+
+	rest, err := srv.NewClient()
+	require.NoError(t, err)
+	st, err := rest.Get(context.Background(), pump)
+	require.NoError(t, err)
+	assert.Equal(t, clientstate.ConnectionStatus("disconnected"), st.Status)
+	assert.Equal(t, 160, st.DisconnectReasonCode)
+	assert.Equal(t, 1, srv.Connections())
+}
+
+func TestFlapNeedsAFleetAndRefuseFailsTheMonitor(t *testing.T) {
+	srv, err := livetest.NewServer()
+	require.NoError(t, err)
+	defer srv.Close()
+	_, err = srv.Flap(1, 1)
+	require.Error(t, err, "no fleet")
+	srv.Seed(10, 2)
+	n, err := srv.Flap(1, 5)
+	require.NoError(t, err)
+	assert.Equal(t, 5, n)
+	stop := srv.Simulate(time.Millisecond)
+	stop()
+	stop()
+
+	srv.RefuseConnections(true)
+	cfg := srv.LiveConfig()
+	cfg.ConnectTimeout = 2 * time.Second
+	mon, err := live.NewMonitor(cfg)
+	require.NoError(t, err)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	for _, err := range mon.Events(ctx) {
+		require.Error(t, err, "no event from a refusing broker")
+		assert.ErrorIs(t, err, live.ErrBrokerUnavailable)
+		break
+	}
+	assert.Equal(t, 0, srv.Connections())
+	assert.Contains(t, srv.BrokerURL(), "tcp://127.0.0.1:")
+}
+
+func TestFleetChangesShowInREST(t *testing.T) {
+	_, err := livetest.NewServer(livetest.WithStates(clientstate.State{ClientID: pump, Extra: map[string]jsontext.Value{"x": jsontext.Value("{")}}))
+	require.Error(t, err, "an Extra value that is not JSON")
+
+	srv, err := livetest.NewServer(livetest.WithNow(time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)))
+	require.NoError(t, err)
+	require.NoError(t, srv.Add(clientstate.State{ClientID: pump, Status: clientstate.ConnectionStatus("disconnected")}))
+	assert.Equal(t, time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC), srv.Now())
+	require.NoError(t, srv.Connect(pump))
+	require.NoError(t, srv.FailedConnect(pump))
+	require.Error(t, srv.Connect("a:ab12cd:app"), "an application is not part of the fleet")
+	assert.Contains(t, srv.URL(), "http://127.0.0.1:")
+
+	rest, err := srv.NewClient()
+	require.NoError(t, err)
+	st, err := rest.Get(context.Background(), pump)
+	require.NoError(t, err)
+	assert.Equal(t, clientstate.ConnectionStatus("connected"), st.Status)
+	assert.Equal(t, 1, srv.Requests())
+
+	mon, err := srv.NewMonitor()
+	require.NoError(t, err)
+	assert.NotNil(t, mon)
+	assert.Equal(t, 0, srv.DropConnections())
+	srv.Simulate(time.Hour) // stopped by Close
+	srv.Close()
+}
