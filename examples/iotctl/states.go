@@ -75,6 +75,7 @@ separate fields with commas.`,
 		fs.Var(&v.connectedAfter, "connected-after", "keep only clients that last connected after this `time`")
 		fs.Var(&v.sort, "sort", "order by these `fields` (\"-lastActivityTime\": most recent first)")
 		fs.IntVar(&v.limit, "limit", 0, "stop after `N` clients (0: all)")
+		registerStatesSummary(fs, v)
 	},
 	run: runStates,
 }
@@ -88,6 +89,7 @@ type statesArgs struct {
 	connectedAfter timeFlag
 	sort           listFlag
 	limit          int
+	summary        bool
 }
 
 // listFlag collects comma-separated values from one or more flags.
@@ -110,6 +112,8 @@ func runStates(ctx context.Context, a *app, v *statesArgs, pos []string) error {
 		return usagef("unexpected argument %q (for one client: iotctl state CLIENT_ID)", pos[0])
 	case v.limit < 0:
 		return usagef("--limit %d: must not be negative", v.limit)
+	case v.common.format == formatJSON && !v.summary:
+		return usagef("--format json: use table, jsonl or csv (json is for --summary)")
 	}
 	status := clientstate.ConnectionStatus(strings.ToLower(v.status))
 	if status != "" && !status.Known() {
@@ -128,6 +132,9 @@ func runStates(ctx context.Context, a *app, v *statesArgs, pos []string) error {
 	client, err := a.stateClient(&v.common, &v.ibm)
 	if err != nil {
 		return err
+	}
+	if v.summary {
+		return writeStatesSummary(ctx, a, v, client, q)
 	}
 	out := newSink(v.common.format, a.stdout, stateColumns, sinkOptions{})
 	prog := a.newProgress(v.common.progress, "client states")
