@@ -45,6 +45,14 @@ const (
 	demoPumpLogN = 300
 )
 
+// demoFlapperClientID is a device in a reconnect loop: while a monitor
+// watches the embedded mock, it drops every mockFlapperInterval (another
+// process reuses its client ID, its keepalive times out) and reconnects.
+var demoFlapperClientID = "d:" + mockOrg + ":" + demoPumpType + ":pump-0013"
+
+// mockFlapperInterval is how often the flapping demo device changes.
+const mockFlapperInterval = 250 * time.Millisecond
+
 // demoPumpClientID is the second demo device: disconnected (keepalive
 // timeout), with a longer connection log.
 var demoPumpClientID = "d:" + mockOrg + ":" + demoPumpType + ":" + demoPumpID
@@ -75,6 +83,17 @@ func (a *app) startMock(forced bool, unset string) (*mockserver.Server, error) {
 		DisconnectedBy:       "network",
 		DisconnectReasonCode: 160,
 	})
+	m.AddClients(mockserver.ClientState{
+		ClientID:             demoFlapperClientID,
+		ConnectionStatus:     mockserver.Connected,
+		LastConnect:          ref.Add(-90 * time.Second),
+		LastDisconnect:       ref.Add(-2 * time.Minute),
+		LastActivity:         ref.Add(-10 * time.Second),
+		LastActivityEvent:    "mqttPublish",
+		Protocol:             "3.1.1",
+		DisconnectedBy:       "server",
+		DisconnectReasonCode: 288, // kicked off by a process reusing its client ID
+	})
 	m.SeedConnectionLogs(demoPumpType, demoPumpID, demoPumpLogN, 2)
 	a.mock = m
 	fmt.Fprintln(a.stderr, mockNote(forced, unset))
@@ -95,6 +114,20 @@ type fleetSim struct {
 // interval until stopped.
 func simulateFleet(b *mockbroker.Broker, interval time.Duration) *fleetSim {
 	f := &fleetSim{stop: make(chan struct{})}
+	f.done.Go(func() { // the flapping device
+		t := time.NewTicker(mockFlapperInterval)
+		defer t.Stop()
+		for step := 0; ; step++ {
+			select {
+			case <-f.stop:
+				return
+			case <-t.C:
+				if _, err := b.FlapDevice(demoFlapperClientID, step); err != nil {
+					return // the broker closed
+				}
+			}
+		}
+	})
 	f.done.Go(func() {
 		t := time.NewTicker(interval)
 		defer t.Stop()

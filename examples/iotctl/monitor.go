@@ -77,6 +77,8 @@ embedded mock, a simulated fleet changes every half second.`,
 		examples: []string{
 			"iotctl monitor --for 10s",
 			"iotctl monitor --type " + demoType + " --live-only --events 5 --format jsonl",
+			"iotctl monitor --summary --window 1h",
+			"iotctl monitor --flapping 10m:5",
 		},
 	},
 	common: func(v *monitorArgs) *common { return &v.common },
@@ -92,6 +94,7 @@ embedded mock, a simulated fleet changes every half second.`,
 		fs.DurationVar(&v.forDur, "for", 0, "stop after this `duration` (0: until Ctrl-C)")
 		fs.IntVar(&v.events, "events", 0, "stop after `N` events (0: no limit)")
 		fs.BoolVar(&v.liveOnly, "live-only", false, "skip the retained state: print only changes from now on")
+		v.views.register(fs, &v.common)
 	},
 	run: runMonitor,
 }
@@ -107,6 +110,7 @@ type monitorArgs struct {
 	forDur         time.Duration
 	events         int
 	liveOnly       bool
+	views          monitorViews // --summary, --flapping
 }
 
 func runMonitor(ctx context.Context, a *app, v *monitorArgs, pos []string) error {
@@ -121,6 +125,9 @@ func runMonitor(ctx context.Context, a *app, v *monitorArgs, pos []string) error
 		return usagef("--timeout %s: must not be negative", v.connectTimeout)
 	case v.watchApp != "" && (v.typ != "" || v.device != ""):
 		return usagef("--watch-app watches applications: leave out --type and --device")
+	}
+	if err := v.views.validate(v.common.format); err != nil {
+		return err
 	}
 	sub := live.DeviceStatus(v.typ, v.device)
 	if v.watchApp != "" {
@@ -171,6 +178,9 @@ func runMonitor(ctx context.Context, a *app, v *monitorArgs, pos []string) error
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, v.forDur)
 		defer cancel()
+	}
+	if v.views.on() {
+		return runMonitorView(ctx, a, v, mon)
 	}
 	out := newSink(v.common.format, a.stdout, eventColumns, sinkOptions{stream: true})
 	n := 0
