@@ -88,6 +88,7 @@ func (s *store) load(st *clientstate.State) {
 // client's status (not older than what the tracker knew).
 func (s *store) apply(ev *Event) bool {
 	r := s.recordOf(ev.ClientID)
+	s.newest = max(s.newest, nanos(ev.Time))
 	applied := s.applyStatus(r, ev)
 	if r.status == statusConnectedID && r.hist != nil {
 		r.since = connectedSince(r.hist, r.updated, r.since)

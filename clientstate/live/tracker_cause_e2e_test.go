@@ -20,6 +20,9 @@ func TestTrackerCountsCausesOverMQTT(t *testing.T) {
 	r.start()
 	r.waitReady()
 	start := time.Now()
+	// A burst: the mock stamps each transition a millisecond after the
+	// last, so the newest run ahead of this machine's clock, as a
+	// platform's clock may.
 	trs, err := r.b.Flap(7, 400)
 	require.NoError(t, err)
 	r.waitAgreement(trs)

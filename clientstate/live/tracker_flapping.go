@@ -27,7 +27,7 @@ type FlappingClient struct {
 // Summary is a fleet's connectivity at a glance: how many clients are in
 // each status now, and why clients disconnected over a window of time.
 type Summary struct {
-	// At is the end of the window (the tracker's clock), Window its
+	// At is the end of the window (see Flapping), Window its
 	// length.
 	At     time.Time
 	Window time.Duration
@@ -47,12 +47,18 @@ type Summary struct {
 	DisconnectedClients int
 }
 
-// now is the end of the windows.
-func (t *Tracker) now() time.Time {
+// windowEnd is the end of the windows: the tracker's clock, or the newest
+// event's time when that is later (the platform's clock may run ahead of
+// this machine's). Call with the lock held.
+func (t *Tracker) windowEnd() time.Time {
+	now := time.Now()
 	if t.cfg.Now != nil {
-		return t.cfg.Now()
+		now = t.cfg.Now()
 	}
-	return time.Now()
+	if newest := fromNanos(t.store.newest); newest.After(now) {
+		return newest
+	}
+	return now
 }
 
 // inWindow returns the changes of hist in (from, to], oldest first.
@@ -79,16 +85,17 @@ func countWindow(hist []change, from, to int64, byCause *[16]int) (n int, last i
 }
 
 // Flapping returns the clients with at least n disconnects in the window
-// ending now (the tracker's clock, TrackerConfig.Now), worst first: by
+// ending now (the tracker's clock, TrackerConfig.Now, or the newest
+// event's time if the platform's clock is ahead), worst first: by
 // number of disconnects, then the most recent, then by client ID. A
 // window longer than TrackerConfig.DisconnectHistory counts only what the
 // tracker kept; n below 1 counts as 1.
 func (t *Tracker) Flapping(window time.Duration, n int) []FlappingClient {
 	n = max(n, 1)
-	to := nanos(t.now())
-	from := to - int64(window)
 	var out []FlappingClient
 	t.mu.RLock()
+	to := nanos(t.windowEnd())
+	from := to - int64(window)
 	for i := range t.store.recs {
 		r := &t.store.recs[i]
 		if len(r.hist) < n {
@@ -121,15 +128,15 @@ func (t *Tracker) Flapping(window time.Duration, n int) []FlappingClient {
 }
 
 // Summary counts the clients by status now and the disconnects of the
-// window ending now (the tracker's clock) by cause.
+// window ending now (as for Flapping) by cause.
 func (t *Tracker) Summary(window time.Duration) Summary {
-	at := t.now()
-	to := nanos(at)
-	from := to - int64(window)
 	var byStatus [3]int // the fixed status numbers
 	var byCause [16]int // causeTable's indexes
-	sum := Summary{At: at.UTC(), Window: window, ByStatus: make(map[clientstate.ConnectionStatus]int)}
 	t.mu.RLock()
+	at := t.windowEnd()
+	to := nanos(at)
+	from := to - int64(window)
+	sum := Summary{At: at.UTC(), Window: window, ByStatus: make(map[clientstate.ConnectionStatus]int)}
 	sum.Clients = len(t.store.recs)
 	for i := range t.store.recs {
 		r := &t.store.recs[i]

@@ -106,6 +106,7 @@ type store struct {
 	reasons  interned // index 0 is ""
 	key      []byte   // scratch space for a client ID, so a lookup allocates nothing
 
+	newest  int64 // the newest event time seen
 	keep    int64 // how long changes are kept, in nanoseconds
 	maxHist int   // how many changes are kept per client
 }

@@ -166,3 +166,18 @@ func TestTrackerLateAndRepeatedEventsCountOnce(t *testing.T) {
 	assert.Positive(t, sum.Connected)
 	assert.Positive(t, sum.Disconnected)
 }
+
+// A platform clock ahead of this machine's does not hide the newest
+// disconnects: the window ends at the newest event's time.
+func TestTrackerWindowFollowsAPlatformClockAhead(t *testing.T) {
+	tr := windowTracker(windowT0, TrackerConfig{})
+	const id = "d:ab12cd:pump:p-1"
+	tr.apply(statusEvent(ActionDisconnect, id, windowT0.Add(-30*time.Minute), 160))
+	tr.apply(statusEvent(ActionDisconnect, id, windowT0.Add(5*time.Minute), 91))
+	sum := tr.Summary(time.Minute)
+	assert.Equal(t, windowT0.Add(5*time.Minute), sum.At)
+	assert.Equal(t, map[clientstate.Cause]int{clientstate.CauseClientInitiated: 1}, sum.ByCause)
+	got := tr.Flapping(time.Hour, 2)
+	require.Len(t, got, 1)
+	assert.Equal(t, 2, got[0].Disconnects)
+}
