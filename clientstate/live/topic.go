@@ -27,23 +27,46 @@ type statusTopic struct {
 // [A-Za-z0-9-_.]; anything else (extra or missing levels, empty levels,
 // wildcards) is an error.
 func parseStatusTopic(topic string) (statusTopic, error) {
-	parts := strings.Split(topic, "/")
-	switch {
-	case len(parts) == 6 && parts[0] == topicRoot && parts[1] == "type" && parts[3] == "id" && parts[5] == topicMonSuffix:
-		if r := partReason(parts[2]); r != "" {
-			return statusTopic{}, fmt.Errorf("the topic's typeId %q %s", parts[2], r)
+	if p, ok := splitStatusTopic(topic); ok && !p.app {
+		if r := partReason(p.typeID); r != "" {
+			return statusTopic{}, fmt.Errorf("the topic's typeId %q %s", p.typeID, r)
 		}
-		if r := partReason(parts[4]); r != "" {
-			return statusTopic{}, fmt.Errorf("the topic's deviceId %q %s", parts[4], r)
+		if r := partReason(p.deviceID); r != "" {
+			return statusTopic{}, fmt.Errorf("the topic's deviceId %q %s", p.deviceID, r)
 		}
-		return statusTopic{typeID: parts[2], deviceID: parts[4]}, nil
-	case len(parts) == 4 && parts[0] == topicRoot && parts[1] == "app" && parts[3] == topicMonSuffix:
-		if r := partReason(parts[2]); r != "" {
-			return statusTopic{}, fmt.Errorf("the topic's appId %q %s", parts[2], r)
+		return p, nil
+	} else if ok {
+		if r := partReason(p.appID); r != "" {
+			return statusTopic{}, fmt.Errorf("the topic's appId %q %s", p.appID, r)
 		}
-		return statusTopic{app: true, appID: parts[2]}, nil
+		return p, nil
 	}
 	return statusTopic{}, errors.New("not a monitor topic (iot-2/type/{typeId}/id/{deviceId}/mon or iot-2/app/{appId}/mon)")
+}
+
+// splitStatusTopic splits a topic of one of the two layouts into its
+// levels, without allocating: every message's topic goes through it.
+func splitStatusTopic(topic string) (statusTopic, bool) {
+	rest, ok := strings.CutPrefix(topic, topicRoot+"/")
+	if !ok {
+		return statusTopic{}, false
+	}
+	if rest, ok := strings.CutPrefix(rest, "type/"); ok {
+		typeID, rest, ok1 := strings.Cut(rest, "/")
+		rest, ok2 := strings.CutPrefix(rest, "id/")
+		deviceID, rest, ok3 := strings.Cut(rest, "/")
+		if ok1 && ok2 && ok3 && rest == topicMonSuffix {
+			return statusTopic{typeID: typeID, deviceID: deviceID}, true
+		}
+		return statusTopic{}, false
+	}
+	if rest, ok := strings.CutPrefix(rest, "app/"); ok {
+		appID, rest, ok := strings.Cut(rest, "/")
+		if ok && rest == topicMonSuffix {
+			return statusTopic{app: true, appID: appID}, true
+		}
+	}
+	return statusTopic{}, false
 }
 
 // matches reports whether a client ID can be the subject of a message on

@@ -36,12 +36,15 @@ type TrackedState struct {
 	// event is no newer than what the tracker knew (the snapshot describes
 	// that instant already).
 	Since time.Time
-	// LastCloseCode and LastReason are from the client's last Disconnect
-	// (for a snapshot, its disconnectReasonCode); zero and empty when none
-	// was seen.
+	// LastCloseCode, LastReason and LastCause are from the client's
+	// newest Disconnect by time, whatever order the events arrived in (for
+	// a snapshot, its disconnectReasonCode and State.Cause); zero and
+	// empty when none was seen.
 	LastCloseCode int
 	LastReason    string
-	// LastFailedConnect is the time of the last FailedConnect seen.
+	// LastCause is clientstate.CauseNone when no disconnect was seen.
+	LastCause clientstate.Cause
+	// LastFailedConnect is the time of the newest FailedConnect seen.
 	LastFailedConnect time.Time
 	// Updated is the time of the newest information applied. An event
 	// older than it is ignored, so that the snapshot and the events merge
@@ -69,12 +72,27 @@ type TrackerConfig struct {
 	// processed, in order, after it. It is called from the tracker's
 	// goroutine, with no lock held: it may query the tracker.
 	OnEvent func(ev Event, applied bool)
+	// History is how long each client's connects and disconnects are
+	// kept for Flapping and Summary, counted back from the client's newest
+	// one (default DefaultHistory): a window longer than it counts only
+	// what was kept.
+	History time.Duration
+	// MaxHistory bounds the connects and disconnects kept per client, the
+	// oldest dropped first (default DefaultMaxHistory), so that a client
+	// in a reconnect storm costs bounded memory.
+	MaxHistory int
+	// Now, when set, is the tracker's clock: the end of the windows of
+	// Flapping and Summary (default time.Now).
+	Now func() time.Time
 }
 
 // Tracker keeps the current connection state of a fleet: a REST snapshot
 // (clientstate.Client.List) kept up to date by a Monitor's events. Build it with
 // NewTracker, start it with Run, and query it (State, Connected,
-// Disconnected, States) from any goroutine while it runs and after.
+// Disconnected, States, Flapping, Summary) from any goroutine while it
+// runs and after. It holds each client in a small fixed record (about 200
+// bytes of heap a client with its recent history), so one machine can
+// track a fleet of millions.
 //
 // Run starts the monitor before reading the snapshot and holds the events
 // that arrive meanwhile, then applies them over the snapshot in arrival
@@ -87,8 +105,8 @@ type Tracker struct {
 	mon    *Monitor
 	cfg    TrackerConfig
 
-	mu     sync.RWMutex
-	states map[string]*TrackedState
+	mu    sync.RWMutex
+	store *store
 
 	ready   chan struct{}
 	started atomic.Bool
@@ -107,7 +125,7 @@ func NewTracker(client *clientstate.Client, mon *Monitor, cfg TrackerConfig) (*T
 		client: client,
 		mon:    mon,
 		cfg:    cfg,
-		states: make(map[string]*TrackedState),
+		store:  newStore(cfg.History, cfg.MaxHistory),
 		ready:  make(chan struct{}),
 	}, nil
 }
@@ -235,22 +253,7 @@ func (t *Tracker) load(states []clientstate.State) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	for i := range states {
-		s := &states[i]
-		ts := TrackedState{ClientID: s.ClientID, Status: s.Status, LastCloseCode: s.DisconnectReasonCode}
-		switch s.Status {
-		case clientstate.StatusConnected:
-			ts.Since = s.LastConnected
-		case clientstate.StatusDisconnected:
-			ts.Since = s.LastDisconnected
-		}
-		ts.Updated = s.LastConnected
-		if s.LastDisconnected.After(ts.Updated) {
-			ts.Updated = s.LastDisconnected
-		}
-		if old := t.states[s.ClientID]; old != nil && old.Updated.After(ts.Updated) {
-			continue // an event already told more
-		}
-		t.states[s.ClientID] = &ts
+		t.store.load(&states[i])
 	}
 }
 
@@ -262,45 +265,12 @@ func (t *Tracker) process(ev Event) {
 	}
 }
 
-// apply merges an event into the client's state, newest wins.
+// apply merges an event into the client's state, newest wins, and
+// records a disconnect for Flapping and Summary whatever its age.
 func (t *Tracker) apply(ev Event) bool {
-	id := ev.ClientID.String()
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	st := t.states[id]
-	if st == nil {
-		st = &TrackedState{ClientID: id}
-		t.states[id] = st
-	}
-	if ev.Time.Before(st.Updated) {
-		return false
-	}
-	switch ev.Action {
-	case ActionConnect:
-		st.Status, st.Since = clientstate.StatusConnected, ev.Time
-	case ActionDisconnect:
-		st.LastCloseCode, st.LastReason = ev.CloseCode, ev.Reason
-		switch {
-		case !ev.ClientIDReused():
-			st.Status, st.Since = clientstate.StatusDisconnected, ev.Time
-		case st.Status != clientstate.StatusConnected && ev.Time.After(st.Updated):
-			// A new connection took the client ID over: a client with
-			// this ID is connected (its own Connect may have been
-			// published first, leaving this as the retained state).
-			st.Status, st.Since = clientstate.StatusConnected, ev.Time
-		}
-	case ActionFailedConnect:
-		st.LastFailedConnect = ev.Time
-		// A failed attempt says nothing of an open connection, and an
-		// older event may still come: leave Updated alone.
-		st.Live = true
-		return true
-	default:
-		return false // an action the SDK does not know changes nothing
-	}
-	st.Updated = ev.Time
-	st.Live = true
-	return true
+	return t.store.apply(&ev)
 }
 
 // State returns what the tracker knows of one client; ok is false for a
@@ -308,41 +278,41 @@ func (t *Tracker) apply(ev Event) bool {
 func (t *Tracker) State(clientID string) (st TrackedState, ok bool) {
 	t.mu.RLock()
 	defer t.mu.RUnlock()
-	p := t.states[clientID]
-	if p == nil {
+	i, ok := t.store.index[clientID]
+	if !ok {
 		return TrackedState{}, false
 	}
-	return *p, true
+	return t.store.state(int(i)), true
 }
 
 // Connected returns the clients currently connected, by client ID.
 func (t *Tracker) Connected() []TrackedState {
-	return t.filter(func(s *TrackedState) bool { return s.Status == clientstate.StatusConnected })
+	return t.filter(func(r *clientRec) bool { return r.status == statusConnectedID })
 }
 
 // Disconnected returns the clients currently disconnected, by client ID.
 func (t *Tracker) Disconnected() []TrackedState {
-	return t.filter(func(s *TrackedState) bool { return s.Status == clientstate.StatusDisconnected })
+	return t.filter(func(r *clientRec) bool { return r.status == statusDisconnectedID })
 }
 
 // States returns every client the tracker knows, by client ID.
 func (t *Tracker) States() []TrackedState {
-	return t.filter(func(*TrackedState) bool { return true })
+	return t.filter(func(*clientRec) bool { return true })
 }
 
 // Len is how many clients the tracker knows.
 func (t *Tracker) Len() int {
 	t.mu.RLock()
 	defer t.mu.RUnlock()
-	return len(t.states)
+	return len(t.store.recs)
 }
 
-func (t *Tracker) filter(keep func(*TrackedState) bool) []TrackedState {
+func (t *Tracker) filter(keep func(*clientRec) bool) []TrackedState {
 	t.mu.RLock()
-	out := make([]TrackedState, 0, len(t.states))
-	for _, s := range t.states {
-		if keep(s) {
-			out = append(out, *s)
+	var out []TrackedState
+	for i := range t.store.recs {
+		if keep(&t.store.recs[i]) {
+			out = append(out, t.store.state(i))
 		}
 	}
 	t.mu.RUnlock()

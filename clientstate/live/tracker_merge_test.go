@@ -9,7 +9,7 @@ import (
 
 // The merge rules of the tracker, event by event, without a network.
 
-func trackerForTest() *Tracker { return &Tracker{states: make(map[string]*TrackedState)} }
+func trackerForTest() *Tracker { return &Tracker{store: newStore(0, 0)} }
 
 func statusEvent(action Action, id string, at time.Time, code int) Event {
 	cid, err := clientstate.ParseClientID(id)
@@ -32,7 +32,7 @@ func TestTrackerMergeNewestWins(t *testing.T) {
 		code    int
 	}{
 		{"first connect", statusEvent(ActionConnect, id, at(10), 0), true, clientstate.StatusConnected, at(10), 0},
-		{"older disconnect ignored", statusEvent(ActionDisconnect, id, at(5), 91), false, clientstate.StatusConnected, at(10), 0},
+		{"older disconnect: no news for the status, but the last disconnect", statusEvent(ActionDisconnect, id, at(5), 91), false, clientstate.StatusConnected, at(10), 91},
 		{"reuse keeps it connected", statusEvent(ActionDisconnect, id, at(20), 288), true, clientstate.StatusConnected, at(10), 288},
 		{"failed connect changes no status", statusEvent(ActionFailedConnect, id, at(25), 180), true, clientstate.StatusConnected, at(10), 288},
 		{"disconnect", statusEvent(ActionDisconnect, id, at(30), 160), true, clientstate.StatusDisconnected, at(30), 160},

@@ -11,10 +11,11 @@
 //   - Huawei IoTDA (history --device ID): demo_device-001 (120 commands over
 //     the last 30 days), thermostat-0042 (1,000 commands), pump-17 (40
 //     commands) and meter-0001 (no commands).
-//   - IBM Watson IoT, organization ab12cd: 252 clients, 250 seeded plus
+//   - IBM Watson IoT, organization ab12cd: 253 clients, 250 seeded plus
 //     d:ab12cd:TemperatureSensor:TemperatureSensor_1 (connected; a connection
-//     log of 60 entries) and d:ab12cd:pump-v2:pump-0007 (disconnected by a
-//     keepalive timeout; a connection log of 300 entries).
+//     log of 60 entries), d:ab12cd:pump-v2:pump-0007 (disconnected by a
+//     keepalive timeout; a connection log of 300 entries) and
+//     d:ab12cd:pump-v2:pump-0013 (in a reconnect loop while a monitor runs).
 //
 // # Commands
 //
@@ -30,6 +31,14 @@
 //	iotctl states --status connected --sort -lastActivityTime --limit 20
 //	iotctl states --status disconnected --connected-after 7d --format csv > dropped.csv
 //	iotctl states --type TemperatureSensor --format jsonl
+//
+// states --summary answers "why did they drop?": clients by status, and the
+// disconnected ones by cause (the close code or disconnectedBy in the SDK's
+// cause vocabulary: MQTT_KEEP_ALIVE_TIMEOUT, DUPLICATE_CLIENTID, ...), as a
+// table with a bar per row, or --format json, jsonl or csv.
+//
+//	iotctl states --summary
+//	iotctl states --summary --format json
 //
 // state (or get): one or more clients' connection state, every field.
 //
@@ -50,6 +59,15 @@
 //
 //	iotctl monitor --for 10s
 //	iotctl monitor --type TemperatureSensor --live-only --events 5 --format jsonl
+//
+// monitor --summary keeps a fleet tracker (REST snapshot + live events) and
+// redraws the same summary every --refresh (2s), its causes counting the
+// disconnects of the last --window (10m); monitor --flapping WINDOW:N lists
+// the clients with at least N disconnects in WINDOW, worst first. The
+// embedded mock's fleet includes a device in a reconnect loop.
+//
+//	iotctl monitor --summary --for 1m
+//	iotctl monitor --flapping 10m:5 --format jsonl
 //
 // # Output
 //

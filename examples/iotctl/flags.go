@@ -26,6 +26,7 @@ type common struct {
 	progress triState
 	mock     bool
 	verbose  bool
+	jsonOK   bool // --format json is allowed (commands with --summary)
 }
 
 // register adds the common flags to fs; timeout is the default of
@@ -46,6 +47,10 @@ func (c *common) registerBasic(fs *flag.FlagSet) {
 func (c *common) validate() error {
 	switch c.format {
 	case formatTable, formatJSONL, formatCSV:
+	case formatJSON:
+		if !c.jsonOK {
+			return usagef("--format json: use table, jsonl or csv (json is for --summary)")
+		}
 	default:
 		return usagef("--format %q: use table, jsonl or csv", c.format)
 	}

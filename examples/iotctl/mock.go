@@ -37,7 +37,7 @@ const (
 	demoClientID = "d:" + mockOrg + ":" + demoType + ":" + demoIBMID // connected
 	demoLogN     = 60
 	demoSeeded   = 250
-	demoClients  = demoSeeded + 2 // the seeded ones and the two devices
+	demoClients  = demoSeeded + 3 // the seeded ones and the three devices
 	demoPumpType = "pump-v2"
 	demoPumpID   = "pump-0007"
 	demoPumpLogN = 300
@@ -45,6 +45,13 @@ const (
 	// demoPumpClientID is the second demo device: disconnected (keepalive
 	// timeout), with a longer connection log.
 	demoPumpClientID = "d:" + mockOrg + ":" + demoPumpType + ":" + demoPumpID
+
+	// demoFlapperClientID is a device in a reconnect loop: while a monitor
+	// watches the embedded mock, it changes every mockFlapperInterval
+	// (another process reuses its client ID, its keepalive times out) and
+	// reconnects.
+	demoFlapperClientID = "d:" + mockOrg + ":" + demoPumpType + ":pump-0013"
+	mockFlapperInterval = 250 * time.Millisecond
 )
 
 // mockFleet is the embedded mock: the SDK's fakes, started on demand.
@@ -131,7 +138,7 @@ func (f *mockFleet) started() {
 	}
 }
 
-// demoStates are the two demo devices.
+// demoStates are the three demo devices.
 func (f *mockFleet) demoStates() []clientstate.State {
 	return []clientstate.State{{
 		ClientID: demoClientID, ClientType: clientstate.ClientTypeDevice,
@@ -146,5 +153,12 @@ func (f *mockFleet) demoStates() []clientstate.State {
 		LastActivity: f.ref.Add(-3*time.Hour - 40*time.Second), LastActivityEvent: clientstate.ActivityEvent("mqttPublish"),
 		Protocol: "3.1.1", DisconnectedBy: clientstate.DisconnectedBy("network"), DisconnectReasonCode: 160,
 		HasDisconnectReasonCode: true,
+	}, {
+		ClientID: demoFlapperClientID, ClientType: clientstate.ClientTypeDevice,
+		Status:        clientstate.ConnectionStatus("connected"),
+		LastConnected: f.ref.Add(-90 * time.Second), LastDisconnected: f.ref.Add(-2 * time.Minute),
+		LastActivity: f.ref.Add(-10 * time.Second), LastActivityEvent: clientstate.ActivityEvent("mqttPublish"),
+		Protocol: "3.1.1", DisconnectedBy: clientstate.DisconnectedBy("server"),
+		DisconnectReasonCode: 288, HasDisconnectReasonCode: true, // kicked off by a process reusing its client ID
 	}}
 }

@@ -79,6 +79,8 @@ embedded mock, a simulated fleet changes every half second.`,
 		examples: []string{
 			"iotctl monitor --for 10s",
 			"iotctl monitor --type " + demoType + " --live-only --events 5 --format jsonl",
+			"iotctl monitor --summary --window 1h",
+			"iotctl monitor --flapping 10m:5",
 		},
 	},
 	common: func(v *monitorArgs) *common { return &v.common },
@@ -94,6 +96,7 @@ embedded mock, a simulated fleet changes every half second.`,
 		fs.DurationVar(&v.forDur, "for", 0, "stop after this `duration` (0: until Ctrl-C)")
 		fs.IntVar(&v.events, "events", 0, "stop after `N` events (0: no limit)")
 		fs.BoolVar(&v.liveOnly, "live-only", false, "skip the retained state: print only changes from now on")
+		v.views.register(fs, &v.common)
 	},
 	run: runMonitor,
 }
@@ -109,6 +112,7 @@ type monitorArgs struct {
 	forDur         time.Duration
 	events         int
 	liveOnly       bool
+	views          monitorViews // --summary, --flapping
 }
 
 func runMonitor(ctx context.Context, a *app, v *monitorArgs, pos []string) error {
@@ -128,6 +132,9 @@ func runMonitor(ctx context.Context, a *app, v *monitorArgs, pos []string) error
 	// a run that never did failed, even when --for ended it.
 	connected := false
 	var lastErr error
+	if err := v.views.validate(v.common.format); err != nil {
+		return err
+	}
 	sub := live.DeviceStatus(v.typ, v.device)
 	if v.watchApp != "" {
 		sub = live.AppStatus(v.watchApp)
@@ -158,6 +165,7 @@ func runMonitor(ctx context.Context, a *app, v *monitorArgs, pos []string) error
 			return err
 		}
 		defer m.Simulate(mockFlapInterval)()
+		defer m.SimulateFlapping(demoFlapperClientID, mockFlapperInterval)()
 		cfg.OrgID, cfg.Broker = mockOrg, m.BrokerURL()
 	} else {
 		cfg.OrgID, cfg.Domain, cfg.Broker = rest.OrgID, rest.Domain, v.broker
@@ -172,6 +180,9 @@ func runMonitor(ctx context.Context, a *app, v *monitorArgs, pos []string) error
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, v.forDur)
 		defer cancel()
+	}
+	if v.views.on() {
+		return runMonitorView(ctx, a, v, mon)
 	}
 	// A streamed table cannot measure its rows first: the client ID column
 	// is as wide as the longest ID the subscription can deliver.

@@ -67,6 +67,7 @@ it; give it with the same filters and sort.`,
 			"iotctl states --status connected --sort -lastActivityTime --limit 20",
 			"iotctl states --status disconnected --connected-after 7d --format csv > dropped.csv",
 			"iotctl states --type " + demoType + " --format jsonl",
+			"iotctl states --summary",
 		},
 	},
 	common: func(v *statesArgs) *common { return &v.common },
@@ -80,6 +81,7 @@ it; give it with the same filters and sort.`,
 		fs.Var(&v.sort, "sort", "order by these `fields` (\"-lastActivityTime\": most recent first)")
 		fs.IntVar(&v.limit, "limit", 0, "stop after `N` clients (0: all)")
 		fs.StringVar(&v.bookmark, "bookmark", "", "resume a listing from this `bookmark` (from a stopped export, with the same filters)")
+		registerStatesSummary(fs, v)
 	},
 	run: runStates,
 }
@@ -94,6 +96,7 @@ type statesArgs struct {
 	sort           listFlag
 	limit          int
 	bookmark       string
+	summary        bool
 }
 
 // listFlag collects comma-separated values from one or more flags.
@@ -116,6 +119,8 @@ func runStates(ctx context.Context, a *app, v *statesArgs, pos []string) error {
 		return usagef("unexpected argument %q (for one client: iotctl state CLIENT_ID)", pos[0])
 	case v.limit < 0:
 		return usagef("--limit %d: must not be negative", v.limit)
+	case v.common.format == formatJSON && !v.summary:
+		return usagef("--format json: use table, jsonl or csv (json is for --summary)")
 	}
 	status := clientstate.ConnectionStatus(strings.ToLower(v.status))
 	if status != "" && !status.Known() {
@@ -135,6 +140,9 @@ func runStates(ctx context.Context, a *app, v *statesArgs, pos []string) error {
 	client, err := a.stateClient(&v.common, &v.ibm)
 	if err != nil {
 		return err
+	}
+	if v.summary {
+		return writeStatesSummary(ctx, a, v, client, q)
 	}
 	out := newSink(v.common.format, a.stdout, stateColumns, sinkOptions{})
 	prog := a.newProgress(v.common.progress, "client states")

@@ -64,6 +64,8 @@ func writePlatforms(w io.Writer) {
         connected; a connection log of %d entries
       %s
         disconnected (keepalive timeout); a connection log of %d entries
+      %s
+        in a reconnect loop while a monitor runs (monitor --flapping)
   Huawei IoTDA, the real platform: --endpoint or $%s, with
     --project or $%s,
     optionally --instance or $%s, and
@@ -77,7 +79,7 @@ func writePlatforms(w io.Writer) {
   Secrets (the SK, the tokens and the password) are read from the environment only.
 `,
 		demoDevice, demoDeviceN, demoDeviceBig, thousands(demoDeviceBigN), demoDeviceSmall, demoDeviceSmallN, demoDeviceEmpty,
-		mockOrg, demoClients, demoSeeded, demoClientID, demoLogN, demoPumpClientID, demoPumpLogN,
+		mockOrg, demoClients, demoSeeded, demoClientID, demoLogN, demoPumpClientID, demoPumpLogN, demoFlapperClientID,
 		envIoTDAEndpoint, envIoTDAProject, envIoTDAInstance, envIoTDAAK, envIoTDASK, envIoTDAToken,
 		envIAMUser, envIAMPassword, envIAMDomain, envIAMRegion, envIAMEndpoint,
 		envIBMAPIKey, envIBMAPIToken, envIBMOrg)

@@ -107,6 +107,9 @@ func run(duration time.Duration, maxEvents int) error {
 			case !applied:
 				note = "  (older than what was known: ignored)"
 			}
+			if c := ev.Cause(); c != clientstate.CauseNone {
+				note = " " + string(c) + note // the close code in the SDK's cause vocabulary
+			}
 			fmt.Printf("%s%s\n", ev, note)
 			if n := changes.Add(1); maxEvents > 0 && n >= int64(maxEvents) {
 				cancel()
@@ -140,6 +143,19 @@ func run(duration time.Duration, maxEvents int) error {
 	}
 	fmt.Printf("-- %d live events, %d retained; now %d connected, %d disconnected\n",
 		changes.Load(), retained.Load(), len(tracker.Connected()), len(tracker.Disconnected()))
+	sum := tracker.Summary(duration)
+	fmt.Printf("-- why they dropped: %d disconnects in the last %s\n", sum.Disconnects, duration)
+	for _, c := range clientstate.Causes() {
+		if n := sum.ByCause[c]; n > 0 {
+			fmt.Printf("   %-28s %d\n", c, n)
+		}
+	}
+	for i, f := range tracker.Flapping(duration, 3) {
+		if i == 5 {
+			break
+		}
+		fmt.Printf("-- flapping: %s dropped %d times (%v)\n", f.ClientID, f.Disconnects, f.ByCause)
+	}
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return nil // the time or event budget ran out: a normal end
 	}

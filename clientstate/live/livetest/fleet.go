@@ -73,17 +73,38 @@ func (s *Server) Flap(seed int64, n int) (int, error) {
 // returned stop is called or the server closes. stop waits for the
 // simulation to end; calling it twice is harmless.
 func (s *Server) Simulate(interval time.Duration) (stop func()) {
+	return s.every(interval, func(step int) error {
+		_, err := s.b.Flap(int64(step)+1, 1)
+		return err
+	})
+}
+
+// SimulateFlapping puts the stored device clientID in a reconnect loop,
+// the kind of client live.Tracker.Flapping finds: every interval it
+// connects if it is disconnected and otherwise drops, in turn kicked off
+// twice by a process reusing its client ID (close code 288, so it stays
+// connected) and then timed out (160). stop is as for Simulate.
+func (s *Server) SimulateFlapping(clientID string, interval time.Duration) (stop func()) {
+	return s.every(interval, func(step int) error {
+		_, err := s.b.FlapDevice(clientID, step)
+		return err
+	})
+}
+
+// every runs step(0), step(1), ... once an interval until stopped, the
+// server closes or step fails.
+func (s *Server) every(interval time.Duration, step func(int) error) (stop func()) {
 	sim := &simulation{quit: make(chan struct{})}
 	sim.wg.Go(func() {
 		t := time.NewTicker(interval)
 		defer t.Stop()
-		for seed := int64(1); ; seed++ {
+		for n := 0; ; n++ {
 			select {
 			case <-sim.quit:
 				return
 			case <-t.C:
-				if _, err := s.b.Flap(seed, 1); err != nil {
-					return // no fleet, or the broker closed
+				if err := step(n); err != nil {
+					return // no such client, or the broker closed
 				}
 			}
 		}

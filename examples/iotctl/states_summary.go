@@ -1,0 +1,46 @@
+package main
+
+import (
+	"context"
+	"flag"
+
+	"github.com/iotclient/iotclient-go/clientstate"
+)
+
+// registerStatesSummary adds --summary to states.
+func registerStatesSummary(fs *flag.FlagSet, v *statesArgs) {
+	v.common.jsonOK = true
+	fs.BoolVar(&v.summary, "summary", false, "print counts by status and by the cause of the last disconnect instead of the clients (--format table, json, jsonl or csv)")
+}
+
+// writeStatesSummary reads every state the query matches and prints the
+// summary: clients by status, and by the cause of their last disconnect.
+func writeStatesSummary(ctx context.Context, a *app, v *statesArgs, client *clientstate.Client, q clientstate.ListQuery) error {
+	states := client.List(ctx, q)
+	if v.limit > 0 {
+		states = limitStates(states, v.limit)
+	}
+	view, err := summaryStates(states)
+	if err != nil {
+		return err
+	}
+	if err := view.write(a.stdout, v.common.format); err != nil {
+		return writeError(err)
+	}
+	return nil
+}
+
+// limitStates stops seq after n states.
+func limitStates(seq func(func(clientstate.State, error) bool), n int) func(func(clientstate.State, error) bool) {
+	return func(yield func(clientstate.State, error) bool) {
+		i := 0
+		for st, err := range seq {
+			if !yield(st, err) || err != nil {
+				return
+			}
+			if i++; i == n {
+				return
+			}
+		}
+	}
+}
