@@ -7,9 +7,9 @@ import (
 	"fmt"
 	"iter"
 	"net/url"
+	"regexp"
 	"slices"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/google/go-querystring/query"
@@ -98,6 +98,9 @@ type ListQuery struct {
 	Extra url.Values
 }
 
+// sortPattern is a field name, optionally prefixed with '-' (descending).
+var sortPattern = regexp.MustCompile(`^-?[A-Za-z0-9_.]{1,64}$`)
+
 func (q *ListQuery) validate() error {
 	if q.PageSize < 0 || q.PageSize > MaxPageSize {
 		return iotclient.NewValidationError("ListQuery.PageSize", strconv.Itoa(q.PageSize),
@@ -117,7 +120,7 @@ func (q *ListQuery) validate() error {
 		}
 	}
 	for i, f := range q.Sort {
-		if !validSortField(f) {
+		if !sortPattern.MatchString(f) {
 			return iotclient.NewValidationError("ListQuery.Sort["+strconv.Itoa(i)+"]", f,
 				"must be a field name such as lastActivityTime, optionally prefixed with '-'")
 		}
@@ -131,19 +134,6 @@ func (q *ListQuery) validate() error {
 		}
 	}
 	return nil
-}
-
-func validSortField(f string) bool {
-	f = strings.TrimPrefix(f, "-")
-	if f == "" || len(f) > 64 {
-		return false
-	}
-	for i := 0; i < len(f); i++ {
-		if c := f[i]; !isAlnum(c) && c != '_' && c != '.' {
-			return false
-		}
-	}
-	return true
 }
 
 func (q *ListQuery) pageSize() int {
