@@ -148,7 +148,7 @@ func (q *ListQuery) pageSize() int {
 // over the body.
 func (w *wireList) DecodeJSON(data []byte) error {
 	if t := bytes.TrimLeft(data, " \t\r\n"); len(t) == 0 || t[0] != '{' {
-		return fmt.Errorf("the list response is not a JSON object: %s", snippet(data))
+		return fmt.Errorf("the list response is not a JSON object: %.40q", bytes.TrimSpace(data))
 	}
 	return decode(data, w)
 }
