@@ -1,5 +1,7 @@
 package clientstate
 
+import "slices"
+
 // Cause says why a client's connection ended, in one vocabulary for every
 // source of that information: the close code of a live status message, the
 // disconnectedBy and reason code of a REST state. The values are the names
@@ -60,17 +62,7 @@ var causes = []Cause{
 func Causes() []Cause { return append([]Cause(nil), causes...) }
 
 // Known reports whether c is one of the constants (CauseNone included).
-func (c Cause) Known() bool {
-	if c == CauseNone {
-		return true
-	}
-	for _, k := range causes {
-		if c == k {
-			return true
-		}
-	}
-	return false
-}
+func (c Cause) Known() bool { return c == CauseNone || slices.Contains(causes, c) }
 
 // causeOfCode is the table CauseOfCloseCode documents.
 var causeOfCode = map[int]Cause{

@@ -2,6 +2,7 @@ package clientstate
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 
 	iotclient "github.com/iotclient/iotclient-go"
@@ -77,10 +78,8 @@ func NewClient(cfg Config, opts ...iotclient.Option) (*Client, error) {
 
 // endpoint validates the configuration and returns the API's base URL.
 func (c *Config) endpoint() (string, error) {
-	if c.OrgID != "" {
-		if r := checkOrg(c.OrgID); r != "" {
-			return "", iotclient.NewValidationError("Config.OrgID", c.OrgID, r)
-		}
+	if c.OrgID != "" && !orgPattern.MatchString(c.OrgID) {
+		return "", iotclient.NewValidationError("Config.OrgID", c.OrgID, "must be 1 to 36 letters and digits")
 	}
 	if c.BaseURL != "" {
 		base := strings.TrimSuffix(c.BaseURL, "/")
@@ -97,26 +96,12 @@ func (c *Config) endpoint() (string, error) {
 	if domain == "" {
 		domain = DefaultDomain
 	}
-	if !validDomain(domain) {
+	if len(domain) > 253 || !domainPattern.MatchString(domain) {
 		return "", iotclient.NewValidationError("Config.Domain", domain, "must be a host name such as "+DefaultDomain)
 	}
 	return "https://" + org + "." + domain + APIPath, nil
 }
 
-// validDomain accepts dot-separated labels of letters, digits and '-'.
-func validDomain(d string) bool {
-	if len(d) > 253 {
-		return false
-	}
-	for label := range strings.SplitSeq(d, ".") {
-		if label == "" || len(label) > 63 || label[0] == '-' || label[len(label)-1] == '-' {
-			return false
-		}
-		for i := 0; i < len(label); i++ {
-			if c := label[i]; !isAlnum(c) && c != '-' {
-				return false
-			}
-		}
-	}
-	return true
-}
+// domainPattern accepts dot-separated labels of letters, digits and '-'
+// (not at either end of a label).
+var domainPattern = regexp.MustCompile(`^([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)*[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$`)

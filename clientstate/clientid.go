@@ -1,6 +1,7 @@
 package clientstate
 
 import (
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -18,24 +19,23 @@ const (
 	KindScalableApp Kind = 'A' // A:{org}:{appId} or A:{org}:{appId}:{instanceId}
 )
 
-const (
-	maxPartLen        = 36 // type, device, application and instance IDs
-	maxOrgLen         = 36 // lenient: real organization IDs have 6 characters
-	clientIDFieldName = "clientID"
-)
+// kinds holds, per kind, its name and the forms its ID may take.
+var kinds = map[Kind]struct {
+	name, form string
+	parts      []string // the parts after the org; the last is optional when opt
+	opt        bool
+}{
+	KindDevice:      {"device", "d:{org}:{typeId}:{deviceId}", []string{"typeId", "deviceId"}, false},
+	KindGateway:     {"gateway", "g:{org}:{typeId}:{deviceId}", []string{"typeId", "deviceId"}, false},
+	KindApp:         {"application", "a:{org}:{appId}", []string{"appId"}, false},
+	KindScalableApp: {"scalable application", "A:{org}:{appId}[:{instanceId}]", []string{"appId", "instanceId"}, true},
+}
 
 // String names the kind in words: "device", "gateway", "application",
 // "scalable application", or "Kind('x')" for anything else.
 func (k Kind) String() string {
-	switch k {
-	case KindDevice:
-		return "device"
-	case KindGateway:
-		return "gateway"
-	case KindApp:
-		return "application"
-	case KindScalableApp:
-		return "scalable application"
+	if d, ok := kinds[k]; ok {
+		return d.name
 	}
 	return "Kind(" + strconv.QuoteRune(rune(k)) + ")"
 }
@@ -53,6 +53,12 @@ type ClientID struct {
 	InstanceID string // instance of a scalable application; may be empty
 }
 
+var (
+	// orgPattern is lenient: real organization IDs have six characters.
+	orgPattern  = regexp.MustCompile(`^[A-Za-z0-9]{1,36}$`)
+	partPattern = regexp.MustCompile(`^[A-Za-z0-9._-]{1,36}$`)
+)
+
 // ParseClientID parses a client ID of one of the forms
 //
 //	d:{org}:{typeId}:{deviceId}     a device
@@ -67,137 +73,61 @@ type ClientID struct {
 // field "clientID". String returns the input unchanged for every ID this
 // accepts.
 func ParseClientID(s string) (ClientID, error) {
+	bad := func(reason string) (ClientID, error) {
+		return ClientID{}, iotclient.NewValidationError("clientID", s, reason)
+	}
 	if s == "" {
-		return ClientID{}, iotclient.NewValidationError(clientIDFieldName, "", "is required")
+		return bad("is required")
 	}
 	parts := strings.Split(s, ":")
-	if len(parts[0]) != 1 {
-		return ClientID{}, clientIDError(s, "must start with d:, g:, a: or A:")
+	k, ok := kinds[Kind(s[0])]
+	if len(parts[0]) != 1 || !ok {
+		return bad("must start with d:, g:, a: or A:")
 	}
-	id := ClientID{Kind: Kind(parts[0][0])}
-	var names []string
-	switch id.Kind {
-	case KindDevice, KindGateway:
-		names = []string{"typeId", "deviceId"}
-	case KindApp:
-		names = []string{"appId"}
-	case KindScalableApp:
-		names = []string{"appId", "instanceId"}
-		if len(parts) == 3 {
-			names = names[:1]
-		}
-	default:
-		return ClientID{}, clientIDError(s, "must start with d:, g:, a: or A:")
+	if n := len(parts) - 2; n != len(k.parts) && !(k.opt && n == len(k.parts)-1) {
+		return bad("a " + k.name + " ID has the form " + k.form)
 	}
-	if want := 2 + len(names); len(parts) != want {
-		return ClientID{}, clientIDError(s, "a "+id.Kind.String()+" ID has the form "+form(id.Kind))
+	if !orgPattern.MatchString(parts[1]) {
+		return bad("the org must be 1 to 36 letters and digits")
 	}
-	id.Org = parts[1]
-	if err := checkOrg(id.Org); err != "" {
-		return ClientID{}, clientIDError(s, "the org "+err)
-	}
-	for i, name := range names {
-		if err := checkPartReason(parts[2+i]); err != "" {
-			return ClientID{}, clientIDError(s, "the "+name+" "+err)
+	for i, p := range parts[2:] {
+		if !partPattern.MatchString(p) {
+			return bad("the " + k.parts[i] + " " + partRule)
 		}
 	}
-	switch id.Kind {
-	case KindDevice, KindGateway:
-		id.TypeID, id.DeviceID = parts[2], parts[3]
-	default:
-		id.AppID = parts[2]
-		if len(parts) == 4 {
-			id.InstanceID = parts[3]
-		}
+	id := ClientID{Kind: Kind(s[0]), Org: parts[1]}
+	rest := append(parts[2:], "")
+	if id.Kind == KindDevice || id.Kind == KindGateway {
+		id.TypeID, id.DeviceID = rest[0], rest[1]
+	} else {
+		id.AppID, id.InstanceID = rest[0], rest[1]
 	}
 	return id, nil
-}
-
-func form(k Kind) string {
-	switch k {
-	case KindDevice:
-		return "d:{org}:{typeId}:{deviceId}"
-	case KindGateway:
-		return "g:{org}:{typeId}:{deviceId}"
-	case KindApp:
-		return "a:{org}:{appId}"
-	}
-	return "A:{org}:{appId}[:{instanceId}]"
-}
-
-func clientIDError(s, reason string) error {
-	return iotclient.NewValidationError(clientIDFieldName, s, reason)
 }
 
 // String renders the client ID in its wire form, such as
 // "d:ab12cd:sensor:s-1". For an ID returned by ParseClientID it is exactly
 // the string parsed.
 func (id ClientID) String() string {
-	var b strings.Builder
-	b.Grow(3 + len(id.Org) + len(id.TypeID) + len(id.DeviceID) + len(id.AppID) + len(id.InstanceID) + 1)
-	b.WriteByte(byte(id.Kind))
-	b.WriteByte(':')
-	b.WriteString(id.Org)
-	b.WriteByte(':')
-	switch id.Kind {
-	case KindDevice, KindGateway:
-		b.WriteString(id.TypeID)
-		b.WriteByte(':')
-		b.WriteString(id.DeviceID)
-	default:
-		b.WriteString(id.AppID)
-		if id.InstanceID != "" {
-			b.WriteByte(':')
-			b.WriteString(id.InstanceID)
-		}
+	s := string(rune(id.Kind)) + ":" + id.Org + ":"
+	if id.Kind == KindDevice || id.Kind == KindGateway {
+		return s + id.TypeID + ":" + id.DeviceID
 	}
-	return b.String()
+	if id.InstanceID != "" {
+		return s + id.AppID + ":" + id.InstanceID
+	}
+	return s + id.AppID
 }
 
-// checkOrg returns why org is not a valid organization ID, or "".
-func checkOrg(org string) string {
-	switch {
-	case org == "":
-		return "is empty"
-	case len(org) > maxOrgLen:
-		return "is " + strconv.Itoa(len(org)) + " characters long; at most 36 are allowed"
-	}
-	for i := 0; i < len(org); i++ {
-		if !isAlnum(org[i]) {
-			return "may contain only letters and digits"
-		}
-	}
-	return ""
-}
-
-// checkPartReason returns why p is not a valid type, device, application
-// or instance ID (1 to 36 of [A-Za-z0-9-_.]), or "".
-func checkPartReason(p string) string {
-	switch {
-	case p == "":
-		return "is empty"
-	case len(p) > maxPartLen:
-		return "is " + strconv.Itoa(len(p)) + " characters long; at most 36 are allowed"
-	}
-	for i := 0; i < len(p); i++ {
-		if c := p[i]; !isAlnum(c) && c != '-' && c != '_' && c != '.' {
-			return "may contain only letters, digits, '-', '_' and '.'"
-		}
-	}
-	return ""
-}
+const partRule = "must be 1 to 36 letters, digits, '-', '_' or '.'"
 
 // checkPart validates an ID argument such as typeID or deviceID.
 func checkPart(field, p string) error {
-	if r := checkPartReason(p); r != "" {
-		if p == "" {
-			return iotclient.NewValidationError(field, "", "is required")
-		}
-		return iotclient.NewValidationError(field, p, r)
+	if p == "" {
+		return iotclient.NewValidationError(field, "", "is required")
+	}
+	if !partPattern.MatchString(p) {
+		return iotclient.NewValidationError(field, p, partRule)
 	}
 	return nil
-}
-
-func isAlnum(c byte) bool {
-	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
 }

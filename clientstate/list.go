@@ -6,10 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"iter"
+	"maps"
 	"net/url"
+	"regexp"
 	"slices"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/google/go-querystring/query"
@@ -98,6 +99,9 @@ type ListQuery struct {
 	Extra url.Values
 }
 
+// sortPattern is a field name, optionally prefixed with '-' (descending).
+var sortPattern = regexp.MustCompile(`^-?[A-Za-z0-9_.]{1,64}$`)
+
 func (q *ListQuery) validate() error {
 	if q.PageSize < 0 || q.PageSize > MaxPageSize {
 		return iotclient.NewValidationError("ListQuery.PageSize", strconv.Itoa(q.PageSize),
@@ -117,7 +121,7 @@ func (q *ListQuery) validate() error {
 		}
 	}
 	for i, f := range q.Sort {
-		if !validSortField(f) {
+		if !sortPattern.MatchString(f) {
 			return iotclient.NewValidationError("ListQuery.Sort["+strconv.Itoa(i)+"]", f,
 				"must be a field name such as lastActivityTime, optionally prefixed with '-'")
 		}
@@ -133,19 +137,6 @@ func (q *ListQuery) validate() error {
 	return nil
 }
 
-func validSortField(f string) bool {
-	f = strings.TrimPrefix(f, "-")
-	if f == "" || len(f) > 64 {
-		return false
-	}
-	for i := 0; i < len(f); i++ {
-		if c := f[i]; !isAlnum(c) && c != '_' && c != '.' {
-			return false
-		}
-	}
-	return true
-}
-
 func (q *ListQuery) pageSize() int {
 	if q.PageSize == 0 {
 		return DefaultPageSize
@@ -153,37 +144,11 @@ func (q *ListQuery) pageSize() int {
 	return q.PageSize
 }
 
-// params is the query's wire form for the page after bookmark.
-func (q *ListQuery) params(bookmark string) listParams {
-	return listParams{
-		Status:         q.Status,
-		ConnectedAfter: wire.IBMTime(q.ConnectedAfter),
-		DeviceType:     q.DeviceType,
-		DeviceID:       q.DeviceID,
-		Sort:           q.Sort,
-		Limit:          q.pageSize(),
-		Bookmark:       bookmark,
-	}
-}
-
-// encode renders p with go-querystring, then adds extra's raw filters
-// (validate has made sure they set no name p sets).
-func (p *listParams) encode(extra url.Values) (url.Values, error) {
-	v, err := query.Values(p)
-	if err != nil {
-		return nil, err
-	}
-	for k, vs := range extra {
-		v[k] = append([]string(nil), vs...)
-	}
-	return v, nil
-}
-
 // DecodeJSON implements core.Decoder: one strict pass of the JSON decoder
 // over the body.
 func (w *wireList) DecodeJSON(data []byte) error {
 	if t := bytes.TrimLeft(data, " \t\r\n"); len(t) == 0 || t[0] != '{' {
-		return fmt.Errorf("the list response is not a JSON object: %s", snippet(data))
+		return fmt.Errorf("the list response is not a JSON object: %.40q", bytes.TrimSpace(data))
 	}
 	return decode(data, w)
 }
@@ -218,29 +183,26 @@ func (c *Client) List(ctx context.Context, q ListQuery) iter.Seq2[State, error] 
 	}
 	// A copy, so a caller changing q.Sort or q.Extra mid-iteration cannot
 	// change the query between pages.
-	q.Sort, q.Extra = slices.Clone(q.Sort), cloneValues(q.Extra)
+	q.Sort, q.Extra = slices.Clone(q.Sort), maps.Clone(q.Extra)
+	for k, vs := range q.Extra {
+		q.Extra[k] = slices.Clone(vs)
+	}
 	return pagination.Cursor(ctx, q.Bookmark, func(ctx context.Context, bookmark string, _ int) (pagination.Page[State], error) {
 		return c.listPage(ctx, &q, bookmark)
 	})
 }
 
-func cloneValues(v url.Values) url.Values {
-	if v == nil {
-		return nil
-	}
-	out := make(url.Values, len(v))
-	for k, vs := range v {
-		out[k] = slices.Clone(vs)
-	}
-	return out
-}
-
 func (c *Client) listPage(ctx context.Context, q *ListQuery, bookmark string) (pagination.Page[State], error) {
-	params := q.params(bookmark)
-	v, err := params.encode(q.Extra)
+	limit := q.pageSize()
+	v, err := query.Values(listParams{
+		Status: q.Status, ConnectedAfter: wire.IBMTime(q.ConnectedAfter), DeviceType: q.DeviceType,
+		DeviceID: q.DeviceID, Sort: q.Sort, Limit: limit, Bookmark: bookmark,
+	})
 	if err != nil {
 		return pagination.Page[State]{}, err
 	}
+	// Extra's raw filters: validate made sure they set no name listParams sets.
+	maps.Copy(v, q.Extra)
 	var out wireList
 	info, err := c.core.Do(ctx, core.Request{
 		Method:     "GET",
@@ -251,9 +213,9 @@ func (c *Client) listPage(ctx context.Context, q *ListQuery, bookmark string) (p
 	if err != nil {
 		return pagination.Page[State]{}, stateError(err)
 	}
-	if len(out.Results) > params.Limit {
+	if len(out.Results) > limit {
 		return pagination.Page[State]{}, fmt.Errorf("%w: the platform returned %d client states for a page of %d (request ID %s)",
-			iotclient.ErrMalformedResponse, len(out.Results), params.Limit, info.RequestID)
+			iotclient.ErrMalformedResponse, len(out.Results), limit, info.RequestID)
 	}
 	p := pagination.Page[State]{
 		Items:     make([]State, len(out.Results)),

@@ -1,7 +1,6 @@
 package clientstate
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"math"
@@ -246,17 +245,4 @@ func kindName(k jsontext.Kind) string {
 		return "boolean"
 	}
 	return k.String()
-}
-
-// snippet shortens a raw JSON value for an error message.
-func snippet(raw []byte) string {
-	const max = 40
-	s := string(bytes.TrimSpace(raw))
-	if len(s) > max {
-		s = s[:max] + "…"
-	}
-	if s == "" {
-		return "empty"
-	}
-	return s
 }

@@ -24,15 +24,6 @@ type CountQuery struct {
 	Since, Until time.Time
 }
 
-// countParams is the count call's query as IoTDA spells it (the official
-// SDK's CountAsyncHistoryCommandsRequest).
-type countParams struct {
-	CommandName string           `url:"command_name,omitempty"`
-	EndTime     wire.CompactTime `url:"end_time"`
-	StartTime   wire.CompactTime `url:"start_time"`
-	Status      Status           `url:"status,omitempty"`
-}
-
 // emptyObject is the count call's body: the platform takes the filters as
 // query parameters, but the official SDK declares the request as JSON, and
 // the core sends a Content-Type only with a body.
@@ -49,7 +40,7 @@ func (c *Client) Count(ctx context.Context, deviceID string, q CountQuery) (int,
 	if err := checkFilter("CountQuery", q.Status, q.CommandName, q.Since, q.Until); err != nil {
 		return 0, err
 	}
-	params, err := query.Values(countParams{
+	params, err := query.Values(listParams{
 		CommandName: q.CommandName, EndTime: wire.CompactTime(q.Until),
 		StartTime: wire.CompactTime(q.Since), Status: q.Status,
 	})

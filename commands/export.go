@@ -56,10 +56,8 @@ type ExportOptions struct {
 // Invalid input (including a concurrency out of range) is yielded as a
 // *iotclient.ValidationError before any request is sent.
 func (c *Client) Export(ctx context.Context, deviceID string, q HistoryQuery, opts ExportOptions) iter.Seq2[Command, error] {
-	err := checkID("deviceID", deviceID, 128)
-	if err == nil {
-		err = q.validate("HistoryQuery")
-	}
+	l := c.history(deviceID, q)
+	err := l.check()
 	if err == nil && (opts.Concurrency < 0 || opts.Concurrency > MaxExportConcurrency) {
 		err = iotclient.NewValidationError("ExportOptions.Concurrency", strconv.Itoa(opts.Concurrency),
 			"must be between 1 and "+strconv.Itoa(MaxExportConcurrency)+" (0 means "+strconv.Itoa(DefaultExportConcurrency)+")")
@@ -72,26 +70,18 @@ func (c *Client) Export(ctx context.Context, deviceID string, q HistoryQuery, op
 		conc = DefaultExportConcurrency
 	}
 	if conc == 1 {
-		return pagination.CursorAhead(ctx, q.Marker, func(ctx context.Context, marker string, n int) (pagination.Page[Command], error) {
-			offset := 0
-			if n == 0 {
-				offset = q.Offset
-			}
-			return c.historyPage(ctx, deviceID, &q, marker, offset)
-		})
+		return pagination.CursorAhead(ctx, q.Marker, l.fetch)
 	}
 	return func(yield func(Command, error) bool) {
-		e := exporter{c: c, deviceID: deviceID, q: q, conc: conc}
+		e := exporter{l: l, conc: conc}
 		e.run(ctx, yield)
 	}
 }
 
 // exporter is the state of one Export iteration.
 type exporter struct {
-	c        *Client
-	deviceID string
-	q        HistoryQuery
-	conc     int
+	l    *listing
+	conc int
 }
 
 // pageTask is one page of a window: planned, in flight, then done.
@@ -115,7 +105,7 @@ func (e *exporter) run(ctx context.Context, yield func(Command, error) bool) {
 		cancel()
 		wg.Wait()
 	}()
-	size := e.q.pageSize()
+	size := e.l.q.pageSize()
 	// Tasks send themselves here when done; the buffer holds every task
 	// that can be in flight, so a goroutine never blocks on it.
 	finished := make(chan *pageTask, e.conc)
@@ -132,9 +122,9 @@ func (e *exporter) run(ctx context.Context, yield func(Command, error) bool) {
 		}
 		tasks[len(tasks)-1].last = true
 	}
-	window := e.q.Marker
+	window := e.l.q.Marker
 	// Without a marker the first page pins one: see Export.
-	plan(window, e.q.Offset, window == "")
+	plan(window, e.l.q.Offset, window == "")
 
 	// fill starts planned pages, in order, while there is room.
 	fill := func() {
@@ -143,7 +133,7 @@ func (e *exporter) run(ctx context.Context, yield func(Command, error) bool) {
 			launched++
 			inflight++
 			wg.Go(func() {
-				t.page, t.err = e.c.historyPage(ctx, e.deviceID, &e.q, t.marker, t.offset)
+				t.page, t.err = e.l.page(ctx, t.marker, t.offset)
 				finished <- t
 			})
 		}

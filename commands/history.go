@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"iter"
-	"net/url"
 	"strconv"
 	"time"
 
@@ -48,7 +47,7 @@ type HistoryQuery struct {
 // listParams is a history or queue query as IoTDA spells it; go-querystring
 // encodes it, and wire.CompactTime sends a time in any zone in UTC in the
 // compact format (leaving out a zero time). The count call sends the same
-// filters without the paging members.
+// filters, leaving the paging members zero.
 type listParams struct {
 	CommandName string           `url:"command_name,omitempty"`
 	EndTime     wire.CompactTime `url:"end_time"`
@@ -100,25 +99,15 @@ func (q *HistoryQuery) pageSize() int {
 	return q.PageSize
 }
 
-// values renders the query parameters of the page at marker.
-func (q *HistoryQuery) values(marker string, offset int) (url.Values, error) {
-	return query.Values(listParams{
-		CommandName: q.CommandName, EndTime: wire.CompactTime(q.Until), Limit: q.pageSize(),
-		Marker: marker, Offset: offset, StartTime: wire.CompactTime(q.Since), Status: q.Status,
-	})
-}
-
 // HistoryPage fetches one page of the command history of deviceID. The
 // page's Next resumes after it (set it as q.Marker, with Offset 0); it is
 // empty after the last page. The history has no total: see Count.
 func (c *Client) HistoryPage(ctx context.Context, deviceID string, q HistoryQuery) (pagination.Page[Command], error) {
-	if err := checkID("deviceID", deviceID, maxDeviceIDLength); err != nil {
+	l := c.history(deviceID, q)
+	if err := l.check(); err != nil {
 		return pagination.Page[Command]{}, err
 	}
-	if err := q.validate("HistoryQuery"); err != nil {
-		return pagination.Page[Command]{}, err
-	}
-	return c.historyPage(ctx, deviceID, &q, q.Marker, q.Offset)
+	return l.page(ctx, q.Marker, q.Offset)
 }
 
 // History returns an iterator over the command history of deviceID, newest
@@ -129,47 +118,63 @@ func (c *Client) HistoryPage(ctx context.Context, deviceID string, q HistoryQuer
 // Invalid input is yielded as a *iotclient.ValidationError before any
 // request is sent.
 func (c *Client) History(ctx context.Context, deviceID string, q HistoryQuery) iter.Seq2[Command, error] {
-	return c.walk(ctx, deviceID, q, "HistoryQuery", c.historyPage)
+	return c.history(deviceID, q).all(ctx)
 }
 
-// pageFunc fetches the page of a command listing at marker.
-type pageFunc func(ctx context.Context, deviceID string, q *HistoryQuery, marker string, offset int) (pagination.Page[Command], error)
+// listing is one device's command listing, the history or the queue: both
+// take the same query, and their pages the same shape.
+type listing struct {
+	c        *Client
+	deviceID string
+	path     string // after the device's path
+	typ      string // the query's type, for a validation error
+	q        HistoryQuery
+}
 
-// walk iterates over every page of a command listing (history or queue):
-// input validated first, q.Offset applied to the first request only, then
-// markers followed to the end by pagination.Cursor.
-func (c *Client) walk(ctx context.Context, deviceID string, q HistoryQuery, typ string, page pageFunc) iter.Seq2[Command, error] {
-	err := checkID("deviceID", deviceID, maxDeviceIDLength)
-	if err == nil {
-		err = q.validate(typ)
+func (c *Client) history(deviceID string, q HistoryQuery) *listing {
+	return &listing{c: c, deviceID: deviceID, path: "/async-commands-history", typ: "HistoryQuery", q: q}
+}
+
+// check validates the device ID and the query before any request.
+func (l *listing) check() error {
+	if err := checkID("deviceID", l.deviceID, maxDeviceIDLength); err != nil {
+		return err
 	}
-	if err != nil {
+	return l.q.validate(l.typ)
+}
+
+// all iterates over every page with pagination.Cursor, after check.
+func (l *listing) all(ctx context.Context) iter.Seq2[Command, error] {
+	if err := l.check(); err != nil {
 		return func(yield func(Command, error) bool) { yield(Command{}, err) }
 	}
-	return pagination.Cursor(ctx, q.Marker, func(ctx context.Context, marker string, n int) (pagination.Page[Command], error) {
-		offset := 0
-		if n == 0 {
-			offset = q.Offset
-		}
-		return page(ctx, deviceID, &q, marker, offset)
+	return pagination.Cursor(ctx, l.q.Marker, l.fetch)
+}
+
+// fetch is the listing's pagination.CursorFetch: q.Offset applies to the
+// first page only, as the markers that follow already skip it.
+func (l *listing) fetch(ctx context.Context, marker string, n int) (pagination.Page[Command], error) {
+	if n > 0 {
+		return l.page(ctx, marker, 0)
+	}
+	return l.page(ctx, marker, l.q.Offset)
+}
+
+// page fetches the page at marker and offset.
+func (l *listing) page(ctx context.Context, marker string, offset int) (pagination.Page[Command], error) {
+	q := &l.q
+	params, err := query.Values(listParams{
+		CommandName: q.CommandName, EndTime: wire.CompactTime(q.Until), Limit: q.pageSize(),
+		Marker: marker, Offset: offset, StartTime: wire.CompactTime(q.Since), Status: q.Status,
 	})
-}
-
-func (c *Client) historyPage(ctx context.Context, deviceID string, q *HistoryQuery, marker string, offset int) (pagination.Page[Command], error) {
-	return c.listPage(ctx, deviceID, "/async-commands-history", q, marker, offset)
-}
-
-// listPage fetches one page of a device's command listing at path suffix.
-func (c *Client) listPage(ctx context.Context, deviceID, suffix string, q *HistoryQuery, marker string, offset int) (pagination.Page[Command], error) {
-	params, err := q.values(marker, offset)
 	if err != nil {
 		return pagination.Page[Command]{}, err
 	}
 	// Room for a full page, so the decoder does not grow the slice.
 	out := wireList{Commands: make([]wireCommand, 0, q.pageSize())}
-	info, err := c.core.Do(ctx, core.Request{
+	info, err := l.c.core.Do(ctx, core.Request{
 		Method:     "GET",
-		Path:       c.devicePath(deviceID) + suffix,
+		Path:       l.c.devicePath(l.deviceID) + l.path,
 		Query:      params,
 		Idempotent: true,
 	}, &out)

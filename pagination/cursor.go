@@ -11,6 +11,12 @@ import (
 // which would otherwise page for ever.
 var ErrStuckCursor = errors.New("pagination: cursor did not advance")
 
+// ErrOffsetLimit is the error a listing paged by skip count (IBM connection
+// logs) ends with when it goes on past the largest offset the API accepts:
+// the records beyond it cannot be reached that way (narrow the query, for
+// example by time).
+var ErrOffsetLimit = errors.New("pagination: listing continues past the API's offset limit")
+
 // Page is one page of a listing.
 type Page[T any] struct {
 	// Items are the page's records, in the server's order.

@@ -10,7 +10,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	iotclient "github.com/iotclient/iotclient-go"
 	"github.com/iotclient/iotclient-go/pagination"
 )
 
@@ -140,36 +139,6 @@ func TestCursorStopsOnCancelledContext(t *testing.T) {
 	}
 	require.ErrorIs(t, last, context.Canceled)
 	assert.Equal(t, 1, p.fetches)
-}
-
-func TestOffsetPagesAndEnds(t *testing.T) {
-	var offsets []int
-	fetch := func(_ context.Context, off, lim int) ([]int, error) {
-		offsets = append(offsets, off)
-		var out []int
-		for i := off; i < min(off+lim, 57); i++ {
-			out = append(out, i)
-		}
-		return out, nil
-	}
-	got, err := collect(t, pagination.Offset(context.Background(), 20, 1000, fetch))
-	require.NoError(t, err)
-	assert.Len(t, got, 57)
-	assert.Equal(t, []int{0, 20, 40}, offsets)
-}
-
-func TestOffsetLimitIsAnError(t *testing.T) {
-	fetch := func(_ context.Context, off, lim int) ([]int, error) { return make([]int, lim), nil }
-	got, err := collect(t, pagination.Offset(context.Background(), 20, 100, fetch))
-	require.ErrorIs(t, err, pagination.ErrOffsetLimit)
-	assert.Len(t, got, 120) // offsets 0..100
-}
-
-func TestOffsetRefusesOversizedPage(t *testing.T) {
-	fetch := func(_ context.Context, off, lim int) ([]int, error) { return make([]int, lim+1), nil }
-	_, err := collect(t, pagination.Offset(context.Background(), 20, 100, fetch))
-	require.ErrorContains(t, err, "21 records for a page of 20")
-	require.ErrorIs(t, err, iotclient.ErrMalformedResponse)
 }
 
 func ExampleCursor() {

@@ -2,8 +2,7 @@
 //
 // Both platforms page by cursor: IoTDA returns a marker (the ID of a page's
 // last record) and IBM Watson IoT an opaque bookmark. Cursor walks such
-// pages as an iter.Seq2[T, error]; Offset walks listings paged by a skip
-// count (IBM connection logs). The iterators:
+// pages as an iter.Seq2[T, error]. The iterators:
 //
 //   - fetch one page at a time, so memory does not grow with the listing;
 //   - stop fetching the moment the loop breaks;
