@@ -76,13 +76,14 @@ func NewMonitor(cfg Config, opts ...iotclient.Option) (*Monitor, error) {
 	if err != nil {
 		return nil, err
 	}
-	if r := monOrgReason(org); r != "" {
+	// The org and app ID follow the client-ID rule of package clientstate.
+	if r := clientIDReason("a:" + org + ":x"); r != "" {
 		return nil, iotclient.NewValidationError("Config.OrgID", org, r)
 	}
 	appID := cfg.AppID
 	if appID == "" {
 		appID = randomAppID()
-	} else if r := partReason(appID); r != "" {
+	} else if r := clientIDReason("a:o:" + appID); r != "" {
 		return nil, iotclient.NewValidationError("Config.AppID", appID, r)
 	}
 	m.clientID = "a:" + org + ":" + appID
