@@ -171,47 +171,32 @@ type Config struct {
 	OnConnect func(ConnectInfo)
 }
 
-// String describes the configuration without secrets.
+// String describes the configuration without secrets: the broker's
+// address without user information or query, the credential as it
+// redacts itself, and no OnConnect.
 func (c Config) String() string {
-	return fmt.Sprintf("live.Config{OrgID: %q, Domain: %q, Broker: %q, Auth: %s, AppID: %q, Subscriptions: [%s]}",
-		c.OrgID, c.Domain, redact.URL(c.Broker), redact.Credential(c.Auth), c.AppID, strings.Join(c.topics(), " "))
-}
-
-func (c Config) topics() []string {
-	subs := make([]string, len(c.Subscriptions))
+	topics := make([]string, len(c.Subscriptions))
 	for i, s := range c.Subscriptions {
-		subs[i] = s.topic
+		topics[i] = s.topic
 	}
-	return subs
+	return fmt.Sprintf("live.Config{OrgID: %q, Domain: %q, Broker: %q, Auth: %s, AppID: %q, Subscriptions: [%s]}",
+		c.OrgID, c.Domain, redact.URL(c.Broker), redact.Credential(c.Auth), c.AppID, strings.Join(topics, " "))
 }
 
 // Format prints String for every verb (%d and %x included), so that no
 // verb prints the fields, the credential among them.
 func (c Config) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, c.String()) }
 
-// LogValue describes the configuration to log/slog handlers as String
-// does.
-func (c Config) LogValue() slog.Value {
-	return slog.GroupValue(slog.String("org_id", c.OrgID), slog.String("domain", c.Domain),
-		slog.String("broker", redact.URL(c.Broker)), slog.String("auth", redact.Credential(c.Auth)),
-		slog.String("app_id", c.AppID), slog.Any("subscriptions", c.topics()))
-}
-
-// MarshalJSON encodes what String shows: encoding/json would otherwise
-// fail on OnConnect, and could print a credential type's exported fields.
-func (c Config) MarshalJSON() ([]byte, error) {
-	return json.Marshal(struct {
-		OrgID         string   `json:"org_id"`
-		Domain        string   `json:"domain"`
-		Broker        string   `json:"broker"`
-		Auth          string   `json:"auth"`
-		AppID         string   `json:"app_id"`
-		Subscriptions []string `json:"subscriptions"`
-	}{c.OrgID, c.Domain, redact.URL(c.Broker), redact.Credential(c.Auth), c.AppID, c.topics()})
-}
-
 // GoString is String, so %#v cannot reveal more than %v.
 func (c Config) GoString() string { return c.String() }
+
+// LogValue is String, for log/slog handlers.
+func (c Config) LogValue() slog.Value { return slog.StringValue(c.String()) }
+
+// MarshalJSON encodes String as a JSON string: encoding/json would
+// otherwise fail on OnConnect, and could print a credential type's
+// exported fields.
+func (c Config) MarshalJSON() ([]byte, error) { return json.Marshal(c.String()) }
 
 // ConnectInfo describes a connection the monitor made.
 type ConnectInfo struct {
