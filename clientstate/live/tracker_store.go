@@ -2,6 +2,7 @@ package live
 
 import (
 	"cmp"
+	"math"
 	"slices"
 	"time"
 
@@ -34,7 +35,7 @@ type clientRec struct {
 	updated int64    // TrackedState.Updated
 	failed  int64    // TrackedState.LastFailedConnect
 	code    int32    // TrackedState.LastCloseCode
-	reason  uint32   // TrackedState.LastReason, interned
+	reason  uint16   // TrackedState.LastReason, interned
 	status  uint16   // TrackedState.Status, interned
 	cause   uint8    // TrackedState.LastCause, as an index of causeTable
 	live    bool     // TrackedState.Live
@@ -70,15 +71,16 @@ func causeIndex(c clientstate.Cause) uint8 {
 	return causeIndex(clientstate.CauseUnknown)
 }
 
-// interned numbers strings, so that a record holds a small integer where
-// many clients share one value.
+// interned numbers strings, so that a record holds a small number where
+// many clients share one value. Past 65,536 distinct values (a server gone
+// wrong: the platform uses a handful) a new one reads as the first value.
 type interned struct {
-	index  map[string]uint32
+	index  map[string]uint16
 	values []string
 }
 
 func newInterned(first ...string) interned {
-	in := interned{index: make(map[string]uint32)}
+	in := interned{index: make(map[string]uint16)}
 	for _, s := range first {
 		in.id(s)
 	}
@@ -86,11 +88,14 @@ func newInterned(first ...string) interned {
 }
 
 // id returns s's number, numbering it if it is new.
-func (in *interned) id(s string) uint32 {
+func (in *interned) id(s string) uint16 {
 	if n, ok := in.index[s]; ok {
 		return n
 	}
-	n := uint32(len(in.values))
+	if len(in.values) > math.MaxUint16 {
+		return 0
+	}
+	n := uint16(len(in.values))
 	in.index[s] = n
 	in.values = append(in.values, s)
 	return n
@@ -256,7 +261,7 @@ func (s *store) state(i int) TrackedState {
 	r := &s.recs[i]
 	return TrackedState{
 		ClientID:          s.ids[i],
-		Status:            clientstate.ConnectionStatus(s.statuses.values[r.status]),
+		Status:            s.status(r),
 		Since:             fromNanos(r.since),
 		LastCloseCode:     int(r.code),
 		LastReason:        s.reasons.values[r.reason],
@@ -265,4 +270,9 @@ func (s *store) state(i int) TrackedState {
 		Updated:           fromNanos(r.updated),
 		Live:              r.live,
 	}
+}
+
+// status is the record's status.
+func (s *store) status(r *clientRec) clientstate.ConnectionStatus {
+	return clientstate.ConnectionStatus(s.statuses.values[r.status])
 }
