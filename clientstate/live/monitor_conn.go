@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"math"
 	"math/rand/v2"
 	"net"
 	"net/url"
@@ -138,28 +137,18 @@ func (m *monitor) run(ctx context.Context, items chan<- monItem) {
 }
 
 // backoff is the full-jitter wait before the n-th consecutive attempt: a
-// random duration up to min(maxWait, minWait·2ⁿ⁻¹).
-//
-// The doubling stops at maxWait before it can overflow, and the bound of
-// rand.N saturates, so waits up to math.MaxInt64 neither wrap to zero (a
-// hot retry loop) nor panic.
+// random duration below min(maxWait, minWait·2ⁿ⁻¹). The doubling stops at
+// maxWait before it can overflow, so waits up to math.MaxInt64 neither
+// wrap to zero (a hot retry loop) nor panic in rand.N.
 func (m *monitor) backoff(n int) time.Duration {
 	d := m.minWait
 	for i := 1; i < n && d < m.maxWait; i++ {
-		if d > m.maxWait/2 {
-			d = m.maxWait
-			break
-		}
-		d *= 2
+		d = min(d, m.maxWait/2) * 2
 	}
-	d = min(d, m.maxWait)
-	if d <= 0 {
+	if d = min(d, m.maxWait); d <= 0 {
 		return 0
 	}
-	if d == math.MaxInt64 {
-		return rand.N(d) // [0, d) rather than [0, d]: d+1 would overflow
-	}
-	return rand.N(d + 1)
+	return rand.N(d)
 }
 
 // sleepCtx waits d; false means ctx ended first.

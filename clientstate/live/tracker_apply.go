@@ -15,10 +15,7 @@ import "github.com/iotclient/iotclient-go/clientstate"
 // knows unless an event already told something newer, and its last
 // connect and disconnect join the client's history.
 func (s *store) load(st *clientstate.State) {
-	r := s.lookup(st.ClientID)
-	if r == nil {
-		r = s.add(st.ClientID)
-	}
+	r := s.record(st.ClientID)
 	updated := max(nanos(st.LastConnected), nanos(st.LastDisconnected))
 	if at := nanos(st.LastDisconnected); at != 0 {
 		code := int32(codeUnknown) // who disconnected it, but no code

@@ -139,30 +139,25 @@ func newStore(keep time.Duration, maxHist int) *store {
 	}
 }
 
-// lookup returns the record of the client id, or nil.
-func (s *store) lookup(id string) *clientRec {
+// record returns the record of the client id, adding it if it is new.
+func (s *store) record(id string) *clientRec {
 	if i, ok := s.index[id]; ok {
 		return &s.recs[i]
 	}
-	return nil
+	s.index[id] = uint32(len(s.recs))
+	s.ids = append(s.ids, id)
+	s.recs = append(s.recs, clientRec{})
+	return &s.recs[len(s.recs)-1]
 }
 
-// recordOf returns the record of the client of an event, adding it if it
-// is new. Only a new client's ID is allocated.
+// recordOf is record for the client of an event. The ID is written into
+// scratch space for the lookup, so only a new client's ID is allocated.
 func (s *store) recordOf(id clientstate.ClientID) *clientRec {
 	s.key = appendClientID(s.key[:0], id)
 	if i, ok := s.index[string(s.key)]; ok {
 		return &s.recs[i]
 	}
-	return s.add(string(s.key))
-}
-
-// add appends a record for a client the store does not hold.
-func (s *store) add(id string) *clientRec {
-	s.index[id] = uint32(len(s.recs))
-	s.ids = append(s.ids, id)
-	s.recs = append(s.recs, clientRec{})
-	return &s.recs[len(s.recs)-1]
+	return s.record(string(s.key))
 }
 
 // appendClientID appends id's wire form, as clientstate.ClientID.String
