@@ -2,6 +2,7 @@ package live
 
 import (
 	"crypto/tls"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -10,7 +11,9 @@ import (
 
 	json "github.com/go-json-experiment/json"
 
+	iotclient "github.com/iotclient/iotclient-go"
 	"github.com/iotclient/iotclient-go/auth"
+	"github.com/iotclient/iotclient-go/clientstate"
 	"github.com/iotclient/iotclient-go/internal/redact"
 )
 
@@ -55,13 +58,7 @@ type Subscription struct {
 // Either may be "+" or "" for any.
 func DeviceStatus(typeID, deviceID string) Subscription {
 	typeID, deviceID = wildcard(typeID), wildcard(deviceID)
-	s := Subscription{topic: topicRoot + "/type/" + typeID + "/id/" + deviceID + "/" + topicMonSuffix}
-	if r := filterPartReason(typeID); r != "" {
-		s.err = "the typeID " + r
-	} else if r := filterPartReason(deviceID); r != "" {
-		s.err = "the deviceID " + r
-	}
-	return s
+	return Subscription{topic: "iot-2/type/" + typeID + "/id/" + deviceID + "/mon", err: filterReason("d:o", typeID, deviceID)}
 }
 
 // AppStatus subscribes to the status of the application appID:
@@ -70,11 +67,7 @@ func DeviceStatus(typeID, deviceID string) Subscription {
 // applications are connected.
 func AppStatus(appID string) Subscription {
 	appID = wildcard(appID)
-	s := Subscription{topic: topicRoot + "/app/" + appID + "/" + topicMonSuffix}
-	if r := filterPartReason(appID); r != "" {
-		s.err = "the appID " + r
-	}
-	return s
+	return Subscription{topic: "iot-2/app/" + appID + "/mon", err: filterReason("a:o", appID)}
 }
 
 // Topic is the MQTT topic filter, such as "iot-2/type/+/id/+/mon".
@@ -85,17 +78,32 @@ func (s Subscription) String() string { return s.topic }
 
 func wildcard(p string) string {
 	if p == "" {
-		return topicWildcard
+		return "+"
 	}
 	return p
 }
 
-func filterPartReason(p string) string {
-	if p == topicWildcard {
-		return ""
+// filterReason returns why the ID parts of a topic filter (each an ID or
+// "+") break the client-ID rule of package clientstate, or "": the parts
+// are checked as those of a client ID prefix:part:part.
+func filterReason(prefix string, parts ...string) string {
+	id := prefix
+	for _, p := range parts {
+		if p == "+" {
+			p = "x"
+		}
+		id += ":" + p
 	}
-	if r := partReason(p); r != "" {
-		return fmt.Sprintf("%q %s (or \"+\" for any)", p, r)
+	return clientIDReason(id)
+}
+
+// clientIDReason returns why clientstate.ParseClientID refuses id, or "".
+func clientIDReason(id string) string {
+	_, err := clientstate.ParseClientID(id)
+	if ve := (*iotclient.ValidationError)(nil); errors.As(err, &ve) {
+		return ve.Reason
+	} else if err != nil {
+		return err.Error()
 	}
 	return ""
 }
@@ -163,47 +171,32 @@ type Config struct {
 	OnConnect func(ConnectInfo)
 }
 
-// String describes the configuration without secrets.
+// String describes the configuration without secrets: the broker's
+// address without user information or query, the credential as it
+// redacts itself, and no OnConnect.
 func (c Config) String() string {
-	return fmt.Sprintf("live.Config{OrgID: %q, Domain: %q, Broker: %q, Auth: %s, AppID: %q, Subscriptions: [%s]}",
-		c.OrgID, c.Domain, shownURL(c.Broker), redact.Credential(c.Auth), c.AppID, strings.Join(c.topics(), " "))
-}
-
-func (c Config) topics() []string {
-	subs := make([]string, len(c.Subscriptions))
+	topics := make([]string, len(c.Subscriptions))
 	for i, s := range c.Subscriptions {
-		subs[i] = s.topic
+		topics[i] = s.topic
 	}
-	return subs
+	return fmt.Sprintf("live.Config{OrgID: %q, Domain: %q, Broker: %q, Auth: %s, AppID: %q, Subscriptions: [%s]}",
+		c.OrgID, c.Domain, redact.URL(c.Broker), redact.Credential(c.Auth), c.AppID, strings.Join(topics, " "))
 }
 
 // Format prints String for every verb (%d and %x included), so that no
 // verb prints the fields, the credential among them.
 func (c Config) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, c.String()) }
 
-// LogValue describes the configuration to log/slog handlers as String
-// does.
-func (c Config) LogValue() slog.Value {
-	return slog.GroupValue(slog.String("org_id", c.OrgID), slog.String("domain", c.Domain),
-		slog.String("broker", shownURL(c.Broker)), slog.String("auth", redact.Credential(c.Auth)),
-		slog.String("app_id", c.AppID), slog.Any("subscriptions", c.topics()))
-}
-
-// MarshalJSON encodes what String shows: encoding/json would otherwise
-// fail on OnConnect, and could print a credential type's exported fields.
-func (c Config) MarshalJSON() ([]byte, error) {
-	return json.Marshal(struct {
-		OrgID         string   `json:"org_id"`
-		Domain        string   `json:"domain"`
-		Broker        string   `json:"broker"`
-		Auth          string   `json:"auth"`
-		AppID         string   `json:"app_id"`
-		Subscriptions []string `json:"subscriptions"`
-	}{c.OrgID, c.Domain, shownURL(c.Broker), redact.Credential(c.Auth), c.AppID, c.topics()})
-}
-
 // GoString is String, so %#v cannot reveal more than %v.
 func (c Config) GoString() string { return c.String() }
+
+// LogValue is String, for log/slog handlers.
+func (c Config) LogValue() slog.Value { return slog.StringValue(c.String()) }
+
+// MarshalJSON encodes String as a JSON string: encoding/json would
+// otherwise fail on OnConnect, and could print a credential type's
+// exported fields.
+func (c Config) MarshalJSON() ([]byte, error) { return json.Marshal(c.String()) }
 
 // ConnectInfo describes a connection the monitor made.
 type ConnectInfo struct {

@@ -18,21 +18,6 @@ import (
 	"github.com/iotclient/iotclient-go/internal/redact"
 )
 
-// monOrgReason returns why org is not an organization ID (1 to 36 letters
-// and digits), or "".
-func monOrgReason(org string) string {
-	if org == "" || len(org) > 36 {
-		return "must be 1 to 36 letters and digits"
-	}
-	for i := 0; i < len(org); i++ {
-		c := org[i]
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') {
-			return "must be 1 to 36 letters and digits"
-		}
-	}
-	return ""
-}
-
 func orDefault(d, def time.Duration) time.Duration {
 	if d == 0 {
 		return def
@@ -86,10 +71,10 @@ func (m *monitor) setBroker(cfg Config, org string, allowInsecure bool) error {
 	}
 	u, err := url.Parse(raw)
 	if err != nil || u.Host == "" || u.Hostname() == "" {
-		return iotclient.NewValidationError(field, shownURL(raw), "must be an address such as ssl://host:8883 or tcp://127.0.0.1:1883")
+		return iotclient.NewValidationError(field, redact.URL(raw), "must be an address such as ssl://host:8883 or tcp://127.0.0.1:1883")
 	}
 	if u.User != nil {
-		return iotclient.NewValidationError(field, shownURL(raw), "must not carry credentials: use Auth")
+		return iotclient.NewValidationError(field, redact.URL(raw), "must not carry credentials: use Auth")
 	}
 	secure := false
 	defaultPort := ""
@@ -109,7 +94,7 @@ func (m *monitor) setBroker(cfg Config, org string, allowInsecure bool) error {
 		u.Host = net.JoinHostPort(u.Hostname(), defaultPort)
 	}
 	if !secure && !allowInsecure && !core.IsLoopback(u.Hostname()) {
-		return iotclient.NewValidationError(field, shownURL(u.String()), "is not encrypted and not a loopback address: the token would travel in clear (use ssl:// or wss://, or iotclient.WithInsecureCredentials)")
+		return iotclient.NewValidationError(field, redact.URL(u.String()), "is not encrypted and not a loopback address: the token would travel in clear (use ssl:// or wss://, or iotclient.WithInsecureCredentials)")
 	}
 	if r := tlsVersionReason(cfg.TLSConfig); r != "" {
 		return iotclient.NewValidationError("Config.TLSConfig", "", r)
@@ -129,7 +114,7 @@ func (m *monitor) setBroker(cfg Config, org string, allowInsecure bool) error {
 	}
 	m.broker = u
 	m.brokerStr = u.String()
-	m.brokerShown = shownURL(m.brokerStr)
+	m.brokerShown = redact.URL(m.brokerStr)
 	return nil
 }
 
@@ -146,20 +131,6 @@ func tlsVersionReason(t *tls.Config) string {
 		return "MinVersion " + tls.VersionName(t.MinVersion) + " is above MaxVersion " + tls.VersionName(t.MaxVersion)
 	}
 	return ""
-}
-
-// shownURL is an address as String, logs and errors show it: without
-// user information or a query, either of which may hold a secret.
-func shownURL(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil || raw == "" {
-		return redact.URL(raw)
-	}
-	if u.User != nil {
-		u.User = url.User("redacted")
-	}
-	u.RawQuery, u.ForceQuery, u.Fragment, u.RawFragment = "", false, "", ""
-	return u.String()
 }
 
 // validDomainName accepts dot-separated labels of letters, digits and '-'.

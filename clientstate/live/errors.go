@@ -35,28 +35,15 @@ type ConnectionError struct {
 
 // Error says what failed and what the monitor does next.
 func (e *ConnectionError) Error() string {
-	var b strings.Builder
-	b.WriteString("live: monitor ")
-	switch {
-	case e.Lost:
-		b.WriteString("lost its connection to ")
-	default:
-		fmt.Fprintf(&b, "connection attempt %d to ", e.Attempt)
+	what := fmt.Sprintf("connection attempt %d to %s failed", e.Attempt, e.Broker)
+	if e.Lost {
+		what = "lost its connection to " + e.Broker
 	}
-	b.WriteString(e.Broker)
-	if !e.Lost {
-		b.WriteString(" failed")
-	}
-	if e.Err != nil {
-		b.WriteString(": ")
-		b.WriteString(e.Err.Error())
-	}
+	next := "retrying in " + e.RetryIn.Round(time.Millisecond).String()
 	if e.Fatal {
-		b.WriteString(" (giving up)")
-	} else {
-		fmt.Fprintf(&b, " (retrying in %s)", e.RetryIn.Round(time.Millisecond))
+		next = "giving up"
 	}
-	return b.String()
+	return fmt.Sprintf("live: monitor %s: %v (%s)", what, e.Err, next)
 }
 
 // Unwrap returns the cause.

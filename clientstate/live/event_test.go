@@ -94,30 +94,30 @@ func TestParseStatusMessageTopics(t *testing.T) {
 func TestParseStatusMessageErrorsNameTheField(t *testing.T) {
 	const topic = "iot-2/type/x/id/1/mon"
 	for payload, want := range map[string]string{
-		``:           "not a JSON object",
-		`[]`:         "not a JSON object",
-		`"Connect"`:  "not a JSON object",
-		`{"Action":`: "not valid JSON",
+		``:           "not a valid status message",
+		`[]`:         "JSON array into Go",
+		`"Connect"`:  "JSON string into Go",
+		`{"Action":`: "unexpected EOF",
 		`{}`:         `field "Action" is missing; field "ClientID" is missing; field "Time" is missing`,
 		`{"Action":"Connect","ClientID":"d:ab12cd:x:1","Time":null}`:                                   `field "Time" is missing`,
 		`{"Action":"","ClientID":"d:ab12cd:x:1","Time":"2024-06-01T12:00:00Z"}`:                        `field "Action" is empty`,
-		`{"Action":1,"ClientID":"d:ab12cd:x:1","Time":"2024-06-01T12:00:00Z"}`:                         `field "Action" is 1, not a string`,
-		`{"Action":"Connect","ClientID":"d:ab12cd:x:1","Time":"yesterday"}`:                            `field "Time" is "yesterday", not an RFC 3339 time`,
-		`{"Action":"Connect","ClientID":"d:ab12cd:x:1","Time":1717243200}`:                             `field "Time" is 1717243200, not an RFC 3339 time string`,
+		`{"Action":1,"ClientID":"d:ab12cd:x:1","Time":"2024-06-01T12:00:00Z"}`:                         `JSON number into Go string within "/Action"`,
+		`{"Action":"Connect","ClientID":"d:ab12cd:x:1","Time":"yesterday"}`:                            `within "/Time": not an RFC 3339 time`,
+		`{"Action":"Connect","ClientID":"d:ab12cd:x:1","Time":1717243200}`:                             `within "/Time": not an RFC 3339 time string`,
 		`{"Action":"Connect","ClientID":"x","Time":"2024-06-01T12:00:00Z"}`:                            `field "ClientID" "x": must start with d:, g:, a: or A:`,
 		`{"Action":"Connect","ClientID":"d:ab12cd:x:2","Time":"2024-06-01T12:00:00Z"}`:                 `field "ClientID" "d:ab12cd:x:2" does not belong to the topic`,
 		`{"Action":"Connect","ClientID":"a:ab12cd:x","Time":"2024-06-01T12:00:00Z"}`:                   `does not belong to the topic`,
-		`{"Action":"Connect","ClientID":"d:ab12cd:x:1","Time":"2024-06-01T12:00:00Z","Port":1.5}`:      `field "Port" is 1.5, not an integer`,
+		`{"Action":"Connect","ClientID":"d:ab12cd:x:1","Time":"2024-06-01T12:00:00Z","Port":1.5}`:      `JSON number 1.5 into Go int64 within "/Port"`,
 		`{"Action":"Connect","ClientID":"d:ab12cd:x:1","Time":"2024-06-01T12:00:00Z","Port":70000}`:    `field "Port" is 70000, not a port number`,
-		`{"Action":"Connect","ClientID":"d:ab12cd:x:1","Time":"2024-06-01T12:00:00Z","Secure":"yes"}`:  `field "Secure" is "yes", not a boolean`,
-		`{"Action":"Connect","ClientID":"d:ab12cd:x:1","Time":"2024-06-01T12:00:00Z","CloseCode":"1"}`: `field "CloseCode" is "1", not an integer`,
-		`{"Action":"Connect","ClientID":"d:ab12cd:x:1","Time":"2024-06-01T12:00:00Z","ReadBytes":[]}`:  `field "ReadBytes" is [], not an integer`,
-		`{"Action":"Connect","ClientID":"d:ab12cd:x:1","Time":"2024-06-01T12:00:00Z","User":{}}`:       `field "User" is {}, not a string`,
+		`{"Action":"Connect","ClientID":"d:ab12cd:x:1","Time":"2024-06-01T12:00:00Z","Secure":"yes"}`:  `JSON string into Go bool within "/Secure"`,
+		`{"Action":"Connect","ClientID":"d:ab12cd:x:1","Time":"2024-06-01T12:00:00Z","CloseCode":"1"}`: `JSON string into Go int64 within "/CloseCode"`,
+		`{"Action":"Connect","ClientID":"d:ab12cd:x:1","Time":"2024-06-01T12:00:00Z","ReadBytes":[]}`:  `JSON array into Go int64 within "/ReadBytes"`,
+		`{"Action":"Connect","ClientID":"d:ab12cd:x:1","Time":"2024-06-01T12:00:00Z","User":{}}`:       `JSON object into Go string within "/User"`,
 		// Strict JSON: a repeated name or invalid UTF-8 is refused, not
 		// resolved one way or the other.
 		`{"Action":"Connect","Action":"Disconnect","ClientID":"d:ab12cd:x:1","Time":"2024-06-01T12:00:00Z"}`:         `duplicate object member name "Action"`,
 		"{\"Action\":\"Connect\",\"ClientID\":\"d:ab12cd:x:1\",\"Time\":\"2024-06-01T12:00:00Z\",\"User\":\"\xff\"}": "invalid UTF-8",
-		"{\"Action\":\"Connect\",\"ClientID\":\"d:ab12cd:x:1\",\f\"Time\":\"2024-06-01T12:00:00Z\"}":                 "not valid JSON",
+		"{\"Action\":\"Connect\",\"ClientID\":\"d:ab12cd:x:1\",\f\"Time\":\"2024-06-01T12:00:00Z\"}":                 "invalid character '\\f'",
 	} {
 		_, err := live.ParseStatusMessage(topic, []byte(payload))
 		require.Error(t, err, payload)

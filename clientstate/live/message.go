@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"time"
 
 	json "github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
@@ -41,82 +40,27 @@ func (e *MessageError) Is(target error) bool { return target == iotclient.ErrMal
 // keys, every one optional on the wire. Action and ClientID are pointers so
 // that an absent or null value can be told from "".
 type wireMessage struct {
-	Action      *string  `json:"Action"`
-	Time        wireTime `json:"Time"`
-	ClientID    *string  `json:"ClientID"`
-	ClientAddr  string   `json:"ClientAddr"`
-	Port        int64    `json:"Port"`
-	Secure      bool     `json:"Secure"`
-	Protocol    string   `json:"Protocol"`
-	User        string   `json:"User"`
-	Certname    string   `json:"Certname"`
-	ConnectTime wireTime `json:"ConnectTime"`
-	CloseCode   int64    `json:"CloseCode"`
-	Reason      string   `json:"Reason"`
-	ReadBytes   int64    `json:"ReadBytes"`
-	ReadMsg     int64    `json:"ReadMsg"`
-	WriteBytes  int64    `json:"WriteBytes"`
-	WriteMsg    int64    `json:"WriteMsg"`
-	Durable     bool     `json:"Durable"`
+	Action      *string      `json:"Action"`
+	Time        wire.IBMTime `json:"Time"`
+	ClientID    *string      `json:"ClientID"`
+	ClientAddr  string       `json:"ClientAddr"`
+	Port        int64        `json:"Port"`
+	Secure      bool         `json:"Secure"`
+	Protocol    string       `json:"Protocol"`
+	User        string       `json:"User"`
+	Certname    string       `json:"Certname"`
+	ConnectTime wire.IBMTime `json:"ConnectTime"`
+	CloseCode   int64        `json:"CloseCode"`
+	Reason      string       `json:"Reason"`
+	ReadBytes   int64        `json:"ReadBytes"`
+	ReadMsg     int64        `json:"ReadMsg"`
+	WriteBytes  int64        `json:"WriteBytes"`
+	WriteMsg    int64        `json:"WriteMsg"`
+	Durable     bool         `json:"Durable"`
 	// Keys the SDK does not model. staticcheck knows only encoding/json's
 	// tag options; embed is go-json-experiment/json's embedded fallback.
 	//lint:ignore SA5008 embed is an option of go-json-experiment/json
 	Extra map[string]jsontext.Value `json:",embed"`
-}
-
-// wireTime is a time of a status message: an RFC 3339 string. Null leaves
-// it unset; "" sets it to the zero time, which the caller treats as
-// absent (or, for Time, as empty).
-type wireTime struct {
-	t   time.Time
-	set bool // a non-null value was present
-}
-
-// errNotTimeString and errNotTime say why a time field was refused; the
-// parser puts the field's name and value in front.
-var (
-	errNotTimeString = errors.New("not an RFC 3339 time string")
-	errNotTime       = errors.New("not an RFC 3339 time")
-)
-
-// UnmarshalJSONFrom reads an RFC 3339 time string or null.
-func (w *wireTime) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
-	tok, err := dec.ReadToken()
-	if err != nil {
-		return err
-	}
-	switch tok.Kind() {
-	case 'n':
-		return nil
-	case '"':
-	default:
-		if k := tok.Kind(); k == '{' || k == '[' {
-			if err := dec.SkipValue(); err != nil { // the rest of the object or array
-				return err
-			}
-		}
-		return errNotTimeString
-	}
-	w.set = true
-	s := tok.String()
-	if s == "" {
-		return nil
-	}
-	t, err := wire.ParseIBM(s)
-	if err != nil {
-		return errNotTime
-	}
-	w.t = t
-	return nil
-}
-
-// fieldWants says what each modelled field must hold, for error messages.
-var fieldWants = map[string]string{
-	"Action": "a string", "ClientID": "a string", "ClientAddr": "a string", "Protocol": "a string",
-	"User": "a string", "Certname": "a string", "Reason": "a string",
-	"Port": "an integer", "CloseCode": "an integer", "ReadBytes": "an integer", "ReadMsg": "an integer",
-	"WriteBytes": "an integer", "WriteMsg": "an integer",
-	"Secure": "a boolean", "Durable": "a boolean",
 }
 
 // ParseStatusMessage decodes one message of the monitor topics, for
@@ -140,32 +84,29 @@ func ParseStatusMessage(topic string, payload []byte) (Event, error) {
 }
 
 func parseStatusMessage(topic string, payload []byte) (Event, error) {
-	st, err := parseStatusTopic(topic)
-	if err != nil {
-		return Event{}, err
-	}
-	if trimmed := bytes.TrimLeft(payload, " \t\r\n"); len(trimmed) == 0 || trimmed[0] != '{' {
-		return Event{}, fmt.Errorf("the payload is not a JSON object: %s", snippet(payload))
-	}
 	var w wireMessage
 	if err := json.Unmarshal(payload, &w); err != nil {
-		return Event{}, fieldError(payload, err)
+		// json's error names the member, such as within "/Port".
+		return Event{}, fmt.Errorf("the payload is not a valid status message: %w", err)
 	}
 	var problems []string
 	bad := func(key, format string, args ...any) {
 		problems = append(problems, fmt.Sprintf("field %q ", key)+fmt.Sprintf(format, args...))
 	}
-	required := func(key string, present, empty bool) {
+	for _, f := range []struct {
+		key string
+		v   *string
+	}{{"Action", w.Action}, {"ClientID", w.ClientID}} {
 		switch {
-		case !present:
-			problems = append(problems, fmt.Sprintf("field %q is missing", key))
-		case empty:
-			bad(key, "is empty")
+		case f.v == nil:
+			bad(f.key, "is missing")
+		case *f.v == "":
+			bad(f.key, "is empty")
 		}
 	}
-	required("Action", w.Action != nil, w.Action != nil && *w.Action == "")
-	required("Time", w.Time.set, w.Time.t.IsZero())
-	required("ClientID", w.ClientID != nil, w.ClientID != nil && *w.ClientID == "")
+	if w.Time.Time().IsZero() {
+		bad("Time", "is missing")
+	}
 	if w.Port < 0 || w.Port > 65535 {
 		bad("Port", "is %d, not a port number", w.Port)
 	}
@@ -173,8 +114,8 @@ func parseStatusMessage(topic string, payload []byte) (Event, error) {
 		bad("CloseCode", "is %d, out of range", w.CloseCode)
 	}
 	ev := Event{
-		Time: w.Time.t, ClientAddr: w.ClientAddr, Port: int(w.Port), Secure: w.Secure,
-		Protocol: w.Protocol, User: w.User, Certname: w.Certname, ConnectTime: w.ConnectTime.t,
+		Time: w.Time.Time(), ClientAddr: w.ClientAddr, Port: int(w.Port), Secure: w.Secure,
+		Protocol: w.Protocol, User: w.User, Certname: w.Certname, ConnectTime: w.ConnectTime.Time(),
 		CloseCode: int(w.CloseCode), Reason: w.Reason,
 		ReadBytes: w.ReadBytes, ReadMsg: w.ReadMsg, WriteBytes: w.WriteBytes, WriteMsg: w.WriteMsg,
 		Durable: w.Durable, Topic: topic,
@@ -190,7 +131,7 @@ func parseStatusMessage(topic string, payload []byte) (Event, error) {
 			bad("ClientID", "%q: %s", *w.ClientID, ve.Reason)
 		case err != nil:
 			bad("ClientID", "%q: %v", *w.ClientID, err)
-		case !st.matches(id):
+		case !topicOf(topic, id):
 			bad("ClientID", "%q does not belong to the topic", *w.ClientID)
 		default:
 			ev.ClientID = id
@@ -211,39 +152,23 @@ func parseStatusMessage(topic string, payload []byte) (Event, error) {
 	return ev, nil
 }
 
-// fieldError turns a decoding error into a message naming the field and
-// the value that was refused, or says the payload is not valid JSON.
-func fieldError(payload []byte, err error) error {
-	var se *json.SemanticError
-	if !errors.As(err, &se) || se.JSONPointer == "" {
-		return fmt.Errorf("the payload is not valid JSON: %v", err)
+// topicOf reports whether topic is the monitor topic of the client id:
+// iot-2/type/{typeId}/id/{deviceId}/mon for a device or gateway,
+// iot-2/app/{appId}/mon for an application. id was parsed by
+// clientstate.ParseClientID, so a topic it matches has valid ID parts.
+func topicOf(topic string, id clientstate.ClientID) bool {
+	var parts []string
+	switch id.Kind {
+	case clientstate.KindDevice, clientstate.KindGateway:
+		parts = []string{"iot-2/type/", id.TypeID, "/id/", id.DeviceID, "/mon"}
+	case clientstate.KindApp, clientstate.KindScalableApp:
+		parts = []string{"iot-2/app/", id.AppID, "/mon"}
 	}
-	key := se.JSONPointer.LastToken()
-	// The value itself, for the message: the payload is valid JSON (the
-	// error is about a type), so this second pass over it succeeds.
-	var fields map[string]jsontext.Value
-	_ = json.Unmarshal(payload, &fields)
-	val := snippet(fields[key])
-	switch {
-	case errors.Is(err, errNotTime):
-		return fmt.Errorf("field %q is %s, %v", key, val, errNotTime)
-	case errors.Is(err, errNotTimeString):
-		return fmt.Errorf("field %q is %s, %v", key, val, errNotTimeString)
-	case fieldWants[key] != "":
-		return fmt.Errorf("field %q is %s, not %s", key, val, fieldWants[key])
+	for _, p := range parts {
+		var ok bool
+		if topic, ok = strings.CutPrefix(topic, p); !ok {
+			return false
+		}
 	}
-	return fmt.Errorf("field %q: %v", key, err)
-}
-
-// snippet shortens a raw JSON value for an error message.
-func snippet(raw []byte) string {
-	const max = 40
-	s := string(bytes.TrimSpace(raw))
-	if len(s) > max {
-		s = s[:max] + "…"
-	}
-	if s == "" {
-		return "empty"
-	}
-	return s
+	return len(parts) > 0 && topic == ""
 }

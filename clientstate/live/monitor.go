@@ -76,13 +76,14 @@ func NewMonitor(cfg Config, opts ...iotclient.Option) (*Monitor, error) {
 	if err != nil {
 		return nil, err
 	}
-	if r := monOrgReason(org); r != "" {
+	// The org and app ID follow the client-ID rule of package clientstate.
+	if r := clientIDReason("a:" + org + ":x"); r != "" {
 		return nil, iotclient.NewValidationError("Config.OrgID", org, r)
 	}
 	appID := cfg.AppID
 	if appID == "" {
 		appID = randomAppID()
-	} else if r := partReason(appID); r != "" {
+	} else if r := clientIDReason("a:o:" + appID); r != "" {
 		return nil, iotclient.NewValidationError("Config.AppID", appID, r)
 	}
 	m.clientID = "a:" + org + ":" + appID
@@ -164,30 +165,12 @@ func (m *Monitor) GoString() string { return m.String() }
 // monitor holds.
 func (m *Monitor) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, m.String()) }
 
-// LogValue describes the monitor to log/slog handlers as String does.
-func (m *Monitor) LogValue() slog.Value {
-	s := m.get()
-	if s == nil {
-		return slog.StringValue(m.String())
-	}
-	return slog.GroupValue(slog.String("broker", s.brokerShown), slog.String("client_id", s.clientID),
-		slog.Any("topics", s.topics))
-}
+// LogValue is String, for log/slog handlers.
+func (m *Monitor) LogValue() slog.Value { return slog.StringValue(m.String()) }
 
-// MarshalJSON encodes what String shows, so encoding/json and slog's JSON
-// handler print the monitor's broker, client ID and topics and nothing
-// else.
-func (m *Monitor) MarshalJSON() ([]byte, error) {
-	s := m.get()
-	if s == nil {
-		return []byte("null"), nil
-	}
-	return json.Marshal(struct {
-		Broker   string   `json:"broker"`
-		ClientID string   `json:"client_id"`
-		Topics   []string `json:"topics"`
-	}{s.brokerShown, s.clientID, s.topics})
-}
+// MarshalJSON encodes String as a JSON string, so encoding/json and slog's
+// JSON handler show the broker, client ID and topics and nothing else.
+func (m *Monitor) MarshalJSON() ([]byte, error) { return json.Marshal(m.String()) }
 
 // ClientID is the MQTT client ID the monitor connects with,
 // a:{org}:{appId}.

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"math"
 	"math/rand/v2"
 	"net"
 	"net/url"
@@ -22,21 +21,12 @@ import (
 const disconnectQuiesce = 2000 // milliseconds
 
 // monItem is what the connection side hands the goroutine ranging over
-// Events, in order.
+// Events, in order: an event, an error, or (info set) a new connection.
 type monItem struct {
-	kind monItemKind
 	ev   Event
 	err  error
-	info ConnectInfo
+	info *ConnectInfo
 }
-
-type monItemKind uint8
-
-const (
-	itemEvent monItemKind = iota
-	itemError
-	itemConnected
-)
 
 // stream runs one Events range: a goroutine keeps the connection (run)
 // and hands items over a buffered channel; this goroutine yields them.
@@ -55,16 +45,13 @@ func (m *monitor) stream(parent context.Context, yield func(Event, error) bool) 
 		<-runDone
 	}()
 	handle := func(it monItem) bool {
-		switch it.kind {
-		case itemConnected:
+		if it.info != nil {
 			if m.cfg.OnConnect != nil {
-				m.cfg.OnConnect(it.info)
+				m.cfg.OnConnect(*it.info)
 			}
 			return true
-		case itemError:
-			return yield(Event{}, it.err)
 		}
-		return yield(it.ev, nil)
+		return yield(it.ev, it.err)
 	}
 	for {
 		select {
@@ -93,13 +80,16 @@ func (m *monitor) stream(parent context.Context, yield func(Event, error) bool) 
 // run connects, waits for the connection to end, and reconnects with
 // backoff until ctx is done or an attempt fails for good.
 func (m *monitor) run(ctx context.Context, items chan<- monItem) {
-	send := func(it monItem) bool {
+	// fail reports a failure and waits before the next attempt; false
+	// means stop.
+	fail := func(ce *ConnectionError) bool {
+		m.log(ctx, slog.LevelWarn, ce.Error())
 		select {
-		case items <- it:
-			return true
+		case items <- monItem{err: ce}:
 		case <-ctx.Done():
 			return false
 		}
+		return !ce.Fatal && sleepCtx(ctx, ce.RetryIn)
 	}
 	var (
 		attempts int // consecutive failed attempts since the last connection
@@ -121,11 +111,7 @@ func (m *monitor) run(ctx context.Context, items chan<- monItem) {
 			if !ce.Fatal {
 				ce.RetryIn = m.backoff(streak)
 			}
-			m.log(ctx, slog.LevelWarn, ce.Error())
-			if !send(monItem{kind: itemError, err: ce}) || ce.Fatal {
-				return
-			}
-			if !sleepCtx(ctx, ce.RetryIn) {
+			if !fail(ce) {
 				return
 			}
 			continue
@@ -143,12 +129,7 @@ func (m *monitor) run(ctx context.Context, items chan<- monItem) {
 				streak = 0 // it was up long enough: start the backoff over
 			}
 			streak++
-			ce := &ConnectionError{Broker: m.brokerShown, Lost: true, RetryIn: m.backoff(streak), Err: lost}
-			m.log(ctx, slog.LevelWarn, ce.Error())
-			if !send(monItem{kind: itemError, err: ce}) {
-				return
-			}
-			if !sleepCtx(ctx, ce.RetryIn) {
+			if !fail(&ConnectionError{Broker: m.brokerShown, Lost: true, RetryIn: m.backoff(streak), Err: lost}) {
 				return
 			}
 		}
@@ -156,38 +137,24 @@ func (m *monitor) run(ctx context.Context, items chan<- monItem) {
 }
 
 // backoff is the full-jitter wait before the n-th consecutive attempt: a
-// random duration up to min(maxWait, minWait·2ⁿ⁻¹).
-//
-// The doubling stops at maxWait before it can overflow, and the bound of
-// rand.N saturates, so waits up to math.MaxInt64 neither wrap to zero (a
-// hot retry loop) nor panic.
+// random duration below min(maxWait, minWait·2ⁿ⁻¹). The doubling stops at
+// maxWait before it can overflow, so waits up to math.MaxInt64 neither
+// wrap to zero (a hot retry loop) nor panic in rand.N.
 func (m *monitor) backoff(n int) time.Duration {
 	d := m.minWait
 	for i := 1; i < n && d < m.maxWait; i++ {
-		if d > m.maxWait/2 {
-			d = m.maxWait
-			break
-		}
-		d *= 2
+		d = min(d, m.maxWait/2) * 2
 	}
-	d = min(d, m.maxWait)
-	if d <= 0 {
+	if d = min(d, m.maxWait); d <= 0 {
 		return 0
 	}
-	if d == math.MaxInt64 {
-		return rand.N(d) // [0, d) rather than [0, d]: d+1 would overflow
-	}
-	return rand.N(d + 1)
+	return rand.N(d)
 }
 
+// sleepCtx waits d; false means ctx ended first.
 func sleepCtx(ctx context.Context, d time.Duration) bool {
-	if d <= 0 {
-		return ctx.Err() == nil
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
 	select {
-	case <-t.C:
+	case <-time.After(d): // collected once it fires or is unreachable (Go 1.23)
 		return true
 	case <-ctx.Done():
 		return false
@@ -204,7 +171,7 @@ func (m *monitor) log(ctx context.Context, level slog.Level, msg string, args ..
 type monConn struct {
 	client    mqtt.Client
 	lost      chan error    // the connection dropped (buffered: one value)
-	ready     chan struct{} // closed once itemConnected is queued: messages may follow
+	ready     chan struct{} // closed once the connection is announced: messages may follow
 	abort     chan struct{} // closed when the connection is abandoned
 	closeOnce sync.Once
 
@@ -222,7 +189,7 @@ func (c *monConn) close() {
 }
 
 // connect makes one connection: TCP (and TLS), the MQTT handshake, and the
-// subscriptions. On success it has queued itemConnected, after which the
+// subscriptions. On success it has announced the connection, after which the
 // connection's messages follow.
 func (m *monitor) connect(ctx context.Context, items chan<- monItem, n int) (*monConn, error) {
 	c := &monConn{
@@ -303,11 +270,11 @@ func (m *monitor) connect(ctx context.Context, items chan<- monItem, n int) (*mo
 	handler := func(_ mqtt.Client, msg mqtt.Message) {
 		ev, err := ParseStatusMessage(msg.Topic(), msg.Payload())
 		if err != nil {
-			deliver(monItem{kind: itemError, err: err})
+			deliver(monItem{err: err})
 			return
 		}
 		ev.Retained = msg.Retained()
-		deliver(monItem{kind: itemEvent, ev: ev})
+		deliver(monItem{ev: ev})
 	}
 	filters := make(map[string]byte, len(m.topics))
 	for _, t := range m.topics {
@@ -332,7 +299,7 @@ func (m *monitor) connect(ctx context.Context, items chan<- monItem, n int) (*mo
 	}
 	info := ConnectInfo{Connection: n, Broker: m.brokerShown, ClientID: m.clientID, Topics: append([]string(nil), m.topics...)}
 	select {
-	case items <- monItem{kind: itemConnected, info: info}:
+	case items <- monItem{info: &info}:
 		close(c.ready)
 	case <-ctx.Done():
 		c.close()

@@ -146,16 +146,23 @@ func (t *Tracker) Run(ctx context.Context) error {
 		return ErrTrackerStarted
 	}
 	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-
 	type item struct {
 		ev  Event
 		err error
 	}
-	events := make(chan item, 256)
-	monDone := make(chan struct{})
-	go func() {
-		defer close(monDone)
+	type snapshot struct {
+		states []clientstate.State
+		err    error
+	}
+	events := make(chan item, 256) // closed when the stream ends
+	snap := make(chan snapshot, 1) // nil once the snapshot is applied
+	var wg sync.WaitGroup
+	defer func() {
+		cancel()
+		wg.Wait() // List and Events end at once on a cancelled context
+	}()
+	wg.Go(func() {
+		defer close(events)
 		for ev, err := range t.mon.Events(ctx) {
 			select {
 			case events <- item{ev, err}:
@@ -163,14 +170,9 @@ func (t *Tracker) Run(ctx context.Context) error {
 				return
 			}
 		}
-	}()
-	type snapResult struct {
-		states []clientstate.State
-		err    error
-	}
-	snapDone := make(chan snapResult, 1)
-	go func() {
-		var s snapResult
+	})
+	wg.Go(func() {
+		var s snapshot
 		for st, err := range t.client.List(ctx, t.cfg.Query) {
 			if err != nil {
 				s.err = err
@@ -178,41 +180,16 @@ func (t *Tracker) Run(ctx context.Context) error {
 			}
 			s.states = append(s.states, st)
 		}
-		snapDone <- s
-	}()
-	snapCh := snapDone // nil once the snapshot is applied
-	defer func() {
-		cancel()
-		<-monDone
-		if snapCh != nil {
-			<-snapCh // List ends at once on a cancelled context
-		}
-	}()
+		snap <- s
+	})
 
 	var pending []Event // events that arrived during the snapshot
-	// handle takes one item of the stream; it returns the error that ends
-	// the stream, if it is one.
-	handle := func(it item) error {
-		switch {
-		case it.err == nil && snapCh != nil:
-			pending = append(pending, it.ev)
-		case it.err == nil:
-			t.process(it.ev)
-		case IsTransient(it.err):
-			if t.cfg.OnError != nil {
-				t.cfg.OnError(it.err)
-			}
-		default:
-			return it.err
-		}
-		return nil
-	}
 	for {
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
-		case s := <-snapCh:
-			snapCh = nil
+		case s := <-snap:
+			snap = nil
 			if s.err != nil {
 				return s.err
 			}
@@ -222,28 +199,23 @@ func (t *Tracker) Run(ctx context.Context) error {
 			}
 			pending = nil
 			close(t.ready)
-		case it := <-events:
-			if err := handle(it); err != nil {
-				return err
-			}
-		case <-monDone:
-			// The stream ended: after a fatal error (queued before the
-			// end), or because ctx is done.
-			for {
-				select {
-				case it := <-events:
-					if err := handle(it); err != nil {
-						return err
-					}
-					continue
-				default:
+		case it, ok := <-events:
+			switch {
+			case !ok && ctx.Err() != nil:
+				return ctx.Err()
+			case !ok:
+				return errors.New("live: the monitor's stream ended unexpectedly")
+			case it.err == nil && snap != nil:
+				pending = append(pending, it.ev)
+			case it.err == nil:
+				t.process(it.ev)
+			case IsTransient(it.err):
+				if t.cfg.OnError != nil {
+					t.cfg.OnError(it.err)
 				}
-				break
+			default:
+				return it.err // a fatal error is the stream's last item
 			}
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-			return errors.New("live: the monitor's stream ended unexpectedly")
 		}
 	}
 }

@@ -11,46 +11,11 @@ import "github.com/iotclient/iotclient-go/clientstate"
 // late and repeated events ends in the same state, with the same
 // disconnect counts, as the same events delivered once, in order.
 
-// statusID numbers a status; the statuses the SDK knows have fixed
-// numbers, and past 65,535 distinct others (a server gone wrong) the rest
-// count as unknown rather than take memory without bound.
-func (s *store) statusID(st clientstate.ConnectionStatus) uint16 {
-	switch st {
-	case clientstate.StatusConnected:
-		return statusConnectedID
-	case clientstate.StatusDisconnected:
-		return statusDisconnectedID
-	}
-	if n, ok := s.statuses.index[string(st)]; ok {
-		return uint16(n)
-	}
-	if len(s.statuses.values) > 0xFFFF {
-		return statusUnknownID
-	}
-	return uint16(s.statuses.id(string(st)))
-}
-
-// reasonID numbers a reason text. Past 65,536 distinct texts (the
-// platform uses a handful) new ones are not kept: their records read "",
-// and the close code still says why.
-func (s *store) reasonID(reason string) uint32 {
-	if n, ok := s.reasons.index[reason]; ok {
-		return n
-	}
-	if len(s.reasons.values) >= 1<<16 {
-		return 0
-	}
-	return s.reasons.id(reason)
-}
-
 // load merges one state of the REST snapshot: it replaces what the tracker
 // knows unless an event already told something newer, and its last
 // connect and disconnect join the client's history.
 func (s *store) load(st *clientstate.State) {
-	r := s.lookup(st.ClientID)
-	if r == nil {
-		r = s.add(st.ClientID)
-	}
+	r := s.record(st.ClientID)
 	updated := max(nanos(st.LastConnected), nanos(st.LastDisconnected))
 	if at := nanos(st.LastDisconnected); at != 0 {
 		code := int32(codeUnknown) // who disconnected it, but no code
@@ -71,7 +36,7 @@ func (s *store) load(st *clientstate.State) {
 	if r.updated > updated {
 		return // an event already told more
 	}
-	r.status = s.statusID(st.Status)
+	r.status = s.statuses.id(string(st.Status))
 	switch st.Status {
 	case clientstate.StatusConnected:
 		r.since = nanos(st.LastConnected)
@@ -107,7 +72,7 @@ func (s *store) applyStatus(r *clientRec, ev *Event) bool {
 		cause := causeIndex(ev.Cause())
 		if last, ok := lastDisconnect(r.hist); !ok || at >= last.at {
 			r.code, r.cause = int32(ev.CloseCode), cause
-			r.reason = s.reasonID(ev.Reason)
+			r.reason = s.reasons.id(ev.Reason)
 		}
 		s.addChange(r, change{at: at, code: int32(ev.CloseCode), cause: cause})
 	case ActionFailedConnect:

@@ -108,7 +108,7 @@ func (t *Tracker) Flapping(window time.Duration, n int) []FlappingClient {
 		}
 		out = append(out, FlappingClient{
 			ClientID:    t.store.ids[i],
-			Status:      clientstate.ConnectionStatus(t.store.statuses.values[r.status]),
+			Status:      t.store.status(r),
 			Disconnects: count,
 			ByCause:     causeMap(&byCause),
 			Last:        fromNanos(last),
@@ -130,27 +130,21 @@ func (t *Tracker) Flapping(window time.Duration, n int) []FlappingClient {
 // Summary counts the clients by status now and the disconnects of the
 // window ending now (as for Flapping) by cause.
 func (t *Tracker) Summary(window time.Duration) Summary {
-	var byStatus [3]int // the fixed status numbers
 	var byCause [16]int // causeTable's indexes
 	t.mu.RLock()
+	defer t.mu.RUnlock()
 	at := t.windowEnd()
 	to := nanos(at)
-	from := to - int64(window)
-	sum := Summary{At: at.UTC(), Window: window, ByStatus: make(map[clientstate.ConnectionStatus]int)}
-	sum.Clients = len(t.store.recs)
+	sum := Summary{At: at.UTC(), Window: window, Clients: len(t.store.recs), ByStatus: make(map[clientstate.ConnectionStatus]int)}
+	byStatus := make([]int, len(t.store.statuses.values))
 	for i := range t.store.recs {
 		r := &t.store.recs[i]
-		if int(r.status) < len(byStatus) {
-			byStatus[r.status]++
-		} else {
-			sum.ByStatus[clientstate.ConnectionStatus(t.store.statuses.values[r.status])]++
-		}
-		if n, _ := countWindow(r.hist, from, to, &byCause); n > 0 {
+		byStatus[r.status]++
+		if n, _ := countWindow(r.hist, to-int64(window), to, &byCause); n > 0 {
 			sum.DisconnectedClients++
 			sum.Disconnects += n
 		}
 	}
-	t.mu.RUnlock()
 	for id, n := range byStatus {
 		if n > 0 {
 			sum.ByStatus[clientstate.ConnectionStatus(t.store.statuses.values[id])] = n

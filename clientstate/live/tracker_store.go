@@ -2,6 +2,7 @@ package live
 
 import (
 	"cmp"
+	"math"
 	"slices"
 	"time"
 
@@ -34,7 +35,7 @@ type clientRec struct {
 	updated int64    // TrackedState.Updated
 	failed  int64    // TrackedState.LastFailedConnect
 	code    int32    // TrackedState.LastCloseCode
-	reason  uint32   // TrackedState.LastReason, interned
+	reason  uint16   // TrackedState.LastReason, interned
 	status  uint16   // TrackedState.Status, interned
 	cause   uint8    // TrackedState.LastCause, as an index of causeTable
 	live    bool     // TrackedState.Live
@@ -70,15 +71,16 @@ func causeIndex(c clientstate.Cause) uint8 {
 	return causeIndex(clientstate.CauseUnknown)
 }
 
-// interned numbers strings, so that a record holds a small integer where
-// many clients share one value.
+// interned numbers strings, so that a record holds a small number where
+// many clients share one value. Past 65,536 distinct values (a server gone
+// wrong: the platform uses a handful) a new one reads as the first value.
 type interned struct {
-	index  map[string]uint32
+	index  map[string]uint16
 	values []string
 }
 
 func newInterned(first ...string) interned {
-	in := interned{index: make(map[string]uint32)}
+	in := interned{index: make(map[string]uint16)}
 	for _, s := range first {
 		in.id(s)
 	}
@@ -86,11 +88,14 @@ func newInterned(first ...string) interned {
 }
 
 // id returns s's number, numbering it if it is new.
-func (in *interned) id(s string) uint32 {
+func (in *interned) id(s string) uint16 {
 	if n, ok := in.index[s]; ok {
 		return n
 	}
-	n := uint32(len(in.values))
+	if len(in.values) > math.MaxUint16 {
+		return 0
+	}
+	n := uint16(len(in.values))
 	in.index[s] = n
 	in.values = append(in.values, s)
 	return n
@@ -134,30 +139,25 @@ func newStore(keep time.Duration, maxHist int) *store {
 	}
 }
 
-// lookup returns the record of the client id, or nil.
-func (s *store) lookup(id string) *clientRec {
+// record returns the record of the client id, adding it if it is new.
+func (s *store) record(id string) *clientRec {
 	if i, ok := s.index[id]; ok {
 		return &s.recs[i]
 	}
-	return nil
+	s.index[id] = uint32(len(s.recs))
+	s.ids = append(s.ids, id)
+	s.recs = append(s.recs, clientRec{})
+	return &s.recs[len(s.recs)-1]
 }
 
-// recordOf returns the record of the client of an event, adding it if it
-// is new. Only a new client's ID is allocated.
+// recordOf is record for the client of an event. The ID is written into
+// scratch space for the lookup, so only a new client's ID is allocated.
 func (s *store) recordOf(id clientstate.ClientID) *clientRec {
 	s.key = appendClientID(s.key[:0], id)
 	if i, ok := s.index[string(s.key)]; ok {
 		return &s.recs[i]
 	}
-	return s.add(string(s.key))
-}
-
-// add appends a record for a client the store does not hold.
-func (s *store) add(id string) *clientRec {
-	s.index[id] = uint32(len(s.recs))
-	s.ids = append(s.ids, id)
-	s.recs = append(s.recs, clientRec{})
-	return &s.recs[len(s.recs)-1]
+	return s.record(string(s.key))
 }
 
 // appendClientID appends id's wire form, as clientstate.ClientID.String
@@ -256,7 +256,7 @@ func (s *store) state(i int) TrackedState {
 	r := &s.recs[i]
 	return TrackedState{
 		ClientID:          s.ids[i],
-		Status:            clientstate.ConnectionStatus(s.statuses.values[r.status]),
+		Status:            s.status(r),
 		Since:             fromNanos(r.since),
 		LastCloseCode:     int(r.code),
 		LastReason:        s.reasons.values[r.reason],
@@ -265,4 +265,9 @@ func (s *store) state(i int) TrackedState {
 		Updated:           fromNanos(r.updated),
 		Live:              r.live,
 	}
+}
+
+// status is the record's status.
+func (s *store) status(r *clientRec) clientstate.ConnectionStatus {
+	return clientstate.ConnectionStatus(s.statuses.values[r.status])
 }
