@@ -1,11 +1,6 @@
 package commandstest
 
-import (
-	"time"
-
-	"github.com/iotclient/iotclient-go/internal/mockserver"
-	"github.com/iotclient/iotclient-go/internal/testfake"
-)
+import "time"
 
 // Fault is one injected failure. Exactly one behaviour applies, checked in
 // this order: Drop, Truncate, Malformed, then Status. A fault is decided
@@ -34,36 +29,3 @@ type Fault struct {
 	// with a body that is not valid JSON.
 	Malformed bool
 }
-
-func (f Fault) mock() mockserver.Fault {
-	return mockserver.Fault{
-		Status: f.Status, Code: f.Code, RetryAfter: testfake.RetryAfter(f.RetryAfter),
-		Drop: f.Drop, Truncate: f.Truncate, Malformed: f.Malformed,
-	}
-}
-
-// FailNext makes the next n requests fail with f. Calls queue up in order:
-// FailNext(2, a) then FailNext(1, b) serves a, a, b.
-func (s *Server) FailNext(n int, f Fault) { s.m.FailNext(mockserver.RouteAll, n, f.mock()) }
-
-// SetFaultRate makes each request fail with probability rate (0 to 1),
-// with one of faults picked at random (429, 503, a dropped connection and
-// a truncated body when none are given); the same seed gives the same
-// sequence. A rate of 0 stops it.
-func (s *Server) SetFaultRate(rate float64, seed int64, faults ...Fault) {
-	if len(faults) == 0 {
-		faults = []Fault{{Status: 429}, {Status: 503}, {Drop: true}, {Truncate: true}}
-	}
-	m := make([]mockserver.Fault, len(faults))
-	for i, f := range faults {
-		m[i] = f.mock()
-	}
-	s.m.SetRandomFaults(mockserver.RouteAll, rate, seed, m...)
-}
-
-// SetLatency delays every answer by d (0 removes the delay). The wait ends
-// early when the client gives up or the server closes.
-func (s *Server) SetLatency(d time.Duration) { s.m.SetLatency(mockserver.RouteAll, d) }
-
-// ClearFaults removes injected faults and latency.
-func (s *Server) ClearFaults() { s.m.ClearFaults() }

@@ -18,6 +18,7 @@
 package commandstest
 
 import (
+	"cmp"
 	"net/http"
 	"time"
 
@@ -75,7 +76,7 @@ func NewServer(opts ...Option) *Server {
 	for _, opt := range opts {
 		opt(&o)
 	}
-	mo := []mockserver.Option{mockserver.WithReferenceTime(testfake.Now(o.now))}
+	mo := []mockserver.Option{mockserver.WithReferenceTime(cmp.Or(o.now, time.Now()))}
 	if o.lifecycle != nil {
 		mo = append(mo, o.lifecycle.mock())
 	}
@@ -119,3 +120,22 @@ func (s *Server) NewClient(opts ...iotclient.Option) (*commands.Client, error) {
 
 // Requests counts the requests the server has received.
 func (s *Server) Requests() int { return s.m.Requests(mockserver.RouteAll) }
+
+// FailNext makes the next n requests fail with f. Calls queue up in order:
+// FailNext(2, a) then FailNext(1, b) serves a, a, b.
+func (s *Server) FailNext(n int, f Fault) { s.m.FailNext(mockserver.RouteAll, n, mockserver.Fault(f)) }
+
+// SetFaultRate makes each request fail with probability rate (0 to 1),
+// with one of faults picked at random (429, 503, a dropped connection and
+// a truncated body when none are given); the same seed gives the same
+// sequence. A rate of 0 stops it.
+func (s *Server) SetFaultRate(rate float64, seed int64, faults ...Fault) {
+	testfake.SetFaultRate(s.m, rate, seed, faults)
+}
+
+// SetLatency delays every answer by d (0 removes the delay). The wait ends
+// early when the client gives up or the server closes.
+func (s *Server) SetLatency(d time.Duration) { s.m.SetLatency(mockserver.RouteAll, d) }
+
+// ClearFaults removes injected faults and latency.
+func (s *Server) ClearFaults() { s.m.ClearFaults() }

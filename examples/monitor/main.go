@@ -37,6 +37,7 @@ import (
 
 	"github.com/iotclient/iotclient-go/auth"
 	"github.com/iotclient/iotclient-go/clientstate"
+	"github.com/iotclient/iotclient-go/clientstate/clientstatetest"
 	"github.com/iotclient/iotclient-go/clientstate/live"
 	"github.com/iotclient/iotclient-go/clientstate/live/livetest"
 )
@@ -162,8 +163,11 @@ func connect() (*platform, error) {
 		}, nil
 	}
 
-	s, err := livetest.NewServer(livetest.WithSeed(60, 1))
+	rest := clientstatetest.NewServer()
+	rest.Seed(60, 1)
+	s, err := livetest.NewServer(rest)
 	if err != nil {
+		rest.Close()
 		return nil, err
 	}
 	var wg sync.WaitGroup

@@ -27,9 +27,10 @@ type Fault struct {
 	// Code overrides the error code in the body: the IoTDA error_code or the
 	// IBM exception id. Empty picks the default for Status.
 	Code string
-	// RetryAfter is sent as the Retry-After header of a Status answer, if
-	// not empty (e.g. "2" or an HTTP date).
-	RetryAfter string
+	// RetryAfter, when positive, is sent with a Status answer as the
+	// Retry-After header, in whole seconds rounded up (the header has no
+	// finer unit).
+	RetryAfter time.Duration
 	// Drop hijacks the connection and closes it without answering. Note that
 	// net/http's Transport transparently resends an idempotent request (GET)
 	// whose reused keep-alive connection was closed before any response byte
@@ -210,8 +211,8 @@ func (s *Server) serveFault(w http.ResponseWriter, req *request, f Fault) {
 		if status == 0 {
 			status = http.StatusInternalServerError
 		}
-		if f.RetryAfter != "" {
-			w.Header().Set("Retry-After", f.RetryAfter)
+		if f.RetryAfter > 0 {
+			w.Header().Set("Retry-After", strconv.FormatInt(int64((f.RetryAfter+time.Second-1)/time.Second), 10))
 		}
 		if req.isIBM() {
 			id := f.Code
