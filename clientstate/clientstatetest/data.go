@@ -100,14 +100,15 @@ func toMock(states []clientstate.State) ([]mockserver.ClientState, error) {
 	return m, nil
 }
 
-// fromMock converts the fake's records to what the SDK decodes.
+// fromMock converts the fake's records, whose times are already as the
+// platform reports them (UTC, milliseconds), to what the SDK decodes.
 func fromMock(in []mockserver.ClientState) []clientstate.State {
 	out := make([]clientstate.State, len(in))
 	for i, c := range in {
 		st := clientstate.State{
 			ClientID: c.ClientID, ClientType: clientstate.ClientType(c.ClientType),
 			Status:        clientstate.ConnectionStatus(c.ConnectionStatus),
-			LastConnected: ms(c.LastConnect), LastDisconnected: ms(c.LastDisconnect), LastActivity: ms(c.LastActivity),
+			LastConnected: c.LastConnect, LastDisconnected: c.LastDisconnect, LastActivity: c.LastActivity,
 			LastActivityEvent: clientstate.ActivityEvent(c.LastActivityEvent), Protocol: c.Protocol,
 			DisconnectedBy:       clientstate.DisconnectedBy(c.DisconnectedBy),
 			DisconnectReasonCode: c.DisconnectReasonCode,
@@ -130,15 +131,7 @@ func fromMock(in []mockserver.ClientState) []clientstate.State {
 func logsFromMock(in []mockserver.LogEntry) []clientstate.LogEntry {
 	out := make([]clientstate.LogEntry, len(in))
 	for i, e := range in {
-		out[i] = clientstate.LogEntry{Time: ms(e.Time), Message: e.Message}
+		out[i] = clientstate.LogEntry{Time: e.Time, Message: e.Message}
 	}
 	return out
-}
-
-// ms is a time as the IBM platform reports it: UTC, milliseconds.
-func ms(t time.Time) time.Time {
-	if t.IsZero() {
-		return t
-	}
-	return t.UTC().Truncate(time.Millisecond)
 }
