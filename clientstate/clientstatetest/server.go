@@ -27,7 +27,6 @@ import (
 	"github.com/iotclient/iotclient-go/auth"
 	"github.com/iotclient/iotclient-go/clientstate"
 	"github.com/iotclient/iotclient-go/internal/mockserver"
-	"github.com/iotclient/iotclient-go/internal/testfake"
 )
 
 // Credentials the fake accepts; Config uses them.
@@ -45,16 +44,12 @@ const (
 
 // Server is a running fake. Close it when done. All methods are safe for
 // concurrent use.
-type Server struct {
-	m *mockserver.Server
-}
+type Server struct{ m *mockserver.Server }
 
 // Option configures a Server built by NewServer.
 type Option func(*options)
 
-type options struct {
-	now time.Time
-}
+type options struct{ now time.Time }
 
 // WithNow sets the server's reference time, the instant seeded clients and
 // logs are placed before (default: when NewServer is called). A fixed time
@@ -96,22 +91,3 @@ func (s *Server) NewClient(opts ...iotclient.Option) (*clientstate.Client, error
 
 // Requests counts the requests the server has received.
 func (s *Server) Requests() int { return s.m.Requests(mockserver.RouteAll) }
-
-// FailNext makes the next n requests fail with f. Calls queue up in order:
-// FailNext(2, a) then FailNext(1, b) serves a, a, b.
-func (s *Server) FailNext(n int, f Fault) { s.m.FailNext(mockserver.RouteAll, n, mockserver.Fault(f)) }
-
-// SetFaultRate makes each request fail with probability rate (0 to 1),
-// with one of faults picked at random (429, 503, a dropped connection and
-// a truncated body when none are given); the same seed gives the same
-// sequence. A rate of 0 stops it.
-func (s *Server) SetFaultRate(rate float64, seed int64, faults ...Fault) {
-	testfake.SetFaultRate(s.m, rate, seed, faults)
-}
-
-// SetLatency delays every answer by d (0 removes the delay). The wait ends
-// early when the client gives up or the server closes.
-func (s *Server) SetLatency(d time.Duration) { s.m.SetLatency(mockserver.RouteAll, d) }
-
-// ClearFaults removes injected faults and latency.
-func (s *Server) ClearFaults() { s.m.ClearFaults() }

@@ -1,6 +1,11 @@
 package commandstest
 
-import "time"
+import (
+	"time"
+
+	"github.com/iotclient/iotclient-go/internal/mockserver"
+	"github.com/iotclient/iotclient-go/internal/testfake"
+)
 
 // Fault is one injected failure. Exactly one behaviour applies, checked in
 // this order: Drop, Truncate, Malformed, then Status. A fault is decided
@@ -29,3 +34,22 @@ type Fault struct {
 	// with a body that is not valid JSON.
 	Malformed bool
 }
+
+// FailNext makes the next n requests fail with f. Calls queue up in order:
+// FailNext(2, a) then FailNext(1, b) serves a, a, b.
+func (s *Server) FailNext(n int, f Fault) { s.m.FailNext(mockserver.RouteAll, n, mockserver.Fault(f)) }
+
+// SetFaultRate makes each request fail with probability rate (0 to 1),
+// with one of faults picked at random (429, 503, a dropped connection and
+// a truncated body when none are given); the same seed gives the same
+// sequence. A rate of 0 stops it.
+func (s *Server) SetFaultRate(rate float64, seed int64, faults ...Fault) {
+	testfake.SetFaultRate(s.m, rate, seed, faults)
+}
+
+// SetLatency delays every answer by d (0 removes the delay). The wait ends
+// early when the client gives up or the server closes.
+func (s *Server) SetLatency(d time.Duration) { s.m.SetLatency(mockserver.RouteAll, d) }
+
+// ClearFaults removes injected faults and latency.
+func (s *Server) ClearFaults() { s.m.ClearFaults() }

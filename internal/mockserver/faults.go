@@ -35,16 +35,16 @@ type Fault struct {
 	// net/http's Transport transparently resends an idempotent request (GET)
 	// whose reused keep-alive connection was closed before any response byte
 	// arrived; the resent request reaches the server again and is counted.
-	Drop bool
+	//
 	// Truncate runs the request through the real handler (so side effects
 	// such as storing a delivered command happen), then sends status 200
 	// with the real Content-Length but only the first half of the body and
 	// aborts the connection: the client sees an unexpected EOF.
-	Truncate bool
+	//
 	// Malformed runs the request through the real handler (side effects
 	// happen), then answers 200 with a Content-Type of application/json and
 	// a body that is not valid JSON.
-	Malformed bool
+	Drop, Truncate, Malformed bool
 }
 
 // MalformedBody is the body served by a Malformed fault.
