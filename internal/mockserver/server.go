@@ -274,16 +274,13 @@ func (s *Server) record(req *request) {
 // wait sleeps d unless the request ends or the server closes first; it
 // reports whether the full delay elapsed.
 func (s *Server) wait(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
 	select {
-	case <-t.C:
+	case <-time.After(d):
 		return true
 	case <-ctx.Done():
-		return false
 	case <-s.done:
-		return false
 	}
+	return false
 }
 
 // nextRequestID returns a 32-hex ID: a per-server nonce and a sequence
