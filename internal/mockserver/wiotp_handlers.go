@@ -27,16 +27,15 @@ func (s *Server) serveWIoTP(w http.ResponseWriter, req *request) {
 		writeIBMError(w, http.StatusUnauthorized, ExceptionUnauthorized, "The API key or authentication token is missing or not valid.")
 		return
 	}
-	switch req.route {
-	case RouteClientState:
-		s.handleClientState(w, req)
-	case RouteClientStates:
-		s.handleClientStates(w, req)
-	case RouteClientStateConfig:
-		s.handleClientStateConfig(w, req)
-	case RouteConnectionLogs:
-		s.handleConnectionLogs(w, req)
-	}
+	ibmHandlers[req.route](s, w, req)
+}
+
+// ibmHandlers answer the IBM routes of an authenticated request.
+var ibmHandlers = map[Route]func(*Server, http.ResponseWriter, *request){
+	RouteClientState:       (*Server).handleClientState,
+	RouteClientStates:      (*Server).handleClientStates,
+	RouteClientStateConfig: (*Server).handleClientStateConfig,
+	RouteConnectionLogs:    (*Server).handleConnectionLogs,
 }
 
 func writeFeatureDisabled(w http.ResponseWriter) {
