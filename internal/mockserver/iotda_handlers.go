@@ -111,17 +111,7 @@ func (s *Server) serveIoTDA(w http.ResponseWriter, req *request) {
 		return
 	}
 	s.runLifecycle() // iotda_lifecycle.go: simulated commands catch up with the clock
-	iotdaHandlers[req.route](s, w, req)
-}
-
-// iotdaHandlers answer the command routes of an authorized request for a
-// valid device ID.
-var iotdaHandlers = map[Route]func(*Server, http.ResponseWriter, *request){
-	RouteHistory:       (*Server).handleHistory,
-	RouteHistoryCount:  (*Server).handleHistoryCount,
-	RouteQueue:         (*Server).handleQueue,
-	RouteGetCommand:    (*Server).handleGetCommand,
-	RouteCreateCommand: (*Server).handleCreateCommand,
+	handlers[req.route](s, w, req)
 }
 
 var errDeviceNotFound = &iotdaErr{http.StatusNotFound, CodeDeviceNotFound, "The device does not exist."}

@@ -27,15 +27,7 @@ func (s *Server) serveWIoTP(w http.ResponseWriter, req *request) {
 		writeIBMError(w, http.StatusUnauthorized, ExceptionUnauthorized, "The API key or authentication token is missing or not valid.")
 		return
 	}
-	ibmHandlers[req.route](s, w, req)
-}
-
-// ibmHandlers answer the IBM routes of an authenticated request.
-var ibmHandlers = map[Route]func(*Server, http.ResponseWriter, *request){
-	RouteClientState:       (*Server).handleClientState,
-	RouteClientStates:      (*Server).handleClientStates,
-	RouteClientStateConfig: (*Server).handleClientStateConfig,
-	RouteConnectionLogs:    (*Server).handleConnectionLogs,
+	handlers[req.route](s, w, req)
 }
 
 func writeFeatureDisabled(w http.ResponseWriter) {
