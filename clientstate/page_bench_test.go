@@ -12,7 +12,7 @@ import (
 	iotclient "github.com/iotclient/iotclient-go"
 	"github.com/iotclient/iotclient-go/auth"
 	"github.com/iotclient/iotclient-go/clientstate"
-	"github.com/iotclient/iotclient-go/internal/perfdata"
+	"github.com/iotclient/iotclient-go/internal/mockserver/perfdata"
 )
 
 // The per-page benchmarks (README, Performance, target 1) fetch one page of

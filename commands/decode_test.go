@@ -10,7 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	iotclient "github.com/iotclient/iotclient-go"
-	"github.com/iotclient/iotclient-go/internal/perfdata"
+	"github.com/iotclient/iotclient-go/internal/mockserver/perfdata"
 )
 
 // decodePage decodes a history body as a page call does.

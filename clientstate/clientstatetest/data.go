@@ -1,13 +1,14 @@
 package clientstatetest
 
 import (
+	"encoding/json"
 	"strconv"
 	"time"
 
+	"github.com/go-json-experiment/json/jsontext"
 	iotclient "github.com/iotclient/iotclient-go"
 	"github.com/iotclient/iotclient-go/clientstate"
 	"github.com/iotclient/iotclient-go/internal/mockserver"
-	"github.com/iotclient/iotclient-go/internal/testfake"
 )
 
 // Seed adds n realistic clients and returns them in the server's default
@@ -19,14 +20,14 @@ import (
 // disconnect up to 10 days before its connect; a disconnected client's
 // last disconnect between its connect and Now.
 func (s *Server) Seed(n int, seed int64) []clientstate.State {
-	return testfake.StatesFromMock(s.m.SeedClients(n, seed))
+	return fromMock(s.m.SeedClients(n, seed))
 }
 
 // Add stores client states as given (a client ID already stored is
 // replaced). An Extra value that is not JSON is a
 // *iotclient.ValidationError and nothing is stored.
 func (s *Server) Add(states ...clientstate.State) error {
-	m, err := testfake.StatesToMock(states)
+	m, err := toMock(states)
 	if err != nil {
 		return err
 	}
@@ -35,7 +36,7 @@ func (s *Server) Add(states ...clientstate.State) error {
 }
 
 // States returns every client the fake holds, in its default order.
-func (s *Server) States() []clientstate.State { return testfake.StatesFromMock(s.m.Clients()) }
+func (s *Server) States() []clientstate.State { return fromMock(s.m.Clients()) }
 
 // SetStatus connects or disconnects a client at a time.
 func (s *Server) SetStatus(clientID string, status clientstate.ConnectionStatus, at time.Time) error {
@@ -65,11 +66,72 @@ func (s *Server) AddLogs(typeID, deviceID string, entries ...clientstate.LogEntr
 // to 7 days before the reference time (Now), and returns them newest
 // first.
 func (s *Server) SeedLogs(typeID, deviceID string, n int, seed int64) []clientstate.LogEntry {
-	return testfake.LogsFromMock(s.m.SeedConnectionLogs(typeID, deviceID, n, seed))
+	return logsFromMock(s.m.SeedConnectionLogs(typeID, deviceID, n, seed))
 }
 
 // Logs returns a device's connection log as the fake holds it, newest
 // first.
 func (s *Server) Logs(typeID, deviceID string) []clientstate.LogEntry {
-	return testfake.LogsFromMock(s.m.ConnectionLogs(typeID, deviceID))
+	return logsFromMock(s.m.ConnectionLogs(typeID, deviceID))
+}
+
+// toMock converts client states to the fake's records; an Extra value
+// that is not JSON is a *iotclient.ValidationError.
+func toMock(states []clientstate.State) ([]mockserver.ClientState, error) {
+	m := make([]mockserver.ClientState, len(states))
+	for i, st := range states {
+		m[i] = mockserver.ClientState{
+			ClientID: st.ClientID, ClientType: string(st.ClientType), ConnectionStatus: string(st.Status),
+			LastConnect: st.LastConnected, LastDisconnect: st.LastDisconnected, LastActivity: st.LastActivity,
+			LastActivityEvent: string(st.LastActivityEvent), Protocol: st.Protocol,
+			DisconnectedBy: string(st.DisconnectedBy), DisconnectReasonCode: st.DisconnectReasonCode,
+		}
+		if len(st.Extra) > 0 {
+			m[i].Extra = make(map[string]any, len(st.Extra))
+			for k, v := range st.Extra {
+				var x any
+				if err := json.Unmarshal(v, &x); err != nil {
+					return nil, iotclient.NewValidationError("State.Extra["+k+"]", string(v), "is not JSON")
+				}
+				m[i].Extra[k] = x
+			}
+		}
+	}
+	return m, nil
+}
+
+// fromMock converts the fake's records, whose times are already as the
+// platform reports them (UTC, milliseconds), to what the SDK decodes.
+func fromMock(in []mockserver.ClientState) []clientstate.State {
+	out := make([]clientstate.State, len(in))
+	for i, c := range in {
+		st := clientstate.State{
+			ClientID: c.ClientID, ClientType: clientstate.ClientType(c.ClientType),
+			Status:        clientstate.ConnectionStatus(c.ConnectionStatus),
+			LastConnected: c.LastConnect, LastDisconnected: c.LastDisconnect, LastActivity: c.LastActivity,
+			LastActivityEvent: clientstate.ActivityEvent(c.LastActivityEvent), Protocol: c.Protocol,
+			DisconnectedBy:       clientstate.DisconnectedBy(c.DisconnectedBy),
+			DisconnectReasonCode: c.DisconnectReasonCode,
+			// The fake leaves a zero code out, as it does any zero field.
+			HasDisconnectReasonCode: c.DisconnectReasonCode != 0,
+		}
+		if len(c.Extra) > 0 {
+			st.Extra = make(map[string]jsontext.Value, len(c.Extra))
+			for k, v := range c.Extra {
+				b, _ := json.Marshal(v) // values came from JSON-able seeds or Add
+				st.Extra[k] = b
+			}
+		}
+		out[i] = st
+	}
+	return out
+}
+
+// logsFromMock converts connection-log entries to what the SDK decodes.
+func logsFromMock(in []mockserver.LogEntry) []clientstate.LogEntry {
+	out := make([]clientstate.LogEntry, len(in))
+	for i, e := range in {
+		out[i] = clientstate.LogEntry{Time: e.Time, Message: e.Message}
+	}
+	return out
 }

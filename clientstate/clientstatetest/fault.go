@@ -34,30 +34,16 @@ type Fault struct {
 	Malformed bool
 }
 
-func (f Fault) mock() mockserver.Fault {
-	return mockserver.Fault{
-		Status: f.Status, Code: f.Code, RetryAfter: testfake.RetryAfter(f.RetryAfter),
-		Drop: f.Drop, Truncate: f.Truncate, Malformed: f.Malformed,
-	}
-}
-
 // FailNext makes the next n requests fail with f. Calls queue up in order:
 // FailNext(2, a) then FailNext(1, b) serves a, a, b.
-func (s *Server) FailNext(n int, f Fault) { s.m.FailNext(mockserver.RouteAll, n, f.mock()) }
+func (s *Server) FailNext(n int, f Fault) { s.m.FailNext(mockserver.RouteAll, n, mockserver.Fault(f)) }
 
 // SetFaultRate makes each request fail with probability rate (0 to 1),
 // with one of faults picked at random (429, 503, a dropped connection and
 // a truncated body when none are given); the same seed gives the same
 // sequence. A rate of 0 stops it.
 func (s *Server) SetFaultRate(rate float64, seed int64, faults ...Fault) {
-	if len(faults) == 0 {
-		faults = []Fault{{Status: 429}, {Status: 503}, {Drop: true}, {Truncate: true}}
-	}
-	m := make([]mockserver.Fault, len(faults))
-	for i, f := range faults {
-		m[i] = f.mock()
-	}
-	s.m.SetRandomFaults(mockserver.RouteAll, rate, seed, m...)
+	testfake.SetFaultRate(s.m, rate, seed, faults)
 }
 
 // SetLatency delays every answer by d (0 removes the delay). The wait ends

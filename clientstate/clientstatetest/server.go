@@ -19,6 +19,7 @@
 package clientstatetest
 
 import (
+	"cmp"
 	"net/http"
 	"time"
 
@@ -26,7 +27,6 @@ import (
 	"github.com/iotclient/iotclient-go/auth"
 	"github.com/iotclient/iotclient-go/clientstate"
 	"github.com/iotclient/iotclient-go/internal/mockserver"
-	"github.com/iotclient/iotclient-go/internal/testfake"
 )
 
 // Credentials the fake accepts; Config uses them.
@@ -44,16 +44,12 @@ const (
 
 // Server is a running fake. Close it when done. All methods are safe for
 // concurrent use.
-type Server struct {
-	m *mockserver.Server
-}
+type Server struct{ m *mockserver.Server }
 
 // Option configures a Server built by NewServer.
 type Option func(*options)
 
-type options struct {
-	now time.Time
-}
+type options struct{ now time.Time }
 
 // WithNow sets the server's reference time, the instant seeded clients and
 // logs are placed before (default: when NewServer is called). A fixed time
@@ -67,7 +63,7 @@ func NewServer(opts ...Option) *Server {
 	for _, opt := range opts {
 		opt(&o)
 	}
-	return &Server{m: mockserver.New(mockserver.WithReferenceTime(testfake.Now(o.now)))}
+	return &Server{m: mockserver.New(mockserver.WithReferenceTime(cmp.Or(o.now, time.Now())))}
 }
 
 // Close stops the server and waits for requests in progress.

@@ -70,6 +70,8 @@ func (s *Server) SetStatus(deviceID, commandID string, status commands.Status, r
 	return s.m.SetCommandStatus(deviceID, commandID, string(status), result)
 }
 
+// fromMock converts the fake's commands, whose times are already as the
+// platform reports them (UTC, whole seconds).
 func fromMock(in []mockserver.Command) []commands.Command {
 	out := make([]commands.Command, len(in))
 	for i, c := range in {
@@ -77,18 +79,9 @@ func fromMock(in []mockserver.Command) []commands.Command {
 			ID: c.ID, DeviceID: c.DeviceID, ServiceID: c.ServiceID, Name: c.Name,
 			Status: commands.Status(c.Status), SendStrategy: commands.SendStrategy(c.SendStrategy),
 			Expire:    time.Duration(c.ExpireSeconds) * time.Second,
-			CreatedAt: utcSecond(c.Created), SentAt: utcSecond(c.Sent),
-			DeliveredAt: utcSecond(c.Delivered), RespondedAt: utcSecond(c.Responded),
+			CreatedAt: c.Created, SentAt: c.Sent, DeliveredAt: c.Delivered, RespondedAt: c.Responded,
 			Params: c.Paras, Result: c.Result,
 		}
 	}
 	return out
-}
-
-// utcSecond is a time as the platform reports it: UTC, whole seconds.
-func utcSecond(t time.Time) time.Time {
-	if t.IsZero() {
-		return t
-	}
-	return t.UTC().Truncate(time.Second)
 }

@@ -18,6 +18,7 @@
 package commandstest
 
 import (
+	"cmp"
 	"net/http"
 	"time"
 
@@ -25,7 +26,6 @@ import (
 	"github.com/iotclient/iotclient-go/auth"
 	"github.com/iotclient/iotclient-go/commands"
 	"github.com/iotclient/iotclient-go/internal/mockserver"
-	"github.com/iotclient/iotclient-go/internal/testfake"
 )
 
 // Credentials the fake accepts; Config signs with the AK/SK pair.
@@ -51,9 +51,7 @@ const (
 
 // Server is a running fake. Close it when done. All methods are safe for
 // concurrent use.
-type Server struct {
-	m *mockserver.Server
-}
+type Server struct{ m *mockserver.Server }
 
 // Option configures a Server built by NewServer.
 type Option func(*options)
@@ -75,7 +73,7 @@ func NewServer(opts ...Option) *Server {
 	for _, opt := range opts {
 		opt(&o)
 	}
-	mo := []mockserver.Option{mockserver.WithReferenceTime(testfake.Now(o.now))}
+	mo := []mockserver.Option{mockserver.WithReferenceTime(cmp.Or(o.now, time.Now()))}
 	if o.lifecycle != nil {
 		mo = append(mo, o.lifecycle.mock())
 	}

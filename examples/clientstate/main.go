@@ -21,6 +21,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"log"
 	"os"
 	"strconv"
 	"text/tabwriter"
@@ -31,28 +32,6 @@ import (
 	"github.com/iotclient/iotclient-go/clientstate"
 	"github.com/iotclient/iotclient-go/clientstate/clientstatetest"
 )
-
-func main() {
-	flag.Usage = func() {
-		fmt.Fprint(flag.CommandLine.Output(), `Usage: clientstate
-
-Shows connected clients, one client in detail, the disconnects of the last
-two days and one device's connection log. Without IOTCLIENT_IBM_API_KEY and
-IOTCLIENT_IBM_API_TOKEN it uses the SDK's test fake.
-`)
-		flag.PrintDefaults()
-	}
-	flag.Parse() // -h: usage, exit 0; an unknown flag: usage, exit 2
-	if flag.NArg() > 0 {
-		fmt.Fprintf(flag.CommandLine.Output(), "clientstate: unexpected argument %q\n", flag.Arg(0))
-		flag.Usage()
-		os.Exit(2)
-	}
-	if err := run(); err != nil {
-		fmt.Fprintln(os.Stderr, "clientstate:", err)
-		os.Exit(1)
-	}
-}
 
 // demo device of the mock server: its state and its connection log.
 const (
@@ -287,4 +266,14 @@ func orDash(s string) string {
 		return "-"
 	}
 	return s
+}
+
+func main() {
+	// -h prints the flags and exits 0, an unknown flag exits 2.
+	if flag.Parse(); flag.NArg() > 0 {
+		log.Fatalf("unexpected argument %q", flag.Arg(0))
+	}
+	if err := run(); err != nil {
+		log.Fatal(err)
+	}
 }

@@ -15,6 +15,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"log"
 	"os"
 	"time"
 
@@ -23,28 +24,6 @@ import (
 	"github.com/iotclient/iotclient-go/commands"
 	"github.com/iotclient/iotclient-go/commands/commandstest"
 )
-
-func main() {
-	flag.Usage = func() {
-		fmt.Fprint(flag.CommandLine.Output(), `Usage: commandhistory
-
-Reads a device's command history: filters, page-at-a-time reading with a
-checkpoint, resuming, and errors. Without IOTCLIENT_IOTDA_ENDPOINT it uses
-the SDK's test fake.
-`)
-		flag.PrintDefaults()
-	}
-	flag.Parse() // -h: usage, exit 0; an unknown flag: usage, exit 2
-	if flag.NArg() > 0 {
-		fmt.Fprintf(flag.CommandLine.Output(), "commandhistory: unexpected argument %q\n", flag.Arg(0))
-		flag.Usage()
-		os.Exit(2)
-	}
-	if err := run(); err != nil {
-		fmt.Fprintln(os.Stderr, "commandhistory:", err)
-		os.Exit(1)
-	}
-}
 
 func run() error {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
@@ -134,4 +113,14 @@ func connect() (c *commands.Client, device string, done func(), err error) {
 	}
 	c, err = commands.NewClient(cfg)
 	return c, device, done, err
+}
+
+func main() {
+	// -h prints the flags and exits 0, an unknown flag exits 2.
+	if flag.Parse(); flag.NArg() > 0 {
+		log.Fatalf("unexpected argument %q", flag.Arg(0))
+	}
+	if err := run(); err != nil {
+		log.Fatal(err)
+	}
 }

@@ -122,8 +122,15 @@ func (f *mockFleet) statesFake() (*clientstatetest.Server, error) {
 // liveFake starts the IBM fake with its MQTT broker and the demo clients.
 func (f *mockFleet) liveFake() (*livetest.Server, error) {
 	if f.live == nil {
-		s, err := livetest.NewServer(livetest.WithNow(f.ref), livetest.WithSeed(demoSeeded, 1), livetest.WithStates(f.demoStates()...))
+		rest := clientstatetest.NewServer(clientstatetest.WithNow(f.ref))
+		rest.Seed(demoSeeded, 1)
+		err := rest.Add(f.demoStates()...)
+		var s *livetest.Server
+		if err == nil {
+			s, err = livetest.NewServer(rest)
+		}
 		if err != nil {
+			rest.Close()
 			return nil, err
 		}
 		f.live = s

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -191,18 +190,7 @@ func writeFlapping(w io.Writer, format string, f flappingFlag, clients []live.Fl
 	}
 	switch format {
 	case formatJSON, formatJSONL:
-		var b []byte
-		var err error
-		if format == formatJSON {
-			b, err = json.MarshalIndent(out, "", "  ")
-		} else {
-			b, err = json.Marshal(out)
-		}
-		if err != nil {
-			return err
-		}
-		_, err = fmt.Fprintf(w, "%s\n", b)
-		return err
+		return writeJSON(w, format, out)
 	case formatCSV:
 		var b strings.Builder
 		b.WriteString("client_id,status,disconnects,last,causes\n")

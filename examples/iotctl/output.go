@@ -396,13 +396,19 @@ func (s *tableSink) writeLine(value func(i int) string) error {
 }
 
 func (s *tableSink) write(row []cell) error {
-	if !s.header {
-		s.header = true
-		if err := s.writeLine(func(i int) string { return s.fields[i].title }); err != nil {
+	return writeRow(&s.header, s.fields, row, s.writeLine)
+}
+
+// writeRow writes row through writeLine, after the header line before the
+// first row.
+func writeRow(header *bool, fields []field, row []cell, writeLine func(value func(i int) string) error) error {
+	if !*header {
+		*header = true
+		if err := writeLine(func(i int) string { return fields[i].title }); err != nil {
 			return err
 		}
 	}
-	return s.writeLine(func(i int) string { return tableValue(row[i]) })
+	return writeLine(func(i int) string { return tableValue(row[i]) })
 }
 
 // close prints the header only when there were records: an empty table
@@ -461,13 +467,7 @@ func (s *streamTableSink) writeLine(value func(i int) string) error {
 }
 
 func (s *streamTableSink) write(row []cell) error {
-	if !s.header {
-		s.header = true
-		if err := s.writeLine(func(i int) string { return s.fields[i].title }); err != nil {
-			return err
-		}
-	}
-	return s.writeLine(func(i int) string { return tableValue(row[i]) })
+	return writeRow(&s.header, s.fields, row, s.writeLine)
 }
 
 func (s *streamTableSink) close(bool) error { return nil }
@@ -499,4 +499,19 @@ func export[T any](seq func(func(T, error) bool), out *records[T], prog *progres
 		err = writeError(cerr)
 	}
 	return prog.n, err
+}
+
+// writeJSON prints v as one JSON document: indented for --format json, on
+// one line for jsonl.
+func writeJSON(w io.Writer, format string, v any) error {
+	marshal := json.Marshal
+	if format == formatJSON {
+		marshal = func(v any) ([]byte, error) { return json.MarshalIndent(v, "", "  ") }
+	}
+	b, err := marshal(v)
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(w, "%s\n", b)
+	return err
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"slices"
@@ -68,18 +67,7 @@ func statusName(s clientstate.ConnectionStatus) string {
 func (v *summaryView) write(w io.Writer, format string) error {
 	switch format {
 	case formatJSON, formatJSONL:
-		var b []byte
-		var err error
-		if format == formatJSON {
-			b, err = json.MarshalIndent(v, "", "  ")
-		} else {
-			b, err = json.Marshal(v)
-		}
-		if err != nil {
-			return err
-		}
-		_, err = fmt.Fprintf(w, "%s\n", b)
-		return err
+		return writeJSON(w, format, v)
 	case formatCSV:
 		var b strings.Builder
 		b.WriteString("group,name,count\n")

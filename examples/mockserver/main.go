@@ -14,6 +14,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"log"
 	"net"
 	"net/http"
 	"os"
@@ -23,36 +24,6 @@ import (
 	"github.com/iotclient/iotclient-go/clientstate/clientstatetest"
 	"github.com/iotclient/iotclient-go/commands/commandstest"
 )
-
-func main() {
-	addr := flag.String("addr", "127.0.0.1:8080", "address to listen on (loopback by default)")
-	devices := flag.Int("devices", 3, "IoTDA devices to create")
-	perDevice := flag.Int("commands", 1000, "commands in each device's history")
-	clients := flag.Int("clients", 500, "IBM client connection states")
-	rate := flag.Float64("fault-rate", 0, "probability (0-1) that a request fails with 429, 503, a dropped connection or a truncated body")
-	latency := flag.Duration("latency", 0, "delay added to every answer")
-	seed := flag.Int64("seed", 1, "seed of the generated data and faults")
-	runFor := flag.Duration("for", 0, "stop after this long (0: until interrupted)")
-	flag.Usage = func() {
-		fmt.Fprint(flag.CommandLine.Output(), `Usage: mockserver [flags]
-
-Serves the SDK's fakes of Huawei IoTDA (/v5/iot/..., /v3/auth/tokens) and
-IBM Watson IoT (/api/v0002/...) on one address until interrupted.
-
-`)
-		flag.PrintDefaults()
-	}
-	flag.Parse() // -h: usage, exit 0; an unknown flag: usage, exit 2
-	if flag.NArg() > 0 {
-		fmt.Fprintf(flag.CommandLine.Output(), "mockserver: unexpected argument %q\n", flag.Arg(0))
-		flag.Usage()
-		os.Exit(2)
-	}
-	if err := run(*addr, *devices, *perDevice, *clients, *rate, *latency, *seed, *runFor); err != nil {
-		fmt.Fprintln(os.Stderr, "mockserver:", err)
-		os.Exit(1)
-	}
-}
 
 func run(addr string, devices, perDevice, clients int, rate float64, latency time.Duration, seed int64, runFor time.Duration) error {
 	if rate < 0 || rate > 1 {
@@ -112,4 +83,22 @@ func run(addr string, devices, perDevice, clients int, rate float64, latency tim
 		return err
 	}
 	return nil
+}
+
+func main() {
+	addr := flag.String("addr", "127.0.0.1:8080", "address to listen on (loopback by default)")
+	devices := flag.Int("devices", 3, "IoTDA devices to create")
+	perDevice := flag.Int("commands", 1000, "commands in each device's history")
+	clients := flag.Int("clients", 500, "IBM client connection states")
+	rate := flag.Float64("fault-rate", 0, "probability (0-1) that a request fails with 429, 503, a dropped connection or a truncated body")
+	latency := flag.Duration("latency", 0, "delay added to every answer")
+	seed := flag.Int64("seed", 1, "seed of the generated data and faults")
+	runFor := flag.Duration("for", 0, "stop after this long (0: until interrupted)")
+	// -h prints the flags and exits 0, an unknown flag exits 2.
+	if flag.Parse(); flag.NArg() > 0 {
+		log.Fatalf("unexpected argument %q", flag.Arg(0))
+	}
+	if err := run(*addr, *devices, *perDevice, *clients, *rate, *latency, *seed, *runFor); err != nil {
+		log.Fatal(err)
+	}
 }

@@ -28,6 +28,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"log"
 	"os"
 	"os/signal"
 	"sync"
@@ -36,34 +37,10 @@ import (
 
 	"github.com/iotclient/iotclient-go/auth"
 	"github.com/iotclient/iotclient-go/clientstate"
+	"github.com/iotclient/iotclient-go/clientstate/clientstatetest"
 	"github.com/iotclient/iotclient-go/clientstate/live"
 	"github.com/iotclient/iotclient-go/clientstate/live/livetest"
 )
-
-func main() {
-	duration := flag.Duration("duration", 5*time.Second, "stop after this long")
-	maxEvents := flag.Int("events", 200, "stop after this many live events (0: no limit)")
-	flag.Usage = func() {
-		fmt.Fprint(flag.CommandLine.Output(), `Usage: monitor [-duration D] [-events N]
-
-Watches devices connect and disconnect live over MQTT and keeps a fleet
-tracker up to date. Without IOTCLIENT_IBM_API_KEY and IOTCLIENT_IBM_API_TOKEN
-it uses the SDK's test fake with a flapping fleet.
-
-`)
-		flag.PrintDefaults()
-	}
-	flag.Parse() // -h: usage, exit 0; an unknown flag: usage, exit 2
-	if flag.NArg() > 0 {
-		fmt.Fprintf(flag.CommandLine.Output(), "monitor: unexpected argument %q\n", flag.Arg(0))
-		flag.Usage()
-		os.Exit(2)
-	}
-	if err := run(*duration, *maxEvents); err != nil {
-		fmt.Fprintln(os.Stderr, "monitor:", err)
-		os.Exit(1)
-	}
-}
 
 func run(duration time.Duration, maxEvents int) error {
 	ctx, cancel := context.WithTimeout(context.Background(), duration)
@@ -186,8 +163,11 @@ func connect() (*platform, error) {
 		}, nil
 	}
 
-	s, err := livetest.NewServer(livetest.WithSeed(60, 1))
+	rest := clientstatetest.NewServer()
+	rest.Seed(60, 1)
+	s, err := livetest.NewServer(rest)
 	if err != nil {
+		rest.Close()
 		return nil, err
 	}
 	var wg sync.WaitGroup
@@ -220,5 +200,17 @@ func flap(ctx context.Context, fake *livetest.Server) {
 				return
 			}
 		}
+	}
+}
+
+func main() {
+	duration := flag.Duration("duration", 5*time.Second, "stop after this long")
+	maxEvents := flag.Int("events", 200, "stop after this many live events (0: no limit)")
+	// -h prints the flags and exits 0, an unknown flag exits 2.
+	if flag.Parse(); flag.NArg() > 0 {
+		log.Fatalf("unexpected argument %q", flag.Arg(0))
+	}
+	if err := run(*duration, *maxEvents); err != nil {
+		log.Fatal(err)
 	}
 }

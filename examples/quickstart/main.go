@@ -20,6 +20,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"log"
 	"os"
 	"text/tabwriter"
 	"time"
@@ -30,28 +31,6 @@ import (
 	"github.com/iotclient/iotclient-go/commands"
 	"github.com/iotclient/iotclient-go/commands/commandstest"
 )
-
-func main() {
-	flag.Usage = func() {
-		fmt.Fprint(flag.CommandLine.Output(), `Usage: quickstart
-
-Prints a device's recent commands (Huawei IoTDA) and the connected and
-recently disconnected clients (IBM Watson IoT), against the SDK's test
-fakes unless the platforms' environment variables are set.
-`)
-		flag.PrintDefaults()
-	}
-	flag.Parse() // -h: usage, exit 0; an unknown flag: usage, exit 2
-	if flag.NArg() > 0 {
-		fmt.Fprintf(flag.CommandLine.Output(), "quickstart: unexpected argument %q\n", flag.Arg(0))
-		flag.Usage()
-		os.Exit(2)
-	}
-	if err := run(); err != nil {
-		fmt.Fprintln(os.Stderr, "quickstart:", err)
-		os.Exit(1)
-	}
-}
 
 func run() error {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
@@ -160,4 +139,14 @@ func connectionStates(ctx context.Context) error {
 		}
 	}
 	return tw.Flush()
+}
+
+func main() {
+	// -h prints the flags and exits 0, an unknown flag exits 2.
+	if flag.Parse(); flag.NArg() > 0 {
+		log.Fatalf("unexpected argument %q", flag.Arg(0))
+	}
+	if err := run(); err != nil {
+		log.Fatal(err)
+	}
 }

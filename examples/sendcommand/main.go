@@ -21,6 +21,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"log"
 	"os"
 	"time"
 
@@ -29,28 +30,6 @@ import (
 	"github.com/iotclient/iotclient-go/commands"
 	"github.com/iotclient/iotclient-go/commands/commandstest"
 )
-
-func main() {
-	flag.Usage = func() {
-		fmt.Fprint(flag.CommandLine.Output(), `Usage: sendcommand
-
-Delivers a command to a device, waits for its outcome and shows its entry
-in the device's history. Without IOTCLIENT_IOTDA_ENDPOINT it uses the SDK's
-test fake.
-`)
-		flag.PrintDefaults()
-	}
-	flag.Parse() // -h: usage, exit 0; an unknown flag: usage, exit 2
-	if flag.NArg() > 0 {
-		fmt.Fprintf(flag.CommandLine.Output(), "sendcommand: unexpected argument %q\n", flag.Arg(0))
-		flag.Usage()
-		os.Exit(2)
-	}
-	if err := run(); err != nil {
-		fmt.Fprintln(os.Stderr, "sendcommand:", err)
-		os.Exit(1)
-	}
-}
 
 func run() error {
 	env, done, err := connect()
@@ -181,4 +160,14 @@ func connect() (env setup, done func(), err error) {
 		done()
 	}
 	return env, done, err
+}
+
+func main() {
+	// -h prints the flags and exits 0, an unknown flag exits 2.
+	if flag.Parse(); flag.NArg() > 0 {
+		log.Fatalf("unexpected argument %q", flag.Arg(0))
+	}
+	if err := run(); err != nil {
+		log.Fatal(err)
+	}
 }

@@ -27,23 +27,24 @@ type Fault struct {
 	// Code overrides the error code in the body: the IoTDA error_code or the
 	// IBM exception id. Empty picks the default for Status.
 	Code string
-	// RetryAfter is sent as the Retry-After header of a Status answer, if
-	// not empty (e.g. "2" or an HTTP date).
-	RetryAfter string
+	// RetryAfter, when positive, is sent with a Status answer as the
+	// Retry-After header, in whole seconds rounded up (the header has no
+	// finer unit).
+	RetryAfter time.Duration
 	// Drop hijacks the connection and closes it without answering. Note that
 	// net/http's Transport transparently resends an idempotent request (GET)
 	// whose reused keep-alive connection was closed before any response byte
 	// arrived; the resent request reaches the server again and is counted.
-	Drop bool
+	//
 	// Truncate runs the request through the real handler (so side effects
 	// such as storing a delivered command happen), then sends status 200
 	// with the real Content-Length but only the first half of the body and
 	// aborts the connection: the client sees an unexpected EOF.
-	Truncate bool
+	//
 	// Malformed runs the request through the real handler (side effects
 	// happen), then answers 200 with a Content-Type of application/json and
 	// a body that is not valid JSON.
-	Malformed bool
+	Drop, Truncate, Malformed bool
 }
 
 // MalformedBody is the body served by a Malformed fault.
@@ -210,8 +211,8 @@ func (s *Server) serveFault(w http.ResponseWriter, req *request, f Fault) {
 		if status == 0 {
 			status = http.StatusInternalServerError
 		}
-		if f.RetryAfter != "" {
-			w.Header().Set("Retry-After", f.RetryAfter)
+		if f.RetryAfter > 0 {
+			w.Header().Set("Retry-After", strconv.FormatInt(int64((f.RetryAfter+time.Second-1)/time.Second), 10))
 		}
 		if req.isIBM() {
 			id := f.Code

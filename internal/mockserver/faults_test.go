@@ -30,7 +30,7 @@ func TestFaultStatusBodies(t *testing.T) {
 	s.SeedCommands(testDevice, 5, 1)
 	s.SeedClients(5, 1)
 
-	s.FailNext(RouteHistory, 1, Fault{Status: http.StatusTooManyRequests, RetryAfter: "3"})
+	s.FailNext(RouteHistory, 1, Fault{Status: http.StatusTooManyRequests, RetryAfter: 3 * time.Second})
 	r := do(t, historyReq(t, s))
 	e := requireIoTDAError(t, r, http.StatusTooManyRequests, CodeThrottled)
 	assert.Equal(t, "3", r.header.Get("Retry-After"))
@@ -43,7 +43,7 @@ func TestFaultStatusBodies(t *testing.T) {
 	s.FailNext(RouteHistory, 1, Fault{})
 	requireIoTDAError(t, do(t, historyReq(t, s)), http.StatusInternalServerError, CodeInternal)
 
-	s.FailNext(RouteClientStates, 1, Fault{Status: http.StatusServiceUnavailable, RetryAfter: "1"})
+	s.FailNext(RouteClientStates, 1, Fault{Status: http.StatusServiceUnavailable, RetryAfter: time.Second})
 	r = ibm(t, s, http.MethodGet, "/clientconnectionstates", nil, nil)
 	requireIBMError(t, r, http.StatusServiceUnavailable, ExceptionUnavailable)
 	assert.Equal(t, "1", r.header.Get("Retry-After"))
@@ -206,7 +206,7 @@ func TestRandomFaultsAreDeterministic(t *testing.T) {
 	run := func() []int {
 		s := newServer(t)
 		s.AddDevice(testDevice)
-		s.SetRandomFaults(RouteHistory, 0.3, 99, Fault{Status: 500}, Fault{Status: 429, RetryAfter: "1"})
+		s.SetRandomFaults(RouteHistory, 0.3, 99, Fault{Status: 500}, Fault{Status: 429, RetryAfter: time.Second})
 		var out []int
 		for range 200 {
 			out = append(out, do(t, historyReq(t, s)).status)

@@ -1,6 +1,7 @@
 package mockserver
 
 import (
+	"cmp"
 	"net/http"
 )
 
@@ -51,20 +52,16 @@ type iotdaError struct {
 // CodeForStatus is the error code an injected IoTDA fault with this status
 // carries unless Fault.Code overrides it.
 func CodeForStatus(status int) string {
-	switch {
-	case status == http.StatusUnauthorized:
-		return CodeAuthFailed
-	case status == http.StatusForbidden:
-		return CodeInvalidToken
-	case status == http.StatusNotFound:
-		return CodeDeviceNotFound
-	case status == http.StatusTooManyRequests:
-		return CodeThrottled
-	case status >= 500:
-		return CodeInternal
-	default:
-		return CodeInvalidInput
-	}
+	return cmp.Or(iotdaCodes[min(status, 500)], CodeInvalidInput)
+}
+
+// iotdaCodes are the error codes of CodeForStatus; 500 stands for every 5xx.
+var iotdaCodes = map[int]string{
+	http.StatusUnauthorized:        CodeAuthFailed,
+	http.StatusForbidden:           CodeInvalidToken,
+	http.StatusNotFound:            CodeDeviceNotFound,
+	http.StatusTooManyRequests:     CodeThrottled,
+	http.StatusInternalServerError: CodeInternal,
 }
 
 func writeIoTDAError(w http.ResponseWriter, requestID string, status int, code, msg string) {

@@ -111,21 +111,23 @@ func (s *Server) serveIoTDA(w http.ResponseWriter, req *request) {
 		return
 	}
 	s.runLifecycle() // iotda_lifecycle.go: simulated commands catch up with the clock
-	switch req.route {
-	case RouteHistory:
-		s.handleHistory(w, req)
-	case RouteHistoryCount:
-		s.handleHistoryCount(w, req)
-	case RouteQueue:
-		s.handleQueue(w, req)
-	case RouteGetCommand:
-		s.handleGetCommand(w, req)
-	case RouteCreateCommand:
-		s.handleCreateCommand(w, req)
-	}
+	handlers[req.route](s, w, req)
 }
 
 var errDeviceNotFound = &iotdaErr{http.StatusNotFound, CodeDeviceNotFound, "The device does not exist."}
+
+// device returns req's device, or answers 404 and returns nil. A device is
+// never removed or replaced, so the caller reads and changes it under s.mu
+// later.
+func (s *Server) device(w http.ResponseWriter, req *request) *device {
+	s.mu.RLock()
+	d := s.iotda.devices[req.deviceID]
+	s.mu.RUnlock()
+	if d == nil {
+		s.writeIoTDAErr(w, req, errDeviceNotFound)
+	}
+	return d
+}
 
 // withDeviceQuery parses the command query (paging says whether paging
 // parameters count), finds the device, and runs answer under the read lock,
@@ -140,13 +142,11 @@ func (s *Server) withDeviceQuery(w http.ResponseWriter, req *request, paging boo
 	if paging && req.route == RouteHistory && s.serveGeneratedHistory(w, req, &q) { // iotda_generated.go
 		return
 	}
-	s.mu.RLock()
-	d := s.iotda.devices[req.deviceID]
+	d := s.device(w, req)
 	if d == nil {
-		s.mu.RUnlock()
-		s.writeIoTDAErr(w, req, errDeviceNotFound)
 		return
 	}
+	s.mu.RLock()
 	v := answer(&q, d)
 	s.mu.RUnlock()
 	writeJSON(w, http.StatusOK, v)
@@ -198,13 +198,11 @@ func (s *Server) handleGetCommand(w http.ResponseWriter, req *request) {
 		s.writeIoTDAErr(w, req, badInput("The command ID must be 1-100 characters of letters, digits, '_' and '-'."))
 		return
 	}
-	s.mu.RLock()
-	d := s.iotda.devices[req.deviceID]
+	d := s.device(w, req)
 	if d == nil {
-		s.mu.RUnlock()
-		s.writeIoTDAErr(w, req, errDeviceNotFound)
 		return
 	}
+	s.mu.RLock()
 	i, ok := d.find(req.commandID)
 	if !ok {
 		s.mu.RUnlock()
@@ -271,13 +269,11 @@ func (s *Server) handleCreateCommand(w http.ResponseWriter, req *request) {
 	}
 	strategy := *b.SendStrategy
 
-	s.mu.Lock()
-	d := s.iotda.devices[req.deviceID]
+	d := s.device(w, req)
 	if d == nil {
-		s.mu.Unlock()
-		s.writeIoTDAErr(w, req, errDeviceNotFound)
 		return
 	}
+	s.mu.Lock()
 	if strategy == StrategyDelay && d.pending() >= MaxPendingPerDev {
 		s.mu.Unlock()
 		s.writeIoTDAErr(w, req, &iotdaErr{http.StatusBadRequest, CodeTooManyPending,

@@ -47,6 +47,21 @@ var allRoutes = []Route{
 	RouteIAMToken, RouteClientState, RouteClientStates, RouteConnectionLogs, RouteClientStateConfig,
 }
 
+// handlers answer the platform routes once a request passed its
+// platform's checks (authentication, project, IDs); the IAM token route is
+// answered before them.
+var handlers = map[Route]func(*Server, http.ResponseWriter, *request){
+	RouteHistory:           (*Server).handleHistory,
+	RouteHistoryCount:      (*Server).handleHistoryCount,
+	RouteQueue:             (*Server).handleQueue,
+	RouteGetCommand:        (*Server).handleGetCommand,
+	RouteCreateCommand:     (*Server).handleCreateCommand,
+	RouteClientState:       (*Server).handleClientState,
+	RouteClientStates:      (*Server).handleClientStates,
+	RouteClientStateConfig: (*Server).handleClientStateConfig,
+	RouteConnectionLogs:    (*Server).handleConnectionLogs,
+}
+
 type platform int
 
 const (

@@ -96,12 +96,13 @@ func WithClock(now func() time.Time) Option {
 }
 
 // WithReferenceTime sets the instant seeded data is placed before (default
-// 2024-06-01T12:00:00Z). Seeded records depend only on the seed and this
-// time; pass time.Now() to get "recent" data for demos.
+// 2024-06-01T12:00:00Z), in whole seconds UTC as the platforms report
+// times. Seeded records depend only on the seed and this time; pass
+// time.Now() to get "recent" data.
 func WithReferenceTime(t time.Time) Option {
 	return func(s *Server) {
 		if !t.IsZero() {
-			s.ref = t.UTC()
+			s.ref = t.UTC().Truncate(time.Second)
 		}
 	}
 }
@@ -273,16 +274,13 @@ func (s *Server) record(req *request) {
 // wait sleeps d unless the request ends or the server closes first; it
 // reports whether the full delay elapsed.
 func (s *Server) wait(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
 	select {
-	case <-t.C:
+	case <-time.After(d):
 		return true
 	case <-ctx.Done():
-		return false
 	case <-s.done:
-		return false
 	}
+	return false
 }
 
 // nextRequestID returns a 32-hex ID: a per-server nonce and a sequence

@@ -1,6 +1,7 @@
 package mockserver
 
 import (
+	"cmp"
 	"net/http"
 )
 
@@ -35,24 +36,19 @@ const (
 // ExceptionForStatus is the exception ID an injected IBM fault with this
 // status carries unless Fault.Code overrides it.
 func ExceptionForStatus(status int) string {
-	switch {
-	case status == http.StatusBadRequest:
-		return ExceptionInvalidRequest
-	case status == http.StatusUnauthorized:
-		return ExceptionUnauthorized
-	case status == http.StatusForbidden:
-		return ExceptionForbidden
-	case status == http.StatusNotFound:
-		return ExceptionNotFound
-	case status == http.StatusTooManyRequests:
-		return ExceptionRateLimited
-	case status == http.StatusServiceUnavailable:
-		return ExceptionUnavailable
-	case status >= 500:
-		return ExceptionInternal
-	default:
-		return ExceptionInvalidRequest
-	}
+	return cmp.Or(ibmExceptions[status], ibmExceptions[min(status, 500)], ExceptionInvalidRequest)
+}
+
+// ibmExceptions are the exception IDs of ExceptionForStatus; 500 stands
+// for every 5xx without its own.
+var ibmExceptions = map[int]string{
+	http.StatusBadRequest:          ExceptionInvalidRequest,
+	http.StatusUnauthorized:        ExceptionUnauthorized,
+	http.StatusForbidden:           ExceptionForbidden,
+	http.StatusNotFound:            ExceptionNotFound,
+	http.StatusTooManyRequests:     ExceptionRateLimited,
+	http.StatusInternalServerError: ExceptionInternal,
+	http.StatusServiceUnavailable:  ExceptionUnavailable,
 }
 
 type ibmException struct {

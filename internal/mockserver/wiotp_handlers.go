@@ -27,16 +27,7 @@ func (s *Server) serveWIoTP(w http.ResponseWriter, req *request) {
 		writeIBMError(w, http.StatusUnauthorized, ExceptionUnauthorized, "The API key or authentication token is missing or not valid.")
 		return
 	}
-	switch req.route {
-	case RouteClientState:
-		s.handleClientState(w, req)
-	case RouteClientStates:
-		s.handleClientStates(w, req)
-	case RouteClientStateConfig:
-		s.handleClientStateConfig(w, req)
-	case RouteConnectionLogs:
-		s.handleConnectionLogs(w, req)
-	}
+	handlers[req.route](s, w, req)
 }
 
 func writeFeatureDisabled(w http.ResponseWriter) {

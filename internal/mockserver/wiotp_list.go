@@ -26,13 +26,25 @@ type sortField struct {
 	desc bool
 }
 
-// sortableFields are the wire names _sort accepts.
-var sortableFields = map[string]bool{
-	"id": true, "clientType": true, "connectionStatus": true,
-	"lastConnectTime": true, "lastDisconnectTime": true, "lastActivityTime": true,
-	"lastActivityEvent": true, "mqttConnectProtocol": true,
-	"disconnectedBy": true, "disconnectReasonCode": true,
-}
+// The fields _sort accepts, by wire name: strings, times and
+// reasonCodeField.
+var (
+	stringFields = map[string]func(*ClientState) *string{
+		"id":                  func(c *ClientState) *string { return &c.ClientID },
+		"clientType":          func(c *ClientState) *string { return &c.ClientType },
+		"connectionStatus":    func(c *ClientState) *string { return &c.ConnectionStatus },
+		"lastActivityEvent":   func(c *ClientState) *string { return &c.LastActivityEvent },
+		"mqttConnectProtocol": func(c *ClientState) *string { return &c.Protocol },
+		"disconnectedBy":      func(c *ClientState) *string { return &c.DisconnectedBy },
+	}
+	timeFields = map[string]func(*ClientState) *time.Time{
+		"lastConnectTime":    func(c *ClientState) *time.Time { return &c.LastConnect },
+		"lastDisconnectTime": func(c *ClientState) *time.Time { return &c.LastDisconnect },
+		"lastActivityTime":   func(c *ClientState) *time.Time { return &c.LastActivity },
+	}
+)
+
+const reasonCodeField = "disconnectReasonCode"
 
 // parseSort reads "_sort": a comma list of field names, "-" prefix for
 // descending. Empty means the default order, ascending id.
@@ -49,7 +61,7 @@ func parseSort(s string) ([]sortField, error) {
 		} else if strings.HasPrefix(f, "+") {
 			sf.name = f[1:]
 		}
-		if !sortableFields[sf.name] {
+		if stringFields[sf.name] == nil && timeFields[sf.name] == nil && sf.name != reasonCodeField {
 			return nil, fmt.Errorf("cannot sort by %q (sortable: id, clientType, connectionStatus, lastConnectTime, lastDisconnectTime, lastActivityTime, lastActivityEvent, mqttConnectProtocol, disconnectedBy, disconnectReasonCode)", f)
 		}
 		out = append(out, sf)
@@ -73,29 +85,13 @@ func sortKey(spec []sortField) string {
 
 // cmpField compares one field; absent values (empty, zero) sort first.
 func cmpField(a, b *ClientState, name string) int {
-	switch name {
-	case "id":
-		return strings.Compare(a.ClientID, b.ClientID)
-	case "clientType":
-		return strings.Compare(a.ClientType, b.ClientType)
-	case "connectionStatus":
-		return strings.Compare(a.ConnectionStatus, b.ConnectionStatus)
-	case "lastConnectTime":
-		return a.LastConnect.Compare(b.LastConnect)
-	case "lastDisconnectTime":
-		return a.LastDisconnect.Compare(b.LastDisconnect)
-	case "lastActivityTime":
-		return a.LastActivity.Compare(b.LastActivity)
-	case "lastActivityEvent":
-		return strings.Compare(a.LastActivityEvent, b.LastActivityEvent)
-	case "mqttConnectProtocol":
-		return strings.Compare(a.Protocol, b.Protocol)
-	case "disconnectedBy":
-		return strings.Compare(a.DisconnectedBy, b.DisconnectedBy)
-	case "disconnectReasonCode":
-		return cmp.Compare(a.DisconnectReasonCode, b.DisconnectReasonCode)
+	if f := stringFields[name]; f != nil {
+		return strings.Compare(*f(a), *f(b))
 	}
-	return 0
+	if f := timeFields[name]; f != nil {
+		return f(a).Compare(*f(b))
+	}
+	return cmp.Compare(a.DisconnectReasonCode, b.DisconnectReasonCode)
 }
 
 // cmpClients orders by spec, then by ascending id (ties), a total order.
@@ -275,76 +271,40 @@ func decodeBookmark(s, hash string, spec []sortField) (*ClientState, error) {
 	return key, nil
 }
 
+// fieldString is a field as a bookmark key: times in RFC 3339 ("" when
+// absent), the reason code in decimal.
 func fieldString(c *ClientState, name string) string {
-	tm := func(t time.Time) string {
-		if t.IsZero() {
+	if f := stringFields[name]; f != nil {
+		return *f(c)
+	}
+	if f := timeFields[name]; f != nil {
+		if f(c).IsZero() {
 			return ""
 		}
-		return t.UTC().Format(time.RFC3339Nano)
+		return f(c).UTC().Format(time.RFC3339Nano)
 	}
-	switch name {
-	case "id":
-		return c.ClientID
-	case "clientType":
-		return c.ClientType
-	case "connectionStatus":
-		return c.ConnectionStatus
-	case "lastConnectTime":
-		return tm(c.LastConnect)
-	case "lastDisconnectTime":
-		return tm(c.LastDisconnect)
-	case "lastActivityTime":
-		return tm(c.LastActivity)
-	case "lastActivityEvent":
-		return c.LastActivityEvent
-	case "mqttConnectProtocol":
-		return c.Protocol
-	case "disconnectedBy":
-		return c.DisconnectedBy
-	case "disconnectReasonCode":
-		return strconv.Itoa(c.DisconnectReasonCode)
-	}
-	return ""
+	return strconv.Itoa(c.DisconnectReasonCode)
 }
 
+// setFieldString reads a bookmark key of fieldString back into c.
 func setFieldString(c *ClientState, name, v string) error {
-	tm := func(dst *time.Time) error {
-		if v == "" {
-			return nil
-		}
-		t, err := time.Parse(time.RFC3339Nano, v)
-		if err != nil {
-			return fmt.Errorf("bad time")
-		}
-		*dst = t
+	if f := stringFields[name]; f != nil {
+		*f(c) = v
 		return nil
 	}
-	switch name {
-	case "id":
-		c.ClientID = v
-	case "clientType":
-		c.ClientType = v
-	case "connectionStatus":
-		c.ConnectionStatus = v
-	case "lastConnectTime":
-		return tm(&c.LastConnect)
-	case "lastDisconnectTime":
-		return tm(&c.LastDisconnect)
-	case "lastActivityTime":
-		return tm(&c.LastActivity)
-	case "lastActivityEvent":
-		c.LastActivityEvent = v
-	case "mqttConnectProtocol":
-		c.Protocol = v
-	case "disconnectedBy":
-		c.DisconnectedBy = v
-	case "disconnectReasonCode":
-		n, err := strconv.Atoi(v)
-		if err != nil {
-			return fmt.Errorf("bad reason code")
+	if f := timeFields[name]; f != nil {
+		t, err := time.Parse(time.RFC3339Nano, v)
+		if v != "" && err != nil {
+			return fmt.Errorf("bad time")
 		}
-		c.DisconnectReasonCode = n
+		*f(c) = t // the zero time when v is ""
+		return nil
 	}
+	n, err := strconv.Atoi(v)
+	if err != nil {
+		return fmt.Errorf("bad reason code")
+	}
+	c.DisconnectReasonCode = n
 	return nil
 }
 

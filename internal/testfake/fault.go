@@ -1,25 +1,32 @@
 package testfake
 
 import (
-	"strconv"
 	"time"
+
+	"github.com/iotclient/iotclient-go/internal/mockserver"
 )
 
-// RetryAfter renders d as a Retry-After header value: whole seconds,
-// rounded up (the header has no finer unit), or "" for d <= 0.
-func RetryAfter(d time.Duration) string {
-	if d <= 0 {
-		return ""
+// Fault is the shape of commandstest.Fault and clientstatetest.Fault: the
+// fields of mockserver.Fault, in its order, so each converts to it.
+type Fault interface {
+	~struct {
+		Status                    int
+		Code                      string
+		RetryAfter                time.Duration
+		Drop, Truncate, Malformed bool
 	}
-	s := (d + time.Second - 1) / time.Second
-	return strconv.FormatInt(int64(s), 10)
 }
 
-// Now is the reference time of a helper's server: t when set, else the
-// moment the server starts; whole seconds, UTC, as the platforms report.
-func Now(t time.Time) time.Time {
-	if t.IsZero() {
-		t = time.Now()
+// SetFaultRate makes each request to m fail with probability rate, with one
+// of faults picked at random: by default 429, 503, a dropped connection and
+// a truncated body.
+func SetFaultRate[F Fault](m *mockserver.Server, rate float64, seed int64, faults []F) {
+	all := []mockserver.Fault{{Status: 429}, {Status: 503}, {Drop: true}, {Truncate: true}}
+	if len(faults) > 0 {
+		all = make([]mockserver.Fault, len(faults))
+		for i, f := range faults {
+			all[i] = mockserver.Fault(f)
+		}
 	}
-	return t.UTC().Truncate(time.Second)
+	m.SetRandomFaults(mockserver.RouteAll, rate, seed, all...)
 }

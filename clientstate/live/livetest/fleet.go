@@ -1,37 +1,10 @@
 package livetest
 
 import (
+	"context"
 	"sync"
 	"time"
-
-	"github.com/iotclient/iotclient-go/clientstate"
-	"github.com/iotclient/iotclient-go/internal/testfake"
 )
-
-// Seed adds n realistic clients, as clientstatetest.Server.Seed does, and
-// returns them in ascending client ID. Clients seeded once the broker runs
-// have no retained status message until their first transition (use
-// WithSeed to have one from the start).
-func (s *Server) Seed(n int, seed int64) []clientstate.State {
-	return testfake.StatesFromMock(s.m.SeedClients(n, seed))
-}
-
-// Add stores client states as given. An Extra value that is not JSON is a
-// *iotclient.ValidationError and nothing is stored.
-func (s *Server) Add(states ...clientstate.State) error {
-	if len(states) == 0 {
-		return nil
-	}
-	m, err := testfake.StatesToMock(states)
-	if err != nil {
-		return err
-	}
-	s.m.AddClients(m...)
-	return nil
-}
-
-// States returns every client the fake holds, in ascending client ID.
-func (s *Server) States() []clientstate.State { return testfake.StatesFromMock(s.m.Clients()) }
 
 // Connect simulates the device or gateway clientID (stored, d: or g:)
 // connecting: its REST state becomes connected and a retained Connect is
@@ -92,38 +65,30 @@ func (s *Server) SimulateFlapping(clientID string, interval time.Duration) (stop
 }
 
 // every runs step(0), step(1), ... once an interval until stopped, the
-// server closes or step fails.
+// server closes or step fails. stop waits for the run to end; calling it
+// twice is harmless.
 func (s *Server) every(interval time.Duration, step func(int) error) (stop func()) {
-	sim := &simulation{quit: make(chan struct{})}
-	sim.wg.Go(func() {
+	ctx, cancel := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	wg.Go(func() {
 		t := time.NewTicker(interval)
 		defer t.Stop()
 		for n := 0; ; n++ {
 			select {
-			case <-sim.quit:
+			case <-ctx.Done():
 				return
 			case <-t.C:
-				if err := step(n); err != nil {
+				if step(n) != nil {
 					return // no such client, or the broker closed
 				}
 			}
 		}
 	})
+	stop = func() { cancel(); wg.Wait() }
 	s.simMu.Lock()
-	s.sims = append(s.sims, sim)
+	s.stops = append(s.stops, stop)
 	s.simMu.Unlock()
-	return sim.stop
-}
-
-type simulation struct {
-	once sync.Once
-	quit chan struct{}
-	wg   sync.WaitGroup
-}
-
-func (sim *simulation) stop() {
-	sim.once.Do(func() { close(sim.quit) })
-	sim.wg.Wait()
+	return stop
 }
 
 // DropConnections closes every MQTT client connection at once, without a

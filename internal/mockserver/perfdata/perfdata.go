@@ -2,7 +2,7 @@
 // http.RoundTripper that answers every request with one fixed body, and
 // realistic page bodies taken from the mock server.
 //
-// It is internal and used by benchmarks only.
+// It is used by benchmarks only, and builds on the mock server.
 package perfdata
 
 import (
