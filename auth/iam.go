@@ -9,6 +9,7 @@ import (
 
 	"github.com/iotclient/iotclient-go/internal/config"
 	"github.com/iotclient/iotclient-go/internal/core"
+	"github.com/iotclient/iotclient-go/internal/redact"
 )
 
 // Defaults of IAMConfig and of the login.
@@ -168,7 +169,7 @@ func (c *iamCredential) Secrets() []string {
 // String describes the credential without the password or any token.
 func (c *iamCredential) String() string {
 	return fmt.Sprintf("auth.IAMPassword{Endpoint: %q, Domain: %q, User: %q, Password: %s, Project: %q}",
-		core.RedactURL(c.cfg.Endpoint), c.cfg.Domain, c.cfg.User, secret(c.password.get()), c.cfg.Project)
+		redact.URL(c.cfg.Endpoint), c.cfg.Domain, c.cfg.User, secret(c.password.get()), c.cfg.Project)
 }
 
 // GoString is String: the Go syntax form must not show secrets either.

@@ -33,11 +33,6 @@ type countParams struct {
 	Status      Status           `url:"status,omitempty"`
 }
 
-// emptyObject is the count call's body: the platform takes the filters as
-// query parameters, but the official SDK declares the request as JSON, and
-// the core sends a Content-Type only with a body.
-var emptyObject = struct{}{}
-
 // Count returns how many commands of deviceID's history match q, which
 // History never says. It is one request (POST
 // .../async-commands-history/count, the filters as query parameters); being
@@ -61,7 +56,6 @@ func (c *Client) Count(ctx context.Context, deviceID string, q CountQuery) (int,
 		Method:     "POST",
 		Path:       c.devicePath(deviceID) + "/async-commands-history/count",
 		Query:      params,
-		Body:       emptyObject,
 		Idempotent: true,
 	}, &out)
 	if err != nil {

@@ -24,13 +24,6 @@ func retryableStatus(code int) bool {
 	return false
 }
 
-// permanentError is a failure of the SDK's own per-attempt work (applying a
-// credential, waiting for the rate limiter): repeating it cannot help.
-type permanentError struct{ err error }
-
-func (e *permanentError) Error() string { return e.err.Error() }
-func (e *permanentError) Unwrap() error { return e.err }
-
 // checkRetry is the SDK's retry policy (see iotclient.WithRetry), as
 // retryablehttp's CheckRetry hook. It also gives a credential that can
 // replace its token (a Refresher) one repeat after a 401, whatever the
