@@ -1,9 +1,7 @@
 package auth
 
 import (
-	"encoding/json"
 	"fmt"
-	"log/slog"
 	"sync"
 	"time"
 
@@ -85,6 +83,8 @@ type IAMConfig struct {
 // Apply): password and every field but RefreshBefore are required.
 func IAMPassword(cfg IAMConfig, password string) Credential {
 	c := &iamCredential{cfg: cfg, password: hide(password), refreshBefore: DefaultIAMRefreshBefore}
+	c.redacted = redacted{fmt.Sprintf("auth.IAMPassword{Endpoint: %q, Domain: %q, User: %q, Password: %s, Project: %q}",
+		redact.URL(cfg.Endpoint), cfg.Domain, cfg.User, secret(password), cfg.Project)}
 	c.invalid = c.check()
 	if cfg.RefreshBefore > 0 {
 		c.refreshBefore = cfg.RefreshBefore
@@ -95,6 +95,7 @@ func IAMPassword(cfg IAMConfig, password string) Credential {
 // iamCredential is a pointer type for the reason given on tokenCredential.
 // The token cache is in iam_token.go, the login in iam_login.go.
 type iamCredential struct {
+	redacted
 	cfg           IAMConfig
 	password      hidden
 	invalid       error // the configuration's problem, found once
@@ -165,21 +166,3 @@ func (c *iamCredential) Secrets() []string {
 	defer c.mu.Unlock()
 	return []string{c.password.get(), c.token.get(), c.prevToken.get()}
 }
-
-// String describes the credential without the password or any token.
-func (c *iamCredential) String() string {
-	return fmt.Sprintf("auth.IAMPassword{Endpoint: %q, Domain: %q, User: %q, Password: %s, Project: %q}",
-		redact.URL(c.cfg.Endpoint), c.cfg.Domain, c.cfg.User, secret(c.password.get()), c.cfg.Project)
-}
-
-// GoString is String: the Go syntax form must not show secrets either.
-func (c *iamCredential) GoString() string { return c.String() }
-
-// Format prints the redacted form for every verb.
-func (c *iamCredential) Format(f fmt.State, verb rune) { format(f, verb, c.String(), c.GoString()) }
-
-// LogValue logs the redacted form.
-func (c *iamCredential) LogValue() slog.Value { return logValue(c.String()) }
-
-// MarshalJSON encodes the redacted form.
-func (c *iamCredential) MarshalJSON() ([]byte, error) { return json.Marshal(c.String()) }
