@@ -1,7 +1,6 @@
 package auth
 
 import (
-	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -69,13 +68,13 @@ func AKSK(ak, sk string, opts ...AKSKOption) Credential {
 	if c.forceDerived {
 		desc += fmt.Sprintf(", DerivedRegion: %q", c.region)
 	}
-	c.redacted = redacted{desc + "}"}
+	c.base = base{desc: desc + "}", invalid: c.check()}
 	return c
 }
 
 // akskCredential is a pointer type for the reason given on tokenCredential.
 type akskCredential struct {
-	redacted
+	base
 	ak, sk        hidden
 	securityToken hidden
 	temporary     bool // WithSecurityToken was given
@@ -84,8 +83,8 @@ type akskCredential struct {
 	now           func() time.Time // the signing clock; tests replace it
 }
 
-// Validate reports an empty AK, SK, security token or forced region.
-func (c *akskCredential) Validate() error {
+// check reports an empty AK, SK, security token or forced region.
+func (c *akskCredential) check() error {
 	switch {
 	case c.ak.get() == "":
 		return missing("auth.AKSK AK", "the access key (AK) is empty")
@@ -108,11 +107,8 @@ func (c *akskCredential) Validate() error {
 // setting X-Sdk-Date, X-Security-Token for temporary credentials, and
 // Authorization.
 func (c *akskCredential) Apply(req *http.Request, body []byte) error {
-	if err := c.Validate(); err != nil {
+	if err := prepare(req, c.invalid); err != nil {
 		return err
-	}
-	if req == nil || req.URL == nil {
-		return errors.New("auth: AKSK: nil request or URL")
 	}
 	s := hwsign.Signer{AK: c.ak.get(), SK: c.sk.get(), SecurityToken: c.securityToken.get()}
 	if c.forceDerived {

@@ -19,8 +19,17 @@ func APIKey(key, token string) Credential {
 		// The organization is the useful part when reading logs.
 		shown = "a-" + org + "-" + abbreviate(key[len("a-"+org+"-"):])
 	}
-	return &apiKeyCredential{redacted{fmt.Sprintf("auth.APIKey{Key: %q, Token: %s}", shown, secret(token))},
+	c := &apiKeyCredential{base{desc: fmt.Sprintf("auth.APIKey{Key: %q, Token: %s}", shown, secret(token))},
 		hide(key), hide(token)}
+	switch {
+	case key == "":
+		c.invalid = missing("auth.APIKey key", "the API key is empty")
+	case token == "":
+		c.invalid = missing("auth.APIKey token", "the authentication token is empty")
+	case strings.Contains(key, ":"):
+		c.invalid = missing("auth.APIKey key", "the API key contains ':', which HTTP Basic authentication cannot send")
+	}
+	return c
 }
 
 var apiKeyForm = regexp.MustCompile(`(?s)^a-([a-z0-9]{6})-.`)
@@ -38,7 +47,7 @@ func OrgFromAPIKey(key string) (org string, ok bool) {
 
 // apiKeyCredential is a pointer type for the reason given on tokenCredential.
 type apiKeyCredential struct {
-	redacted
+	base
 	key, token hidden
 }
 
@@ -46,26 +55,10 @@ type apiKeyCredential struct {
 // configuration can leave its organization out.
 func (c *apiKeyCredential) Org() (string, bool) { return OrgFromAPIKey(c.key.get()) }
 
-// Validate reports an empty key or token, or a key Basic auth cannot carry.
-func (c *apiKeyCredential) Validate() error {
-	switch {
-	case c.key.get() == "":
-		return missing("auth.APIKey key", "the API key is empty")
-	case c.token.get() == "":
-		return missing("auth.APIKey token", "the authentication token is empty")
-	case strings.Contains(c.key.get(), ":"):
-		return missing("auth.APIKey key", "the API key contains ':', which HTTP Basic authentication cannot send")
-	}
-	return nil
-}
-
 // Apply sets the Authorization header to HTTP Basic with key and token.
 func (c *apiKeyCredential) Apply(req *http.Request, _ []byte) error {
-	if err := c.Validate(); err != nil {
+	if err := prepare(req, c.invalid); err != nil {
 		return err
-	}
-	if req.Header == nil {
-		req.Header = make(http.Header)
 	}
 	req.SetBasicAuth(c.key.get(), c.token.get())
 	return nil

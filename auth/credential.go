@@ -10,6 +10,7 @@
 package auth
 
 import (
+	"errors"
 	"net/http"
 	"strings"
 
@@ -50,6 +51,21 @@ type Refresher interface {
 // checks on every attempt anyway.
 type Validator interface {
 	Validate() error
+}
+
+// prepare starts every Apply: it returns the credential's problem (found
+// when it was built) and refuses a request without a URL, which no
+// credential can apply to; a request built by hand gets a header map.
+func prepare(req *http.Request, invalid error) error {
+	switch {
+	case invalid != nil:
+		return invalid
+	case req == nil || req.URL == nil:
+		return errors.New("auth: nil request or URL")
+	case req.Header == nil:
+		req.Header = make(http.Header)
+	}
+	return nil
 }
 
 // missing reports an empty or unusable part of a credential as a

@@ -83,7 +83,7 @@ type IAMConfig struct {
 // Apply): password and every field but RefreshBefore are required.
 func IAMPassword(cfg IAMConfig, password string) Credential {
 	c := &iamCredential{cfg: cfg, password: hide(password), refreshBefore: DefaultIAMRefreshBefore}
-	c.redacted = redacted{fmt.Sprintf("auth.IAMPassword{Endpoint: %q, Domain: %q, User: %q, Password: %s, Project: %q}",
+	c.base = base{desc: fmt.Sprintf("auth.IAMPassword{Endpoint: %q, Domain: %q, User: %q, Password: %s, Project: %q}",
 		redact.URL(cfg.Endpoint), cfg.Domain, cfg.User, secret(password), cfg.Project)}
 	c.invalid = c.check()
 	if cfg.RefreshBefore > 0 {
@@ -95,10 +95,9 @@ func IAMPassword(cfg IAMConfig, password string) Credential {
 // iamCredential is a pointer type for the reason given on tokenCredential.
 // The token cache is in iam_token.go, the login in iam_login.go.
 type iamCredential struct {
-	redacted
+	base
 	cfg           IAMConfig
 	password      hidden
-	invalid       error // the configuration's problem, found once
 	refreshBefore time.Duration
 
 	mu        sync.Mutex
@@ -135,9 +134,6 @@ func (c *iamCredential) check() error {
 	}
 	return nil
 }
-
-// Validate reports an incomplete configuration. It sends nothing.
-func (c *iamCredential) Validate() error { return c.invalid }
 
 // BindSettings is called by the SDK when a client is built with this
 // credential: the login is sent through a client of the SDK's HTTP core

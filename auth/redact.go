@@ -6,21 +6,30 @@ import (
 	"log/slog"
 )
 
-// redacted gives a credential, by embedding, every printed form of one
-// description without secrets: String, GoString, fmt's verbs (through
-// Format, without which fmt would print the fields), log/slog (whose JSON
-// handler would otherwise marshal the value itself) and encoding/json.
-type redacted struct{ desc string }
+// base is what every credential embeds, both parts fixed when it is built
+// (a credential never changes): the outcome of its checks, which Validate
+// and every Apply report, and a description without secrets, which gives
+// it every printed form: String, GoString, fmt's verbs (through Format,
+// without which fmt would print the fields), log/slog (whose JSON handler
+// would otherwise marshal the value itself) and encoding/json.
+type base struct {
+	desc    string
+	invalid error
+}
+
+// Validate reports what makes the credential unusable, without sending
+// anything.
+func (r base) Validate() error { return r.invalid }
 
 // String returns the redacted description.
-func (r redacted) String() string { return r.desc }
+func (r base) String() string { return r.desc }
 
 // GoString is String: the Go syntax form must not show a secret either.
-func (r redacted) GoString() string { return r.desc }
+func (r base) GoString() string { return r.desc }
 
 // Format prints the description for %v, %s and %q with their flags and
 // width, and a %!verb(…) error for any other verb.
-func (r redacted) Format(f fmt.State, verb rune) {
+func (r base) Format(f fmt.State, verb rune) {
 	switch verb {
 	case 'v', 's':
 		_, _ = fmt.Fprintf(f, fmt.FormatString(f, 's'), r.desc)
@@ -32,10 +41,10 @@ func (r redacted) Format(f fmt.State, verb rune) {
 }
 
 // LogValue logs the description.
-func (r redacted) LogValue() slog.Value { return slog.StringValue(r.desc) }
+func (r base) LogValue() slog.Value { return slog.StringValue(r.desc) }
 
 // MarshalJSON encodes the description.
-func (r redacted) MarshalJSON() ([]byte, error) { return json.Marshal(r.desc) }
+func (r base) MarshalJSON() ([]byte, error) { return json.Marshal(r.desc) }
 
 // abbreviate shortens an identifier (an AK, an API key) to its first and
 // last four characters: enough to tell which key is in use from a log line,

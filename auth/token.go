@@ -10,35 +10,28 @@ const TokenHeader = "X-Auth-Token"
 // it for short-lived programs and tests, or AKSK, which needs no refresh.
 // Apply fails, naming the problem, when tok is empty.
 func Token(tok string) Credential {
-	return &tokenCredential{redacted{"auth.Token{Token: " + secret(tok) + "}"}, hide(tok)}
+	c := &tokenCredential{base{desc: "auth.Token{Token: " + secret(tok) + "}"}, hide(tok)}
+	switch {
+	case tok == "":
+		c.invalid = missing("auth.Token", "the token is empty")
+	case !headerSafe(tok):
+		c.invalid = missing("auth.Token", "the token contains control characters")
+	}
+	return c
 }
 
 // tokenCredential is a pointer type on purpose: printed as a field of an
 // enclosing struct that fmt cannot call methods on (an unexported field), a
 // pointer prints as an address, never as the token.
 type tokenCredential struct {
-	redacted
+	base
 	token hidden
-}
-
-// Validate reports an empty or unsendable token.
-func (c *tokenCredential) Validate() error {
-	switch {
-	case c.token.get() == "":
-		return missing("auth.Token", "the token is empty")
-	case !headerSafe(c.token.get()):
-		return missing("auth.Token", "the token contains control characters")
-	}
-	return nil
 }
 
 // Apply sets X-Auth-Token.
 func (c *tokenCredential) Apply(req *http.Request, _ []byte) error {
-	if err := c.Validate(); err != nil {
+	if err := prepare(req, c.invalid); err != nil {
 		return err
-	}
-	if req.Header == nil {
-		req.Header = make(http.Header)
 	}
 	req.Header.Set(TokenHeader, c.token.get())
 	return nil

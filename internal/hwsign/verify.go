@@ -2,7 +2,6 @@ package hwsign
 
 import (
 	"crypto/hmac"
-	"errors"
 	"fmt"
 	"net/http"
 	"slices"
@@ -14,17 +13,22 @@ import (
 // when given a maxSkew of zero or less.
 const DefaultMaxSkew = 15 * time.Minute
 
-// Verify's errors wrap one of these, so that a server can tell them apart
-// with errors.Is: no Authorization header; a malformed header or date, or a
-// header the signature needs that is missing or unsigned; an AK the lookup
-// does not know; a date outside the allowed skew; a signature that does not
-// match.
-var (
-	ErrNoAuthorization   = errors.New("hwsign: missing Authorization header")
-	ErrMalformed         = errors.New("hwsign: malformed signature")
-	ErrUnknownAccessKey  = errors.New("hwsign: unknown access key")
-	ErrDateSkew          = errors.New("hwsign: request date outside the allowed skew")
-	ErrSignatureMismatch = errors.New("hwsign: signature does not match")
+// Error is a reason Verify refuses a request. Its errors wrap one of the
+// constants, so that a server can tell them apart with errors.Is: no
+// Authorization header; a malformed header or date, or a header the
+// signature needs that is missing or unsigned; an AK the lookup does not
+// know; a date outside the allowed skew; a signature that does not match.
+type Error string
+
+func (e Error) Error() string { return "hwsign: " + string(e) }
+
+// The reasons Verify refuses a request.
+const (
+	ErrNoAuthorization   Error = "missing Authorization header"
+	ErrMalformed         Error = "malformed signature"
+	ErrUnknownAccessKey  Error = "unknown access key"
+	ErrDateSkew          Error = "request date outside the allowed skew"
+	ErrSignatureMismatch Error = "signature does not match"
 )
 
 // Verify checks the Authorization header of a received request (server

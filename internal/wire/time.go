@@ -72,13 +72,10 @@ var errCompactNotString = errors.New("expected a time string")
 
 // UnmarshalJSONFrom reads a JSON string in the compact format, "" or null.
 func (t *CompactTime) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
-	var buf [40]byte
-	b, err := readString(dec, buf[:0], errCompactNotString)
-	if err != nil {
-		return err
+	tt, err := readTime(dec, false)
+	if err == nil {
+		*t = CompactTime(tt)
 	}
-	tt, err := ParseCompact(string(b))
-	*t = CompactTime(tt)
 	return err
 }
 
@@ -105,17 +102,11 @@ var (
 
 // UnmarshalJSONFrom reads an RFC 3339 time string, "" or null.
 func (t *IBMTime) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
-	var buf [40]byte
-	b, err := readString(dec, buf[:0], errIBMNotString)
-	if err != nil {
-		return err
+	tt, err := readTime(dec, true)
+	if err == nil {
+		*t = IBMTime(tt)
 	}
-	tt, err := ParseIBM(string(b))
-	if err != nil {
-		return errIBMNotTime
-	}
-	*t = IBMTime(tt)
-	return nil
+	return err
 }
 
 // MarshalJSONTo writes the time with FormatIBM (so that a value decoded and
@@ -135,18 +126,32 @@ func encode(key string, v *url.Values, t time.Time, format func(time.Time) strin
 	return nil
 }
 
-// readString reads a JSON string into buf, or null (giving no bytes); any
-// other JSON value is notString. With buf on the caller's stack, parsing
-// string(b) costs no allocation: a page holds hundreds of times.
-func readString(dec *jsontext.Decoder, buf []byte, notString error) ([]byte, error) {
+// readTime reads a JSON string in IBM's format or IoTDA's, or null (the
+// zero time). The string is unquoted into a buffer on the stack, which
+// the parsers do not let escape: a page holds hundreds of times.
+func readTime(dec *jsontext.Decoder, ibm bool) (time.Time, error) {
 	v, err := dec.ReadValue()
 	switch {
 	case err != nil:
-		return nil, err
+		return time.Time{}, err
 	case v.Kind() == 'n':
-		return nil, nil
-	case v.Kind() == '"':
-		return jsontext.AppendUnquote(buf, v)
+		return time.Time{}, nil
+	case v.Kind() != '"' && ibm:
+		return time.Time{}, errIBMNotString
+	case v.Kind() != '"':
+		return time.Time{}, errCompactNotString
 	}
-	return nil, notString
+	var buf [40]byte
+	b, err := jsontext.AppendUnquote(buf[:0], v)
+	switch {
+	case err != nil:
+		return time.Time{}, err
+	case !ibm:
+		return ParseCompact(string(b))
+	}
+	t, err := ParseIBM(string(b))
+	if err != nil {
+		return time.Time{}, errIBMNotTime
+	}
+	return t, nil
 }
