@@ -27,28 +27,18 @@ func PayloadHash(body []byte) string {
 // req.URL.Host, because net/http keeps the Host out of req.Header on both the
 // client and the server side.
 func CanonicalRequest(req *http.Request, signedHeaders []string, payloadHash string) string {
-	var b strings.Builder
-	b.WriteString(req.Method)
-	b.WriteByte('\n')
-	b.WriteString(canonicalURI(req.URL))
-	b.WriteByte('\n')
-	if req.URL != nil {
-		b.WriteString(canonicalQuery(req.URL.RawQuery))
-	}
-	b.WriteByte('\n')
+	var headers strings.Builder
 	for _, name := range signedHeaders {
 		for _, v := range canonicalHeaderValues(req, name) {
-			b.WriteString(name)
-			b.WriteByte(':')
-			b.WriteString(v)
-			b.WriteByte('\n')
+			headers.WriteString(name + ":" + v + "\n")
 		}
 	}
-	b.WriteByte('\n')
-	b.WriteString(strings.Join(signedHeaders, ";"))
-	b.WriteByte('\n')
-	b.WriteString(payloadHash)
-	return b.String()
+	query := ""
+	if req.URL != nil {
+		query = canonicalQuery(req.URL.RawQuery)
+	}
+	return strings.Join([]string{req.Method, canonicalURI(req.URL), query, headers.String(),
+		strings.Join(signedHeaders, ";"), payloadHash}, "\n")
 }
 
 // canonicalURI encodes the escaped path segment by segment. It starts from
