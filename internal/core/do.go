@@ -1,6 +1,7 @@
 package core
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -183,13 +184,16 @@ func (k *call) readBody(resp *http.Response) error {
 	if resp.ContentLength > limit {
 		return &tooLargeError{limit}
 	}
-	// limit is at most config.MaxResponseSizeLimit, so limit+1 cannot wrap.
-	b, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
-	k.body = b
+	// Room for the announced length and MinRead more: one allocation, and
+	// ReadFrom meets the end without growing the buffer. limit is at most
+	// config.MaxResponseSizeLimit, so limit+1 cannot wrap.
+	buf := bytes.NewBuffer(make([]byte, 0, max(resp.ContentLength, 0)+bytes.MinRead))
+	n, err := buf.ReadFrom(io.LimitReader(resp.Body, limit+1))
+	k.body = buf.Bytes()
 	switch {
 	case err != nil:
 		return &bodyReadError{err}
-	case int64(len(b)) > limit:
+	case n > limit:
 		return &tooLargeError{limit}
 	}
 	return nil
