@@ -90,16 +90,6 @@ func (e *APIError) Error() string {
 // IoTDA's rate-limit codes, ErrRateLimited).
 func (e *APIError) Is(target error) bool {
 	switch target {
-	case ErrInvalidArgument:
-		return e.StatusCode == 400
-	case ErrUnauthorized:
-		return e.StatusCode == 401
-	case ErrForbidden:
-		return e.StatusCode == 403
-	case ErrNotFound:
-		return e.StatusCode == 404
-	case ErrConflict:
-		return e.StatusCode == 409
 	case ErrRateLimited:
 		// A 503 that says when to come back is throttling too (IBM does not
 		// document its rate-limit status).
@@ -108,7 +98,12 @@ func (e *APIError) Is(target error) bool {
 	case ErrServer:
 		return e.StatusCode >= 500
 	}
-	return false
+	return target != nil && statusSentinels[e.StatusCode] == target
+}
+
+// statusSentinels maps the statuses that have a sentinel of their own.
+var statusSentinels = map[int]error{
+	400: ErrInvalidArgument, 401: ErrUnauthorized, 403: ErrForbidden, 404: ErrNotFound, 409: ErrConflict,
 }
 
 // ValidationError reports input the SDK refused before sending any request.

@@ -1,12 +1,10 @@
 package auth
 
 import (
-	"encoding/json"
-	"errors"
 	"fmt"
-	"log/slog"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"time"
 
@@ -63,11 +61,20 @@ func AKSK(ak, sk string, opts ...AKSKOption) Credential {
 			o(c)
 		}
 	}
+	desc := fmt.Sprintf("auth.AKSK{AK: %q, SK: %s", abbreviate(ak), secret(sk))
+	if c.temporary {
+		desc += ", SecurityToken: " + secret(c.securityToken.get())
+	}
+	if c.forceDerived {
+		desc += fmt.Sprintf(", DerivedRegion: %q", c.region)
+	}
+	c.base = base{desc: desc + "}", invalid: c.check()}
 	return c
 }
 
 // akskCredential is a pointer type for the reason given on tokenCredential.
 type akskCredential struct {
+	base
 	ak, sk        hidden
 	securityToken hidden
 	temporary     bool // WithSecurityToken was given
@@ -76,8 +83,8 @@ type akskCredential struct {
 	now           func() time.Time // the signing clock; tests replace it
 }
 
-// Validate reports an empty AK, SK, security token or forced region.
-func (c *akskCredential) Validate() error {
+// check reports an empty AK, SK, security token or forced region.
+func (c *akskCredential) check() error {
 	switch {
 	case c.ak.get() == "":
 		return missing("auth.AKSK AK", "the access key (AK) is empty")
@@ -100,54 +107,34 @@ func (c *akskCredential) Validate() error {
 // setting X-Sdk-Date, X-Security-Token for temporary credentials, and
 // Authorization.
 func (c *akskCredential) Apply(req *http.Request, body []byte) error {
-	if err := c.Validate(); err != nil {
+	if err := prepare(req, c.invalid); err != nil {
 		return err
-	}
-	if req == nil || req.URL == nil {
-		return errors.New("auth: AKSK: nil request or URL")
 	}
 	s := hwsign.Signer{AK: c.ak.get(), SK: c.sk.get(), SecurityToken: c.securityToken.get()}
 	if c.forceDerived {
 		s.Derived, s.Region, s.Service = true, c.region, instanceService
-	} else if region, ok := instanceRegion(requestHost(req)); ok {
+	} else if region, ok := instanceRegion(req); ok {
 		s.Derived, s.Region, s.Service = true, region, instanceService
 	}
 	return s.Sign(req, body, c.now())
 }
 
-// requestHost is the host net/http will send: req.Host when set, else the
-// URL's, without a port.
-func requestHost(req *http.Request) string {
+// instanceHost matches a standard/enterprise instance endpoint,
+// {10 hex}.st1.iotda-app.{region}.myhuaweicloud.com, capturing its region.
+var instanceHost = regexp.MustCompile(`^[0-9a-f]{10}\.st1\.iotda-app\.([a-z0-9-]+)\.myhuaweicloud\.com$`)
+
+// instanceRegion returns the region of req's host (req.Host when set, else
+// the URL's: the one net/http sends) when it is an instance endpoint.
+func instanceRegion(req *http.Request) (string, bool) {
 	h := req.Host
 	if h == "" {
 		h = req.URL.Host
 	}
-	return (&url.URL{Host: h}).Hostname()
-}
-
-// instanceRegion recognises a standard/enterprise instance endpoint,
-// {10 hex}.st1.iotda-app.{region}.myhuaweicloud.com, and returns its region.
-func instanceRegion(host string) (string, bool) {
-	host = strings.ToLower(strings.TrimSuffix(host, "."))
-	rest, ok := strings.CutSuffix(host, ".myhuaweicloud.com")
-	if !ok {
-		return "", false
+	host := strings.ToLower(strings.TrimSuffix((&url.URL{Host: h}).Hostname(), "."))
+	if m := instanceHost.FindStringSubmatch(host); m != nil {
+		return m[1], true
 	}
-	id, region, ok := strings.Cut(rest, ".st1.iotda-app.")
-	if !ok || len(id) != 10 || region == "" {
-		return "", false
-	}
-	for _, ch := range []byte(id) {
-		if (ch < '0' || ch > '9') && (ch < 'a' || ch > 'f') {
-			return "", false
-		}
-	}
-	for _, ch := range []byte(region) {
-		if (ch < 'a' || ch > 'z') && (ch < '0' || ch > '9') && ch != '-' {
-			return "", false
-		}
-	}
-	return region, true
+	return "", false
 }
 
 // Secrets lists the AK, SK and security token, which the SDK removes from
@@ -155,29 +142,3 @@ func instanceRegion(host string) (string, bool) {
 func (c *akskCredential) Secrets() []string {
 	return []string{c.sk.get(), c.securityToken.get(), c.ak.get()}
 }
-
-// String shows the AK abbreviated and never the SK or the security token.
-func (c *akskCredential) String() string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "auth.AKSK{AK: %q, SK: %s", abbreviate(c.ak.get()), secret(c.sk.get()))
-	if c.temporary {
-		fmt.Fprintf(&b, ", SecurityToken: %s", secret(c.securityToken.get()))
-	}
-	if c.forceDerived {
-		fmt.Fprintf(&b, ", DerivedRegion: %q", c.region)
-	}
-	b.WriteString("}")
-	return b.String()
-}
-
-// GoString is String: the Go syntax form must not show the secrets either.
-func (c *akskCredential) GoString() string { return c.String() }
-
-// Format prints the redacted form for every verb.
-func (c *akskCredential) Format(f fmt.State, verb rune) { format(f, verb, c.String(), c.GoString()) }
-
-// LogValue logs the redacted form.
-func (c *akskCredential) LogValue() slog.Value { return logValue(c.String()) }
-
-// MarshalJSON encodes the redacted form.
-func (c *akskCredential) MarshalJSON() ([]byte, error) { return json.Marshal(c.String()) }

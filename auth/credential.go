@@ -9,7 +9,13 @@
 // fmt's %v, %+v and %#v all show redacted values.
 package auth
 
-import "net/http"
+import (
+	"errors"
+	"net/http"
+	"strings"
+
+	iotclient "github.com/iotclient/iotclient-go"
+)
 
 // Credential authenticates one attempt of an HTTP request.
 //
@@ -37,4 +43,40 @@ type Refresher interface {
 	// token it has just obtained. A nil sent, or one carrying no token,
 	// means the current token.
 	Invalidate(sent *http.Request) bool
+}
+
+// Validator is implemented by every credential in this package. A client can
+// call Validate when it is built, to refuse an incomplete credential before
+// any request instead of failing on the first one; Apply runs the same
+// checks on every attempt anyway.
+type Validator interface {
+	Validate() error
+}
+
+// prepare starts every Apply: it returns the credential's problem (found
+// when it was built) and refuses a request without a URL, which no
+// credential can apply to; a request built by hand gets a header map.
+func prepare(req *http.Request, invalid error) error {
+	switch {
+	case invalid != nil:
+		return invalid
+	case req == nil || req.URL == nil:
+		return errors.New("auth: nil request or URL")
+	case req.Header == nil:
+		req.Header = make(http.Header)
+	}
+	return nil
+}
+
+// missing reports an empty or unusable part of a credential as a
+// *iotclient.ValidationError naming the part, never carrying its value.
+func missing(field, reason string) error {
+	return &iotclient.ValidationError{Field: field, Reason: reason}
+}
+
+// headerSafe reports whether s can be sent as a header value: net/http
+// refuses control characters other than tab, and catching them here gives an
+// error that names the credential part rather than the header.
+func headerSafe(s string) bool {
+	return !strings.ContainsFunc(s, func(r rune) bool { return (r < ' ' && r != '\t') || r == 0x7f })
 }

@@ -1,14 +1,13 @@
 package auth
 
 import (
-	"encoding/json"
 	"fmt"
-	"log/slog"
 	"sync"
 	"time"
 
 	"github.com/iotclient/iotclient-go/internal/config"
 	"github.com/iotclient/iotclient-go/internal/core"
+	"github.com/iotclient/iotclient-go/internal/redact"
 )
 
 // Defaults of IAMConfig and of the login.
@@ -84,6 +83,8 @@ type IAMConfig struct {
 // Apply): password and every field but RefreshBefore are required.
 func IAMPassword(cfg IAMConfig, password string) Credential {
 	c := &iamCredential{cfg: cfg, password: hide(password), refreshBefore: DefaultIAMRefreshBefore}
+	c.base = base{desc: fmt.Sprintf("auth.IAMPassword{Endpoint: %q, Domain: %q, User: %q, Password: %s, Project: %q}",
+		redact.URL(cfg.Endpoint), cfg.Domain, cfg.User, secret(password), cfg.Project)}
 	c.invalid = c.check()
 	if cfg.RefreshBefore > 0 {
 		c.refreshBefore = cfg.RefreshBefore
@@ -94,9 +95,9 @@ func IAMPassword(cfg IAMConfig, password string) Credential {
 // iamCredential is a pointer type for the reason given on tokenCredential.
 // The token cache is in iam_token.go, the login in iam_login.go.
 type iamCredential struct {
+	base
 	cfg           IAMConfig
 	password      hidden
-	invalid       error // the configuration's problem, found once
 	refreshBefore time.Duration
 
 	mu        sync.Mutex
@@ -134,9 +135,6 @@ func (c *iamCredential) check() error {
 	return nil
 }
 
-// Validate reports an incomplete configuration. It sends nothing.
-func (c *iamCredential) Validate() error { return c.invalid }
-
 // BindSettings is called by the SDK when a client is built with this
 // credential: the login is sent through a client of the SDK's HTTP core
 // with the same settings. The first client built wins.
@@ -164,21 +162,3 @@ func (c *iamCredential) Secrets() []string {
 	defer c.mu.Unlock()
 	return []string{c.password.get(), c.token.get(), c.prevToken.get()}
 }
-
-// String describes the credential without the password or any token.
-func (c *iamCredential) String() string {
-	return fmt.Sprintf("auth.IAMPassword{Endpoint: %q, Domain: %q, User: %q, Password: %s, Project: %q}",
-		core.RedactURL(c.cfg.Endpoint), c.cfg.Domain, c.cfg.User, secret(c.password.get()), c.cfg.Project)
-}
-
-// GoString is String: the Go syntax form must not show secrets either.
-func (c *iamCredential) GoString() string { return c.String() }
-
-// Format prints the redacted form for every verb.
-func (c *iamCredential) Format(f fmt.State, verb rune) { format(f, verb, c.String(), c.GoString()) }
-
-// LogValue logs the redacted form.
-func (c *iamCredential) LogValue() slog.Value { return logValue(c.String()) }
-
-// MarshalJSON encodes the redacted form.
-func (c *iamCredential) MarshalJSON() ([]byte, error) { return json.Marshal(c.String()) }

@@ -27,28 +27,6 @@ func (loginAuth) Apply(*http.Request, []byte) error { return nil }
 
 func (a loginAuth) Secrets() []string { return a.c.Secrets() }
 
-type iamName struct {
-	Name string `json:"name"`
-}
-
-type iamLogin struct {
-	Auth struct {
-		Identity struct {
-			Methods  []string `json:"methods"`
-			Password struct {
-				User struct {
-					Domain   iamName `json:"domain"`
-					Name     string  `json:"name"`
-					Password string  `json:"password"`
-				} `json:"user"`
-			} `json:"password"`
-		} `json:"identity"`
-		Scope struct {
-			Project iamName `json:"project"`
-		} `json:"scope"`
-	} `json:"auth"`
-}
-
 type iamAnswer struct {
 	Token *struct {
 		ExpiresAt string `json:"expires_at"`
@@ -60,14 +38,15 @@ type iamAnswer struct {
 // connection errors, 429 and 5xx (a login is safe to repeat) and never
 // follows a redirect of the POST.
 func (c *iamCredential) fetch(ctx context.Context) (string, time.Duration, error) {
-	var body iamLogin
-	body.Auth.Identity.Methods = []string{"password"}
-	u := &body.Auth.Identity.Password.User
-	u.Domain.Name, u.Name, u.Password = c.cfg.Domain, c.cfg.User, c.password.get()
-	body.Auth.Scope.Project.Name = c.cfg.Project
+	type obj = map[string]any
+	user := obj{"domain": obj{"name": c.cfg.Domain}, "name": c.cfg.User, "password": c.password.get()}
+	body := obj{"auth": obj{
+		"identity": obj{"methods": []string{"password"}, "password": obj{"user": user}},
+		"scope":    obj{"project": obj{"name": c.cfg.Project}},
+	}}
 	var ans iamAnswer
 	info, err := c.login.Do(ctx, core.Request{
-		Method: http.MethodPost, Path: iamTokenPath, Query: nocatalog, Body: &body, Idempotent: true,
+		Method: http.MethodPost, Path: iamTokenPath, Query: nocatalog, Body: body, Idempotent: true,
 	}, &ans)
 	if err == nil {
 		var tok string

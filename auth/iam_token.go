@@ -37,18 +37,12 @@ type iamFlight struct {
 // Apply sets X-Auth-Token to a valid token, logging in first when there is
 // none. Waiting for a login ends when req's context does.
 func (c *iamCredential) Apply(req *http.Request, _ []byte) error {
-	if c.invalid != nil {
-		return c.invalid
-	}
-	if req == nil {
-		return errors.New("auth: IAMPassword: nil request")
+	if err := prepare(req, c.invalid); err != nil {
+		return err
 	}
 	tok, err := c.tokenFor(req.Context())
 	if err != nil {
 		return err
-	}
-	if req.Header == nil {
-		req.Header = make(http.Header)
 	}
 	req.Header.Set(TokenHeader, tok)
 	return nil

@@ -1,11 +1,6 @@
 package auth
 
-import (
-	"encoding/json"
-	"fmt"
-	"log/slog"
-	"net/http"
-)
+import "net/http"
 
 // TokenHeader is the header an IoTDA (IAM) token is sent in.
 const TokenHeader = "X-Auth-Token"
@@ -14,33 +9,29 @@ const TokenHeader = "X-Auth-Token"
 // A token is valid for 24 hours and this credential does not refresh it: use
 // it for short-lived programs and tests, or AKSK, which needs no refresh.
 // Apply fails, naming the problem, when tok is empty.
-func Token(tok string) Credential { return &tokenCredential{token: hide(tok)} }
+func Token(tok string) Credential {
+	c := &tokenCredential{base{desc: "auth.Token{Token: " + secret(tok) + "}"}, hide(tok)}
+	switch {
+	case tok == "":
+		c.invalid = missing("auth.Token", "the token is empty")
+	case !headerSafe(tok):
+		c.invalid = missing("auth.Token", "the token contains control characters")
+	}
+	return c
+}
 
 // tokenCredential is a pointer type on purpose: printed as a field of an
 // enclosing struct that fmt cannot call methods on (an unexported field), a
 // pointer prints as an address, never as the token.
 type tokenCredential struct {
+	base
 	token hidden
-}
-
-// Validate reports an empty or unsendable token.
-func (c *tokenCredential) Validate() error {
-	switch {
-	case c.token.get() == "":
-		return missing("auth.Token", "the token is empty")
-	case !headerSafe(c.token.get()):
-		return missing("auth.Token", "the token contains control characters")
-	}
-	return nil
 }
 
 // Apply sets X-Auth-Token.
 func (c *tokenCredential) Apply(req *http.Request, _ []byte) error {
-	if err := c.Validate(); err != nil {
+	if err := prepare(req, c.invalid); err != nil {
 		return err
-	}
-	if req.Header == nil {
-		req.Header = make(http.Header)
 	}
 	req.Header.Set(TokenHeader, c.token.get())
 	return nil
@@ -48,18 +39,3 @@ func (c *tokenCredential) Apply(req *http.Request, _ []byte) error {
 
 // Secrets lists the token, which the SDK removes from every error text.
 func (c *tokenCredential) Secrets() []string { return []string{c.token.get()} }
-
-// String describes the credential without its token.
-func (c *tokenCredential) String() string { return "auth.Token{Token: " + secret(c.token.get()) + "}" }
-
-// GoString is String: the Go syntax form must not show the token either.
-func (c *tokenCredential) GoString() string { return c.String() }
-
-// Format prints the redacted form for every verb.
-func (c *tokenCredential) Format(f fmt.State, verb rune) { format(f, verb, c.String(), c.GoString()) }
-
-// LogValue logs the redacted form.
-func (c *tokenCredential) LogValue() slog.Value { return logValue(c.String()) }
-
-// MarshalJSON encodes the redacted form.
-func (c *tokenCredential) MarshalJSON() ([]byte, error) { return json.Marshal(c.String()) }

@@ -19,15 +19,10 @@ type CountQuery struct {
 	Status Status
 	// CommandName counts only commands with exactly this name.
 	CommandName string
-	// Since and Until count commands delivered after Since and before
-	// Until (either may be zero), sent in UTC to the second.
+	// Since and Until count commands created from Since to Until, as
+	// HistoryQuery's do (either may be zero), sent in UTC to the second.
 	Since, Until time.Time
 }
-
-// emptyObject is the count call's body: the platform takes the filters as
-// query parameters, but the official SDK declares the request as JSON, and
-// the core sends a Content-Type only with a body.
-var emptyObject = struct{}{}
 
 // Count returns how many commands of deviceID's history match q, which
 // History never says. It is one request (POST
@@ -52,7 +47,6 @@ func (c *Client) Count(ctx context.Context, deviceID string, q CountQuery) (int,
 		Method:     "POST",
 		Path:       c.devicePath(deviceID) + "/async-commands-history/count",
 		Query:      params,
-		Body:       emptyObject,
 		Idempotent: true,
 	}, &out)
 	if err != nil {

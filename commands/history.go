@@ -29,8 +29,10 @@ type HistoryQuery struct {
 	Status Status
 	// CommandName keeps only commands with exactly this name.
 	CommandName string
-	// Since and Until keep commands delivered after Since and before Until
-	// (either may be zero). Times in any zone are sent in UTC, to the second.
+	// Since and Until keep commands created (issued to the platform, the
+	// "delivery" of IoTDA's start_time and end_time) from Since to Until,
+	// both ends included; either may be zero. Times in any zone are sent in
+	// UTC, to the second.
 	Since, Until time.Time
 	// PageSize is the number of records a request asks for, 1 to 50. Zero
 	// means 50, the largest page, so a full history takes the fewest round

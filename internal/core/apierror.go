@@ -9,6 +9,7 @@ import (
 	"github.com/go-json-experiment/json/jsontext"
 
 	iotclient "github.com/iotclient/iotclient-go"
+	"github.com/iotclient/iotclient-go/internal/redact"
 )
 
 // errorBody is the union of both platforms' error bodies: IoTDA and its API
@@ -44,7 +45,7 @@ func newAPIError(resp *http.Response, method, u string, body []byte, attempts in
 	e := &iotclient.APIError{
 		StatusCode: resp.StatusCode,
 		Method:     method,
-		URL:        RedactURL(u),
+		URL:        redact.URL(u),
 		RequestID:  resp.Header.Get("X-Request-Id"),
 		Attempts:   attempts,
 		RetryAfter: retryAfter(resp.Header),

@@ -19,7 +19,8 @@ import (
 
 // Credential authenticates one attempt of a request; auth.Credential has
 // the same method set. core names its own interface so that package auth
-// can send its IAM login through core without an import cycle.
+// can send its IAM login through core without an import cycle. A
+// credential may also implement the optional interfaces below.
 type Credential interface {
 	Apply(req *http.Request, body []byte) error
 }
@@ -51,8 +52,8 @@ type SettingsBinder interface {
 	BindSettings(s config.Settings) error
 }
 
-// Secreter is a credential that can list the secret values it holds, so
-// that the client removes them from every error text, should a server or a
+// Secreter is a credential that lists the secret values it holds, so that
+// the client removes them from every error text, should a server or a
 // proxy echo them.
 type Secreter interface {
 	Secrets() []string
@@ -60,15 +61,13 @@ type Secreter interface {
 
 // Client sends requests to one platform endpoint.
 type Client struct {
-	base     *url.URL
-	baseURL  string // base.String(), computed once
-	hc       *http.Client
-	cred     Credential
-	settings config.Settings
-	// static headers sent with every request (Instance-Id, X-Project-Id),
-	// set before the credential so that they are signed.
-	static http.Header
-	ua     []string // the User-Agent header value, shared by every request
+	base      *url.URL
+	baseURL   string // base.String(), computed once
+	hc        *http.Client
+	cred      Credential
+	settings  config.Settings
+	static    http.Header // sent with every request (Instance-Id), so signed
+	userAgent string
 }
 
 // New builds a client for endpoint (scheme and host, optionally a path
@@ -87,7 +86,6 @@ func New(endpoint string, cred Credential, s config.Settings, static http.Header
 		return nil, iotclient.NewValidationError("Auth", "", "a credential is required")
 	}
 	if v, ok := cred.(Validator); ok {
-		// Refuse an incomplete credential now rather than on the first call.
 		if err := v.Validate(); err != nil {
 			return nil, err
 		}
@@ -98,7 +96,10 @@ func New(endpoint string, cred Credential, s config.Settings, static http.Header
 		}
 	}
 	c := &Client{base: u, baseURL: u.String(), cred: cred, settings: s, static: static,
-		ua: []string{userAgent(s.UserAgent)}}
+		userAgent: "iotclient-go/" + iotclient.Version}
+	if s.UserAgent != "" {
+		c.userAgent = s.UserAgent + " " + c.userAgent
+	}
 	hc := &http.Client{}
 	if s.HTTPClient != nil {
 		*hc = *s.HTTPClient // keep the caller's Timeout, Jar and CheckRedirect
@@ -108,11 +109,11 @@ func New(endpoint string, cred Credential, s config.Settings, static http.Header
 		base = sharedTransport()
 	}
 	hc.Transport = &transport{base: base, c: c}
-	hc.CheckRedirect = c.checkRedirect(hc.CheckRedirect)
+	hc.CheckRedirect = checkRedirect(hc.CheckRedirect)
 	if s.AttemptTimeoutSet || hc.Timeout == 0 {
-		// http.Client.Timeout bounds one attempt: connecting, TLS,
-		// waiting for headers and reading the body (a trickle ends too).
-		// Every retryablehttp attempt is one http.Client.Do.
+		// http.Client.Timeout bounds one attempt (every retryablehttp
+		// attempt is one http.Client.Do): connecting, TLS, waiting for
+		// headers and reading the body, so a trickle ends too.
 		hc.Timeout = s.AttemptTimeout
 	}
 	c.hc = hc
@@ -120,15 +121,12 @@ func New(endpoint string, cred Credential, s config.Settings, static http.Header
 }
 
 // sharedTransport is the SDK's default transport: http.DefaultTransport's
-// settings (proxy from the environment, timeouts, HTTP/2) with an idle pool
-// sized for a client shared by many goroutines. Go's default keeps 2 idle
-// connections per host, so 16 goroutines sharing a client would close and
-// dial again a connection for several requests in a hundred (measured:
-// 5-7%, costing a quarter of the throughput against the loopback mock).
-// Like http.DefaultTransport, it is shared by every client that uses it; a
-// program that wants another transport passes iotclient.WithHTTPClient.
+// settings with an idle pool sized for a client shared by many goroutines
+// (Go's default of 2 idle connections per host made 16 goroutines dial
+// again for 5-7% of their requests). Like http.DefaultTransport, every
+// client that uses it shares it.
 var sharedTransport = sync.OnceValue(func() *http.Transport {
-	t := &http.Transport{
+	return &http.Transport{
 		Proxy:                 http.ProxyFromEnvironment,
 		DialContext:           (&net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
 		ForceAttemptHTTP2:     true,
@@ -138,21 +136,11 @@ var sharedTransport = sync.OnceValue(func() *http.Transport {
 		TLSHandshakeTimeout:   10 * time.Second,
 		ExpectContinueTimeout: time.Second,
 	}
-	return t
 })
 
 // CloseIdleConnections closes the idle connections of the SDK's default
-// transport, as http.DefaultTransport's CloseIdleConnections does for its
-// own: for tests that check no goroutine is left behind.
+// transport, for tests that check no goroutine is left behind.
 func CloseIdleConnections() { sharedTransport().CloseIdleConnections() }
-
-func userAgent(product string) string {
-	ua := "iotclient-go/" + iotclient.Version
-	if product != "" {
-		ua = product + " " + ua
-	}
-	return ua
-}
 
 // ResponseInfo describes a successful response.
 type ResponseInfo struct {

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -416,7 +417,7 @@ func TestRateLimiterPacesAttempts(t *testing.T) {
 
 type typedDecodeErr struct{ offset int }
 
-func (e *typedDecodeErr) Error() string { return "bad at " + itoa(e.offset) }
+func (e *typedDecodeErr) Error() string { return "bad at " + strconv.Itoa(e.offset) }
 
 type failingDecoder struct{}
 

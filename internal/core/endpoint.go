@@ -17,7 +17,7 @@ import (
 // information or a query. The path keeps no trailing slash.
 func ParseEndpoint(field, raw string, allowInsecure bool) (*url.URL, error) {
 	u, err := url.Parse(raw)
-	shown := RedactURL(raw)
+	shown := redact.URL(raw)
 	switch {
 	case err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https"):
 		return nil, iotclient.NewValidationError(field, shown, "must be an absolute http(s) URL")
@@ -38,14 +38,6 @@ func ParseEndpoint(field, raw string, allowInsecure bool) (*url.URL, error) {
 // is a loopback address: the only place plain-text credentials may go by
 // default. Every transport of the SDK (HTTP and the MQTT monitor) asks here.
 func IsLoopback(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
 	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
+	return strings.EqualFold(host, "localhost") || (ip != nil && ip.IsLoopback())
 }
-
-// RedactURL is raw as it may appear in an error or a log: without user
-// information, query or fragment, which can carry secrets (a token in a
-// query string, a password in user:password@).
-func RedactURL(raw string) string { return redact.URL(raw) }

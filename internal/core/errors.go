@@ -5,23 +5,59 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"strconv"
 	"strings"
 
 	iotclient "github.com/iotclient/iotclient-go"
+	"github.com/iotclient/iotclient-go/internal/redact"
 )
 
 func errorf(method, u string, format string, args ...any) error {
-	return fmt.Errorf("iotclient: %s %s: %w", method, RedactURL(u), fmt.Errorf(format, args...))
+	return fmt.Errorf("iotclient: %s %s: %w", method, redact.URL(u), fmt.Errorf(format, args...))
 }
 
-func (c *Client) transportError(ctx context.Context, method, u string, k *call, err error) error {
+// bodyReadError is a response cut short: worth retrying for a read.
+type bodyReadError struct{ err error }
+
+func (e *bodyReadError) Error() string { return "reading response body: " + e.err.Error() }
+func (e *bodyReadError) Unwrap() error { return e.err }
+
+// cutJSONError is a 2xx body whose JSON ended early: worth retrying for a
+// read.
+type cutJSONError struct{ err error }
+
+func (e *cutJSONError) Error() string { return "the JSON body ends early: " + e.err.Error() }
+func (e *cutJSONError) Unwrap() error { return e.err }
+
+// tooLargeError is a body over the size cap: not worth retrying.
+type tooLargeError struct{ limit int64 }
+
+func (e *tooLargeError) Error() string {
+	n, unit := e.limit, "bytes"
+	for _, u := range []string{"KiB", "MiB"} {
+		if n%1024 != 0 {
+			break
+		}
+		n, unit = n/1024, u
+	}
+	return "response body exceeds the " + strconv.FormatInt(n, 10) + " " + unit + " limit (iotclient.WithMaxResponseSize)"
+}
+
+// permanentError is a failure of the SDK's own per-attempt work (applying a
+// credential, waiting for the rate limiter): repeating it cannot help.
+type permanentError struct{ err error }
+
+func (e *permanentError) Error() string { return e.err.Error() }
+func (e *permanentError) Unwrap() error { return e.err }
+
+func (c *Client) transportError(ctx context.Context, k *call, err error) error {
 	var tl *tooLargeError
 	if errors.As(err, &tl) {
-		return malformed(method, u, 200, "%v", tl)
+		return malformed(k.method, k.u, 200, "%v", tl)
 	}
 	var cut *cutJSONError
 	if errors.As(err, &cut) && ctx.Err() == nil {
-		return malformed(method, u, 200, "decoding the body (after %d attempts): %v", k.attempts, cut.err)
+		return malformed(k.method, k.u, 200, "decoding the body (after %d attempts): %v", k.attempts, cut.err)
 	}
 	if ctxErr := ctx.Err(); ctxErr != nil && !errors.Is(err, ctxErr) {
 		err = errors.Join(ctxErr, err)
@@ -32,34 +68,31 @@ func (c *Client) transportError(ctx context.Context, method, u string, k *call, 
 		err = ue.Err
 	}
 	if k.attempts > 1 {
-		return errorf(method, u, "%w (after %d attempts)", err, k.attempts)
+		return errorf(k.method, k.u, "%w (after %d attempts)", err, k.attempts)
 	}
-	return errorf(method, u, "%w", err)
+	return errorf(k.method, k.u, "%w", err)
 }
 
+// malformed is an error matching iotclient.ErrMalformedResponse; a
+// decoder's typed error among args stays reachable with errors.As.
 func malformed(method, u string, status int, format string, args ...any) error {
-	e := &malformedError{method: method, url: RedactURL(u), status: status, msg: fmt.Sprintf(format, args...)}
+	e := &malformedError{msg: fmt.Sprintf("iotclient: %s %s: malformed response (status %d): %s",
+		method, redact.URL(u), status, fmt.Sprintf(format, args...))}
 	for _, a := range args {
 		if err, ok := a.(error); ok {
-			e.err = err // a decoder's typed error stays reachable with errors.As
+			e.err = err
 		}
 	}
 	return e
 }
 
 type malformedError struct {
-	method, url string
-	status      int
-	msg         string
-	err         error
+	msg string
+	err error
 }
 
-func (e *malformedError) Unwrap() error { return e.err }
-
-func (e *malformedError) Error() string {
-	return "iotclient: " + e.method + " " + e.url + ": malformed response (status " + itoa(e.status) + "): " + e.msg
-}
-
+func (e *malformedError) Error() string        { return e.msg }
+func (e *malformedError) Unwrap() error        { return e.err }
 func (e *malformedError) Is(target error) bool { return target == iotclient.ErrMalformedResponse }
 
 // scrubbedError is an error whose text held a secret: Error gives the text
@@ -73,46 +106,36 @@ type scrubbedError struct {
 func (e *scrubbedError) Error() string { return e.msg }
 func (e *scrubbedError) Unwrap() error { return e.err }
 
-// redactedSecret stands in for a secret removed from an error text.
-const redactedSecret = "[redacted]"
-
-// secrets lists the credential's secret values, longest first so that a
-// secret containing another is replaced whole.
+// secrets lists the credential's secret values.
 func (c *Client) secrets() []string {
-	s, ok := c.cred.(Secreter)
-	if !ok {
-		return nil
+	if s, ok := c.cred.(Secreter); ok {
+		return s.Secrets()
 	}
-	return s.Secrets()
+	return nil
 }
 
-// scrubText replaces every secret the credential holds in s.
-func (c *Client) scrubText(s string) string { return ScrubText(s, c.secrets()) }
-
-// ScrubText replaces each of secrets (empty ones are skipped) in s.
-func ScrubText(s string, secrets []string) string {
+// scrubText replaces each of secrets in s (those shorter than 4 bytes are
+// skipped: they would mangle ordinary text). A caller lists a secret that
+// contains another first, so that it is replaced whole.
+func scrubText(s string, secrets []string) string {
 	for _, sec := range secrets {
-		if len(sec) >= 4 && strings.Contains(s, sec) {
-			s = strings.ReplaceAll(s, sec, redactedSecret)
+		if len(sec) >= 4 {
+			s = strings.ReplaceAll(s, sec, "[redacted]")
 		}
 	}
 	return s
 }
 
-// scrub removes the credential's secrets from err before it leaves the
-// SDK, should a server or a proxy have echoed one: every *APIError in its
-// chain is cleaned in place, and a text that still holds a secret is
-// wrapped.
-func (c *Client) scrub(err error) error { return ScrubError(err, c.secrets()) }
-
-// ScrubError is scrub with the secrets given.
-func ScrubError(err error, secrets []string) error {
+// scrubError removes secrets from err before it leaves the SDK, should a
+// server or a proxy have echoed one: every *APIError in its chain is
+// cleaned in place, and a text that still holds a secret is wrapped.
+func scrubError(err error, secrets []string) error {
 	if len(secrets) == 0 {
 		return err
 	}
 	scrubAPIErrors(err, secrets, 0)
-	if msg := err.Error(); ScrubText(msg, secrets) != msg {
-		return &scrubbedError{msg: ScrubText(msg, secrets), err: err}
+	if msg := scrubText(err.Error(), secrets); msg != err.Error() {
+		return &scrubbedError{msg: msg, err: err}
 	}
 	return err
 }
@@ -123,10 +146,10 @@ func scrubAPIErrors(err error, secrets []string, depth int) {
 	}
 	if ae, ok := err.(*iotclient.APIError); ok {
 		for _, f := range []*string{&ae.Code, &ae.Message, &ae.RequestID, &ae.URL, &ae.Method} {
-			*f = ScrubText(*f, secrets)
+			*f = scrubText(*f, secrets)
 		}
 		for i := range ae.Violations {
-			ae.Violations[i] = ScrubText(ae.Violations[i], secrets)
+			ae.Violations[i] = scrubText(ae.Violations[i], secrets)
 		}
 	}
 	switch u := err.(type) {

@@ -24,13 +24,6 @@ func retryableStatus(code int) bool {
 	return false
 }
 
-// permanentError is a failure of the SDK's own per-attempt work (applying a
-// credential, waiting for the rate limiter): repeating it cannot help.
-type permanentError struct{ err error }
-
-func (e *permanentError) Error() string { return e.err.Error() }
-func (e *permanentError) Unwrap() error { return e.err }
-
 // checkRetry is the SDK's retry policy (see iotclient.WithRetry), as
 // retryablehttp's CheckRetry hook. It also gives a credential that can
 // replace its token (a Refresher) one repeat after a 401, whatever the
@@ -132,23 +125,17 @@ func (k *call) backoff(base, max time.Duration, n int, resp *http.Response) time
 	return jitter(base, max, k.retries-1)
 }
 
-// jitter is a random wait up to min(max, base·2ⁿ). base and max are
-// validated positive and bounded (iotclient.WithBackoff), and the shift
-// stops before it could overflow.
+// jitter is a random wait below min(max, base·2ⁿ), computed so that the
+// shift cannot overflow whatever base, max and n are.
 func jitter(base, max time.Duration, n int) time.Duration {
 	ceil := max
-	if n >= 0 && n < 62 {
-		if d := base << n; d > 0 && d>>n == base && d < max {
-			ceil = d
-		}
+	if n >= 0 && n < 63 && base <= max>>n {
+		ceil = base << n // at most max
 	}
 	if ceil <= 0 {
 		return 0
 	}
-	if ceil == 1<<63-1 {
-		return time.Duration(rand.Int64N(int64(ceil)))
-	}
-	return time.Duration(rand.Int64N(int64(ceil) + 1))
+	return time.Duration(rand.Int64N(int64(ceil)))
 }
 
 // retryAfter parses a Retry-After header given in seconds or as an

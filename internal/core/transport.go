@@ -6,6 +6,8 @@ import (
 	"io"
 	"net/http"
 	"strings"
+
+	"github.com/iotclient/iotclient-go/internal/redact"
 )
 
 // transport does the work of every attempt that only a RoundTripper can
@@ -22,21 +24,20 @@ type transport struct {
 }
 
 func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
+	fail := func(err error) (*http.Response, error) {
+		if req.Body != nil {
+			req.Body.Close() // a RoundTripper closes the body, even on error
+		}
+		return nil, &permanentError{err}
+	}
 	if l := t.c.settings.Limiter; l != nil {
 		if err := l.Wait(req.Context()); err != nil {
-			closeBody(req)
-			return nil, &permanentError{err}
+			return fail(err)
 		}
 	}
-	if !t.c.sameOrigin(req) {
-		return t.base.RoundTrip(req)
+	if req.URL.Scheme != t.c.base.Scheme || !strings.EqualFold(req.URL.Host, t.c.base.Host) {
+		return t.base.RoundTrip(req) // not the configured origin: no credentials
 	}
-	// A RoundTripper must not change the request it is given (a retry
-	// sends it again, the transport below may still read it): a shallow
-	// copy with its own header map is enough, as only headers change.
-	r := new(http.Request)
-	*r = *req
-	r.Header = cloneHeader(req.Header, 4) // room for a signature's headers
 	var body []byte
 	if req.GetBody != nil && req.ContentLength != 0 {
 		// The signer needs the exact bytes; writes are rare and small.
@@ -46,21 +47,17 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			rc.Close()
 		}
 		if err != nil {
-			closeBody(req)
-			return nil, &permanentError{fmt.Errorf("reading the request body to sign it: %w", err)}
+			return fail(fmt.Errorf("reading the request body to sign it: %w", err))
 		}
 	}
-	if err := t.c.cred.Apply(r, body); err != nil {
-		closeBody(req)
-		return nil, &permanentError{err}
+	// A RoundTripper must not change the request it is given (a retry
+	// sends it again): a shallow copy with its own headers is enough.
+	r := *req
+	r.Header = req.Header.Clone()
+	if err := t.c.cred.Apply(&r, body); err != nil {
+		return fail(err)
 	}
-	return t.base.RoundTrip(r)
-}
-
-// sameOrigin reports whether req goes to the configured scheme, host and
-// port: the only place credentials are sent.
-func (c *Client) sameOrigin(req *http.Request) bool {
-	return req.URL.Scheme == c.base.Scheme && strings.EqualFold(req.URL.Host, c.base.Host)
+	return t.base.RoundTrip(&r)
 }
 
 // redirectError is a redirect the SDK refuses to follow.
@@ -77,15 +74,14 @@ func (e *redirectError) Error() string {
 // expose the request, an upgrade is not what the endpoint says). A
 // redirect to another host is followed without credentials (the transport
 // applies them only to the configured origin).
-func (c *Client) checkRedirect(next func(*http.Request, []*http.Request) error) func(*http.Request, []*http.Request) error {
+func checkRedirect(next func(*http.Request, []*http.Request) error) func(*http.Request, []*http.Request) error {
 	return func(req *http.Request, via []*http.Request) error {
-		first := via[0]
-		if first.Method != http.MethodGet && first.Method != http.MethodHead {
+		if m := via[0].Method; m != http.MethodGet && m != http.MethodHead {
 			return http.ErrUseLastResponse
 		}
-		prev := via[len(via)-1]
-		if req.URL.Scheme != prev.URL.Scheme {
-			return &redirectError{RedactURL(prev.URL.String()), RedactURL(req.URL.String()), "it changes the scheme from " + prev.URL.Scheme + " to " + req.URL.Scheme}
+		if prev := via[len(via)-1]; req.URL.Scheme != prev.URL.Scheme {
+			return &redirectError{redact.URL(prev.URL.String()), redact.URL(req.URL.String()),
+				"it changes the scheme from " + prev.URL.Scheme + " to " + req.URL.Scheme}
 		}
 		if next != nil {
 			return next(req, via)
@@ -94,32 +90,5 @@ func (c *Client) checkRedirect(next func(*http.Request, []*http.Request) error) 
 			return errors.New("stopped after 10 redirects")
 		}
 		return nil
-	}
-}
-
-// cloneHeader copies h into a map with room for extra more names, with one
-// backing array for the values (as http.Header.Clone does), each value
-// slice capped so that an append copies it.
-func cloneHeader(h http.Header, extra int) http.Header {
-	n := 0
-	for _, vs := range h {
-		n += len(vs)
-	}
-	all := make([]string, 0, n)
-	out := make(http.Header, len(h)+extra)
-	for k, vs := range h {
-		if vs == nil {
-			out[k] = nil
-			continue
-		}
-		all = append(all, vs...)
-		out[k] = all[len(all)-len(vs) : len(all) : len(all)]
-	}
-	return out
-}
-
-func closeBody(req *http.Request) {
-	if req.Body != nil {
-		req.Body.Close()
 	}
 }

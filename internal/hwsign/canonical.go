@@ -27,28 +27,18 @@ func PayloadHash(body []byte) string {
 // req.URL.Host, because net/http keeps the Host out of req.Header on both the
 // client and the server side.
 func CanonicalRequest(req *http.Request, signedHeaders []string, payloadHash string) string {
-	var b strings.Builder
-	b.WriteString(req.Method)
-	b.WriteByte('\n')
-	b.WriteString(canonicalURI(req.URL))
-	b.WriteByte('\n')
-	if req.URL != nil {
-		b.WriteString(canonicalQuery(req.URL.RawQuery))
-	}
-	b.WriteByte('\n')
+	var headers strings.Builder
 	for _, name := range signedHeaders {
 		for _, v := range canonicalHeaderValues(req, name) {
-			b.WriteString(name)
-			b.WriteByte(':')
-			b.WriteString(v)
-			b.WriteByte('\n')
+			headers.WriteString(name + ":" + v + "\n")
 		}
 	}
-	b.WriteByte('\n')
-	b.WriteString(strings.Join(signedHeaders, ";"))
-	b.WriteByte('\n')
-	b.WriteString(payloadHash)
-	return b.String()
+	query := ""
+	if req.URL != nil {
+		query = canonicalQuery(req.URL.RawQuery)
+	}
+	return strings.Join([]string{req.Method, canonicalURI(req.URL), query, headers.String(),
+		strings.Join(signedHeaders, ";"), payloadHash}, "\n")
 }
 
 // canonicalURI encodes the escaped path segment by segment. It starts from
@@ -152,35 +142,6 @@ func hostOf(req *http.Request) string {
 }
 
 // escape percent-encodes everything but the unreserved A-Za-z0-9-_.~, with
-// uppercase hex (a space is %20, a '+' is %2B). url.PathEscape and
-// url.QueryEscape keep other characters or turn a space into '+', so neither
-// matches the gateway.
-func escape(s string) string {
-	i := 0
-	for i < len(s) && unreserved(s[i]) {
-		i++
-	}
-	if i == len(s) {
-		return s // the usual path segment or query value: nothing to copy
-	}
-	const hexDigits = "0123456789ABCDEF"
-	var b strings.Builder
-	b.Grow(len(s) + 8)
-	b.WriteString(s[:i])
-	for ; i < len(s); i++ {
-		if c := s[i]; unreserved(c) {
-			b.WriteByte(c)
-		} else {
-			b.WriteByte('%')
-			b.WriteByte(hexDigits[c>>4])
-			b.WriteByte(hexDigits[c&15])
-		}
-	}
-	return b.String()
-}
-
-// unreserved reports whether c is one of A-Za-z0-9-_.~, which escape keeps.
-func unreserved(c byte) bool {
-	return 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' ||
-		c == '-' || c == '_' || c == '.' || c == '~'
-}
+// uppercase hex, as the gateway does: url.QueryEscape with a space as %20
+// rather than '+' (a literal '+' is already %2B).
+func escape(s string) string { return strings.ReplaceAll(url.QueryEscape(s), "+", "%20") }

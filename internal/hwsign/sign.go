@@ -1,7 +1,18 @@
+// Package hwsign implements Huawei Cloud's AK/SK request signature: the
+// SDK-HMAC-SHA256 algorithm of the API gateway and the derived
+// V11-HMAC-SHA256 variant that IoTDA instance endpoints require. The SDK
+// signs with it (auth.AKSK) and the mock server verifies with it, so that
+// the two sides share one canonicalisation; it follows
+// huaweicloud-sdk-go-v3's signer byte for byte (the test vectors come from
+// it and from Huawei's signing guide).
+//
+// canonical.go builds the canonical request, sign.go signs it and
+// verify.go checks a received request.
 package hwsign
 
 import (
 	"crypto/fips140"
+	"crypto/hkdf"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
@@ -111,6 +122,23 @@ func signedHeaderNames(h http.Header) []string {
 	}
 	slices.Sort(names)
 	return slices.Compact(names) // "X-A" and "x-a" map keys are one header
+}
+
+// derivedInfo is the V11 info, yyyyMMdd/region/service, for a UTC time.
+func derivedInfo(now time.Time, region, service string) string {
+	return now.Format("20060102") + "/" + region + "/" + service
+}
+
+// DerivedKey is the lowercase hex of HKDF-SHA256(IKM=SK, salt=AK, info, 32
+// bytes). The V11 signature is keyed with this hex text, not the raw bytes,
+// as the official SDK does. hkdf.Key fails only for an SK that
+// checkKeyLength refuses first (FIPS 140-only mode).
+func DerivedKey(ak, sk, info string) string {
+	key, err := hkdf.Key(sha256.New, []byte(sk), []byte(ak), info, sha256.Size)
+	if err != nil {
+		panic("hwsign: hkdf: " + err.Error())
+	}
+	return hex.EncodeToString(key)
 }
 
 // stringToSign is "ALGORITHM\nDATE\n[INFO\n]HEX(SHA256(canonical))"; only

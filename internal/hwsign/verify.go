@@ -2,7 +2,6 @@ package hwsign
 
 import (
 	"crypto/hmac"
-	"errors"
 	"fmt"
 	"net/http"
 	"slices"
@@ -14,20 +13,22 @@ import (
 // when given a maxSkew of zero or less.
 const DefaultMaxSkew = 15 * time.Minute
 
-// Errors returned (wrapped, with details) by Verify, so a server can map them
-// to its own error codes with errors.Is.
-var (
-	// ErrNoAuthorization: the request carries no Authorization header.
-	ErrNoAuthorization = errors.New("hwsign: missing Authorization header")
-	// ErrMalformed: the Authorization header or the date cannot be parsed,
-	// or a header the signature depends on is missing or unsigned.
-	ErrMalformed = errors.New("hwsign: malformed signature")
-	// ErrUnknownAccessKey: the secret lookup does not know the AK.
-	ErrUnknownAccessKey = errors.New("hwsign: unknown access key")
-	// ErrDateSkew: the X-Sdk-Date is too far from the server's clock.
-	ErrDateSkew = errors.New("hwsign: request date outside the allowed skew")
-	// ErrSignatureMismatch: the signature does not match the request.
-	ErrSignatureMismatch = errors.New("hwsign: signature does not match")
+// Error is a reason Verify refuses a request. Its errors wrap one of the
+// constants, so that a server can tell them apart with errors.Is: no
+// Authorization header; a malformed header or date, or a header the
+// signature needs that is missing or unsigned; an AK the lookup does not
+// know; a date outside the allowed skew; a signature that does not match.
+type Error string
+
+func (e Error) Error() string { return "hwsign: " + string(e) }
+
+// The reasons Verify refuses a request.
+const (
+	ErrNoAuthorization   Error = "missing Authorization header"
+	ErrMalformed         Error = "malformed signature"
+	ErrUnknownAccessKey  Error = "unknown access key"
+	ErrDateSkew          Error = "request date outside the allowed skew"
+	ErrSignatureMismatch Error = "signature does not match"
 )
 
 // Verify checks the Authorization header of a received request (server
@@ -84,7 +85,7 @@ func Verify(req *http.Request, body []byte, secret func(ak string) (sk string, o
 	canonical := []byte(CanonicalRequest(req, a.signed, PayloadHash(body)))
 	var want string
 	if a.algorithm == AlgorithmV11 {
-		if day, _, _ := strings.Cut(a.info, "/"); day != date.Format(infoDateLayout) {
+		if day, _, _ := strings.Cut(a.info, "/"); day != date.Format("20060102") {
 			return fmt.Errorf("%w: Credential date %q is not the day of %s %s", ErrMalformed, truncate(day), DateHeader, dateValue)
 		}
 		want = signature(DerivedKey(a.ak, sk, a.info), AlgorithmV11, dateValue, a.info, canonical)

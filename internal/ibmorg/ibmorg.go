@@ -5,9 +5,6 @@
 package ibmorg
 
 import (
-	"context"
-	"net/http"
-
 	iotclient "github.com/iotclient/iotclient-go"
 	"github.com/iotclient/iotclient-go/auth"
 )
@@ -15,6 +12,9 @@ import (
 // Missing is the one validation message for a configuration that names no
 // organization and whose API key does not carry one.
 const Missing = "is required when the API key does not have the form a-{org}-{random}"
+
+// orgKey is a credential that knows its organization: auth.APIKey.
+type orgKey interface{ Org() (string, bool) }
 
 // Resolve returns orgID when it is set, else the organization of cred's API
 // key. Neither is a *iotclient.ValidationError for field (such as
@@ -24,30 +24,10 @@ func Resolve(field, orgID string, cred auth.Credential) (string, error) {
 	if orgID != "" {
 		return orgID, nil
 	}
-	if org, ok := FromCredential(cred); ok {
-		return org, nil
+	if k, ok := cred.(orgKey); ok {
+		if org, ok := k.Org(); ok {
+			return org, nil
+		}
 	}
 	return "", iotclient.NewValidationError(field, "", Missing)
-}
-
-// FromCredential returns the organization embedded in the API key cred
-// sends as HTTP Basic user name (auth.APIKey with a key a-{org}-{random});
-// ok is false for any other credential. auth.APIKey keeps its key to
-// itself: applying it to a throwaway request is how the key is read.
-func FromCredential(cred auth.Credential) (org string, ok bool) {
-	if _, refreshes := cred.(auth.Refresher); cred == nil || refreshes {
-		return "", false // a token credential (IAM) logs in to apply itself
-	}
-	// A cancelled context: applying a credential must not reach a network.
-	ctx, cancel := context.WithCancel(context.Background())
-	cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "https://org.invalid/", nil)
-	if err != nil || cred.Apply(req, nil) != nil {
-		return "", false
-	}
-	user, _, ok := req.BasicAuth()
-	if !ok {
-		return "", false
-	}
-	return auth.OrgFromAPIKey(user)
 }

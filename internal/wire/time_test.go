@@ -68,8 +68,8 @@ func TestEncoders(t *testing.T) {
 	assert.Equal(t, "20240101T000000Z", v.Get("start_time"))
 }
 
-// FuzzParseCompact checks the fixed-width parser against time.Parse: they
-// agree on every input, and nothing panics.
+// FuzzParseCompact checks ParseCompact against time.Parse: they agree on
+// every input, and nothing panics.
 func FuzzParseCompact(f *testing.F) {
 	for _, s := range []string{"20240102T030405Z", "", "99991231T235959Z", "20240230T000000Z", "0000", "20240102T03040５Z", "20240102T030460Z",
 		"20151212T121212.123Z", "20151212T121212,5Z", "20151212T121212.Z", "20151212T121212.1234567891Z"} {
@@ -82,7 +82,7 @@ func FuzzParseCompact(f *testing.F) {
 			return
 		}
 		if (err == nil) != (werr == nil) {
-			t.Fatalf("%q: fast parser err=%v, time.Parse err=%v", s, err, werr)
+			t.Fatalf("%q: ParseCompact err=%v, time.Parse err=%v", s, err, werr)
 		}
 		if err == nil && !got.Equal(want) {
 			t.Fatalf("%q: %v != %v", s, got, want)
