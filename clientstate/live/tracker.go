@@ -223,12 +223,12 @@ func (t *Tracker) State(clientID string) (st TrackedState, ok bool) {
 
 // Connected returns the clients currently connected, by client ID.
 func (t *Tracker) Connected() []TrackedState {
-	return t.filter(func(r *clientRec) bool { return r.status == statusConnectedID })
+	return t.filter(func(r *clientRec) bool { return r.status == clientstate.StatusConnected })
 }
 
 // Disconnected returns the clients currently disconnected, by client ID.
 func (t *Tracker) Disconnected() []TrackedState {
-	return t.filter(func(r *clientRec) bool { return r.status == statusDisconnectedID })
+	return t.filter(func(r *clientRec) bool { return r.status == clientstate.StatusDisconnected })
 }
 
 // States returns every client the tracker knows, by client ID.
@@ -313,7 +313,7 @@ func (t *Tracker) Flapping(window time.Duration, n int) []FlappingClient {
 		}
 		var byCause [16]int
 		if count, last := countWindow(r.hist, to-int64(window), to, &byCause); count >= n {
-			out = append(out, FlappingClient{ClientID: t.store.ids[i], Status: t.store.status(r),
+			out = append(out, FlappingClient{ClientID: t.store.ids[i], Status: r.status,
 				Disconnects: count, ByCause: causeMap(&byCause), Last: fromNanos(last)})
 		}
 	}
@@ -333,21 +333,15 @@ func (t *Tracker) Summary(window time.Duration) Summary {
 	at := t.windowEnd()
 	to := nanos(at)
 	sum := Summary{At: at.UTC(), Window: window, Clients: len(t.store.recs), ByStatus: make(map[clientstate.ConnectionStatus]int)}
-	byStatus := make([]int, len(t.store.statuses.values))
 	for i := range t.store.recs {
 		r := &t.store.recs[i]
-		byStatus[r.status]++
+		sum.ByStatus[r.status]++
 		if n, _ := countWindow(r.hist, to-int64(window), to, &byCause); n > 0 {
 			sum.DisconnectedClients++
 			sum.Disconnects += n
 		}
 	}
-	for id, n := range byStatus {
-		if n > 0 {
-			sum.ByStatus[clientstate.ConnectionStatus(t.store.statuses.values[id])] = n
-		}
-	}
 	sum.ByCause = causeMap(&byCause)
-	sum.Connected, sum.Disconnected = byStatus[statusConnectedID], byStatus[statusDisconnectedID]
+	sum.Connected, sum.Disconnected = sum.ByStatus[clientstate.StatusConnected], sum.ByStatus[clientstate.StatusDisconnected]
 	return sum
 }

@@ -2,16 +2,17 @@ package live
 
 import (
 	"cmp"
-	"math"
 	"slices"
 	"time"
+	"unique"
 
 	"github.com/iotclient/iotclient-go/clientstate"
 )
 
 // The tracker holds up to millions of clients, so its state is compact: a
-// small fixed record per client, times as int64 nanoseconds, statuses,
-// reasons and causes interned as small integers, each client ID stored once.
+// small fixed record per client, times as int64 nanoseconds, statuses and
+// reasons interned (package unique), causes as small integers, each client
+// ID stored once.
 //
 // Merge rules: Status and Since are newest-wins by Updated; the last close
 // code, reason and cause follow the newest Disconnect by time, and
@@ -30,9 +31,10 @@ const (
 type clientRec struct {
 	hist                   []change // oldest first
 	since, updated, failed int64    // Since, Updated, LastFailedConnect
-	code                   int32    // LastCloseCode
-	reason, status         uint16   // LastReason, Status: interned
-	cause                  uint8    // LastCause, as an index of causeTable
+	status                 clientstate.ConnectionStatus
+	reason                 string
+	code                   int32 // LastCloseCode
+	cause                  uint8 // LastCause, as an index of causeTable
 	live                   bool
 }
 
@@ -62,60 +64,28 @@ func causeIndex(c clientstate.Cause) uint8 {
 	return causeIndex(clientstate.CauseUnknown)
 }
 
-// interned numbers strings. Past 65,536 distinct values (a server gone
-// wrong: the platform uses a handful) a new one reads as the first.
-type interned struct {
-	index  map[string]uint16
-	values []string
-}
-
-func (in *interned) id(s string) uint16 {
-	if n, ok := in.index[s]; ok {
-		return n
-	}
-	if len(in.values) > math.MaxUint16 {
-		return 0
-	}
-	n := uint16(len(in.values))
-	in.index[s] = n
-	in.values = append(in.values, s)
-	return n
-}
+// intern returns s's canonical copy, so that the many clients sharing a
+// status or reason share its bytes.
+func intern(s string) string { return unique.Make(s).Value() }
 
 // store is the state of every client the tracker knows, guarded by the
 // tracker's lock.
 type store struct {
-	index    map[string]uint32 // client ID → its position in recs and ids
-	ids      []string
-	recs     []clientRec
-	statuses interned
-	reasons  interned
-	key      []byte // scratch space, so a lookup allocates nothing
-	newest   int64  // the newest event time seen
-	keep     int64  // how long changes are kept, in nanoseconds
-	maxHist  int
+	index   map[string]uint32 // client ID → its position in recs and ids
+	ids     []string
+	recs    []clientRec
+	key     []byte // scratch space, so a lookup allocates nothing
+	newest  int64  // the newest event time seen
+	keep    int64  // how long changes are kept, in nanoseconds
+	maxHist int
 }
 
-// Status numbers fixed for the hot path.
-const (
-	statusUnknownID = iota
-	statusConnectedID
-	statusDisconnectedID
-)
-
 func newStore(keep time.Duration, maxHist int) *store {
-	s := &store{
-		index:    make(map[string]uint32),
-		statuses: interned{index: make(map[string]uint16)},
-		reasons:  interned{index: make(map[string]uint16)},
-		keep:     int64(cmp.Or(max(keep, 0), DefaultHistory)),
-		maxHist:  cmp.Or(max(maxHist, 0), DefaultMaxHistory),
+	return &store{
+		index:   make(map[string]uint32),
+		keep:    int64(cmp.Or(max(keep, 0), DefaultHistory)),
+		maxHist: cmp.Or(max(maxHist, 0), DefaultMaxHistory),
 	}
-	for _, st := range []clientstate.ConnectionStatus{StatusUnknown, clientstate.StatusConnected, clientstate.StatusDisconnected} {
-		s.statuses.id(string(st))
-	}
-	s.reasons.id("")
-	return s
 }
 
 // record returns the record of the client id, adding it if it is new.
@@ -183,7 +153,7 @@ func (s *store) load(st *clientstate.State) {
 		}
 		cause := causeIndex(st.Cause())
 		if last, ok := lastDisconnect(r.hist); !ok || at > last.at {
-			r.code, r.reason, r.cause = int32(st.DisconnectReasonCode), 0, cause
+			r.code, r.reason, r.cause = int32(st.DisconnectReasonCode), "", cause
 		}
 		s.addChange(r, change{at: at, code: code, cause: cause})
 	} else if _, ok := lastDisconnect(r.hist); !ok {
@@ -195,7 +165,7 @@ func (s *store) load(st *clientstate.State) {
 	if r.updated > updated {
 		return
 	}
-	r.status = s.statuses.id(string(st.Status))
+	r.status = clientstate.ConnectionStatus(intern(string(st.Status)))
 	switch st.Status {
 	case clientstate.StatusConnected:
 		r.since = nanos(st.LastConnected)
@@ -215,7 +185,7 @@ func (s *store) apply(ev *Event) bool {
 	at := nanos(ev.Time)
 	s.newest = max(s.newest, at)
 	applied := s.applyStatus(r, ev, at)
-	if r.status == statusConnectedID && r.hist != nil {
+	if r.status == clientstate.StatusConnected && r.hist != nil {
 		r.since = connectedSince(r.hist, r.updated, r.since)
 	}
 	return applied
@@ -229,7 +199,7 @@ func (s *store) applyStatus(r *clientRec, ev *Event, at int64) bool {
 		cause := causeIndex(ev.Cause())
 		if last, ok := lastDisconnect(r.hist); !ok || at >= last.at {
 			r.code, r.cause = int32(ev.CloseCode), cause
-			r.reason = s.reasons.id(ev.Reason)
+			r.reason = intern(ev.Reason)
 		}
 		s.addChange(r, change{at: at, code: int32(ev.CloseCode), cause: cause})
 	case ActionFailedConnect:
@@ -240,15 +210,15 @@ func (s *store) applyStatus(r *clientRec, ev *Event, at int64) bool {
 	}
 	switch ev.Action {
 	case ActionConnect:
-		r.status, r.since = statusConnectedID, at
+		r.status, r.since = clientstate.StatusConnected, at
 	case ActionDisconnect:
 		switch {
 		case !ev.ClientIDReused():
-			r.status, r.since = statusDisconnectedID, at
-		case r.status != statusConnectedID && at > r.updated:
+			r.status, r.since = clientstate.StatusDisconnected, at
+		case r.status != clientstate.StatusConnected && at > r.updated:
 			// A new connection holds the ID (its own Connect may have been
 			// published first, leaving this as the retained state).
-			r.status, r.since = statusConnectedID, at
+			r.status, r.since = clientstate.StatusConnected, at
 		}
 	case ActionFailedConnect:
 		// It says nothing of an open connection, and an older event may
@@ -357,17 +327,13 @@ func (s *store) state(i int) TrackedState {
 	r := &s.recs[i]
 	return TrackedState{
 		ClientID:          s.ids[i],
-		Status:            s.status(r),
+		Status:            r.status,
 		Since:             fromNanos(r.since),
 		LastCloseCode:     int(r.code),
-		LastReason:        s.reasons.values[r.reason],
+		LastReason:        r.reason,
 		LastCause:         causeTable[r.cause],
 		LastFailedConnect: fromNanos(r.failed),
 		Updated:           fromNanos(r.updated),
 		Live:              r.live,
 	}
-}
-
-func (s *store) status(r *clientRec) clientstate.ConnectionStatus {
-	return clientstate.ConnectionStatus(s.statuses.values[r.status])
 }
