@@ -12,6 +12,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -214,7 +215,7 @@ func (m *monitor) setBroker(cfg Config, org string, allowInsecure bool) error {
 	raw := cfg.Broker
 	if raw == "" {
 		domain := cmp.Or(cfg.Domain, clientstate.DefaultDomain)
-		if !validDomainName(domain) {
+		if len(domain) > 253 || !domainName.MatchString(domain) {
 			return iotclient.NewValidationError("Config.Domain", domain, "must be a host name such as "+clientstate.DefaultDomain)
 		}
 		raw = "ssl://" + org + ".messaging." + domain + ":" + strconv.Itoa(DefaultMessagingPort)
@@ -268,20 +269,5 @@ func (m *monitor) setBroker(cfg Config, org string, allowInsecure bool) error {
 	return nil
 }
 
-// validDomainName accepts dot-separated labels of letters, digits and '-'.
-func validDomainName(d string) bool {
-	if d == "" || len(d) > 253 {
-		return false
-	}
-	for label := range strings.SplitSeq(d, ".") {
-		if label == "" || len(label) > 63 || label[0] == '-' || label[len(label)-1] == '-' {
-			return false
-		}
-		for _, c := range label {
-			if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-') {
-				return false
-			}
-		}
-	}
-	return true
-}
+// domainName is dot-separated labels of letters, digits and inner '-'.
+var domainName = regexp.MustCompile(`^([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)*[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$`)

@@ -58,7 +58,7 @@ func NewMonitor(cfg Config, opts ...iotclient.Option) (*Monitor, error) {
 	if err := s.Err(); err != nil {
 		return nil, err
 	}
-	m := &monitor{cfg: cfg, logger: s.Logger}
+	m := &monitor{cfg: cfg, logger: cmp.Or(s.Logger, slog.New(slog.DiscardHandler))}
 	var err error
 	if m.user, m.pass, err = basicCredentials(cfg.Auth); err != nil {
 		return nil, err
@@ -119,11 +119,12 @@ func NewMonitor(cfg Config, opts ...iotclient.Option) (*Monitor, error) {
 	return &Monitor{state: func() *monitor { return m }}, nil
 }
 
-// get returns what the monitor holds, or nil for a Monitor that NewMonitor
-// did not return.
+// notBuilt stands for what a Monitor not built by NewMonitor holds.
+var notBuilt = &monitor{broker: &url.URL{}}
+
 func (m *Monitor) get() *monitor {
 	if m == nil || m.state == nil {
-		return nil
+		return notBuilt
 	}
 	return m.state()
 }
@@ -132,7 +133,7 @@ func (m *Monitor) get() *monitor {
 // credentials.
 func (m *Monitor) String() string {
 	s := m.get()
-	if s == nil {
+	if s == notBuilt {
 		return "live.Monitor{} (not built by NewMonitor)"
 	}
 	return fmt.Sprintf("live.Monitor{Broker: %q, ClientID: %q, Topics: [%s]}",
@@ -152,29 +153,14 @@ func (m *Monitor) LogValue() slog.Value { return slog.StringValue(m.String()) }
 func (m *Monitor) MarshalJSON() ([]byte, error) { return json.Marshal(m.String()) }
 
 // ClientID is the MQTT client ID the monitor connects with, a:{org}:{appId}.
-func (m *Monitor) ClientID() string {
-	if s := m.get(); s != nil {
-		return s.clientID
-	}
-	return ""
-}
+func (m *Monitor) ClientID() string { return m.get().clientID }
 
 // Broker is the broker's address, such as
 // ssl://ab12cd.messaging.internetofthings.ibmcloud.com:8883, with any query.
-func (m *Monitor) Broker() string {
-	if s := m.get(); s != nil {
-		return s.broker.String()
-	}
-	return ""
-}
+func (m *Monitor) Broker() string { return m.get().broker.String() }
 
 // Topics are the topic filters the monitor subscribes to.
-func (m *Monitor) Topics() []string {
-	if s := m.get(); s != nil {
-		return slices.Clone(s.topics)
-	}
-	return nil
-}
+func (m *Monitor) Topics() []string { return slices.Clone(m.get().topics) }
 
 // Events connects, subscribes, and yields each status message in the
 // broker's order: first the subscribed topics' retained state (Retained
@@ -189,7 +175,7 @@ func (m *Monitor) Topics() []string {
 func (m *Monitor) Events(ctx context.Context) iter.Seq2[Event, error] {
 	return func(yield func(Event, error) bool) {
 		mon := m.get()
-		if mon == nil {
+		if mon == notBuilt {
 			yield(Event{}, ErrMonitorNotBuilt)
 			return
 		}

@@ -5,7 +5,6 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
-	"log/slog"
 	"math/rand/v2"
 	"net"
 	"net/url"
@@ -61,16 +60,12 @@ func (m *monitor) stream(parent context.Context, yield func(Event, error) bool) 
 			}
 		case <-runDone:
 			// run gave up (a fatal error): yield what it left, then end.
-			for {
-				select {
-				case it := <-items:
-					if ctx.Err() != nil || !handle(it) {
-						return
-					}
-				default:
+			for len(items) > 0 && ctx.Err() == nil {
+				if !handle(<-items) {
 					return
 				}
 			}
+			return
 		}
 	}
 }
@@ -80,13 +75,21 @@ func (m *monitor) stream(parent context.Context, yield func(Event, error) bool) 
 func (m *monitor) run(ctx context.Context, items chan<- monItem) {
 	// fail reports a failure and waits before the next attempt; false means stop.
 	fail := func(ce *ConnectionError) bool {
-		m.log(ctx, slog.LevelWarn, ce.Error())
+		m.logger.WarnContext(ctx, ce.Error())
 		select {
 		case items <- monItem{err: ce}:
 		case <-ctx.Done():
 			return false
 		}
-		return !ce.Fatal && sleepCtx(ctx, ce.RetryIn)
+		if ce.Fatal {
+			return false
+		}
+		select {
+		case <-time.After(ce.RetryIn):
+			return true
+		case <-ctx.Done():
+			return false
+		}
 	}
 	var (
 		attempts int // consecutive failed attempts since the last connection
@@ -116,7 +119,7 @@ func (m *monitor) run(ctx context.Context, items chan<- monItem) {
 		conns++
 		attempts = 0
 		up := time.Now()
-		m.log(ctx, slog.LevelInfo, "live: monitor connected", "broker", m.brokerShown, "clientID", m.clientID, "connection", conns)
+		m.logger.InfoContext(ctx, "live: monitor connected", "broker", m.brokerShown, "clientID", m.clientID, "connection", conns)
 		select {
 		case <-ctx.Done():
 			c.close()
@@ -145,22 +148,6 @@ func (m *monitor) backoff(n int) time.Duration {
 		return 0
 	}
 	return rand.N(d)
-}
-
-// sleepCtx waits d; false means ctx ended first.
-func sleepCtx(ctx context.Context, d time.Duration) bool {
-	select {
-	case <-time.After(d):
-		return true
-	case <-ctx.Done():
-		return false
-	}
-}
-
-func (m *monitor) log(ctx context.Context, level slog.Level, msg string, args ...any) {
-	if m.logger != nil {
-		m.logger.Log(ctx, level, msg, args...)
-	}
 }
 
 // monConn is one MQTT connection.
