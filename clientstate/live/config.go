@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"net"
 	"net/http"
 	"net/url"
@@ -102,49 +101,38 @@ func clientIDReason(id string) string {
 }
 
 // Config says where and as whom a Monitor connects, and what it watches.
+// Zero fields take the Default* values.
 type Config struct {
-	// OrgID is the organization; empty means the one in the API key
-	// (a-{org}-{random}).
-	OrgID string
-	// Domain is the platform domain (clientstate.DefaultDomain when empty).
-	Domain string
-	// Broker overrides OrgID and Domain as the broker's address:
-	// tcp://, ssl:// (also tls://, mqtts://), ws:// or wss://host:port/path.
-	// Plain tcp:// or ws:// to a non-loopback host is refused unless the
-	// monitor is built with iotclient.WithInsecureCredentials, because the
-	// token would travel in clear.
+	OrgID  string // the organization; empty means the one in the API key (a-{org}-{random})
+	Domain string // the platform domain (clientstate.DefaultDomain when empty)
+	// Broker overrides OrgID and Domain: tcp://, ssl:// (also tls://,
+	// mqtts://), ws:// or wss://host:port/path. Unencrypted to a
+	// non-loopback host is refused without iotclient.WithInsecureCredentials.
 	Broker string
-	// Auth is auth.APIKey(key, token): the MQTT user name and password.
-	Auth auth.Credential
+	Auth   auth.Credential // auth.APIKey(key, token): the MQTT user name and password
 	// AppID names the application in its client ID a:{OrgID}:{AppID} (1 to
-	// 36 of [A-Za-z0-9-_.]); empty means a random ID. Two connections with
-	// one client ID kick each other off (close code 288): give each process
-	// its own.
-	AppID string
-	// Subscriptions are the topics watched (every device when empty).
-	Subscriptions []Subscription
-	// TLSConfig is cloned for ssl:// and wss:// brokers; nil means the
-	// system's roots. TLS 1.2 is the least used: a lower MaxVersion is
-	// refused.
+	// 36 of [A-Za-z0-9-_.]; random when empty). Two connections with one
+	// client ID kick each other off (close code 288): give each process its own.
+	AppID         string
+	Subscriptions []Subscription // the topics watched (every device when empty)
+	// TLSConfig is cloned for ssl:// and wss://; nil means the system's
+	// roots. A MaxVersion below TLS 1.2 is refused.
 	TLSConfig *tls.Config
-	// KeepAlive is the MQTT keepalive interval (1s to MaxKeepAlive).
-	KeepAlive time.Duration
-	// ConnectTimeout bounds each connection attempt. Cancelling the context
-	// ends an attempt at once, except over ws:// and wss://.
+	KeepAlive time.Duration // the MQTT keepalive interval (1s to MaxKeepAlive)
+	// ConnectTimeout bounds each attempt; cancelling the context ends one at
+	// once, except over ws:// and wss://.
 	ConnectTimeout time.Duration
 	// ReconnectWait and MaxReconnectWait bound the backoff: the n-th
-	// consecutive attempt waits a random time up to
-	// min(MaxReconnectWait, ReconnectWait·2ⁿ⁻¹). It starts over once a
-	// connection has stayed up for MaxReconnectWait.
+	// consecutive attempt waits up to min(MaxReconnectWait,
+	// ReconnectWait·2ⁿ⁻¹), starting over once a connection lasted MaxReconnectWait.
 	ReconnectWait, MaxReconnectWait time.Duration
-	// EventBuffer is how many received messages may wait for the consumer.
-	// When it is full the monitor stops reading; a consumer stalled past the
-	// keepalive makes the monitor reconnect. Every (re)subscription brings
-	// one retained message per device: size it to the fleet.
+	// EventBuffer is how many messages may wait for the consumer; when full,
+	// the monitor stops reading, and a consumer stalled past the keepalive
+	// makes it reconnect. Each (re)subscription brings one retained message
+	// per device: size it to the fleet.
 	EventBuffer int
-	// OnConnect, when set, is called from the goroutine ranging over Events
-	// each time the monitor has connected and subscribed, in stream order:
-	// the events yielded after it came over that connection.
+	// OnConnect is called from the goroutine ranging over Events each time
+	// the monitor has connected and subscribed, in stream order.
 	OnConnect func(ConnectInfo)
 }
 
@@ -158,14 +146,9 @@ func (c Config) String() string {
 		c.OrgID, c.Domain, redact.URL(c.Broker), redact.Credential(c.Auth), c.AppID, strings.Join(topics, " "))
 }
 
-// Format prints String for every verb, so none prints the credential.
+// Format prints String for every verb (%#v included, and slog's text
+// handler), so none prints the credential.
 func (c Config) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, c.String()) }
-
-// GoString is String.
-func (c Config) GoString() string { return c.String() }
-
-// LogValue is String, for log/slog.
-func (c Config) LogValue() slog.Value { return slog.StringValue(c.String()) }
 
 // MarshalJSON encodes String as a JSON string.
 func (c Config) MarshalJSON() ([]byte, error) { return json.Marshal(c.String()) }

@@ -33,16 +33,10 @@ func (a Action) Known() bool {
 	return a == ActionConnect || a == ActionFailedConnect || a == ActionDisconnect
 }
 
-// Close codes programs commonly branch on (CloseCodeText names them all).
-// Use the code, never the Reason text, for logic.
+// Close codes programs branch on; Event.Cause classifies every code, and
+// CloseCodeText names them.
 const (
-	CloseNormal           = 0   // the connection completed normally
-	CloseByClient         = 91  // closed by the client
-	CloseByServer         = 92  // closed by the server
-	CloseServerShutdown   = 93  // the server shut down
-	CloseByAdministrator  = 94  // closed by an administrator
 	CloseKeepaliveTimeout = 160 // no keepalive within the expected time
-	CloseNotAuthorized    = 180 // the client is not authorized
 	CloseClientIDReused   = 288 // a new connection reused the client ID: not offline
 )
 

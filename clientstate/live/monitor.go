@@ -140,14 +140,9 @@ func (m *Monitor) String() string {
 		s.brokerShown, s.clientID, strings.Join(s.topics, " "))
 }
 
-// GoString is String.
-func (m *Monitor) GoString() string { return m.String() }
-
-// Format prints String for every verb, so none prints the token.
+// Format prints String for every verb (%#v included, and slog's text
+// handler), so none prints the token.
 func (m *Monitor) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, m.String()) }
-
-// LogValue is String, for log/slog.
-func (m *Monitor) LogValue() slog.Value { return slog.StringValue(m.String()) }
 
 // MarshalJSON encodes String as a JSON string.
 func (m *Monitor) MarshalJSON() ([]byte, error) { return json.Marshal(m.String()) }

@@ -66,7 +66,7 @@ type TrackerConfig struct {
 // Tracker keeps a fleet's connection state: a REST snapshot
 // (clientstate.Client.List) kept up to date by a Monitor's events. Build it
 // with NewTracker, start it with Run, and query it from any goroutine while
-// it runs and after. A client costs about 200 bytes of heap with its recent
+// it runs and after. A client costs under 256 bytes of heap with its recent
 // history, so one machine can track millions.
 //
 // Run starts the monitor before reading the snapshot and applies the
