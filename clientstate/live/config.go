@@ -91,11 +91,9 @@ func filterReason(prefix string, parts ...string) string {
 
 // clientIDReason returns why clientstate.ParseClientID refuses id, or "".
 func clientIDReason(id string) string {
-	_, err := clientstate.ParseClientID(id)
-	if ve := (*iotclient.ValidationError)(nil); errors.As(err, &ve) {
+	var ve *iotclient.ValidationError
+	if _, err := clientstate.ParseClientID(id); errors.As(err, &ve) {
 		return ve.Reason
-	} else if err != nil {
-		return err.Error()
 	}
 	return ""
 }
@@ -138,12 +136,8 @@ type Config struct {
 
 // String describes the configuration without secrets or OnConnect.
 func (c Config) String() string {
-	topics := make([]string, len(c.Subscriptions))
-	for i, s := range c.Subscriptions {
-		topics[i] = s.topic
-	}
-	return fmt.Sprintf("live.Config{OrgID: %q, Domain: %q, Broker: %q, Auth: %s, AppID: %q, Subscriptions: [%s]}",
-		c.OrgID, c.Domain, redact.URL(c.Broker), redact.Credential(c.Auth), c.AppID, strings.Join(topics, " "))
+	return fmt.Sprintf("live.Config{OrgID: %q, Domain: %q, Broker: %q, Auth: %s, AppID: %q, Subscriptions: %v}",
+		c.OrgID, c.Domain, redact.URL(c.Broker), redact.Credential(c.Auth), c.AppID, c.Subscriptions)
 }
 
 // Format prints String for every verb (%#v included, and slog's text

@@ -82,17 +82,8 @@ var (
 
 // IsTransient reports whether the stream of Monitor.Events goes on after
 // err: a *MessageError, or a *ConnectionError that is not Fatal. Any other
-// error is the stream's last, so a consumer may skip transient errors:
-//
-//	for ev, err := range mon.Events(ctx) {
-//		if err != nil {
-//			if live.IsTransient(err) {
-//				continue
-//			}
-//			return err
-//		}
-//		...
-//	}
+// error is the stream's last, so a consumer loop may skip transient errors
+// (continue) and return the others.
 func IsTransient(err error) bool {
 	var me *MessageError
 	var ce *ConnectionError
@@ -124,15 +115,10 @@ func fatalConnectError(err error) bool {
 		strings.Contains(msg, "tls: server selected unsupported protocol version")
 }
 
-// connectError maps a refused CONNACK to the package's errors.
-func connectError(rc byte, err error) error {
-	switch rc {
-	case packets.ErrRefusedBadUsernameOrPassword, packets.ErrRefusedNotAuthorised:
-		return fmt.Errorf("%w: %v", ErrBrokerUnauthorized, err)
-	case packets.ErrRefusedIDRejected:
-		return fmt.Errorf("%w: %v", ErrClientIDRejected, err)
-	case packets.ErrRefusedServerUnavailable:
-		return fmt.Errorf("%w: %v", ErrBrokerUnavailable, err)
-	}
-	return err
+// connackErrors maps the CONNACK refusals the package names.
+var connackErrors = map[byte]error{
+	packets.ErrRefusedBadUsernameOrPassword: ErrBrokerUnauthorized,
+	packets.ErrRefusedNotAuthorised:         ErrBrokerUnauthorized,
+	packets.ErrRefusedIDRejected:            ErrClientIDRejected,
+	packets.ErrRefusedServerUnavailable:     ErrBrokerUnavailable,
 }

@@ -220,8 +220,6 @@ func parseStatusMessage(topic string, payload []byte) (Event, error) {
 		switch {
 		case errors.As(err, &ve):
 			bad("ClientID", "%q: %s", *w.ClientID, ve.Reason)
-		case err != nil:
-			bad("ClientID", "%q: %v", *w.ClientID, err)
 		case topic != monitorTopic(id):
 			bad("ClientID", "%q does not belong to the topic", *w.ClientID)
 		default:

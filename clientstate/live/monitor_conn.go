@@ -229,7 +229,10 @@ func (m *monitor) connect(ctx context.Context, items chan<- monItem, n int) (*mo
 	}
 	c.mu.Unlock()
 	if err := tok.Error(); err != nil {
-		return nil, connectError(tok.(*mqtt.ConnectToken).ReturnCode(), err)
+		if sentinel, ok := connackErrors[tok.(*mqtt.ConnectToken).ReturnCode()]; ok {
+			err = fmt.Errorf("%w: %v", sentinel, err)
+		}
+		return nil, err
 	}
 
 	deliver := func(it monItem) {

@@ -287,14 +287,11 @@ type Summary struct {
 // windowEnd is the tracker's clock, or the newest event's time when the
 // platform's clock runs ahead. Call with the lock held.
 func (t *Tracker) windowEnd() time.Time {
-	now := time.Now()
+	now := time.Now
 	if t.cfg.Now != nil {
-		now = t.cfg.Now()
+		now = t.cfg.Now
 	}
-	if newest := fromNanos(t.store.newest); newest.After(now) {
-		return newest
-	}
-	return now
+	return fromNanos(max(nanos(now()), t.store.newest))
 }
 
 // Flapping returns the clients with at least n (at least 1) disconnects in
