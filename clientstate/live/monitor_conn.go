@@ -251,12 +251,10 @@ func (m *monitor) connect(ctx context.Context, items chan<- monItem, n int) (*mo
 	}
 	handler := func(_ mqtt.Client, msg mqtt.Message) {
 		ev, err := ParseStatusMessage(msg.Topic(), msg.Payload())
-		if err != nil {
-			deliver(monItem{err: err})
-			return
+		if err == nil {
+			ev.Retained = msg.Retained()
 		}
-		ev.Retained = msg.Retained()
-		deliver(monItem{ev: ev})
+		deliver(monItem{ev: ev, err: err})
 	}
 	filters := make(map[string]byte, len(m.topics))
 	for _, t := range m.topics {
