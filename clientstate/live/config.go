@@ -1,11 +1,18 @@
 package live
 
 import (
+	"cmp"
+	"crypto/rand"
 	"crypto/tls"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -14,37 +21,24 @@ import (
 	iotclient "github.com/iotclient/iotclient-go"
 	"github.com/iotclient/iotclient-go/auth"
 	"github.com/iotclient/iotclient-go/clientstate"
+	"github.com/iotclient/iotclient-go/internal/core"
 	"github.com/iotclient/iotclient-go/internal/redact"
 )
 
 // Monitor defaults.
 const (
-	// DefaultMessagingPort is the TLS port of the platform's MQTT broker,
-	// used when Config.Broker is empty: the broker is
-	// ssl://{org}.messaging.{Domain}:8883.
-	DefaultMessagingPort = 8883
-	// DefaultKeepAlive is the MQTT keepalive interval.
-	DefaultKeepAlive = 30 * time.Second
-	// DefaultConnectTimeout bounds one connection attempt (TCP, TLS and
-	// the MQTT handshake).
-	DefaultConnectTimeout = 30 * time.Second
-	// DefaultReconnectWait and DefaultMaxReconnectWait bound the
-	// full-jitter exponential backoff between connection attempts.
-	DefaultReconnectWait    = time.Second
-	DefaultMaxReconnectWait = time.Minute
-	// DefaultEventBuffer is how many received messages wait for the
-	// consumer before the monitor stops reading from the broker.
-	DefaultEventBuffer = 1024
+	DefaultMessagingPort    = 8883             // the broker's TLS port: ssl://{org}.messaging.{Domain}:8883
+	DefaultKeepAlive        = 30 * time.Second // the MQTT keepalive interval
+	DefaultConnectTimeout   = 30 * time.Second // bounds one attempt: TCP, TLS and the MQTT handshake
+	DefaultReconnectWait    = time.Second      // the first backoff bound between attempts
+	DefaultMaxReconnectWait = time.Minute      // the largest backoff bound
+	DefaultEventBuffer      = 1024             // messages that may wait for the consumer
 )
 
 // Monitor limits, past which NewMonitor refuses a Config.
 const (
-	// MaxEventBuffer is the largest Config.EventBuffer: a million
-	// messages, about 400 MB allocated when a range over Events starts.
-	MaxEventBuffer = 1 << 20
-	// MaxKeepAlive is the largest Config.KeepAlive: MQTT carries it in
-	// 16 bits of seconds.
-	MaxKeepAlive = 65535 * time.Second
+	MaxEventBuffer = 1 << 20             // about 400 MB, allocated when a range starts
+	MaxKeepAlive   = 65535 * time.Second // MQTT carries it in 16 bits of seconds
 )
 
 // Subscription is one monitor topic filter: DeviceStatus or AppStatus.
@@ -61,10 +55,9 @@ func DeviceStatus(typeID, deviceID string) Subscription {
 	return Subscription{topic: "iot-2/type/" + typeID + "/id/" + deviceID + "/mon", err: filterReason("d:o", typeID, deviceID)}
 }
 
-// AppStatus subscribes to the status of the application appID:
-// iot-2/app/{appID}/mon. "+" or "" means every application. Application
-// Disconnect messages are not retained: a new subscriber learns only which
-// applications are connected.
+// AppStatus subscribes to the status of the application appID ("+" or ""
+// for every one): iot-2/app/{appID}/mon. Application Disconnects are not
+// retained: a new subscriber learns only which applications are connected.
 func AppStatus(appID string) Subscription {
 	appID = wildcard(appID)
 	return Subscription{topic: "iot-2/app/" + appID + "/mon", err: filterReason("a:o", appID)}
@@ -83,9 +76,8 @@ func wildcard(p string) string {
 	return p
 }
 
-// filterReason returns why the ID parts of a topic filter (each an ID or
-// "+") break the client-ID rule of package clientstate, or "": the parts
-// are checked as those of a client ID prefix:part:part.
+// filterReason returns why the ID parts of a topic filter break the
+// client-ID rule (checked as a client ID prefix:part:part), or "".
 func filterReason(prefix string, parts ...string) string {
 	id := prefix
 	for _, p := range parts {
@@ -99,117 +91,160 @@ func filterReason(prefix string, parts ...string) string {
 
 // clientIDReason returns why clientstate.ParseClientID refuses id, or "".
 func clientIDReason(id string) string {
-	_, err := clientstate.ParseClientID(id)
-	if ve := (*iotclient.ValidationError)(nil); errors.As(err, &ve) {
+	var ve *iotclient.ValidationError
+	if _, err := clientstate.ParseClientID(id); errors.As(err, &ve) {
 		return ve.Reason
-	} else if err != nil {
-		return err.Error()
 	}
 	return ""
 }
 
-// Config says where and as whom a Monitor connects, and what it
-// watches.
+// Config says where and as whom a Monitor connects, and what it watches.
+// Zero fields take the Default* values.
 type Config struct {
-	// OrgID is the organization ID. Empty means the one in the API key
-	// (a-{org}-{random}).
-	OrgID string
-	// Domain is the platform domain; the broker is
-	// ssl://{OrgID}.messaging.{Domain}:8883. Empty means clientstate.DefaultDomain.
-	Domain string
-	// Broker, when set, overrides OrgID and Domain as the broker's
-	// address: tcp://host:port, ssl://host:port (also tls://, mqtts://) or
-	// wss://host:port/path (WebSocket over TLS, port 443 on the platform).
-	// Tests point it at the mock server's broker. Plain tcp:// or ws:// to
-	// a host other than a loopback address is refused unless the monitor
-	// is built with iotclient.WithInsecureCredentials, because the API
-	// token would travel in clear.
+	OrgID  string // the organization; empty means the one in the API key (a-{org}-{random})
+	Domain string // the platform domain (clientstate.DefaultDomain when empty)
+	// Broker overrides OrgID and Domain: tcp://, ssl:// (also tls://,
+	// mqtts://), ws:// or wss://host:port/path. Unencrypted to a
+	// non-loopback host is refused without iotclient.WithInsecureCredentials.
 	Broker string
-	// Auth is the application's credential: auth.APIKey(key, token). The
-	// key is the MQTT user name and the token its password.
-	Auth auth.Credential
-	// AppID names the application in its client ID a:{OrgID}:{AppID} (1
-	// to 36 of [A-Za-z0-9-_.]). Empty means a random ID unique to this
-	// Monitor ("iotclient-" and 16 hex digits). Two connections with the
-	// same client ID kick each other off (close code 288) and, with
-	// reconnects, keep doing so: give each running process its own AppID.
-	AppID string
-	// Subscriptions are the topics watched. Empty means every device:
-	// DeviceStatus("+", "+").
-	Subscriptions []Subscription
-	// TLSConfig is used for ssl:// and wss:// brokers (cloned; a missing
-	// ServerName is the broker's host, and at least TLS 1.2 is required:
-	// a MaxVersion below it is refused). Nil means the system's roots.
+	Auth   auth.Credential // auth.APIKey(key, token): the MQTT user name and password
+	// AppID names the application in its client ID a:{OrgID}:{AppID} (1 to
+	// 36 of [A-Za-z0-9-_.]; random when empty). Two connections with one
+	// client ID kick each other off (close code 288): give each process its own.
+	AppID         string
+	Subscriptions []Subscription // the topics watched (every device when empty)
+	// TLSConfig is cloned for ssl:// and wss://; nil means the system's
+	// roots. A MaxVersion below TLS 1.2 is refused.
 	TLSConfig *tls.Config
-	// KeepAlive is the MQTT keepalive interval (DefaultKeepAlive when
-	// zero; 1s to MaxKeepAlive).
-	KeepAlive time.Duration
-	// ConnectTimeout bounds each connection attempt
-	// (DefaultConnectTimeout when zero). Cancelling the context ends an
-	// attempt at once, except over ws:// and wss://, where the attempt
-	// runs to its end (at most ConnectTimeout) before Events returns.
+	KeepAlive time.Duration // the MQTT keepalive interval (1s to MaxKeepAlive)
+	// ConnectTimeout bounds each attempt; cancelling the context ends one at
+	// once, except over ws:// and wss://.
 	ConnectTimeout time.Duration
-	// ReconnectWait and MaxReconnectWait bound the backoff between
-	// connection attempts: the n-th consecutive attempt waits a random
-	// time up to min(MaxReconnectWait, ReconnectWait·2ⁿ⁻¹). Zero means
-	// DefaultReconnectWait and DefaultMaxReconnectWait. The backoff starts
-	// over once a connection has stayed up for MaxReconnectWait.
+	// ReconnectWait and MaxReconnectWait bound the backoff: the n-th
+	// consecutive attempt waits up to min(MaxReconnectWait,
+	// ReconnectWait·2ⁿ⁻¹), starting over once a connection lasted MaxReconnectWait.
 	ReconnectWait, MaxReconnectWait time.Duration
-	// EventBuffer is how many received messages may wait for the consumer
-	// (DefaultEventBuffer when zero). When it is full the monitor stops
-	// reading from the broker until the consumer catches up; a consumer
-	// stalled for longer than the keepalive lets the connection time out,
-	// and the monitor reconnects. Size it to the fleet: on every
-	// (re)subscription the broker sends one retained message per device.
+	// EventBuffer is how many messages may wait for the consumer; when full,
+	// the monitor stops reading, and a consumer stalled past the keepalive
+	// makes it reconnect. Each (re)subscription brings one retained message
+	// per device: size it to the fleet.
 	EventBuffer int
-	// OnConnect, when set, is called each time the monitor has connected
-	// and subscribed, with Connection 1 the first time and higher after a
-	// reconnect. It is called from the goroutine ranging over Events, in
-	// stream order: every event yielded after it came over that
-	// connection (starting with the retained state of the topics), every
-	// event before it over an earlier one.
+	// OnConnect is called from the goroutine ranging over Events each time
+	// the monitor has connected and subscribed, in stream order.
 	OnConnect func(ConnectInfo)
 }
 
-// String describes the configuration without secrets: the broker's
-// address without user information or query, the credential as it
-// redacts itself, and no OnConnect.
+// String describes the configuration without secrets or OnConnect.
 func (c Config) String() string {
-	topics := make([]string, len(c.Subscriptions))
-	for i, s := range c.Subscriptions {
-		topics[i] = s.topic
-	}
-	return fmt.Sprintf("live.Config{OrgID: %q, Domain: %q, Broker: %q, Auth: %s, AppID: %q, Subscriptions: [%s]}",
-		c.OrgID, c.Domain, redact.URL(c.Broker), redact.Credential(c.Auth), c.AppID, strings.Join(topics, " "))
+	return fmt.Sprintf("live.Config{OrgID: %q, Domain: %q, Broker: %q, Auth: %s, AppID: %q, Subscriptions: %v}",
+		c.OrgID, c.Domain, redact.URL(c.Broker), redact.Credential(c.Auth), c.AppID, c.Subscriptions)
 }
 
-// Format prints String for every verb (%d and %x included), so that no
-// verb prints the fields, the credential among them.
+// Format prints String for every verb (%#v included, and slog's text
+// handler), so none prints the credential.
 func (c Config) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, c.String()) }
 
-// GoString is String, so %#v cannot reveal more than %v.
-func (c Config) GoString() string { return c.String() }
-
-// LogValue is String, for log/slog handlers.
-func (c Config) LogValue() slog.Value { return slog.StringValue(c.String()) }
-
-// MarshalJSON encodes String as a JSON string: encoding/json would
-// otherwise fail on OnConnect, and could print a credential type's
-// exported fields.
+// MarshalJSON encodes String as a JSON string.
 func (c Config) MarshalJSON() ([]byte, error) { return json.Marshal(c.String()) }
 
 // ConnectInfo describes a connection the monitor made.
 type ConnectInfo struct {
-	// Connection counts the connections of one range over Events: 1 for
-	// the first, 2 and up for reconnects.
-	Connection int
-	// Broker is the broker's address.
-	Broker string
-	// ClientID is the MQTT client ID the monitor connected with.
-	ClientID string
-	// Topics are the topic filters subscribed to.
-	Topics []string
+	Connection int      // 1 for a range's first connection, 2 and up for reconnects
+	Broker     string   // the broker's address
+	ClientID   string   // the MQTT client ID
+	Topics     []string // the topic filters subscribed to
 }
 
 // Reconnect reports whether this is not the monitor's first connection.
 func (i ConnectInfo) Reconnect() bool { return i.Connection > 1 }
+
+func randomAppID() string {
+	var b [8]byte
+	_, _ = rand.Read(b[:])
+	return "iotclient-" + hex.EncodeToString(b[:])
+}
+
+// basicCredentials reads the key and token of an auth.APIKey, which keeps
+// them to itself, by applying it to a throwaway request.
+func basicCredentials(c auth.Credential) (user, pass string, err error) {
+	if c == nil {
+		return "", "", iotclient.NewValidationError("Config.Auth", "", "is required: auth.APIKey(key, token)")
+	}
+	if v, ok := c.(auth.Validator); ok {
+		if err := v.Validate(); err != nil {
+			return "", "", err
+		}
+	}
+	req, _ := http.NewRequest(http.MethodGet, "https://monitor.invalid/", nil)
+	if err := c.Apply(req, nil); err != nil {
+		return "", "", err
+	}
+	user, pass, ok := req.BasicAuth()
+	if !ok || user == "" || pass == "" {
+		return "", "", iotclient.NewValidationError("Config.Auth", "", "must be auth.APIKey(key, token): the broker takes an API key and token")
+	}
+	return user, pass, nil
+}
+
+// setBroker works out and validates the broker address and TLS config.
+func (m *monitor) setBroker(cfg Config, org string, allowInsecure bool) error {
+	const field = "Config.Broker"
+	raw := cfg.Broker
+	if raw == "" {
+		domain := cmp.Or(cfg.Domain, clientstate.DefaultDomain)
+		if len(domain) > 253 || !domainName.MatchString(domain) {
+			return iotclient.NewValidationError("Config.Domain", domain, "must be a host name such as "+clientstate.DefaultDomain)
+		}
+		raw = "ssl://" + org + ".messaging." + domain + ":" + strconv.Itoa(DefaultMessagingPort)
+	}
+	u, err := url.Parse(raw)
+	if err != nil || u.Hostname() == "" {
+		return iotclient.NewValidationError(field, redact.URL(raw), "must be an address such as ssl://host:8883 or tcp://127.0.0.1:1883")
+	}
+	if u.User != nil {
+		return iotclient.NewValidationError(field, redact.URL(raw), "must not carry credentials: use Auth")
+	}
+	secure, defaultPort := false, ""
+	switch strings.ToLower(u.Scheme) {
+	case "tcp", "mqtt":
+		u.Scheme, defaultPort = "tcp", "1883"
+	case "ssl", "tls", "mqtts", "tcps":
+		u.Scheme, defaultPort, secure = "ssl", "8883", true
+	case "ws":
+		defaultPort = "80"
+	case "wss":
+		defaultPort, secure = "443", true
+	default:
+		return iotclient.NewValidationError(field, redact.URL(raw), "has an unsupported scheme: use tcp, ssl, ws or wss")
+	}
+	if u.Port() == "" {
+		u.Host = net.JoinHostPort(u.Hostname(), defaultPort)
+	}
+	if !secure && !allowInsecure && !core.IsLoopback(u.Hostname()) {
+		return iotclient.NewValidationError(field, redact.URL(u.String()), "is not encrypted and not a loopback address: the token would travel in clear (use ssl:// or wss://, or iotclient.WithInsecureCredentials)")
+	}
+	if t := cfg.TLSConfig; t != nil && t.MaxVersion != 0 {
+		// Refused here rather than by a handshake failing on every attempt.
+		switch {
+		case t.MaxVersion < tls.VersionTLS12:
+			return iotclient.NewValidationError("Config.TLSConfig", "", "MaxVersion "+tls.VersionName(t.MaxVersion)+" is below TLS 1.2, the least the monitor uses")
+		case t.MinVersion > t.MaxVersion:
+			return iotclient.NewValidationError("Config.TLSConfig", "", "MinVersion "+tls.VersionName(t.MinVersion)+" is above MaxVersion "+tls.VersionName(t.MaxVersion))
+		}
+	}
+	if secure {
+		t := &tls.Config{}
+		if cfg.TLSConfig != nil {
+			t = cfg.TLSConfig.Clone()
+		}
+		t.ServerName = cmp.Or(t.ServerName, u.Hostname())
+		t.MinVersion = max(t.MinVersion, tls.VersionTLS12)
+		m.tls = t
+	}
+	m.broker = u
+	m.brokerShown = redact.URL(u.String())
+	return nil
+}
+
+// domainName is dot-separated labels of letters, digits and inner '-'.
+var domainName = regexp.MustCompile(`^([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)*[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$`)

@@ -10,20 +10,16 @@ import (
 	"time"
 
 	"github.com/eclipse/paho.mqtt.golang/packets"
+
+	iotclient "github.com/iotclient/iotclient-go"
 )
 
-// ConnectionError reports a connection attempt that failed or an
-// established connection that was lost. Unless Fatal, the monitor retries
-// after RetryIn and the stream goes on; after a reconnect it delivers the
-// retained state of the topics again, which brings any device that changed
-// while the monitor was away up to date (but not the intermediate changes,
-// which MQTT does not keep).
-//
-// Fatal errors end the stream: the broker refused the credentials, the
-// client ID or a subscription, or TLS failed in a way retrying cannot heal
-// (the broker's certificate did not verify, or the broker and the monitor
-// share no TLS version). The cause is kept: errors.As finds the
-// *tls.CertificateVerificationError or x509 error.
+// ConnectionError reports a failed connection attempt or a lost
+// connection. Unless Fatal, the monitor retries after RetryIn and then
+// delivers the topics' retained state again (but not the changes missed
+// meanwhile, which MQTT does not keep). Fatal errors end the stream: the
+// broker refused the credentials, client ID or a subscription, or TLS failed
+// in a way retrying cannot heal; errors.As still finds the TLS or x509 cause.
 type ConnectionError struct {
 	Broker  string        // the broker's address
 	Lost    bool          // an established connection dropped (else an attempt failed)
@@ -49,66 +45,56 @@ func (e *ConnectionError) Error() string {
 // Unwrap returns the cause.
 func (e *ConnectionError) Unwrap() error { return e.Err }
 
-// Errors the broker can answer a connection with. A *ConnectionError
-// wraps them, so errors.Is tells them apart.
+// MessageError reports a status message that could not be decoded (a topic
+// that is not a monitor topic, a payload that is not a status object); the
+// monitor goes on with the next message. It matches
+// iotclient.ErrMalformedResponse.
+type MessageError struct {
+	Topic   string // the topic the message arrived on
+	Payload []byte // the payload as received
+	Err     error  // what was wrong with it
+}
+
+// Error names the topic and what was wrong.
+func (e *MessageError) Error() string {
+	return fmt.Sprintf("live: status message on %q: %v", e.Topic, e.Err)
+}
+
+// Unwrap returns the underlying problem.
+func (e *MessageError) Unwrap() error { return e.Err }
+
+// Is reports whether target is iotclient.ErrMalformedResponse.
+func (e *MessageError) Is(target error) bool { return target == iotclient.ErrMalformedResponse }
+
+// The broker's refusals, which a *ConnectionError wraps (all fatal but
+// ErrBrokerUnavailable), and the misuses Events reports.
 var (
-	// ErrBrokerUnauthorized: the broker refused the API key and token
-	// (CONNACK "bad user name or password" or "not authorized"). Fatal.
-	ErrBrokerUnauthorized = errors.New("live: the broker refused the credentials")
-	// ErrClientIDRejected: the broker refused the client ID a:{org}:{appId}
-	// (CONNACK "identifier rejected"). Fatal.
-	ErrClientIDRejected = errors.New("live: the broker refused the client ID")
-	// ErrSubscriptionRefused: the broker refused a subscription (SUBACK
-	// failure). Fatal.
-	ErrSubscriptionRefused = errors.New("live: the broker refused a subscription")
-	// ErrBrokerUnavailable: the broker answered "server unavailable".
-	// The monitor retries.
-	ErrBrokerUnavailable = errors.New("live: the broker is unavailable")
-	// ErrMonitorBusy: Events was ranged over while another range over the
-	// same Monitor was still running; both would use one client ID and
-	// kick each other off. Build one Monitor per stream.
+	ErrBrokerUnauthorized  = errors.New("live: the broker refused the credentials") // CONNACK bad user name or password, or not authorized
+	ErrClientIDRejected    = errors.New("live: the broker refused the client ID")   // CONNACK identifier rejected
+	ErrSubscriptionRefused = errors.New("live: the broker refused a subscription")  // SUBACK failure
+	ErrBrokerUnavailable   = errors.New("live: the broker is unavailable")          // CONNACK server unavailable: retried
+	// ErrMonitorBusy: a second range over Events while one runs; both would
+	// use one client ID and kick each other off.
 	ErrMonitorBusy = errors.New("live: the monitor is already streaming (one Events range at a time per Monitor)")
-	// ErrMonitorNotBuilt: Events was ranged over on a Monitor that
-	// NewMonitor did not return (a nil pointer or the zero value).
+	// ErrMonitorNotBuilt: Events on a nil or zero Monitor.
 	ErrMonitorNotBuilt = errors.New("live: the Monitor was not built by NewMonitor")
 )
 
-// IsTransient reports whether an error from Monitor.Events is one the
-// stream goes on after: a *MessageError (a message that could not be
-// decoded) or a *ConnectionError that is not Fatal (the monitor is
-// reconnecting). Any other error is the last the stream yields, so a
-// consumer loop may skip transient errors and stop at the others:
-//
-//	for ev, err := range mon.Events(ctx) {
-//		if err != nil {
-//			if live.IsTransient(err) {
-//				continue
-//			}
-//			return err
-//		}
-//		...
-//	}
+// IsTransient reports whether the stream of Monitor.Events goes on after
+// err: a *MessageError, or a *ConnectionError that is not Fatal. Any other
+// error is the stream's last, so a consumer loop may skip transient errors
+// (continue) and return the others.
 func IsTransient(err error) bool {
 	var me *MessageError
-	if errors.As(err, &me) {
-		return true
-	}
 	var ce *ConnectionError
-	return errors.As(err, &ce) && !ce.Fatal
+	return errors.As(err, &me) || errors.As(err, &ce) && !ce.Fatal
 }
 
-// fatalConnectError reports whether retrying cannot help.
+// fatalConnectError reports whether retrying cannot help: refused
+// credentials, client ID or subscription, or a TLS failure the next attempt
+// would meet again (a certificate that does not verify, no TLS version in
+// common), which is a configuration (or an attack) to fix.
 func fatalConnectError(err error) bool {
-	return errors.Is(err, ErrBrokerUnauthorized) || errors.Is(err, ErrClientIDRejected) ||
-		errors.Is(err, ErrSubscriptionRefused) || tlsCannotHeal(err)
-}
-
-// tlsCannotHeal reports a TLS handshake that failed for a reason the next
-// attempt would meet again: the broker's certificate does not verify
-// (unknown authority, wrong name, expired), or there is no TLS version both
-// sides speak. Retrying such a failure forever would hide it behind
-// "retrying in ..." lines; it is a configuration (or an attack) to fix.
-func tlsCannotHeal(err error) bool {
 	var (
 		verify   *tls.CertificateVerificationError
 		unknown  x509.UnknownAuthorityError
@@ -117,33 +103,22 @@ func tlsCannotHeal(err error) bool {
 		opErr    *net.OpError
 	)
 	switch {
-	case errors.As(err, &verify), errors.As(err, &unknown), errors.As(err, &hostname), errors.As(err, &invalid):
+	case errors.Is(err, ErrBrokerUnauthorized), errors.Is(err, ErrClientIDRejected), errors.Is(err, ErrSubscriptionRefused),
+		errors.As(err, &verify), errors.As(err, &unknown), errors.As(err, &hostname), errors.As(err, &invalid):
 		return true
 	case errors.As(err, &opErr) && opErr.Op == "remote error" && opErr.Err != nil:
-		// The broker's alert. crypto/tls does not export its alert type,
-		// but its text is the one AlertError prints.
-		return opErr.Err.Error() == tls.AlertError(alertProtocolVersion).Error()
+		// crypto/tls does not export its alert type; 70 is protocol_version.
+		return opErr.Err.Error() == tls.AlertError(70).Error()
 	}
-	// This side found no version in common (MinVersion and MaxVersion
-	// exclude each other, or the broker picked one it does not allow).
 	msg := err.Error()
 	return strings.Contains(msg, "tls: no supported versions satisfy MinVersion and MaxVersion") ||
 		strings.Contains(msg, "tls: server selected unsupported protocol version")
 }
 
-// alertProtocolVersion is the TLS alert a peer sends when it shares no
-// protocol version with us (RFC 8446, section 6).
-const alertProtocolVersion = 70
-
-// connectError maps a refused CONNACK to the package's errors.
-func connectError(rc byte, err error) error {
-	switch rc {
-	case packets.ErrRefusedBadUsernameOrPassword, packets.ErrRefusedNotAuthorised:
-		return fmt.Errorf("%w: %v", ErrBrokerUnauthorized, err)
-	case packets.ErrRefusedIDRejected:
-		return fmt.Errorf("%w: %v", ErrClientIDRejected, err)
-	case packets.ErrRefusedServerUnavailable:
-		return fmt.Errorf("%w: %v", ErrBrokerUnavailable, err)
-	}
-	return err
+// connackErrors maps the CONNACK refusals the package names.
+var connackErrors = map[byte]error{
+	packets.ErrRefusedBadUsernameOrPassword: ErrBrokerUnauthorized,
+	packets.ErrRefusedNotAuthorised:         ErrBrokerUnauthorized,
+	packets.ErrRefusedIDRejected:            ErrClientIDRejected,
+	packets.ErrRefusedServerUnavailable:     ErrBrokerUnavailable,
 }

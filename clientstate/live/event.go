@@ -1,33 +1,31 @@
 package live
 
 import (
+	"bytes"
+	"errors"
 	"fmt"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 
+	json "github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
 
+	iotclient "github.com/iotclient/iotclient-go"
 	"github.com/iotclient/iotclient-go/clientstate"
 	"github.com/iotclient/iotclient-go/internal/wire"
 )
 
-// Action is what happened to a client, as a status message of the monitor
-// topics reports it. Values other than the constants are kept as they
-// come.
+// Action is what happened to a client. Values other than the constants are
+// kept as they come.
 type Action string
 
 // The actions the platform documents.
 const (
-	// ActionConnect: the client connected. Retained for devices, so a new
-	// subscriber learns which devices are online.
-	ActionConnect Action = "Connect"
-	// ActionFailedConnect: a connection attempt was refused (bad
-	// credentials, say). Never retained.
-	ActionFailedConnect Action = "FailedConnect"
-	// ActionDisconnect: the client's connection ended; CloseCode says why.
-	// A CloseCode of CloseClientIDReused does not mean the client is
-	// offline (see Event.ClientIDReused).
-	ActionDisconnect Action = "Disconnect"
+	ActionConnect       Action = "Connect"       // retained for devices: a new subscriber learns who is online
+	ActionFailedConnect Action = "FailedConnect" // a refused attempt (bad credentials, say); never retained
+	ActionDisconnect    Action = "Disconnect"    // CloseCode says why; see Event.ClientIDReused
 )
 
 // Known reports whether a is one of the documented actions.
@@ -35,68 +33,81 @@ func (a Action) Known() bool {
 	return a == ActionConnect || a == ActionFailedConnect || a == ActionDisconnect
 }
 
-// Event is one message of the monitor topics: a device's (or an
-// application's) connection, failed connection attempt or disconnection.
-//
-// The payload fields are the platform's PascalCase keys: Action, Time,
-// ClientAddr, ClientID, Port, Secure, Protocol, User, Certname,
-// ConnectTime, CloseCode, Reason, ReadBytes, ReadMsg, WriteBytes, WriteMsg
-// and Durable. Which appear depends on the action (the byte and message
-// counts, ConnectTime and usually CloseCode only on Disconnect); an absent
-// field leaves its zero value. Keys the SDK does not model are kept in
-// Extra.
-type Event struct {
-	// Action is what happened.
-	Action Action
-	// Time is when it happened, in UTC.
-	Time time.Time
-	// ClientID is the client the message is about.
-	ClientID clientstate.ClientID
-	// ClientAddr is the client's IP address.
-	ClientAddr string
-	// Port is the port the client connected to (8883, 443, 1883).
-	Port int
-	// Secure reports whether the connection used TLS.
-	Secure bool
-	// Protocol is the connection's protocol, such as "mqtt4" or "mqtt4-ws".
-	Protocol string
-	// User is the user name the client connected with: "use-token-auth"
-	// for devices, the API key for applications.
-	User string
-	// Certname is the client certificate's name, for clients that connect
-	// with one.
-	Certname string
-	// ConnectTime is when the connection that ended began (Disconnect).
-	ConnectTime time.Time
-	// CloseCode is the platform's reason for a Disconnect (or a refused
-	// connection); see the Close* constants and CloseCodeText. Zero is
-	// both "normal" and "absent".
-	CloseCode int
-	// Reason describes CloseCode in words. It is for people: programs
-	// should branch on CloseCode.
-	Reason string
-	// ReadBytes, ReadMsg, WriteBytes and WriteMsg count the traffic of the
-	// connection that ended (Disconnect).
-	ReadBytes, ReadMsg, WriteBytes, WriteMsg int64
-	// Durable reports whether the client had a durable session, when the
-	// platform says.
-	Durable bool
-	// Retained reports whether the broker delivered the message as the
-	// topic's retained state when the subscription began, rather than as a
-	// live change. Retained state is the last message published on the
-	// topic, possibly long ago.
-	Retained bool
-	// Topic is the MQTT topic the message arrived on.
-	Topic string
-	// Extra holds payload keys the SDK does not model, as raw JSON; nil
-	// when there were none.
-	Extra map[string]jsontext.Value
+// Close codes programs branch on; Event.Cause classifies every code, and
+// CloseCodeText names them.
+const (
+	CloseKeepaliveTimeout = 160 // no keepalive within the expected time
+	CloseClientIDReused   = 288 // a new connection reused the client ID: not offline
+)
+
+var closeCodeText = map[int]string{
+	0:   "normal",
+	91:  "closed by client",
+	92:  "closed by server",
+	93:  "server shutdown",
+	94:  "closed by administrator",
+	104: "capacity reached",
+	105: "invalid data",
+	154: "too many producers or consumers",
+	160: "timed out (keepalive)",
+	163: "closed during TLS handshake",
+	164: "no data received",
+	165: "initial packet too large",
+	166: "client ID not valid",
+	167: "server not available",
+	169: "certificate missing",
+	170: "certificate not valid",
+	173: "too many connections for the organization",
+	175: "authorization header changed",
+	176: "authorization delayed or too many attempts",
+	180: "not authorized",
+	271: "bad message length",
+	276: "topic not valid",
+	287: "message too large",
+	288: "client ID reused",
 }
 
-// ClientIDReused reports whether the event is a Disconnect with close code
-// 288: a new connection used the same client ID and the platform closed
-// the old one. The client is NOT offline: a connection with its ID exists.
-// Two processes sharing one client ID keep kicking each other off this way.
+// CloseCodeText describes a close code in a few words, such as "timed out
+// (keepalive)" for 160, or "close code N" for an undocumented one.
+func CloseCodeText(code int) string {
+	if t, ok := closeCodeText[code]; ok {
+		return t
+	}
+	return "close code " + strconv.Itoa(code)
+}
+
+// Event is one status message of the monitor topics. Fields absent from the
+// payload (the traffic counts, ConnectTime and CloseCode appear only on a
+// Disconnect) keep their zero value; keys the SDK does not model go to
+// Extra.
+type Event struct {
+	Action      Action
+	Time        time.Time // when it happened, in UTC
+	ClientID    clientstate.ClientID
+	ClientAddr  string    // the client's IP address
+	Port        int       // the port the client connected to (8883, 443, 1883)
+	Secure      bool      // the connection used TLS
+	Protocol    string    // such as "mqtt4" or "mqtt4-ws"
+	User        string    // "use-token-auth" for devices, the API key for applications
+	Certname    string    // the client certificate's name, if it used one
+	ConnectTime time.Time // when the connection that ended began
+	// CloseCode is why a Disconnect (or refused connection) happened; zero
+	// is both "normal" and "absent". Reason says it in words, for people.
+	CloseCode int
+	Reason    string
+	// The traffic of the connection that ended (Disconnect).
+	ReadBytes, ReadMsg, WriteBytes, WriteMsg int64
+	Durable                                  bool // a durable session, when the platform says
+	// Retained reports that the broker delivered the message as the
+	// topic's retained state (possibly old) when the subscription began.
+	Retained bool
+	Topic    string                    // the MQTT topic it arrived on
+	Extra    map[string]jsontext.Value // unmodelled keys as raw JSON; nil when none
+}
+
+// ClientIDReused reports a Disconnect with close code 288: a new connection
+// took over the client ID, so the client is NOT offline. Two processes
+// sharing one client ID keep kicking each other off this way.
 func (e Event) ClientIDReused() bool {
 	return e.Action == ActionDisconnect && e.CloseCode == CloseClientIDReused
 }
@@ -104,38 +115,139 @@ func (e Event) ClientIDReused() bool {
 // String summarises the event in one line, such as
 // "2024-06-01T12:00:00.000Z d:ab12cd:sensor:s-1 Disconnect (160 timed out (keepalive))".
 func (e Event) String() string {
-	var b strings.Builder
-	b.WriteString(wire.FormatIBM(e.Time))
-	b.WriteByte(' ')
-	b.WriteString(e.ClientID.String())
-	b.WriteByte(' ')
-	b.WriteString(string(e.Action))
+	s := wire.FormatIBM(e.Time) + " " + e.ClientID.String() + " " + string(e.Action)
 	if e.Action == ActionDisconnect {
-		fmt.Fprintf(&b, " (%d %s)", e.CloseCode, CloseCodeText(e.CloseCode))
+		s += fmt.Sprintf(" (%d %s)", e.CloseCode, CloseCodeText(e.CloseCode))
 	}
 	if e.Retained {
-		b.WriteString(" [retained]")
+		s += " [retained]"
 	}
-	return b.String()
+	return s
 }
 
-// Cause says why the connection ended, for a Disconnect: the cause of its
-// CloseCode (see clientstate.CauseOfCloseCode for the table; an
-// undocumented code is clientstate.CauseUnknown and stays in CloseCode).
-// For a FailedConnect it is why the attempt was refused, when the message
-// names a close code (CauseUnknown when it does not). A Connect, or an
-// action the SDK does not know, has clientstate.CauseNone.
-//
-// A Disconnect with close code 288 is clientstate.CauseDuplicateClientID:
-// the client is not offline (see ClientIDReused).
+// Cause says why the connection ended: for a Disconnect, or a FailedConnect
+// naming a close code, clientstate.CauseOfCloseCode(CloseCode) (288 is
+// CauseDuplicateClientID: not offline); CauseUnknown for a FailedConnect
+// without a code; CauseNone for anything else.
 func (e Event) Cause() clientstate.Cause {
 	switch {
-	case e.Action == ActionDisconnect:
-		return clientstate.CauseOfCloseCode(e.CloseCode)
-	case e.Action == ActionFailedConnect && e.CloseCode != 0:
+	case e.Action == ActionDisconnect, e.Action == ActionFailedConnect && e.CloseCode != 0:
 		return clientstate.CauseOfCloseCode(e.CloseCode)
 	case e.Action == ActionFailedConnect:
 		return clientstate.CauseUnknown
 	}
 	return clientstate.CauseNone
+}
+
+// wireMessage is a status message as the platform writes it. Action and
+// ClientID are pointers to tell absent or null from "".
+type wireMessage struct {
+	Action      *string      `json:"Action"`
+	Time        wire.IBMTime `json:"Time"`
+	ClientID    *string      `json:"ClientID"`
+	ClientAddr  string       `json:"ClientAddr"`
+	Port        int64        `json:"Port"`
+	Secure      bool         `json:"Secure"`
+	Protocol    string       `json:"Protocol"`
+	User        string       `json:"User"`
+	Certname    string       `json:"Certname"`
+	ConnectTime wire.IBMTime `json:"ConnectTime"`
+	CloseCode   int64        `json:"CloseCode"`
+	Reason      string       `json:"Reason"`
+	ReadBytes   int64        `json:"ReadBytes"`
+	ReadMsg     int64        `json:"ReadMsg"`
+	WriteBytes  int64        `json:"WriteBytes"`
+	WriteMsg    int64        `json:"WriteMsg"`
+	Durable     bool         `json:"Durable"`
+	//lint:ignore SA5008 embed is an option of go-json-experiment/json
+	Extra map[string]jsontext.Value `json:",embed"`
+}
+
+// ParseStatusMessage decodes one message of the monitor topics, for
+// programs that run their own MQTT connection. topic must be
+// iot-2/type/{typeId}/id/{deviceId}/mon or iot-2/app/{appId}/mon, and
+// payload a strict JSON object with Action, an RFC 3339 Time and a ClientID
+// of the topic's client; null counts as absent. Anything else is a
+// *MessageError naming the field. Retained is left false: it belongs to the
+// delivery.
+func ParseStatusMessage(topic string, payload []byte) (Event, error) {
+	ev, err := parseStatusMessage(topic, payload)
+	if err != nil {
+		return Event{}, &MessageError{Topic: topic, Payload: bytes.Clone(payload), Err: err}
+	}
+	return ev, nil
+}
+
+func parseStatusMessage(topic string, payload []byte) (Event, error) {
+	var w wireMessage
+	if err := json.Unmarshal(payload, &w); err != nil {
+		return Event{}, fmt.Errorf("the payload is not a valid status message: %w", err)
+	}
+	var problems []string
+	bad := func(key, format string, args ...any) {
+		problems = append(problems, fmt.Sprintf("field %q ", key)+fmt.Sprintf(format, args...))
+	}
+	for key, v := range map[string]*string{"Action": w.Action, "ClientID": w.ClientID} {
+		switch {
+		case v == nil:
+			bad(key, "is missing")
+		case *v == "":
+			bad(key, "is empty")
+		}
+	}
+	if w.Time.Time().IsZero() {
+		bad("Time", "is missing")
+	}
+	if w.Port < 0 || w.Port > 65535 {
+		bad("Port", "is %d, not a port number", w.Port)
+	}
+	if w.CloseCode < 0 || w.CloseCode > 1<<31-1 {
+		bad("CloseCode", "is %d, out of range", w.CloseCode)
+	}
+	ev := Event{
+		Time: w.Time.Time(), ClientAddr: w.ClientAddr, Port: int(w.Port), Secure: w.Secure,
+		Protocol: w.Protocol, User: w.User, Certname: w.Certname, ConnectTime: w.ConnectTime.Time(),
+		CloseCode: int(w.CloseCode), Reason: w.Reason,
+		ReadBytes: w.ReadBytes, ReadMsg: w.ReadMsg, WriteBytes: w.WriteBytes, WriteMsg: w.WriteMsg,
+		Durable: w.Durable, Topic: topic,
+	}
+	if w.Action != nil {
+		ev.Action = Action(*w.Action)
+	}
+	if w.ClientID != nil && *w.ClientID != "" {
+		id, err := clientstate.ParseClientID(*w.ClientID)
+		var ve *iotclient.ValidationError
+		switch {
+		case errors.As(err, &ve):
+			bad("ClientID", "%q: %s", *w.ClientID, ve.Reason)
+		case topic != monitorTopic(id):
+			bad("ClientID", "%q does not belong to the topic", *w.ClientID)
+		default:
+			ev.ClientID = id
+		}
+	}
+	for k, v := range w.Extra {
+		if v.Kind() == 'n' {
+			delete(w.Extra, k) // null counts as absent, for unknown keys too
+		}
+	}
+	if len(w.Extra) > 0 {
+		ev.Extra = w.Extra
+	}
+	if len(problems) > 0 {
+		slices.Sort(problems) // one order whatever the payload's
+		return Event{}, errors.New(strings.Join(problems, "; "))
+	}
+	return ev, nil
+}
+
+// monitorTopic is the status topic of the client id.
+func monitorTopic(id clientstate.ClientID) string {
+	switch id.Kind {
+	case clientstate.KindDevice, clientstate.KindGateway:
+		return "iot-2/type/" + id.TypeID + "/id/" + id.DeviceID + "/mon"
+	case clientstate.KindApp, clientstate.KindScalableApp:
+		return "iot-2/app/" + id.AppID + "/mon"
+	}
+	return ""
 }

@@ -5,33 +5,30 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
-	"log/slog"
 	"math/rand/v2"
 	"net"
 	"net/url"
+	"slices"
 	"sync"
 	"time"
 
 	mqtt "github.com/eclipse/paho.mqtt.golang"
 )
 
-// disconnectQuiesce bounds how long a clean MQTT disconnect may take
-// (sending DISCONNECT and stopping the client's goroutines); it returns as
-// soon as that is done.
-const disconnectQuiesce = 2000 // milliseconds
+// disconnectQuiesce bounds a clean MQTT disconnect, in milliseconds.
+const disconnectQuiesce = 2000
 
-// monItem is what the connection side hands the goroutine ranging over
-// Events, in order: an event, an error, or (info set) a new connection.
+// monItem is an event, an error, or (info set) a new connection, handed in
+// stream order to the goroutine ranging over Events.
 type monItem struct {
 	ev   Event
 	err  error
 	info *ConnectInfo
 }
 
-// stream runs one Events range: a goroutine keeps the connection (run)
-// and hands items over a buffered channel; this goroutine yields them.
-// It returns only after run has returned, and run only after the MQTT
-// client it holds has stopped.
+// stream runs one Events range: run keeps the connection in a goroutine
+// and hands items over; stream returns only once run (and so its MQTT
+// client) has stopped.
 func (m *monitor) stream(parent context.Context, yield func(Event, error) bool) {
 	ctx, cancel := context.WithCancel(parent)
 	items := make(chan monItem, m.buffer)
@@ -63,16 +60,12 @@ func (m *monitor) stream(parent context.Context, yield func(Event, error) bool) 
 			}
 		case <-runDone:
 			// run gave up (a fatal error): yield what it left, then end.
-			for {
-				select {
-				case it := <-items:
-					if ctx.Err() != nil || !handle(it) {
-						return
-					}
-				default:
+			for len(items) > 0 && ctx.Err() == nil {
+				if !handle(<-items) {
 					return
 				}
 			}
+			return
 		}
 	}
 }
@@ -80,16 +73,23 @@ func (m *monitor) stream(parent context.Context, yield func(Event, error) bool) 
 // run connects, waits for the connection to end, and reconnects with
 // backoff until ctx is done or an attempt fails for good.
 func (m *monitor) run(ctx context.Context, items chan<- monItem) {
-	// fail reports a failure and waits before the next attempt; false
-	// means stop.
+	// fail reports a failure and waits before the next attempt; false means stop.
 	fail := func(ce *ConnectionError) bool {
-		m.log(ctx, slog.LevelWarn, ce.Error())
+		m.logger.WarnContext(ctx, ce.Error())
 		select {
 		case items <- monItem{err: ce}:
 		case <-ctx.Done():
 			return false
 		}
-		return !ce.Fatal && sleepCtx(ctx, ce.RetryIn)
+		if ce.Fatal {
+			return false
+		}
+		select {
+		case <-time.After(ce.RetryIn):
+			return true
+		case <-ctx.Done():
+			return false
+		}
 	}
 	var (
 		attempts int // consecutive failed attempts since the last connection
@@ -119,7 +119,7 @@ func (m *monitor) run(ctx context.Context, items chan<- monItem) {
 		conns++
 		attempts = 0
 		up := time.Now()
-		m.log(ctx, slog.LevelInfo, "live: monitor connected", "broker", m.brokerShown, "clientID", m.clientID, "connection", conns)
+		m.logger.InfoContext(ctx, "live: monitor connected", "broker", m.brokerShown, "clientID", m.clientID, "connection", conns)
 		select {
 		case <-ctx.Done():
 			c.close()
@@ -136,10 +136,9 @@ func (m *monitor) run(ctx context.Context, items chan<- monItem) {
 	}
 }
 
-// backoff is the full-jitter wait before the n-th consecutive attempt: a
-// random duration below min(maxWait, minWait·2ⁿ⁻¹). The doubling stops at
-// maxWait before it can overflow, so waits up to math.MaxInt64 neither
-// wrap to zero (a hot retry loop) nor panic in rand.N.
+// backoff is the full-jitter wait before the n-th consecutive attempt, below
+// min(maxWait, minWait·2ⁿ⁻¹). The doubling stops at maxWait so that huge
+// waits neither overflow to zero nor panic in rand.N.
 func (m *monitor) backoff(n int) time.Duration {
 	d := m.minWait
 	for i := 1; i < n && d < m.maxWait; i++ {
@@ -151,22 +150,6 @@ func (m *monitor) backoff(n int) time.Duration {
 	return rand.N(d)
 }
 
-// sleepCtx waits d; false means ctx ended first.
-func sleepCtx(ctx context.Context, d time.Duration) bool {
-	select {
-	case <-time.After(d): // collected once it fires or is unreachable (Go 1.23)
-		return true
-	case <-ctx.Done():
-		return false
-	}
-}
-
-func (m *monitor) log(ctx context.Context, level slog.Level, msg string, args ...any) {
-	if m.logger != nil {
-		m.logger.Log(ctx, level, msg, args...)
-	}
-}
-
 // monConn is one MQTT connection.
 type monConn struct {
 	client    mqtt.Client
@@ -174,13 +157,12 @@ type monConn struct {
 	ready     chan struct{} // closed once the connection is announced: messages may follow
 	abort     chan struct{} // closed when the connection is abandoned
 	closeOnce sync.Once
-
 	mu        sync.Mutex
 	stopWatch func() bool // stops closing the socket when ctx ends
 }
 
-// close disconnects cleanly and returns once the client's goroutines have
-// stopped (or disconnectQuiesce has passed).
+// close disconnects cleanly, once the client's goroutines have stopped (or
+// disconnectQuiesce has passed).
 func (c *monConn) close() {
 	c.closeOnce.Do(func() {
 		close(c.abort)
@@ -188,9 +170,8 @@ func (c *monConn) close() {
 	})
 }
 
-// connect makes one connection: TCP (and TLS), the MQTT handshake, and the
-// subscriptions. On success it has announced the connection, after which the
-// connection's messages follow.
+// connect makes one connection (TCP, TLS, MQTT handshake, subscriptions)
+// and announces it, after which its messages follow.
 func (m *monitor) connect(ctx context.Context, items chan<- monItem, n int) (*monConn, error) {
 	c := &monConn{
 		lost:  make(chan error, 1),
@@ -198,7 +179,7 @@ func (m *monitor) connect(ctx context.Context, items chan<- monItem, n int) (*mo
 		abort: make(chan struct{}),
 	}
 	opts := mqtt.NewClientOptions().
-		AddBroker(m.brokerStr).
+		AddBroker(m.broker.String()).
 		SetClientID(m.clientID).
 		SetUsername(m.user).
 		SetPassword(m.pass).
@@ -236,21 +217,22 @@ func (m *monitor) connect(ctx context.Context, items chan<- monItem, n int) (*mo
 	select {
 	case <-tok.Done():
 	case <-ctx.Done():
-		// The socket is closed by the watch dial set up, which ends the
-		// handshake; wait for paho's goroutine to notice.
+		// dial's watch closes the socket, which ends the handshake.
 		<-tok.Done()
 		c.close()
 		return nil, ctx.Err()
 	}
 	c.mu.Lock()
 	if c.stopWatch != nil {
-		// From now on a cancelled context ends the connection with a
-		// clean disconnect (close) rather than by closing the socket.
+		// From now on ctx ends the connection with a clean disconnect.
 		c.stopWatch()
 	}
 	c.mu.Unlock()
 	if err := tok.Error(); err != nil {
-		return nil, connectError(tok.(*mqtt.ConnectToken).ReturnCode(), err)
+		if sentinel, ok := connackErrors[tok.(*mqtt.ConnectToken).ReturnCode()]; ok {
+			err = fmt.Errorf("%w: %v", sentinel, err)
+		}
+		return nil, err
 	}
 
 	deliver := func(it monItem) {
@@ -269,12 +251,10 @@ func (m *monitor) connect(ctx context.Context, items chan<- monItem, n int) (*mo
 	}
 	handler := func(_ mqtt.Client, msg mqtt.Message) {
 		ev, err := ParseStatusMessage(msg.Topic(), msg.Payload())
-		if err != nil {
-			deliver(monItem{err: err})
-			return
+		if err == nil {
+			ev.Retained = msg.Retained()
 		}
-		ev.Retained = msg.Retained()
-		deliver(monItem{ev: ev})
+		deliver(monItem{ev: ev, err: err})
 	}
 	filters := make(map[string]byte, len(m.topics))
 	for _, t := range m.topics {
@@ -297,7 +277,7 @@ func (m *monitor) connect(ctx context.Context, items chan<- monItem, n int) (*mo
 			return nil, fmt.Errorf("%w: %s", ErrSubscriptionRefused, t)
 		}
 	}
-	info := ConnectInfo{Connection: n, Broker: m.brokerShown, ClientID: m.clientID, Topics: append([]string(nil), m.topics...)}
+	info := ConnectInfo{Connection: n, Broker: m.brokerShown, ClientID: m.clientID, Topics: slices.Clone(m.topics)}
 	select {
 	case items <- monItem{info: &info}:
 		close(c.ready)
@@ -308,9 +288,8 @@ func (m *monitor) connect(ctx context.Context, items chan<- monItem, n int) (*mo
 	return c, nil
 }
 
-// dial opens the network connection for paho: TCP, then TLS for ssl://,
-// both bounded by the connect timeout and ctx. Until the handshake is
-// over, ctx ending closes the socket.
+// dial opens TCP (and TLS for ssl://) for paho, bounded by the connect
+// timeout and ctx; until the handshake is over, ctx ending closes the socket.
 func (m *monitor) dial(ctx context.Context, c *monConn, u *url.URL) (net.Conn, error) {
 	dctx, cancel := context.WithTimeout(ctx, m.connectTimeout)
 	defer cancel()

@@ -13,106 +13,78 @@ import (
 	"github.com/iotclient/iotclient-go/clientstate"
 )
 
-// StatusUnknown is the Status of a TrackedState when neither the snapshot
-// nor the events so far said whether the client is connected (a client
-// first seen through a FailedConnect, say).
+// StatusUnknown is the Status of a client neither the snapshot nor the
+// events said is connected or not (one seen only through a FailedConnect).
 const StatusUnknown clientstate.ConnectionStatus = ""
 
 // TrackedState is what a Tracker knows of one client.
 type TrackedState struct {
-	// ClientID is the client's MQTT client ID.
 	ClientID string
-	// Status is clientstate.StatusConnected or Disconnected, StatusUnknown, or a status the
-	// REST snapshot reported that the SDK does not know.
+	// Status is clientstate.StatusConnected or StatusDisconnected,
+	// StatusUnknown, or an unknown status the REST snapshot reported.
 	Status clientstate.ConnectionStatus
-	// Since is when Status began: the time of the Connect or Disconnect
-	// that set it, or the snapshot's lastConnectTime or
-	// lastDisconnectTime.
-	//
-	// A Disconnect with close code 288 (client ID reused) never marks a
-	// client offline: a new connection took its ID over. A connected
-	// client stays connected since the same time; a client not known to
-	// be connected becomes connected since the event's time, unless the
-	// event is no newer than what the tracker knew (the snapshot describes
-	// that instant already).
+	// Since is when Status began (the event's time, or the snapshot's last
+	// connect or disconnect). A Disconnect with close code 288 (client ID
+	// reused) never marks a client offline: a new connection holds its ID.
 	Since time.Time
-	// LastCloseCode, LastReason and LastCause are from the client's
-	// newest Disconnect by time, whatever order the events arrived in (for
-	// a snapshot, its disconnectReasonCode and State.Cause); zero and
-	// empty when none was seen.
-	LastCloseCode int
-	LastReason    string
-	// LastCause is clientstate.CauseNone when no disconnect was seen.
-	LastCause clientstate.Cause
-	// LastFailedConnect is the time of the newest FailedConnect seen.
-	LastFailedConnect time.Time
-	// Updated is the time of the newest information applied. An event
-	// older than it is ignored, so that the snapshot and the events merge
-	// newest-wins whatever order they arrive in.
+	// LastCloseCode, LastReason and LastCause are from the newest
+	// Disconnect by time (or the snapshot's reason code and State.Cause);
+	// zero when none was seen.
+	LastCloseCode     int
+	LastReason        string
+	LastCause         clientstate.Cause
+	LastFailedConnect time.Time // the newest FailedConnect seen
+	// Updated is the time of the newest information applied; an older
+	// event is ignored, so snapshot and events merge newest-wins.
 	Updated time.Time
-	// Live reports whether an event (rather than the snapshot alone)
-	// has set the state.
-	Live bool
+	Live    bool // an event, not the snapshot alone, set the state
 }
 
-// TrackerConfig configures a Tracker.
+// TrackerConfig configures a Tracker. The zero value tracks every client.
 type TrackerConfig struct {
-	// Query narrows the REST snapshot the tracker starts from (default:
-	// every client). The monitor's subscriptions should cover the same
-	// clients.
+	// Query narrows the REST snapshot; the monitor's subscriptions should
+	// cover the same clients.
 	Query clientstate.ListQuery
-	// OnError, when set, receives the errors of the monitor's stream that
-	// do not stop the tracker: messages that could not be decoded
-	// (*MessageError) and lost connections or failed attempts
-	// (*ConnectionError). It is called from the tracker's goroutine.
+	// OnError receives the stream's errors that do not stop the tracker
+	// (*MessageError, non-fatal *ConnectionError), from Run's goroutine.
 	OnError func(error)
-	// OnEvent, when set, is called for every event once the tracker has
-	// processed it, with applied false when it was older than what the
-	// tracker knew. Events that arrive while the snapshot is read are
-	// processed, in order, after it. It is called from the tracker's
-	// goroutine, with no lock held: it may query the tracker.
+	// OnEvent is called from Run's goroutine, with no lock held, for every
+	// event once processed; applied is false when it was older than what
+	// the tracker knew. Events that arrive during the snapshot come after it.
 	OnEvent func(ev Event, applied bool)
-	// History is how long each client's connects and disconnects are
-	// kept for Flapping and Summary, counted back from the client's newest
-	// one (default DefaultHistory): a window longer than it counts only
-	// what was kept.
+	// History is how long each client's connects and disconnects are kept
+	// for Flapping and Summary, back from its newest (DefaultHistory).
 	History time.Duration
-	// MaxHistory bounds the connects and disconnects kept per client, the
-	// oldest dropped first (default DefaultMaxHistory), so that a client
-	// in a reconnect storm costs bounded memory.
+	// MaxHistory bounds the changes kept per client, oldest dropped first
+	// (DefaultMaxHistory), so a reconnect storm costs bounded memory.
 	MaxHistory int
-	// Now, when set, is the tracker's clock: the end of the windows of
-	// Flapping and Summary (default time.Now).
+	// Now is the clock that ends the windows of Flapping and Summary
+	// (time.Now when nil).
 	Now func() time.Time
 }
 
-// Tracker keeps the current connection state of a fleet: a REST snapshot
-// (clientstate.Client.List) kept up to date by a Monitor's events. Build it with
-// NewTracker, start it with Run, and query it (State, Connected,
-// Disconnected, States, Flapping, Summary) from any goroutine while it
-// runs and after. It holds each client in a small fixed record (about 200
-// bytes of heap a client with its recent history), so one machine can
-// track a fleet of millions.
+// Tracker keeps a fleet's connection state: a REST snapshot
+// (clientstate.Client.List) kept up to date by a Monitor's events. Build it
+// with NewTracker, start it with Run, and query it from any goroutine while
+// it runs and after. A client costs under 256 bytes of heap with its recent
+// history, so one machine can track millions.
 //
-// Run starts the monitor before reading the snapshot and holds the events
-// that arrive meanwhile, then applies them over the snapshot in arrival
-// order, each only if it is not older than what the tracker knows of its
-// client (Updated). Together with the retained state the broker sends on
-// every (re)subscription, no change is lost between the snapshot and the
+// Run starts the monitor before reading the snapshot and applies the
+// events that arrived meanwhile after it, each only if it is not older than
+// what the tracker knows of its client. With the retained state the broker
+// sends on every (re)subscription, no change is lost between snapshot and
 // stream, or across a reconnect.
 type Tracker struct {
-	client *clientstate.Client
-	mon    *Monitor
-	cfg    TrackerConfig
-
-	mu    sync.RWMutex
-	store *store
-
+	client  *clientstate.Client
+	mon     *Monitor
+	cfg     TrackerConfig
+	mu      sync.RWMutex
+	store   *store
 	ready   chan struct{}
 	started atomic.Bool
 }
 
-// NewTracker builds a tracker over a REST client and a monitor. Both are
+// NewTracker builds a tracker over a REST client and a monitor, both
 // required; it sends nothing.
 func NewTracker(client *clientstate.Client, mon *Monitor, cfg TrackerConfig) (*Tracker, error) {
 	if client == nil {
@@ -121,26 +93,20 @@ func NewTracker(client *clientstate.Client, mon *Monitor, cfg TrackerConfig) (*T
 	if mon == nil {
 		return nil, iotclient.NewValidationError("monitor", "", "is required")
 	}
-	return &Tracker{
-		client: client,
-		mon:    mon,
-		cfg:    cfg,
-		store:  newStore(cfg.History, cfg.MaxHistory),
-		ready:  make(chan struct{}),
-	}, nil
+	return &Tracker{client: client, mon: mon, cfg: cfg, store: newStore(cfg.History, cfg.MaxHistory), ready: make(chan struct{})}, nil
 }
 
 // ErrTrackerStarted is returned by a second call of Tracker.Run.
 var ErrTrackerStarted = errors.New("live: the tracker was already run")
 
 // Ready is closed once the snapshot and the events that arrived during it
-// have been applied: from then on the tracker reflects the fleet.
+// have been applied.
 func (t *Tracker) Ready() <-chan struct{} { return t.ready }
 
-// Run tracks the fleet until ctx is done, returning ctx's error, or until
-// the snapshot fails or the monitor stops for good, returning that error.
-// It may be called once. When it returns, the monitor is disconnected and
-// every goroutine Run started has ended; the states stay queryable.
+// Run tracks the fleet until ctx is done (returning ctx's error), the
+// snapshot fails or the monitor stops for good (returning that error). It
+// may be called once. When it returns, the monitor is disconnected and Run's
+// goroutines have ended; the states stay queryable.
 func (t *Tracker) Run(ctx context.Context) error {
 	if !t.started.CompareAndSwap(false, true) {
 		return ErrTrackerStarted
@@ -159,7 +125,7 @@ func (t *Tracker) Run(ctx context.Context) error {
 	var wg sync.WaitGroup
 	defer func() {
 		cancel()
-		wg.Wait() // List and Events end at once on a cancelled context
+		wg.Wait()
 	}()
 	wg.Go(func() {
 		defer close(events)
@@ -237,8 +203,6 @@ func (t *Tracker) process(ev Event) {
 	}
 }
 
-// apply merges an event into the client's state, newest wins, and
-// records a disconnect for Flapping and Summary whatever its age.
 func (t *Tracker) apply(ev Event) bool {
 	t.mu.Lock()
 	defer t.mu.Unlock()
@@ -259,12 +223,12 @@ func (t *Tracker) State(clientID string) (st TrackedState, ok bool) {
 
 // Connected returns the clients currently connected, by client ID.
 func (t *Tracker) Connected() []TrackedState {
-	return t.filter(func(r *clientRec) bool { return r.status == statusConnectedID })
+	return t.filter(func(r *clientRec) bool { return r.status == clientstate.StatusConnected })
 }
 
 // Disconnected returns the clients currently disconnected, by client ID.
 func (t *Tracker) Disconnected() []TrackedState {
-	return t.filter(func(r *clientRec) bool { return r.status == statusDisconnectedID })
+	return t.filter(func(r *clientRec) bool { return r.status == clientstate.StatusDisconnected })
 }
 
 // States returns every client the tracker knows, by client ID.
@@ -290,4 +254,91 @@ func (t *Tracker) filter(keep func(*clientRec) bool) []TrackedState {
 	t.mu.RUnlock()
 	slices.SortFunc(out, func(a, b TrackedState) int { return cmp.Compare(a.ClientID, b.ClientID) })
 	return out
+}
+
+// FlappingClient is a client that disconnected again and again in a window:
+// a device in a reconnect loop, or two processes sharing one client ID.
+type FlappingClient struct {
+	ClientID    string
+	Status      clientstate.ConnectionStatus // the current status
+	Disconnects int                          // how many disconnects the window holds
+	ByCause     map[clientstate.Cause]int    // the disconnects by cause
+	Last        time.Time                    // the newest of them
+}
+
+// Summary is a fleet's connectivity at a glance: the clients by status now,
+// and why clients disconnected over a window.
+type Summary struct {
+	At     time.Time     // the end of the window (see Flapping)
+	Window time.Duration // its length
+	// Clients is how many clients the tracker knows; ByStatus counts them
+	// by current status, Connected and Disconnected repeat two of those.
+	Clients                 int
+	ByStatus                map[clientstate.ConnectionStatus]int
+	Connected, Disconnected int
+	// Disconnects in the window, each counted once however often its
+	// message arrived; ByCause by cause; DisconnectedClients is how many
+	// clients they came from.
+	Disconnects         int
+	ByCause             map[clientstate.Cause]int
+	DisconnectedClients int
+}
+
+// windowEnd is the tracker's clock, or the newest event's time when the
+// platform's clock runs ahead. Call with the lock held.
+func (t *Tracker) windowEnd() time.Time {
+	now := time.Now
+	if t.cfg.Now != nil {
+		now = t.cfg.Now
+	}
+	return fromNanos(max(nanos(now()), t.store.newest))
+}
+
+// Flapping returns the clients with at least n (at least 1) disconnects in
+// the window ending now (see windowEnd), worst first: most disconnects,
+// then the most recent, then by client ID. A window longer than
+// TrackerConfig.History counts only what was kept.
+func (t *Tracker) Flapping(window time.Duration, n int) []FlappingClient {
+	n = max(n, 1)
+	var out []FlappingClient
+	t.mu.RLock()
+	to := nanos(t.windowEnd())
+	for i := range t.store.recs {
+		r := &t.store.recs[i]
+		if len(r.hist) < n {
+			continue
+		}
+		var byCause [16]int
+		if count, last := countWindow(r.hist, to-int64(window), to, &byCause); count >= n {
+			out = append(out, FlappingClient{ClientID: t.store.ids[i], Status: r.status,
+				Disconnects: count, ByCause: causeMap(&byCause), Last: fromNanos(last)})
+		}
+	}
+	t.mu.RUnlock()
+	slices.SortFunc(out, func(a, b FlappingClient) int {
+		return cmp.Or(cmp.Compare(b.Disconnects, a.Disconnects), b.Last.Compare(a.Last), cmp.Compare(a.ClientID, b.ClientID))
+	})
+	return out
+}
+
+// Summary counts the clients by status now and the disconnects of the
+// window ending now (as for Flapping) by cause.
+func (t *Tracker) Summary(window time.Duration) Summary {
+	var byCause [16]int
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	at := t.windowEnd()
+	to := nanos(at)
+	sum := Summary{At: at.UTC(), Window: window, Clients: len(t.store.recs), ByStatus: make(map[clientstate.ConnectionStatus]int)}
+	for i := range t.store.recs {
+		r := &t.store.recs[i]
+		sum.ByStatus[r.status]++
+		if n, _ := countWindow(r.hist, to-int64(window), to, &byCause); n > 0 {
+			sum.DisconnectedClients++
+			sum.Disconnects += n
+		}
+	}
+	sum.ByCause = causeMap(&byCause)
+	sum.Connected, sum.Disconnected = sum.ByStatus[clientstate.StatusConnected], sum.ByStatus[clientstate.StatusDisconnected]
+	return sum
 }

@@ -2,68 +2,61 @@ package live
 
 import (
 	"cmp"
-	"math"
 	"slices"
 	"time"
+	"unique"
 
 	"github.com/iotclient/iotclient-go/clientstate"
 )
 
-// The tracker holds a fleet of up to millions of clients, so its state is
-// compact: a small fixed record per client with times as int64
-// nanoseconds, statuses, reasons and causes interned as small integers,
-// and each client ID stored once (the index's key and ids share one
-// string). TrackedState is built from a record only when asked for.
+// The tracker holds up to millions of clients, so its state is compact: a
+// small fixed record per client, times as int64 nanoseconds, statuses and
+// reasons interned (package unique), causes as small integers, each client
+// ID stored once.
+//
+// Merge rules: Status and Since are newest-wins by Updated; the last close
+// code, reason and cause follow the newest Disconnect by time, and
+// LastFailedConnect the newest FailedConnect, whatever the arrival order;
+// every Disconnect is recorded once in the client's history. So late and
+// repeated events end in the same state and counts as the same events
+// delivered once, in order.
 
-// Defaults of the history of connects and disconnects a Tracker keeps
-// per client.
+// Defaults of the per-client history of connects and disconnects.
 const (
-	// DefaultHistory is how long a Tracker keeps each client's connects
-	// and disconnects for Flapping and Summary, unless
-	// TrackerConfig.History says otherwise.
-	DefaultHistory = time.Hour
-	// DefaultMaxHistory is how many connects and disconnects a Tracker
-	// keeps per client at most, unless TrackerConfig.MaxHistory says
-	// otherwise.
-	DefaultMaxHistory = 128
+	DefaultHistory    = time.Hour // how long a Tracker keeps them (TrackerConfig.History)
+	DefaultMaxHistory = 128       // how many at most (TrackerConfig.MaxHistory)
 )
 
-// clientRec is what the tracker knows of one client.
+// clientRec is what the tracker knows of one client (see TrackedState).
 type clientRec struct {
-	hist    []change // the connects and disconnects kept, oldest first
-	since   int64    // TrackedState.Since, as nanoseconds (0: zero time)
-	updated int64    // TrackedState.Updated
-	failed  int64    // TrackedState.LastFailedConnect
-	code    int32    // TrackedState.LastCloseCode
-	reason  uint16   // TrackedState.LastReason, interned
-	status  uint16   // TrackedState.Status, interned
-	cause   uint8    // TrackedState.LastCause, as an index of causeTable
-	live    bool     // TrackedState.Live
+	hist                   []change // oldest first
+	since, updated, failed int64    // Since, Updated, LastFailedConnect
+	status                 clientstate.ConnectionStatus
+	reason                 string
+	code                   int32 // LastCloseCode
+	cause                  uint8 // LastCause, as an index of causeTable
+	live                   bool
 }
 
-// change is one connect or disconnect of a client: its time, its close
-// code (codeConnect for a connect, codeUnknown for a disconnect a snapshot
-// reported without a code) and its cause (0, CauseNone, for a connect).
+// change is one connect or disconnect of a client; code is codeConnect for
+// a connect and codeUnknown for a disconnect a snapshot gave without a code.
 type change struct {
 	at    int64
 	code  int32
 	cause uint8
 }
 
-// Codes of changes that are not close codes.
 const (
-	codeUnknown = -1 // a disconnect without a reported code
-	codeConnect = -2 // a connect
+	codeUnknown = -1
+	codeConnect = -2
 )
 
-// isDisconnect reports whether c is a disconnect.
 func (c change) isDisconnect() bool { return c.code != codeConnect }
 
 // causeTable numbers the causes: index 0 is CauseNone.
 var causeTable = append([]clientstate.Cause{clientstate.CauseNone}, clientstate.Causes()...)
 
-// causeIndex returns c's index in causeTable; a cause the table does not
-// hold counts as unknown.
+// causeIndex returns c's index in causeTable, unknown causes as CauseUnknown.
 func causeIndex(c clientstate.Cause) uint8 {
 	if i := slices.Index(causeTable, c); i >= 0 {
 		return uint8(i)
@@ -71,71 +64,27 @@ func causeIndex(c clientstate.Cause) uint8 {
 	return causeIndex(clientstate.CauseUnknown)
 }
 
-// interned numbers strings, so that a record holds a small number where
-// many clients share one value. Past 65,536 distinct values (a server gone
-// wrong: the platform uses a handful) a new one reads as the first value.
-type interned struct {
-	index  map[string]uint16
-	values []string
-}
+// intern returns s's canonical copy, so that the many clients sharing a
+// status or reason share its bytes.
+func intern(s string) string { return unique.Make(s).Value() }
 
-func newInterned(first ...string) interned {
-	in := interned{index: make(map[string]uint16)}
-	for _, s := range first {
-		in.id(s)
-	}
-	return in
-}
-
-// id returns s's number, numbering it if it is new.
-func (in *interned) id(s string) uint16 {
-	if n, ok := in.index[s]; ok {
-		return n
-	}
-	if len(in.values) > math.MaxUint16 {
-		return 0
-	}
-	n := uint16(len(in.values))
-	in.index[s] = n
-	in.values = append(in.values, s)
-	return n
-}
-
-// store is the state of every client the tracker knows. The tracker's
-// lock guards it.
+// store is the state of every client the tracker knows, guarded by the
+// tracker's lock.
 type store struct {
-	index    map[string]uint32 // client ID → its position in recs and ids
-	ids      []string
-	recs     []clientRec
-	statuses interned // index 0 is StatusUnknown
-	reasons  interned // index 0 is ""
-	key      []byte   // scratch space for a client ID, so a lookup allocates nothing
-
-	newest  int64 // the newest event time seen
-	keep    int64 // how long changes are kept, in nanoseconds
-	maxHist int   // how many changes are kept per client
+	index   map[string]uint32 // client ID → its position in recs and ids
+	ids     []string
+	recs    []clientRec
+	key     []byte // scratch space, so a lookup allocates nothing
+	newest  int64  // the newest event time seen
+	keep    int64  // how long changes are kept, in nanoseconds
+	maxHist int
 }
-
-// Status numbers fixed for the hot path.
-const (
-	statusUnknownID = iota
-	statusConnectedID
-	statusDisconnectedID
-)
 
 func newStore(keep time.Duration, maxHist int) *store {
-	if keep <= 0 {
-		keep = DefaultHistory
-	}
-	if maxHist <= 0 {
-		maxHist = DefaultMaxHistory
-	}
 	return &store{
-		index:    make(map[string]uint32),
-		statuses: newInterned(string(StatusUnknown), string(clientstate.StatusConnected), string(clientstate.StatusDisconnected)),
-		reasons:  newInterned(""),
-		keep:     int64(keep),
-		maxHist:  maxHist,
+		index:   make(map[string]uint32),
+		keep:    int64(cmp.Or(max(keep, 0), DefaultHistory)),
+		maxHist: cmp.Or(max(maxHist, 0), DefaultMaxHistory),
 	}
 }
 
@@ -150,39 +99,32 @@ func (s *store) record(id string) *clientRec {
 	return &s.recs[len(s.recs)-1]
 }
 
-// recordOf is record for the client of an event. The ID is written into
-// scratch space for the lookup, so only a new client's ID is allocated.
+// recordOf is record for an event's client; only a new client's ID is
+// allocated.
 func (s *store) recordOf(id clientstate.ClientID) *clientRec {
-	s.key = appendClientID(s.key[:0], id)
-	if i, ok := s.index[string(s.key)]; ok {
-		return &s.recs[i]
-	}
-	return s.record(string(s.key))
-}
-
-// appendClientID appends id's wire form, as clientstate.ClientID.String
-// writes it.
-func appendClientID(b []byte, id clientstate.ClientID) []byte {
-	b = append(b, byte(id.Kind), ':')
+	// The wire form, as clientstate.ClientID.String writes it.
+	b := append(s.key[:0], byte(id.Kind), ':')
 	b = append(b, id.Org...)
 	b = append(b, ':')
-	switch id.Kind {
-	case clientstate.KindDevice, clientstate.KindGateway:
+	if id.Kind == clientstate.KindDevice || id.Kind == clientstate.KindGateway {
 		b = append(b, id.TypeID...)
 		b = append(b, ':')
 		b = append(b, id.DeviceID...)
-	default:
+	} else {
 		b = append(b, id.AppID...)
 		if id.InstanceID != "" {
 			b = append(b, ':')
 			b = append(b, id.InstanceID...)
 		}
 	}
-	return b
+	s.key = b
+	if i, ok := s.index[string(b)]; ok {
+		return &s.recs[i]
+	}
+	return s.record(string(b))
 }
 
-// nanos is t as int64 nanoseconds since the Unix epoch, 0 for the zero
-// time. Times outside 1678–2262 are clamped to that range.
+// nanos is t in Unix nanoseconds, 0 for the zero time.
 func nanos(t time.Time) int64 {
 	if t.IsZero() {
 		return 0
@@ -198,50 +140,154 @@ func fromNanos(n int64) time.Time {
 	return time.Unix(0, n).UTC()
 }
 
-// byTimeThenCode orders changes by time, then by code, descending: the
-// order of the history.
-func byTimeThenCode(a, b change) int {
-	if c := cmp.Compare(a.at, b.at); c != 0 {
-		return c
+// load merges one state of the REST snapshot: it replaces what the tracker
+// knows unless an event told something newer, and its last connect and
+// disconnect join the history.
+func (s *store) load(st *clientstate.State) {
+	r := s.record(st.ClientID)
+	updated := max(nanos(st.LastConnected), nanos(st.LastDisconnected))
+	if at := nanos(st.LastDisconnected); at != 0 {
+		code := int32(codeUnknown) // who disconnected it, but no code
+		if st.HasDisconnectReasonCode || st.DisconnectReasonCode != 0 {
+			code = int32(st.DisconnectReasonCode)
+		}
+		cause := causeIndex(st.Cause())
+		if last, ok := lastDisconnect(r.hist); !ok || at > last.at {
+			r.code, r.reason, r.cause = int32(st.DisconnectReasonCode), "", cause
+		}
+		s.addChange(r, change{at: at, code: code, cause: cause})
+	} else if _, ok := lastDisconnect(r.hist); !ok {
+		r.code, r.cause = int32(st.DisconnectReasonCode), causeIndex(st.Cause())
 	}
-	return cmp.Compare(b.code, a.code)
+	if at := nanos(st.LastConnected); at != 0 && st.Status == clientstate.StatusConnected {
+		s.addChange(r, change{at: at, code: codeConnect})
+	}
+	if r.updated > updated {
+		return
+	}
+	r.status = clientstate.ConnectionStatus(intern(string(st.Status)))
+	switch st.Status {
+	case clientstate.StatusConnected:
+		r.since = nanos(st.LastConnected)
+	case clientstate.StatusDisconnected:
+		r.since = nanos(st.LastDisconnected)
+	default:
+		r.since = 0
+	}
+	r.updated = updated
+	r.live = false
 }
 
-// addChange records a connect or disconnect, once: a change already held
-// (the same time and code) is not recorded again, whatever order the
-// copies arrive in, and a disconnect with a code stands for one without at
-// the same time (a snapshot's, which says less). Changes older than the
-// history's length before the client's newest one, and the oldest beyond
-// the history's size, are dropped.
+// apply merges one event; it reports whether the event was news for the
+// client's status (not older than what the tracker knew).
+func (s *store) apply(ev *Event) bool {
+	r := s.recordOf(ev.ClientID)
+	at := nanos(ev.Time)
+	s.newest = max(s.newest, at)
+	applied := s.applyStatus(r, ev, at)
+	if r.status == clientstate.StatusConnected && r.hist != nil {
+		r.since = connectedSince(r.hist, r.updated, r.since)
+	}
+	return applied
+}
+
+func (s *store) applyStatus(r *clientRec, ev *Event, at int64) bool {
+	switch ev.Action {
+	case ActionConnect:
+		s.addChange(r, change{at: at, code: codeConnect})
+	case ActionDisconnect:
+		cause := causeIndex(ev.Cause())
+		if last, ok := lastDisconnect(r.hist); !ok || at >= last.at {
+			r.code, r.cause = int32(ev.CloseCode), cause
+			r.reason = intern(ev.Reason)
+		}
+		s.addChange(r, change{at: at, code: int32(ev.CloseCode), cause: cause})
+	case ActionFailedConnect:
+		r.failed = max(r.failed, at)
+	}
+	if at < r.updated {
+		return false
+	}
+	switch ev.Action {
+	case ActionConnect:
+		r.status, r.since = clientstate.StatusConnected, at
+	case ActionDisconnect:
+		switch {
+		case !ev.ClientIDReused():
+			r.status, r.since = clientstate.StatusDisconnected, at
+		case r.status != clientstate.StatusConnected && at > r.updated:
+			// A new connection holds the ID (its own Connect may have been
+			// published first, leaving this as the retained state).
+			r.status, r.since = clientstate.StatusConnected, at
+		}
+	case ActionFailedConnect:
+		// It says nothing of an open connection, and an older event may
+		// still come: leave Updated alone.
+		r.live = true
+		return true
+	default:
+		return false
+	}
+	r.updated = at
+	r.live = true
+	return true
+}
+
+// connectedSince is when a connected client's connection began: the oldest
+// connect or client-ID reuse after its last real disconnect (up to updated),
+// which reads the same whatever order late events filled the history in.
+// Without such a disconnect in the history, since counts too.
+func connectedSince(hist []change, updated, since int64) int64 {
+	found := int64(0)
+	for i := len(hist) - 1; i >= 0; i-- {
+		c := hist[i]
+		switch {
+		case c.at > updated:
+			continue
+		case c.code == codeConnect || c.code == CloseClientIDReused:
+			found = c.at
+			continue
+		case found == 0:
+			return since // the newest is a real disconnect
+		}
+		return found
+	}
+	if found == 0 || since != 0 && since < found {
+		return since
+	}
+	return found
+}
+
+// addChange records a change once: a copy (same time and code) is
+// dropped whatever the arrival order, and a disconnect with a code replaces
+// a snapshot's without one at the same time. Changes older than the
+// history's length before the newest, and the oldest past its size, go.
 func (s *store) addChange(r *clientRec, c change) {
 	lo, _ := slices.BinarySearchFunc(r.hist, c.at, func(e change, at int64) int { return cmp.Compare(e.at, at) })
 	for j := lo; j < len(r.hist) && r.hist[j].at == c.at; j++ {
 		switch e := r.hist[j]; {
-		case e.code == c.code:
-			return
-		case c.code == codeUnknown && e.code >= 0:
+		case e.code == c.code, c.code == codeUnknown && e.code >= 0:
 			return
 		case c.code >= 0 && e.code == codeUnknown:
 			r.hist = slices.Delete(r.hist, j, j+1)
 		}
 	}
 	if n := len(r.hist); n > 0 && c.at < r.hist[n-1].at-s.keep {
-		return // too old to keep
+		return
 	}
-	i, _ := slices.BinarySearchFunc(r.hist, c, byTimeThenCode)
+	// Ordered by time, then by code descending.
+	i, _ := slices.BinarySearchFunc(r.hist, c, func(a, b change) int { return cmp.Or(cmp.Compare(a.at, b.at), cmp.Compare(b.code, a.code)) })
 	r.hist = slices.Insert(r.hist, i, c)
-	drop := 0
 	newest := r.hist[len(r.hist)-1].at
+	drop := 0
 	for drop < len(r.hist) && r.hist[drop].at < newest-s.keep {
 		drop++
 	}
-	drop = max(drop, len(r.hist)-s.maxHist)
-	if drop > 0 {
+	if drop = max(drop, len(r.hist)-s.maxHist); drop > 0 {
 		r.hist = slices.Delete(r.hist, 0, drop)
 	}
 }
 
-// lastDisconnect returns the newest disconnect of hist.
 func lastDisconnect(hist []change) (change, bool) {
 	for i := len(hist) - 1; i >= 0; i-- {
 		if hist[i].isDisconnect() {
@@ -251,23 +297,43 @@ func lastDisconnect(hist []change) (change, bool) {
 	return change{}, false
 }
 
-// state builds the TrackedState of the client at position i.
+// countWindow counts the disconnects of hist in (from, to] into byCause
+// (indexed like causeTable) and returns how many and the newest's time.
+func countWindow(hist []change, from, to int64, byCause *[16]int) (n int, last int64) {
+	byAt := func(c change, at int64) int { return cmp.Compare(c.at, at) }
+	lo, _ := slices.BinarySearchFunc(hist, from+1, byAt)
+	hi, _ := slices.BinarySearchFunc(hist, to+1, byAt)
+	for _, c := range hist[lo:max(lo, hi)] {
+		if c.isDisconnect() {
+			byCause[c.cause]++
+			n, last = n+1, c.at
+		}
+	}
+	return n, last
+}
+
+// causeMap turns counts indexed like causeTable into a map.
+func causeMap(counts *[16]int) map[clientstate.Cause]int {
+	m := make(map[clientstate.Cause]int)
+	for i, n := range counts {
+		if n > 0 {
+			m[causeTable[i]] = n
+		}
+	}
+	return m
+}
+
 func (s *store) state(i int) TrackedState {
 	r := &s.recs[i]
 	return TrackedState{
 		ClientID:          s.ids[i],
-		Status:            s.status(r),
+		Status:            r.status,
 		Since:             fromNanos(r.since),
 		LastCloseCode:     int(r.code),
-		LastReason:        s.reasons.values[r.reason],
+		LastReason:        r.reason,
 		LastCause:         causeTable[r.cause],
 		LastFailedConnect: fromNanos(r.failed),
 		Updated:           fromNanos(r.updated),
 		Live:              r.live,
 	}
-}
-
-// status is the record's status.
-func (s *store) status(r *clientRec) clientstate.ConnectionStatus {
-	return clientstate.ConnectionStatus(s.statuses.values[r.status])
 }
