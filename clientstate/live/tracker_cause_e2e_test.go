@@ -19,14 +19,9 @@ func TestTrackerCountsCausesOverMQTT(t *testing.T) {
 	r := newTrackerRig(t, 60, 33)
 	r.start()
 	r.waitReady()
-	// Ready means the snapshot is in, not that the subscription is: a burst
-	// before it would reach the tracker only as each client's retained
-	// final state. Wait for the monitor to be subscribed.
-	select {
-	case <-r.connects:
-	case <-time.After(monWait):
-		t.Fatal("the monitor did not connect in time")
-	}
+	// A burst before the subscription would reach the tracker only as each
+	// client's retained final state.
+	r.waitSubscribed()
 	start := time.Now()
 	// A burst: the mock stamps each transition a millisecond after the
 	// last, so the newest run ahead of this machine's clock, as a

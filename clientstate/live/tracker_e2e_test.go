@@ -87,6 +87,17 @@ func (r *trackerRig) stop() error {
 	return r.runErr
 }
 
+// waitSubscribed waits for the monitor's first connection and subscription
+// (Ready covers the snapshot only).
+func (r *trackerRig) waitSubscribed() {
+	r.t.Helper()
+	select {
+	case <-r.connects:
+	case <-time.After(monWait):
+		r.t.Fatal("the monitor did not connect in time")
+	}
+}
+
 func (r *trackerRig) waitReady() {
 	r.t.Helper()
 	select {
@@ -244,6 +255,7 @@ func TestTrackerSurvivesReconnect(t *testing.T) {
 	r := newTrackerRig(t, 250, 22)
 	r.start()
 	r.waitReady()
+	r.waitSubscribed() // a drop while connecting is a failed attempt, not a lost connection
 	a, err := r.b.Flap(200, 250)
 	require.NoError(t, err)
 	require.Equal(t, 1, r.b.DropClients())
