@@ -1,9 +1,12 @@
 package commands
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"regexp"
+
+	"github.com/google/go-querystring/query"
 
 	iotclient "github.com/iotclient/iotclient-go"
 	"github.com/iotclient/iotclient-go/auth"
@@ -75,7 +78,21 @@ func NewClient(cfg Config, opts ...iotclient.Option) (*Client, error) {
 	return &Client{core: c, projectID: cfg.ProjectID}, nil
 }
 
-// devicePath is the escaped path of a device's resources.
-func (c *Client) devicePath(deviceID string) string {
-	return "/v5/iot/" + c.projectID + "/devices/" + deviceID
+// do sends one request about deviceID: params, when not nil, is encoded as
+// the query string and body as JSON. Every call but Create (the only one
+// with a body) is a read, so only Create is not retried once sent. It
+// returns the request ID.
+func (c *Client) do(ctx context.Context, method, deviceID, path string, params, body, out any) (string, error) {
+	q, err := query.Values(params)
+	if err != nil {
+		return "", err
+	}
+	info, err := c.core.Do(ctx, core.Request{
+		Method:     method,
+		Path:       "/v5/iot/" + c.projectID + "/devices/" + deviceID + path,
+		Query:      q,
+		Body:       body,
+		Idempotent: body == nil,
+	}, out)
+	return info.RequestID, err
 }

@@ -10,7 +10,6 @@ import (
 	"unicode/utf8"
 
 	iotclient "github.com/iotclient/iotclient-go"
-	"github.com/iotclient/iotclient-go/internal/core"
 )
 
 // Limits of a command delivery, from the IoTDA API.
@@ -143,16 +142,11 @@ func (c *Client) Create(ctx context.Context, deviceID string, cmd NewCommand) (C
 		return Command{}, err
 	}
 	var out wireCommand
-	info, err := c.core.Do(ctx, core.Request{
-		Method:     "POST",
-		Path:       c.devicePath(deviceID) + "/async-commands",
-		Body:       body,
-		Idempotent: false,
-	}, &out)
+	requestID, err := c.do(ctx, "POST", deviceID, "/async-commands", nil, body, &out)
 	if err != nil {
 		return Command{}, err
 	}
-	return commandFrom(&out, "", info.RequestID)
+	return commandFrom(&out, "", requestID)
 }
 
 // commandFrom converts one decoded command record, checking that it has an
