@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	iotclient "github.com/iotclient/iotclient-go"
-	"github.com/iotclient/iotclient-go/internal/core"
 )
 
 // ErrDisabled is matched (with errors.Is) by the error of Get, List and
@@ -53,9 +52,6 @@ type activation struct {
 	Enabled *bool `json:"enabled"`
 }
 
-// DecodeJSON implements core.Decoder.
-func (a *activation) DecodeJSON(data []byte) error { return decode(data, a) }
-
 // Enabled reports whether the client connection state API is activated for
 // the organization (GET /config/clientstate). The platform answers that
 // request with 403 while the feature is off (IBM's documentation: "If a 403
@@ -63,31 +59,24 @@ func (a *activation) DecodeJSON(data []byte) error { return decode(data, a) }
 // no error; any other error, a 401 included, is returned.
 func (c *Client) Enabled(ctx context.Context) (bool, error) {
 	var out activation
-	info, err := c.core.Do(ctx, core.Request{Method: "GET", Path: "/config/clientstate", Idempotent: true}, &out)
+	requestID, err := c.do(ctx, "GET", "/config/clientstate", nil, nil, members{&out})
 	var apiErr *iotclient.APIError
-	if errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusForbidden {
+	switch {
+	case errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusForbidden:
 		return false, nil
-	}
-	if err != nil {
+	case err != nil:
 		return false, err
-	}
-	if out.Enabled == nil {
+	case out.Enabled == nil:
 		return false, fmt.Errorf("%w: GET /config/clientstate: the answer has no \"enabled\" field (request ID %s)",
-			iotclient.ErrMalformedResponse, info.RequestID)
+			iotclient.ErrMalformedResponse, requestID)
 	}
 	return *out.Enabled, nil
 }
 
 // SetEnabled activates (true) or deactivates (false) the client connection
 // state API for the organization (PUT /config/clientstate). Deactivating it
-// deletes the states the platform has stored. The call is idempotent, so it
-// is retried like a read.
+// deletes the states the platform has stored.
 func (c *Client) SetEnabled(ctx context.Context, enabled bool) error {
-	_, err := c.core.Do(ctx, core.Request{
-		Method:     "PUT",
-		Path:       "/config/clientstate",
-		Body:       activation{Enabled: &enabled},
-		Idempotent: true,
-	}, nil)
+	_, err := c.do(ctx, "PUT", "/config/clientstate", nil, activation{Enabled: &enabled}, nil)
 	return err
 }

@@ -1,9 +1,12 @@
 package clientstate
 
 import (
+	"context"
 	"fmt"
 	"regexp"
 	"strings"
+
+	"github.com/google/go-querystring/query"
 
 	iotclient "github.com/iotclient/iotclient-go"
 	"github.com/iotclient/iotclient-go/auth"
@@ -39,8 +42,7 @@ type Config struct {
 	Auth auth.Credential
 }
 
-// String describes the configuration without secrets: the credential
-// prints in its redacted form.
+// String describes the configuration without secrets.
 func (c Config) String() string {
 	return fmt.Sprintf("clientstate.Config{OrgID: %q, Domain: %q, BaseURL: %q, Auth: %s}",
 		c.OrgID, c.Domain, redact.URL(c.BaseURL), redact.Credential(c.Auth))
@@ -105,3 +107,15 @@ func (c *Config) endpoint() (string, error) {
 // domainPattern accepts dot-separated labels of letters, digits and '-'
 // (not at either end of a label).
 var domainPattern = regexp.MustCompile(`^([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)*[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$`)
+
+// do sends one request: params, when not nil, is encoded as the query
+// string and body as JSON. Every call of this API is idempotent. It returns
+// the request ID.
+func (c *Client) do(ctx context.Context, method, path string, params, body, out any) (string, error) {
+	q, err := query.Values(params)
+	if err != nil {
+		return "", err
+	}
+	info, err := c.core.Do(ctx, core.Request{Method: method, Path: path, Query: q, Body: body, Idempotent: true}, out)
+	return info.RequestID, err
+}

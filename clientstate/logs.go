@@ -7,10 +7,7 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/google/go-querystring/query"
-
 	iotclient "github.com/iotclient/iotclient-go"
-	"github.com/iotclient/iotclient-go/internal/core"
 	"github.com/iotclient/iotclient-go/internal/wire"
 	"github.com/iotclient/iotclient-go/pagination"
 )
@@ -75,12 +72,6 @@ type LogEntry struct {
 	Message string
 }
 
-// logList is the connection log response: a JSON array of entries.
-type logList []wireLogEntry
-
-// DecodeJSON implements core.Decoder.
-func (l *logList) DecodeJSON(data []byte) error { return decode(data, (*[]wireLogEntry)(l)) }
-
 // ConnectionLogs returns an iterator over the connection log of the device
 // typeID/deviceID (GET /logs/connection), newest first as the platform
 // returns it. With a zero q.Limit it sends one request with typeId and
@@ -134,12 +125,8 @@ func (c *Client) ConnectionLogs(ctx context.Context, typeID, deviceID string, q 
 }
 
 func (c *Client) logPage(ctx context.Context, p *logParams) ([]LogEntry, error) {
-	v, err := query.Values(p)
-	if err != nil {
-		return nil, err
-	}
-	var out logList
-	if _, err := c.core.Do(ctx, core.Request{Method: "GET", Path: "/logs/connection", Query: v, Idempotent: true}, &out); err != nil {
+	var out []wireLogEntry
+	if _, err := c.do(ctx, "GET", "/logs/connection", p, nil, members{&out}); err != nil {
 		return nil, err
 	}
 	entries := make([]LogEntry, len(out))

@@ -2,7 +2,6 @@ package clientstate
 
 import (
 	"bytes"
-	"errors"
 	"time"
 
 	json "github.com/go-json-experiment/json"
@@ -110,18 +109,13 @@ func (s *State) UnmarshalJSON(data []byte) error {
 	if string(bytes.TrimSpace(data)) == "null" {
 		return nil
 	}
-	if t := bytes.TrimLeft(data, " \t\r\n"); len(t) == 0 || t[0] != '{' {
-		return errNotObject
-	}
 	var w wireState
-	if err := decode(data, &w); err != nil {
+	if err := (object{&w}).DecodeJSON(data); err != nil {
 		return err
 	}
 	*s = w.state()
 	return nil
 }
-
-var errNotObject = errors.New("clientstate: a client state record must be a JSON object")
 
 // MarshalJSON encodes the state in the platform's form (the inverse of
 // UnmarshalJSON): zero fields are left out, Extra's fields are included, and

@@ -1,6 +1,7 @@
 package clientstate
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"math"
@@ -172,6 +173,22 @@ func decode(data []byte, v any) error {
 		return memberError(err)
 	}
 	return nil
+}
+
+// members is the core.Decoder of an answer: decode into v.
+type members struct{ v any }
+
+func (m members) DecodeJSON(data []byte) error { return decode(data, m.v) }
+
+// object is members for an answer that must be a JSON object: null would
+// leave the result empty as if it were the answer.
+type object struct{ v any }
+
+func (o object) DecodeJSON(data []byte) error {
+	if t := bytes.TrimLeft(data, " \t\r\n"); len(t) == 0 || t[0] != '{' {
+		return fmt.Errorf("the value is not a JSON object: %.40q", bytes.TrimSpace(data))
+	}
+	return decode(data, o.v)
 }
 
 // memberError rewrites a decoding error to name the member it is about
