@@ -17,19 +17,12 @@ import (
 
 // Config says where and as whom the client talks to IoTDA.
 type Config struct {
-	// Endpoint is the IoTDA endpoint: a regional one such as
-	// "https://iotda.cn-north-4.myhuaweicloud.com", an instance endpoint
-	// "https://{id}.st1.iotda-app.cn-north-4.myhuaweicloud.com", or the mock
-	// server's URL in tests.
-	Endpoint string
-	// ProjectID is the region's IAM project ID (32 hex characters).
-	ProjectID string
-	// InstanceID is sent as the Instance-Id header when set: mandatory on
-	// enterprise editions, recommended otherwise.
-	InstanceID string
-	// Auth proves who sends each request: auth.AKSK, auth.IAMPassword or
-	// auth.Token.
-	Auth auth.Credential
+	// Endpoint is the IoTDA endpoint, such as
+	// "https://iotda.cn-north-4.myhuaweicloud.com" or an instance's.
+	Endpoint   string
+	ProjectID  string          // the region's IAM project ID
+	InstanceID string          // the Instance-Id header: mandatory on enterprise editions
+	Auth       auth.Credential // auth.AKSK, auth.IAMPassword or auth.Token
 }
 
 // String describes the configuration without secrets.
@@ -52,8 +45,8 @@ var (
 	instanceIDPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
 )
 
-// NewClient validates cfg and the options and builds a client. It sends no
-// request.
+// NewClient validates cfg and the options and builds a client without
+// sending any request.
 func NewClient(cfg Config, opts ...iotclient.Option) (*Client, error) {
 	if cfg.ProjectID == "" {
 		return nil, iotclient.NewValidationError("Config.ProjectID", "", "is required (the region's IAM project ID)")

@@ -18,20 +18,15 @@ const (
 // defaults and reports nothing.
 type WaitOptions struct {
 	// PollInitial is the wait after the first read, doubled after each
-	// read up to PollMax. Zero means the default: DefaultPollInitial (1s,
-	// or PollMax if shorter) and DefaultPollMax (30s, or PollInitial if
-	// longer). A negative value, or PollInitial > PollMax, is refused with
-	// a *iotclient.ValidationError before any request.
+	// read up to PollMax. Zero means DefaultPollInitial (or PollMax if
+	// shorter) and DefaultPollMax (or PollInitial if longer). A negative
+	// value, or PollInitial > PollMax, is a *iotclient.ValidationError.
 	PollInitial, PollMax time.Duration
-	// OnStatus, when set, is called with the command each time Wait sees it
-	// in a status other than the one it saw before (the first read
-	// included), for progress reports. It runs on Wait's goroutine; Wait
-	// resumes when it returns.
+	// OnStatus, when set, is called on Wait's goroutine each time Wait sees
+	// the command in a new status (the first read included).
 	OnStatus func(Command)
 }
 
-// intervals returns the polling intervals, defaults applied, or the
-// validation error.
 func (o *WaitOptions) intervals() (initial, longest time.Duration, err error) {
 	initial, longest = o.PollInitial, o.PollMax
 	if initial == 0 {
@@ -49,19 +44,13 @@ func (o *WaitOptions) intervals() (initial, longest time.Duration, err error) {
 	return initial, longest, nil
 }
 
-// Wait polls the command with Get until its status is terminal (SUCCESSFUL,
-// FAILED, TIMEOUT or EXPIRED: see Status.IsTerminal) and returns it, with
-// Params and Result.
-//
-// It reads at once, then waits 1s, 2s, 4s, ... up to 30s between reads
-// (opts.PollInitial and opts.PollMax change both). Each read is retried on transient
-// failures like any Get; an error that remains (a 404, a refused
-// credential) ends Wait with that error. When ctx ends first, Wait returns
-// the last command it read (zero if none) and an error wrapping ctx's error
-// that names the status the command was left in, so errors.Is(err,
-// context.DeadlineExceeded) holds. Give ctx a deadline: a command delivered
-// with SendDelay to a device that never reports stays PENDING until it
-// expires, up to 48 hours later.
+// Wait polls the command with Get until its status is terminal (see
+// Status.IsTerminal) and returns it. It reads at once, then waits 1s, 2s,
+// 4s, ... up to 30s between reads (see WaitOptions). An error Get returns
+// ends Wait. When ctx ends first, Wait returns the last command read (zero
+// if none) and an error wrapping ctx's error that names its status. Give
+// ctx a deadline: a delayed command to a device that never reports stays
+// PENDING up to 48 hours.
 func (c *Client) Wait(ctx context.Context, deviceID, commandID string, opts WaitOptions) (Command, error) {
 	if err := checkID("deviceID", deviceID, maxDeviceIDLength); err != nil {
 		return Command{}, err
