@@ -10,41 +10,32 @@ import (
 	iotclient "github.com/iotclient/iotclient-go"
 )
 
-// ErrDisabled is matched (with errors.Is) by the error of Get, List and
-// ListPage while the client connection state API is deactivated for the
-// organization. The same error also matches iotclient.ErrForbidden and
-// unwraps (errors.As) to the *iotclient.APIError of the 403 answer.
-// SetEnabled(ctx, true) activates the API.
+// ErrDisabled is matched by the error of Get, List and ListPage while the
+// client connection state API is deactivated for the organization; that
+// error also matches iotclient.ErrForbidden and holds the
+// *iotclient.APIError of the 403.
 //
-// The platform's exception ID for that 403 is unconfirmed (IBM has not
-// published it): the SDK recognises the ID its mock server uses, and also any
-// 403 from these routes whose message says the feature is not enabled,
-// disabled, deactivated or not activated, so the mapping does not hinge on
-// the guess.
+// The exception ID of that 403 is unconfirmed (IBM has not published it):
+// the SDK recognises its mock's, and any 403 from these routes whose message
+// says the feature is not enabled, disabled, deactivated or not activated.
 var ErrDisabled = errors.New("clientstate: the client connection state API is not activated for this organization")
 
-// disabledExceptionID is the (unconfirmed) exception ID of the 403 that
-// says the API is deactivated.
+// disabledExceptionID is the (unconfirmed) exception ID of that 403.
 const disabledExceptionID = "CUDCS0403E"
 
-// stateError maps a 403 from the state routes that says the API is
-// deactivated to an error matching ErrDisabled, iotclient.ErrForbidden and
-// the *iotclient.APIError; any other error is returned as it is.
+// stateError maps a 403 of the state routes that says the API is
+// deactivated to an error matching ErrDisabled.
 func stateError(err error) error {
-	var apiErr *iotclient.APIError
-	if errors.As(err, &apiErr) && apiErr.StatusCode == 403 && saysDisabled(apiErr) {
-		return fmt.Errorf("%w: %w", ErrDisabled, apiErr)
-	}
-	return err
-}
-
-func saysDisabled(e *iotclient.APIError) bool {
-	if e.Code == disabledExceptionID {
-		return true
+	var e *iotclient.APIError
+	if !errors.As(err, &e) || e.StatusCode != http.StatusForbidden {
+		return err
 	}
 	msg := strings.ToLower(e.Message)
-	return strings.Contains(msg, "not enabled") || strings.Contains(msg, "disabled") ||
-		strings.Contains(msg, "not activated") || strings.Contains(msg, "deactivated")
+	if e.Code == disabledExceptionID || strings.Contains(msg, "not enabled") || strings.Contains(msg, "disabled") ||
+		strings.Contains(msg, "not activated") || strings.Contains(msg, "deactivated") {
+		return fmt.Errorf("%w: %w", ErrDisabled, e)
+	}
+	return err
 }
 
 // activation is the body of GET and PUT /config/clientstate.
@@ -53,10 +44,9 @@ type activation struct {
 }
 
 // Enabled reports whether the client connection state API is activated for
-// the organization (GET /config/clientstate). The platform answers that
-// request with 403 while the feature is off (IBM's documentation: "If a 403
-// response is returned, the feature is not active"), so a 403 is false and
-// no error; any other error, a 401 included, is returned.
+// the organization (GET /config/clientstate). A 403 is false and no error
+// (IBM's documentation: "If a 403 response is returned, the feature is not
+// active"); any other error, a 401 included, is returned.
 func (c *Client) Enabled(ctx context.Context) (bool, error) {
 	var out activation
 	requestID, err := c.do(ctx, "GET", "/config/clientstate", nil, nil, members{&out})

@@ -16,30 +16,26 @@ import (
 	"github.com/iotclient/iotclient-go/internal/redact"
 )
 
-// DefaultDomain is the platform domain used when Config.Domain is empty.
-const DefaultDomain = "internetofthings.ibmcloud.com"
-
-// APIPath is the path of the platform's REST API under its host.
-const APIPath = "/api/v0002"
+// The platform's default domain and the REST API's path on its hosts.
+const (
+	DefaultDomain = "internetofthings.ibmcloud.com"
+	APIPath       = "/api/v0002"
+)
 
 // Config says where and as whom the client talks to the Watson IoT
 // Platform.
 type Config struct {
-	// OrgID is the organization ID: 1 to 36 letters and digits. Empty
-	// means the organization of the API key, the six lowercase letters and
-	// digits of a key a-{org}-{random} (as live.Config does); with a key of
-	// another form it is required unless BaseURL is set.
+	// OrgID is the organization ID, 1 to 36 letters and digits. Empty
+	// means the org of an API key a-{org}-{random}; required otherwise
+	// unless BaseURL is set.
 	OrgID string
-	// Domain is the platform domain; the endpoint is
-	// https://{OrgID}.{Domain}/api/v0002. Empty means DefaultDomain.
+	// Domain is the platform domain of https://{OrgID}.{Domain}/api/v0002;
+	// empty means DefaultDomain.
 	Domain string
 	// BaseURL, when set, overrides OrgID and Domain: requests go to
-	// BaseURL + "/api/v0002", or to BaseURL itself when it already ends
-	// with "/api/v0002" (a trailing slash is ignored). Tests point it at
-	// the mock server's URL.
+	// BaseURL, with "/api/v0002" added unless it ends with it.
 	BaseURL string
-	// Auth proves who sends each request: auth.APIKey(key, token).
-	Auth auth.Credential
+	Auth    auth.Credential // auth.APIKey(key, token)
 }
 
 // String describes the configuration without secrets.
@@ -57,9 +53,8 @@ type Client struct {
 	core *core.Client
 }
 
-// NewClient validates cfg and the options and builds a client. It sends no
-// request. An incomplete credential (an empty API key or token) is refused
-// here rather than on the first call.
+// NewClient validates cfg (the credential included) and the options and
+// builds a client without sending any request.
 func NewClient(cfg Config, opts ...iotclient.Option) (*Client, error) {
 	endpoint, err := cfg.endpoint()
 	if err != nil {
@@ -88,7 +83,7 @@ func (c *Config) endpoint() (string, error) {
 		if !strings.HasSuffix(base, APIPath) {
 			base += APIPath
 		}
-		return base, nil // core.New validates the URL itself
+		return base, nil // core.New validates the URL
 	}
 	org, err := ibmorg.Resolve("Config.OrgID", c.OrgID, c.Auth)
 	if err != nil {

@@ -19,13 +19,11 @@ import (
 
 // Page sizes of the list query.
 const (
-	// DefaultPageSize is the SDK's page size when ListQuery.PageSize is 0:
-	// the largest, for the fewest round trips against IBM's 10 calls a
-	// second (the platform's own default is 25).
+	// DefaultPageSize is the page size when ListQuery.PageSize is 0, the
+	// largest for the fewest calls (the platform's own default is 25).
 	DefaultPageSize = 100
-	// MaxPageSize is the largest ListQuery.PageSize. The platform does not
-	// document its maximum (IBM's own SDK pages with 50): should it refuse
-	// 100 with a 400, set PageSize to 50.
+	// MaxPageSize is the largest ListQuery.PageSize. The platform's is not
+	// documented (IBM's SDK pages with 50): if it refuses 100, use 50.
 	MaxPageSize = 100
 )
 
@@ -137,12 +135,11 @@ func (q *ListQuery) validate() error {
 	return nil
 }
 
-// ListPage fetches one page of client states matching q, starting after
-// q.Bookmark. The page's Next resumes after it (set it as q.Bookmark); it is
-// "" on the last page. Total and HasTotal carry the platform's
-// meta.total_rows when it sent one (unconfirmed for this API). Invalid input
-// is a *iotclient.ValidationError before any request; while the API is
-// deactivated, the error matches ErrDisabled.
+// ListPage fetches one page of client states matching q, after q.Bookmark.
+// The page's Next resumes after it ("" on the last page); Total carries the
+// platform's meta.total_rows when sent (unconfirmed for this API). Invalid
+// input is a *iotclient.ValidationError before any request; while the API
+// is deactivated, the error matches ErrDisabled.
 func (c *Client) ListPage(ctx context.Context, q ListQuery) (pagination.Page[State], error) {
 	if err := q.validate(); err != nil {
 		return pagination.Page[State]{}, err
@@ -150,12 +147,10 @@ func (c *Client) ListPage(ctx context.Context, q ListQuery) (pagination.Page[Sta
 	return c.listPage(ctx, &q, q.Bookmark)
 }
 
-// List returns an iterator over the connection states of every client
-// matching q, across every page, starting after q.Bookmark. It fetches a
-// page at a time, stops fetching as soon as the loop breaks, and ends after
-// yielding an error once (pagination.ErrStuckCursor for a bookmark that
-// does not advance). Ranging over it again starts again from q.Bookmark.
-// Errors are those of ListPage, invalid input yielded before any request.
+// List returns an iterator over the states of every client matching q,
+// across every page from q.Bookmark, as package pagination describes
+// (pagination.ErrStuckCursor for a bookmark that does not advance). Its
+// errors are ListPage's.
 func (c *Client) List(ctx context.Context, q ListQuery) iter.Seq2[State, error] {
 	if err := q.validate(); err != nil {
 		return func(yield func(State, error) bool) { yield(State{}, err) }
@@ -201,11 +196,10 @@ func (c *Client) listPage(ctx context.Context, q *ListQuery, bookmark string) (p
 	return p, nil
 }
 
-// Get returns the connection state of one client, given its full client ID
-// such as "d:ab12cd:sensor:s-1" (see ParseClientID). The ID is checked
-// before any request; a client the platform does not know is an
-// *iotclient.APIError matching iotclient.ErrNotFound, and a deactivated API
-// an error matching ErrDisabled.
+// Get returns the connection state of one client by its full client ID,
+// such as "d:ab12cd:sensor:s-1", checked before any request. An unknown
+// client is an *iotclient.APIError matching iotclient.ErrNotFound; a
+// deactivated API, an error matching ErrDisabled.
 func (c *Client) Get(ctx context.Context, clientID string) (State, error) {
 	id, err := ParseClientID(clientID)
 	if err != nil {

@@ -14,26 +14,21 @@ import (
 
 // Limits of the connection log API.
 const (
-	// MaxLogLimit is the largest LogQuery.Limit the SDK sends.
-	MaxLogLimit = 20
-	// MaxLogOffset is the largest skip count the API accepts: entries
-	// beyond the first MaxLogOffset+Limit cannot be reached by paging
-	// (narrow the query with From and To instead).
-	MaxLogOffset = 1000
+	MaxLogLimit  = 20   // the largest LogQuery.Limit
+	MaxLogOffset = 1000 // the largest skip count the API accepts
 )
 
 // LogQuery narrows and pages a device's connection log. The zero value asks
 // as IBM's own SDKs do, with the device alone.
 type LogQuery struct {
 	// From and To keep entries between the two times ("fromTime",
-	// "toTime", sent in UTC RFC 3339 with milliseconds). The API needs
-	// both or neither, and From must not be after To. Zero sends neither.
+	// "toTime"): both or neither, From not after To.
 	From, To time.Time
 	// Limit is the number of entries each request asks for ("limit"), 1
-	// to MaxLogLimit. Zero sends no limit and no offset: one request, whose
-	// answer is the whole result. With a limit the iterator pages on by
-	// offset until a page comes back shorter than Limit; a page longer than
-	// Limit (a server that ignores limit) is yielded whole and ends it.
+	// to MaxLogLimit. Zero sends no limit: one request, whose answer is the
+	// whole log. With a limit the iterator pages on by offset until a page
+	// is not Limit long (a longer one, from a server that ignores limit,
+	// is yielded whole and ends it).
 	Limit int
 }
 
@@ -51,8 +46,8 @@ func (q *LogQuery) validate() error {
 	return nil
 }
 
-// logParams is the query string of GET /logs/connection, encoded by
-// go-querystring: a zero time, limit or offset is left out.
+// logParams is the query string of GET /logs/connection: a zero time,
+// limit or offset is left out.
 type logParams struct {
 	TypeID   string       `url:"typeId"`
 	DeviceID string       `url:"deviceId"`
@@ -63,27 +58,18 @@ type logParams struct {
 }
 
 // LogEntry is one event of a device's connection log: a connect, a failed
-// connection attempt, or a disconnect by the device or the server.
+// attempt, or a disconnect.
 type LogEntry struct {
-	// Time is when it happened, in UTC ("timestamp"); zero if the platform
-	// did not say.
-	Time time.Time
-	// Message describes the event ("message").
-	Message string
+	Time    time.Time // "timestamp", in UTC; zero if not reported
+	Message string    // "message"
 }
 
 // ConnectionLogs returns an iterator over the connection log of the device
-// typeID/deviceID (GET /logs/connection), newest first as the platform
-// returns it. With a zero q.Limit it sends one request with typeId and
-// deviceId (and the times, when set) and yields the answer. With a limit it
-// pages by skip count up to MaxLogOffset: a log that goes on beyond it ends
-// the iteration with an error matching pagination.ErrOffsetLimit. The
-// iterator stops fetching as soon as the loop breaks and ends after yielding
-// an error once; ranging over it again starts again.
-//
-// typeID and deviceID are 1 to 36 of [A-Za-z0-9-_.]; they and q are checked
-// before any request, and bad input is yielded as a
-// *iotclient.ValidationError. An unknown device type or device is an
+// typeID/deviceID (GET /logs/connection), newest first. With a limit it
+// pages by skip count; a log that goes on past MaxLogOffset ends with an
+// error matching pagination.ErrOffsetLimit. It stops fetching when the loop
+// breaks and ends after yielding an error once. Bad input is yielded as a
+// *iotclient.ValidationError before any request; an unknown device is an
 // *iotclient.APIError matching iotclient.ErrNotFound.
 func (c *Client) ConnectionLogs(ctx context.Context, typeID, deviceID string, q LogQuery) iter.Seq2[LogEntry, error] {
 	err := checkPart("typeID", typeID)
@@ -115,8 +101,7 @@ func (c *Client) ConnectionLogs(ctx context.Context, typeID, deviceID string, q 
 					return
 				}
 			}
-			// No limit, a short page, or a server that ignored the limit
-			// and sent everything at once: that was the whole log.
+			// A server that ignored the limit sent the whole log at once.
 			if q.Limit == 0 || len(entries) != q.Limit {
 				return
 			}

@@ -15,10 +15,7 @@ import (
 	"github.com/iotclient/iotclient-go/internal/wire"
 )
 
-// wireState is a client state record as the platform sends it. Every member
-// may be absent or null, leaving the zero value. The decoder is
-// go-json-experiment/json with its defaults: names match exactly, and a
-// repeated name, invalid UTF-8 or anything that is not JSON is an error.
+// wireState is a client state record as the platform sends it.
 type wireState struct {
 	ID                   string           `json:"id"`
 	ClientType           ClientType       `json:"clientType"`
@@ -30,10 +27,8 @@ type wireState struct {
 	MQTTConnectProtocol  string           `json:"mqttConnectProtocol"`
 	DisconnectedBy       DisconnectedBy   `json:"disconnectedBy"`       // unconfirmed name
 	DisconnectReasonCode reasonCode       `json:"disconnectReasonCode"` // unconfirmed name
-	// Members the SDK does not model, kept for State.Extra. staticcheck
-	// knows only encoding/json's tag options; embed is
-	// go-json-experiment/json's embedded fallback (v1.27.2 ignores the
-	// option's v2 name, unknown).
+	// The members the SDK does not model. v1.27.2 ignores the option's v2
+	// name, unknown; staticcheck knows only encoding/json's options.
 	//lint:ignore SA5008 embed is an option of go-json-experiment/json
 	Extra map[string]jsontext.Value `json:",embed"`
 }
@@ -73,9 +68,8 @@ func fromState(s *State) wireState {
 	}
 }
 
-// reasonCode is the MQTT reason code of a disconnect: an integer JSON
-// number or a string of digits (the member's type is as unconfirmed as its
-// name). Null leaves it unset.
+// reasonCode is an integer JSON number or a string of digits (the member's
+// type is as unconfirmed as its name); null leaves it unset.
 type reasonCode struct {
 	n   int
 	set bool
@@ -83,7 +77,7 @@ type reasonCode struct {
 
 var errNotReasonCode = errors.New("not an integer")
 
-// UnmarshalJSONFrom reads the code.
+// UnmarshalJSONFrom implements json.UnmarshalerFrom.
 func (r *reasonCode) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 	v, err := dec.ReadValue()
 	if err != nil {
@@ -111,13 +105,12 @@ func (r *reasonCode) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 	return nil
 }
 
-// MarshalJSONTo writes the code as a JSON number.
+// MarshalJSONTo implements json.MarshalerTo: a JSON number.
 func (r reasonCode) MarshalJSONTo(enc *jsontext.Encoder) error {
 	return enc.WriteToken(jsontext.Int(int64(r.n)))
 }
 
-// wireList is the list response: {"results": [...], "bookmark": "...",
-// "meta": {"total_rows": N}}. Other top-level members are ignored.
+// wireList is the list response; other top-level members are ignored.
 type wireList struct {
 	Results  []wireState `json:"results"`
 	Bookmark string      `json:"bookmark"`
@@ -133,9 +126,8 @@ type wireMeta struct {
 
 var errNotCount = errors.New("not a count")
 
-// UnmarshalJSONFrom reads {"total_rows": N}, ignoring other members and
-// values that are not objects. N is a non-negative integer, written as an
-// integer or an integral float (2345, 2345.0, 2.345e3).
+// UnmarshalJSONFrom reads {"total_rows": N}, N a non-negative integer
+// (2345, 2345.0 or 2.345e3), ignoring anything else.
 func (m *wireMeta) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 	if dec.PeekKind() != '{' {
 		return dec.SkipValue()
