@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"iter"
-	"strconv"
 	"time"
 
 	iotclient "github.com/iotclient/iotclient-go"
@@ -35,7 +34,7 @@ type LogQuery struct {
 func (q *LogQuery) validate() error {
 	switch {
 	case q.Limit < 0 || q.Limit > MaxLogLimit:
-		return iotclient.NewValidationError("LogQuery.Limit", strconv.Itoa(q.Limit), "must be between 1 and 20 (0 sends none)")
+		return iotclient.NewValidationError("LogQuery.Limit", fmt.Sprint(q.Limit), "must be between 1 and 20 (0 sends none)")
 	case !q.From.IsZero() && q.To.IsZero():
 		return iotclient.NewValidationError("LogQuery.To", "", "is required with From: the API takes both times or neither")
 	case q.From.IsZero() && !q.To.IsZero():

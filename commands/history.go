@@ -8,7 +8,6 @@ import (
 	"time"
 
 	iotclient "github.com/iotclient/iotclient-go"
-	"github.com/iotclient/iotclient-go/internal/wire"
 	"github.com/iotclient/iotclient-go/pagination"
 )
 
@@ -39,25 +38,6 @@ type HistoryQuery struct {
 	// Offset skips that many records (0 to 500) after Marker. History
 	// applies it to the first request only.
 	Offset int
-}
-
-// listParams is a history, queue or count query as IoTDA spells it;
-// wire.CompactTime leaves out a zero time.
-type listParams struct {
-	CommandName string           `url:"command_name,omitempty"`
-	EndTime     wire.CompactTime `url:"end_time"`
-	Limit       int              `url:"limit,omitempty"`
-	Marker      string           `url:"marker,omitempty"`
-	Offset      int              `url:"offset,omitempty"`
-	StartTime   wire.CompactTime `url:"start_time"`
-	Status      Status           `url:"status,omitempty"`
-}
-
-func (q *HistoryQuery) params(marker string, offset, limit int) listParams {
-	return listParams{
-		CommandName: q.CommandName, EndTime: wire.CompactTime(q.Until), Limit: limit,
-		Marker: marker, Offset: offset, StartTime: wire.CompactTime(q.Since), Status: q.Status,
-	}
 }
 
 // validate checks q; typ names the query type in an error.
@@ -187,4 +167,63 @@ func pageFrom(out *wireList, limit int, requestID string) (pagination.Page[Comma
 		}
 	}
 	return p, nil
+}
+
+// QueueQuery filters and positions a query of the commands a device has
+// waiting on the platform. Its members mean what HistoryQuery's do.
+type QueueQuery HistoryQuery
+
+// QueuePage fetches one page of the commands still cached on the platform
+// for deviceID (GET .../async-commands): PENDING, SENT, or DELIVERED and
+// awaiting the device's answer; final ones are in History. The page carries
+// the platform's Total of matching queued commands when it sent one.
+func (c *Client) QueuePage(ctx context.Context, deviceID string, q QueueQuery) (pagination.Page[Command], error) {
+	return c.queue(deviceID, q).first(ctx)
+}
+
+// Queue returns an iterator over the commands still cached on the platform
+// for deviceID, newest first, across every page; see QueuePage. It behaves
+// as History does.
+func (c *Client) Queue(ctx context.Context, deviceID string, q QueueQuery) iter.Seq2[Command, error] {
+	return c.queue(deviceID, q).all(ctx)
+}
+
+func (c *Client) queue(deviceID string, q QueueQuery) *listing {
+	return &listing{c: c, deviceID: deviceID, path: "/async-commands", typ: "QueueQuery", q: HistoryQuery(q)}
+}
+
+// CountQuery filters a count of a device's command history. The zero value
+// counts every command.
+type CountQuery struct {
+	// Status counts only commands in this status.
+	Status Status
+	// CommandName counts only commands with exactly this name.
+	CommandName string
+	// Since and Until count commands created from Since to Until, as in
+	// HistoryQuery (either may be zero).
+	Since, Until time.Time
+}
+
+// Count returns how many commands of deviceID's history match q, which
+// History never says (POST .../async-commands-history/count; being a read,
+// it is retried like a GET).
+func (c *Client) Count(ctx context.Context, deviceID string, q CountQuery) (int, error) {
+	if err := checkID("deviceID", deviceID, maxDeviceIDLength); err != nil {
+		return 0, err
+	}
+	hq := HistoryQuery{Status: q.Status, CommandName: q.CommandName, Since: q.Since, Until: q.Until}
+	if err := hq.validate("CountQuery"); err != nil {
+		return 0, err
+	}
+	var out wireCount
+	requestID, err := c.do(ctx, "POST", deviceID, "/async-commands-history/count", hq.params("", 0, 0), nil, &out)
+	switch {
+	case err != nil:
+		return 0, err
+	case out.Count == nil:
+		return 0, fmt.Errorf("%w: the count answer has no count (request ID %s)", iotclient.ErrMalformedResponse, requestID)
+	case *out.Count < 0:
+		return 0, fmt.Errorf("%w: the platform counted %d commands (request ID %s)", iotclient.ErrMalformedResponse, *out.Count, requestID)
+	}
+	return *out.Count, nil
 }

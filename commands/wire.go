@@ -15,6 +15,25 @@ import (
 	"github.com/iotclient/iotclient-go/internal/wire"
 )
 
+// listParams is a history, queue or count query as IoTDA spells it;
+// wire.CompactTime leaves out a zero time.
+type listParams struct {
+	CommandName string           `url:"command_name,omitempty"`
+	EndTime     wire.CompactTime `url:"end_time"`
+	Limit       int              `url:"limit,omitempty"`
+	Marker      string           `url:"marker,omitempty"`
+	Offset      int              `url:"offset,omitempty"`
+	StartTime   wire.CompactTime `url:"start_time"`
+	Status      Status           `url:"status,omitempty"`
+}
+
+func (q *HistoryQuery) params(marker string, offset, limit int) listParams {
+	return listParams{
+		CommandName: q.CommandName, EndTime: wire.CompactTime(q.Until), Limit: limit,
+		Marker: marker, Offset: offset, StartTime: wire.CompactTime(q.Since), Status: q.Status,
+	}
+}
+
 // wireCommand is a command record as IoTDA sends it (the official SDK's
 // AsyncDeviceCommand / ShowAsyncDeviceCommandResponse).
 type wireCommand struct {
