@@ -7,7 +7,6 @@ import (
 	"math"
 	"reflect"
 	"strconv"
-	"strings"
 
 	json "github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
@@ -184,35 +183,33 @@ func (o object) DecodeJSON(data []byte) error {
 }
 
 // memberError rewrites a decoding error to name the member it is about
-// ("field \"lastConnectTime\" of results/3: not an RFC 3339 time").
+// (`field "lastConnectTime" of results[3]: not an RFC 3339 time`).
 func memberError(err error) error {
 	var se *json.SemanticError
 	if !errors.As(err, &se) || se.JSONPointer == "" {
 		return err
 	}
-	name, where := se.JSONPointer.LastToken(), ""
-	var path strings.Builder
+	path := ""
 	for tok := range se.JSONPointer.Parent().Tokens() {
-		if _, err := strconv.Atoi(tok); err == nil {
-			if path.Len() == 0 {
-				path.WriteString("element ")
-				path.WriteString(tok)
-			} else {
-				path.WriteString("[" + tok + "]")
-			}
-			continue
+		_, notIndex := strconv.Atoi(tok)
+		switch {
+		case notIndex == nil && path == "":
+			path = "element " + tok
+		case notIndex == nil:
+			path += "[" + tok + "]"
+		case path == "":
+			path = tok
+		default:
+			path += "." + tok
 		}
-		if path.Len() > 0 {
-			path.WriteByte('.')
-		}
-		path.WriteString(tok)
 	}
-	if path.Len() > 0 {
-		where = " of " + path.String()
-	}
-	subject := fmt.Sprintf("field %q%s", name, where)
+	name := se.JSONPointer.LastToken()
+	subject := fmt.Sprintf("field %q", name)
 	if _, err := strconv.Atoi(name); err == nil {
-		subject = "element " + name + where
+		subject = "element " + name
+	}
+	if path != "" {
+		subject += " of " + path
 	}
 	if se.Err == nil {
 		return fmt.Errorf("%s is a JSON %s, not %s", subject, kindName(se.JSONKind), goKindName(se.GoType))
@@ -225,22 +222,20 @@ func goKindName(t reflect.Type) string {
 	if t == nil {
 		return "a value of another type"
 	}
-	switch t.Kind() {
-	case reflect.Struct, reflect.Map:
+	switch k := t.Kind(); {
+	case k == reflect.Struct || k == reflect.Map:
 		return "an object"
-	case reflect.Slice, reflect.Array:
+	case k == reflect.Slice || k == reflect.Array:
 		return "an array"
-	case reflect.String:
-		return "a string"
-	case reflect.Bool:
+	case k == reflect.Bool:
 		return "a boolean"
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
-		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+	case k >= reflect.Int && k <= reflect.Uint64:
 		return "an integer"
-	case reflect.Float32, reflect.Float64:
+	case k == reflect.Float32 || k == reflect.Float64:
 		return "a number"
+	default:
+		return "a " + k.String()
 	}
-	return "a " + t.Kind().String()
 }
 
 // kindName names a JSON kind for an error message.

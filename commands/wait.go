@@ -27,23 +27,6 @@ type WaitOptions struct {
 	OnStatus func(Command)
 }
 
-func (o *WaitOptions) intervals() (initial, longest time.Duration, err error) {
-	initial, longest = o.PollInitial, o.PollMax
-	if initial == 0 {
-		initial = DefaultPollInitial
-		if longest > 0 {
-			initial = min(initial, longest)
-		}
-	}
-	if longest == 0 {
-		longest = max(DefaultPollMax, initial)
-	}
-	if initial < 0 || longest < initial {
-		return 0, 0, iotclient.NewValidationError("WaitOptions.PollInitial", o.PollInitial.String()+".."+o.PollMax.String(), "needs 0 < PollInitial <= PollMax")
-	}
-	return initial, longest, nil
-}
-
 // Wait polls the command with Get until its status is terminal (see
 // Status.IsTerminal) and returns it. It reads at once, then waits 1s, 2s,
 // 4s, ... up to 30s between reads (see WaitOptions). An error Get returns
@@ -58,9 +41,18 @@ func (c *Client) Wait(ctx context.Context, deviceID, commandID string, opts Wait
 	if err := checkID("commandID", commandID, MaxCommandIDLength); err != nil {
 		return Command{}, err
 	}
-	interval, maxInterval, err := opts.intervals()
-	if err != nil {
-		return Command{}, err
+	interval, maxInterval := opts.PollInitial, opts.PollMax
+	if interval == 0 {
+		interval = DefaultPollInitial
+		if maxInterval > 0 {
+			interval = min(interval, maxInterval)
+		}
+	}
+	if maxInterval == 0 {
+		maxInterval = max(DefaultPollMax, interval)
+	}
+	if interval < 0 || maxInterval < interval {
+		return Command{}, iotclient.NewValidationError("WaitOptions.PollInitial", opts.PollInitial.String()+".."+opts.PollMax.String(), "needs 0 < PollInitial <= PollMax")
 	}
 	var last Command
 	for {
