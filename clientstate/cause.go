@@ -2,52 +2,29 @@ package clientstate
 
 import "slices"
 
-// Cause says why a client's connection ended, in one vocabulary for every
-// source of that information: the close code of a live status message, the
-// disconnectedBy and reason code of a REST state. The values are the names
-// AWS IoT Core gives its disconnectReason categories, so dashboards built
-// for either platform read the same. Values other than the constants are
-// kept as they come.
+// Cause says why a client's connection ended, in one vocabulary for the
+// close code of a live status message and the disconnectedBy and reason
+// code of a REST state. The values are AWS IoT Core's disconnectReason
+// names, so dashboards built for either platform read the same. Other
+// values are kept as they come.
 type Cause string
 
-// The causes. The zero value, CauseNone, means there was no disconnect to
-// explain.
+// The causes. The zero value, CauseNone, means there was no disconnect.
 const (
-	// CauseNone: no disconnect (a client that never disconnected, or a
-	// Connect event).
-	CauseNone Cause = ""
-	// CauseClientInitiated: the client closed its connection (MQTT
-	// DISCONNECT or a normal close).
-	CauseClientInitiated Cause = "CLIENT_INITIATED_DISCONNECT"
-	// CauseKeepAliveTimeout: the client sent nothing within its keepalive
-	// interval; usually a device that lost power or network.
-	CauseKeepAliveTimeout Cause = "MQTT_KEEP_ALIVE_TIMEOUT"
-	// CauseConnectionLost: the network connection broke (no data, a TLS
-	// handshake cut short).
-	CauseConnectionLost Cause = "CONNECTION_LOST"
+	CauseNone             Cause = ""                            // never disconnected, or a Connect event
+	CauseClientInitiated  Cause = "CLIENT_INITIATED_DISCONNECT" // the client closed its connection
+	CauseKeepAliveTimeout Cause = "MQTT_KEEP_ALIVE_TIMEOUT"     // silent past its keepalive: lost power or network
+	CauseConnectionLost   Cause = "CONNECTION_LOST"             // the network connection broke
 	// CauseDuplicateClientID: a new connection used the same client ID and
-	// the platform closed the old one. The client is not offline; two
-	// processes sharing an ID keep kicking each other off this way.
+	// the platform closed the old one. The client is not offline.
 	CauseDuplicateClientID Cause = "DUPLICATE_CLIENTID"
-	// CauseAuthError: the credentials or certificate were refused.
-	CauseAuthError Cause = "AUTH_ERROR"
-	// CauseThrottled: a platform limit was reached (connections of the
-	// organization, capacity, authorization attempts).
-	CauseThrottled Cause = "THROTTLED"
-	// CauseServerInitiated: the platform closed the connection (including
-	// a server shutdown).
-	CauseServerInitiated Cause = "SERVER_INITIATED_DISCONNECT"
-	// CauseAdminInitiated: an administrator of the organization closed the
-	// connection.
-	CauseAdminInitiated Cause = "API_INITIATED_DISCONNECT"
-	// CauseProtocolError: the client broke the protocol (invalid data, a
-	// packet or message too large, an invalid topic or client ID).
-	CauseProtocolError Cause = "CLIENT_ERROR"
-	// CauseServerError: the platform was not available.
-	CauseServerError Cause = "SERVER_ERROR"
-	// CauseUnknown: a disconnect the SDK cannot explain (an undocumented
-	// close code, or no information); the raw code stays on the record.
-	CauseUnknown Cause = "UNKNOWN"
+	CauseAuthError         Cause = "AUTH_ERROR"                  // credentials or certificate refused
+	CauseThrottled         Cause = "THROTTLED"                   // a platform limit was reached
+	CauseServerInitiated   Cause = "SERVER_INITIATED_DISCONNECT" // the platform closed it (a shutdown too)
+	CauseAdminInitiated    Cause = "API_INITIATED_DISCONNECT"    // an administrator closed it
+	CauseProtocolError     Cause = "CLIENT_ERROR"                // invalid data, size, topic or client ID
+	CauseServerError       Cause = "SERVER_ERROR"                // the platform was not available
+	CauseUnknown           Cause = "UNKNOWN"                     // unexplained; the raw code stays on the record
 )
 
 // causes lists every cause but CauseNone, in the order summaries show them.
@@ -57,9 +34,8 @@ var causes = []Cause{
 	CauseProtocolError, CauseServerError, CauseUnknown,
 }
 
-// Causes returns every cause but CauseNone, in a fixed order (the order of
-// the constants), for summaries that list them.
-func Causes() []Cause { return append([]Cause(nil), causes...) }
+// Causes returns every cause but CauseNone, in the order of the constants.
+func Causes() []Cause { return slices.Clone(causes) }
 
 // Known reports whether c is one of the constants (CauseNone included).
 func (c Cause) Known() bool { return c == CauseNone || slices.Contains(causes, c) }
@@ -109,9 +85,6 @@ var causeOfCode = map[int]Cause{
 //	 287  message too large                           CauseProtocolError
 //	 288  client ID reused                            CauseDuplicateClientID
 //	 any other code                                   CauseUnknown
-//
-// An undocumented code is CauseUnknown; the record it came from keeps the
-// code itself.
 func CauseOfCloseCode(code int) Cause {
 	if c, ok := causeOfCode[code]; ok {
 		return c
@@ -119,8 +92,8 @@ func CauseOfCloseCode(code int) Cause {
 	return CauseUnknown
 }
 
-// Cause maps who ended a connection to a cause, for a state that reports
-// no (documented) reason code:
+// Cause maps who ended a connection to a cause, for a state without a
+// documented reason code:
 //
 //	DisconnectedBy           cause
 //	client                   CauseClientInitiated
@@ -140,4 +113,24 @@ func (d DisconnectedBy) Cause() Cause {
 		return CauseNone
 	}
 	return CauseUnknown
+}
+
+// Cause says why the client's last connection ended: from a documented
+// reason code (CauseOfCloseCode), else from DisconnectedBy, else
+// CauseUnknown when the state shows a disconnect and CauseNone when it does
+// not. It is the last disconnect's cause even while the client is connected
+// again; IsConnected tells the current status.
+func (s *State) Cause() Cause {
+	if s.HasDisconnectReasonCode {
+		if c := CauseOfCloseCode(s.DisconnectReasonCode); c != CauseUnknown {
+			return c
+		}
+	}
+	if c := s.DisconnectedBy.Cause(); c != CauseNone && c != CauseUnknown {
+		return c
+	}
+	if s.HasDisconnectReasonCode || s.DisconnectedBy != "" || s.Status == StatusDisconnected || !s.LastDisconnected.IsZero() {
+		return CauseUnknown
+	}
+	return CauseNone
 }

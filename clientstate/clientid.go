@@ -31,8 +31,8 @@ var kinds = map[Kind]struct {
 	KindScalableApp: {"scalable application", "A:{org}:{appId}[:{instanceId}]", []string{"appId", "instanceId"}, true},
 }
 
-// String names the kind in words: "device", "gateway", "application",
-// "scalable application", or "Kind('x')" for anything else.
+// String names the kind in words, such as "scalable application", or
+// "Kind('x')" for an unknown kind.
 func (k Kind) String() string {
 	if d, ok := kinds[k]; ok {
 		return d.name
@@ -40,10 +40,8 @@ func (k Kind) String() string {
 	return "Kind(" + strconv.QuoteRune(rune(k)) + ")"
 }
 
-// ClientID is a parsed MQTT client ID of the Watson IoT Platform. Which
-// fields are set depends on Kind: devices and gateways have TypeID and
-// DeviceID; applications have AppID; scalable applications have AppID and,
-// optionally, InstanceID.
+// ClientID is a parsed MQTT client ID of the Watson IoT Platform; which
+// fields are set depends on Kind.
 type ClientID struct {
 	Kind       Kind
 	Org        string // the organization ID, such as "ab12cd"
@@ -67,11 +65,9 @@ var (
 //	A:{org}:{appId}                 a scalable application
 //	A:{org}:{appId}:{instanceId}    one instance of a scalable application
 //
-// The org is 1 to 36 letters and digits (real organizations have six
-// lowercase ones); every later part is 1 to 36 characters of letters, digits,
-// '-', '_' and '.'. Anything else is a *iotclient.ValidationError for the
-// field "clientID". String returns the input unchanged for every ID this
-// accepts.
+// The org is 1 to 36 letters and digits, every later part 1 to 36 of
+// [A-Za-z0-9-_.]; anything else is a *iotclient.ValidationError for the
+// field "clientID".
 func ParseClientID(s string) (ClientID, error) {
 	bad := func(reason string) (ClientID, error) {
 		return ClientID{}, iotclient.NewValidationError("clientID", s, reason)
@@ -106,8 +102,7 @@ func ParseClientID(s string) (ClientID, error) {
 }
 
 // String renders the client ID in its wire form, such as
-// "d:ab12cd:sensor:s-1". For an ID returned by ParseClientID it is exactly
-// the string parsed.
+// "d:ab12cd:sensor:s-1": for a parsed ID, the string parsed.
 func (id ClientID) String() string {
 	s := string(rune(id.Kind)) + ":" + id.Org + ":"
 	if id.Kind == KindDevice || id.Kind == KindGateway {

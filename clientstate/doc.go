@@ -3,29 +3,20 @@
 // since when, what they did last, and why the others dropped.
 //
 // Get reads one client's state by its MQTT client ID (see ParseClientID);
-// List walks the states of every client matching a ListQuery (connection
-// status, last-connected time, device type or ID, sort order, and raw
-// filters) across bookmark pages, and ListPage fetches one page and returns
-// the bookmark that resumes after it, for checkpointing. ConnectionLogs
-// walks a device's connection log, newest first. Enabled and SetEnabled read
-// and switch the activation of the client connection state API; while it is
-// off, state queries fail with an error matching ErrDisabled.
+// List walks the states matching a ListQuery across bookmark pages, and
+// ListPage fetches one page with the bookmark that resumes after it.
+// ConnectionLogs walks a device's connection log. Enabled and SetEnabled
+// read and switch the API's activation; while it is off, state queries fail
+// with an error matching ErrDisabled. Live status over MQTT is in package
+// clientstate/live, so this package links no MQTT code; package
+// clientstatetest fakes this API in-process for tests.
 //
-// Live connection status over the platform's MQTT monitor topics is in
-// package clientstate/live, so a program that imports only this package
-// links no MQTT code.
-//
-// Package clientstatetest runs a fake of this API in-process for testing
-// code that uses this package.
-//
-// The client authenticates with auth.APIKey (HTTP Basic: API key and
-// token). Every input is checked before a request is sent; bad input is a
-// *iotclient.ValidationError naming the field, and every non-2xx answer an
-// *iotclient.APIError carrying IBM's exception ID (Code) and message.
+// The client authenticates with auth.APIKey. Bad input is a
+// *iotclient.ValidationError naming the field, sent nowhere, and a non-2xx
+// answer an *iotclient.APIError with IBM's exception ID (Code).
 //
 // Some of the API's names are unconfirmed, because IBM no longer publishes
 // its Swagger file: State documents which record fields, ListQuery which
-// filters, and ErrDisabled which exception ID. Record fields the SDK does not
-// model are kept in State.Extra, and ListQuery.Extra sends filters it does
-// not model.
+// filters, and ErrDisabled which exception ID. State.Extra keeps the record
+// fields the SDK does not model, and ListQuery.Extra sends other filters.
 package clientstate

@@ -1,9 +1,8 @@
 package clientstate
 
 import (
-	"bytes"
+	"cmp"
 	"context"
-	"errors"
 	"fmt"
 	"iter"
 	"maps"
@@ -13,31 +12,24 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/google/go-querystring/query"
-
 	iotclient "github.com/iotclient/iotclient-go"
-	"github.com/iotclient/iotclient-go/internal/core"
 	"github.com/iotclient/iotclient-go/internal/wire"
 	"github.com/iotclient/iotclient-go/pagination"
 )
 
 // Page sizes of the list query.
 const (
-	// DefaultPageSize is the SDK's page size when ListQuery.PageSize is 0:
-	// the largest the SDK allows, so a full listing takes the fewest round
-	// trips against the 10 calls a second IBM allows an organization (the
-	// platform's own default is 25).
+	// DefaultPageSize is the page size when ListQuery.PageSize is 0, the
+	// largest for the fewest calls (the platform's own default is 25).
 	DefaultPageSize = 100
-	// MaxPageSize is the largest ListQuery.PageSize the SDK sends. The
-	// platform does not document its maximum (IBM's own SDK pages with 50;
-	// the SDK's mock server, like other v0002 lists, allows 100): should
-	// the platform refuse 100 with a 400, set PageSize to 50.
+	// MaxPageSize is the largest ListQuery.PageSize. The platform's is not
+	// documented (IBM's SDK pages with 50): if it refuses 100, use 50.
 	MaxPageSize = 100
 )
 
-// listParams is the query string of GET /clientconnectionstates, encoded by
-// go-querystring. Every filter is sent unchanged with every page, as the
-// platform's bookmark rule requires; only _bookmark changes.
+// listParams is the query string of GET /clientconnectionstates. Every
+// filter is sent unchanged with every page, as the platform's bookmark rule
+// requires; only _bookmark changes.
 type listParams struct {
 	Status         ConnectionStatus `url:"connectionStatus,omitempty"`
 	ConnectedAfter wire.IBMTime     `url:"connectedAfter"` // zero: left out
@@ -46,6 +38,16 @@ type listParams struct {
 	Sort           []string         `url:"_sort,omitempty,comma"`
 	Limit          int              `url:"_limit"`
 	Bookmark       string           `url:"_bookmark,omitempty"`
+	Extra          extraParams      `url:"extra"` // its own names
+}
+
+// extraParams adds ListQuery.Extra's parameters as they are.
+type extraParams url.Values
+
+// EncodeValues implements query.Encoder.
+func (e extraParams) EncodeValues(_ string, v *url.Values) error {
+	maps.Copy(*v, url.Values(e))
+	return nil
 }
 
 // modelled maps the parameters ListQuery sets itself to the field that sets
@@ -62,8 +64,6 @@ var modelled = map[string]string{
 
 // ListQuery filters and positions a query over the connection states of
 // all clients. The zero value lists every client in the platform's order.
-// Every filter is sent unchanged with every page, as the platform's bookmark
-// rule requires.
 type ListQuery struct {
 	// Status keeps only StatusConnected or only StatusDisconnected clients
 	// ("connectionStatus"). Empty keeps both.
@@ -81,8 +81,7 @@ type ListQuery struct {
 	DeviceType string
 	DeviceID   string
 	// Sort orders the results by these fields, each optionally prefixed
-	// with '-' for descending, such as "-lastActivityTime" ("_sort", sent
-	// comma-separated).
+	// with '-' for descending, such as "-lastActivityTime" ("_sort").
 	Sort []string
 	// PageSize is the number of states a request asks for ("_limit"), 1 to
 	// MaxPageSize; zero means DefaultPageSize.
@@ -91,11 +90,10 @@ type ListQuery struct {
 	// page's Next, with every other field unchanged. Empty starts at the
 	// beginning.
 	Bookmark string
-	// Extra holds further query parameters, sent as given on every page:
-	// filters the SDK does not model, such as "lastConnectedAfter". A name
-	// the query sets itself (connectionStatus, connectedAfter, deviceType,
-	// deviceId, _limit, _bookmark, _sort) is refused with a
-	// *iotclient.ValidationError: use the field instead.
+	// Extra holds further query parameters, sent as given on every page,
+	// such as "lastConnectedAfter". A name the query sets itself
+	// (connectionStatus, connectedAfter, deviceType, deviceId, _limit,
+	// _bookmark, _sort) is refused: use the field instead.
 	Extra url.Values
 }
 
@@ -137,29 +135,11 @@ func (q *ListQuery) validate() error {
 	return nil
 }
 
-func (q *ListQuery) pageSize() int {
-	if q.PageSize == 0 {
-		return DefaultPageSize
-	}
-	return q.PageSize
-}
-
-// DecodeJSON implements core.Decoder: one strict pass of the JSON decoder
-// over the body.
-func (w *wireList) DecodeJSON(data []byte) error {
-	if t := bytes.TrimLeft(data, " \t\r\n"); len(t) == 0 || t[0] != '{' {
-		return fmt.Errorf("the list response is not a JSON object: %.40q", bytes.TrimSpace(data))
-	}
-	return decode(data, w)
-}
-
-// ListPage fetches one page of client states matching q, starting after
-// q.Bookmark. The page's Next resumes after it (set it as q.Bookmark); it is
-// "" on the last page. Total and HasTotal carry the platform's
-// meta.total_rows when it sent one (unconfirmed for this API). Invalid input
-// is a *iotclient.ValidationError before any request; while the API is
-// deactivated, the error matches ErrDisabled. List pages on by itself and
-// refuses a bookmark that does not advance.
+// ListPage fetches one page of client states matching q, after q.Bookmark.
+// The page's Next resumes after it ("" on the last page); Total carries the
+// platform's meta.total_rows when sent (unconfirmed for this API). Invalid
+// input is a *iotclient.ValidationError before any request; while the API
+// is deactivated, the error matches ErrDisabled.
 func (c *Client) ListPage(ctx context.Context, q ListQuery) (pagination.Page[State], error) {
 	if err := q.validate(); err != nil {
 		return pagination.Page[State]{}, err
@@ -167,16 +147,10 @@ func (c *Client) ListPage(ctx context.Context, q ListQuery) (pagination.Page[Sta
 	return c.listPage(ctx, &q, q.Bookmark)
 }
 
-// List returns an iterator over the connection states of every client
-// matching q, across every page, starting after q.Bookmark. It fetches a
-// page at a time, stops fetching as soon as the loop breaks, and ends after
-// yielding an error once; a bookmark that does not advance ends it with an
-// error matching pagination.ErrStuckCursor. Ranging over it again starts
-// again from q.Bookmark.
-//
-// Invalid input is yielded as a *iotclient.ValidationError before any
-// request is sent. While the API is deactivated, the error matches
-// ErrDisabled.
+// List returns an iterator over the states of every client matching q,
+// across every page from q.Bookmark, as package pagination describes
+// (pagination.ErrStuckCursor for a bookmark that does not advance). Its
+// errors are ListPage's.
 func (c *Client) List(ctx context.Context, q ListQuery) iter.Seq2[State, error] {
 	if err := q.validate(); err != nil {
 		return func(yield func(State, error) bool) { yield(State{}, err) }
@@ -193,35 +167,25 @@ func (c *Client) List(ctx context.Context, q ListQuery) iter.Seq2[State, error] 
 }
 
 func (c *Client) listPage(ctx context.Context, q *ListQuery, bookmark string) (pagination.Page[State], error) {
-	limit := q.pageSize()
-	v, err := query.Values(listParams{
+	limit := cmp.Or(q.PageSize, DefaultPageSize)
+	params := listParams{
 		Status: q.Status, ConnectedAfter: wire.IBMTime(q.ConnectedAfter), DeviceType: q.DeviceType,
-		DeviceID: q.DeviceID, Sort: q.Sort, Limit: limit, Bookmark: bookmark,
-	})
-	if err != nil {
-		return pagination.Page[State]{}, err
+		DeviceID: q.DeviceID, Sort: q.Sort, Limit: limit, Bookmark: bookmark, Extra: extraParams(q.Extra),
 	}
-	// Extra's raw filters: validate made sure they set no name listParams sets.
-	maps.Copy(v, q.Extra)
 	var out wireList
-	info, err := c.core.Do(ctx, core.Request{
-		Method:     "GET",
-		Path:       "/clientconnectionstates",
-		Query:      v,
-		Idempotent: true,
-	}, &out)
+	requestID, err := c.do(ctx, "GET", "/clientconnectionstates", params, nil, object{&out})
 	if err != nil {
 		return pagination.Page[State]{}, stateError(err)
 	}
 	if len(out.Results) > limit {
 		return pagination.Page[State]{}, fmt.Errorf("%w: the platform returned %d client states for a page of %d (request ID %s)",
-			iotclient.ErrMalformedResponse, len(out.Results), limit, info.RequestID)
+			iotclient.ErrMalformedResponse, len(out.Results), limit, requestID)
 	}
 	p := pagination.Page[State]{
 		Items:     make([]State, len(out.Results)),
 		Total:     out.Meta.total,
 		HasTotal:  out.Meta.hasTotal,
-		RequestID: info.RequestID,
+		RequestID: requestID,
 	}
 	for i := range out.Results {
 		p.Items[i] = out.Results[i].state()
@@ -232,42 +196,20 @@ func (c *Client) listPage(ctx context.Context, q *ListQuery, bookmark string) (p
 	return p, nil
 }
 
-// Get returns the connection state of one client, given its full client ID
-// such as "d:ab12cd:sensor:s-1" (see ParseClientID). The ID is checked
-// before any request; a client the platform does not know is an
-// *iotclient.APIError matching iotclient.ErrNotFound, and a deactivated API
-// an error matching ErrDisabled.
+// Get returns the connection state of one client by its full client ID,
+// such as "d:ab12cd:sensor:s-1", checked before any request. An unknown
+// client is an *iotclient.APIError matching iotclient.ErrNotFound; a
+// deactivated API, an error matching ErrDisabled.
 func (c *Client) Get(ctx context.Context, clientID string) (State, error) {
 	id, err := ParseClientID(clientID)
 	if err != nil {
 		return State{}, err
 	}
-	var st State
-	// Every character of a valid client ID is allowed in a path segment
-	// as it is: the colons are sent unescaped, as the platform expects.
-	if _, err := c.core.Do(ctx, core.Request{
-		Method:     "GET",
-		Path:       "/clientconnectionstates/" + id.String(),
-		Idempotent: true,
-	}, stateDecoder{&st}); err != nil {
+	var w wireState
+	// A valid client ID needs no escaping in a path: the colons are sent as
+	// they are, as the platform expects.
+	if _, err := c.do(ctx, "GET", "/clientconnectionstates/"+id.String(), nil, nil, object{&w}); err != nil {
 		return State{}, stateError(err)
 	}
-	return st, nil
+	return w.state(), nil
 }
-
-// stateDecoder lets the core hand a body straight to State's decoder.
-type stateDecoder struct{ st *State }
-
-// DecodeJSON implements core.Decoder. Unlike UnmarshalJSON it refuses
-// null: Get must not return a zero State as if it were the answer.
-func (d stateDecoder) DecodeJSON(data []byte) error {
-	if string(bytes.TrimSpace(data)) == "null" {
-		return errors.New("the body is null, not a client state")
-	}
-	return d.st.UnmarshalJSON(data)
-}
-
-var (
-	_ core.Decoder = (*wireList)(nil)
-	_ core.Decoder = stateDecoder{}
-)

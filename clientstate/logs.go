@@ -4,46 +4,37 @@ import (
 	"context"
 	"fmt"
 	"iter"
-	"strconv"
 	"time"
 
-	"github.com/google/go-querystring/query"
-
 	iotclient "github.com/iotclient/iotclient-go"
-	"github.com/iotclient/iotclient-go/internal/core"
 	"github.com/iotclient/iotclient-go/internal/wire"
 	"github.com/iotclient/iotclient-go/pagination"
 )
 
 // Limits of the connection log API.
 const (
-	// MaxLogLimit is the largest LogQuery.Limit the SDK sends.
-	MaxLogLimit = 20
-	// MaxLogOffset is the largest skip count the API accepts: entries
-	// beyond the first MaxLogOffset+Limit cannot be reached by paging
-	// (narrow the query with From and To instead).
-	MaxLogOffset = 1000
+	MaxLogLimit  = 20   // the largest LogQuery.Limit
+	MaxLogOffset = 1000 // the largest skip count the API accepts
 )
 
 // LogQuery narrows and pages a device's connection log. The zero value asks
 // as IBM's own SDKs do, with the device alone.
 type LogQuery struct {
 	// From and To keep entries between the two times ("fromTime",
-	// "toTime", sent in UTC RFC 3339 with milliseconds). The API needs
-	// both or neither, and From must not be after To. Zero sends neither.
+	// "toTime"): both or neither, From not after To.
 	From, To time.Time
 	// Limit is the number of entries each request asks for ("limit"), 1
-	// to MaxLogLimit. Zero sends no limit and no offset: one request, whose
-	// answer is the whole result. With a limit the iterator pages on by
-	// offset until a page comes back shorter than Limit; a page longer than
-	// Limit (a server that ignores limit) is yielded whole and ends it.
+	// to MaxLogLimit. Zero sends no limit: one request, whose answer is the
+	// whole log. With a limit the iterator pages on by offset until a page
+	// is not Limit long (a longer one, from a server that ignores limit,
+	// is yielded whole and ends it).
 	Limit int
 }
 
 func (q *LogQuery) validate() error {
 	switch {
 	case q.Limit < 0 || q.Limit > MaxLogLimit:
-		return iotclient.NewValidationError("LogQuery.Limit", strconv.Itoa(q.Limit), "must be between 1 and 20 (0 sends none)")
+		return iotclient.NewValidationError("LogQuery.Limit", fmt.Sprint(q.Limit), "must be between 1 and 20 (0 sends none)")
 	case !q.From.IsZero() && q.To.IsZero():
 		return iotclient.NewValidationError("LogQuery.To", "", "is required with From: the API takes both times or neither")
 	case q.From.IsZero() && !q.To.IsZero():
@@ -54,8 +45,8 @@ func (q *LogQuery) validate() error {
 	return nil
 }
 
-// logParams is the query string of GET /logs/connection, encoded by
-// go-querystring: a zero time, limit or offset is left out.
+// logParams is the query string of GET /logs/connection: a zero time,
+// limit or offset is left out.
 type logParams struct {
 	TypeID   string       `url:"typeId"`
 	DeviceID string       `url:"deviceId"`
@@ -66,33 +57,18 @@ type logParams struct {
 }
 
 // LogEntry is one event of a device's connection log: a connect, a failed
-// connection attempt, or a disconnect by the device or the server.
+// attempt, or a disconnect.
 type LogEntry struct {
-	// Time is when it happened, in UTC ("timestamp"); zero if the platform
-	// did not say.
-	Time time.Time
-	// Message describes the event ("message").
-	Message string
+	Time    time.Time // "timestamp", in UTC; zero if not reported
+	Message string    // "message"
 }
 
-// logList is the connection log response: a JSON array of entries.
-type logList []wireLogEntry
-
-// DecodeJSON implements core.Decoder.
-func (l *logList) DecodeJSON(data []byte) error { return decode(data, (*[]wireLogEntry)(l)) }
-
 // ConnectionLogs returns an iterator over the connection log of the device
-// typeID/deviceID (GET /logs/connection), newest first as the platform
-// returns it. With a zero q.Limit it sends one request with typeId and
-// deviceId (and the times, when set) and yields the answer. With a limit it
-// pages by skip count up to MaxLogOffset: a log that goes on beyond it ends
-// the iteration with an error matching pagination.ErrOffsetLimit. The
-// iterator stops fetching as soon as the loop breaks and ends after yielding
-// an error once; ranging over it again starts again.
-//
-// typeID and deviceID are 1 to 36 of [A-Za-z0-9-_.]; they and q are checked
-// before any request, and bad input is yielded as a
-// *iotclient.ValidationError. An unknown device type or device is an
+// typeID/deviceID (GET /logs/connection), newest first. With a limit it
+// pages by skip count; a log that goes on past MaxLogOffset ends with an
+// error matching pagination.ErrOffsetLimit. It stops fetching when the loop
+// breaks and ends after yielding an error once. Bad input is yielded as a
+// *iotclient.ValidationError before any request; an unknown device is an
 // *iotclient.APIError matching iotclient.ErrNotFound.
 func (c *Client) ConnectionLogs(ctx context.Context, typeID, deviceID string, q LogQuery) iter.Seq2[LogEntry, error] {
 	err := checkPart("typeID", typeID)
@@ -124,8 +100,7 @@ func (c *Client) ConnectionLogs(ctx context.Context, typeID, deviceID string, q 
 					return
 				}
 			}
-			// No limit, a short page, or a server that ignored the limit
-			// and sent everything at once: that was the whole log.
+			// A server that ignored the limit sent the whole log at once.
 			if q.Limit == 0 || len(entries) != q.Limit {
 				return
 			}
@@ -134,12 +109,8 @@ func (c *Client) ConnectionLogs(ctx context.Context, typeID, deviceID string, q 
 }
 
 func (c *Client) logPage(ctx context.Context, p *logParams) ([]LogEntry, error) {
-	v, err := query.Values(p)
-	if err != nil {
-		return nil, err
-	}
-	var out logList
-	if _, err := c.core.Do(ctx, core.Request{Method: "GET", Path: "/logs/connection", Query: v, Idempotent: true}, &out); err != nil {
+	var out []wireLogEntry
+	if _, err := c.do(ctx, "GET", "/logs/connection", p, nil, members{&out}); err != nil {
 		return nil, err
 	}
 	entries := make([]LogEntry, len(out))

@@ -1,12 +1,12 @@
 package clientstate
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"math"
 	"reflect"
 	"strconv"
-	"strings"
 
 	json "github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
@@ -14,10 +14,7 @@ import (
 	"github.com/iotclient/iotclient-go/internal/wire"
 )
 
-// wireState is a client state record as the platform sends it. Every member
-// may be absent or null, leaving the zero value. The decoder is
-// go-json-experiment/json with its defaults: names match exactly, and a
-// repeated name, invalid UTF-8 or anything that is not JSON is an error.
+// wireState is a client state record as the platform sends it.
 type wireState struct {
 	ID                   string           `json:"id"`
 	ClientType           ClientType       `json:"clientType"`
@@ -29,10 +26,8 @@ type wireState struct {
 	MQTTConnectProtocol  string           `json:"mqttConnectProtocol"`
 	DisconnectedBy       DisconnectedBy   `json:"disconnectedBy"`       // unconfirmed name
 	DisconnectReasonCode reasonCode       `json:"disconnectReasonCode"` // unconfirmed name
-	// Members the SDK does not model, kept for State.Extra. staticcheck
-	// knows only encoding/json's tag options; embed is
-	// go-json-experiment/json's embedded fallback (v1.27.2 ignores the
-	// option's v2 name, unknown).
+	// The members the SDK does not model. v1.27.2 ignores the option's v2
+	// name, unknown; staticcheck knows only encoding/json's options.
 	//lint:ignore SA5008 embed is an option of go-json-experiment/json
 	Extra map[string]jsontext.Value `json:",embed"`
 }
@@ -72,9 +67,8 @@ func fromState(s *State) wireState {
 	}
 }
 
-// reasonCode is the MQTT reason code of a disconnect: an integer JSON
-// number or a string of digits (the member's type is as unconfirmed as its
-// name). Null leaves it unset.
+// reasonCode is an integer JSON number or a string of digits (the member's
+// type is as unconfirmed as its name); null leaves it unset.
 type reasonCode struct {
 	n   int
 	set bool
@@ -82,7 +76,7 @@ type reasonCode struct {
 
 var errNotReasonCode = errors.New("not an integer")
 
-// UnmarshalJSONFrom reads the code.
+// UnmarshalJSONFrom implements json.UnmarshalerFrom.
 func (r *reasonCode) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 	v, err := dec.ReadValue()
 	if err != nil {
@@ -110,13 +104,12 @@ func (r *reasonCode) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 	return nil
 }
 
-// MarshalJSONTo writes the code as a JSON number.
+// MarshalJSONTo implements json.MarshalerTo: a JSON number.
 func (r reasonCode) MarshalJSONTo(enc *jsontext.Encoder) error {
 	return enc.WriteToken(jsontext.Int(int64(r.n)))
 }
 
-// wireList is the list response: {"results": [...], "bookmark": "...",
-// "meta": {"total_rows": N}}. Other top-level members are ignored.
+// wireList is the list response; other top-level members are ignored.
 type wireList struct {
 	Results  []wireState `json:"results"`
 	Bookmark string      `json:"bookmark"`
@@ -132,9 +125,8 @@ type wireMeta struct {
 
 var errNotCount = errors.New("not a count")
 
-// UnmarshalJSONFrom reads {"total_rows": N}, ignoring other members and
-// values that are not objects. N is a non-negative integer, written as an
-// integer or an integral float (2345, 2345.0, 2.345e3).
+// UnmarshalJSONFrom reads {"total_rows": N}, N a non-negative integer
+// (2345, 2345.0 or 2.345e3), ignoring anything else.
 func (m *wireMeta) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 	if dec.PeekKind() != '{' {
 		return dec.SkipValue()
@@ -174,36 +166,50 @@ func decode(data []byte, v any) error {
 	return nil
 }
 
+// members is the core.Decoder of an answer: decode into v.
+type members struct{ v any }
+
+func (m members) DecodeJSON(data []byte) error { return decode(data, m.v) }
+
+// object is members for an answer that must be a JSON object: null would
+// leave the result empty as if it were the answer.
+type object struct{ v any }
+
+func (o object) DecodeJSON(data []byte) error {
+	if t := bytes.TrimLeft(data, " \t\r\n"); len(t) == 0 || t[0] != '{' {
+		return fmt.Errorf("the value is not a JSON object: %.40q", bytes.TrimSpace(data))
+	}
+	return decode(data, o.v)
+}
+
 // memberError rewrites a decoding error to name the member it is about
-// ("field \"lastConnectTime\" of results/3: not an RFC 3339 time").
+// (`field "lastConnectTime" of results[3]: not an RFC 3339 time`).
 func memberError(err error) error {
 	var se *json.SemanticError
 	if !errors.As(err, &se) || se.JSONPointer == "" {
 		return err
 	}
-	name, where := se.JSONPointer.LastToken(), ""
-	var path strings.Builder
+	path := ""
 	for tok := range se.JSONPointer.Parent().Tokens() {
-		if _, err := strconv.Atoi(tok); err == nil {
-			if path.Len() == 0 {
-				path.WriteString("element ")
-				path.WriteString(tok)
-			} else {
-				path.WriteString("[" + tok + "]")
-			}
-			continue
+		_, notIndex := strconv.Atoi(tok)
+		switch {
+		case notIndex == nil && path == "":
+			path = "element " + tok
+		case notIndex == nil:
+			path += "[" + tok + "]"
+		case path == "":
+			path = tok
+		default:
+			path += "." + tok
 		}
-		if path.Len() > 0 {
-			path.WriteByte('.')
-		}
-		path.WriteString(tok)
 	}
-	if path.Len() > 0 {
-		where = " of " + path.String()
-	}
-	subject := fmt.Sprintf("field %q%s", name, where)
+	name := se.JSONPointer.LastToken()
+	subject := fmt.Sprintf("field %q", name)
 	if _, err := strconv.Atoi(name); err == nil {
-		subject = "element " + name + where
+		subject = "element " + name
+	}
+	if path != "" {
+		subject += " of " + path
 	}
 	if se.Err == nil {
 		return fmt.Errorf("%s is a JSON %s, not %s", subject, kindName(se.JSONKind), goKindName(se.GoType))
@@ -216,22 +222,20 @@ func goKindName(t reflect.Type) string {
 	if t == nil {
 		return "a value of another type"
 	}
-	switch t.Kind() {
-	case reflect.Struct, reflect.Map:
+	switch k := t.Kind(); {
+	case k == reflect.Struct || k == reflect.Map:
 		return "an object"
-	case reflect.Slice, reflect.Array:
+	case k == reflect.Slice || k == reflect.Array:
 		return "an array"
-	case reflect.String:
-		return "a string"
-	case reflect.Bool:
+	case k == reflect.Bool:
 		return "a boolean"
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
-		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+	case k >= reflect.Int && k <= reflect.Uint64:
 		return "an integer"
-	case reflect.Float32, reflect.Float64:
+	case k == reflect.Float32 || k == reflect.Float64:
 		return "a number"
+	default:
+		return "a " + k.String()
 	}
-	return "a " + t.Kind().String()
 }
 
 // kindName names a JSON kind for an error message.

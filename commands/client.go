@@ -1,9 +1,13 @@
 package commands
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"regexp"
+	"strconv"
+
+	"github.com/google/go-querystring/query"
 
 	iotclient "github.com/iotclient/iotclient-go"
 	"github.com/iotclient/iotclient-go/auth"
@@ -14,19 +18,12 @@ import (
 
 // Config says where and as whom the client talks to IoTDA.
 type Config struct {
-	// Endpoint is the IoTDA endpoint: a regional one such as
-	// "https://iotda.cn-north-4.myhuaweicloud.com", an instance endpoint
-	// "https://{id}.st1.iotda-app.cn-north-4.myhuaweicloud.com", or the mock
-	// server's URL in tests.
-	Endpoint string
-	// ProjectID is the region's IAM project ID (32 hex characters).
-	ProjectID string
-	// InstanceID is sent as the Instance-Id header when set: mandatory on
-	// enterprise editions, recommended otherwise.
-	InstanceID string
-	// Auth proves who sends each request: auth.AKSK, auth.IAMPassword or
-	// auth.Token.
-	Auth auth.Credential
+	// Endpoint is the IoTDA endpoint, such as
+	// "https://iotda.cn-north-4.myhuaweicloud.com" or an instance's.
+	Endpoint   string
+	ProjectID  string          // the region's IAM project ID
+	InstanceID string          // the Instance-Id header: mandatory on enterprise editions
+	Auth       auth.Credential // auth.AKSK, auth.IAMPassword or auth.Token
 }
 
 // String describes the configuration without secrets.
@@ -49,8 +46,8 @@ var (
 	instanceIDPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
 )
 
-// NewClient validates cfg and the options and builds a client. It sends no
-// request.
+// NewClient validates cfg and the options and builds a client without
+// sending any request.
 func NewClient(cfg Config, opts ...iotclient.Option) (*Client, error) {
 	if cfg.ProjectID == "" {
 		return nil, iotclient.NewValidationError("Config.ProjectID", "", "is required (the region's IAM project ID)")
@@ -75,7 +72,37 @@ func NewClient(cfg Config, opts ...iotclient.Option) (*Client, error) {
 	return &Client{core: c, projectID: cfg.ProjectID}, nil
 }
 
-// devicePath is the escaped path of a device's resources.
-func (c *Client) devicePath(deviceID string) string {
-	return "/v5/iot/" + c.projectID + "/devices/" + deviceID
+// do sends one request about deviceID: params, when not nil, is encoded as
+// the query string and body as JSON. Every call but Create (the only one
+// with a body) is a read, so only Create is not retried once sent. It
+// returns the request ID.
+func (c *Client) do(ctx context.Context, method, deviceID, path string, params, body, out any) (string, error) {
+	q, err := query.Values(params)
+	if err != nil {
+		return "", err
+	}
+	info, err := c.core.Do(ctx, core.Request{
+		Method:     method,
+		Path:       "/v5/iot/" + c.projectID + "/devices/" + deviceID + path,
+		Query:      q,
+		Body:       body,
+		Idempotent: body == nil,
+	}, out)
+	return info.RequestID, err
+}
+
+var idPattern = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
+
+// checkID applies IoTDA's rule for device and command IDs: 1 to max
+// characters of letters, digits, '_' and '-'.
+func checkID(field, v string, max int) error {
+	switch {
+	case v == "":
+		return iotclient.NewValidationError(field, "", "is required")
+	case len(v) > max:
+		return iotclient.NewValidationError(field, v, "is "+strconv.Itoa(len(v))+" characters long; at most "+strconv.Itoa(max)+" are allowed")
+	case !idPattern.MatchString(v):
+		return iotclient.NewValidationError(field, v, "may contain only letters, digits, '_' and '-'")
+	}
+	return nil
 }

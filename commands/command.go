@@ -5,8 +5,8 @@ import (
 	"time"
 )
 
-// Status is a command's state on the platform. Unknown values the platform
-// may add are kept as they come.
+// Status is a command's state on the platform. Other values are kept as
+// they come.
 type Status string
 
 // The seven statuses IoTDA reports.
@@ -58,17 +58,14 @@ type Command struct {
 	Name         string
 	Status       Status
 	SendStrategy SendStrategy
-	// Expire is how long the platform caches the command before it
-	// expires (0 means the platform default of 24 hours).
-	Expire time.Duration
-	// The times are UTC; a time the platform did not report is zero.
+	Expire       time.Duration // the cache time; 0 is the platform default of 24 hours
+	// The times are UTC; zero when the platform did not report them.
 	CreatedAt   time.Time
 	SentAt      time.Time
 	DeliveredAt time.Time
 	RespondedAt time.Time
 	// Params and Result are the command's parameters and the device's
-	// result as raw JSON. History records leave them empty; reading one
-	// command fills them.
+	// result as raw JSON; empty when the platform sent none (or null).
 	Params json.RawMessage
 	Result json.RawMessage
 }

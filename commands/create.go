@@ -1,7 +1,6 @@
 package commands
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -10,7 +9,6 @@ import (
 	"unicode/utf8"
 
 	iotclient "github.com/iotclient/iotclient-go"
-	"github.com/iotclient/iotclient-go/internal/core"
 )
 
 // Limits of a command delivery, from the IoTDA API.
@@ -26,34 +24,27 @@ const (
 
 // NewCommand is a command to deliver to a device.
 type NewCommand struct {
-	// ServiceID is the service of the device's product model the command
-	// belongs to, such as "Switch" (at most 64 characters). Empty leaves it
-	// out of the request, as the platform allows for devices whose commands
-	// need no codec plugin.
+	// ServiceID is the product model's service the command belongs to,
+	// such as "Switch" (at most 64 characters). Empty leaves it out, as the
+	// platform allows for devices whose commands need no codec plugin.
 	ServiceID string
 	// Name is the command's name in that service, such as "ON_OFF" (at
 	// most 128 characters). Empty leaves it out likewise.
 	Name string
-	// Params are the command's parameters: anything encoding/json turns into
-	// a JSON object (a struct, a map, a json.RawMessage holding an object)
-	// of at most 32 KB once compacted. Nil sends an empty object {}.
+	// Params is anything encoding/json turns into a JSON object of at most
+	// 32 KB once compacted. Nil sends {}.
 	Params any
-	// Expire is how long the platform caches a delayed command for a
-	// device that has not yet fetched it, in whole seconds from 0 to 48
-	// hours; 0 means the platform default of 24 hours. The platform uses it
-	// only with SendDelay.
+	// Expire is how long the platform caches a delayed command, in whole
+	// seconds up to 48 hours; 0 means the platform default of 24 hours.
 	Expire time.Duration
 	// Strategy is how the platform delivers the command. Empty means the
-	// platform's documented default, SendDelay (sent as "delay"): the
-	// command waits on the platform until the device next reports, for
-	// devices that sleep (NB-IoT). SendImmediately delivers at once and
-	// fails if the device is offline.
+	// platform's documented default, SendDelay (sent as "delay"), for
+	// devices that sleep (NB-IoT).
 	Strategy SendStrategy
 }
 
-// wireNewCommand is the deliver call's body (the official SDK's
-// AsyncDeviceCommandRequest: service_id and command_name optional,
-// send_strategy required).
+// wireNewCommand is the official SDK's AsyncDeviceCommandRequest:
+// service_id and command_name optional, send_strategy required.
 type wireNewCommand struct {
 	ServiceID    string          `json:"service_id,omitempty"`
 	CommandName  string          `json:"command_name,omitempty"`
@@ -62,8 +53,7 @@ type wireNewCommand struct {
 	SendStrategy string          `json:"send_strategy"`
 }
 
-// body validates n and renders the deliver call's body. Every rule is
-// checked here, before any request, and named in a *iotclient.ValidationError.
+// body validates n and renders the deliver call's body.
 func (n *NewCommand) body() (*wireNewCommand, error) {
 	if !utf8.ValidString(n.ServiceID) || utf8.RuneCountInString(n.ServiceID) > MaxServiceIDLength {
 		return nil, iotclient.NewValidationError("NewCommand.ServiceID", n.ServiceID, "must be valid UTF-8 of at most 64 characters")
@@ -109,10 +99,8 @@ func encodeParams(p any) (json.RawMessage, error) {
 	if err != nil {
 		return nil, iotclient.NewValidationError(field, fmt.Sprintf("%T", p), "cannot be encoded as JSON: "+err.Error())
 	}
-	// json.Marshal compacts RawMessage values and emits compact JSON for
-	// everything else, so raw is already compact.
-	raw = bytes.TrimSpace(raw)
-	if len(raw) == 0 || raw[0] != '{' {
+	// json.Marshal's output is compact, RawMessage values included.
+	if raw[0] != '{' {
 		return nil, iotclient.NewValidationError(field, string(raw), "must encode to a JSON object")
 	}
 	if len(raw) > MaxParamsSize {
@@ -122,18 +110,13 @@ func encodeParams(p any) (json.RawMessage, error) {
 }
 
 // Create delivers a command to deviceID and returns it as the platform
-// recorded it: PENDING when cached for a delayed delivery, SENT when being
-// delivered at once, with its ID (for Get and Wait) and Params.
+// recorded it (PENDING or SENT), with its ID for Get and Wait. Invalid input
+// is refused before any request; a device with 20 PENDING commands is
+// refused by the platform with a 400.
 //
-// Create is never sent twice once the request may have reached the
-// platform: it is retried only when the connection could not be made. If
-// the answer is lost (a timeout, a dropped connection, a 5xx) the command
-// may or may not exist; look for it with Queue or History before delivering
-// it again.
-//
-// Every rule of NewCommand is checked before any request, as are deviceID
-// (1–128 letters, digits, '_' or '-'); a device that already has 20 PENDING
-// commands is refused by the platform with a 400.
+// Create is retried only when the connection could not be made: it is never
+// sent twice. If the answer is lost (a timeout, a 5xx) the command may or may
+// not exist; look for it with Queue or History before delivering it again.
 func (c *Client) Create(ctx context.Context, deviceID string, cmd NewCommand) (Command, error) {
 	if err := checkID("deviceID", deviceID, maxDeviceIDLength); err != nil {
 		return Command{}, err
@@ -143,20 +126,15 @@ func (c *Client) Create(ctx context.Context, deviceID string, cmd NewCommand) (C
 		return Command{}, err
 	}
 	var out wireCommand
-	info, err := c.core.Do(ctx, core.Request{
-		Method:     "POST",
-		Path:       c.devicePath(deviceID) + "/async-commands",
-		Body:       body,
-		Idempotent: false,
-	}, &out)
+	requestID, err := c.do(ctx, "POST", deviceID, "/async-commands", nil, body, &out)
 	if err != nil {
 		return Command{}, err
 	}
-	return commandFrom(&out, "", info.RequestID)
+	return commandFrom(&out, "", requestID)
 }
 
-// commandFrom converts one decoded command record, checking that it has an
-// ID (the one asked for, when wantID is set).
+// commandFrom converts one decoded record, checking that it has an ID (the
+// one asked for, when wantID is set).
 func commandFrom(w *wireCommand, wantID, requestID string) (Command, error) {
 	if w.CommandID == "" {
 		return Command{}, fmt.Errorf("%w: the platform's answer has no command_id (request ID %s)",

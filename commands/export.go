@@ -1,6 +1,7 @@
 package commands
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"iter"
@@ -13,9 +14,9 @@ import (
 
 // Concurrency limits of Export.
 const (
-	// DefaultExportConcurrency is Export's concurrency when
-	// ExportOptions.Concurrency is 0: the eleven pages of 50 records that
-	// one marker reaches (offsets 0 to 500) all at once.
+	// DefaultExportConcurrency is the concurrency when
+	// ExportOptions.Concurrency is 0: the eleven pages of 50 records one
+	// marker reaches (offsets 0 to 500), all at once.
 	DefaultExportConcurrency = MaxOffset/MaxPageSize + 1
 	// MaxExportConcurrency is the largest ExportOptions.Concurrency.
 	MaxExportConcurrency = 64
@@ -24,37 +25,29 @@ const (
 // ExportOptions tunes Export.
 type ExportOptions struct {
 	// Concurrency is how many requests may be in flight at once, 1 to
-	// MaxExportConcurrency; 0 means DefaultExportConcurrency. With 1,
-	// Export walks the history page by page as History does, with the next
-	// page fetched while the loop works on the current one. Every request
-	// waits for the client's rate limiter (iotclient.WithRateLimit), so a
-	// limit there bounds the request rate whatever the concurrency.
+	// MaxExportConcurrency; 0 means DefaultExportConcurrency. With 1, Export
+	// walks page by page, fetching the next page while the loop works on the
+	// current one. The client's rate limit (iotclient.WithRateLimit) bounds
+	// the request rate whatever the concurrency.
 	Concurrency int
 }
 
-// Export returns an iterator over the command history of deviceID, newest
-// first, like History, but fetching pages concurrently: for bulk export of
-// long histories. It yields the same records in the same order, each
-// exactly once, and ends as History does (after the last page, after
-// yielding an error once, or when the loop breaks).
+// Export returns an iterator over the command history of deviceID, like
+// History (the same records, in the same order, each once, ending the same
+// way), but fetching pages concurrently: for bulk export of long histories.
 //
 // IoTDA reaches the records after a marker with offsets of up to 500, so
-// one marker opens a window of up to 11 pages of 50 (offsets 0, 50, ...,
-// 500). Export fetches the pages of a window concurrently, yields them in
-// order as they arrive, and continues from the marker of the window's last
-// page. Records created during the export are newer than any marker, so
-// they cannot shift the window's offsets: the first page (when q has no
-// Marker) is fetched on its own to pin the first marker, then every window
-// hangs off a marker.
+// one marker opens a window of up to 11 pages of 50. Export fetches a
+// window's pages concurrently, yields them in order, and continues from the
+// marker of the window's last page. Without q.Marker the first page is
+// fetched alone to pin the first marker, so records created during the
+// export (newer than any marker) cannot shift the offsets.
 //
-// At most opts.Concurrency requests are in flight, and at most one window
-// of pages is held in memory. When the loop breaks, or the iteration ends
-// early with an error, the requests in flight are cancelled and their
-// goroutines have ended by the time the loop statement completes; requests
-// already sent may have reached the server.
-//
-// Invalid input (including a concurrency out of range) is yielded as a
-// *iotclient.ValidationError before any request is sent.
+// At most opts.Concurrency requests are in flight and one window is held in
+// memory. When the iteration ends early, the requests in flight are
+// cancelled and their goroutines have ended when the loop statement
+// completes. Invalid input is yielded as a *iotclient.ValidationError
+// before any request.
 func (c *Client) Export(ctx context.Context, deviceID string, q HistoryQuery, opts ExportOptions) iter.Seq2[Command, error] {
 	l := c.history(deviceID, q)
 	err := l.check()
@@ -65,23 +58,11 @@ func (c *Client) Export(ctx context.Context, deviceID string, q HistoryQuery, op
 	if err != nil {
 		return func(yield func(Command, error) bool) { yield(Command{}, err) }
 	}
-	conc := opts.Concurrency
-	if conc == 0 {
-		conc = DefaultExportConcurrency
-	}
+	conc := cmp.Or(opts.Concurrency, DefaultExportConcurrency)
 	if conc == 1 {
 		return pagination.CursorAhead(ctx, q.Marker, l.fetch)
 	}
-	return func(yield func(Command, error) bool) {
-		e := exporter{l: l, conc: conc}
-		e.run(ctx, yield)
-	}
-}
-
-// exporter is the state of one Export iteration.
-type exporter struct {
-	l    *listing
-	conc int
+	return func(yield func(Command, error) bool) { l.export(ctx, conc, yield) }
 }
 
 // pageTask is one page of a window: planned, in flight, then done.
@@ -94,21 +75,19 @@ type pageTask struct {
 	err    error
 }
 
-func (e *exporter) run(ctx context.Context, yield func(Command, error) bool) {
+func (l *listing) export(ctx context.Context, conc int, yield func(Command, error) bool) {
 	if err := ctx.Err(); err != nil {
 		yield(Command{}, err)
 		return
 	}
+	size := l.q.pageSize()
 	ctx, cancel := context.WithCancel(ctx)
 	var wg sync.WaitGroup
-	defer func() {
-		cancel()
-		wg.Wait()
-	}()
-	size := e.l.q.pageSize()
-	// Tasks send themselves here when done; the buffer holds every task
-	// that can be in flight, so a goroutine never blocks on it.
-	finished := make(chan *pageTask, e.conc)
+	defer wg.Wait() // runs after cancel
+	defer cancel()
+	// The buffer holds every task that can be in flight, so a goroutine
+	// never blocks on it.
+	finished := make(chan *pageTask, conc)
 
 	var tasks []*pageTask // planned and unconsumed, in yield order
 	launched := 0         // tasks[:launched] have been started
@@ -122,25 +101,20 @@ func (e *exporter) run(ctx context.Context, yield func(Command, error) bool) {
 		}
 		tasks[len(tasks)-1].last = true
 	}
-	window := e.l.q.Marker
-	// Without a marker the first page pins one: see Export.
-	plan(window, e.l.q.Offset, window == "")
-
-	// fill starts planned pages, in order, while there is room.
+	window := l.q.Marker
+	plan(window, l.q.Offset, window == "")
 	fill := func() {
-		for inflight < e.conc && launched < len(tasks) {
+		for inflight < conc && launched < len(tasks) {
 			t := tasks[launched]
 			launched++
 			inflight++
 			wg.Go(func() {
-				t.page, t.err = e.l.page(ctx, t.marker, t.offset)
+				t.page, t.err = l.page(ctx, t.marker, t.offset)
 				finished <- t
 			})
 		}
 	}
-
-	// collect takes in the pages that are done, without waiting.
-	collect := func() {
+	collect := func() { // without waiting
 		for {
 			select {
 			case t := <-finished:
@@ -154,7 +128,7 @@ func (e *exporter) run(ctx context.Context, yield func(Command, error) bool) {
 
 	for {
 		// Yield the pages that are done, in order, refilling the freed
-		// slots before each: the caller's loop body may take a while.
+		// slots first: the caller's loop body may take a while.
 		for collect(); len(tasks) > 0 && tasks[0].done; collect() {
 			fill()
 			t := tasks[0]

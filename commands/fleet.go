@@ -21,18 +21,15 @@ const (
 type FleetOptions struct {
 	// Concurrency is how many devices' histories are fetched at once, 1 to
 	// 64; 0 means 8. The client's rate limit (iotclient.WithRateLimit)
-	// applies to every request whatever the concurrency, so a fleet-wide
-	// job can be held under the platform's quota.
+	// applies whatever the concurrency.
 	Concurrency int
-	// StopOnError ends the iteration at the first device that fails, after
-	// yielding its error. By default the failure is yielded and the other
-	// devices go on.
+	// StopOnError ends the iteration after the first device's failure. By
+	// default the other devices go on.
 	StopOnError bool
 }
 
-// DeviceError is the failure of one device in a fleet-wide call: the device
-// and what went wrong (an *iotclient.APIError, a validation error, ...),
-// which errors.Is and errors.As reach through Unwrap.
+// DeviceError is the failure of one device in a fleet-wide call; Unwrap
+// returns what went wrong (an *iotclient.APIError, ...).
 type DeviceError struct {
 	DeviceID string
 	Err      error
@@ -51,27 +48,17 @@ type fleetItem struct {
 }
 
 // FleetHistory returns an iterator over the command histories of many
-// devices, fetched with bounded concurrency. Every record's DeviceID is the
-// device it was fetched for.
+// devices (q applies to each), fetched with bounded concurrency and started
+// in the order given. Each device's records come newest first, with
+// DeviceID set; devices interleave as they arrive.
 //
-// Each device's records come newest first, in the order History gives them;
-// records of different devices interleave in whatever order they arrive.
-// Devices are started in the order given.
-//
-// A device that fails (an unknown device is a 404, for instance) is yielded
-// once as a *DeviceError naming it, and its remaining records are skipped;
-// the other devices go on unless opts.StopOnError is set, in which case the
-// iteration ends after that error. So without StopOnError the iterator may
-// yield several errors, one per failed device.
-//
-// Breaking the loop cancels the requests in flight and returns only when
-// every goroutine FleetHistory started has ended. When ctx ends, the
-// iteration ends with ctx's error, yielded once. Each device's history is
-// fetched at most once per ranging; ranging again starts again.
-//
-// The device IDs (each valid, none repeated), q (applied to every device,
-// as for History) and opts are checked before any request; a problem is
-// yielded once as a *iotclient.ValidationError.
+// A device that fails is yielded once as a *DeviceError and its remaining
+// records skipped; the others go on unless opts.StopOnError is set, so the
+// iterator may yield one error per failed device. When ctx ends, its error
+// is yielded once. Breaking the loop cancels the requests in flight and
+// returns once every goroutine has ended. Invalid input (device IDs each
+// valid and not repeated, q, opts) is yielded as a
+// *iotclient.ValidationError before any request.
 func (c *Client) FleetHistory(ctx context.Context, deviceIDs []string, q HistoryQuery, opts FleetOptions) iter.Seq2[Command, error] {
 	ids, conc, err := checkFleet(deviceIDs, &q, opts)
 	if err != nil {
@@ -85,10 +72,8 @@ func (c *Client) FleetHistory(ctx context.Context, deviceIDs []string, q History
 		results := make(chan fleetItem)   // unbuffered: a worker's records are received before its done
 		done := make(chan struct{}, conc) // one per worker, never blocks
 		var wg sync.WaitGroup
-		defer func() {
-			cancel()
-			wg.Wait() // no goroutine outlives the iteration
-		}()
+		defer wg.Wait() // runs after cancel
+		defer cancel()
 		var next atomic.Int64
 		var aborted atomic.Bool // a worker stopped because ctx ended
 		for range conc {
@@ -127,8 +112,8 @@ func (c *Client) FleetHistory(ctx context.Context, deviceIDs []string, q History
 	}
 }
 
-// fleetDevice sends one device's records, or its failure, to out. It
-// reports false when ctx ended before the device was done.
+// fleetDevice sends one device's records, or its failure, to out; false
+// when ctx ended first.
 func (c *Client) fleetDevice(ctx context.Context, deviceID string, q *HistoryQuery, out chan<- fleetItem) bool {
 	send := func(it fleetItem) bool {
 		select {
@@ -161,8 +146,7 @@ func (c *Client) fleetDevice(ctx context.Context, deviceID string, q *HistoryQue
 	return true
 }
 
-// checkFleet validates FleetHistory's input and returns a private copy of
-// the device IDs and the concurrency to use.
+// checkFleet returns a private copy of the device IDs and the concurrency.
 func checkFleet(deviceIDs []string, q *HistoryQuery, opts FleetOptions) ([]string, int, error) {
 	conc := opts.Concurrency
 	switch {

@@ -7,11 +7,7 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/google/go-querystring/query"
-
 	iotclient "github.com/iotclient/iotclient-go"
-	"github.com/iotclient/iotclient-go/internal/core"
-	"github.com/iotclient/iotclient-go/internal/wire"
 	"github.com/iotclient/iotclient-go/pagination"
 )
 
@@ -29,14 +25,12 @@ type HistoryQuery struct {
 	Status Status
 	// CommandName keeps only commands with exactly this name.
 	CommandName string
-	// Since and Until keep commands created (issued to the platform, the
-	// "delivery" of IoTDA's start_time and end_time) from Since to Until,
-	// both ends included; either may be zero. Times in any zone are sent in
-	// UTC, to the second.
+	// Since and Until keep commands created (issued to the platform: IoTDA's
+	// start_time and end_time) from Since to Until, both included; either
+	// may be zero. They are sent in UTC, to the second.
 	Since, Until time.Time
-	// PageSize is the number of records a request asks for, 1 to 50. Zero
-	// means 50, the largest page, so a full history takes the fewest round
-	// trips (the platform's own default is 10).
+	// PageSize is the number of records a request asks for, 1 to 50; zero
+	// means 50, the fewest round trips (the platform's own default is 10).
 	PageSize int
 	// Marker resumes after the record with this ID: pass the Next of a
 	// previous HistoryPage. Empty starts from the newest record.
@@ -46,50 +40,21 @@ type HistoryQuery struct {
 	Offset int
 }
 
-// listParams is a history or queue query as IoTDA spells it; go-querystring
-// encodes it, and wire.CompactTime sends a time in any zone in UTC in the
-// compact format (leaving out a zero time). The count call sends the same
-// filters, leaving the paging members zero.
-type listParams struct {
-	CommandName string           `url:"command_name,omitempty"`
-	EndTime     wire.CompactTime `url:"end_time"`
-	Limit       int              `url:"limit,omitempty"`
-	Marker      string           `url:"marker,omitempty"`
-	Offset      int              `url:"offset,omitempty"`
-	StartTime   wire.CompactTime `url:"start_time"`
-	Status      Status           `url:"status,omitempty"`
-}
-
-// checkFilter validates the filter members of the query named typ.
-func checkFilter(typ string, status Status, name string, since, until time.Time) error {
-	if status != "" && !status.Known() {
-		return iotclient.NewValidationError(typ+".Status", string(status), "is not one of PENDING, SENT, DELIVERED, SUCCESSFUL, FAILED, TIMEOUT, EXPIRED")
-	}
-	if len(name) > MaxCommandNameLength {
-		return iotclient.NewValidationError(typ+".CommandName", name, "is longer than 128 characters")
-	}
-	if !since.IsZero() && !until.IsZero() && since.After(until) {
-		return iotclient.NewValidationError(typ+".Since", since.UTC().Format(time.RFC3339), "is after Until ("+until.UTC().Format(time.RFC3339)+")")
-	}
-	return nil
-}
-
-// validate checks q; typ names the query type in an error (QueueQuery
-// shares HistoryQuery's rules).
+// validate checks q; typ names the query type in an error.
 func (q *HistoryQuery) validate(typ string) error {
-	if q.PageSize < 0 || q.PageSize > MaxPageSize {
+	switch {
+	case q.PageSize < 0 || q.PageSize > MaxPageSize:
 		return iotclient.NewValidationError(typ+".PageSize", strconv.Itoa(q.PageSize), "must be between 1 and 50 (0 means 50)")
-	}
-	if q.Offset < 0 || q.Offset > MaxOffset {
+	case q.Offset < 0 || q.Offset > MaxOffset:
 		return iotclient.NewValidationError(typ+".Offset", strconv.Itoa(q.Offset), "must be between 0 and 500")
-	}
-	if err := checkFilter(typ, q.Status, q.CommandName, q.Since, q.Until); err != nil {
-		return err
-	}
-	if q.Marker != "" {
-		if err := checkID(typ+".Marker", q.Marker, 128); err != nil {
-			return err
-		}
+	case q.Status != "" && !q.Status.Known():
+		return iotclient.NewValidationError(typ+".Status", string(q.Status), "is not one of PENDING, SENT, DELIVERED, SUCCESSFUL, FAILED, TIMEOUT, EXPIRED")
+	case len(q.CommandName) > MaxCommandNameLength:
+		return iotclient.NewValidationError(typ+".CommandName", q.CommandName, "is longer than 128 characters")
+	case !q.Since.IsZero() && !q.Until.IsZero() && q.Since.After(q.Until):
+		return iotclient.NewValidationError(typ+".Since", q.Since.UTC().Format(time.RFC3339), "is after Until ("+q.Until.UTC().Format(time.RFC3339)+")")
+	case q.Marker != "":
+		return checkID(typ+".Marker", q.Marker, 128)
 	}
 	return nil
 }
@@ -105,20 +70,14 @@ func (q *HistoryQuery) pageSize() int {
 // page's Next resumes after it (set it as q.Marker, with Offset 0); it is
 // empty after the last page. The history has no total: see Count.
 func (c *Client) HistoryPage(ctx context.Context, deviceID string, q HistoryQuery) (pagination.Page[Command], error) {
-	l := c.history(deviceID, q)
-	if err := l.check(); err != nil {
-		return pagination.Page[Command]{}, err
-	}
-	return l.page(ctx, q.Marker, q.Offset)
+	return c.history(deviceID, q).first(ctx)
 }
 
 // History returns an iterator over the command history of deviceID, newest
 // first, across every page. It fetches a page at a time, stops fetching as
 // soon as the loop breaks, and ends after yielding an error once. Ranging
-// over it again starts again from q.Marker and q.Offset.
-//
-// Invalid input is yielded as a *iotclient.ValidationError before any
-// request is sent.
+// over it again starts again from q.Marker and q.Offset. Invalid input is
+// yielded as a *iotclient.ValidationError before any request is sent.
 func (c *Client) History(ctx context.Context, deviceID string, q HistoryQuery) iter.Seq2[Command, error] {
 	return c.history(deviceID, q).all(ctx)
 }
@@ -145,7 +104,14 @@ func (l *listing) check() error {
 	return l.q.validate(l.typ)
 }
 
-// all iterates over every page with pagination.Cursor, after check.
+// first fetches the page the query positions.
+func (l *listing) first(ctx context.Context) (pagination.Page[Command], error) {
+	if err := l.check(); err != nil {
+		return pagination.Page[Command]{}, err
+	}
+	return l.page(ctx, l.q.Marker, l.q.Offset)
+}
+
 func (l *listing) all(ctx context.Context) iter.Seq2[Command, error] {
 	if err := l.check(); err != nil {
 		return func(yield func(Command, error) bool) { yield(Command{}, err) }
@@ -162,28 +128,15 @@ func (l *listing) fetch(ctx context.Context, marker string, n int) (pagination.P
 	return l.page(ctx, marker, l.q.Offset)
 }
 
-// page fetches the page at marker and offset.
 func (l *listing) page(ctx context.Context, marker string, offset int) (pagination.Page[Command], error) {
-	q := &l.q
-	params, err := query.Values(listParams{
-		CommandName: q.CommandName, EndTime: wire.CompactTime(q.Until), Limit: q.pageSize(),
-		Marker: marker, Offset: offset, StartTime: wire.CompactTime(q.Since), Status: q.Status,
-	})
-	if err != nil {
-		return pagination.Page[Command]{}, err
-	}
+	size := l.q.pageSize()
 	// Room for a full page, so the decoder does not grow the slice.
-	out := wireList{Commands: make([]wireCommand, 0, q.pageSize())}
-	info, err := l.c.core.Do(ctx, core.Request{
-		Method:     "GET",
-		Path:       l.c.devicePath(l.deviceID) + l.path,
-		Query:      params,
-		Idempotent: true,
-	}, &out)
+	out := wireList{Commands: make([]wireCommand, 0, size)}
+	requestID, err := l.c.do(ctx, "GET", l.deviceID, l.path, l.q.params(marker, offset, size), nil, &out)
 	if err != nil {
 		return pagination.Page[Command]{}, err
 	}
-	return pageFrom(&out, q.pageSize(), info.RequestID)
+	return pageFrom(&out, size, requestID)
 }
 
 // pageFrom converts a decoded list, checking what the platform promises: no
@@ -214,4 +167,63 @@ func pageFrom(out *wireList, limit int, requestID string) (pagination.Page[Comma
 		}
 	}
 	return p, nil
+}
+
+// QueueQuery filters and positions a query of the commands a device has
+// waiting on the platform. Its members mean what HistoryQuery's do.
+type QueueQuery HistoryQuery
+
+// QueuePage fetches one page of the commands still cached on the platform
+// for deviceID (GET .../async-commands): PENDING, SENT, or DELIVERED and
+// awaiting the device's answer; final ones are in History. The page carries
+// the platform's Total of matching queued commands when it sent one.
+func (c *Client) QueuePage(ctx context.Context, deviceID string, q QueueQuery) (pagination.Page[Command], error) {
+	return c.queue(deviceID, q).first(ctx)
+}
+
+// Queue returns an iterator over the commands still cached on the platform
+// for deviceID, newest first, across every page; see QueuePage. It behaves
+// as History does.
+func (c *Client) Queue(ctx context.Context, deviceID string, q QueueQuery) iter.Seq2[Command, error] {
+	return c.queue(deviceID, q).all(ctx)
+}
+
+func (c *Client) queue(deviceID string, q QueueQuery) *listing {
+	return &listing{c: c, deviceID: deviceID, path: "/async-commands", typ: "QueueQuery", q: HistoryQuery(q)}
+}
+
+// CountQuery filters a count of a device's command history. The zero value
+// counts every command.
+type CountQuery struct {
+	// Status counts only commands in this status.
+	Status Status
+	// CommandName counts only commands with exactly this name.
+	CommandName string
+	// Since and Until count commands created from Since to Until, as in
+	// HistoryQuery (either may be zero).
+	Since, Until time.Time
+}
+
+// Count returns how many commands of deviceID's history match q, which
+// History never says (POST .../async-commands-history/count; being a read,
+// it is retried like a GET).
+func (c *Client) Count(ctx context.Context, deviceID string, q CountQuery) (int, error) {
+	if err := checkID("deviceID", deviceID, maxDeviceIDLength); err != nil {
+		return 0, err
+	}
+	hq := HistoryQuery{Status: q.Status, CommandName: q.CommandName, Since: q.Since, Until: q.Until}
+	if err := hq.validate("CountQuery"); err != nil {
+		return 0, err
+	}
+	var out wireCount
+	requestID, err := c.do(ctx, "POST", deviceID, "/async-commands-history/count", hq.params("", 0, 0), nil, &out)
+	switch {
+	case err != nil:
+		return 0, err
+	case out.Count == nil:
+		return 0, fmt.Errorf("%w: the count answer has no count (request ID %s)", iotclient.ErrMalformedResponse, requestID)
+	case *out.Count < 0:
+		return 0, fmt.Errorf("%w: the platform counted %d commands (request ID %s)", iotclient.ErrMalformedResponse, *out.Count, requestID)
+	}
+	return *out.Count, nil
 }

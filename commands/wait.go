@@ -18,50 +18,22 @@ const (
 // defaults and reports nothing.
 type WaitOptions struct {
 	// PollInitial is the wait after the first read, doubled after each
-	// read up to PollMax. Zero means the default: DefaultPollInitial (1s,
-	// or PollMax if shorter) and DefaultPollMax (30s, or PollInitial if
-	// longer). A negative value, or PollInitial > PollMax, is refused with
-	// a *iotclient.ValidationError before any request.
+	// read up to PollMax. Zero means DefaultPollInitial (or PollMax if
+	// shorter) and DefaultPollMax (or PollInitial if longer). A negative
+	// value, or PollInitial > PollMax, is a *iotclient.ValidationError.
 	PollInitial, PollMax time.Duration
-	// OnStatus, when set, is called with the command each time Wait sees it
-	// in a status other than the one it saw before (the first read
-	// included), for progress reports. It runs on Wait's goroutine; Wait
-	// resumes when it returns.
+	// OnStatus, when set, is called on Wait's goroutine each time Wait sees
+	// the command in a new status (the first read included).
 	OnStatus func(Command)
 }
 
-// intervals returns the polling intervals, defaults applied, or the
-// validation error.
-func (o *WaitOptions) intervals() (initial, longest time.Duration, err error) {
-	initial, longest = o.PollInitial, o.PollMax
-	if initial == 0 {
-		initial = DefaultPollInitial
-		if longest > 0 {
-			initial = min(initial, longest)
-		}
-	}
-	if longest == 0 {
-		longest = max(DefaultPollMax, initial)
-	}
-	if initial < 0 || longest < initial {
-		return 0, 0, iotclient.NewValidationError("WaitOptions.PollInitial", o.PollInitial.String()+".."+o.PollMax.String(), "needs 0 < PollInitial <= PollMax")
-	}
-	return initial, longest, nil
-}
-
-// Wait polls the command with Get until its status is terminal (SUCCESSFUL,
-// FAILED, TIMEOUT or EXPIRED: see Status.IsTerminal) and returns it, with
-// Params and Result.
-//
-// It reads at once, then waits 1s, 2s, 4s, ... up to 30s between reads
-// (opts.PollInitial and opts.PollMax change both). Each read is retried on transient
-// failures like any Get; an error that remains (a 404, a refused
-// credential) ends Wait with that error. When ctx ends first, Wait returns
-// the last command it read (zero if none) and an error wrapping ctx's error
-// that names the status the command was left in, so errors.Is(err,
-// context.DeadlineExceeded) holds. Give ctx a deadline: a command delivered
-// with SendDelay to a device that never reports stays PENDING until it
-// expires, up to 48 hours later.
+// Wait polls the command with Get until its status is terminal (see
+// Status.IsTerminal) and returns it. It reads at once, then waits 1s, 2s,
+// 4s, ... up to 30s between reads (see WaitOptions). An error Get returns
+// ends Wait. When ctx ends first, Wait returns the last command read (zero
+// if none) and an error wrapping ctx's error that names its status. Give
+// ctx a deadline: a delayed command to a device that never reports stays
+// PENDING up to 48 hours.
 func (c *Client) Wait(ctx context.Context, deviceID, commandID string, opts WaitOptions) (Command, error) {
 	if err := checkID("deviceID", deviceID, maxDeviceIDLength); err != nil {
 		return Command{}, err
@@ -69,9 +41,18 @@ func (c *Client) Wait(ctx context.Context, deviceID, commandID string, opts Wait
 	if err := checkID("commandID", commandID, MaxCommandIDLength); err != nil {
 		return Command{}, err
 	}
-	interval, maxInterval, err := opts.intervals()
-	if err != nil {
-		return Command{}, err
+	interval, maxInterval := opts.PollInitial, opts.PollMax
+	if interval == 0 {
+		interval = DefaultPollInitial
+		if maxInterval > 0 {
+			interval = min(interval, maxInterval)
+		}
+	}
+	if maxInterval == 0 {
+		maxInterval = max(DefaultPollMax, interval)
+	}
+	if interval < 0 || maxInterval < interval {
+		return Command{}, iotclient.NewValidationError("WaitOptions.PollInitial", opts.PollInitial.String()+".."+opts.PollMax.String(), "needs 0 < PollInitial <= PollMax")
 	}
 	var last Command
 	for {
@@ -105,4 +86,23 @@ func waitEnded(deviceID, commandID string, last *Command, err error) error {
 		return fmt.Errorf("commands: waiting for command %s of device %s: not read before the context ended: %w", commandID, deviceID, err)
 	}
 	return fmt.Errorf("commands: waiting for command %s of device %s: still %s when the context ended: %w", commandID, deviceID, last.Status, err)
+}
+
+// Get reads one command of deviceID, with its Params and the device's
+// Result (raw JSON; empty until the device answers). A command or device
+// that does not exist is an *iotclient.APIError matching
+// iotclient.ErrNotFound. Bad IDs are refused before any request.
+func (c *Client) Get(ctx context.Context, deviceID, commandID string) (Command, error) {
+	if err := checkID("deviceID", deviceID, maxDeviceIDLength); err != nil {
+		return Command{}, err
+	}
+	if err := checkID("commandID", commandID, MaxCommandIDLength); err != nil {
+		return Command{}, err
+	}
+	var out wireCommand
+	requestID, err := c.do(ctx, "GET", deviceID, "/async-commands/"+commandID, nil, nil, &out)
+	if err != nil {
+		return Command{}, err
+	}
+	return commandFrom(&out, commandID, requestID)
 }

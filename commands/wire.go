@@ -15,11 +15,24 @@ import (
 	"github.com/iotclient/iotclient-go/internal/wire"
 )
 
-// The wire structs below are decoded by github.com/go-json-experiment/json
-// (the mirror of Go 1.27's encoding/json/v2) with its defaults: member names
-// match exactly, and a duplicate member name or invalid UTF-8 is an error,
-// which the core reports as matching iotclient.ErrMalformedResponse. Each
-// implements the core's Decoder, so the core hands it the body.
+// listParams is a history, queue or count query as IoTDA spells it;
+// wire.CompactTime leaves out a zero time.
+type listParams struct {
+	CommandName string           `url:"command_name,omitempty"`
+	EndTime     wire.CompactTime `url:"end_time"`
+	Limit       int              `url:"limit,omitempty"`
+	Marker      string           `url:"marker,omitempty"`
+	Offset      int              `url:"offset,omitempty"`
+	StartTime   wire.CompactTime `url:"start_time"`
+	Status      Status           `url:"status,omitempty"`
+}
+
+func (q *HistoryQuery) params(marker string, offset, limit int) listParams {
+	return listParams{
+		CommandName: q.CommandName, EndTime: wire.CompactTime(q.Until), Limit: limit,
+		Marker: marker, Offset: offset, StartTime: wire.CompactTime(q.Since), Status: q.Status,
+	}
+}
 
 // wireCommand is a command record as IoTDA sends it (the official SDK's
 // AsyncDeviceCommand / ShowAsyncDeviceCommandResponse).
@@ -39,7 +52,7 @@ type wireCommand struct {
 	SendStrategy  SendStrategy     `json:"send_strategy"`
 }
 
-// DecodeJSON implements the core's Decoder (a Get or Create answer).
+// DecodeJSON implements the core's Decoder.
 func (w *wireCommand) DecodeJSON(data []byte) error { return decode(data, w) }
 
 type wirePage struct {
@@ -64,13 +77,11 @@ type wireCount struct {
 // DecodeJSON implements the core's Decoder.
 func (w *wireCount) DecodeJSON(data []byte) error { return decode(data, w) }
 
-// decode unmarshals a body into *out, refusing a null body (it would leave
-// *out empty, as if the platform had answered with nothing). An error names
-// where in the body it happened: a record's index and member.
+// decode unmarshals a body into *out with go-json-experiment/json's strict
+// defaults, refusing a null body (it would leave *out empty, as if the
+// platform had answered with nothing).
 func decode[T any](data []byte, out *T) error {
-	// Decoding into the pointer lets a null body set it to nil, where a
-	// null decoded into *out would leave *out as it was; an object is
-	// decoded into *out itself, reusing the capacity of its slices.
+	// A null sets p to nil; an object is decoded into *out itself.
 	p := out
 	if err := jsonv2.Unmarshal(data, &p); err != nil {
 		return located(err)
@@ -81,9 +92,9 @@ func decode[T any](data []byte, out *T) error {
 	return nil
 }
 
-// located rewrites json's error about a time of a record (within
-// "/commands/3/created_time") as "commands[3].created_time: why"; json's
-// other errors already say what was expected where.
+// located rewrites json's error about a record's time (within
+// "/commands/3/created_time") as "commands[3].created_time: why"; its other
+// errors already say where.
 func located(err error) error {
 	var se *jsonv2.SemanticError
 	if !errors.As(err, &se) || se.GoType != compactTimeType || se.JSONPointer == "" || se.Err == nil {
@@ -105,13 +116,12 @@ func located(err error) error {
 
 var compactTimeType = reflect.TypeFor[wire.CompactTime]()
 
-// maxExpireSeconds is the largest expire_time a time.Duration can hold.
+// maxExpireSeconds is the largest expire_time a time.Duration holds.
 const maxExpireSeconds = int64(math.MaxInt64 / time.Second)
 
 // command converts the record; i is its index in the page (-1 for a
 // single record), for the error.
 func (w *wireCommand) command(i int) (Command, error) {
-	// Seconds beyond maxExpireSeconds would wrap into a negative Duration.
 	if w.ExpireTime < 0 || w.ExpireTime > maxExpireSeconds {
 		where := "expire_time"
 		if i >= 0 {
@@ -136,8 +146,7 @@ func (w *wireCommand) command(i int) (Command, error) {
 	}, nil
 }
 
-// raw returns a JSON value as Command holds it: a null (or absent) value
-// is empty.
+// raw returns a JSON value as Command holds it: null is empty.
 func raw(v jsontext.Value) json.RawMessage {
 	if len(v) == 0 || v.Kind() == 'n' {
 		return nil

@@ -3,18 +3,17 @@ package pagination
 import (
 	"context"
 	"errors"
+	"fmt"
 	"iter"
 )
 
-// ErrStuckCursor is the error an iterator ends with when the server hands
-// back the cursor it was just given, or cursors that come round in a cycle,
-// which would otherwise page for ever.
+// ErrStuckCursor ends an iteration whose server hands back the cursor it
+// was just given, or cursors that come round in a cycle.
 var ErrStuckCursor = errors.New("pagination: cursor did not advance")
 
-// ErrOffsetLimit is the error a listing paged by skip count (IBM connection
-// logs) ends with when it goes on past the largest offset the API accepts:
-// the records beyond it cannot be reached that way (narrow the query, for
-// example by time).
+// ErrOffsetLimit ends a listing paged by skip count (IBM connection logs)
+// that goes on past the largest offset the API accepts: narrow the query,
+// by time for example, to reach the records beyond it.
 var ErrOffsetLimit = errors.New("pagination: listing continues past the API's offset limit")
 
 // Page is one page of a listing.
@@ -23,19 +22,16 @@ type Page[T any] struct {
 	Items []T
 	// Next resumes after this page; "" when this page is the last.
 	Next string
-	// Total is the number of records the whole listing holds, as the
-	// server reported it with this page; HasTotal says whether it did (a
-	// listing without a total leaves both zero).
+	// Total is the number of records of the whole listing, as the server
+	// reported it with this page; HasTotal says whether it did.
 	Total    int
 	HasTotal bool
-	// RequestID is the server's ID of the request that fetched the page,
-	// for support cases.
+	// RequestID is the server's ID of the request, for support cases.
 	RequestID string
 }
 
-// CursorFetch fetches the page at cursor. n counts the pages fetched so far
-// in this iteration (0 for the first), so a fetch can apply options that
-// belong to the first request only, such as an initial offset.
+// CursorFetch fetches the page at cursor. n counts the pages fetched before
+// in this iteration, for options of the first request only (an offset).
 type CursorFetch[T any] func(ctx context.Context, cursor string, n int) (Page[T], error)
 
 // Cursor returns an iterator over every item of every page, starting at
@@ -44,17 +40,16 @@ type CursorFetch[T any] func(ctx context.Context, cursor string, n int) (Page[T]
 // breaks, and fetches nothing more after that.
 func Cursor[T any](ctx context.Context, start string, fetch CursorFetch[T]) iter.Seq2[T, error] {
 	return func(yield func(T, error) bool) {
+		var zero T
 		cursor := start
 		var guard cycleGuard
 		for n := 0; ; n++ {
-			if err := ctx.Err(); err != nil {
-				var zero T
-				yield(zero, err)
-				return
+			err := ctx.Err()
+			var page Page[T]
+			if err == nil {
+				page, err = fetch(ctx, cursor, n)
 			}
-			page, err := fetch(ctx, cursor, n)
 			if err != nil {
-				var zero T
 				yield(zero, err)
 				return
 			}
@@ -67,11 +62,37 @@ func Cursor[T any](ctx context.Context, start string, fetch CursorFetch[T]) iter
 				return
 			}
 			if err := guard.check(cursor, page.Next, n); err != nil {
-				var zero T
 				yield(zero, err)
 				return
 			}
 			cursor = page.Next
 		}
 	}
+}
+
+// cycleGuard refuses cursors that go round in circles in constant memory
+// (Brent's cycle detection): one checkpoint, moved to the current cursor
+// after 1, 2, 4, 8, ... pages, catches a cycle within about twice its
+// length, where remembering every cursor would grow with the listing.
+type cycleGuard struct {
+	checkpoint string
+	power, run int
+}
+
+// check takes the cursor a page came from, the non-empty cursor it hands
+// on and the page's number.
+func (g *cycleGuard) check(cursor, next string, n int) error {
+	if next == cursor {
+		return fmt.Errorf("%w: the server returned cursor %q again after page %d", ErrStuckCursor, cursor, n+1)
+	}
+	if next == g.checkpoint {
+		return fmt.Errorf("%w: cursor %q came round again after page %d (the server's cursors form a cycle)", ErrStuckCursor, next, n+1)
+	}
+	if g.power == 0 {
+		g.power = 1
+	}
+	if g.run++; g.run == g.power {
+		g.checkpoint, g.power, g.run = next, g.power*2, 0
+	}
+	return nil
 }
