@@ -15,9 +15,11 @@
 package clientstatetest
 
 import (
-	"cmp"
+	"encoding/json"
+	"strconv"
 	"time"
 
+	"github.com/go-json-experiment/json/jsontext"
 	iotclient "github.com/iotclient/iotclient-go"
 	"github.com/iotclient/iotclient-go/auth"
 	"github.com/iotclient/iotclient-go/clientstate"
@@ -52,20 +54,22 @@ type Server struct {
 // Option configures a Server built by NewServer.
 type Option func(*options)
 
-type options struct{ now time.Time }
+type options struct{ mock []mockserver.Option }
 
 // WithNow sets the server's reference time (default: when NewServer is
 // called), so seeded data is the same from run to run, times included.
-func WithNow(t time.Time) Option { return func(o *options) { o.now = t } }
+func WithNow(t time.Time) Option {
+	return func(o *options) { o.mock = append(o.mock, mockserver.WithReferenceTime(t)) }
+}
 
 // NewServer starts a fake with no clients on 127.0.0.1 and a random port;
 // the client connection state API starts activated.
 func NewServer(opts ...Option) *Server {
-	var o options
+	o := options{mock: []mockserver.Option{mockserver.WithReferenceTime(time.Now())}}
 	for _, opt := range opts {
 		opt(&o)
 	}
-	m := mockserver.New(mockserver.WithReferenceTime(cmp.Or(o.now, time.Now())))
+	m := mockserver.New(o.mock...)
 	return &Server{Fake: m.Public(), m: m}
 }
 
@@ -77,4 +81,129 @@ func (s *Server) Config() clientstate.Config {
 // NewClient returns a client for the fake (see Config).
 func (s *Server) NewClient(opts ...iotclient.Option) (*clientstate.Client, error) {
 	return clientstate.NewClient(s.Config(), opts...)
+}
+
+// Seed adds n realistic clients and returns them in the server's default
+// order (ascending client ID): about 80% devices, 8% gateways, 12%
+// applications of OrgID; about 60% connected; some with absent times or
+// fields the SDK does not model. They are the same for the same seed and
+// reference time (Now). Times, in milliseconds, lie before Now: the last
+// connect 1 minute to 30 days before; a connected client's last
+// disconnect up to 10 days before its connect; a disconnected client's
+// last disconnect between its connect and Now.
+func (s *Server) Seed(n int, seed int64) []clientstate.State {
+	return fromMock(s.m.SeedClients(n, seed))
+}
+
+// Add stores client states as given (a client ID already stored is
+// replaced). An Extra value that is not JSON is a
+// *iotclient.ValidationError and nothing is stored.
+func (s *Server) Add(states ...clientstate.State) error {
+	m, err := toMock(states)
+	if err != nil {
+		return err
+	}
+	s.m.AddClients(m...)
+	return nil
+}
+
+// States returns every client the fake holds, in its default order.
+func (s *Server) States() []clientstate.State { return fromMock(s.m.Clients()) }
+
+// SetStatus connects or disconnects a client at a time.
+func (s *Server) SetStatus(clientID string, status clientstate.ConnectionStatus, at time.Time) error {
+	return s.m.SetClientStatus(clientID, string(status), at)
+}
+
+// SetEnabled activates or deactivates the API; while it is off, state
+// queries answer 403 (clientstate.ErrDisabled). Stored states are kept.
+func (s *Server) SetEnabled(on bool) { s.m.SetClientStateEnabled(on) }
+
+// AddLogs stores connection-log entries for a device (registering the
+// device even with no entries). An entry without a time is a
+// *iotclient.ValidationError and nothing is stored.
+func (s *Server) AddLogs(typeID, deviceID string, entries ...clientstate.LogEntry) error {
+	m := make([]mockserver.LogEntry, len(entries))
+	for i, e := range entries {
+		if e.Time.IsZero() {
+			return iotclient.NewValidationError("LogEntry["+strconv.Itoa(i)+"].Time", "", "is required")
+		}
+		m[i] = mockserver.LogEntry{Time: e.Time, Message: e.Message}
+	}
+	s.m.AddConnectionLogs(typeID, deviceID, m...)
+	return nil
+}
+
+// SeedLogs adds n realistic connection-log entries for a device, 1 second
+// to 7 days before the reference time (Now), and returns them newest
+// first.
+func (s *Server) SeedLogs(typeID, deviceID string, n int, seed int64) []clientstate.LogEntry {
+	return logsFromMock(s.m.SeedConnectionLogs(typeID, deviceID, n, seed))
+}
+
+// Logs returns a device's connection log as the fake holds it, newest
+// first.
+func (s *Server) Logs(typeID, deviceID string) []clientstate.LogEntry {
+	return logsFromMock(s.m.ConnectionLogs(typeID, deviceID))
+}
+
+// toMock converts client states to the fake's records; an Extra value
+// that is not JSON is a *iotclient.ValidationError.
+func toMock(states []clientstate.State) ([]mockserver.ClientState, error) {
+	m := make([]mockserver.ClientState, len(states))
+	for i, st := range states {
+		m[i] = mockserver.ClientState{
+			ClientID: st.ClientID, ClientType: string(st.ClientType), ConnectionStatus: string(st.Status),
+			LastConnect: st.LastConnected, LastDisconnect: st.LastDisconnected, LastActivity: st.LastActivity,
+			LastActivityEvent: string(st.LastActivityEvent), Protocol: st.Protocol,
+			DisconnectedBy: string(st.DisconnectedBy), DisconnectReasonCode: st.DisconnectReasonCode,
+		}
+		if len(st.Extra) > 0 {
+			m[i].Extra = make(map[string]any, len(st.Extra))
+			for k, v := range st.Extra {
+				var x any
+				if err := json.Unmarshal(v, &x); err != nil {
+					return nil, iotclient.NewValidationError("State.Extra["+k+"]", string(v), "is not JSON")
+				}
+				m[i].Extra[k] = x
+			}
+		}
+	}
+	return m, nil
+}
+
+// fromMock converts the fake's records, whose times are already as the
+// platform reports them (UTC, milliseconds), to what the SDK decodes.
+func fromMock(in []mockserver.ClientState) []clientstate.State {
+	out := make([]clientstate.State, len(in))
+	for i, c := range in {
+		st := clientstate.State{
+			ClientID: c.ClientID, ClientType: clientstate.ClientType(c.ClientType),
+			Status:        clientstate.ConnectionStatus(c.ConnectionStatus),
+			LastConnected: c.LastConnect, LastDisconnected: c.LastDisconnect, LastActivity: c.LastActivity,
+			LastActivityEvent: clientstate.ActivityEvent(c.LastActivityEvent), Protocol: c.Protocol,
+			DisconnectedBy:       clientstate.DisconnectedBy(c.DisconnectedBy),
+			DisconnectReasonCode: c.DisconnectReasonCode,
+			// The fake leaves a zero code out, as it does any zero field.
+			HasDisconnectReasonCode: c.DisconnectReasonCode != 0,
+		}
+		if len(c.Extra) > 0 {
+			st.Extra = make(map[string]jsontext.Value, len(c.Extra))
+			for k, v := range c.Extra {
+				b, _ := json.Marshal(v) // values came from JSON-able seeds or Add
+				st.Extra[k] = b
+			}
+		}
+		out[i] = st
+	}
+	return out
+}
+
+// logsFromMock converts connection-log entries to what the SDK decodes.
+func logsFromMock(in []mockserver.LogEntry) []clientstate.LogEntry {
+	out := make([]clientstate.LogEntry, len(in))
+	for i, e := range in {
+		out[i] = clientstate.LogEntry{Time: e.Time, Message: e.Message}
+	}
+	return out
 }

@@ -14,7 +14,8 @@
 package commandstest
 
 import (
-	"cmp"
+	"encoding/json"
+	"strconv"
 	"time"
 
 	iotclient "github.com/iotclient/iotclient-go"
@@ -58,27 +59,22 @@ type Server struct {
 // Option configures a Server built by NewServer.
 type Option func(*options)
 
-type options struct {
-	now       time.Time
-	lifecycle *Lifecycle
-}
+type options struct{ mock []mockserver.Option }
 
 // WithNow sets the server's reference time (default: when NewServer is
 // called), so seeded data is the same from run to run, times included. The
 // fake still checks signatures and stamps new commands with the real clock.
-func WithNow(t time.Time) Option { return func(o *options) { o.now = t } }
+func WithNow(t time.Time) Option {
+	return func(o *options) { o.mock = append(o.mock, mockserver.WithReferenceTime(t)) }
+}
 
 // NewServer starts a fake with no devices on 127.0.0.1 and a random port.
 func NewServer(opts ...Option) *Server {
-	var o options
+	o := options{mock: []mockserver.Option{mockserver.WithReferenceTime(time.Now())}}
 	for _, opt := range opts {
 		opt(&o)
 	}
-	mo := []mockserver.Option{mockserver.WithReferenceTime(cmp.Or(o.now, time.Now()))}
-	if o.lifecycle != nil {
-		mo = append(mo, o.lifecycle.mock())
-	}
-	m := mockserver.New(mo...)
+	m := mockserver.New(o.mock...)
 	return &Server{Fake: m.Public(), m: m}
 }
 
@@ -97,4 +93,120 @@ func (s *Server) IAMConfig() auth.IAMConfig {
 // NewClient returns a client for the fake (see Config).
 func (s *Server) NewClient(opts ...iotclient.Option) (*commands.Client, error) {
 	return commands.NewClient(s.Config(), opts...)
+}
+
+// AddDevice registers a device with no commands.
+func (s *Server) AddDevice(deviceID string) { s.m.AddDevice(deviceID) }
+
+// Seed adds n realistic commands to deviceID and returns them newest
+// first: every status, service and strategy, the same for the same seed
+// and reference time (Now). Created times, in whole seconds, lie before
+// Now:
+//
+//   - PENDING, SENT and DELIVERED: 5 minutes to 20 hours before;
+//   - SUCCESSFUL, FAILED and TIMEOUT: 2 hours to 30 days before;
+//   - EXPIRED: 3 to 30 days before.
+//
+// The history holds the DELIVERED and final commands (as the platform's
+// does); PENDING and SENT ones are still cached and listed by Queue. So
+// HistoryQuery{Since: time.Now().Add(-48 * time.Hour)} finds the DELIVERED
+// commands and the final ones of the last two days.
+func (s *Server) Seed(deviceID string, n int, seed int64) []commands.Command {
+	return fromMock(s.m.SeedCommands(deviceID, n, seed))
+}
+
+// Add stores commands for deviceID as given. Their IDs order them: a larger
+// ID is newer (IoTDA uses 24-hex object IDs); an empty ID gets a new one,
+// larger than every stored ID, and an empty CreatedAt the current time.
+// Params and Result, when set, must be JSON and Expire must not be
+// negative: else Add stores nothing and returns a
+// *iotclient.ValidationError naming the command.
+func (s *Server) Add(deviceID string, cmds ...commands.Command) error {
+	m := make([]mockserver.Command, len(cmds))
+	for i, c := range cmds {
+		field := "Command[" + strconv.Itoa(i) + "]"
+		switch {
+		case len(c.Params) > 0 && !json.Valid(c.Params):
+			return iotclient.NewValidationError(field+".Params", string(c.Params), "is not JSON")
+		case len(c.Result) > 0 && !json.Valid(c.Result):
+			return iotclient.NewValidationError(field+".Result", string(c.Result), "is not JSON")
+		case c.Expire < 0:
+			return iotclient.NewValidationError(field+".Expire", c.Expire.String(), "must not be negative")
+		}
+		m[i] = mockserver.Command{
+			ID: c.ID, DeviceID: deviceID, ServiceID: c.ServiceID, Name: c.Name, Status: string(c.Status),
+			ExpireSeconds: int(c.Expire / time.Second), SendStrategy: string(c.SendStrategy),
+			Created: c.CreatedAt, Sent: c.SentAt, Delivered: c.DeliveredAt, Responded: c.RespondedAt,
+			Paras: c.Params, Result: c.Result,
+		}
+	}
+	s.m.AddCommands(deviceID, m...)
+	return nil
+}
+
+// Commands returns what the fake holds for deviceID, newest first.
+func (s *Server) Commands(deviceID string) []commands.Command {
+	return fromMock(s.m.Commands(deviceID))
+}
+
+// SetStatus moves a command to status, with the device's result (may be
+// nil).
+func (s *Server) SetStatus(deviceID, commandID string, status commands.Status, result json.RawMessage) error {
+	return s.m.SetCommandStatus(deviceID, commandID, string(status), result)
+}
+
+// fromMock converts the fake's commands, whose times are already as the
+// platform reports them (UTC, whole seconds).
+func fromMock(in []mockserver.Command) []commands.Command {
+	out := make([]commands.Command, len(in))
+	for i, c := range in {
+		out[i] = commands.Command{
+			ID: c.ID, DeviceID: c.DeviceID, ServiceID: c.ServiceID, Name: c.Name,
+			Status: commands.Status(c.Status), SendStrategy: commands.SendStrategy(c.SendStrategy),
+			Expire:    time.Duration(c.ExpireSeconds) * time.Second,
+			CreatedAt: c.Created, SentAt: c.Sent, DeliveredAt: c.Delivered, RespondedAt: c.Responded,
+			Params: c.Paras, Result: c.Result,
+		}
+	}
+	return out
+}
+
+// Lifecycle makes the commands the fake creates progress on their own,
+// as a device would answer them (see WithLifecycle). Zero durations take
+// the defaults shown.
+type Lifecycle struct {
+	// SendAfter is how long a delay command stays PENDING before it is
+	// SENT (default 10s). It expires instead when its Expire comes first.
+	SendAfter time.Duration
+	// DeliverAfter is how long a command stays SENT before it is
+	// DELIVERED (default 1s).
+	DeliverAfter time.Duration
+	// RespondAfter is how long a command stays DELIVERED before the
+	// device answers: SUCCESSFUL or FAILED, with a result (default 2s).
+	RespondAfter time.Duration
+	// TimeoutAfter is how long after it was sent a command whose outcome
+	// is TIMEOUT times out (default 30s).
+	TimeoutAfter time.Duration
+	// Outcomes maps a command name to its final status: StatusSuccessful,
+	// StatusFailed, StatusTimeout or StatusExpired. Names not listed end
+	// SUCCESSFUL.
+	Outcomes map[string]commands.Status
+}
+
+// WithLifecycle makes the commands created through the API (Create) or
+// Add without an ID move through their statuses as the real clock passes:
+// PENDING, SENT, DELIVERED, then their outcome, brought up to date
+// whenever a request arrives (so Wait sees each step). Seeded commands and
+// those added with an ID never change. NewServer panics on an outcome
+// other than the four final statuses.
+func WithLifecycle(l Lifecycle) Option {
+	outcomes := make(map[string]string, len(l.Outcomes))
+	for name, st := range l.Outcomes {
+		outcomes[name] = string(st)
+	}
+	lc := mockserver.WithLifecycle(mockserver.Lifecycle{
+		SendAfter: l.SendAfter, DeliverAfter: l.DeliverAfter,
+		RespondAfter: l.RespondAfter, TimeoutAfter: l.TimeoutAfter, Outcomes: outcomes,
+	})
+	return func(o *options) { o.mock = append(o.mock, lc) }
 }
