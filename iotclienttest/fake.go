@@ -13,8 +13,7 @@ import (
 type Fake interface {
 	// Close stops the server and waits for requests in progress.
 	Close()
-	// URL is the server's base URL (http://127.0.0.1:port), the endpoint of
-	// the fake's Config.
+	// URL is the server's base URL, http://127.0.0.1:port.
 	URL() string
 	// Now is the server's reference time, the instant seeded data is
 	// placed before: when NewServer was called (whole seconds, UTC), or

@@ -83,14 +83,13 @@ func (s *Server) NewClient(opts ...iotclient.Option) (*clientstate.Client, error
 	return clientstate.NewClient(s.Config(), opts...)
 }
 
-// Seed adds n realistic clients and returns them in the server's default
-// order (ascending client ID): about 80% devices, 8% gateways, 12%
-// applications of OrgID; about 60% connected; some with absent times or
-// fields the SDK does not model. They are the same for the same seed and
-// reference time (Now). Times, in milliseconds, lie before Now: the last
-// connect 1 minute to 30 days before; a connected client's last
-// disconnect up to 10 days before its connect; a disconnected client's
-// last disconnect between its connect and Now.
+// Seed adds n realistic clients of OrgID and returns them in the server's
+// default order (ascending client ID): about 80% devices, 8% gateways and
+// 12% applications, 60% connected, some with absent times or fields the
+// SDK does not model; the same for a seed and Now. Times are in
+// milliseconds: the last connect 1 minute to 30 days before Now; the last
+// disconnect up to 10 days before a connected client's connect, or between
+// a disconnected client's connect and Now.
 func (s *Server) Seed(n int, seed int64) []clientstate.State {
 	return fromMock(s.m.SeedClients(n, seed))
 }
@@ -99,9 +98,24 @@ func (s *Server) Seed(n int, seed int64) []clientstate.State {
 // replaced). An Extra value that is not JSON is a
 // *iotclient.ValidationError and nothing is stored.
 func (s *Server) Add(states ...clientstate.State) error {
-	m, err := toMock(states)
-	if err != nil {
-		return err
+	m := make([]mockserver.ClientState, len(states))
+	for i, st := range states {
+		m[i] = mockserver.ClientState{
+			ClientID: st.ClientID, ClientType: string(st.ClientType), ConnectionStatus: string(st.Status),
+			LastConnect: st.LastConnected, LastDisconnect: st.LastDisconnected, LastActivity: st.LastActivity,
+			LastActivityEvent: string(st.LastActivityEvent), Protocol: st.Protocol,
+			DisconnectedBy: string(st.DisconnectedBy), DisconnectReasonCode: st.DisconnectReasonCode,
+		}
+		if len(st.Extra) > 0 {
+			m[i].Extra = make(map[string]any, len(st.Extra))
+			for k, v := range st.Extra {
+				var x any
+				if err := json.Unmarshal(v, &x); err != nil {
+					return iotclient.NewValidationError("State.Extra["+k+"]", string(v), "is not JSON")
+				}
+				m[i].Extra[k] = x
+			}
+		}
 	}
 	s.m.AddClients(m...)
 	return nil
@@ -145,31 +159,6 @@ func (s *Server) SeedLogs(typeID, deviceID string, n int, seed int64) []clientst
 // first.
 func (s *Server) Logs(typeID, deviceID string) []clientstate.LogEntry {
 	return logsFromMock(s.m.ConnectionLogs(typeID, deviceID))
-}
-
-// toMock converts client states to the fake's records; an Extra value
-// that is not JSON is a *iotclient.ValidationError.
-func toMock(states []clientstate.State) ([]mockserver.ClientState, error) {
-	m := make([]mockserver.ClientState, len(states))
-	for i, st := range states {
-		m[i] = mockserver.ClientState{
-			ClientID: st.ClientID, ClientType: string(st.ClientType), ConnectionStatus: string(st.Status),
-			LastConnect: st.LastConnected, LastDisconnect: st.LastDisconnected, LastActivity: st.LastActivity,
-			LastActivityEvent: string(st.LastActivityEvent), Protocol: st.Protocol,
-			DisconnectedBy: string(st.DisconnectedBy), DisconnectReasonCode: st.DisconnectReasonCode,
-		}
-		if len(st.Extra) > 0 {
-			m[i].Extra = make(map[string]any, len(st.Extra))
-			for k, v := range st.Extra {
-				var x any
-				if err := json.Unmarshal(v, &x); err != nil {
-					return nil, iotclient.NewValidationError("State.Extra["+k+"]", string(v), "is not JSON")
-				}
-				m[i].Extra[k] = x
-			}
-		}
-	}
-	return m, nil
 }
 
 // fromMock converts the fake's records, whose times are already as the

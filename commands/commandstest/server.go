@@ -115,12 +115,11 @@ func (s *Server) Seed(deviceID string, n int, seed int64) []commands.Command {
 	return fromMock(s.m.SeedCommands(deviceID, n, seed))
 }
 
-// Add stores commands for deviceID as given. Their IDs order them: a larger
-// ID is newer (IoTDA uses 24-hex object IDs); an empty ID gets a new one,
-// larger than every stored ID, and an empty CreatedAt the current time.
-// Params and Result, when set, must be JSON and Expire must not be
-// negative: else Add stores nothing and returns a
-// *iotclient.ValidationError naming the command.
+// Add stores commands for deviceID as given; a larger ID is newer (IoTDA's
+// are 24-hex object IDs). An empty ID gets one larger than any stored, an
+// empty CreatedAt the current time. Params or Result that is not JSON, or
+// a negative Expire, is a *iotclient.ValidationError naming the command,
+// and nothing is stored.
 func (s *Server) Add(deviceID string, cmds ...commands.Command) error {
 	m := make([]mockserver.Command, len(cmds))
 	for i, c := range cmds {
@@ -155,8 +154,8 @@ func (s *Server) SetStatus(deviceID, commandID string, status commands.Status, r
 	return s.m.SetCommandStatus(deviceID, commandID, string(status), result)
 }
 
-// fromMock converts the fake's commands, whose times are already as the
-// platform reports them (UTC, whole seconds).
+// fromMock converts the fake's commands, whose times are already UTC, in
+// whole seconds, as the platform reports them.
 func fromMock(in []mockserver.Command) []commands.Command {
 	out := make([]commands.Command, len(in))
 	for i, c := range in {

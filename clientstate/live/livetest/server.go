@@ -33,9 +33,10 @@ import (
 type Server struct {
 	*clientstatetest.Server
 
-	b     *mockbroker.Broker
-	simMu sync.Mutex
-	stops []func()
+	b        *mockbroker.Broker
+	sims     sync.WaitGroup
+	simCtx   context.Context // ends every simulation when Close cancels it
+	stopSims context.CancelFunc
 }
 
 // NewServer starts an MQTT broker on loopback (plain TCP) that publishes
@@ -49,18 +50,14 @@ func NewServer(rest *clientstatetest.Server) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("livetest: %w", err)
 	}
-	return &Server{Server: rest, b: b}, nil
+	ctx, cancel := context.WithCancel(context.Background())
+	return &Server{Server: rest, b: b, simCtx: ctx, stopSims: cancel}, nil
 }
 
 // Close stops any simulation, the broker and the REST fake.
 func (s *Server) Close() {
-	s.simMu.Lock()
-	stops := s.stops
-	s.stops = nil
-	s.simMu.Unlock()
-	for _, stop := range stops {
-		stop()
-	}
+	s.stopSims()
+	s.sims.Wait()
 	s.b.Close()
 	s.Server.Close()
 }
@@ -141,9 +138,10 @@ func (s *Server) SimulateFlapping(clientID string, interval time.Duration) (stop
 // every runs step(0), step(1), ... once an interval until stopped, the
 // server closes or step fails (no such client, or the broker closed).
 func (s *Server) every(interval time.Duration, step func(int) error) (stop func()) {
-	ctx, cancel := context.WithCancel(context.Background())
-	var wg sync.WaitGroup
-	wg.Go(func() {
+	ctx, cancel := context.WithCancel(s.simCtx)
+	done := make(chan struct{})
+	s.sims.Go(func() {
+		defer close(done)
 		t := time.NewTicker(interval)
 		defer t.Stop()
 		for n := 0; ; n++ {
@@ -157,11 +155,7 @@ func (s *Server) every(interval time.Duration, step func(int) error) (stop func(
 			}
 		}
 	})
-	stop = func() { cancel(); wg.Wait() }
-	s.simMu.Lock()
-	s.stops = append(s.stops, stop)
-	s.simMu.Unlock()
-	return stop
+	return func() { cancel(); <-done }
 }
 
 // DropConnections closes every MQTT connection without a DISCONNECT, as a
