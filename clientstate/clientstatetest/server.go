@@ -15,6 +15,7 @@
 package clientstatetest
 
 import (
+	"cmp"
 	"encoding/json"
 	"strconv"
 	"time"
@@ -54,22 +55,20 @@ type Server struct {
 // Option configures a Server built by NewServer.
 type Option func(*options)
 
-type options struct{ mock []mockserver.Option }
+type options struct{ now time.Time }
 
 // WithNow sets the server's reference time (default: when NewServer is
 // called), so seeded data is the same from run to run, times included.
-func WithNow(t time.Time) Option {
-	return func(o *options) { o.mock = append(o.mock, mockserver.WithReferenceTime(t)) }
-}
+func WithNow(t time.Time) Option { return func(o *options) { o.now = t } }
 
 // NewServer starts a fake with no clients on 127.0.0.1 and a random port;
 // the client connection state API starts activated.
 func NewServer(opts ...Option) *Server {
-	o := options{mock: []mockserver.Option{mockserver.WithReferenceTime(time.Now())}}
+	var o options
 	for _, opt := range opts {
 		opt(&o)
 	}
-	m := mockserver.New(o.mock...)
+	m := mockserver.New(mockserver.WithReferenceTime(cmp.Or(o.now, time.Now())))
 	return &Server{Fake: m.Public(), m: m}
 }
 

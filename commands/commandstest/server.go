@@ -44,10 +44,6 @@ const (
 	IAMPassword string = "mock-password-0001"
 )
 
-// Fault is one injected failure; a Status answer carries an IoTDA error
-// body. See iotclienttest.Fault for its fields.
-type Fault = iotclienttest.Fault
-
 // Server is a running fake. Close it when done. All methods are safe for
 // concurrent use.
 type Server struct {
@@ -169,6 +165,10 @@ func fromMock(in []mockserver.Command) []commands.Command {
 	}
 	return out
 }
+
+// Fault is one injected failure; a Status answer carries an IoTDA error
+// body. See iotclienttest.Fault for its fields.
+type Fault = iotclienttest.Fault
 
 // Lifecycle makes the commands the fake creates progress on their own,
 // as a device would answer them (see WithLifecycle). Zero durations take
