@@ -77,8 +77,6 @@ func runHistory(ctx context.Context, a *app, v *historyArgs, pos []string) error
 		return usagef("unexpected argument %q (the device is --device ID)", pos[0])
 	case v.device == "":
 		return usagef("--device is required")
-	case v.limit < 0:
-		return usagef("--limit %d: must not be negative", v.limit)
 	}
 	status := commands.Status(strings.ToUpper(v.status))
 	if status != "" && !status.Known() {

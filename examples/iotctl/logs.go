@@ -58,8 +58,6 @@ func runLogs(ctx context.Context, a *app, v *logsArgs, pos []string) error {
 		return usagef("unexpected argument %q (the device is --type T --device D)", pos[0])
 	case v.typ == "" || v.device == "":
 		return usagef("--type and --device are required")
-	case v.limit < 0:
-		return usagef("--limit %d: must not be negative", v.limit)
 	case !v.to.t.IsZero() && v.from.t.IsZero():
 		return usagef("--to needs --from")
 	}

@@ -119,12 +119,6 @@ func runMonitor(ctx context.Context, a *app, v *monitorArgs, pos []string) error
 	switch {
 	case len(pos) > 0:
 		return usagef("unexpected argument %q", pos[0])
-	case v.events < 0:
-		return usagef("--events %d: must not be negative", v.events)
-	case v.forDur < 0:
-		return usagef("--for %s: must not be negative", v.forDur)
-	case v.connectTimeout < 0:
-		return usagef("--timeout %s: must not be negative", v.connectTimeout)
 	case v.watchApp != "" && (v.typ != "" || v.device != ""):
 		return usagef("--watch-app watches applications: leave out --type and --device")
 	}

@@ -117,8 +117,6 @@ func runStates(ctx context.Context, a *app, v *statesArgs, pos []string) error {
 	switch {
 	case len(pos) > 0:
 		return usagef("unexpected argument %q (for one client: iotctl state CLIENT_ID)", pos[0])
-	case v.limit < 0:
-		return usagef("--limit %d: must not be negative", v.limit)
 	case v.common.format == formatJSON && !v.summary:
 		return usagef("--format json: use table, jsonl or csv (json is for --summary)")
 	}
