@@ -57,6 +57,20 @@ func (c *common) validate() error {
 	return nil
 }
 
+// enumFlag registers a flag taking one value of a string enum, folded to
+// its case; a value the enum does not know is refused with hint.
+func enumFlag[T interface {
+	~string
+	Known() bool
+}](fs *flag.FlagSet, p *T, name, usage string, fold func(string) string, hint string) {
+	fs.Func(name, usage, func(s string) error {
+		if *p = T(fold(s)); *p != "" && !(*p).Known() {
+			return errors.New(hint)
+		}
+		return nil
+	})
+}
+
 // triState is a boolean flag that also knows whether it was given.
 type triState struct{ set, on bool }
 
