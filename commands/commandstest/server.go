@@ -34,7 +34,7 @@ const (
 	AccessKey string = "MOCKAK0123456789ABCD"
 	// SecretKey is the secret key that belongs to AccessKey.
 	SecretKey string = "mockSecretKey0123456789abcdefghijklmnop"
-	// Token is an X-Auth-Token accepted on every route; it never expires.
+	// Token is accepted on every route as auth.Token; it never expires.
 	Token string = "mock-iam-token-0001"
 
 	// IAMDomain, IAMUser and IAMPassword are the account, user and
