@@ -4,29 +4,28 @@
 // with clients and connection logs, inject faults, and get a
 // *clientstate.Client configured for it.
 //
-// The fake serves real HTTP on a loopback address with the platform's
-// semantics: opaque bookmarks, every filter and sort, HTTP Basic auth, IBM
-// error bodies, 403 while the feature is deactivated, and connection logs
-// paged by offset.
+// The fake serves real HTTP on a loopback address (routes /api/v0002/...)
+// with the platform's semantics: opaque bookmarks, every filter and sort,
+// HTTP Basic auth, IBM error bodies, 403 while the feature is deactivated,
+// and connection logs paged by offset.
 //
-// # Time
-//
-// Seeded clients and logs are placed before the server's reference time:
-// the moment NewServer was called (whole seconds, UTC), or the time given
-// with WithNow. So a filter relative to the current time finds the recent
-// seeded records. See Server.Seed and Server.SeedLogs for the exact
-// windows.
+// Seeded clients and logs are placed before the server's reference time
+// (Now), so a filter relative to the current time finds the recent ones;
+// Server.Seed and Server.SeedLogs give the exact windows.
 package clientstatetest
 
 import (
 	"cmp"
-	"net/http"
+	"encoding/json"
+	"strconv"
 	"time"
 
+	"github.com/go-json-experiment/json/jsontext"
 	iotclient "github.com/iotclient/iotclient-go"
 	"github.com/iotclient/iotclient-go/auth"
 	"github.com/iotclient/iotclient-go/clientstate"
 	"github.com/iotclient/iotclient-go/internal/mockserver"
+	"github.com/iotclient/iotclient-go/iotclienttest"
 )
 
 // Credentials the fake accepts; Config uses them.
@@ -34,26 +33,32 @@ const (
 	// OrgID is the organization the fake serves; seeded client IDs are
 	// of this organization (d:ab12cd:{type}:{device}, ...).
 	OrgID string = "ab12cd"
-	// APIKey is the API key accepted as the HTTP Basic user name. It has
-	// the form a-{org}-{random}, so the organization can be read from it.
+	// APIKey is the HTTP Basic user name accepted, of the form
+	// a-{org}-{random}.
 	APIKey string = "a-ab12cd-mockkey001"
-	// APIToken is the auth token that belongs to APIKey (the HTTP Basic
-	// password).
+	// APIToken is the auth token of APIKey (the HTTP Basic password).
 	APIToken string = "mock-auth-token-0001"
 )
 
+// Fault is one injected failure; a Status answer carries an IBM error
+// body. See iotclienttest.Fault for its fields.
+type Fault = iotclienttest.Fault
+
 // Server is a running fake. Close it when done. All methods are safe for
 // concurrent use.
-type Server struct{ m *mockserver.Server }
+type Server struct {
+	iotclienttest.Fake // Close, URL, Now, Handler, Requests and the faults
+
+	m *mockserver.Server
+}
 
 // Option configures a Server built by NewServer.
 type Option func(*options)
 
 type options struct{ now time.Time }
 
-// WithNow sets the server's reference time, the instant seeded clients and
-// logs are placed before (default: when NewServer is called). A fixed time
-// makes seeded data identical from run to run, times included.
+// WithNow sets the server's reference time (default: when NewServer is
+// called), so seeded data is the same from run to run, times included.
 func WithNow(t time.Time) Option { return func(o *options) { o.now = t } }
 
 // NewServer starts a fake with no clients on 127.0.0.1 and a random port;
@@ -63,31 +68,130 @@ func NewServer(opts ...Option) *Server {
 	for _, opt := range opts {
 		opt(&o)
 	}
-	return &Server{m: mockserver.New(mockserver.WithReferenceTime(cmp.Or(o.now, time.Now())))}
+	m := mockserver.New(mockserver.WithReferenceTime(cmp.Or(o.now, time.Now())))
+	return &Server{Fake: m.Public(), m: m}
 }
-
-// Close stops the server and waits for requests in progress.
-func (s *Server) Close() { s.m.Close() }
-
-// URL is the server's base URL, for clientstate.Config.BaseURL.
-func (s *Server) URL() string { return s.m.URL() }
-
-// Now is the server's reference time (see WithNow).
-func (s *Server) Now() time.Time { return s.m.ReferenceTime() }
 
 // Config returns a configuration that reaches the fake with its API key.
 func (s *Server) Config() clientstate.Config {
 	return clientstate.Config{BaseURL: s.m.URL(), Auth: auth.APIKey(APIKey, APIToken)}
 }
 
-// Handler is the fake's HTTP handler, to serve it on an address of your
-// choosing as well (the routes are /api/v0002/...).
-func (s *Server) Handler() http.Handler { return s.m }
-
 // NewClient returns a client for the fake (see Config).
 func (s *Server) NewClient(opts ...iotclient.Option) (*clientstate.Client, error) {
 	return clientstate.NewClient(s.Config(), opts...)
 }
 
-// Requests counts the requests the server has received.
-func (s *Server) Requests() int { return s.m.Requests(mockserver.RouteAll) }
+// Seed adds n realistic clients of OrgID and returns them in the server's
+// default order (ascending client ID): about 80% devices, 8% gateways and
+// 12% applications, 60% connected, some with absent times or fields the
+// SDK does not model; the same for a seed and Now. Times are in
+// milliseconds: the last connect 1 minute to 30 days before Now; the last
+// disconnect up to 10 days before a connected client's connect, or between
+// a disconnected client's connect and Now.
+func (s *Server) Seed(n int, seed int64) []clientstate.State {
+	return fromMock(s.m.SeedClients(n, seed))
+}
+
+// Add stores client states as given (a client ID already stored is
+// replaced). An Extra value that is not JSON is a
+// *iotclient.ValidationError and nothing is stored.
+func (s *Server) Add(states ...clientstate.State) error {
+	m := make([]mockserver.ClientState, len(states))
+	for i, st := range states {
+		m[i] = mockserver.ClientState{
+			ClientID: st.ClientID, ClientType: string(st.ClientType), ConnectionStatus: string(st.Status),
+			LastConnect: st.LastConnected, LastDisconnect: st.LastDisconnected, LastActivity: st.LastActivity,
+			LastActivityEvent: string(st.LastActivityEvent), Protocol: st.Protocol,
+			DisconnectedBy: string(st.DisconnectedBy), DisconnectReasonCode: st.DisconnectReasonCode,
+		}
+		if len(st.Extra) > 0 {
+			m[i].Extra = make(map[string]any, len(st.Extra))
+			for k, v := range st.Extra {
+				var x any
+				if err := json.Unmarshal(v, &x); err != nil {
+					return iotclient.NewValidationError("State.Extra["+k+"]", string(v), "is not JSON")
+				}
+				m[i].Extra[k] = x
+			}
+		}
+	}
+	s.m.AddClients(m...)
+	return nil
+}
+
+// States returns every client the fake holds, in its default order.
+func (s *Server) States() []clientstate.State { return fromMock(s.m.Clients()) }
+
+// SetStatus connects or disconnects a client at a time.
+func (s *Server) SetStatus(clientID string, status clientstate.ConnectionStatus, at time.Time) error {
+	return s.m.SetClientStatus(clientID, string(status), at)
+}
+
+// SetEnabled activates or deactivates the API; while it is off, state
+// queries answer 403 (clientstate.ErrDisabled). Stored states are kept.
+func (s *Server) SetEnabled(on bool) { s.m.SetClientStateEnabled(on) }
+
+// AddLogs stores connection-log entries for a device (registering the
+// device even with no entries). An entry without a time is a
+// *iotclient.ValidationError and nothing is stored.
+func (s *Server) AddLogs(typeID, deviceID string, entries ...clientstate.LogEntry) error {
+	m := make([]mockserver.LogEntry, len(entries))
+	for i, e := range entries {
+		if e.Time.IsZero() {
+			return iotclient.NewValidationError("LogEntry["+strconv.Itoa(i)+"].Time", "", "is required")
+		}
+		m[i] = mockserver.LogEntry{Time: e.Time, Message: e.Message}
+	}
+	s.m.AddConnectionLogs(typeID, deviceID, m...)
+	return nil
+}
+
+// SeedLogs adds n realistic connection-log entries for a device, 1 second
+// to 7 days before the reference time (Now), and returns them newest
+// first.
+func (s *Server) SeedLogs(typeID, deviceID string, n int, seed int64) []clientstate.LogEntry {
+	return logsFromMock(s.m.SeedConnectionLogs(typeID, deviceID, n, seed))
+}
+
+// Logs returns a device's connection log as the fake holds it, newest
+// first.
+func (s *Server) Logs(typeID, deviceID string) []clientstate.LogEntry {
+	return logsFromMock(s.m.ConnectionLogs(typeID, deviceID))
+}
+
+// fromMock converts the fake's records, whose times are already as the
+// platform reports them (UTC, milliseconds), to what the SDK decodes.
+func fromMock(in []mockserver.ClientState) []clientstate.State {
+	out := make([]clientstate.State, len(in))
+	for i, c := range in {
+		st := clientstate.State{
+			ClientID: c.ClientID, ClientType: clientstate.ClientType(c.ClientType),
+			Status:        clientstate.ConnectionStatus(c.ConnectionStatus),
+			LastConnected: c.LastConnect, LastDisconnected: c.LastDisconnect, LastActivity: c.LastActivity,
+			LastActivityEvent: clientstate.ActivityEvent(c.LastActivityEvent), Protocol: c.Protocol,
+			DisconnectedBy:       clientstate.DisconnectedBy(c.DisconnectedBy),
+			DisconnectReasonCode: c.DisconnectReasonCode,
+			// The fake leaves a zero code out, as it does any zero field.
+			HasDisconnectReasonCode: c.DisconnectReasonCode != 0,
+		}
+		if len(c.Extra) > 0 {
+			st.Extra = make(map[string]jsontext.Value, len(c.Extra))
+			for k, v := range c.Extra {
+				b, _ := json.Marshal(v) // values came from JSON-able seeds or Add
+				st.Extra[k] = b
+			}
+		}
+		out[i] = st
+	}
+	return out
+}
+
+// logsFromMock converts connection-log entries to what the SDK decodes.
+func logsFromMock(in []mockserver.LogEntry) []clientstate.LogEntry {
+	out := make([]clientstate.LogEntry, len(in))
+	for i, e := range in {
+		out[i] = clientstate.LogEntry{Time: e.Time, Message: e.Message}
+	}
+	return out
+}

@@ -3,47 +3,42 @@
 // net/http/httptest: start a Server, seed it with devices and commands,
 // inject faults, and get a *commands.Client configured for it.
 //
-// The fake serves real HTTP on a loopback address with the platform's
-// semantics: descending IDs, exclusive markers, offsets, every filter, the
-// IoTDA error bodies, and AK/SK signature verification with the same
-// algorithm as the platform.
+// The fake serves real HTTP on a loopback address (routes /v5/iot/... and
+// /v3/auth/tokens) with the platform's semantics: descending IDs,
+// exclusive markers, offsets, every filter, the IoTDA error bodies, and
+// AK/SK signature verification with the platform's algorithm.
 //
-// # Time
-//
-// Seeded commands are placed before the server's reference time: the
-// moment NewServer was called (whole seconds, UTC), or the time given with
-// WithNow. So a filter relative to the current time, such as
-// commands.HistoryQuery{Since: time.Now().Add(-48 * time.Hour)}, finds the
-// recent seeded commands. See Server.Seed for the exact windows.
+// Seeded commands are placed before the server's reference time (Now), so
+// commands.HistoryQuery{Since: time.Now().Add(-48 * time.Hour)} finds the
+// recent ones; Server.Seed gives the exact windows.
 package commandstest
 
 import (
-	"cmp"
-	"net/http"
+	"encoding/json"
+	"strconv"
 	"time"
 
 	iotclient "github.com/iotclient/iotclient-go"
 	"github.com/iotclient/iotclient-go/auth"
 	"github.com/iotclient/iotclient-go/commands"
 	"github.com/iotclient/iotclient-go/internal/mockserver"
+	"github.com/iotclient/iotclient-go/iotclienttest"
 )
 
 // Credentials the fake accepts; Config signs with the AK/SK pair.
 const (
-	// ProjectID is the only project the fake serves; any other project ID
-	// in the path is answered with 403.
+	// ProjectID is the only project the fake serves; any other is
+	// answered with 403.
 	ProjectID string = "0123456789abcdef0123456789abcdef"
 	// AccessKey is the access key ID whose AK/SK signatures are accepted.
 	AccessKey string = "MOCKAK0123456789ABCD"
 	// SecretKey is the secret key that belongs to AccessKey.
 	SecretKey string = "mockSecretKey0123456789abcdefghijklmnop"
-	// Token is an X-Auth-Token the fake accepts on every route; it never
-	// expires (use it with auth.Token).
+	// Token is accepted on every route as auth.Token; it never expires.
 	Token string = "mock-iam-token-0001"
 
 	// IAMDomain, IAMUser and IAMPassword are the account, user and
-	// password the fake's IAM token call (POST {URL}/v3/auth/tokens)
-	// accepts: see IAMConfig.
+	// password the fake's IAM token call accepts: see IAMConfig.
 	IAMDomain   string = "mock-domain"
 	IAMUser     string = "mock-user"
 	IAMPassword string = "mock-password-0001"
@@ -51,69 +46,166 @@ const (
 
 // Server is a running fake. Close it when done. All methods are safe for
 // concurrent use.
-type Server struct{ m *mockserver.Server }
+type Server struct {
+	iotclienttest.Fake // Close, URL, Now, Handler, Requests and the faults
+
+	m *mockserver.Server
+}
 
 // Option configures a Server built by NewServer.
 type Option func(*options)
 
-type options struct {
-	now       time.Time
-	lifecycle *Lifecycle
-}
+type options struct{ mock []mockserver.Option }
 
-// WithNow sets the server's reference time, the instant seeded commands are
-// placed before (default: when NewServer is called). A fixed time makes
-// seeded data identical from run to run, times included. The fake still
-// checks request signatures and stamps new commands with the real clock.
-func WithNow(t time.Time) Option { return func(o *options) { o.now = t } }
+// WithNow sets the server's reference time (default: when NewServer is
+// called), so seeded data is the same from run to run, times included. The
+// fake still checks signatures and stamps new commands with the real clock.
+func WithNow(t time.Time) Option {
+	return func(o *options) { o.mock = append(o.mock, mockserver.WithReferenceTime(t)) }
+}
 
 // NewServer starts a fake with no devices on 127.0.0.1 and a random port.
 func NewServer(opts ...Option) *Server {
-	var o options
+	o := options{mock: []mockserver.Option{mockserver.WithReferenceTime(time.Now())}}
 	for _, opt := range opts {
 		opt(&o)
 	}
-	mo := []mockserver.Option{mockserver.WithReferenceTime(cmp.Or(o.now, time.Now()))}
-	if o.lifecycle != nil {
-		mo = append(mo, o.lifecycle.mock())
-	}
-	return &Server{m: mockserver.New(mo...)}
+	m := mockserver.New(o.mock...)
+	return &Server{Fake: m.Public(), m: m}
 }
-
-// Close stops the server and waits for requests in progress.
-func (s *Server) Close() { s.m.Close() }
-
-// URL is the server's base URL, for commands.Config.Endpoint.
-func (s *Server) URL() string { return s.m.URL() }
-
-// Now is the server's reference time (see WithNow).
-func (s *Server) Now() time.Time { return s.m.ReferenceTime() }
 
 // Config returns a configuration that reaches the fake, signing with its
 // AK/SK pair.
 func (s *Server) Config() commands.Config {
-	return commands.Config{
-		Endpoint:  s.m.URL(),
-		ProjectID: ProjectID,
-		Auth:      auth.AKSK(AccessKey, SecretKey),
-	}
+	return commands.Config{Endpoint: s.m.URL(), ProjectID: ProjectID, Auth: auth.AKSK(AccessKey, SecretKey)}
 }
 
-// IAMConfig is an IAM login against the fake's token call, for
-// auth.IAMPassword(srv.IAMConfig(), IAMPassword): the client logs in as
-// IAMUser and signs requests with the token it gets.
+// IAMConfig is an IAM login against the fake, for
+// auth.IAMPassword(srv.IAMConfig(), IAMPassword).
 func (s *Server) IAMConfig() auth.IAMConfig {
 	return auth.IAMConfig{Endpoint: s.m.URL(), Domain: IAMDomain, User: IAMUser, Project: "cn-north-4"}
 }
-
-// Handler is the fake's HTTP handler, to serve it on an address of your
-// choosing as well (the routes are /v5/iot/... and /v3/auth/tokens).
-func (s *Server) Handler() http.Handler { return s.m }
 
 // NewClient returns a client for the fake (see Config).
 func (s *Server) NewClient(opts ...iotclient.Option) (*commands.Client, error) {
 	return commands.NewClient(s.Config(), opts...)
 }
 
-// Requests counts the requests the server has received.
-func (s *Server) Requests() int { return s.m.Requests(mockserver.RouteAll) }
+// AddDevice registers a device with no commands.
+func (s *Server) AddDevice(deviceID string) { s.m.AddDevice(deviceID) }
+
+// Seed adds n realistic commands to deviceID and returns them newest
+// first: every status, service and strategy, the same for the same seed
+// and reference time (Now). Created times, in whole seconds, lie before
+// Now:
+//
+//   - PENDING, SENT and DELIVERED: 5 minutes to 20 hours before;
+//   - SUCCESSFUL, FAILED and TIMEOUT: 2 hours to 30 days before;
+//   - EXPIRED: 3 to 30 days before.
+//
+// The history holds the DELIVERED and final commands (as the platform's
+// does); PENDING and SENT ones are still cached and listed by Queue. So
+// HistoryQuery{Since: time.Now().Add(-48 * time.Hour)} finds the DELIVERED
+// commands and the final ones of the last two days.
+func (s *Server) Seed(deviceID string, n int, seed int64) []commands.Command {
+	return fromMock(s.m.SeedCommands(deviceID, n, seed))
+}
+
+// Add stores commands for deviceID as given; a larger ID is newer (IoTDA's
+// are 24-hex object IDs). An empty ID gets one larger than any stored, an
+// empty CreatedAt the current time. Params or Result that is not JSON, or
+// a negative Expire, is a *iotclient.ValidationError naming the command,
+// and nothing is stored.
+func (s *Server) Add(deviceID string, cmds ...commands.Command) error {
+	m := make([]mockserver.Command, len(cmds))
+	for i, c := range cmds {
+		field := "Command[" + strconv.Itoa(i) + "]"
+		switch {
+		case len(c.Params) > 0 && !json.Valid(c.Params):
+			return iotclient.NewValidationError(field+".Params", string(c.Params), "is not JSON")
+		case len(c.Result) > 0 && !json.Valid(c.Result):
+			return iotclient.NewValidationError(field+".Result", string(c.Result), "is not JSON")
+		case c.Expire < 0:
+			return iotclient.NewValidationError(field+".Expire", c.Expire.String(), "must not be negative")
+		}
+		m[i] = mockserver.Command{
+			ID: c.ID, DeviceID: deviceID, ServiceID: c.ServiceID, Name: c.Name, Status: string(c.Status),
+			ExpireSeconds: int(c.Expire / time.Second), SendStrategy: string(c.SendStrategy),
+			Created: c.CreatedAt, Sent: c.SentAt, Delivered: c.DeliveredAt, Responded: c.RespondedAt,
+			Paras: c.Params, Result: c.Result,
+		}
+	}
+	s.m.AddCommands(deviceID, m...)
+	return nil
+}
+
+// Commands returns what the fake holds for deviceID, newest first.
+func (s *Server) Commands(deviceID string) []commands.Command {
+	return fromMock(s.m.Commands(deviceID))
+}
+
+// SetStatus moves a command to status, with the device's result (may be
+// nil).
+func (s *Server) SetStatus(deviceID, commandID string, status commands.Status, result json.RawMessage) error {
+	return s.m.SetCommandStatus(deviceID, commandID, string(status), result)
+}
+
+// fromMock converts the fake's commands, whose times are already UTC, in
+// whole seconds, as the platform reports them.
+func fromMock(in []mockserver.Command) []commands.Command {
+	out := make([]commands.Command, len(in))
+	for i, c := range in {
+		out[i] = commands.Command{
+			ID: c.ID, DeviceID: c.DeviceID, ServiceID: c.ServiceID, Name: c.Name,
+			Status: commands.Status(c.Status), SendStrategy: commands.SendStrategy(c.SendStrategy),
+			Expire:    time.Duration(c.ExpireSeconds) * time.Second,
+			CreatedAt: c.Created, SentAt: c.Sent, DeliveredAt: c.Delivered, RespondedAt: c.Responded,
+			Params: c.Paras, Result: c.Result,
+		}
+	}
+	return out
+}
+
+// Fault is one injected failure; a Status answer carries an IoTDA error
+// body. See iotclienttest.Fault for its fields.
+type Fault = iotclienttest.Fault
+
+// Lifecycle makes the commands the fake creates progress on their own,
+// as a device would answer them (see WithLifecycle). Zero durations take
+// the defaults shown.
+type Lifecycle struct {
+	// SendAfter is how long a delay command stays PENDING before it is
+	// SENT (default 10s). It expires instead when its Expire comes first.
+	SendAfter time.Duration
+	// DeliverAfter is how long a command stays SENT before it is
+	// DELIVERED (default 1s).
+	DeliverAfter time.Duration
+	// RespondAfter is how long a command stays DELIVERED before the
+	// device answers: SUCCESSFUL or FAILED, with a result (default 2s).
+	RespondAfter time.Duration
+	// TimeoutAfter is how long after it was sent a command whose outcome
+	// is TIMEOUT times out (default 30s).
+	TimeoutAfter time.Duration
+	// Outcomes maps a command name to its final status: StatusSuccessful,
+	// StatusFailed, StatusTimeout or StatusExpired. Names not listed end
+	// SUCCESSFUL.
+	Outcomes map[string]commands.Status
+}
+
+// WithLifecycle makes the commands created through the API (Create) or
+// Add without an ID move through their statuses as the real clock passes:
+// PENDING, SENT, DELIVERED, then their outcome, brought up to date
+// whenever a request arrives (so Wait sees each step). Seeded commands and
+// those added with an ID never change. NewServer panics on an outcome
+// other than the four final statuses.
+func WithLifecycle(l Lifecycle) Option {
+	outcomes := make(map[string]string, len(l.Outcomes))
+	for name, st := range l.Outcomes {
+		outcomes[name] = string(st)
+	}
+	lc := mockserver.WithLifecycle(mockserver.Lifecycle{
+		SendAfter: l.SendAfter, DeliverAfter: l.DeliverAfter,
+		RespondAfter: l.RespondAfter, TimeoutAfter: l.TimeoutAfter, Outcomes: outcomes,
+	})
+	return func(o *options) { o.mock = append(o.mock, lc) }
+}

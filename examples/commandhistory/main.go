@@ -15,7 +15,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"log"
 	"os"
 	"time"
 
@@ -26,14 +25,13 @@ import (
 )
 
 func run() error {
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-
 	client, device, done, err := connect()
 	if err != nil {
 		return err
 	}
 	defer done()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
 
 	// 1. Filters: the failed commands of the last week.
 	week := commands.HistoryQuery{Status: commands.StatusFailed, Since: time.Now().Add(-7 * 24 * time.Hour)}
@@ -116,11 +114,14 @@ func connect() (c *commands.Client, device string, done func(), err error) {
 }
 
 func main() {
-	// -h prints the flags and exits 0, an unknown flag exits 2.
+	// -h prints the flags and exits 0; an unknown flag or an argument exits 2.
 	if flag.Parse(); flag.NArg() > 0 {
-		log.Fatalf("unexpected argument %q", flag.Arg(0))
+		fmt.Fprintf(os.Stderr, "unexpected argument %q\n", flag.Arg(0))
+		flag.Usage()
+		os.Exit(2)
 	}
 	if err := run(); err != nil {
-		log.Fatal(err)
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
 	}
 }

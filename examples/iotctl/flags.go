@@ -54,10 +54,21 @@ func (c *common) validate() error {
 	default:
 		return usagef("--format %q: use table, jsonl or csv", c.format)
 	}
-	if c.timeout < 0 {
-		return usagef("--timeout %s: must not be negative", c.timeout)
-	}
 	return nil
+}
+
+// enumFlag registers a flag taking one value of a string enum, folded to
+// its case; a value the enum does not know is refused with hint.
+func enumFlag[T interface {
+	~string
+	Known() bool
+}](fs *flag.FlagSet, p *T, name, usage string, fold func(string) string, hint string) {
+	fs.Func(name, usage, func(s string) error {
+		if *p = T(fold(s)); *p != "" && !(*p).Known() {
+			return errors.New(hint)
+		}
+		return nil
+	})
 }
 
 // triState is a boolean flag that also knows whether it was given.
@@ -161,15 +172,37 @@ func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
 		}
 		rest := fs.Args()
 		if len(rest) == 0 {
-			return pos, nil
+			return pos, negativeFlag(fs)
 		}
 		// fs.Parse stops at the first positional argument or after "--".
 		if i := len(args) - len(rest); i > 0 && args[i-1] == "--" {
-			return append(pos, rest...), nil
+			return append(pos, rest...), negativeFlag(fs)
 		}
 		pos = append(pos, rest[0])
 		args = rest[1:]
 	}
+}
+
+// negativeFlag refuses a negative count or duration: no iotctl flag takes
+// one.
+func negativeFlag(fs *flag.FlagSet) (err error) {
+	fs.Visit(func(f *flag.Flag) {
+		g, ok := f.Value.(flag.Getter)
+		if !ok || err != nil {
+			return
+		}
+		switch v := g.Get().(type) {
+		case int:
+			if v < 0 {
+				err = usagef("--%s %d: must not be negative", f.Name, v)
+			}
+		case time.Duration:
+			if v < 0 {
+				err = usagef("--%s %s: must not be negative", f.Name, v)
+			}
+		}
+	})
+	return err
 }
 
 // Messages of package flag, rewritten to the "--name" spelling.

@@ -5,25 +5,9 @@ import (
 	"flag"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/iotclient/iotclient-go/commands"
 )
-
-// historyColumns are the fields of a command history record.
-var historyColumns = []column[commands.Command]{
-	{key: "id", title: "ID", table: true, get: func(c *commands.Command) cell { return text(c.ID) }},
-	{key: "device_id", title: "DEVICE", get: func(c *commands.Command) cell { return text(c.DeviceID) }},
-	{key: "service_id", title: "SERVICE", table: true, get: func(c *commands.Command) cell { return text(c.ServiceID) }},
-	{key: "name", title: "NAME", table: true, get: func(c *commands.Command) cell { return text(c.Name) }},
-	{key: "status", title: "STATUS", table: true, get: func(c *commands.Command) cell { return text(string(c.Status)) }},
-	{key: "send_strategy", title: "STRATEGY", table: true, get: func(c *commands.Command) cell { return text(string(c.SendStrategy)) }},
-	{key: "expire_seconds", title: "EXPIRE", get: func(c *commands.Command) cell { return number(int64(c.Expire / time.Second)) }},
-	{key: "created_at", title: "CREATED", table: true, get: func(c *commands.Command) cell { return stamp(c.CreatedAt) }},
-	{key: "sent_at", title: "SENT", get: func(c *commands.Command) cell { return stamp(c.SentAt) }},
-	{key: "delivered_at", title: "DELIVERED", get: func(c *commands.Command) cell { return stamp(c.DeliveredAt) }},
-	{key: "responded_at", title: "RESPONDED", table: true, get: func(c *commands.Command) cell { return stamp(c.RespondedAt) }},
-}
 
 var historyCommand = &subcommand[historyArgs]{
 	commandInfo: commandInfo{
@@ -44,17 +28,18 @@ stderr the --marker that resumes after the last command written.`,
 			"iotctl history --device " + demoDeviceBig + " --marker ID --format jsonl > part2.jsonl",
 		},
 	},
-	common: func(v *historyArgs) *common { return &v.common },
-	flags: func(fs *flag.FlagSet, v *historyArgs) {
+	flags: func(fs *flag.FlagSet, v *historyArgs) *common {
 		v.common.register(fs, defaultTimeout)
 		v.iotda.register(fs)
 		fs.StringVar(&v.device, "device", "", "the device's `ID` (required)")
-		fs.StringVar(&v.status, "status", "", "keep only commands in this `status`")
+		enumFlag(fs, &v.status, "status", "keep only commands in this `status`", strings.ToUpper,
+			"use PENDING, SENT, DELIVERED, SUCCESSFUL, FAILED, TIMEOUT or EXPIRED")
 		fs.StringVar(&v.name, "name", "", "keep only commands with this command `name`")
 		fs.Var(&v.since, "since", "keep commands created at or after this `time`")
 		fs.Var(&v.until, "until", "keep commands created at or before this `time`")
 		fs.IntVar(&v.limit, "limit", 0, "stop after `N` commands (0: all)")
 		fs.StringVar(&v.marker, "marker", "", "resume after the command with this `ID` (from a stopped export)")
+		return &v.common
 	},
 	run: runHistory,
 }
@@ -63,7 +48,7 @@ type historyArgs struct {
 	common common
 	iotda  iotdaFlags
 	device string
-	status string
+	status commands.Status
 	name   string
 	since  timeFlag
 	until  timeFlag
@@ -77,15 +62,9 @@ func runHistory(ctx context.Context, a *app, v *historyArgs, pos []string) error
 		return usagef("unexpected argument %q (the device is --device ID)", pos[0])
 	case v.device == "":
 		return usagef("--device is required")
-	case v.limit < 0:
-		return usagef("--limit %d: must not be negative", v.limit)
-	}
-	status := commands.Status(strings.ToUpper(v.status))
-	if status != "" && !status.Known() {
-		return usagef("--status %q: use PENDING, SENT, DELIVERED, SUCCESSFUL, FAILED, TIMEOUT or EXPIRED", v.status)
 	}
 	q := commands.HistoryQuery{
-		Status:      status,
+		Status:      v.status,
 		CommandName: v.name,
 		Since:       v.since.t,
 		Until:       v.until.t,

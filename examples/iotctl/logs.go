@@ -11,12 +11,6 @@ import (
 	"github.com/iotclient/iotclient-go/pagination"
 )
 
-// logColumns are the fields of a connection log entry.
-var logColumns = []column[clientstate.LogEntry]{
-	{key: "time", title: "TIME", table: true, get: func(e *clientstate.LogEntry) cell { return stamp(e.Time) }},
-	{key: "message", title: "MESSAGE", table: true, get: func(e *clientstate.LogEntry) cell { return text(e.Message) }},
-}
-
 var logsCommand = &subcommand[logsArgs]{
 	commandInfo: commandInfo{
 		name:     "logs",
@@ -30,8 +24,7 @@ of a log: narrow a longer one with --from and --to.`,
 			"iotctl logs --type " + demoPumpType + " --device " + demoPumpID + " --from 24h --format csv",
 		},
 	},
-	common: func(v *logsArgs) *common { return &v.common },
-	flags: func(fs *flag.FlagSet, v *logsArgs) {
+	flags: func(fs *flag.FlagSet, v *logsArgs) *common {
 		v.common.register(fs, defaultTimeout)
 		v.ibm.register(fs, true)
 		fs.StringVar(&v.typ, "type", "", "the device `type` (required)")
@@ -39,6 +32,7 @@ of a log: narrow a longer one with --from and --to.`,
 		fs.Var(&v.from, "from", "keep entries after this `time`")
 		fs.Var(&v.to, "to", "keep entries before this `time` (default: now, with --from)")
 		fs.IntVar(&v.limit, "limit", 0, "stop after `N` entries (0: all)")
+		return &v.common
 	},
 	run: runLogs,
 }
@@ -58,8 +52,6 @@ func runLogs(ctx context.Context, a *app, v *logsArgs, pos []string) error {
 		return usagef("unexpected argument %q (the device is --type T --device D)", pos[0])
 	case v.typ == "" || v.device == "":
 		return usagef("--type and --device are required")
-	case v.limit < 0:
-		return usagef("--limit %d: must not be negative", v.limit)
 	case !v.to.t.IsZero() && v.from.t.IsZero():
 		return usagef("--to needs --from")
 	}

@@ -99,26 +99,24 @@ type commandInfo struct {
 // subcommand is a command whose flags fill a V.
 type subcommand[V any] struct {
 	commandInfo
-	flags  func(fs *flag.FlagSet, v *V)
-	common func(v *V) *common
-	run    func(ctx context.Context, a *app, v *V, args []string) error
+	flags func(fs *flag.FlagSet, v *V) *common // registers the flags, returns the common ones
+	run   func(ctx context.Context, a *app, v *V, args []string) error
 }
 
 func (s *subcommand[V]) info() *commandInfo { return &s.commandInfo }
 
-func (s *subcommand[V]) flagSet(v *V) *flag.FlagSet {
+func (s *subcommand[V]) flagSet(v *V) (*flag.FlagSet, *common) {
 	fs := flag.NewFlagSet(s.name, flag.ContinueOnError)
-	s.flags(fs, v)
-	return fs
+	return fs, s.flags(fs, v)
 }
 
 func (s *subcommand[V]) execute(ctx context.Context, a *app, args []string) error {
 	var v V
-	pos, err := parseFlags(s.flagSet(&v), args)
+	fs, c := s.flagSet(&v)
+	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
 	}
-	c := s.common(&v)
 	if err := c.validate(); err != nil {
 		return err
 	}
@@ -139,7 +137,8 @@ func (s *subcommand[V]) execute(ctx context.Context, a *app, args []string) erro
 
 func (s *subcommand[V]) usage(w io.Writer) {
 	var v V
-	writeCommandUsage(w, &s.commandInfo, s.flagSet(&v))
+	fs, _ := s.flagSet(&v)
+	writeCommandUsage(w, &s.commandInfo, fs)
 }
 
 // subcommands in the order the help lists them.

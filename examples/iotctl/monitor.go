@@ -17,53 +17,6 @@ import (
 // monitor watches it.
 const mockFlapInterval = 500 * time.Millisecond
 
-// eventColumns are the fields of a status event.
-var eventColumns = []column[live.Event]{
-	{key: "time", title: "TIME", table: true, width: 20, get: func(e *live.Event) cell { return stamp(e.Time) }},
-	{key: "action", title: "ACTION", table: true, width: 13, get: func(e *live.Event) cell { return text(string(e.Action)) }},
-	{key: "client_id", title: "CLIENT ID", table: true, width: 46, get: func(e *live.Event) cell { return text(e.ClientID.String()) }},
-	{key: "close_code", title: "CODE", table: true, width: 4, get: func(e *live.Event) cell {
-		return optNumber(int64(e.CloseCode), hasCloseCode(e))
-	}},
-	{key: "reason", title: "REASON", tableOnly: true, width: 22, get: func(e *live.Event) cell {
-		if !hasCloseCode(e) {
-			return optText("")
-		}
-		return text(live.CloseCodeText(e.CloseCode)) // short, for the table
-	}},
-	{key: "reason", title: "REASON", get: func(e *live.Event) cell {
-		switch {
-		case e.Reason != "":
-			return text(e.Reason) // the platform's words
-		case hasCloseCode(e):
-			return text(live.CloseCodeText(e.CloseCode))
-		}
-		return optText("")
-	}},
-	{key: "client_addr", title: "ADDRESS", table: true, width: 15, get: func(e *live.Event) cell { return optText(e.ClientAddr) }},
-	{key: "port", title: "PORT", get: func(e *live.Event) cell { return optNumber(int64(e.Port), e.Port != 0) }},
-	{key: "secure", title: "SECURE", get: func(e *live.Event) cell { return boolean(e.Secure) }},
-	{key: "protocol", title: "PROTOCOL", get: func(e *live.Event) cell { return optText(e.Protocol) }},
-	{key: "connect_time", title: "CONNECTED", get: func(e *live.Event) cell { return stamp(e.ConnectTime) }},
-	{key: "read_bytes", title: "READ BYTES", get: func(e *live.Event) cell { return counter(e, e.ReadBytes) }},
-	{key: "read_msg", title: "READ MSG", get: func(e *live.Event) cell { return counter(e, e.ReadMsg) }},
-	{key: "write_bytes", title: "WRITE BYTES", get: func(e *live.Event) cell { return counter(e, e.WriteBytes) }},
-	{key: "write_msg", title: "WRITE MSG", get: func(e *live.Event) cell { return counter(e, e.WriteMsg) }},
-	{key: "retained", title: "RETAINED", table: true, get: func(e *live.Event) cell { return boolean(e.Retained) }},
-	{key: "topic", title: "TOPIC", get: func(e *live.Event) cell { return text(e.Topic) }},
-}
-
-// hasCloseCode reports whether the event carries a close code: a
-// Disconnect (where 0 means normal) or a refused attempt that names one.
-func hasCloseCode(e *live.Event) bool {
-	return e.Action == live.ActionDisconnect || e.CloseCode != 0
-}
-
-// counter is a traffic count, which only a Disconnect reports.
-func counter(e *live.Event, n int64) cell {
-	return optNumber(n, e.Action == live.ActionDisconnect)
-}
-
 var monitorCommand = &subcommand[monitorArgs]{
 	commandInfo: commandInfo{
 		name:     "monitor",
@@ -83,8 +36,7 @@ embedded mock, a simulated fleet changes every half second.`,
 			"iotctl monitor --flapping 10m:5",
 		},
 	},
-	common: func(v *monitorArgs) *common { return &v.common },
-	flags: func(fs *flag.FlagSet, v *monitorArgs) {
+	flags: func(fs *flag.FlagSet, v *monitorArgs) *common {
 		v.common.registerBasic(fs)
 		fs.DurationVar(&v.connectTimeout, "timeout", 0, "bound each connection attempt to this `duration` (default 30s)")
 		v.ibm.register(fs, false)
@@ -97,6 +49,7 @@ embedded mock, a simulated fleet changes every half second.`,
 		fs.IntVar(&v.events, "events", 0, "stop after `N` events (0: no limit)")
 		fs.BoolVar(&v.liveOnly, "live-only", false, "skip the retained state: print only changes from now on")
 		v.views.register(fs, &v.common)
+		return &v.common
 	},
 	run: runMonitor,
 }
@@ -119,12 +72,6 @@ func runMonitor(ctx context.Context, a *app, v *monitorArgs, pos []string) error
 	switch {
 	case len(pos) > 0:
 		return usagef("unexpected argument %q", pos[0])
-	case v.events < 0:
-		return usagef("--events %d: must not be negative", v.events)
-	case v.forDur < 0:
-		return usagef("--for %s: must not be negative", v.forDur)
-	case v.connectTimeout < 0:
-		return usagef("--timeout %s: must not be negative", v.connectTimeout)
 	case v.watchApp != "" && (v.typ != "" || v.device != ""):
 		return usagef("--watch-app watches applications: leave out --type and --device")
 	}

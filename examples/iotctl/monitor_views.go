@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -188,48 +187,20 @@ func writeFlapping(w io.Writer, format string, f flappingFlag, clients []live.Fl
 		}
 		out.Clients = append(out.Clients, j)
 	}
-	switch format {
-	case formatJSON, formatJSONL:
-		return writeJSON(w, format, out)
-	case formatCSV:
-		var b strings.Builder
-		b.WriteString("client_id,status,disconnects,last,causes\n")
-		for _, c := range out.Clients {
-			fmt.Fprintf(&b, "%s,%s,%d,%s,%s\n", c.ClientID, c.Status, c.Disconnects, c.Last.Format(time.RFC3339Nano), causeList(c.ByCause, ' '))
-		}
-		_, err := io.WriteString(w, b.String())
-		return err
-	}
-	tw := newTabWriter(w)
-	fmt.Fprintf(tw, "clients with at least %d disconnects in %s, at %s\n", f.n, out.Window, out.At.Format(time.DateTime))
-	fmt.Fprintf(tw, "CLIENT ID\tSTATUS\tDISCONNECTS\tLAST\tBY CAUSE\n")
+	rows := [][]string{{"client_id", "status", "disconnects", "last", "causes"}}
 	for _, c := range out.Clients {
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\n", c.ClientID, c.Status, c.Disconnects, c.Last.Format(time.TimeOnly), causeList(c.ByCause, ' '))
+		rows = append(rows, []string{c.ClientID, c.Status, strconv.Itoa(c.Disconnects), c.Last.Format(time.RFC3339Nano), causeList(c.ByCause, ' ')})
 	}
-	if len(out.Clients) == 0 {
-		fmt.Fprintf(tw, "(none)\n")
-	}
-	return tw.Flush()
-}
-
-// causeList is "CAUSE=n" for each cause, most frequent first.
-func causeList(m map[string]int, sep byte) string {
-	causes := make([]string, 0, len(m))
-	for c := range m {
-		causes = append(causes, c)
-	}
-	slices.SortFunc(causes, func(a, b string) int {
-		if m[a] != m[b] {
-			return m[b] - m[a]
+	return writeView(w, format, out, rows, func(w io.Writer) error {
+		tw := newTabWriter(w)
+		fmt.Fprintf(tw, "clients with at least %d disconnects in %s, at %s\n", f.n, out.Window, out.At.Format(time.DateTime))
+		fmt.Fprintf(tw, "CLIENT ID\tSTATUS\tDISCONNECTS\tLAST\tBY CAUSE\n")
+		for _, c := range out.Clients {
+			fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\n", c.ClientID, c.Status, c.Disconnects, c.Last.Format(time.TimeOnly), causeList(c.ByCause, ' '))
 		}
-		return strings.Compare(a, b)
+		if len(out.Clients) == 0 {
+			fmt.Fprintf(tw, "(none)\n")
+		}
+		return tw.Flush()
 	})
-	var b strings.Builder
-	for i, c := range causes {
-		if i > 0 {
-			b.WriteByte(sep)
-		}
-		fmt.Fprintf(&b, "%s=%d", c, m[c])
-	}
-	return b.String()
 }

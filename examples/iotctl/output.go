@@ -515,3 +515,20 @@ func writeJSON(w io.Writer, format string, v any) error {
 	_, err = fmt.Fprintf(w, "%s\n", b)
 	return err
 }
+
+// writeView prints one view (--summary, --flapping) in the format: v as
+// one JSON object, rows (the header first) as csv, or else the table.
+func writeView(w io.Writer, format string, v any, rows [][]string, table func(io.Writer) error) error {
+	switch format {
+	case formatJSON, formatJSONL:
+		return writeJSON(w, format, v)
+	case formatCSV:
+		for _, r := range rows {
+			for i := range r {
+				r[i] = escapeText(r[i], csvKeep)
+			}
+		}
+		return csv.NewWriter(w).WriteAll(rows)
+	}
+	return table(w)
+}

@@ -2,52 +2,12 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"strings"
 
-	"github.com/go-json-experiment/json/jsontext"
-
 	"github.com/iotclient/iotclient-go/clientstate"
-	"github.com/iotclient/iotclient-go/clientstate/live"
 )
-
-// stateColumns are the fields of a client's connection state.
-var stateColumns = []column[clientstate.State]{
-	{key: "client_id", title: "CLIENT ID", table: true, get: func(s *clientstate.State) cell { return text(s.ClientID) }},
-	{key: "client_type", title: "TYPE", table: true, get: func(s *clientstate.State) cell { return text(string(s.ClientType)) }},
-	{key: "status", title: "STATUS", table: true, get: func(s *clientstate.State) cell { return text(string(s.Status)) }},
-	{key: "last_connected", title: "LAST CONNECTED", table: true, get: func(s *clientstate.State) cell { return stamp(s.LastConnected) }},
-	{key: "last_disconnected", title: "LAST DISCONNECTED", table: true, get: func(s *clientstate.State) cell { return stamp(s.LastDisconnected) }},
-	{key: "last_activity", title: "LAST ACTIVITY", table: true, get: func(s *clientstate.State) cell { return stamp(s.LastActivity) }},
-	{key: "last_activity_event", title: "LAST EVENT", get: func(s *clientstate.State) cell { return optText(string(s.LastActivityEvent)) }},
-	{key: "protocol", title: "PROTOCOL", get: func(s *clientstate.State) cell { return optText(s.Protocol) }},
-	{key: "disconnected_by", title: "BY", table: true, get: func(s *clientstate.State) cell { return optText(string(s.DisconnectedBy)) }},
-	{key: "disconnect_reason_code", title: "CODE", table: true, get: func(s *clientstate.State) cell {
-		return optNumber(int64(s.DisconnectReasonCode), s.HasDisconnectReasonCode)
-	}},
-	{key: "disconnect_reason", title: "REASON", table: true, get: func(s *clientstate.State) cell {
-		if !s.HasDisconnectReasonCode {
-			return optText("")
-		}
-		return text(live.CloseCodeText(s.DisconnectReasonCode))
-	}},
-	{key: "extra", title: "OTHER FIELDS", get: func(s *clientstate.State) cell { return rawJSON(extraJSON(s.Extra)) }},
-}
-
-// extraJSON is the fields the SDK does not model, as one JSON object (nil
-// when there are none).
-func extraJSON(extra map[string]jsontext.Value) json.RawMessage {
-	if len(extra) == 0 {
-		return nil
-	}
-	b, err := json.Marshal(extra) // sorted keys
-	if err != nil {
-		return nil
-	}
-	return b
-}
 
 // ---- states
 
@@ -70,11 +30,10 @@ it; give it with the same filters and sort.`,
 			"iotctl states --summary",
 		},
 	},
-	common: func(v *statesArgs) *common { return &v.common },
-	flags: func(fs *flag.FlagSet, v *statesArgs) {
+	flags: func(fs *flag.FlagSet, v *statesArgs) *common {
 		v.common.register(fs, defaultTimeout)
 		v.ibm.register(fs, true)
-		fs.StringVar(&v.status, "status", "", "keep only `connected` or disconnected clients")
+		enumFlag(fs, &v.status, "status", "keep only `connected` or disconnected clients", strings.ToLower, "use connected or disconnected")
 		fs.StringVar(&v.typ, "type", "", "keep only devices and gateways of this device `type`")
 		fs.StringVar(&v.device, "device", "", "keep only devices and gateways with this device `ID`")
 		fs.Var(&v.connectedAfter, "connected-after", "keep only clients that last connected after this `time`")
@@ -82,6 +41,7 @@ it; give it with the same filters and sort.`,
 		fs.IntVar(&v.limit, "limit", 0, "stop after `N` clients (0: all)")
 		fs.StringVar(&v.bookmark, "bookmark", "", "resume a listing from this `bookmark` (from a stopped export, with the same filters)")
 		registerStatesSummary(fs, v)
+		return &v.common
 	},
 	run: runStates,
 }
@@ -89,7 +49,7 @@ it; give it with the same filters and sort.`,
 type statesArgs struct {
 	common         common
 	ibm            ibmFlags
-	status         string
+	status         clientstate.ConnectionStatus
 	typ            string
 	device         string
 	connectedAfter timeFlag
@@ -117,17 +77,11 @@ func runStates(ctx context.Context, a *app, v *statesArgs, pos []string) error {
 	switch {
 	case len(pos) > 0:
 		return usagef("unexpected argument %q (for one client: iotctl state CLIENT_ID)", pos[0])
-	case v.limit < 0:
-		return usagef("--limit %d: must not be negative", v.limit)
 	case v.common.format == formatJSON && !v.summary:
 		return usagef("--format json: use table, jsonl or csv (json is for --summary)")
 	}
-	status := clientstate.ConnectionStatus(strings.ToLower(v.status))
-	if status != "" && !status.Known() {
-		return usagef("--status %q: use connected or disconnected", v.status)
-	}
 	q := clientstate.ListQuery{
-		Status:         status,
+		Status:         v.status,
 		DeviceType:     v.typ,
 		DeviceID:       v.device,
 		ConnectedAfter: v.connectedAfter.t,
@@ -173,10 +127,10 @@ an application. The table shows every field, one a line.`,
 			"iotctl get " + demoPumpClientID + " --format jsonl",
 		},
 	},
-	common: func(v *stateArgs) *common { return &v.common },
-	flags: func(fs *flag.FlagSet, v *stateArgs) {
+	flags: func(fs *flag.FlagSet, v *stateArgs) *common {
 		v.common.register(fs, defaultTimeout)
 		v.ibm.register(fs, true)
+		return &v.common
 	},
 	run: runState,
 }

@@ -65,19 +65,11 @@ func statusName(s clientstate.ConnectionStatus) string {
 // JSON object (json: indented; jsonl: one line), or csv rows
 // group,name,count.
 func (v *summaryView) write(w io.Writer, format string) error {
-	switch format {
-	case formatJSON, formatJSONL:
-		return writeJSON(w, format, v)
-	case formatCSV:
-		var b strings.Builder
-		b.WriteString("group,name,count\n")
-		for _, r := range v.rows() {
-			fmt.Fprintf(&b, "%s,%s,%d\n", r.group, r.name, r.count)
-		}
-		_, err := io.WriteString(w, b.String())
-		return err
+	rows := [][]string{{"group", "name", "count"}}
+	for _, r := range v.rows() {
+		rows = append(rows, []string{r.group, r.name, strconv.Itoa(r.count)})
 	}
-	return v.writeTable(w)
+	return writeView(w, format, v, rows, v.writeTable)
 }
 
 type summaryRow struct {
@@ -162,4 +154,26 @@ func bar(n, total int) string {
 	}
 	marks := max(1, n*barWidth/total)
 	return strings.Repeat("#", marks) + strings.Repeat(".", barWidth-marks)
+}
+
+// causeList is "CAUSE=n" for each cause, most frequent first.
+func causeList(m map[string]int, sep byte) string {
+	causes := make([]string, 0, len(m))
+	for c := range m {
+		causes = append(causes, c)
+	}
+	slices.SortFunc(causes, func(a, b string) int {
+		if m[a] != m[b] {
+			return m[b] - m[a]
+		}
+		return strings.Compare(a, b)
+	})
+	var b strings.Builder
+	for i, c := range causes {
+		if i > 0 {
+			b.WriteByte(sep)
+		}
+		fmt.Fprintf(&b, "%s=%d", c, m[c])
+	}
+	return b.String()
 }

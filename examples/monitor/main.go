@@ -25,7 +25,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"log"
@@ -133,8 +132,8 @@ func run(duration time.Duration, maxEvents int) error {
 		}
 		fmt.Printf("-- flapping: %s dropped %d times (%v)\n", f.ClientID, f.Disconnects, f.ByCause)
 	}
-	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return nil // the time or event budget ran out: a normal end
+	if ctx.Err() != nil {
+		return nil // the time or event budget ran out, or Ctrl-C: a normal end
 	}
 	return err
 }

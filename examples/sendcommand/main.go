@@ -25,7 +25,6 @@ import (
 	"os"
 	"time"
 
-	iotclient "github.com/iotclient/iotclient-go"
 	"github.com/iotclient/iotclient-go/auth"
 	"github.com/iotclient/iotclient-go/commands"
 	"github.com/iotclient/iotclient-go/commands/commandstest"
@@ -155,7 +154,7 @@ func connect() (env setup, done func(), err error) {
 			}
 		}
 	}
-	env.client, err = commands.NewClient(cfg, iotclient.WithRetry(3))
+	env.client, err = commands.NewClient(cfg) // reads are retried 3 times by default
 	if err != nil {
 		done()
 	}

@@ -10,42 +10,14 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/iotclient/iotclient-go/iotclienttest"
 )
 
-// Fault is one injected failure. Exactly one behaviour applies, checked in
-// this order: Drop, Truncate, Malformed, then Status.
-//
-// Faults are decided when a request arrives, after it is counted and after
-// any injected latency, but before authentication and validation.
-type Fault struct {
-	// Status answers with this HTTP status and a platform-appropriate error
-	// body: IoTDA routes get {"error_code","error_msg","request_id"} (429 is
-	// APIGW.0308, 401 APIGW.0301, see CodeForStatus), IBM routes get
-	// {"message","exception":{"id","properties"}} (see ExceptionForStatus).
-	// Zero with no other behaviour set means 500.
-	Status int
-	// Code overrides the error code in the body: the IoTDA error_code or the
-	// IBM exception id. Empty picks the default for Status.
-	Code string
-	// RetryAfter, when positive, is sent with a Status answer as the
-	// Retry-After header, in whole seconds rounded up (the header has no
-	// finer unit).
-	RetryAfter time.Duration
-	// Drop hijacks the connection and closes it without answering. Note that
-	// net/http's Transport transparently resends an idempotent request (GET)
-	// whose reused keep-alive connection was closed before any response byte
-	// arrived; the resent request reaches the server again and is counted.
-	//
-	// Truncate runs the request through the real handler (so side effects
-	// such as storing a delivered command happen), then sends status 200
-	// with the real Content-Length but only the first half of the body and
-	// aborts the connection: the client sees an unexpected EOF.
-	//
-	// Malformed runs the request through the real handler (side effects
-	// happen), then answers 200 with a Content-Type of application/json and
-	// a body that is not valid JSON.
-	Drop, Truncate, Malformed bool
-}
+// Fault is one injected failure (see iotclienttest.Fault). Faults are
+// decided when a request arrives, after it is counted and after any
+// injected latency, but before authentication and validation.
+type Fault = iotclienttest.Fault
 
 // MalformedBody is the body served by a Malformed fault.
 const MalformedBody = `{"malformed": true, "commands": [{"command_id": "5c8f3d2d3df1f1` + "\n"
@@ -251,4 +223,26 @@ func faultMessage(status int) string {
 		return "Incorrect IAM authentication information: injected fault."
 	}
 	return "Injected fault: " + http.StatusText(status)
+}
+
+// Public is the server as the public test helpers show it: their faults,
+// latency and request count apply to every route.
+func (s *Server) Public() iotclienttest.Fake { return public{s} }
+
+type public struct{ *Server }
+
+func (p public) Now() time.Time        { return p.ReferenceTime() }
+func (p public) Handler() http.Handler { return p.Server }
+func (p public) Requests() int         { return p.Server.Requests(RouteAll) }
+
+func (p public) FailNext(n int, f Fault) { p.Server.FailNext(RouteAll, n, f) }
+
+func (p public) SetLatency(d time.Duration) { p.Server.SetLatency(RouteAll, d) }
+
+// SetFaultRate without faults picks among the failures a client meets most.
+func (p public) SetFaultRate(rate float64, seed int64, faults ...Fault) {
+	if len(faults) == 0 {
+		faults = []Fault{{Status: 429}, {Status: 503}, {Drop: true}, {Truncate: true}}
+	}
+	p.SetRandomFaults(RouteAll, rate, seed, faults...)
 }

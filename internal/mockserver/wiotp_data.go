@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"maps"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -189,7 +188,7 @@ func (st *wiotpState) putLocked(c ClientState) {
 	}
 	p := &c
 	st.clients[c.ClientID] = p
-	i := sort.Search(len(st.byID), func(i int) bool { return st.byID[i].ClientID >= c.ClientID })
+	i, _ := slices.BinarySearchFunc(st.byID, c.ClientID, func(e *ClientState, id string) int { return strings.Compare(e.ClientID, id) })
 	st.byID = slices.Insert(st.byID, i, p)
 }
 

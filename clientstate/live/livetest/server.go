@@ -1,17 +1,16 @@
 // Package livetest runs a fake IBM Watson IoT Platform in-process for
 // testing code that uses package live (and clientstate): the client
-// connection state REST API and an MQTT broker on loopback publishing the
-// status messages of a simulated fleet, in the spirit of net/http/httptest.
+// connection state REST API of a clientstatetest.Server, and an MQTT
+// broker on loopback publishing the status messages of its fleet.
 //
-// Seed a clientstatetest.Server with a fleet, start a Server on it, get a
-// live.Config (LiveConfig) and a clientstate.Config (Config), and move the fleet
-// with Connect, Disconnect, FailedConnect, Flap or Simulate: each change
-// updates the REST state and publishes the status message in one step, so
-// both views always agree. DropConnections and RefuseConnections simulate
-// a failing broker.
+// Seed the clientstatetest.Server, start a Server on it, and move the
+// fleet with Connect, Disconnect, FailedConnect, Flap or Simulate: each
+// change updates the REST state and publishes the status message in one
+// step, so both views agree.
 package livetest
 
 import (
+	"context"
 	"fmt"
 	"sync"
 	"time"
@@ -24,60 +23,50 @@ import (
 	"github.com/iotclient/iotclient-go/internal/mockserver/mockbroker"
 )
 
-// Server is a running fake: a clientstatetest.Server for the REST API,
-// whose methods it has (Seed, Add, States, Config, NewClient, faults,
-// connection logs, and its credentials), and an MQTT broker publishing the
-// status of its fleet. Close it when done. All methods are safe for
-// concurrent use.
+// Server is a running fake: the clientstatetest.Server it was started on,
+// whose methods it has, and an MQTT broker. Close it when done. All
+// methods are safe for concurrent use.
 //
-// Clients stored once the broker runs (Seed, Add) have no retained status
-// message until their first transition, and SetStatus changes the REST
-// state alone: move the fleet with Connect and Disconnect to publish it.
+// Clients stored once the broker runs have no retained status message
+// until their first transition, and SetStatus changes the REST state
+// alone: move the fleet with Connect and Disconnect to publish it.
 type Server struct {
 	*clientstatetest.Server
 
-	b     *mockbroker.Broker
-	simMu sync.Mutex
-	stops []func()
+	b        *mockbroker.Broker
+	sims     sync.WaitGroup
+	simCtx   context.Context // ends every simulation when Close cancels it
+	stopSims context.CancelFunc
 }
 
-// NewServer starts an MQTT broker on loopback (plain TCP) for the fleet of
-// rest, which publishes the retained status of each stored device and
-// gateway that has a time for its current status: seed rest first. The
-// broker accepts clientstatetest.APIKey and application client IDs of
-// clientstatetest.OrgID (a:ab12cd:{appId}), and stamps the transitions it
-// simulates with the real clock. It fails when the broker cannot listen.
+// NewServer starts an MQTT broker on loopback (plain TCP) that publishes
+// the retained status of each device and gateway of rest with a time for
+// its current status: seed rest first. The broker accepts
+// clientstatetest.APIKey as application a:{OrgID}:{appId}, and stamps the
+// transitions it simulates with the real clock.
 func NewServer(rest *clientstatetest.Server) (*Server, error) {
-	// The REST fake's handler is the fake itself, which the broker
-	// shares so that both views agree.
+	// The broker shares the REST fake itself, so that both views agree.
 	b, err := mockbroker.Start(rest.Handler().(*mockserver.Server))
 	if err != nil {
 		return nil, fmt.Errorf("livetest: %w", err)
 	}
-	return &Server{Server: rest, b: b}, nil
+	ctx, cancel := context.WithCancel(context.Background())
+	return &Server{Server: rest, b: b, simCtx: ctx, stopSims: cancel}, nil
 }
 
 // Close stops any simulation, the broker and the REST fake.
 func (s *Server) Close() {
-	s.simMu.Lock()
-	stops := s.stops
-	s.stops = nil
-	s.simMu.Unlock()
-	for _, stop := range stops {
-		stop()
-	}
+	s.stopSims()
+	s.sims.Wait()
 	s.b.Close()
 	s.Server.Close()
 }
 
-// BrokerURL is the broker's address, for live.Config.Broker:
-// "tcp://127.0.0.1:port".
+// BrokerURL is the broker's address, "tcp://127.0.0.1:port".
 func (s *Server) BrokerURL() string { return s.b.Addr() }
 
 // LiveConfig returns a monitor configuration that reaches the broker,
-// watching every device, and reconnecting quickly (100ms, at most 1s
-// apart) as a test wants. Set AppID, Subscriptions or OnConnect on it as
-// needed.
+// watches every device, and reconnects quickly (100ms, at most 1s apart).
 func (s *Server) LiveConfig() live.Config {
 	return live.Config{
 		OrgID: clientstatetest.OrgID, Broker: s.b.Addr(),
@@ -90,3 +79,93 @@ func (s *Server) LiveConfig() live.Config {
 func (s *Server) NewMonitor(opts ...iotclient.Option) (*live.Monitor, error) {
 	return live.NewMonitor(s.LiveConfig(), opts...)
 }
+
+// Connect connects the stored device or gateway clientID: its REST state
+// becomes connected and a retained Connect is published.
+func (s *Server) Connect(clientID string) error {
+	_, err := s.b.Connect(clientID)
+	return err
+}
+
+// Disconnect ends the connection of the connected device or gateway
+// clientID with closeCode (0 normal, 91 by the client, 160 keepalive
+// timeout, ...): its REST state becomes disconnected and a retained
+// Disconnect is published. Code 288 (client ID reused) leaves it
+// connected, as on the platform.
+func (s *Server) Disconnect(clientID string, closeCode int) error {
+	_, err := s.b.Disconnect(clientID, closeCode)
+	return err
+}
+
+// FailedConnect publishes a refused connection attempt of clientID (close
+// code 180), not retained; the REST state does not change.
+func (s *Server) FailedConnect(clientID string) error {
+	_, err := s.b.FailedConnect(clientID)
+	return err
+}
+
+// Flap makes n random transitions of the stored devices and gateways, the
+// same for a seed: a connected one disconnects (sometimes with 288), a
+// disconnected one connects or, one time in eight, fails to. It returns
+// how many were published, and fails when none is stored.
+func (s *Server) Flap(seed int64, n int) (int, error) {
+	trs, err := s.b.Flap(seed, n)
+	return len(trs), err
+}
+
+// Simulate makes one random transition (see Flap) every interval until
+// stop is called or the server closes. stop waits for the simulation to
+// end; calling it twice is harmless.
+func (s *Server) Simulate(interval time.Duration) (stop func()) {
+	return s.every(interval, func(step int) error {
+		_, err := s.b.Flap(int64(step)+1, 1)
+		return err
+	})
+}
+
+// SimulateFlapping puts the stored device clientID in a reconnect loop, as
+// live.Tracker.Flapping finds: every interval it connects if disconnected,
+// else drops, in turn kicked off twice by a reused client ID (close code
+// 288, so it stays connected) and then timed out (160). stop is as for
+// Simulate.
+func (s *Server) SimulateFlapping(clientID string, interval time.Duration) (stop func()) {
+	return s.every(interval, func(step int) error {
+		_, err := s.b.FlapDevice(clientID, step)
+		return err
+	})
+}
+
+// every runs step(0), step(1), ... once an interval until stopped, the
+// server closes or step fails (no such client, or the broker closed).
+func (s *Server) every(interval time.Duration, step func(int) error) (stop func()) {
+	ctx, cancel := context.WithCancel(s.simCtx)
+	done := make(chan struct{})
+	s.sims.Go(func() {
+		defer close(done)
+		t := time.NewTicker(interval)
+		defer t.Stop()
+		for n := 0; ; n++ {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				if step(n) != nil {
+					return
+				}
+			}
+		}
+	})
+	return func() { cancel(); <-done }
+}
+
+// DropConnections closes every MQTT connection without a DISCONNECT, as a
+// network failure would, and returns how many it closed.
+func (s *Server) DropConnections() int { return s.b.DropClients() }
+
+// RefuseConnections makes the broker refuse new connections (CONNACK
+// "server unavailable") while refuse is true; open connections stay.
+func (s *Server) RefuseConnections(refuse bool) { s.b.RefuseConnections(refuse) }
+
+// Connections reports how many MQTT connections the broker has accepted,
+// reconnects included.
+func (s *Server) Connections() int { return s.b.Connections() }
