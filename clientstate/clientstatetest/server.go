@@ -25,7 +25,6 @@ import (
 	"github.com/iotclient/iotclient-go/auth"
 	"github.com/iotclient/iotclient-go/clientstate"
 	"github.com/iotclient/iotclient-go/internal/mockserver"
-	"github.com/iotclient/iotclient-go/iotclienttest"
 )
 
 // Credentials the fake accepts; Config uses them.
@@ -40,15 +39,9 @@ const (
 	APIToken string = "mock-auth-token-0001"
 )
 
-// Fault is one injected failure; a Status answer carries an IBM error
-// body. See iotclienttest.Fault for its fields.
-type Fault = iotclienttest.Fault
-
 // Server is a running fake. Close it when done. All methods are safe for
 // concurrent use.
 type Server struct {
-	iotclienttest.Fake // Close, URL, Now, Handler, Requests and the faults
-
 	m *mockserver.Server
 }
 
@@ -69,7 +62,7 @@ func NewServer(opts ...Option) *Server {
 		opt(&o)
 	}
 	m := mockserver.New(mockserver.WithReferenceTime(cmp.Or(o.now, time.Now())))
-	return &Server{Fake: m.Public(), m: m}
+	return &Server{m: m}
 }
 
 // Config returns a configuration that reaches the fake with its API key.

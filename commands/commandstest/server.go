@@ -22,7 +22,6 @@ import (
 	"github.com/iotclient/iotclient-go/auth"
 	"github.com/iotclient/iotclient-go/commands"
 	"github.com/iotclient/iotclient-go/internal/mockserver"
-	"github.com/iotclient/iotclient-go/iotclienttest"
 )
 
 // Credentials the fake accepts; Config signs with the AK/SK pair.
@@ -47,8 +46,6 @@ const (
 // Server is a running fake. Close it when done. All methods are safe for
 // concurrent use.
 type Server struct {
-	iotclienttest.Fake // Close, URL, Now, Handler, Requests and the faults
-
 	m *mockserver.Server
 }
 
@@ -71,7 +68,7 @@ func NewServer(opts ...Option) *Server {
 		opt(&o)
 	}
 	m := mockserver.New(o.mock...)
-	return &Server{Fake: m.Public(), m: m}
+	return &Server{m: m}
 }
 
 // Config returns a configuration that reaches the fake, signing with its
@@ -165,10 +162,6 @@ func fromMock(in []mockserver.Command) []commands.Command {
 	}
 	return out
 }
-
-// Fault is one injected failure; a Status answer carries an IoTDA error
-// body. See iotclienttest.Fault for its fields.
-type Fault = iotclienttest.Fault
 
 // Lifecycle makes the commands the fake creates progress on their own,
 // as a device would answer them (see WithLifecycle). Zero durations take
