@@ -1,13 +1,8 @@
 // Package hwsign implements Huawei Cloud's AK/SK request signature: the
 // SDK-HMAC-SHA256 algorithm of the API gateway and the derived
-// V11-HMAC-SHA256 variant that IoTDA instance endpoints require. The SDK
-// signs with it (auth.AKSK) and the mock server verifies with it, so that
-// the two sides share one canonicalisation; it follows
+// V11-HMAC-SHA256 variant that IoTDA instance endpoints require. It follows
 // huaweicloud-sdk-go-v3's signer byte for byte (the test vectors come from
 // it and from Huawei's signing guide).
-//
-// canonical.go builds the canonical request, sign.go signs it and
-// verify.go checks a received request.
 package hwsign
 
 import (
@@ -76,9 +71,6 @@ func (s Signer) Sign(req *http.Request, body []byte, now time.Time) error {
 	case s.Derived && s.Service == "":
 		return errors.New("hwsign: derived signing needs a service")
 	}
-	if err := checkKeyLength(s.SK); err != nil {
-		return err
-	}
 	if req.Header == nil {
 		req.Header = make(http.Header)
 	}
@@ -91,16 +83,33 @@ func (s Signer) Sign(req *http.Request, body []byte, now time.Time) error {
 	}
 
 	signed := signedHeaderNames(req.Header)
-	canonical := CanonicalRequest(req, signed, PayloadHash(body))
-	algorithm, credential, key, info := AlgorithmSDK, "Access="+s.AK, s.SK, ""
-	if s.Derived {
-		info = derivedInfo(now, s.Region, s.Service)
-		algorithm, credential, key = AlgorithmV11, "Credential="+s.AK+"/"+info, DerivedKey(s.AK, s.SK, info)
+	sig, err := s.Signature(req, signed, body, date)
+	if err != nil {
+		return err
 	}
-	sig := signature(key, algorithm, date, info, []byte(canonical))
+	algorithm, credential := AlgorithmSDK, "Access="+s.AK
+	if s.Derived {
+		algorithm, credential = AlgorithmV11, "Credential="+s.AK+"/"+s.derivedInfo(date)
+	}
 	req.Header.Set("Authorization",
 		algorithm+" "+credential+", SignedHeaders="+strings.Join(signed, ";")+", Signature="+sig)
 	return nil
+}
+
+// Signature is the lowercase hex signature of req over the signed header
+// names (lowercase, sorted) and body at date, the X-Sdk-Date value: what
+// Sign puts in Authorization, and what a verifier recomputes from the names
+// a request says it signed.
+func (s Signer) Signature(req *http.Request, signed []string, body []byte, date string) (string, error) {
+	if err := checkKeyLength(s.SK); err != nil {
+		return "", err
+	}
+	algorithm, key, info := AlgorithmSDK, s.SK, ""
+	if s.Derived {
+		info = s.derivedInfo(date)
+		algorithm, key = AlgorithmV11, DerivedKey(s.AK, s.SK, info)
+	}
+	return signature(key, algorithm, date, info, []byte(CanonicalRequest(req, signed, PayloadHash(body)))), nil
 }
 
 // signedHeaderNames lists the headers Sign covers; see Sign for the rules.
@@ -124,9 +133,10 @@ func signedHeaderNames(h http.Header) []string {
 	return slices.Compact(names) // "X-A" and "x-a" map keys are one header
 }
 
-// derivedInfo is the V11 info, yyyyMMdd/region/service, for a UTC time.
-func derivedInfo(now time.Time, region, service string) string {
-	return now.Format("20060102") + "/" + region + "/" + service
+// derivedInfo is the V11 info, yyyyMMdd/region/service, for an X-Sdk-Date value.
+func (s Signer) derivedInfo(date string) string {
+	day, _, _ := strings.Cut(date, "T")
+	return day + "/" + s.Region + "/" + s.Service
 }
 
 // DerivedKey is the lowercase hex of HKDF-SHA256(IKM=SK, salt=AK, info, 32
