@@ -15,7 +15,6 @@ import (
 
 var signTime = time.Date(2024, 1, 2, 3, 4, 5, 0, time.UTC)
 
-const signedURL = "https://iotda.cn-north-4.myhuaweicloud.com/v5/iot/0123456789abcdef0123456789abcdef/devices/dev-1/async-commands?limit=10&status=FAILED"
 
 func TestSignHeaderSelection(t *testing.T) {
 	req := newRequest(t, http.MethodGet, "https://h.example.com/p", "")
