@@ -26,7 +26,7 @@ type errorBody struct {
 	Error jsontext.Value `json:"error"`
 }
 
-// keystoneError is the object in errorBody.Error; its code is a number.
+// keystoneError is errorBody.Error; its code is a number.
 type keystoneError struct {
 	Code    jsontext.Value `json:"code"`
 	Message string         `json:"message"`
@@ -87,8 +87,8 @@ func newAPIError(resp *http.Response, method, u string, body []byte, attempts in
 	return e
 }
 
-// snippet is the start of a non-JSON error body (an HTML error page from a
-// proxy, say), short enough for one line.
+// snippet is the start of a non-JSON error body (a proxy's HTML page) on
+// one line.
 func snippet(b []byte) string {
 	const max = 200
 	s := string(b)
