@@ -100,7 +100,7 @@ func FuzzVerifyKeys(f *testing.F) {
 	f.Add("0", "\x00=", "0", "", "", "")
 	f.Fuzz(func(t *testing.T, path, query, hname, hvalue, key, msg string) {
 		if key == "" || !validHeaderName(hname) {
-			return // Sign refuses an empty SK; net/http refuses such a header
+			return // auth refuses an empty SK; net/http refuses such a header
 		}
 		for _, s := range []hwsign.Signer{
 			{AK: "ak", SK: key},
