@@ -2,7 +2,6 @@ package iotclient
 
 import (
 	"log/slog"
-	"math"
 	"net/http"
 	"strconv"
 	"time"
@@ -33,6 +32,18 @@ func init() {
 
 func option(f func(*config.Settings)) Option { return Option{apply: f} }
 
+// checked applies set, or records a *ValidationError for name when ok is
+// false.
+func checked(ok bool, name, value, reason string, set func(*config.Settings)) Option {
+	return option(func(s *config.Settings) {
+		if !ok {
+			s.Fail(NewValidationError(name, value, reason))
+			return
+		}
+		set(s)
+	})
+}
+
 // Bounds of the options' values: beyond them a value is a mistake or an
 // overflow waiting to happen.
 const (
@@ -47,13 +58,8 @@ const (
 // WithAttemptTimeout is given) are kept; the SDK adds authentication and
 // rate limiting around the transport.
 func WithHTTPClient(c *http.Client) Option {
-	return option(func(s *config.Settings) {
-		if c == nil {
-			s.Fail(NewValidationError("WithHTTPClient", "nil", "must not be nil"))
-			return
-		}
-		s.HTTPClient = c
-	})
+	return checked(c != nil, "WithHTTPClient", "nil", "must not be nil",
+		func(s *config.Settings) { s.HTTPClient = c })
 }
 
 // WithRetry sets how many times a failed request is retried (default 3, at
@@ -61,38 +67,23 @@ func WithHTTPClient(c *http.Client) Option {
 // bodies cut short; a command delivery only when no connection was made,
 // so it never reaches the platform twice.
 func WithRetry(maxRetries int) Option {
-	return option(func(s *config.Settings) {
-		if maxRetries < 0 || maxRetries > 100 {
-			s.Fail(NewValidationError("WithRetry", strconv.Itoa(maxRetries), "must be between 0 and 100"))
-			return
-		}
-		s.MaxRetries = maxRetries
-	})
+	return checked(maxRetries >= 0 && maxRetries <= 100, "WithRetry", strconv.Itoa(maxRetries), "must be between 0 and 100",
+		func(s *config.Settings) { s.MaxRetries = maxRetries })
 }
 
 // WithBackoff bounds the full-jitter backoff between retries: the n-th
 // wait is random up to min(max, base·2ⁿ) (defaults 200ms and 10s; max at
 // most 24h).
 func WithBackoff(base, max time.Duration) Option {
-	return option(func(s *config.Settings) {
-		if base <= 0 || max < base || max > maxDuration {
-			s.Fail(NewValidationError("WithBackoff", base.String()+".."+max.String(), "needs 0 < base <= max <= 24h"))
-			return
-		}
-		s.RetryWaitMin, s.RetryWaitMax = base, max
-	})
+	return checked(base > 0 && max >= base && max <= maxDuration, "WithBackoff", base.String()+".."+max.String(), "needs 0 < base <= max <= 24h",
+		func(s *config.Settings) { s.RetryWaitMin, s.RetryWaitMax = base, max })
 }
 
 // WithMaxRetryAfter caps the Retry-After wait the SDK honours (default 30s,
 // at most 24h); a longer one fails the call at once with its *APIError.
 func WithMaxRetryAfter(d time.Duration) Option {
-	return option(func(s *config.Settings) {
-		if d < 0 || d > maxDuration {
-			s.Fail(NewValidationError("WithMaxRetryAfter", d.String(), "must be between 0 and 24h"))
-			return
-		}
-		s.MaxRetryAfter = d
-	})
+	return checked(d >= 0 && d <= maxDuration, "WithMaxRetryAfter", d.String(), "must be between 0 and 24h",
+		func(s *config.Settings) { s.MaxRetryAfter = d })
 }
 
 // WithAttemptTimeout bounds each attempt, from connecting to reading the
@@ -100,13 +91,8 @@ func WithMaxRetryAfter(d time.Duration) Option {
 // server cannot hold a call without a deadline forever. A read that times
 // out is retried. It replaces a WithHTTPClient client's Timeout.
 func WithAttemptTimeout(d time.Duration) Option {
-	return option(func(s *config.Settings) {
-		if d < time.Millisecond || d > maxDuration {
-			s.Fail(NewValidationError("WithAttemptTimeout", d.String(), "must be between 1ms and 24h"))
-			return
-		}
-		s.AttemptTimeout, s.AttemptTimeoutSet = d, true
-	})
+	return checked(d >= time.Millisecond && d <= maxDuration, "WithAttemptTimeout", d.String(), "must be between 1ms and 24h",
+		func(s *config.Settings) { s.AttemptTimeout, s.AttemptTimeoutSet = d, true })
 }
 
 // WithLogger logs one debug event per attempt (method, URL without
@@ -126,26 +112,18 @@ func WithUserAgent(product string) Option {
 // burst (1 to 1<<20), to stay under a platform quota (IBM allows 10 calls
 // a second per organisation).
 func WithRateLimit(perSecond float64, burst int) Option {
-	return option(func(s *config.Settings) {
-		if !(perSecond > 0) || math.IsInf(perSecond, 0) || perSecond > maxRate || burst < 1 || burst > maxBurst {
-			s.Fail(NewValidationError("WithRateLimit", strconv.FormatFloat(perSecond, 'g', -1, 64)+"/s burst "+strconv.Itoa(burst),
-				"needs 0 < perSecond <= 1e6 (finite) and 1 <= burst <= 1048576"))
-			return
-		}
-		s.Limiter = rate.NewLimiter(rate.Limit(perSecond), burst)
-	})
+	// perSecond > 0 is false for NaN; maxRate refuses +Inf.
+	return checked(perSecond > 0 && perSecond <= maxRate && burst >= 1 && burst <= maxBurst, "WithRateLimit",
+		strconv.FormatFloat(perSecond, 'g', -1, 64)+"/s burst "+strconv.Itoa(burst),
+		"needs 0 < perSecond <= 1e6 (finite) and 1 <= burst <= 1048576",
+		func(s *config.Settings) { s.Limiter = rate.NewLimiter(rate.Limit(perSecond), burst) })
 }
 
 // WithMaxResponseSize caps the bytes of a response body read (default 8
 // MiB, between 1 KiB and 1 GiB); a larger body is an error.
 func WithMaxResponseSize(n int64) Option {
-	return option(func(s *config.Settings) {
-		if n < 1024 || n > maxResponseSize {
-			s.Fail(NewValidationError("WithMaxResponseSize", strconv.FormatInt(n, 10), "must be between 1024 and 1073741824 (1 GiB)"))
-			return
-		}
-		s.MaxResponseSize = n
-	})
+	return checked(n >= 1024 && n <= maxResponseSize, "WithMaxResponseSize", strconv.FormatInt(n, 10), "must be between 1024 and 1073741824 (1 GiB)",
+		func(s *config.Settings) { s.MaxResponseSize = n })
 }
 
 // WithInsecureCredentials allows credentials over plain http to a host
