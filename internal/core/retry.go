@@ -134,22 +134,11 @@ func jitter(base, max time.Duration, n int) time.Duration {
 // as an HTTP-date; it is zero when absent or unparsable.
 func retryAfter(h http.Header) time.Duration {
 	v := h.Get("Retry-After")
-	if v == "" {
-		return 0
-	}
 	if s, err := strconv.ParseInt(v, 10, 64); err == nil {
-		if s <= 0 {
-			return 0
-		}
-		if s > int64(365*24*time.Hour/time.Second) {
-			s = int64(365 * 24 * time.Hour / time.Second)
-		}
-		return time.Duration(s) * time.Second
+		return time.Duration(min(max(s, 0), int64(365*24*time.Hour/time.Second))) * time.Second
 	}
 	if t, err := http.ParseTime(v); err == nil {
-		if d := time.Until(t); d > 0 {
-			return d
-		}
+		return max(time.Until(t), 0)
 	}
 	return 0
 }
