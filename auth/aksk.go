@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"cmp"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -92,11 +93,10 @@ func (c *akskCredential) Apply(req *http.Request, body []byte) error {
 	if err := prepare(req, c.invalid); err != nil {
 		return err
 	}
-	s := hwsign.Signer{AK: c.ak.get(), SK: c.sk.get(), SecurityToken: c.securityToken.get()}
-	if c.forceDerived {
-		s.Derived, s.Region, s.Service = true, c.region, instanceService
-	} else if region, ok := instanceRegion(req); ok {
-		s.Derived, s.Region, s.Service = true, region, instanceService
+	s := hwsign.Signer{AK: c.ak.get(), SK: c.sk.get(), SecurityToken: c.securityToken.get(),
+		Derived: c.forceDerived, Region: c.region, Service: instanceService}
+	if !s.Derived {
+		s.Region, s.Derived = instanceRegion(req)
 	}
 	return s.Sign(req, body, c.now())
 }
@@ -107,11 +107,7 @@ var instanceHost = regexp.MustCompile(`^[0-9a-f]{10}\.st1\.iotda-app\.([a-z0-9-]
 // instanceRegion returns the region of the host net/http sends (req.Host,
 // else the URL's) when it is an instance endpoint.
 func instanceRegion(req *http.Request) (string, bool) {
-	h := req.Host
-	if h == "" {
-		h = req.URL.Host
-	}
-	host := strings.ToLower(strings.TrimSuffix((&url.URL{Host: h}).Hostname(), "."))
+	host := strings.ToLower(strings.TrimSuffix((&url.URL{Host: cmp.Or(req.Host, req.URL.Host)}).Hostname(), "."))
 	if m := instanceHost.FindStringSubmatch(host); m != nil {
 		return m[1], true
 	}

@@ -60,22 +60,18 @@ type IAMConfig struct {
 // and for a minute after a refusal (other 4xx), so a wrong password cannot
 // get the IAM user locked.
 func IAMPassword(cfg IAMConfig, password string) Credential {
-	c := &iamCredential{cfg: cfg, password: hide(password), refreshBefore: DefaultIAMRefreshBefore}
+	c := &iamCredential{cfg: cfg, password: hide(password)}
 	c.base = base{desc: fmt.Sprintf("auth.IAMPassword{Endpoint: %q, Domain: %q, User: %q, Password: %s, Project: %q}",
 		redact.URL(cfg.Endpoint), cfg.Domain, cfg.User, secret(password), cfg.Project)}
 	c.invalid = c.check()
-	if cfg.RefreshBefore > 0 {
-		c.refreshBefore = cfg.RefreshBefore
-	}
 	return c
 }
 
 // iamCredential is a pointer type for the reason given on tokenCredential.
 type iamCredential struct {
 	base
-	cfg           IAMConfig
-	password      hidden
-	refreshBefore time.Duration
+	cfg      IAMConfig
+	password hidden
 
 	mu        sync.Mutex
 	login     *core.Client // sends the login; set by BindSettings
@@ -115,20 +111,13 @@ func (c *iamCredential) check() error {
 // BindSettings gives the login the settings of the first client built
 // with this credential.
 func (c *iamCredential) BindSettings(s config.Settings) error {
-	if c.invalid != nil {
-		return c.invalid
-	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.login != nil {
-		return nil
+	var err error
+	if c.login == nil {
+		c.login, err = core.New(c.cfg.Endpoint, loginAuth{c}, s, nil)
 	}
-	cl, err := core.New(c.cfg.Endpoint, loginAuth{c}, s, nil)
-	if err != nil {
-		return err
-	}
-	c.login = cl
-	return nil
+	return err
 }
 
 // Secrets lists the password and the tokens.

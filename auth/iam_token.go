@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -127,7 +128,7 @@ func (c *iamCredential) run(ctx context.Context, f *iamFlight) {
 		}
 		c.token = hide(tok)
 		c.expiresAt = start.Add(lifetime)
-		c.refreshAt = c.expiresAt.Add(-min(c.refreshBefore, lifetime/2))
+		c.refreshAt = c.expiresAt.Add(-min(cmp.Or(c.cfg.RefreshBefore, DefaultIAMRefreshBefore), lifetime/2))
 		c.failure = nil
 	} else {
 		c.failure, c.failedTil = err, now.Add(iamFailureBackoff)
