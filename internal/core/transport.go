@@ -56,13 +56,6 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	return t.base.RoundTrip(&r)
 }
 
-// redirectError is a redirect the SDK refuses to follow.
-type redirectError struct{ from, to, why string }
-
-func (e *redirectError) Error() string {
-	return "redirect from " + e.from + " to " + e.to + " refused: " + e.why
-}
-
 // checkRedirect runs before the caller's own policy: a write never follows
 // a redirect, so its body is sent once and the 3xx becomes an APIError; a
 // redirect that changes the scheme is refused. Another host gets no
@@ -73,8 +66,8 @@ func checkRedirect(next func(*http.Request, []*http.Request) error) func(*http.R
 			return http.ErrUseLastResponse
 		}
 		if prev := via[len(via)-1]; req.URL.Scheme != prev.URL.Scheme {
-			return &redirectError{redact.URL(prev.URL.String()), redact.URL(req.URL.String()),
-				"it changes the scheme from " + prev.URL.Scheme + " to " + req.URL.Scheme}
+			return fmt.Errorf("redirect from %s to %s refused: it changes the scheme from %s to %s",
+				redact.URL(prev.URL.String()), redact.URL(req.URL.String()), prev.URL.Scheme, req.URL.Scheme)
 		}
 		if next != nil {
 			return next(req, via)

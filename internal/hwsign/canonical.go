@@ -1,6 +1,7 @@
 package hwsign
 
 import (
+	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
 	"net/http"
@@ -28,20 +29,13 @@ func CanonicalRequest(req *http.Request, signedHeaders []string, payloadHash str
 			headers.WriteString(name + ":" + v + "\n")
 		}
 	}
-	query := ""
-	if req.URL != nil {
-		query = canonicalQuery(req.URL.RawQuery)
-	}
-	return strings.Join([]string{req.Method, canonicalURI(req.URL), query, headers.String(),
+	return strings.Join([]string{req.Method, canonicalURI(req.URL), canonicalQuery(req.URL.RawQuery), headers.String(),
 		strings.Join(signedHeaders, ";"), payloadHash}, "\n")
 }
 
 // canonicalURI encodes the path segment by segment from EscapedPath (what
 // is on the wire), so an encoded '/' stays inside its segment.
 func canonicalURI(u *url.URL) string {
-	if u == nil {
-		return "/"
-	}
 	segments := strings.Split(u.EscapedPath(), "/")
 	for i, seg := range segments {
 		if dec, err := url.PathUnescape(seg); err == nil {
@@ -95,7 +89,7 @@ func queryUnescape(s string) string {
 func canonicalHeaderValues(req *http.Request, name string) []string {
 	var values []string
 	if name == "host" {
-		values = []string{hostOf(req)}
+		values = []string{cmp.Or(req.Header.Get("Host"), req.Host, req.URL.Host)}
 	} else {
 		values = headerValues(req.Header, name)
 	}
@@ -116,19 +110,6 @@ func headerValues(h http.Header, name string) []string {
 		}
 	}
 	return out
-}
-
-func hostOf(req *http.Request) string {
-	if h := req.Header.Get("Host"); h != "" {
-		return h
-	}
-	if req.Host != "" {
-		return req.Host
-	}
-	if req.URL != nil {
-		return req.URL.Host
-	}
-	return ""
 }
 
 // escape percent-encodes all but A-Za-z0-9-_.~ as the gateway does (a
