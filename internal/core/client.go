@@ -18,7 +18,9 @@ import (
 
 // Credential authenticates one attempt of a request: auth.Credential,
 // named here so that auth can send its IAM login through core without an
-// import cycle. It may implement the optional interfaces below.
+// import cycle. It may also have Validate() error, checked by New, and
+// Secrets() []string, the values scrubbed from every error text, and
+// implement the interfaces below.
 type Credential interface {
 	Apply(req *http.Request, body []byte) error
 }
@@ -34,21 +36,10 @@ type RefreshRejecter interface {
 	RefreshRejected(sent *http.Request)
 }
 
-// Validator is a credential that can check itself before any request.
-type Validator interface {
-	Validate() error
-}
-
 // SettingsBinder is a credential that sends requests of its own (the IAM
 // login): New hands it the client's settings, so they take the same path.
 type SettingsBinder interface {
 	BindSettings(s config.Settings) error
-}
-
-// Secreter lists the secret values a credential holds, which the client
-// removes from every error text.
-type Secreter interface {
-	Secrets() []string
 }
 
 // Client sends requests to one platform endpoint.
@@ -75,7 +66,7 @@ func New(endpoint string, cred Credential, s config.Settings, static http.Header
 	if cred == nil {
 		return nil, iotclient.NewValidationError("Auth", "", "a credential is required")
 	}
-	if v, ok := cred.(Validator); ok {
+	if v, ok := cred.(interface{ Validate() error }); ok {
 		if err := v.Validate(); err != nil {
 			return nil, err
 		}

@@ -101,7 +101,7 @@ func (e *textError) Is(target error) bool {
 }
 
 func (c *Client) secrets() []string {
-	if s, ok := c.cred.(Secreter); ok {
+	if s, ok := c.cred.(interface{ Secrets() []string }); ok {
 		return s.Secrets()
 	}
 	return nil
