@@ -56,12 +56,10 @@ func (e *APIError) Error() string {
 	fmt.Fprintf(&b, "iotclient: %s %s: %d", e.Method, e.URL, e.StatusCode)
 	// IBM messages begin with their exception ID: print it once.
 	if e.Code != "" && !strings.HasPrefix(e.Message, e.Code) {
-		b.WriteString(" ")
-		b.WriteString(e.Code)
+		b.WriteString(" " + e.Code)
 	}
 	if e.Message != "" {
-		b.WriteString(": ")
-		b.WriteString(e.Message)
+		b.WriteString(": " + e.Message)
 	}
 	if len(e.Violations) > 0 {
 		fmt.Fprintf(&b, " (violations: %s)", strings.Join(e.Violations, "; "))

@@ -11,18 +11,9 @@ import (
 	"golang.org/x/time/rate"
 )
 
-// Defaults for Settings.
-const (
-	DefaultMaxRetries      = 3
-	DefaultRetryWaitMin    = 200 * time.Millisecond
-	DefaultRetryWaitMax    = 10 * time.Second
-	DefaultMaxRetryAfter   = 30 * time.Second
-	DefaultMaxResponseSize = 8 << 20
-	DefaultAttemptTimeout  = 30 * time.Second
-	// MaxResponseSizeLimit is the largest MaxResponseSize, far from where
-	// limit+1 could overflow.
-	MaxResponseSizeLimit = 1 << 30
-)
+// MaxResponseSizeLimit is the largest MaxResponseSize, far from where
+// limit+1 could overflow.
+const MaxResponseSizeLimit = 1 << 30
 
 // Settings is what a client is built from.
 type Settings struct {
@@ -42,15 +33,16 @@ type Settings struct {
 	errs []error
 }
 
-// Default returns the settings before any option is applied.
+// Default returns the settings before any option is applied (the
+// defaults the options document).
 func Default() Settings {
 	return Settings{
-		MaxRetries:      DefaultMaxRetries,
-		RetryWaitMin:    DefaultRetryWaitMin,
-		RetryWaitMax:    DefaultRetryWaitMax,
-		MaxRetryAfter:   DefaultMaxRetryAfter,
-		MaxResponseSize: DefaultMaxResponseSize,
-		AttemptTimeout:  DefaultAttemptTimeout,
+		MaxRetries:      3,
+		RetryWaitMin:    200 * time.Millisecond,
+		RetryWaitMax:    10 * time.Second,
+		MaxRetryAfter:   30 * time.Second,
+		MaxResponseSize: 8 << 20,
+		AttemptTimeout:  30 * time.Second,
 	}
 }
 

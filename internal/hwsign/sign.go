@@ -18,18 +18,14 @@ import (
 	"time"
 )
 
+// The signature's headers, date format and algorithms: V11 is keyed with a
+// key derived from AK, SK, day, region and service.
 const (
-	// DateHeader carries the signing time, always signed.
-	DateHeader = "X-Sdk-Date"
-	// DateLayout is DateHeader's format (UTC, basic ISO 8601).
-	DateLayout = "20060102T150405Z"
-	// AlgorithmSDK is HMAC-SHA256 keyed with the SK.
-	AlgorithmSDK = "SDK-HMAC-SHA256"
-	// AlgorithmV11 is HMAC-SHA256 keyed with a key derived from AK, SK,
-	// day, region and service.
-	AlgorithmV11 = "V11-HMAC-SHA256"
-	// SecurityTokenHeader carries the session token of temporary credentials.
+	DateHeader          = "X-Sdk-Date"
+	DateLayout          = "20060102T150405Z"
 	SecurityTokenHeader = "X-Security-Token"
+	AlgorithmSDK        = "SDK-HMAC-SHA256"
+	AlgorithmV11        = "V11-HMAC-SHA256"
 )
 
 // Signer signs requests, with V11-HMAC-SHA256 over Region and Service when
