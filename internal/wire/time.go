@@ -85,11 +85,10 @@ func (t CompactTime) Time() time.Time { return time.Time(t) }
 
 // EncodeValues adds the time under key unless it is zero.
 func (t CompactTime) EncodeValues(key string, v *url.Values) error {
-	if !t.Time().IsZero() {
-		v.Set(key, FormatCompact(t.Time()))
-	}
-	return nil
+	return encode(key, v, t.Time(), FormatCompact)
 }
+
+var errCompactNotString = errors.New("expected a time string")
 
 // UnmarshalJSONFrom reads a JSON string in the compact format, "" or null.
 func (t *CompactTime) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
@@ -106,11 +105,15 @@ func (t IBMTime) Time() time.Time { return time.Time(t) }
 
 // EncodeValues adds the time under key unless it is zero.
 func (t IBMTime) EncodeValues(key string, v *url.Values) error {
-	if !t.Time().IsZero() {
-		v.Set(key, FormatIBM(t.Time()))
-	}
-	return nil
+	return encode(key, v, t.Time(), FormatIBM)
 }
+
+// Errors of IBMTime's decoder; the JSON decoder puts the member's path in
+// front of them.
+var (
+	errIBMNotString = errors.New("not an RFC 3339 time string")
+	errIBMNotTime   = errors.New("not an RFC 3339 time")
+)
 
 // UnmarshalJSONFrom reads an RFC 3339 time string, "" or null.
 func (t *IBMTime) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
@@ -126,6 +129,14 @@ func (t IBMTime) MarshalJSONTo(enc *jsontext.Encoder) error {
 	return enc.WriteToken(jsontext.String(s))
 }
 
+// encode adds t, formatted, under key unless it is zero.
+func encode(key string, v *url.Values, t time.Time, format func(time.Time) string) error {
+	if !t.IsZero() {
+		v.Set(key, format(t))
+	}
+	return nil
+}
+
 // readTime reads into dst a JSON string in IBM's format or IoTDA's, or
 // null (the zero time), unquoting it on the stack: a page holds hundreds.
 func readTime(dec *jsontext.Decoder, dst *time.Time, ibm bool) error {
@@ -137,9 +148,9 @@ func readTime(dec *jsontext.Decoder, dst *time.Time, ibm bool) error {
 		*dst = time.Time{}
 		return nil
 	case v.Kind() != '"' && ibm:
-		return errors.New("not an RFC 3339 time string")
+		return errIBMNotString
 	case v.Kind() != '"':
-		return errors.New("expected a time string")
+		return errCompactNotString
 	}
 	var buf [40]byte
 	b, err := jsontext.AppendUnquote(buf[:0], v)
@@ -149,7 +160,7 @@ func readTime(dec *jsontext.Decoder, dst *time.Time, ibm bool) error {
 	var t time.Time
 	if ibm {
 		if t, err = ParseIBM(string(b)); err != nil {
-			return errors.New("not an RFC 3339 time")
+			return errIBMNotTime
 		}
 	} else if t, err = ParseCompact(string(b)); err != nil {
 		return err
