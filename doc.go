@@ -7,14 +7,13 @@
 //   - Huawei Cloud IoTDA asynchronous commands (package commands): what
 //     happened to the commands sent to a device.
 //
-// This package holds only the vocabulary the platform packages share: the
-// error types (APIError, ValidationError and the sentinels they match with
-// errors.Is), the client options (Option) and the SDK Version. Credentials
-// live in package auth; paging helpers in package pagination.
+// This package holds the vocabulary the platform packages share: the error
+// types and their sentinels, the client options and the SDK Version.
+// Credentials live in package auth, paging helpers in package pagination.
 //
-// Every call that does I/O takes a context.Context first; cancelling it stops
-// paging, retries and backoff waits at once. Clients are safe for concurrent
-// use once built.
+// Every call that does I/O takes a context.Context first; cancelling it
+// stops paging, retries and backoff at once. Clients are safe for
+// concurrent use.
 package iotclient
 
 // Version is the SDK's version, sent in the User-Agent header as

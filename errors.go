@@ -7,12 +7,11 @@ import (
 	"time"
 )
 
-// Sentinel errors. An *APIError matches the sentinel of its HTTP status with
-// errors.Is, and a *ValidationError matches ErrInvalidArgument, so callers can
-// branch on the kind of failure without inspecting status codes.
+// Sentinel errors: an *APIError matches the one of its HTTP status with
+// errors.Is, a *ValidationError matches ErrInvalidArgument.
 var (
-	// ErrInvalidArgument: the request was refused as malformed, either by
-	// the SDK before sending it (*ValidationError) or by the platform (400).
+	// ErrInvalidArgument: refused by the SDK before sending
+	// (*ValidationError) or by the platform (400).
 	ErrInvalidArgument = errors.New("iotclient: invalid argument")
 	// ErrUnauthorized: the credentials are missing, wrong or expired (401).
 	ErrUnauthorized = errors.New("iotclient: unauthorized")
@@ -28,17 +27,14 @@ var (
 	ErrRateLimited = errors.New("iotclient: rate limited")
 	// ErrServer: the platform failed (5xx).
 	ErrServer = errors.New("iotclient: server error")
-	// ErrMalformedResponse: a 2xx response could not be used: its body was
-	// not the JSON the API documents, was cut short, or exceeded the size
-	// cap. The error's text says which.
+	// ErrMalformedResponse: a 2xx body was not the documented JSON, was cut
+	// short or exceeded the size cap; the error's text says which.
 	ErrMalformedResponse = errors.New("iotclient: malformed response")
 )
 
-// APIError is the error for every response outside 2xx. Its fields come from
-// the response: the status, the platform's error code and message (IoTDA
-// error_code/error_msg, API gateway APIGW.* bodies, IBM message and
-// exception.id) and the request ID, plus the request's method and URL (with
-// no credentials in it).
+// APIError is the error for every response outside 2xx, with the
+// platform's error code and message from the body (IoTDA, its API gateway,
+// IAM or IBM).
 type APIError struct {
 	StatusCode int    // HTTP status code
 	Code       string // platform error code: "IOTDA.014000", "APIGW.0301", "CUDRS0007E"
@@ -46,30 +42,24 @@ type APIError struct {
 	RequestID  string // X-Request-Id header, or the body's request_id
 	Method     string // request method
 	URL        string // request URL without user information
-	// Violations lists the individual problems IBM reports with a 400, as
-	// "ID: message" strings.
+	// Violations lists the problems IBM reports with a 400, as "ID: message".
 	Violations []string
-	// RetryAfter is the wait the server asked for in a Retry-After header
-	// (zero when it asked for none). When it exceeds the client's cap the
-	// call fails at once with this error instead of sleeping.
+	// RetryAfter is the server's Retry-After (zero for none). When it
+	// exceeds the client's cap the call fails at once with this error.
 	RetryAfter time.Duration
-	// Attempts is how many times the request was sent before this error.
-	Attempts int
+	Attempts   int // times the request was sent
 }
 
 // Error describes the failure in one line; it never contains credentials.
 func (e *APIError) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "iotclient: %s %s: %d", e.Method, e.URL, e.StatusCode)
-	// IBM messages begin with their exception ID ("CUDRS0002E: ..."):
-	// print the code once.
+	// IBM messages begin with their exception ID: print it once.
 	if e.Code != "" && !strings.HasPrefix(e.Message, e.Code) {
-		b.WriteString(" ")
-		b.WriteString(e.Code)
+		b.WriteString(" " + e.Code)
 	}
 	if e.Message != "" {
-		b.WriteString(": ")
-		b.WriteString(e.Message)
+		b.WriteString(": " + e.Message)
 	}
 	if len(e.Violations) > 0 {
 		fmt.Fprintf(&b, " (violations: %s)", strings.Join(e.Violations, "; "))
@@ -86,13 +76,12 @@ func (e *APIError) Error() string {
 	return b.String()
 }
 
-// Is reports whether target is the sentinel for this error's status (and, for
-// IoTDA's rate-limit codes, ErrRateLimited).
+// Is reports whether target is the sentinel of this error's status, or
+// ErrRateLimited for the platforms' rate-limit codes.
 func (e *APIError) Is(target error) bool {
 	switch target {
 	case ErrRateLimited:
-		// A 503 that says when to come back is throttling too (IBM does not
-		// document its rate-limit status).
+		// A 503 with Retry-After is throttling too (IBM documents no status).
 		return e.StatusCode == 429 || e.Code == "IOTDA.021101" || e.Code == "IOTDA.021102" ||
 			e.Code == "APIGW.0308" || (e.StatusCode == 503 && e.RetryAfter > 0)
 	case ErrServer:
@@ -101,7 +90,6 @@ func (e *APIError) Is(target error) bool {
 	return target != nil && statusSentinels[e.StatusCode] == target
 }
 
-// statusSentinels maps the statuses that have a sentinel of their own.
 var statusSentinels = map[int]error{
 	400: ErrInvalidArgument, 401: ErrUnauthorized, 403: ErrForbidden, 404: ErrNotFound, 409: ErrConflict,
 }
@@ -125,8 +113,7 @@ func (e *ValidationError) Error() string {
 // Is reports whether target is ErrInvalidArgument.
 func (e *ValidationError) Is(target error) bool { return target == ErrInvalidArgument }
 
-// NewValidationError builds a *ValidationError, shortening long values so an
-// error message stays readable.
+// NewValidationError builds a *ValidationError, shortening a long value.
 func NewValidationError(field, value, reason string) *ValidationError {
 	const max = 64
 	if len(value) > max {

@@ -48,7 +48,7 @@ func TestOptionsSetSettings(t *testing.T) {
 
 func TestOptionDefaults(t *testing.T) {
 	s := apply()
-	assert.Equal(t, config.DefaultMaxRetries, s.MaxRetries)
+	assert.Equal(t, 3, s.MaxRetries)
 	assert.Equal(t, 30*time.Second, s.MaxRetryAfter)
 	assert.EqualValues(t, 8<<20, s.MaxResponseSize)
 	assert.Nil(t, s.Limiter)

@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"cmp"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -11,49 +12,35 @@ import (
 	"github.com/iotclient/iotclient-go/internal/hwsign"
 )
 
-// instanceService is the service name in the derived signature's info for
-// IoTDA instance endpoints.
+// instanceService is IoTDA's service name in the derived signature.
 const instanceService = "iotdm"
 
 // AKSKOption changes how AKSK signs.
 type AKSKOption func(*akskCredential)
 
-// WithSecurityToken makes the credential temporary: tok (the session token
-// IAM issues with a temporary AK/SK) is sent as X-Security-Token and covered
-// by the signature. An empty tok makes Apply fail rather than sign without
-// it, which the platform would refuse anyway.
+// WithSecurityToken sends tok, the session token of a temporary AK/SK, as
+// X-Security-Token, covered by the signature. An empty tok is refused.
 func WithSecurityToken(tok string) AKSKOption {
 	return func(c *akskCredential) { c.securityToken, c.temporary = hide(tok), true }
 }
 
-// WithDerivedSigning forces the derived V11-HMAC-SHA256 signature with the
-// given region and the IoTDA service name "iotdm", whatever the request's
-// host. It is needed only when an instance endpoint is reached through a
-// name AKSK does not recognise (a proxy, a private DNS name); an empty
-// region makes Apply fail.
+// WithDerivedSigning forces the derived V11-HMAC-SHA256 signature with
+// region, for an instance endpoint reached through a name AKSK does not
+// recognise (a proxy, a private DNS name). An empty region is refused.
 func WithDerivedSigning(region string) AKSKOption {
 	return func(c *akskCredential) { c.region, c.forceDerived = region, true }
 }
 
 // AKSK authenticates Huawei Cloud requests by signing them with an access
-// key (AK) and secret key (SK), Huawei's recommended method. Every Apply
-// signs afresh with the current time, so a retried request carries a new
-// X-Sdk-Date and signature (the gateway allows 15 minutes of clock skew).
+// key (AK) and secret key (SK). Every Apply signs with the current time, so
+// a retry carries a new X-Sdk-Date (the gateway allows 15 minutes of skew).
 //
-// The algorithm is chosen per request:
-//
-//   - SDK-HMAC-SHA256, keyed with the SK, for regional endpoints
-//     (https://iotda.{region}.myhuaweicloud.com) and any other host;
-//   - V11-HMAC-SHA256, the derived signature that standard and enterprise
-//     instances require, when the request's host is an instance endpoint
-//     {10 hex digits}.st1.iotda-app.{region}.myhuaweicloud.com: the region
-//     is taken from the host and the service is "iotdm". WithDerivedSigning
-//     forces it for any host.
-//
-// Signed are every header already set on the request except Content-Type
-// (the official SDK leaves it out), plus X-Sdk-Date and, with
-// WithSecurityToken, X-Security-Token. Apply fails, naming the missing part
-// and never showing a secret, when the AK or SK is empty.
+// The algorithm is SDK-HMAC-SHA256 for regional endpoints and any other
+// host, and the derived V11-HMAC-SHA256 that standard and enterprise
+// instances require when the host is an instance endpoint,
+// {10 hex digits}.st1.iotda-app.{region}.myhuaweicloud.com (region from
+// the host, service "iotdm"). Every header already set is signed but
+// Content-Type, as in the official SDK. An empty AK or SK is refused.
 func AKSK(ak, sk string, opts ...AKSKOption) Credential {
 	c := &akskCredential{ak: hide(ak), sk: hide(sk), now: time.Now}
 	for _, o := range opts {
@@ -80,10 +67,9 @@ type akskCredential struct {
 	temporary     bool // WithSecurityToken was given
 	region        string
 	forceDerived  bool             // WithDerivedSigning was given
-	now           func() time.Time // the signing clock; tests replace it
+	now           func() time.Time // tests replace it
 }
 
-// check reports an empty AK, SK, security token or forced region.
 func (c *akskCredential) check() error {
 	switch {
 	case c.ak.get() == "":
@@ -95,7 +81,6 @@ func (c *akskCredential) check() error {
 	case c.forceDerived && c.region == "":
 		return missing("auth.AKSK region", "WithDerivedSigning was given an empty region")
 	case !headerSafe(c.ak.get()):
-		// The AK is sent inside the Authorization header.
 		return missing("auth.AKSK AK", "the access key (AK) contains control characters")
 	case !headerSafe(c.securityToken.get()):
 		return missing("auth.AKSK security token", "the security token contains control characters")
@@ -103,42 +88,33 @@ func (c *akskCredential) check() error {
 	return nil
 }
 
-// Apply signs req (and body, the exact bytes sent) with the current time,
-// setting X-Sdk-Date, X-Security-Token for temporary credentials, and
-// Authorization.
+// Apply signs req and body with the current time.
 func (c *akskCredential) Apply(req *http.Request, body []byte) error {
 	if err := prepare(req, c.invalid); err != nil {
 		return err
 	}
-	s := hwsign.Signer{AK: c.ak.get(), SK: c.sk.get(), SecurityToken: c.securityToken.get()}
-	if c.forceDerived {
-		s.Derived, s.Region, s.Service = true, c.region, instanceService
-	} else if region, ok := instanceRegion(req); ok {
-		s.Derived, s.Region, s.Service = true, region, instanceService
+	s := hwsign.Signer{AK: c.ak.get(), SK: c.sk.get(), SecurityToken: c.securityToken.get(),
+		Derived: c.forceDerived, Region: c.region, Service: instanceService}
+	if !s.Derived {
+		s.Region, s.Derived = instanceRegion(req)
 	}
 	return s.Sign(req, body, c.now())
 }
 
-// instanceHost matches a standard/enterprise instance endpoint,
-// {10 hex}.st1.iotda-app.{region}.myhuaweicloud.com, capturing its region.
+// instanceHost matches an instance endpoint, capturing its region.
 var instanceHost = regexp.MustCompile(`^[0-9a-f]{10}\.st1\.iotda-app\.([a-z0-9-]+)\.myhuaweicloud\.com$`)
 
-// instanceRegion returns the region of req's host (req.Host when set, else
-// the URL's: the one net/http sends) when it is an instance endpoint.
+// instanceRegion returns the region of the host net/http sends (req.Host,
+// else the URL's) when it is an instance endpoint.
 func instanceRegion(req *http.Request) (string, bool) {
-	h := req.Host
-	if h == "" {
-		h = req.URL.Host
-	}
-	host := strings.ToLower(strings.TrimSuffix((&url.URL{Host: h}).Hostname(), "."))
+	host := strings.ToLower(strings.TrimSuffix((&url.URL{Host: cmp.Or(req.Host, req.URL.Host)}).Hostname(), "."))
 	if m := instanceHost.FindStringSubmatch(host); m != nil {
 		return m[1], true
 	}
 	return "", false
 }
 
-// Secrets lists the AK, SK and security token, which the SDK removes from
-// every error text.
+// Secrets lists the SK, security token and AK.
 func (c *akskCredential) Secrets() []string {
 	return []string{c.sk.get(), c.securityToken.get(), c.ak.get()}
 }

@@ -8,15 +8,12 @@ import (
 	"strings"
 )
 
-// APIKey authenticates IBM Watson IoT Platform requests with an application
-// API key and its authentication token, sent as HTTP Basic credentials (user
-// = key, password = token). Apply fails, naming the missing part, when
-// either is empty, and refuses a key containing ':', which Basic
-// authentication cannot carry in its user name.
+// APIKey authenticates IBM Watson IoT Platform requests with an API key and
+// its token as HTTP Basic credentials. Either empty, or a key containing
+// ':', is refused.
 func APIKey(key, token string) Credential {
 	shown := abbreviate(key)
 	if org, ok := OrgFromAPIKey(key); ok {
-		// The organization is the useful part when reading logs.
 		shown = "a-" + org + "-" + abbreviate(key[len("a-"+org+"-"):])
 	}
 	c := &apiKeyCredential{base{desc: fmt.Sprintf("auth.APIKey{Key: %q, Token: %s}", shown, secret(token))},
@@ -34,10 +31,9 @@ func APIKey(key, token string) Credential {
 
 var apiKeyForm = regexp.MustCompile(`(?s)^a-([a-z0-9]{6})-.`)
 
-// OrgFromAPIKey returns the organization ID embedded in an API key of the
-// form a-{org}-{random}: the six lowercase letters and digits of its second
-// part. ok is false for any other form; callers can then name the
-// organization explicitly.
+// OrgFromAPIKey returns the organization ID in an API key of the form
+// a-{org}-{random} (six lowercase letters and digits); ok is false for any
+// other form.
 func OrgFromAPIKey(key string) (org string, ok bool) {
 	if m := apiKeyForm.FindStringSubmatch(key); m != nil {
 		return m[1], true
@@ -51,11 +47,10 @@ type apiKeyCredential struct {
 	key, token hidden
 }
 
-// Org returns the organization of the key (see OrgFromAPIKey), so that a
-// configuration can leave its organization out.
+// Org returns OrgFromAPIKey of the key.
 func (c *apiKeyCredential) Org() (string, bool) { return OrgFromAPIKey(c.key.get()) }
 
-// Apply sets the Authorization header to HTTP Basic with key and token.
+// Apply sets HTTP Basic authorization.
 func (c *apiKeyCredential) Apply(req *http.Request, _ []byte) error {
 	if err := prepare(req, c.invalid); err != nil {
 		return err
@@ -64,8 +59,7 @@ func (c *apiKeyCredential) Apply(req *http.Request, _ []byte) error {
 	return nil
 }
 
-// Secrets lists the Basic payload base64(key:token), the token and the key,
-// which the SDK removes from every error text.
+// Secrets lists the Basic payload, the token and the key.
 func (c *apiKeyCredential) Secrets() []string {
 	return []string{base64.StdEncoding.EncodeToString([]byte(c.key.get() + ":" + c.token.get())), c.token.get(), c.key.get()}
 }

@@ -13,6 +13,7 @@ import (
 
 	iotclient "github.com/iotclient/iotclient-go"
 	"github.com/iotclient/iotclient-go/internal/hwsign"
+	"github.com/iotclient/iotclient-go/internal/mockserver/hwverify"
 )
 
 const (
@@ -114,7 +115,7 @@ func TestAKSKSignsAndVerifies(t *testing.T) {
 	assert.Equal(t, "20240102T030405Z", req.Header.Get(hwsign.DateHeader))
 	assert.Equal(t, "SDK-HMAC-SHA256 Access=HPUAEXAMPLEAK000001, SignedHeaders=instance-id;x-project-id;x-sdk-date, "+
 		"Signature=74f671cbbdb50892cfe6cc99c01941d0fe418217e39962349046e576fc6a6835", req.Header.Get("Authorization"))
-	require.NoError(t, hwsign.Verify(req, nil, lookup(testAK, testSK), t0, 0))
+	require.NoError(t, hwverify.Verify(req, nil, lookup(testAK, testSK), t0, 0))
 }
 
 func TestAKSKResignsEveryApply(t *testing.T) {
@@ -126,12 +127,12 @@ func TestAKSKResignsEveryApply(t *testing.T) {
 
 	require.NoError(t, c.Apply(req, body))
 	firstDate, firstAuth := req.Header.Get(hwsign.DateHeader), req.Header.Get("Authorization")
-	require.NoError(t, hwsign.Verify(req, body, lookup(testAK, testSK), now, 0))
+	require.NoError(t, hwverify.Verify(req, body, lookup(testAK, testSK), now, 0))
 
 	// A retry 20 minutes later, on the same request: the first signature is
 	// now outside the gateway's skew, the new one must verify.
 	now = t0.Add(20 * time.Minute)
-	require.ErrorIs(t, hwsign.Verify(req, body, lookup(testAK, testSK), now, 0), hwsign.ErrDateSkew)
+	require.ErrorIs(t, hwverify.Verify(req, body, lookup(testAK, testSK), now, 0), hwverify.ErrDateSkew)
 	require.NoError(t, c.Apply(req, body))
 	assert.Equal(t, "20240102T032405Z", req.Header.Get(hwsign.DateHeader))
 	assert.NotEqual(t, firstDate, req.Header.Get(hwsign.DateHeader))
@@ -140,7 +141,7 @@ func TestAKSKResignsEveryApply(t *testing.T) {
 	assert.Len(t, req.Header.Values(hwsign.DateHeader), 1)
 	_, p := authParams(t, req)
 	assert.Equal(t, "x-sdk-date", p["SignedHeaders"], "the old Authorization is not signed, nor Content-Type")
-	require.NoError(t, hwsign.Verify(req, body, lookup(testAK, testSK), now, 0))
+	require.NoError(t, hwverify.Verify(req, body, lookup(testAK, testSK), now, 0))
 }
 
 func TestAKSKDerivedOnInstanceHost(t *testing.T) {
@@ -155,7 +156,7 @@ func TestAKSKDerivedOnInstanceHost(t *testing.T) {
 		alg, p := authParams(t, req)
 		assert.Equal(t, hwsign.AlgorithmV11, alg, url)
 		assert.Equal(t, testAK+"/20240102/cn-south-1/iotdm", p["Credential"], url)
-		require.NoError(t, hwsign.Verify(req, nil, lookup(testAK, testSK), now, 0))
+		require.NoError(t, hwverify.Verify(req, nil, lookup(testAK, testSK), now, 0))
 	}
 
 	// req.Host, which net/http sends instead of the URL's host, decides.
@@ -191,7 +192,7 @@ func TestAKSKWithDerivedSigning(t *testing.T) {
 	alg, p := authParams(t, req)
 	assert.Equal(t, hwsign.AlgorithmV11, alg)
 	assert.Equal(t, testAK+"/20240102/ap-southeast-1/iotdm", p["Credential"])
-	require.NoError(t, hwsign.Verify(req, nil, lookup(testAK, testSK), now, 0))
+	require.NoError(t, hwverify.Verify(req, nil, lookup(testAK, testSK), now, 0))
 
 	// The forced region wins over the one in an instance host.
 	req = newReq(t, http.MethodGet, instanceURL, "")
@@ -208,18 +209,18 @@ func TestAKSKSecurityToken(t *testing.T) {
 		assert.Equal(t, testSTS, req.Header.Get("X-Security-Token"))
 		_, p := authParams(t, req)
 		assert.Equal(t, "x-sdk-date;x-security-token", p["SignedHeaders"])
-		require.NoError(t, hwsign.Verify(req, nil, lookup(testAK, testSK), now, 0))
+		require.NoError(t, hwverify.Verify(req, nil, lookup(testAK, testSK), now, 0))
 
 		// The token is covered: a different one fails verification.
 		req.Header.Set("X-Security-Token", "forged")
-		require.ErrorIs(t, hwsign.Verify(req, nil, lookup(testAK, testSK), now, 0), hwsign.ErrSignatureMismatch)
+		require.ErrorIs(t, hwverify.Verify(req, nil, lookup(testAK, testSK), now, 0), hwverify.ErrSignatureMismatch)
 	}
 }
 
 func TestAKSKUsesTheRealClock(t *testing.T) {
 	req := newReq(t, http.MethodGet, regionalURL, "")
 	require.NoError(t, AKSK(testAK, testSK).Apply(req, nil))
-	require.NoError(t, hwsign.Verify(req, nil, lookup(testAK, testSK), time.Now(), time.Minute))
+	require.NoError(t, hwverify.Verify(req, nil, lookup(testAK, testSK), time.Now(), time.Minute))
 }
 
 // TestValidation checks each incomplete credential names the missing part,

@@ -3,10 +3,9 @@
 // V11-HMAC-SHA256 used by instance endpoints), and the IBM Watson IoT API key
 // and token sent as HTTP Basic credentials.
 //
-// A Credential is applied by the SDK on every attempt of a request, after
-// every other header is set, so a retried request is signed again with a
-// fresh date. Credentials never print their secrets: String, GoString and
-// fmt's %v, %+v and %#v all show redacted values.
+// A Credential is applied on every attempt of a request, so a retry is
+// signed afresh. Credentials never print their secrets, under any fmt verb,
+// in log/slog or in encoding/json.
 package auth
 
 import (
@@ -17,45 +16,34 @@ import (
 	iotclient "github.com/iotclient/iotclient-go"
 )
 
-// Credential authenticates one attempt of an HTTP request.
-//
-// Apply is called once per attempt, after every other header has been set,
-// with body holding the exact bytes that will be sent (nil when there is no
-// body). It must be safe for concurrent use.
+// Credential authenticates one attempt of an HTTP request. Apply is called
+// after every other header is set, with the exact body bytes (nil for
+// none); it must be safe for concurrent use.
 type Credential interface {
 	Apply(req *http.Request, body []byte) error
 }
 
-// Refresher is implemented by credentials whose token can be replaced: when
-// the platform answers 401 to a request, the SDK calls Invalidate with the
-// request as it was sent and, when it reports true, repeats the request
-// once, so Apply fetches a fresh token (a 401 means the request was not
-// processed, so repeating it is safe whatever its method). IAMPassword
-// implements it.
+// Refresher is a credential whose token can be replaced, as IAMPassword's:
+// after a 401 the SDK calls Invalidate and, when it reports true, repeats
+// the request once (a 401 means it was not processed).
 type Refresher interface {
 	Credential
-	// Invalidate drops the token sent in sent (the request as it went out,
-	// with the credential applied), so that the next Apply fetches a new
-	// one, and reports whether the next Apply will send a token other than
-	// that one. It drops nothing when the credential has already replaced
-	// that token, so many requests failing with the same stale token cause
-	// one refresh, not one each; a credential may also refuse to drop a
-	// token it has just obtained. A nil sent, or one carrying no token,
-	// means the current token.
+	// Invalidate drops the token carried by sent (the request as it went
+	// out; nil means the current token) unless it was already replaced, so
+	// many requests failing with one stale token cause one refresh. It
+	// reports whether the next Apply will send another token.
 	Invalidate(sent *http.Request) bool
 }
 
-// Validator is implemented by every credential in this package. A client can
-// call Validate when it is built, to refuse an incomplete credential before
-// any request instead of failing on the first one; Apply runs the same
-// checks on every attempt anyway.
+// Validator is implemented by every credential in this package: clients
+// call Validate when they are built, to refuse an incomplete credential
+// before any request.
 type Validator interface {
 	Validate() error
 }
 
-// prepare starts every Apply: it returns the credential's problem (found
-// when it was built) and refuses a request without a URL, which no
-// credential can apply to; a request built by hand gets a header map.
+// prepare starts every Apply: it returns the credential's problem, refuses
+// a request without a URL and gives a hand-built request a header map.
 func prepare(req *http.Request, invalid error) error {
 	switch {
 	case invalid != nil:
@@ -68,15 +56,14 @@ func prepare(req *http.Request, invalid error) error {
 	return nil
 }
 
-// missing reports an empty or unusable part of a credential as a
-// *iotclient.ValidationError naming the part, never carrying its value.
+// missing is a *iotclient.ValidationError naming a credential's part,
+// never its value.
 func missing(field, reason string) error {
 	return &iotclient.ValidationError{Field: field, Reason: reason}
 }
 
-// headerSafe reports whether s can be sent as a header value: net/http
-// refuses control characters other than tab, and catching them here gives an
-// error that names the credential part rather than the header.
+// headerSafe reports whether net/http would send s as a header value;
+// checking here names the credential part rather than the header.
 func headerSafe(s string) bool {
 	return !strings.ContainsFunc(s, func(r rune) bool { return (r < ' ' && r != '\t') || r == 0x7f })
 }

@@ -12,15 +12,8 @@ import (
 	"github.com/iotclient/iotclient-go/internal/core"
 )
 
-// iamTokenPath is the IAM password-login call.
-const iamTokenPath = "/v3/auth/tokens"
-
-// nocatalog leaves the large, unused service catalog out of the answer.
-var nocatalog = url.Values{"nocatalog": {"true"}}
-
-// loginAuth is the credential of the login client: the password travels in
-// the body, so Apply adds nothing, but the password and the tokens are
-// removed from the login's errors.
+// loginAuth is the login client's credential: the password travels in the
+// body, but it and the tokens are still scrubbed from the login's errors.
 type loginAuth struct{ c *iamCredential }
 
 func (loginAuth) Apply(*http.Request, []byte) error { return nil }
@@ -34,9 +27,8 @@ type iamAnswer struct {
 	} `json:"token"`
 }
 
-// fetch logs in once through the SDK's HTTP core, which retries
-// connection errors, 429 and 5xx (a login is safe to repeat) and never
-// follows a redirect of the POST.
+// fetch logs in once; the core retries it like a read and never follows a
+// redirect of the POST.
 func (c *iamCredential) fetch(ctx context.Context) (string, time.Duration, error) {
 	type obj = map[string]any
 	user := obj{"domain": obj{"name": c.cfg.Domain}, "name": c.cfg.User, "password": c.password.get()}
@@ -46,33 +38,26 @@ func (c *iamCredential) fetch(ctx context.Context) (string, time.Duration, error
 	}}
 	var ans iamAnswer
 	info, err := c.login.Do(ctx, core.Request{
-		Method: http.MethodPost, Path: iamTokenPath, Query: nocatalog, Body: body, Idempotent: true,
+		// nocatalog leaves the large, unused service catalog out.
+		Method: http.MethodPost, Path: "/v3/auth/tokens", Query: url.Values{"nocatalog": {"true"}}, Body: body, Idempotent: true,
 	}, &ans)
-	if err == nil {
-		var tok string
-		tok, err = token(info)
-		if err == nil {
-			var lifetime time.Duration
-			if lifetime, err = tokenLifetime(&ans); err == nil {
-				return tok, lifetime, nil
-			}
-		}
-	}
-	return "", 0, fmt.Errorf("auth: IAM login of user %q (domain %q, project %q) failed: %w",
-		c.cfg.User, c.cfg.Domain, c.cfg.Project, err)
-}
-
-func token(info core.ResponseInfo) (string, error) {
 	tok := info.Header.Get(SubjectTokenHeader)
-	if tok == "" || !headerSafe(tok) {
-		return "", fmt.Errorf("%w: no usable %s header in the %d answer", iotclient.ErrMalformedResponse, SubjectTokenHeader, info.StatusCode)
+	var lifetime time.Duration
+	if err == nil && (tok == "" || !headerSafe(tok)) {
+		err = fmt.Errorf("%w: no usable %s header in the %d answer", iotclient.ErrMalformedResponse, SubjectTokenHeader, info.StatusCode)
 	}
-	return tok, nil
+	if err == nil {
+		lifetime, err = tokenLifetime(&ans)
+	}
+	if err != nil {
+		return "", 0, fmt.Errorf("auth: IAM login of user %q (domain %q, project %q) failed: %w",
+			c.cfg.User, c.cfg.Domain, c.cfg.Project, err)
+	}
+	return tok, lifetime, nil
 }
 
-// tokenLifetime is expires_at − issued_at, or expires_at − now when IAM
-// sent no issue time, or the documented lifetime less a margin when it
-// sent no expiry.
+// tokenLifetime is expires_at − issued_at, else expires_at − now, else
+// the documented lifetime less a margin.
 func tokenLifetime(a *iamAnswer) (time.Duration, error) {
 	if a.Token == nil || a.Token.ExpiresAt == "" {
 		return IAMTokenLifetime - iamLifetimeMargin, nil
@@ -82,7 +67,7 @@ func tokenLifetime(a *iamAnswer) (time.Duration, error) {
 		return 0, fmt.Errorf("%w: token.expires_at %q is not an RFC 3339 time", iotclient.ErrMalformedResponse, a.Token.ExpiresAt)
 	}
 	var lifetime time.Duration
-	if issued, err := time.Parse(time.RFC3339Nano, a.Token.IssuedAt); err == nil && a.Token.IssuedAt != "" {
+	if issued, err := time.Parse(time.RFC3339Nano, a.Token.IssuedAt); err == nil {
 		lifetime = exp.Sub(issued)
 	} else {
 		lifetime = time.Until(exp)

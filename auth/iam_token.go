@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -10,21 +11,12 @@ import (
 	iotclient "github.com/iotclient/iotclient-go"
 )
 
-// Timing of the token cache.
+// Timing of the token cache (see IAMPassword).
 const (
-	// iamRejectCooldown is how long a refusal of the credentials by IAM is
-	// remembered before the next login attempt.
-	iamRejectCooldown = time.Minute
-	// iamFailureBackoff is how long any other failed login is remembered:
-	// every caller in the meantime gets it without a login of its own.
-	iamFailureBackoff = 10 * time.Second
-	// iamReloginInterval is how long Invalidate keeps the token after a
-	// fresh one was refused too (RefreshRejected): a platform that refuses
-	// every token causes at most one re-login a minute.
-	iamReloginInterval = time.Minute
-	// iamLifetimeMargin is taken off IAMTokenLifetime for a token whose
-	// answer gave no expiry.
-	iamLifetimeMargin = 10 * time.Minute
+	iamRejectCooldown  = time.Minute      // a refusal of the credentials is remembered
+	iamFailureBackoff  = 10 * time.Second // any other failed login is remembered
+	iamReloginInterval = time.Minute      // Invalidate keeps a token after RefreshRejected
+	iamLifetimeMargin  = 10 * time.Minute // off IAMTokenLifetime without expires_at
 )
 
 // iamFlight is one login that many callers may wait for.
@@ -34,8 +26,8 @@ type iamFlight struct {
 	err   error
 }
 
-// Apply sets X-Auth-Token to a valid token, logging in first when there is
-// none. Waiting for a login ends when req's context does.
+// Apply sets X-Auth-Token, logging in first when there is no valid token.
+// Waiting for a login ends with req's context.
 func (c *iamCredential) Apply(req *http.Request, _ []byte) error {
 	if err := prepare(req, c.invalid); err != nil {
 		return err
@@ -49,8 +41,7 @@ func (c *iamCredential) Apply(req *http.Request, _ []byte) error {
 }
 
 // Invalidate drops the cached token if sent carried it (see Refresher),
-// unless a fresh token was refused less than a minute ago. It reports
-// whether the next Apply will send another token.
+// unless a fresh token was refused less than a minute ago.
 func (c *iamCredential) Invalidate(sent *http.Request) bool {
 	var used string
 	if sent != nil {
@@ -70,18 +61,16 @@ func (c *iamCredential) Invalidate(sent *http.Request) bool {
 	return true
 }
 
-// RefreshRejected is called by the SDK when the request repeated with a
-// fresh token after a 401 got a 401 again: the platform refuses every
-// token, so for a minute Invalidate keeps the token rather than log in
-// again for every call.
+// RefreshRejected is called when a fresh token got a 401 too: for a
+// minute, Invalidate keeps the token rather than log in for every call.
 func (c *iamCredential) RefreshRejected(*http.Request) {
 	c.mu.Lock()
 	c.holdUntil = time.Now().Add(iamReloginInterval)
 	c.mu.Unlock()
 }
 
-// tokenFor returns the cached token, starting a background renewal when it
-// is due, or waits for a login when there is no usable token.
+// tokenFor returns the cached token, starting a renewal when it is due, or
+// waits for a login.
 func (c *iamCredential) tokenFor(ctx context.Context) (string, error) {
 	c.mu.Lock()
 	if c.login == nil {
@@ -116,9 +105,8 @@ func (c *iamCredential) tokenFor(ctx context.Context) (string, error) {
 	}
 }
 
-// startLoginLocked starts a login that outlives the caller's cancellation
-// (others may be waiting for it) but not its own timeout. Call with c.mu
-// held.
+// startLoginLocked starts a login that outlives the caller's cancellation,
+// since others may wait for it. Call with c.mu held.
 func (c *iamCredential) startLoginLocked(ctx context.Context) *iamFlight {
 	f := &iamFlight{done: make(chan struct{})}
 	c.flight = f
@@ -126,7 +114,6 @@ func (c *iamCredential) startLoginLocked(ctx context.Context) *iamFlight {
 	return f
 }
 
-// run makes one login and records its outcome for every caller.
 func (c *iamCredential) run(ctx context.Context, f *iamFlight) {
 	ctx, cancel := context.WithTimeout(ctx, IAMLoginTimeout)
 	defer cancel()
@@ -141,7 +128,7 @@ func (c *iamCredential) run(ctx context.Context, f *iamFlight) {
 		}
 		c.token = hide(tok)
 		c.expiresAt = start.Add(lifetime)
-		c.refreshAt = c.expiresAt.Add(-min(c.refreshBefore, lifetime/2))
+		c.refreshAt = c.expiresAt.Add(-min(cmp.Or(c.cfg.RefreshBefore, DefaultIAMRefreshBefore), lifetime/2))
 		c.failure = nil
 	} else {
 		c.failure, c.failedTil = err, now.Add(iamFailureBackoff)
@@ -156,8 +143,7 @@ func (c *iamCredential) run(ctx context.Context, f *iamFlight) {
 	close(f.done)
 }
 
-// retryableIAMStatus reports a login failure that says nothing about the
-// credentials: a timeout, throttling or a server failure.
+// retryableIAMStatus reports a failure that says nothing of the credentials.
 func retryableIAMStatus(code int) bool {
 	return code == http.StatusRequestTimeout || code == http.StatusTooManyRequests || code >= 500
 }

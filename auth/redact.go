@@ -6,29 +6,25 @@ import (
 	"log/slog"
 )
 
-// base is what every credential embeds, both parts fixed when it is built
-// (a credential never changes): the outcome of its checks, which Validate
-// and every Apply report, and a description without secrets, which gives
-// it every printed form: String, GoString, fmt's verbs (through Format,
-// without which fmt would print the fields), log/slog (whose JSON handler
-// would otherwise marshal the value itself) and encoding/json.
+// base is what every credential embeds, fixed when it is built: the
+// outcome of its checks and a description without secrets, which is every
+// printed form (fmt, log/slog, encoding/json).
 type base struct {
 	desc    string
 	invalid error
 }
 
-// Validate reports what makes the credential unusable, without sending
-// anything.
+// Validate reports what makes the credential unusable.
 func (r base) Validate() error { return r.invalid }
 
 // String returns the redacted description.
 func (r base) String() string { return r.desc }
 
-// GoString is String: the Go syntax form must not show a secret either.
+// GoString returns the redacted description.
 func (r base) GoString() string { return r.desc }
 
-// Format prints the description for %v, %s and %q with their flags and
-// width, and a %!verb(…) error for any other verb.
+// Format prints the description for %v, %s and %q, and %!verb(…) for
+// other verbs.
 func (r base) Format(f fmt.State, verb rune) {
 	switch verb {
 	case 'v', 's':
@@ -46,10 +42,9 @@ func (r base) LogValue() slog.Value { return slog.StringValue(r.desc) }
 // MarshalJSON encodes the description.
 func (r base) MarshalJSON() ([]byte, error) { return json.Marshal(r.desc) }
 
-// abbreviate shortens an identifier (an AK, an API key) to its first and
-// last four characters: enough to tell which key is in use from a log line,
-// too little to matter should the identifier be treated as sensitive.
-// Identifiers of eight characters or fewer keep only their first two.
+// abbreviate keeps the first and last four characters of an identifier (an
+// AK, an API key), enough to tell keys apart in a log; eight or fewer keep
+// at most two.
 func abbreviate(s string) string {
 	r := []rune(s)
 	switch n := len(r); {
@@ -70,15 +65,13 @@ func secret(s string) string {
 	return `"[redacted]"`
 }
 
-// hidden keeps a secret string behind a pointer. Where fmt prints a
-// credential's fields raw (a bad verb such as %s on a credential nested in
-// an unexported field, where its Format method cannot be called), a field
-// of this type shows as an address, never as the secret.
+// hidden keeps a secret behind a pointer: where fmt prints a credential's
+// fields raw (nested in an unexported field, where Format cannot be
+// called), it shows an address.
 type hidden struct{ p *string }
 
 func hide(s string) hidden { return hidden{&s} }
 
-// get returns the secret.
 func (h hidden) get() string {
 	if h.p == nil {
 		return ""

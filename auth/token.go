@@ -5,10 +5,9 @@ import "net/http"
 // TokenHeader is the header an IoTDA (IAM) token is sent in.
 const TokenHeader = "X-Auth-Token"
 
-// Token authenticates IoTDA requests with an IAM token, sent as X-Auth-Token.
-// A token is valid for 24 hours and this credential does not refresh it: use
-// it for short-lived programs and tests, or AKSK, which needs no refresh.
-// Apply fails, naming the problem, when tok is empty.
+// Token authenticates IoTDA requests with an IAM token sent as
+// X-Auth-Token. It is not refreshed (tokens last 24 hours): for longer
+// programs use AKSK or IAMPassword. An empty tok is refused.
 func Token(tok string) Credential {
 	c := &tokenCredential{base{desc: "auth.Token{Token: " + secret(tok) + "}"}, hide(tok)}
 	switch {
@@ -20,9 +19,8 @@ func Token(tok string) Credential {
 	return c
 }
 
-// tokenCredential is a pointer type on purpose: printed as a field of an
-// enclosing struct that fmt cannot call methods on (an unexported field), a
-// pointer prints as an address, never as the token.
+// tokenCredential is a pointer type so that, nested where fmt cannot call
+// its methods, it prints as an address.
 type tokenCredential struct {
 	base
 	token hidden
@@ -37,5 +35,5 @@ func (c *tokenCredential) Apply(req *http.Request, _ []byte) error {
 	return nil
 }
 
-// Secrets lists the token, which the SDK removes from every error text.
+// Secrets lists what the SDK removes from every error text.
 func (c *tokenCredential) Secrets() []string { return []string{c.token.get()} }

@@ -1,6 +1,5 @@
-// Package config holds the settings that iotclient.Option values change. It
-// lives under internal so that the root package can expose options while the
-// HTTP core reads them, without an import cycle.
+// Package config holds the settings iotclient.Option values change, apart
+// from the root package so that the HTTP core can read them.
 package config
 
 import (
@@ -12,50 +11,38 @@ import (
 	"golang.org/x/time/rate"
 )
 
-// Defaults for Settings.
-const (
-	DefaultMaxRetries      = 3
-	DefaultRetryWaitMin    = 200 * time.Millisecond
-	DefaultRetryWaitMax    = 10 * time.Second
-	DefaultMaxRetryAfter   = 30 * time.Second
-	DefaultMaxResponseSize = 8 << 20
-	DefaultAttemptTimeout  = 30 * time.Second
-	// MaxResponseSizeLimit is the largest MaxResponseSize an option may
-	// set: 1 GiB, far from where limit+1 could overflow.
-	MaxResponseSizeLimit = 1 << 30
-)
+// MaxResponseSizeLimit is the largest MaxResponseSize, far from where
+// limit+1 could overflow.
+const MaxResponseSizeLimit = 1 << 30
 
 // Settings is what a client is built from.
 type Settings struct {
-	HTTPClient      *http.Client
-	MaxRetries      int
-	RetryWaitMin    time.Duration
-	RetryWaitMax    time.Duration
-	MaxRetryAfter   time.Duration
-	Logger          *slog.Logger
-	UserAgent       string
-	Limiter         *rate.Limiter
-	MaxResponseSize int64
-	// AttemptTimeout bounds one attempt (0: none); AttemptTimeoutSet
-	// says an option chose it, so it replaces the HTTP client's Timeout.
+	HTTPClient        *http.Client
+	MaxRetries        int
+	RetryWaitMin      time.Duration
+	RetryWaitMax      time.Duration
+	MaxRetryAfter     time.Duration
+	Logger            *slog.Logger
+	UserAgent         string
+	Limiter           *rate.Limiter
+	MaxResponseSize   int64
 	AttemptTimeout    time.Duration
-	AttemptTimeoutSet bool
-	// AllowInsecure lets credentials travel over plain http to a
-	// non-loopback host.
-	AllowInsecure bool
+	AttemptTimeoutSet bool // an option chose it: it replaces the HTTP client's Timeout
+	AllowInsecure     bool // credentials may go over plain http to any host
 
 	errs []error
 }
 
-// Default returns the settings before any option is applied.
+// Default returns the settings before any option is applied (the
+// defaults the options document).
 func Default() Settings {
 	return Settings{
-		MaxRetries:      DefaultMaxRetries,
-		RetryWaitMin:    DefaultRetryWaitMin,
-		RetryWaitMax:    DefaultRetryWaitMax,
-		MaxRetryAfter:   DefaultMaxRetryAfter,
-		MaxResponseSize: DefaultMaxResponseSize,
-		AttemptTimeout:  DefaultAttemptTimeout,
+		MaxRetries:      3,
+		RetryWaitMin:    200 * time.Millisecond,
+		RetryWaitMax:    10 * time.Second,
+		MaxRetryAfter:   30 * time.Second,
+		MaxResponseSize: 8 << 20,
+		AttemptTimeout:  30 * time.Second,
 	}
 }
 
@@ -65,16 +52,15 @@ func (s *Settings) Fail(err error) { s.errs = append(s.errs, err) }
 // Err returns the errors recorded by options, joined.
 func (s *Settings) Err() error { return errors.Join(s.errs...) }
 
-// optionFunc returns the function an iotclient.Option holds. The root
-// package registers it in its init: config cannot import the root package,
-// which imports config, and iotclient.Option shows nothing of config.
+// optionFunc returns an iotclient.Option's function; the root package
+// registers it, since config cannot import it.
 var optionFunc func(any) func(*Settings)
 
 // RegisterOptionFunc is called once, by package iotclient.
 func RegisterOptionFunc(f func(any) func(*Settings)) { optionFunc = f }
 
 // Build returns the default settings with opts (iotclient.Option values)
-// applied in order. Problems are recorded for Err.
+// applied in order.
 func Build[O any](opts []O) Settings {
 	s := Default()
 	for _, o := range opts {

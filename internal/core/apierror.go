@@ -1,6 +1,7 @@
 package core
 
 import (
+	"cmp"
 	"net/http"
 	"strings"
 	"unicode/utf8"
@@ -12,33 +13,25 @@ import (
 	"github.com/iotclient/iotclient-go/internal/redact"
 )
 
-// errorBody is the union of both platforms' error bodies: IoTDA and its API
-// gateway send error_code/error_msg (and request_id); IBM sends message,
-// exception.id and, with a 400, violations.
-type errorBody struct {
-	ErrorCode  string       `json:"error_code"`
-	ErrorMsg   string       `json:"error_msg"`
-	RequestID  string       `json:"request_id"`
-	Message    string       `json:"message"`
-	Exception  *ibmExc      `json:"exception"`
-	Violations []ibmProblem `json:"violations"`
-	// Error is IAM's Keystone form {"error":{"code","message","title"}}.
-	Error jsontext.Value `json:"error"`
-}
-
-// keystoneError is the object in errorBody.Error; its code is a number.
-type keystoneError struct {
-	Code    jsontext.Value `json:"code"`
-	Message string         `json:"message"`
-}
-
-type ibmExc struct {
+// exceptionID is IBM's {"id": ...} exception object.
+type exceptionID struct {
 	ID string `json:"id"`
 }
 
-type ibmProblem struct {
-	Message   string  `json:"message"`
-	Exception *ibmExc `json:"exception"`
+// errorBody is the union of the error bodies: IoTDA and its API gateway
+// (error_code, error_msg, request_id), IBM (message, exception.id and
+// violations) and IAM's Keystone {"error":{"code","message","title"}}.
+type errorBody struct {
+	ErrorCode  string      `json:"error_code"`
+	ErrorMsg   string      `json:"error_msg"`
+	RequestID  string      `json:"request_id"`
+	Message    string      `json:"message"`
+	Exception  exceptionID `json:"exception"`
+	Violations []struct {
+		Message   string      `json:"message"`
+		Exception exceptionID `json:"exception"`
+	} `json:"violations"`
+	Error jsontext.Value `json:"error"`
 }
 
 func newAPIError(resp *http.Response, method, u string, body []byte, attempts int) *iotclient.APIError {
@@ -52,43 +45,31 @@ func newAPIError(resp *http.Response, method, u string, body []byte, attempts in
 	}
 	var eb errorBody
 	if len(body) > 0 && json.Unmarshal(body, &eb) == nil {
-		e.Code, e.Message = eb.ErrorCode, eb.ErrorMsg
-		if e.Message == "" {
-			e.Message = eb.Message
+		e.Code, e.Message = cmp.Or(eb.ErrorCode, eb.Exception.ID), cmp.Or(eb.ErrorMsg, eb.Message)
+		e.RequestID = cmp.Or(e.RequestID, eb.RequestID)
+		var ke struct {
+			Code    jsontext.Value `json:"code"` // a number
+			Message string         `json:"message"`
 		}
-		if e.Code == "" && eb.Exception != nil {
-			e.Code = eb.Exception.ID
-		}
-		if e.RequestID == "" {
-			e.RequestID = eb.RequestID
-		}
-		var ke keystoneError
 		if len(eb.Error) > 0 && json.Unmarshal(eb.Error, &ke) == nil {
-			if e.Code == "" {
-				e.Code = strings.Trim(string(ke.Code), `"`)
-			}
-			if e.Message == "" {
-				e.Message = ke.Message
-			}
+			e.Code, e.Message = cmp.Or(e.Code, strings.Trim(string(ke.Code), `"`)), cmp.Or(e.Message, ke.Message)
 		}
 		for _, v := range eb.Violations {
 			s := v.Message
-			if v.Exception != nil && v.Exception.ID != "" && !strings.HasPrefix(s, v.Exception.ID) {
-				s = v.Exception.ID + ": " + s
+			if id := v.Exception.ID; id != "" && !strings.HasPrefix(s, id) {
+				s = id + ": " + s
 			}
 			e.Violations = append(e.Violations, s)
 		}
 	} else if len(body) > 0 {
 		e.Message = snippet(body)
 	}
-	if e.Message == "" {
-		e.Message = http.StatusText(resp.StatusCode)
-	}
+	e.Message = cmp.Or(e.Message, http.StatusText(resp.StatusCode))
 	return e
 }
 
-// snippet is the start of a non-JSON error body (an HTML error page from a
-// proxy, say), short enough for one line.
+// snippet is the start of a non-JSON error body (a proxy's HTML page) on
+// one line.
 func snippet(b []byte) string {
 	const max = 200
 	s := string(b)

@@ -1,9 +1,8 @@
-// Package core is the SDK's one HTTP core: it builds requests, sends them
-// through go-retryablehttp with the SDK's retry policy (expressed in its
-// CheckRetry, Backoff and log hooks), applies credentials on every attempt,
-// reads bounded response bodies, decodes JSON and turns every non-2xx
-// response into an *iotclient.APIError. Both platform packages and the IAM
-// login of package auth use it.
+// Package core is the SDK's one HTTP path, used by both platform packages
+// and the IAM login: requests go through go-retryablehttp with the SDK's
+// retry policy in its hooks, credentials are applied on every attempt,
+// bodies are read within a cap and decoded, and every non-2xx answer
+// becomes an *iotclient.APIError.
 package core
 
 import (
@@ -17,52 +16,36 @@ import (
 	"github.com/iotclient/iotclient-go/internal/config"
 )
 
-// Credential authenticates one attempt of a request; auth.Credential has
-// the same method set. core names its own interface so that package auth
-// can send its IAM login through core without an import cycle. A
-// credential may also implement the optional interfaces below.
+// Credential authenticates one attempt of a request: auth.Credential,
+// named here so that auth can send its IAM login through core without an
+// import cycle. It may also have Validate() error, checked by New, and
+// Secrets() []string, the values scrubbed from every error text, and
+// implement the interfaces below.
 type Credential interface {
 	Apply(req *http.Request, body []byte) error
 }
 
 // Refresher is a credential whose token can be replaced after a 401 (see
-// auth.Refresher). Invalidate reports whether the next Apply will use a
-// token other than the one sent, so repeating the request is worth it.
+// auth.Refresher).
 type Refresher interface {
 	Invalidate(sent *http.Request) bool
 }
 
-// RefreshRejecter is a Refresher told when the request repeated with a
-// fresh token was refused again (the 401 persists), so it can stop
-// replacing tokens for a while.
+// RefreshRejecter is a Refresher told when a fresh token got a 401 too.
 type RefreshRejecter interface {
 	RefreshRejected(sent *http.Request)
 }
 
-// Validator is a credential that can check itself before any request.
-type Validator interface {
-	Validate() error
-}
-
 // SettingsBinder is a credential that sends requests of its own (the IAM
-// password login): New hands it the client's settings so those requests
-// take the same path, with the same HTTP client, retries, rate limit,
-// logger and User-Agent.
+// login): New hands it the client's settings, so they take the same path.
 type SettingsBinder interface {
 	BindSettings(s config.Settings) error
-}
-
-// Secreter is a credential that lists the secret values it holds, so that
-// the client removes them from every error text, should a server or a
-// proxy echo them.
-type Secreter interface {
-	Secrets() []string
 }
 
 // Client sends requests to one platform endpoint.
 type Client struct {
 	base      *url.URL
-	baseURL   string // base.String(), computed once
+	baseURL   string
 	hc        *http.Client
 	cred      Credential
 	settings  config.Settings
@@ -70,10 +53,8 @@ type Client struct {
 	userAgent string
 }
 
-// New builds a client for endpoint (scheme and host, optionally a path
-// prefix) with the given credential and settings. It refuses to send
-// credentials over plain http to anything but a loopback address unless the
-// settings allow it.
+// New builds a client for endpoint (checked by ParseEndpoint) with the
+// given credential, settings and headers sent with every request.
 func New(endpoint string, cred Credential, s config.Settings, static http.Header) (*Client, error) {
 	if err := s.Err(); err != nil {
 		return nil, err
@@ -85,7 +66,7 @@ func New(endpoint string, cred Credential, s config.Settings, static http.Header
 	if cred == nil {
 		return nil, iotclient.NewValidationError("Auth", "", "a credential is required")
 	}
-	if v, ok := cred.(Validator); ok {
+	if v, ok := cred.(interface{ Validate() error }); ok {
 		if err := v.Validate(); err != nil {
 			return nil, err
 		}
@@ -111,20 +92,17 @@ func New(endpoint string, cred Credential, s config.Settings, static http.Header
 	hc.Transport = &transport{base: base, c: c}
 	hc.CheckRedirect = checkRedirect(hc.CheckRedirect)
 	if s.AttemptTimeoutSet || hc.Timeout == 0 {
-		// http.Client.Timeout bounds one attempt (every retryablehttp
-		// attempt is one http.Client.Do): connecting, TLS, waiting for
-		// headers and reading the body, so a trickle ends too.
+		// Each retryablehttp attempt is one http.Client.Do, so Timeout
+		// bounds one attempt, body included.
 		hc.Timeout = s.AttemptTimeout
 	}
 	c.hc = hc
 	return c, nil
 }
 
-// sharedTransport is the SDK's default transport: http.DefaultTransport's
-// settings with an idle pool sized for a client shared by many goroutines
-// (Go's default of 2 idle connections per host made 16 goroutines dial
-// again for 5-7% of their requests). Like http.DefaultTransport, every
-// client that uses it shares it.
+// sharedTransport is http.DefaultTransport's settings with an idle pool
+// sized for many goroutines: Go's 2 idle connections per host made 16
+// goroutines dial again for 5-7% of their requests.
 var sharedTransport = sync.OnceValue(func() *http.Transport {
 	return &http.Transport{
 		Proxy:                 http.ProxyFromEnvironment,
@@ -138,8 +116,8 @@ var sharedTransport = sync.OnceValue(func() *http.Transport {
 	}
 })
 
-// CloseIdleConnections closes the idle connections of the SDK's default
-// transport, for tests that check no goroutine is left behind.
+// CloseIdleConnections closes the default transport's idle connections,
+// for tests that check no goroutine is left behind.
 func CloseIdleConnections() { sharedTransport().CloseIdleConnections() }
 
 // ResponseInfo describes a successful response.
@@ -148,5 +126,4 @@ type ResponseInfo struct {
 	Header     http.Header
 	RequestID  string
 	Attempts   int
-	Duration   time.Duration
 }

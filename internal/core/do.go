@@ -22,46 +22,40 @@ import (
 // Request is one API call.
 type Request struct {
 	Method string
-	// Path is appended to the endpoint; it must already be escaped.
-	Path string
-	// Query holds query parameters.
-	Query url.Values
-	// Body is sent as JSON when non-nil.
-	Body any
+	Path   string // appended to the endpoint, already escaped
+	Query  url.Values
+	Body   any // sent as JSON when non-nil
 	// Idempotent marks a call that may be repeated after it reached the
-	// server (reads, including reads sent as POST). Others are retried only
-	// when the connection could not be made. Redirects are followed for
-	// GET only, whatever this says.
+	// server (reads, including reads sent as POST); others are retried only
+	// when the connection could not be made.
 	Idempotent bool
 }
 
-// Decoder is implemented by response types that decode themselves from the
-// raw body (to refuse a null body, or to name the record a bad member is in).
+// Decoder is a response type that decodes itself from the raw body.
 type Decoder interface {
 	DecodeJSON(data []byte) error
 }
 
-// call is one Do: the state its retryablehttp hooks share, so that no
-// per-attempt state travels in the request's context.
+// call is the state one Do's retryablehttp hooks share.
 type call struct {
 	c          *Client
 	method, u  string
 	idempotent bool
 	attempts   int       // attempts sent so far
-	retries    int       // retries spent on failures (a 401 refresh is not one)
+	retries    int       // spent on failures (a 401 refresh is not one)
 	refreshed  bool      // a 401 made the credential replace its token
 	rejected   bool      // and the fresh token got a 401 too
 	start      time.Time // of the current attempt
 	read       bool      // body holds the current response's body
 	body       []byte
-	out        any   // where a 2xx body is decoded
-	decoded    bool  // out holds a decoding (maybe partial) to reset first
-	decodeErr  error // the last decoding's failure
+	out        any
+	decoded    bool // out may hold a partial decoding to reset first
+	decodeErr  error
 }
 
 // Do sends r, retrying per the client's policy, and decodes a 2xx JSON body
-// into out (unless out is nil). A non-2xx answer is an *iotclient.APIError.
-// No error it returns contains a secret the credential holds.
+// into out unless out is nil. A non-2xx answer is an *iotclient.APIError;
+// no error holds a secret of the credential.
 func (c *Client) Do(ctx context.Context, r Request, out any) (ResponseInfo, error) {
 	info, err := c.do(ctx, r, out)
 	if err != nil {
@@ -74,11 +68,11 @@ func (c *Client) do(ctx context.Context, r Request, out any) (ResponseInfo, erro
 	var info ResponseInfo
 	u := c.baseURL + r.Path
 	if len(r.Query) > 0 {
-		// A space as %20, never '+': a gateway that does not form-decode
-		// reads '+' literally (Encode escapes a literal '+' as %2B).
+		// A space as %20: a gateway that does not form-decode reads '+'
+		// literally (Encode escapes a literal '+' as %2B).
 		u += "?" + strings.ReplaceAll(r.Query.Encode(), "+", "%20")
 	}
-	var body any // nil, or the []byte retryablehttp rewinds for each attempt
+	var body any // nil or a []byte, which retryablehttp rewinds
 	if r.Body != nil {
 		b, err := json.Marshal(r.Body)
 		if err != nil {
@@ -93,8 +87,7 @@ func (c *Client) do(ctx context.Context, r Request, out any) (ResponseInfo, erro
 	req.Header.Set("Accept", "application/json")
 	req.Header.Set("User-Agent", c.userAgent)
 	if body != nil || r.Method == http.MethodPost {
-		// IoTDA wants the JSON type on a POST even without a body (the
-		// history count).
+		// IoTDA wants it on a POST even without a body (the count).
 		req.Header.Set("Content-Type", "application/json")
 	}
 	for k, v := range c.static {
@@ -114,14 +107,12 @@ func (c *Client) do(ctx context.Context, r Request, out any) (ResponseInfo, erro
 		ErrorHandler:    retryablehttp.PassthroughErrorHandler,
 	}
 	if _, ok := c.cred.(Refresher); ok {
-		// One turn more for a 401 refresh: checkRetry counts the retries
-		// spent on failures itself.
+		// One turn more for a 401 refresh; checkRetry counts failures.
 		rc.RetryMax++
 	}
 
-	start := time.Now()
 	resp, err := rc.Do(req)
-	info.Duration, info.Attempts = time.Since(start), k.attempts
+	info.Attempts = k.attempts
 	if resp != nil {
 		defer resp.Body.Close()
 		info.StatusCode, info.Header = resp.StatusCode, resp.Header
@@ -146,11 +137,9 @@ func (c *Client) do(ctx context.Context, r Request, out any) (ResponseInfo, erro
 	return info, nil
 }
 
-// handle is the response handler: it reads the body within the retry loop,
-// so a body cut short is retried like a dropped connection, and decodes a
-// 2xx body there too, so a 200 whose JSON ends early (a broken gateway that
-// keeps the framing intact) is retried as well. A body of the wrong shape
-// is not: Do reports it.
+// handle reads and decodes the body within the retry loop, so a body cut
+// short, or a 200 whose JSON ends early behind intact framing, is retried
+// like a dropped connection; a body of the wrong shape is not.
 func (k *call) handle(resp *http.Response) error {
 	if err := k.readBody(resp); err != nil {
 		return err
@@ -159,7 +148,6 @@ func (k *call) handle(resp *http.Response) error {
 		return nil
 	}
 	if k.decoded {
-		// A retry decodes into what the cut body partly filled.
 		if v := reflect.ValueOf(k.out); v.Kind() == reflect.Pointer && !v.IsNil() {
 			v.Elem().SetZero()
 		}
@@ -168,7 +156,6 @@ func (k *call) handle(resp *http.Response) error {
 	if d, ok := k.out.(Decoder); ok {
 		k.decodeErr = d.DecodeJSON(k.body)
 	} else {
-		// Strict about duplicate names and invalid UTF-8.
 		k.decodeErr = jsonv2.Unmarshal(k.body, k.out)
 	}
 	if errors.Is(k.decodeErr, io.ErrUnexpectedEOF) {
@@ -184,9 +171,8 @@ func (k *call) readBody(resp *http.Response) error {
 	if resp.ContentLength > limit {
 		return &tooLargeError{limit}
 	}
-	// Room for the announced length and MinRead more: one allocation, and
-	// ReadFrom meets the end without growing the buffer. limit is at most
-	// config.MaxResponseSizeLimit, so limit+1 cannot wrap.
+	// Room for the announced length and MinRead more: ReadFrom meets the
+	// end without growing the buffer. limit+1 cannot wrap (see config).
 	buf := bytes.NewBuffer(make([]byte, 0, max(resp.ContentLength, 0)+bytes.MinRead))
 	n, err := buf.ReadFrom(io.LimitReader(resp.Body, limit+1))
 	k.body = buf.Bytes()
@@ -199,16 +185,14 @@ func (k *call) readBody(resp *http.Response) error {
 	return nil
 }
 
-// requestHook is retryablehttp's RequestLogHook: it runs before every
-// attempt, the first included, and counts them.
+// requestHook runs before every attempt and counts them.
 func (k *call) requestHook(retryablehttp.Logger, *http.Request, int) {
 	k.attempts++
 	k.start = time.Now()
 }
 
-// responseHook is retryablehttp's ResponseLogHook: one debug event per
-// attempt that got an answer. Attempts that failed are logged by
-// checkRetry, which sees their error.
+// responseHook logs each attempt that got an answer; checkRetry logs
+// those that failed.
 func (k *call) responseHook(_ retryablehttp.Logger, resp *http.Response) {
 	ctx := context.Background()
 	if resp.Request != nil {
@@ -217,8 +201,7 @@ func (k *call) responseHook(_ retryablehttp.Logger, resp *http.Response) {
 	k.logAttempt(ctx, resp, nil)
 }
 
-// logAttempt logs one attempt (method, URL without secrets, attempt,
-// duration, and the status and request ID or the error) at debug level.
+// logAttempt logs one attempt at debug level.
 func (k *call) logAttempt(ctx context.Context, resp *http.Response, err error) {
 	l := k.c.settings.Logger
 	if l == nil || !l.Enabled(ctx, slog.LevelDebug) {

@@ -9,12 +9,11 @@ import (
 	"github.com/iotclient/iotclient-go/internal/redact"
 )
 
-// ParseEndpoint is the SDK's one check of an HTTP endpoint that credentials
-// are sent to (a platform's API, the IAM login): an absolute http(s) URL
-// without user information, query or fragment, and plain http only to a
-// loopback address unless allowInsecure. A problem is a
-// *iotclient.ValidationError naming field, whose value never shows user
-// information or a query. The path keeps no trailing slash.
+// ParseEndpoint is the SDK's one check of an endpoint credentials are sent
+// to: an absolute http(s) URL without user information, query or fragment,
+// and plain http only to a loopback address unless allowInsecure. A problem
+// is a *iotclient.ValidationError naming field. The path loses a trailing
+// slash.
 func ParseEndpoint(field, raw string, allowInsecure bool) (*url.URL, error) {
 	u, err := url.Parse(raw)
 	shown := redact.URL(raw)
@@ -34,9 +33,8 @@ func ParseEndpoint(field, raw string, allowInsecure bool) (*url.URL, error) {
 	return u, nil
 }
 
-// IsLoopback reports whether host (a name or an IP address, without port)
-// is a loopback address: the only place plain-text credentials may go by
-// default. Every transport of the SDK (HTTP and the MQTT monitor) asks here.
+// IsLoopback reports whether host (without port) is a loopback address,
+// the only place plain-text credentials may go by default.
 func IsLoopback(host string) bool {
 	ip := net.ParseIP(host)
 	return strings.EqualFold(host, "localhost") || (ip != nil && ip.IsLoopback())

@@ -76,7 +76,7 @@ func (c *Client) transportError(ctx context.Context, k *call, err error) error {
 // malformed is an error matching iotclient.ErrMalformedResponse; a
 // decoder's typed error among args stays reachable with errors.As.
 func malformed(method, u string, status int, format string, args ...any) error {
-	e := &malformedError{msg: fmt.Sprintf("iotclient: %s %s: malformed response (status %d): %s",
+	e := &textError{malformed: true, msg: fmt.Sprintf("iotclient: %s %s: malformed response (status %d): %s",
 		method, redact.URL(u), status, fmt.Sprintf(format, args...))}
 	for _, a := range args {
 		if err, ok := a.(error); ok {
@@ -86,37 +86,30 @@ func malformed(method, u string, status int, format string, args ...any) error {
 	return e
 }
 
-type malformedError struct {
-	msg string
-	err error
+// textError is an error with its own text over a cause: a malformed
+// response, or an error whose text had a secret scrubbed from it.
+type textError struct {
+	msg       string
+	err       error
+	malformed bool
 }
 
-func (e *malformedError) Error() string        { return e.msg }
-func (e *malformedError) Unwrap() error        { return e.err }
-func (e *malformedError) Is(target error) bool { return target == iotclient.ErrMalformedResponse }
-
-// scrubbedError is an error whose text held a secret: Error gives the text
-// with the secrets replaced, Unwrap still reaches the cause for errors.Is
-// and errors.As.
-type scrubbedError struct {
-	msg string
-	err error
+func (e *textError) Error() string { return e.msg }
+func (e *textError) Unwrap() error { return e.err }
+func (e *textError) Is(target error) bool {
+	return e.malformed && target == iotclient.ErrMalformedResponse
 }
 
-func (e *scrubbedError) Error() string { return e.msg }
-func (e *scrubbedError) Unwrap() error { return e.err }
-
-// secrets lists the credential's secret values.
 func (c *Client) secrets() []string {
-	if s, ok := c.cred.(Secreter); ok {
+	if s, ok := c.cred.(interface{ Secrets() []string }); ok {
 		return s.Secrets()
 	}
 	return nil
 }
 
-// scrubText replaces each of secrets in s (those shorter than 4 bytes are
-// skipped: they would mangle ordinary text). A caller lists a secret that
-// contains another first, so that it is replaced whole.
+// scrubText replaces each of secrets in s, skipping those shorter than 4
+// bytes, which would mangle ordinary text. A secret that contains another
+// must come first, to be replaced whole.
 func scrubText(s string, secrets []string) string {
 	for _, sec := range secrets {
 		if len(sec) >= 4 {
@@ -126,25 +119,14 @@ func scrubText(s string, secrets []string) string {
 	return s
 }
 
-// scrubError removes secrets from err before it leaves the SDK, should a
-// server or a proxy have echoed one: every *APIError in its chain is
-// cleaned in place, and a text that still holds a secret is wrapped.
+// scrubError removes secrets a server or proxy may have echoed: the
+// *APIError in err's chain is cleaned in place, and a text that still
+// holds a secret is wrapped.
 func scrubError(err error, secrets []string) error {
 	if len(secrets) == 0 {
 		return err
 	}
-	scrubAPIErrors(err, secrets, 0)
-	if msg := scrubText(err.Error(), secrets); msg != err.Error() {
-		return &scrubbedError{msg: msg, err: err}
-	}
-	return err
-}
-
-func scrubAPIErrors(err error, secrets []string, depth int) {
-	if err == nil || depth > 32 {
-		return
-	}
-	if ae, ok := err.(*iotclient.APIError); ok {
+	if ae, ok := errors.AsType[*iotclient.APIError](err); ok {
 		for _, f := range []*string{&ae.Code, &ae.Message, &ae.RequestID, &ae.URL, &ae.Method} {
 			*f = scrubText(*f, secrets)
 		}
@@ -152,12 +134,8 @@ func scrubAPIErrors(err error, secrets []string, depth int) {
 			ae.Violations[i] = scrubText(ae.Violations[i], secrets)
 		}
 	}
-	switch u := err.(type) {
-	case interface{ Unwrap() error }:
-		scrubAPIErrors(u.Unwrap(), secrets, depth+1)
-	case interface{ Unwrap() []error }:
-		for _, e := range u.Unwrap() {
-			scrubAPIErrors(e, secrets, depth+1)
-		}
+	if msg := scrubText(err.Error(), secrets); msg != err.Error() {
+		return &textError{msg: msg, err: err}
 	}
+	return err
 }

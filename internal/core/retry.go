@@ -12,8 +12,7 @@ import (
 	"time"
 )
 
-// retryableStatus lists the answers worth repeating a read for: the request
-// timed out, was throttled, or met a transient server failure.
+// retryableStatus lists the answers worth repeating a read for.
 func retryableStatus(code int) bool {
 	switch code {
 	case http.StatusRequestTimeout, http.StatusTooManyRequests,
@@ -24,10 +23,9 @@ func retryableStatus(code int) bool {
 	return false
 }
 
-// checkRetry is the SDK's retry policy (see iotclient.WithRetry), as
-// retryablehttp's CheckRetry hook. It also gives a credential that can
-// replace its token (a Refresher) one repeat after a 401, whatever the
-// method: a 401 means the platform did not process the request.
+// checkRetry is the SDK's retry policy (see iotclient.WithRetry). It also
+// gives a Refresher one repeat after a 401, whatever the method: a 401
+// means the platform did not process the request.
 func (k *call) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
 	if err != nil {
 		k.logAttempt(ctx, nil, err)
@@ -43,8 +41,7 @@ func (k *call) checkRetry(ctx context.Context, resp *http.Response, err error) (
 		}
 		retry := isTransient(err)
 		if !k.idempotent {
-			// A write may have reached the server unless the connection
-			// was never made.
+			// A write may have reached the server unless no connection was made.
 			retry = isDialError(err)
 		} else if errors.As(err, new(*bodyReadError)) || errors.As(err, new(*cutJSONError)) {
 			retry = true
@@ -57,8 +54,6 @@ func (k *call) checkRetry(ctx context.Context, resp *http.Response, err error) (
 	if resp.StatusCode == http.StatusUnauthorized {
 		if r, ok := k.c.cred.(Refresher); ok && !k.refreshed {
 			k.refreshed = true
-			// resp.Request is the request as it went out, with the token
-			// applied; Invalidate copes with its absence.
 			return r.Invalidate(resp.Request), nil
 		}
 		if r, ok := k.c.cred.(RefreshRejecter); ok && k.refreshed && !k.rejected {
@@ -76,7 +71,6 @@ func (k *call) checkRetry(ctx context.Context, resp *http.Response, err error) (
 	return k.spendRetry(), nil
 }
 
-// spendRetry takes one retry from the budget, if any is left.
 func (k *call) spendRetry() bool {
 	if k.retries >= k.c.settings.MaxRetries {
 		return false
@@ -85,15 +79,14 @@ func (k *call) spendRetry() bool {
 	return true
 }
 
-// isDialError reports a connection that could not be made, so the request
-// provably never reached the server.
+// isDialError reports a connection that could not be made.
 func isDialError(err error) bool {
 	var op *net.OpError
 	return errors.As(err, &op) && op.Op == "dial"
 }
 
-// isTransient reports connection failures worth another try: resets,
-// refusals, timeouts and early EOFs; not TLS certificate or URL mistakes.
+// isTransient reports connection failures worth another try; not TLS
+// certificate or URL mistakes.
 func isTransient(err error) bool {
 	var ue interface{ Timeout() bool }
 	if errors.As(err, &ue) && ue.Timeout() {
@@ -109,10 +102,9 @@ func isTransient(err error) bool {
 		errors.Is(err, syscall.ECONNABORTED)
 }
 
-// backoff is the Backoff hook: no wait before repeating after a 401 (the
-// token was replaced), the server's Retry-After when it sent one
-// (checkRetry has already refused waits over the cap), else full-jitter
-// exponential backoff.
+// backoff waits not at all after a 401 (the token was replaced), for the
+// server's Retry-After when it sent one (checkRetry refused those over the
+// cap), else for a full-jitter exponential backoff.
 func (k *call) backoff(base, max time.Duration, n int, resp *http.Response) time.Duration {
 	if resp != nil {
 		if resp.StatusCode == http.StatusUnauthorized {
@@ -125,8 +117,8 @@ func (k *call) backoff(base, max time.Duration, n int, resp *http.Response) time
 	return jitter(base, max, k.retries-1)
 }
 
-// jitter is a random wait below min(max, base·2ⁿ), computed so that the
-// shift cannot overflow whatever base, max and n are.
+// jitter is a random wait below min(max, base·2ⁿ); the shift cannot
+// overflow.
 func jitter(base, max time.Duration, n int) time.Duration {
 	ceil := max
 	if n >= 0 && n < 63 && base <= max>>n {
@@ -138,26 +130,15 @@ func jitter(base, max time.Duration, n int) time.Duration {
 	return time.Duration(rand.Int64N(int64(ceil)))
 }
 
-// retryAfter parses a Retry-After header given in seconds or as an
-// HTTP-date; it is zero when absent or unparsable.
+// retryAfter parses a Retry-After header in seconds (capped at a year) or
+// as an HTTP-date; it is zero when absent or unparsable.
 func retryAfter(h http.Header) time.Duration {
 	v := h.Get("Retry-After")
-	if v == "" {
-		return 0
-	}
 	if s, err := strconv.ParseInt(v, 10, 64); err == nil {
-		if s <= 0 {
-			return 0
-		}
-		if s > int64(365*24*time.Hour/time.Second) {
-			s = int64(365 * 24 * time.Hour / time.Second)
-		}
-		return time.Duration(s) * time.Second
+		return time.Duration(min(max(s, 0), int64(365*24*time.Hour/time.Second))) * time.Second
 	}
 	if t, err := http.ParseTime(v); err == nil {
-		if d := time.Until(t); d > 0 {
-			return d
-		}
+		return max(time.Until(t), 0)
 	}
 	return 0
 }

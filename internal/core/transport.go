@@ -10,14 +10,11 @@ import (
 	"github.com/iotclient/iotclient-go/internal/redact"
 )
 
-// transport does the work of every attempt that only a RoundTripper can
-// do: it waits for the rate limiter and applies the credential, so a retry
-// is signed afresh. Credentials are applied here, not on the request before
-// http.Client.Do (nor in retryablehttp's PrepareRetry), because only the
-// RoundTripper sees each redirect hop: the credential goes to the
-// configured scheme, host and port and never to a hop elsewhere. It sits
-// below retryablehttp and above the caller's own transport, which
-// therefore sees the signed request.
+// transport waits for the rate limiter and applies the credential on every
+// attempt, so a retry is signed afresh. Only a RoundTripper sees each
+// redirect hop, so only here can credentials be kept to the configured
+// scheme, host and port. The caller's own transport, below, sees the
+// signed request.
 type transport struct {
 	base http.RoundTripper
 	c    *Client
@@ -50,8 +47,7 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			return fail(fmt.Errorf("reading the request body to sign it: %w", err))
 		}
 	}
-	// A RoundTripper must not change the request it is given (a retry
-	// sends it again): a shallow copy with its own headers is enough.
+	// A RoundTripper must not change its request (a retry sends it again).
 	r := *req
 	r.Header = req.Header.Clone()
 	if err := t.c.cred.Apply(&r, body); err != nil {
@@ -60,28 +56,18 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	return t.base.RoundTrip(&r)
 }
 
-// redirectError is a redirect the SDK refuses to follow.
-type redirectError struct{ from, to, why string }
-
-func (e *redirectError) Error() string {
-	return "redirect from " + e.from + " to " + e.to + " refused: " + e.why
-}
-
-// checkRedirect is the redirect policy, in front of the caller's own:
-// a write (any method but GET and HEAD) never follows a redirect, so its
-// body is sent once and the 3xx answer becomes an *iotclient.APIError; a
-// redirect that changes the scheme is refused (a downgrade to http would
-// expose the request, an upgrade is not what the endpoint says). A
-// redirect to another host is followed without credentials (the transport
-// applies them only to the configured origin).
+// checkRedirect runs before the caller's own policy: a write never follows
+// a redirect, so its body is sent once and the 3xx becomes an APIError; a
+// redirect that changes the scheme is refused. Another host gets no
+// credentials (see transport).
 func checkRedirect(next func(*http.Request, []*http.Request) error) func(*http.Request, []*http.Request) error {
 	return func(req *http.Request, via []*http.Request) error {
 		if m := via[0].Method; m != http.MethodGet && m != http.MethodHead {
 			return http.ErrUseLastResponse
 		}
 		if prev := via[len(via)-1]; req.URL.Scheme != prev.URL.Scheme {
-			return &redirectError{redact.URL(prev.URL.String()), redact.URL(req.URL.String()),
-				"it changes the scheme from " + prev.URL.Scheme + " to " + req.URL.Scheme}
+			return fmt.Errorf("redirect from %s to %s refused: it changes the scheme from %s to %s",
+				redact.URL(prev.URL.String()), redact.URL(req.URL.String()), prev.URL.Scheme, req.URL.Scheme)
 		}
 		if next != nil {
 			return next(req, via)

@@ -47,8 +47,8 @@ func authParams(t testing.TB, v string) (alg string, params map[string]string) {
 }
 
 func TestEmptyBodyHash(t *testing.T) {
-	assert.Equal(t, EmptyBodyHash, PayloadHash(nil))
-	assert.Equal(t, EmptyBodyHash, PayloadHash([]byte{}))
+	assert.Equal(t, emptyBodyHash, PayloadHash(nil))
+	assert.Equal(t, emptyBodyHash, PayloadHash([]byte{}))
 }
 
 // Huawei's documented example signs content-type and host, which Sign leaves
@@ -75,15 +75,10 @@ func TestVectorHuaweiDocumentedExample(t *testing.T) {
 		"x-sdk-date:20191115T033655Z\n"+
 		"\n"+
 		"content-type;host;x-sdk-date\n"+
-		EmptyBodyHash, canonical)
+		emptyBodyHash, canonical)
 	sig := signature(sk, AlgorithmSDK, "20191115T033655Z", "", []byte(canonical))
 	assert.Equal(t, "7be6668032f70418fcc22abc52071e57aff61b84a1d2381bb430d6870f4f6ebe", sig)
 	assert.Equal(t, sig, refSignature(sk, refStringToSign(AlgorithmSDK, "20191115T033655Z", "", canonical)))
-
-	// The same request passes Verify when the client says it signed all three.
-	req.Header.Set("Authorization", AlgorithmSDK+" Access="+ak+", SignedHeaders=content-type;host;x-sdk-date, Signature="+sig)
-	now := time.Date(2019, 11, 15, 3, 40, 0, 0, time.UTC)
-	require.NoError(t, Verify(req, nil, secrets(ak, sk), now, 0))
 }
 
 func TestVectorHistoryRequest(t *testing.T) {
@@ -98,7 +93,6 @@ func TestVectorHistoryRequest(t *testing.T) {
 	assert.Equal(t, "20240102T030405Z", req.Header.Get(DateHeader))
 	assert.Equal(t, "SDK-HMAC-SHA256 Access=HPUAEXAMPLEAK000001, SignedHeaders=instance-id;x-project-id;x-sdk-date, "+
 		"Signature=74f671cbbdb50892cfe6cc99c01941d0fe418217e39962349046e576fc6a6835", req.Header.Get("Authorization"))
-	require.NoError(t, Verify(req, nil, secrets(historyAK, historySK), date, 0))
 }
 
 func TestVectorSDKGet(t *testing.T) {
@@ -106,8 +100,8 @@ func TestVectorSDKGet(t *testing.T) {
 	require.NoError(t, Signer{AK: sdkAK, SK: sdkSK}.Sign(req, nil, sdkTestTime))
 
 	assert.Equal(t, "20060102T150405Z", req.Header.Get(DateHeader))
-	assert.Equal(t, "GET\n/path/\nlimit=1\nx-sdk-date:20060102T150405Z\n\nx-sdk-date\n"+EmptyBodyHash,
-		CanonicalRequest(req, []string{"x-sdk-date"}, EmptyBodyHash))
+	assert.Equal(t, "GET\n/path/\nlimit=1\nx-sdk-date:20060102T150405Z\n\nx-sdk-date\n"+emptyBodyHash,
+		CanonicalRequest(req, []string{"x-sdk-date"}, emptyBodyHash))
 	assert.Equal(t, "SDK-HMAC-SHA256 Access=AccessKey, SignedHeaders=x-sdk-date, "+
 		"Signature=5a2ce64c865e0e6046321c6f3d5a77ba8413eeaf355c3166c03d58d02ac79624", req.Header.Get("Authorization"))
 }
@@ -142,7 +136,6 @@ func TestVectorSDKDerivedGet(t *testing.T) {
 	require.NoError(t, s.Sign(req, nil, sdkTestTime))
 	assert.Equal(t, "V11-HMAC-SHA256 Credential=AccessKey/20060102/test-region-1/demo, SignedHeaders=x-sdk-date, "+
 		"Signature=8fd3610508884bb19718317797c7378716a94bc740d97502e569322e366341cc", req.Header.Get("Authorization"))
-	require.NoError(t, Verify(req, nil, secrets(sdkAK, sdkSK), sdkTestTime, 0))
 }
 
 func TestVectorIoTDADerivedKey(t *testing.T) {
@@ -156,5 +149,7 @@ func TestVectorIoTDADerivedKey(t *testing.T) {
 	alg, p := authParams(t, req.Header.Get("Authorization"))
 	assert.Equal(t, AlgorithmV11, alg)
 	assert.Equal(t, historyAK+"/20240102/cn-north-4/iotdm", p["Credential"])
-	require.NoError(t, Verify(req, nil, secrets(historyAK, historySK), date, 0))
 }
+
+// emptyBodyHash is the hex SHA-256 of no bytes.
+const emptyBodyHash = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"

@@ -8,7 +8,7 @@ import (
 	"slices"
 	"time"
 
-	"github.com/iotclient/iotclient-go/internal/hwsign"
+	"github.com/iotclient/iotclient-go/internal/mockserver/hwverify"
 )
 
 // MaxSignatureSkew is how far X-Sdk-Date may be from the server's clock.
@@ -34,7 +34,7 @@ func secretFor(ak string) (string, bool) {
 
 // authIoTDA accepts X-Auth-Token (the static Token or an unexpired token
 // issued by the IAM route) or an AK/SK signature (SDK-HMAC-SHA256 or the
-// derived V11-HMAC-SHA256) verified with hwsign over the exact body.
+// derived V11-HMAC-SHA256) verified with hwverify over the exact body.
 // A present X-Auth-Token is decisive: an invalid one is refused even if the
 // request is also signed. The returned error's text is safe to show.
 func (s *Server) authIoTDA(req *request) error {
@@ -56,7 +56,7 @@ func (s *Server) authIoTDA(req *request) error {
 	if req.Header.Get("Authorization") == "" {
 		return errors.New("neither X-Auth-Token nor an AK/SK signature (Authorization) was sent")
 	}
-	if err := hwsign.Verify(req.Request, req.body, secretFor, s.now(), MaxSignatureSkew); err != nil {
+	if err := hwverify.Verify(req.Request, req.body, secretFor, s.now(), MaxSignatureSkew); err != nil {
 		return fmt.Errorf("verify aksk signature fail: %w", err)
 	}
 	return nil

@@ -1,8 +1,5 @@
-// Package redact renders configuration values for String methods, errors
-// and logs without the secrets they may hold. Credentials redact
-// themselves (package auth gives each a redacted String, Format, LogValue
-// and MarshalJSON); this package only decides what of an unknown value may
-// be shown.
+// Package redact renders configuration values for printing without the
+// secrets they may hold (credentials redact themselves).
 package redact
 
 import (
@@ -10,9 +7,8 @@ import (
 	"net/url"
 )
 
-// Credential prints a credential through its own String method when it has
-// one (every credential of package auth does, redacted), and by type alone
-// otherwise, so an unknown credential type cannot leak its fields.
+// Credential prints a credential through its String method (redacted, for
+// package auth's), else by type alone, so its fields cannot leak.
 func Credential(c any) string {
 	switch v := c.(type) {
 	case nil:
@@ -23,10 +19,8 @@ func Credential(c any) string {
 	return fmt.Sprintf("%T", c)
 }
 
-// URL is raw without what may carry a secret: user information
-// (user:password@, shown as "redacted@"), the query (a token in a query
-// string) and the fragment. "" stays "", and an unparsable URL is not shown
-// at all, since any part of it may be the secret.
+// URL is raw without user information (shown as "redacted@"), query and
+// fragment, which may carry a secret. An unparsable URL is not shown.
 func URL(raw string) string {
 	if raw == "" {
 		return ""

@@ -1,5 +1,5 @@
-// Package wire holds the platforms' wire formats for times, so that the
-// public types speak time.Time and never a format string.
+// Package wire holds the platforms' time formats, so that the public types
+// speak time.Time and never a format string.
 package wire
 
 import (
@@ -12,21 +12,15 @@ import (
 	"github.com/go-json-experiment/json/jsontext"
 )
 
-// CompactLayout is IoTDA's yyyyMMdd'T'HHmmss'Z' UTC format. When parsing, a
-// fractional second may follow the seconds (20151212T121212.123Z), as
-// time.Parse allows for any layout.
+// CompactLayout is IoTDA's UTC format. Parsing also takes a fractional
+// second (20151212T121212.123Z), as time.Parse does for any layout.
 const CompactLayout = "20060102T150405Z"
 
-// IBMLayout is IBM Watson IoT's RFC 3339 UTC format with milliseconds.
-const IBMLayout = "2006-01-02T15:04:05.000Z07:00"
-
-// FormatCompact renders t in UTC in IoTDA's compact format, to the second
-// (the precision the query parameters take).
+// FormatCompact renders t in UTC in IoTDA's format, to the second.
 func FormatCompact(t time.Time) string { return t.UTC().Format(CompactLayout) }
 
-// ParseCompact parses IoTDA's compact format, with or without a fractional
-// second; "" is the zero time. An error holds a copy of s, so that s does
-// not escape and the decoders' stack buffers stay on the stack.
+// ParseCompact parses IoTDA's format; "" is the zero time. An error copies
+// s, so that s does not escape and the decoders' stack buffers stay there.
 func ParseCompact(s string) (time.Time, error) {
 	if s == "" {
 		return time.Time{}, nil
@@ -42,10 +36,9 @@ func ParseCompact(s string) (time.Time, error) {
 }
 
 // parseCompactSeconds parses the form every record's times take,
-// yyyyMMddTHHmmssZ, with no fraction; ok is false for anything else, which
-// time.Parse then decides. A page holds hundreds of times, and time.Parse's
-// general layout matching is most of a page's decoding cost; FuzzParseCompact
-// checks this path against time.Parse.
+// yyyyMMddTHHmmssZ; ok is false for anything else, which time.Parse then
+// decides. time.Parse's layout matching is most of a page's decoding cost;
+// FuzzParseCompact checks this path against it.
 func parseCompactSeconds(s string) (t time.Time, ok bool) {
 	if len(s) != len(CompactLayout) || s[8] != 'T' || s[15] != 'Z' {
 		return time.Time{}, false
@@ -60,8 +53,7 @@ func parseCompactSeconds(s string) (t time.Time, ok bool) {
 		}
 	}
 	t = time.Date(n[0], time.Month(n[1]), n[2], n[3], n[4], n[5], 0, time.UTC)
-	// time.Date normalises out-of-range fields (February 30th becomes March
-	// 1st or 2nd), where time.Parse refuses them.
+	// time.Date normalises February 30th, where time.Parse refuses it.
 	if n[3] > 23 || n[4] > 59 || n[5] > 59 || t.Year() != n[0] || int(t.Month()) != n[1] || t.Day() != n[2] {
 		return time.Time{}, false
 	}
@@ -71,9 +63,8 @@ func parseCompactSeconds(s string) (t time.Time, ok bool) {
 // FormatIBM renders t in UTC as RFC 3339 with milliseconds.
 func FormatIBM(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z") }
 
-// ParseIBM parses an RFC 3339 time with or without fractional seconds; ""
-// is the zero time. The result is in UTC. Like ParseCompact, it does not
-// let s escape.
+// ParseIBM parses an RFC 3339 time into UTC; "" is the zero time. Like
+// ParseCompact, it does not let s escape.
 func ParseIBM(s string) (time.Time, error) {
 	if s == "" {
 		return time.Time{}, nil
@@ -85,9 +76,8 @@ func ParseIBM(s string) (time.Time, error) {
 	return t.UTC(), nil
 }
 
-// CompactTime is a time in IoTDA's compact UTC format, both ways: in a
-// query (go-querystring's Encoder, the zero time left out) and in a JSON
-// response (a string, "" or null being the zero time).
+// CompactTime is a time in IoTDA's format, in a query (left out when zero)
+// and in JSON (a string; "" and null are the zero time).
 type CompactTime time.Time
 
 // Time returns t as a time.Time.
@@ -95,24 +85,19 @@ func (t CompactTime) Time() time.Time { return time.Time(t) }
 
 // EncodeValues adds the time under key unless it is zero.
 func (t CompactTime) EncodeValues(key string, v *url.Values) error {
-	return encode(key, v, time.Time(t), FormatCompact)
+	return encode(key, v, t.Time(), FormatCompact)
 }
 
 var errCompactNotString = errors.New("expected a time string")
 
 // UnmarshalJSONFrom reads a JSON string in the compact format, "" or null.
 func (t *CompactTime) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
-	tt, err := readTime(dec, false)
-	if err == nil {
-		*t = CompactTime(tt)
-	}
-	return err
+	return readTime(dec, (*time.Time)(t), false)
 }
 
-// IBMTime is a time as IBM Watson IoT writes it, in JSON bodies and in
-// query parameters: an RFC 3339 string, normally UTC with milliseconds
-// ("2018-09-27T08:40:54.456Z"). The zero time means absent: null and ""
-// decode to it, and a query leaves it out.
+// IBMTime is a time as IBM Watson IoT writes it, normally UTC with
+// milliseconds ("2018-09-27T08:40:54.456Z"), in JSON and in queries. The
+// zero time means absent: null and "" decode to it, a query leaves it out.
 type IBMTime time.Time
 
 // Time returns the time in UTC (the zero time when absent).
@@ -120,7 +105,7 @@ func (t IBMTime) Time() time.Time { return time.Time(t) }
 
 // EncodeValues adds the time under key unless it is zero.
 func (t IBMTime) EncodeValues(key string, v *url.Values) error {
-	return encode(key, v, time.Time(t), FormatIBM)
+	return encode(key, v, t.Time(), FormatIBM)
 }
 
 // Errors of IBMTime's decoder; the JSON decoder puts the member's path in
@@ -132,23 +117,19 @@ var (
 
 // UnmarshalJSONFrom reads an RFC 3339 time string, "" or null.
 func (t *IBMTime) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
-	tt, err := readTime(dec, true)
-	if err == nil {
-		*t = IBMTime(tt)
-	}
-	return err
+	return readTime(dec, (*time.Time)(t), true)
 }
 
-// MarshalJSONTo writes the time with FormatIBM (so that a value decoded and
-// encoded again reads the same); the zero time is written as "".
+// MarshalJSONTo writes the time with FormatIBM, the zero time as "".
 func (t IBMTime) MarshalJSONTo(enc *jsontext.Encoder) error {
 	s := ""
-	if tt := time.Time(t); !tt.IsZero() {
-		s = FormatIBM(tt)
+	if !t.Time().IsZero() {
+		s = FormatIBM(t.Time())
 	}
 	return enc.WriteToken(jsontext.String(s))
 }
 
+// encode adds t, formatted, under key unless it is zero.
 func encode(key string, v *url.Values, t time.Time, format func(time.Time) string) error {
 	if !t.IsZero() {
 		v.Set(key, format(t))
@@ -156,32 +137,34 @@ func encode(key string, v *url.Values, t time.Time, format func(time.Time) strin
 	return nil
 }
 
-// readTime reads a JSON string in IBM's format or IoTDA's, or null (the
-// zero time). The string is unquoted into a buffer on the stack, which
-// the parsers do not let escape: a page holds hundreds of times.
-func readTime(dec *jsontext.Decoder, ibm bool) (time.Time, error) {
+// readTime reads into dst a JSON string in IBM's format or IoTDA's, or
+// null (the zero time), unquoting it on the stack: a page holds hundreds.
+func readTime(dec *jsontext.Decoder, dst *time.Time, ibm bool) error {
 	v, err := dec.ReadValue()
 	switch {
 	case err != nil:
-		return time.Time{}, err
+		return err
 	case v.Kind() == 'n':
-		return time.Time{}, nil
+		*dst = time.Time{}
+		return nil
 	case v.Kind() != '"' && ibm:
-		return time.Time{}, errIBMNotString
+		return errIBMNotString
 	case v.Kind() != '"':
-		return time.Time{}, errCompactNotString
+		return errCompactNotString
 	}
 	var buf [40]byte
 	b, err := jsontext.AppendUnquote(buf[:0], v)
-	switch {
-	case err != nil:
-		return time.Time{}, err
-	case !ibm:
-		return ParseCompact(string(b))
-	}
-	t, err := ParseIBM(string(b))
 	if err != nil {
-		return time.Time{}, errIBMNotTime
+		return err
 	}
-	return t, nil
+	var t time.Time
+	if ibm {
+		if t, err = ParseIBM(string(b)); err != nil {
+			return errIBMNotTime
+		}
+	} else if t, err = ParseCompact(string(b)); err != nil {
+		return err
+	}
+	*dst = t
+	return nil
 }

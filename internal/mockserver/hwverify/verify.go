@@ -1,4 +1,9 @@
-package hwsign
+// Package hwverify checks Huawei AK/SK signatures on the server side, for
+// the mock server. It lives beside the mock rather than in hwsign because
+// the SDK only signs: verification is test infrastructure. It recomputes
+// the signature with hwsign's signer, so both sides share one
+// canonicalisation.
+package hwverify
 
 import (
 	"crypto/hmac"
@@ -7,20 +12,19 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/iotclient/iotclient-go/internal/hwsign"
 )
 
 // DefaultMaxSkew is the clock skew the API gateway tolerates; Verify uses it
 // when given a maxSkew of zero or less.
 const DefaultMaxSkew = 15 * time.Minute
 
-// Error is a reason Verify refuses a request. Its errors wrap one of the
-// constants, so that a server can tell them apart with errors.Is: no
-// Authorization header; a malformed header or date, or a header the
-// signature needs that is missing or unsigned; an AK the lookup does not
-// know; a date outside the allowed skew; a signature that does not match.
+// Error is a reason Verify refuses a request; Verify's errors wrap one of
+// the constants below so that callers can tell them apart with errors.Is.
 type Error string
 
-func (e Error) Error() string { return "hwsign: " + string(e) }
+func (e Error) Error() string { return "hwverify: " + string(e) }
 
 // The reasons Verify refuses a request.
 const (
@@ -31,18 +35,16 @@ const (
 	ErrSignatureMismatch Error = "signature does not match"
 )
 
-// Verify checks the Authorization header of a received request (server
-// side, used by the mock server). secret looks up the SK for an AK. Both
-// SDK-HMAC-SHA256 and V11-HMAC-SHA256 are accepted; for V11 the key is
-// derived from the Credential's info, whose date must be X-Sdk-Date's day.
-// The signature is recomputed over the headers the client listed in
+// Verify checks the Authorization header of a received request. secret
+// looks up the SK for an AK. Both SDK-HMAC-SHA256 and V11-HMAC-SHA256 are
+// accepted; for V11 the Credential's date must be X-Sdk-Date's day. The
+// signature is recomputed over the headers the client listed in
 // SignedHeaders, which must include x-sdk-date and, when the request carries
 // one, x-security-token. A date more than maxSkew away from now is refused
 // (maxSkew <= 0 means DefaultMaxSkew).
 //
-// Errors wrap ErrNoAuthorization, ErrMalformed, ErrUnknownAccessKey,
-// ErrDateSkew or ErrSignatureMismatch and say what was wrong; they never
-// contain the secret key or the expected signature.
+// Errors wrap one of the Err constants and never contain the secret key or
+// the expected signature.
 func Verify(req *http.Request, body []byte, secret func(ak string) (sk string, ok bool), now time.Time, maxSkew time.Duration) error {
 	if maxSkew <= 0 {
 		maxSkew = DefaultMaxSkew
@@ -59,17 +61,17 @@ func Verify(req *http.Request, body []byte, secret func(ak string) (sk string, o
 		return err
 	}
 
-	dateValue := req.Header.Get(DateHeader)
+	dateValue := req.Header.Get(hwsign.DateHeader)
 	if dateValue == "" {
-		return fmt.Errorf("%w: missing %s header", ErrMalformed, DateHeader)
+		return fmt.Errorf("%w: missing %s header", ErrMalformed, hwsign.DateHeader)
 	}
-	date, err := time.Parse(DateLayout, dateValue)
+	date, err := time.Parse(hwsign.DateLayout, dateValue)
 	if err != nil {
-		return fmt.Errorf("%w: %s %q is not in the form %s", ErrMalformed, DateHeader, truncate(dateValue), DateLayout)
+		return fmt.Errorf("%w: %s %q is not in the form %s", ErrMalformed, hwsign.DateHeader, truncate(dateValue), hwsign.DateLayout)
 	}
 	if d := now.Sub(date); d > maxSkew || d < -maxSkew {
 		return fmt.Errorf("%w: %s %s is %s away from the server time %s (limit %s)",
-			ErrDateSkew, DateHeader, dateValue, d.Abs().Round(time.Second), now.UTC().Format(DateLayout), maxSkew)
+			ErrDateSkew, hwsign.DateHeader, dateValue, d.Abs().Round(time.Second), now.UTC().Format(hwsign.DateLayout), maxSkew)
 	}
 	if err := checkSignedHeaders(req, a.signed); err != nil {
 		return err
@@ -79,22 +81,22 @@ func Verify(req *http.Request, body []byte, secret func(ak string) (sk string, o
 	if !ok {
 		return fmt.Errorf("%w: %q", ErrUnknownAccessKey, truncate(a.ak))
 	}
-	if err := checkKeyLength(sk); err != nil {
-		return err
-	}
-	canonical := []byte(CanonicalRequest(req, a.signed, PayloadHash(body)))
-	var want string
-	if a.algorithm == AlgorithmV11 {
-		if day, _, _ := strings.Cut(a.info, "/"); day != date.Format("20060102") {
-			return fmt.Errorf("%w: Credential date %q is not the day of %s %s", ErrMalformed, truncate(day), DateHeader, dateValue)
+	signer := hwsign.Signer{AK: a.ak, SK: sk}
+	if a.algorithm == hwsign.AlgorithmV11 {
+		day, scope, _ := strings.Cut(a.info, "/")
+		if day != date.Format("20060102") {
+			return fmt.Errorf("%w: Credential date %q is not the day of %s %s", ErrMalformed, truncate(day), hwsign.DateHeader, dateValue)
 		}
-		want = signature(DerivedKey(a.ak, sk, a.info), AlgorithmV11, dateValue, a.info, canonical)
-	} else {
-		want = signature(sk, AlgorithmSDK, dateValue, "", canonical)
+		signer.Derived = true
+		signer.Region, signer.Service, _ = strings.Cut(scope, "/")
+	}
+	want, err := signer.Signature(req, a.signed, body, dateValue)
+	if err != nil {
+		return err
 	}
 	if !hmac.Equal([]byte(want), []byte(strings.ToLower(a.signature))) {
 		return fmt.Errorf("%w: %s signature for AK %q over %s %s with signed headers %q",
-			ErrSignatureMismatch, a.algorithm, truncate(a.ak), req.Method, canonicalURI(req.URL), strings.Join(a.signed, ";"))
+			ErrSignatureMismatch, a.algorithm, truncate(a.ak), req.Method, req.URL.EscapedPath(), strings.Join(a.signed, ";"))
 	}
 	return nil
 }
@@ -109,20 +111,31 @@ func checkSignedHeaders(req *http.Request, signed []string) error {
 		case i > 0 && signed[i-1] >= name:
 			return fmt.Errorf("%w: SignedHeaders must be sorted and unique", ErrMalformed)
 		case name == "host":
-			if hostOf(req) == "" {
+			if req.Header.Get("Host") == "" && req.Host == "" && req.URL.Host == "" {
 				return fmt.Errorf("%w: signed header host is missing", ErrMalformed)
 			}
-		case len(headerValues(req.Header, name)) == 0:
+		case !hasHeader(req.Header, name):
 			return fmt.Errorf("%w: signed header %q is not in the request", ErrMalformed, truncate(name))
 		}
 	}
 	if !slices.Contains(signed, "x-sdk-date") {
 		return fmt.Errorf("%w: x-sdk-date is not signed", ErrMalformed)
 	}
-	if len(headerValues(req.Header, SecurityTokenHeader)) > 0 && !slices.Contains(signed, "x-security-token") {
+	if hasHeader(req.Header, hwsign.SecurityTokenHeader) && !slices.Contains(signed, "x-security-token") {
 		return fmt.Errorf("%w: x-security-token is present but not signed", ErrMalformed)
 	}
 	return nil
+}
+
+// hasHeader matches name case-insensitively, as the signer does: a header
+// map built by hand may hold "x-a" rather than "X-A".
+func hasHeader(h http.Header, name string) bool {
+	for k, vs := range h {
+		if strings.EqualFold(k, name) && len(vs) > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // authorization is a parsed Authorization header.
@@ -141,7 +154,7 @@ func parseAuthorization(v string) (authorization, error) {
 		return a, fmt.Errorf("%w: Authorization has no parameters", ErrMalformed)
 	}
 	a.algorithm = alg
-	if alg != AlgorithmSDK && alg != AlgorithmV11 {
+	if alg != hwsign.AlgorithmSDK && alg != hwsign.AlgorithmV11 {
 		return a, fmt.Errorf("%w: unsupported algorithm %q", ErrMalformed, truncate(alg))
 	}
 	params := map[string]string{}
@@ -156,7 +169,7 @@ func parseAuthorization(v string) (authorization, error) {
 		params[k] = val
 	}
 	credKey := "Access"
-	if alg == AlgorithmV11 {
+	if alg == hwsign.AlgorithmV11 {
 		credKey = "Credential"
 	}
 	for _, k := range []string{credKey, "SignedHeaders", "Signature"} {
@@ -168,7 +181,7 @@ func parseAuthorization(v string) (authorization, error) {
 		return a, fmt.Errorf("%w: Authorization has unexpected parameters for %s", ErrMalformed, alg)
 	}
 	a.ak = params[credKey]
-	if alg == AlgorithmV11 {
+	if alg == hwsign.AlgorithmV11 {
 		ak, info, ok := strings.Cut(a.ak, "/")
 		if !ok || ak == "" || strings.Count(info, "/") != 2 {
 			return a, fmt.Errorf("%w: Credential must be AK/yyyyMMdd/region/service", ErrMalformed)

@@ -1,4 +1,4 @@
-package hwsign
+package hwverify
 
 import (
 	"net/http"
@@ -8,16 +8,18 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/iotclient/iotclient-go/internal/hwsign"
 )
 
 func TestVerifyRejectsTampering(t *testing.T) {
-	s := Signer{AK: historyAK, SK: historySK, SecurityToken: "session-token-value"}
-	derived := Signer{AK: historyAK, SK: historySK, Derived: true, Region: "cn-north-4", Service: "iotdm"}
+	s := hwsign.Signer{AK: historyAK, SK: historySK, SecurityToken: "session-token-value"}
+	derived := hwsign.Signer{AK: historyAK, SK: historySK, Derived: true, Region: "cn-north-4", Service: "iotdm"}
 	lookup := secrets(historyAK, historySK)
 
 	cases := []struct {
 		name   string
-		signer Signer
+		signer hwsign.Signer
 		tamper func(r *http.Request, body []byte) []byte
 		want   error
 	}{
@@ -26,15 +28,15 @@ func TestVerifyRejectsTampering(t *testing.T) {
 		{"path", s, func(r *http.Request, b []byte) []byte { r.URL.Path += "x"; return b }, ErrSignatureMismatch},
 		{"method", s, func(r *http.Request, b []byte) []byte { r.Method = http.MethodPut; return b }, ErrSignatureMismatch},
 		{"signed header", s, func(r *http.Request, b []byte) []byte { r.Header.Set("Instance-Id", "other"); return b }, ErrSignatureMismatch},
-		{"security token", s, func(r *http.Request, b []byte) []byte { r.Header.Set(SecurityTokenHeader, "other"); return b }, ErrSignatureMismatch},
+		{"security token", s, func(r *http.Request, b []byte) []byte { r.Header.Set(hwsign.SecurityTokenHeader, "other"); return b }, ErrSignatureMismatch},
 		{"signed header removed", s, func(r *http.Request, b []byte) []byte { r.Header.Del("Instance-Id"); return b }, ErrMalformed},
 		{"body", s, func(r *http.Request, b []byte) []byte { return append(b, ' ') }, ErrSignatureMismatch},
 		{"body emptied", s, func(r *http.Request, b []byte) []byte { return nil }, ErrSignatureMismatch},
-		{"date changed", s, func(r *http.Request, b []byte) []byte { r.Header.Set(DateHeader, "20240102T030406Z"); return b }, ErrSignatureMismatch},
-		{"date stale", s, func(r *http.Request, b []byte) []byte { r.Header.Set(DateHeader, "20240102T021905Z"); return b }, ErrDateSkew},
-		{"date future", s, func(r *http.Request, b []byte) []byte { r.Header.Set(DateHeader, "20240102T034906Z"); return b }, ErrDateSkew},
-		{"date garbage", s, func(r *http.Request, b []byte) []byte { r.Header.Set(DateHeader, "yesterday"); return b }, ErrMalformed},
-		{"date missing", s, func(r *http.Request, b []byte) []byte { r.Header.Del(DateHeader); return b }, ErrMalformed},
+		{"date changed", s, func(r *http.Request, b []byte) []byte { r.Header.Set(hwsign.DateHeader, "20240102T030406Z"); return b }, ErrSignatureMismatch},
+		{"date stale", s, func(r *http.Request, b []byte) []byte { r.Header.Set(hwsign.DateHeader, "20240102T021905Z"); return b }, ErrDateSkew},
+		{"date future", s, func(r *http.Request, b []byte) []byte { r.Header.Set(hwsign.DateHeader, "20240102T034906Z"); return b }, ErrDateSkew},
+		{"date garbage", s, func(r *http.Request, b []byte) []byte { r.Header.Set(hwsign.DateHeader, "yesterday"); return b }, ErrMalformed},
+		{"date missing", s, func(r *http.Request, b []byte) []byte { r.Header.Del(hwsign.DateHeader); return b }, ErrMalformed},
 		{"no authorization", s, func(r *http.Request, b []byte) []byte { r.Header.Del("Authorization"); return b }, ErrNoAuthorization},
 		{"unknown AK", s, func(r *http.Request, b []byte) []byte {
 			r.Header.Set("Authorization", strings.Replace(r.Header.Get("Authorization"), historyAK, "OTHERAK", 1))
@@ -58,11 +60,11 @@ func TestVerifyRejectsTampering(t *testing.T) {
 			return b
 		}, ErrMalformed},
 		{"unknown algorithm", s, func(r *http.Request, b []byte) []byte {
-			r.Header.Set("Authorization", strings.Replace(r.Header.Get("Authorization"), AlgorithmSDK, "AWS4-HMAC-SHA256", 1))
+			r.Header.Set("Authorization", strings.Replace(r.Header.Get("Authorization"), hwsign.AlgorithmSDK, "AWS4-HMAC-SHA256", 1))
 			return b
 		}, ErrMalformed},
 		{"algorithm swapped", s, func(r *http.Request, b []byte) []byte {
-			r.Header.Set("Authorization", strings.Replace(r.Header.Get("Authorization"), AlgorithmSDK, AlgorithmV11, 1))
+			r.Header.Set("Authorization", strings.Replace(r.Header.Get("Authorization"), hwsign.AlgorithmSDK, hwsign.AlgorithmV11, 1))
 			return b
 		}, ErrMalformed},
 		{"garbage", s, func(r *http.Request, b []byte) []byte { r.Header.Set("Authorization", "Basic abc"); return b }, ErrMalformed},
@@ -97,7 +99,7 @@ func assertNoSecret(t *testing.T, err error, req *http.Request, body []byte) {
 	t.Helper()
 	msg := err.Error()
 	assert.NotContains(t, msg, historySK)
-	for _, s := range []Signer{
+	for _, s := range []hwsign.Signer{
 		{AK: historyAK, SK: historySK},
 		{AK: historyAK, SK: historySK, Derived: true, Region: "cn-north-4", Service: "iotdm"},
 	} {
@@ -107,11 +109,11 @@ func assertNoSecret(t *testing.T, err error, req *http.Request, body []byte) {
 			assert.NotContains(t, msg, p["Signature"])
 		}
 	}
-	assert.NotContains(t, msg, DerivedKey(historyAK, historySK, "20240102/cn-north-4/iotdm"))
+	assert.NotContains(t, msg, hwsign.DerivedKey(historyAK, historySK, "20240102/cn-north-4/iotdm"))
 }
 
 func TestVerifySkew(t *testing.T) {
-	req, body := signedRequest(t, Signer{AK: "ak", SK: "sk"})
+	req, body := signedRequest(t, hwsign.Signer{AK: "ak", SK: "sk"})
 	lookup := secrets("ak", "sk")
 	require.NoError(t, Verify(req, body, lookup, signTime.Add(DefaultMaxSkew), 0))
 	require.ErrorIs(t, Verify(req, body, lookup, signTime.Add(DefaultMaxSkew+time.Second), 0), ErrDateSkew)
