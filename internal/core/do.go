@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"reflect"
 	"strings"
+	"sync"
 	"time"
 
 	jsonv2 "github.com/go-json-experiment/json"
@@ -48,6 +49,7 @@ type call struct {
 	start      time.Time // of the current attempt
 	read       bool      // body holds the current response's body
 	body       []byte
+	buf        *bytes.Buffer // from bodyPool, holding body
 	out        any
 	decoded    bool // out may hold a partial decoding to reset first
 	decodeErr  error
@@ -94,6 +96,7 @@ func (c *Client) do(ctx context.Context, r Request, out any) (ResponseInfo, erro
 		req.Header[k] = v
 	}
 	k := &call{c: c, method: r.Method, u: u, idempotent: r.Idempotent, out: out}
+	defer k.release()
 	req.SetResponseHandler(k.handle)
 	rc := &retryablehttp.Client{
 		HTTPClient:      c.hc,
@@ -164,6 +167,21 @@ func (k *call) handle(resp *http.Response) error {
 	return nil
 }
 
+// bodyPool recycles response buffers: a page is tens of kilobytes, and
+// nothing keeps the body once Do returns (decoding and APIError copy what
+// they keep).
+var bodyPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// release returns the body's buffer to the pool, unless it grew past 1 MiB
+// (an odd large answer should not stay pinned).
+func (k *call) release() {
+	if k.buf != nil && k.buf.Cap() <= 1<<20 {
+		k.body = nil
+		bodyPool.Put(k.buf)
+	}
+	k.buf = nil
+}
+
 // readBody reads the response body within the size cap.
 func (k *call) readBody(resp *http.Response) error {
 	k.read = true
@@ -173,9 +191,13 @@ func (k *call) readBody(resp *http.Response) error {
 	}
 	// Room for the announced length and MinRead more: ReadFrom meets the
 	// end without growing the buffer. limit+1 cannot wrap (see config).
-	buf := bytes.NewBuffer(make([]byte, 0, max(resp.ContentLength, 0)+bytes.MinRead))
-	n, err := buf.ReadFrom(io.LimitReader(resp.Body, limit+1))
-	k.body = buf.Bytes()
+	if k.buf == nil {
+		k.buf = bodyPool.Get().(*bytes.Buffer)
+	}
+	k.buf.Reset()
+	k.buf.Grow(int(max(resp.ContentLength, 0)) + bytes.MinRead)
+	n, err := k.buf.ReadFrom(io.LimitReader(resp.Body, limit+1))
+	k.body = k.buf.Bytes()
 	switch {
 	case err != nil:
 		return &bodyReadError{err}
