@@ -132,8 +132,10 @@ func (c *iamCredential) run(ctx context.Context, f *iamFlight) {
 		c.failure = nil
 	} else {
 		c.failure, c.failedTil = err, now.Add(iamFailureBackoff)
-		var ae *iotclient.APIError
-		if errors.As(err, &ae) && !retryableIAMStatus(ae.StatusCode) {
+		// A refusal says the credentials are wrong: asking again soon
+		// could lock the IAM user.
+		if ae, ok := errors.AsType[*iotclient.APIError](err); ok && ae.StatusCode != http.StatusRequestTimeout &&
+			ae.StatusCode != http.StatusTooManyRequests && ae.StatusCode < 500 {
 			c.failedTil = now.Add(iamRejectCooldown)
 		}
 	}
@@ -141,9 +143,4 @@ func (c *iamCredential) run(ctx context.Context, f *iamFlight) {
 	f.token, f.err = tok, err
 	c.mu.Unlock()
 	close(f.done)
-}
-
-// retryableIAMStatus reports a failure that says nothing of the credentials.
-func retryableIAMStatus(code int) bool {
-	return code == http.StatusRequestTimeout || code == http.StatusTooManyRequests || code >= 500
 }
