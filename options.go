@@ -30,28 +30,21 @@ func init() {
 	})
 }
 
-func option(f func(*config.Settings)) Option { return Option{apply: f} }
-
 // checked applies set, or records a *ValidationError for name when ok is
 // false.
 func checked(ok bool, name, value, reason string, set func(*config.Settings)) Option {
-	return option(func(s *config.Settings) {
+	return Option{apply: func(s *config.Settings) {
 		if !ok {
 			s.Fail(NewValidationError(name, value, reason))
 			return
 		}
 		set(s)
-	})
+	}}
 }
 
-// Bounds of the options' values: beyond them a value is a mistake or an
-// overflow waiting to happen.
-const (
-	maxDuration     = 24 * time.Hour
-	maxResponseSize = config.MaxResponseSizeLimit
-	maxRate         = 1e6
-	maxBurst        = 1 << 20
-)
+// maxDuration bounds the duration options: beyond it a value is a mistake
+// or an overflow waiting to happen.
+const maxDuration = 24 * time.Hour
 
 // WithHTTPClient sends requests through c. Its Transport, Jar,
 // CheckRedirect (after the SDK's redirect policy) and Timeout (unless
@@ -98,13 +91,13 @@ func WithAttemptTimeout(d time.Duration) Option {
 // WithLogger logs one debug event per attempt (method, URL without
 // secrets, status, attempt, duration, request ID).
 func WithLogger(l *slog.Logger) Option {
-	return option(func(s *config.Settings) { s.Logger = l })
+	return Option{apply: func(s *config.Settings) { s.Logger = l }}
 }
 
 // WithUserAgent puts product (such as "fleet-audit/1.2") in front of the
 // SDK's own "iotclient-go/<Version>" User-Agent.
 func WithUserAgent(product string) Option {
-	return option(func(s *config.Settings) { s.UserAgent = product })
+	return Option{apply: func(s *config.Settings) { s.UserAgent = product }}
 }
 
 // WithRateLimit limits every attempt of the client, IAM login included, to
@@ -112,8 +105,8 @@ func WithUserAgent(product string) Option {
 // burst (1 to 1<<20), to stay under a platform quota (IBM allows 10 calls
 // a second per organisation).
 func WithRateLimit(perSecond float64, burst int) Option {
-	// perSecond > 0 is false for NaN; maxRate refuses +Inf.
-	return checked(perSecond > 0 && perSecond <= maxRate && burst >= 1 && burst <= maxBurst, "WithRateLimit",
+	// perSecond > 0 is false for NaN; the upper bound refuses +Inf.
+	return checked(perSecond > 0 && perSecond <= 1e6 && burst >= 1 && burst <= 1<<20, "WithRateLimit",
 		strconv.FormatFloat(perSecond, 'g', -1, 64)+"/s burst "+strconv.Itoa(burst),
 		"needs 0 < perSecond <= 1e6 (finite) and 1 <= burst <= 1048576",
 		func(s *config.Settings) { s.Limiter = rate.NewLimiter(rate.Limit(perSecond), burst) })
@@ -122,12 +115,12 @@ func WithRateLimit(perSecond float64, burst int) Option {
 // WithMaxResponseSize caps the bytes of a response body read (default 8
 // MiB, between 1 KiB and 1 GiB); a larger body is an error.
 func WithMaxResponseSize(n int64) Option {
-	return checked(n >= 1024 && n <= maxResponseSize, "WithMaxResponseSize", strconv.FormatInt(n, 10), "must be between 1024 and 1073741824 (1 GiB)",
+	return checked(n >= 1024 && n <= config.MaxResponseSizeLimit, "WithMaxResponseSize", strconv.FormatInt(n, 10), "must be between 1024 and 1073741824 (1 GiB)",
 		func(s *config.Settings) { s.MaxResponseSize = n })
 }
 
 // WithInsecureCredentials allows credentials over plain http to a host
 // that is not a loopback address; without it such a client is refused.
 func WithInsecureCredentials() Option {
-	return option(func(s *config.Settings) { s.AllowInsecure = true })
+	return Option{apply: func(s *config.Settings) { s.AllowInsecure = true }}
 }

@@ -70,7 +70,8 @@ func (c *iamCredential) RefreshRejected(*http.Request) {
 }
 
 // tokenFor returns the cached token, starting a renewal when it is due, or
-// waits for a login.
+// waits for a login. A login outlives the caller's cancellation, since
+// others may wait for it.
 func (c *iamCredential) tokenFor(ctx context.Context) (string, error) {
 	c.mu.Lock()
 	if c.login == nil {
@@ -79,39 +80,25 @@ func (c *iamCredential) tokenFor(ctx context.Context) (string, error) {
 	}
 	now := time.Now()
 	failing := c.failure != nil && now.Before(c.failedTil)
-	if c.token.get() != "" && now.Before(c.expiresAt) {
-		tok := c.token.get()
-		if !now.Before(c.refreshAt) && c.flight == nil && !failing {
-			c.startLoginLocked(ctx)
-		}
-		c.mu.Unlock()
-		return tok, nil
+	valid := c.token.get() != "" && now.Before(c.expiresAt)
+	if c.flight == nil && !failing && (!valid || !now.Before(c.refreshAt)) {
+		c.flight = &iamFlight{done: make(chan struct{})}
+		go c.run(context.WithoutCancel(ctx), c.flight)
 	}
-	if failing {
-		err := c.failure
-		c.mu.Unlock()
-		return "", err
-	}
-	f := c.flight
-	if f == nil {
-		f = c.startLoginLocked(ctx)
-	}
+	f, tok, failure := c.flight, c.token.get(), c.failure
 	c.mu.Unlock()
+	switch {
+	case valid:
+		return tok, nil
+	case failing:
+		return "", failure
+	}
 	select {
 	case <-f.done:
 		return f.token, f.err
 	case <-ctx.Done():
 		return "", fmt.Errorf("auth: waiting for an IAM token: %w", ctx.Err())
 	}
-}
-
-// startLoginLocked starts a login that outlives the caller's cancellation,
-// since others may wait for it. Call with c.mu held.
-func (c *iamCredential) startLoginLocked(ctx context.Context) *iamFlight {
-	f := &iamFlight{done: make(chan struct{})}
-	c.flight = f
-	go c.run(context.WithoutCancel(ctx), f)
-	return f
 }
 
 func (c *iamCredential) run(ctx context.Context, f *iamFlight) {
@@ -132,8 +119,10 @@ func (c *iamCredential) run(ctx context.Context, f *iamFlight) {
 		c.failure = nil
 	} else {
 		c.failure, c.failedTil = err, now.Add(iamFailureBackoff)
-		var ae *iotclient.APIError
-		if errors.As(err, &ae) && !retryableIAMStatus(ae.StatusCode) {
+		// A refusal says the credentials are wrong: asking again soon
+		// could lock the IAM user.
+		if ae, ok := errors.AsType[*iotclient.APIError](err); ok && ae.StatusCode != http.StatusRequestTimeout &&
+			ae.StatusCode != http.StatusTooManyRequests && ae.StatusCode < 500 {
 			c.failedTil = now.Add(iamRejectCooldown)
 		}
 	}
@@ -141,9 +130,4 @@ func (c *iamCredential) run(ctx context.Context, f *iamFlight) {
 	f.token, f.err = tok, err
 	c.mu.Unlock()
 	close(f.done)
-}
-
-// retryableIAMStatus reports a failure that says nothing of the credentials.
-func retryableIAMStatus(code int) bool {
-	return code == http.StatusRequestTimeout || code == http.StatusTooManyRequests || code >= 500
 }

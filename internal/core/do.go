@@ -102,18 +102,13 @@ func (c *Client) do(ctx context.Context, r Request, out any) (ResponseInfo, erro
 		HTTPClient:      c.hc,
 		RetryWaitMin:    c.settings.RetryWaitMin,
 		RetryWaitMax:    c.settings.RetryWaitMax,
-		RetryMax:        c.settings.MaxRetries,
+		RetryMax:        c.settings.MaxRetries + 1, // checkRetry counts failures; the extra turn is a 401 refresh's
 		CheckRetry:      k.checkRetry,
 		Backoff:         k.backoff,
 		RequestLogHook:  k.requestHook,
 		ResponseLogHook: k.responseHook,
 		ErrorHandler:    retryablehttp.PassthroughErrorHandler,
 	}
-	if _, ok := c.cred.(Refresher); ok {
-		// One turn more for a 401 refresh; checkRetry counts failures.
-		rc.RetryMax++
-	}
-
 	resp, err := rc.Do(req)
 	info.Attempts = k.attempts
 	if resp != nil {

@@ -65,10 +65,7 @@ func canonicalQuery(raw string) string {
 	}
 	// Sorted on the decoded text, as the SDK does.
 	slices.SortFunc(pairs, func(a, b pair) int {
-		if c := strings.Compare(a.k, b.k); c != 0 {
-			return c
-		}
-		return strings.Compare(a.v, b.v)
+		return cmp.Or(strings.Compare(a.k, b.k), strings.Compare(a.v, b.v))
 	})
 	parts := make([]string, len(pairs))
 	for i, p := range pairs {
@@ -85,31 +82,22 @@ func queryUnescape(s string) string {
 }
 
 // canonicalHeaderValues lists a signed header's trimmed values, sorted, one
-// line each as Huawei's gateway does.
+// line each as Huawei's gateway does. The name matches case-insensitively:
+// a hand-built header map may hold "X-A" and "x-a".
 func canonicalHeaderValues(req *http.Request, name string) []string {
-	var values []string
 	if name == "host" {
-		values = []string{cmp.Or(req.Header.Get("Host"), req.Host, req.URL.Host)}
-	} else {
-		values = headerValues(req.Header, name)
+		return []string{strings.TrimSpace(cmp.Or(req.Header.Get("Host"), req.Host, req.URL.Host))}
 	}
-	for i := range values {
-		values[i] = strings.TrimSpace(values[i])
+	var values []string
+	for k, vs := range req.Header {
+		if strings.EqualFold(k, name) {
+			for _, v := range vs {
+				values = append(values, strings.TrimSpace(v))
+			}
+		}
 	}
 	slices.Sort(values)
 	return values
-}
-
-// headerValues matches name case-insensitively: a hand-built header map
-// may hold "X-A" and "x-a".
-func headerValues(h http.Header, name string) []string {
-	var out []string
-	for k, vs := range h {
-		if strings.EqualFold(k, name) {
-			out = append(out, vs...)
-		}
-	}
-	return out
 }
 
 // escape percent-encodes all but A-Za-z0-9-_.~ as the gateway does (a

@@ -78,12 +78,16 @@ func (s Signer) Signature(req *http.Request, signed []string, body []byte, date 
 	if fips140.Enforced() && len(s.SK) < 112/8 {
 		return "", errors.New("hwsign: secret key (SK) is shorter than FIPS 140-only mode allows")
 	}
-	algorithm, key, info := AlgorithmSDK, s.SK, ""
+	// The string to sign is ALGORITHM\nDATE\n[INFO\n]HEX(SHA256(canonical)).
+	key, sts := s.SK, AlgorithmSDK+"\n"+date+"\n"
 	if s.Derived {
-		info = s.derivedInfo(date)
-		algorithm, key = AlgorithmV11, DerivedKey(s.AK, s.SK, info)
+		info := s.derivedInfo(date)
+		key, sts = DerivedKey(s.AK, s.SK, info), AlgorithmV11+"\n"+date+"\n"+info+"\n"
 	}
-	return signature(key, algorithm, date, info, []byte(CanonicalRequest(req, signed, PayloadHash(body)))), nil
+	sum := sha256.Sum256([]byte(CanonicalRequest(req, signed, PayloadHash(body))))
+	mac := hmac.New(sha256.New, []byte(key))
+	mac.Write([]byte(sts + hex.EncodeToString(sum[:])))
+	return hex.EncodeToString(mac.Sum(nil)), nil
 }
 
 func signedHeaderNames(h http.Header) []string {
@@ -119,17 +123,4 @@ func DerivedKey(ak, sk, info string) string {
 		panic("hwsign: hkdf: " + err.Error())
 	}
 	return hex.EncodeToString(key)
-}
-
-// signature is the hex HMAC-SHA256 of the string to sign,
-// "ALGORITHM\nDATE\n[INFO\n]HEX(SHA256(canonical))".
-func signature(key, algorithm, date, info string, canonical []byte) string {
-	sum := sha256.Sum256(canonical)
-	sts := algorithm + "\n" + date + "\n"
-	if info != "" {
-		sts += info + "\n"
-	}
-	mac := hmac.New(sha256.New, []byte(key))
-	mac.Write([]byte(sts + hex.EncodeToString(sum[:])))
-	return hex.EncodeToString(mac.Sum(nil))
 }

@@ -7,21 +7,16 @@ import (
 	"github.com/iotclient/iotclient-go/auth"
 )
 
-// Missing is the validation message for a configuration with no org.
-const Missing = "is required when the API key does not have the form a-{org}-{random}"
-
-type orgKey interface{ Org() (string, bool) }
-
 // Resolve returns orgID when set, else the org of cred's API key, else a
 // *iotclient.ValidationError for field. It does not check the org's form.
 func Resolve(field, orgID string, cred auth.Credential) (string, error) {
 	if orgID != "" {
 		return orgID, nil
 	}
-	if k, ok := cred.(orgKey); ok {
+	if k, ok := cred.(interface{ Org() (string, bool) }); ok {
 		if org, ok := k.Org(); ok {
 			return org, nil
 		}
 	}
-	return "", iotclient.NewValidationError(field, "", Missing)
+	return "", iotclient.NewValidationError(field, "", "is required when the API key does not have the form a-{org}-{random}")
 }
