@@ -74,9 +74,8 @@ type store struct {
 	index   map[string]uint32 // client ID → its position in recs and ids
 	ids     []string
 	recs    []clientRec
-	key     []byte // scratch space, so a lookup allocates nothing
-	newest  int64  // the newest event time seen
-	keep    int64  // how long changes are kept, in nanoseconds
+	newest  int64 // the newest event time seen
+	keep    int64 // how long changes are kept, in nanoseconds
 	maxHist int
 }
 
@@ -97,31 +96,6 @@ func (s *store) record(id string) *clientRec {
 	s.ids = append(s.ids, id)
 	s.recs = append(s.recs, clientRec{})
 	return &s.recs[len(s.recs)-1]
-}
-
-// recordOf is record for an event's client; only a new client's ID is
-// allocated.
-func (s *store) recordOf(id clientstate.ClientID) *clientRec {
-	// The wire form, as clientstate.ClientID.String writes it.
-	b := append(s.key[:0], byte(id.Kind), ':')
-	b = append(b, id.Org...)
-	b = append(b, ':')
-	if id.Kind == clientstate.KindDevice || id.Kind == clientstate.KindGateway {
-		b = append(b, id.TypeID...)
-		b = append(b, ':')
-		b = append(b, id.DeviceID...)
-	} else {
-		b = append(b, id.AppID...)
-		if id.InstanceID != "" {
-			b = append(b, ':')
-			b = append(b, id.InstanceID...)
-		}
-	}
-	s.key = b
-	if i, ok := s.index[string(b)]; ok {
-		return &s.recs[i]
-	}
-	return s.record(string(b))
 }
 
 // nanos is t in Unix nanoseconds, 0 for the zero time.
@@ -181,7 +155,7 @@ func (s *store) load(st *clientstate.State) {
 // apply merges one event; it reports whether the event was news for the
 // client's status (not older than what the tracker knew).
 func (s *store) apply(ev *Event) bool {
-	r := s.recordOf(ev.ClientID)
+	r := s.record(ev.ClientID.String())
 	at := nanos(ev.Time)
 	s.newest = max(s.newest, at)
 	applied := s.applyStatus(r, ev, at)
