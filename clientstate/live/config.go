@@ -52,7 +52,7 @@ type Subscription struct {
 // Either may be "+" or "" for any.
 func DeviceStatus(typeID, deviceID string) Subscription {
 	typeID, deviceID = wildcard(typeID), wildcard(deviceID)
-	return Subscription{topic: "iot-2/type/" + typeID + "/id/" + deviceID + "/mon", err: filterReason("d:o", typeID, deviceID)}
+	return Subscription{topic: "iot-2/type/" + typeID + "/id/" + deviceID + "/mon", err: idReason("d:o", typeID, deviceID)}
 }
 
 // AppStatus subscribes to the status of the application appID ("+" or ""
@@ -60,7 +60,7 @@ func DeviceStatus(typeID, deviceID string) Subscription {
 // retained: a new subscriber learns only which applications are connected.
 func AppStatus(appID string) Subscription {
 	appID = wildcard(appID)
-	return Subscription{topic: "iot-2/app/" + appID + "/mon", err: filterReason("a:o", appID)}
+	return Subscription{topic: "iot-2/app/" + appID + "/mon", err: idReason("a:o", appID)}
 }
 
 // Topic is the MQTT topic filter, such as "iot-2/type/+/id/+/mon".
@@ -76,9 +76,9 @@ func wildcard(p string) string {
 	return p
 }
 
-// filterReason returns why the ID parts of a topic filter break the
-// client-ID rule (checked as a client ID prefix:part:part), or "".
-func filterReason(prefix string, parts ...string) string {
+// idReason returns why clientstate.ParseClientID refuses the client ID
+// prefix:part:part…, a "+" part standing for any valid one, or "".
+func idReason(prefix string, parts ...string) string {
 	id := prefix
 	for _, p := range parts {
 		if p == "+" {
@@ -86,11 +86,6 @@ func filterReason(prefix string, parts ...string) string {
 		}
 		id += ":" + p
 	}
-	return clientIDReason(id)
-}
-
-// clientIDReason returns why clientstate.ParseClientID refuses id, or "".
-func clientIDReason(id string) string {
 	var ve *iotclient.ValidationError
 	if _, err := clientstate.ParseClientID(id); errors.As(err, &ve) {
 		return ve.Reason

@@ -67,13 +67,13 @@ func NewMonitor(cfg Config, opts ...iotclient.Option) (*Monitor, error) {
 	if err != nil {
 		return nil, err
 	}
-	if r := clientIDReason("a:" + org + ":x"); r != "" {
+	if r := idReason("a:"+org, "+"); r != "" {
 		return nil, iotclient.NewValidationError("Config.OrgID", org, r)
 	}
 	appID := cfg.AppID
 	if appID == "" {
 		appID = randomAppID()
-	} else if r := clientIDReason("a:o:" + appID); r != "" {
+	} else if r := idReason("a:o:" + appID); r != "" {
 		return nil, iotclient.NewValidationError("Config.AppID", appID, r)
 	}
 	m.clientID = "a:" + org + ":" + appID
