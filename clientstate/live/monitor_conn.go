@@ -73,24 +73,6 @@ func (m *monitor) stream(parent context.Context, yield func(Event, error) bool) 
 // run connects, waits for the connection to end, and reconnects with
 // backoff until ctx is done or an attempt fails for good.
 func (m *monitor) run(ctx context.Context, items chan<- monItem) {
-	// fail reports a failure and waits before the next attempt; false means stop.
-	fail := func(ce *ConnectionError) bool {
-		m.logger.WarnContext(ctx, ce.Error())
-		select {
-		case items <- monItem{err: ce}:
-		case <-ctx.Done():
-			return false
-		}
-		if ce.Fatal {
-			return false
-		}
-		select {
-		case <-time.After(ce.RetryIn):
-			return true
-		case <-ctx.Done():
-			return false
-		}
-	}
 	var (
 		attempts int // consecutive failed attempts since the last connection
 		streak   int // consecutive failed attempts and short-lived connections: drives the backoff
@@ -104,34 +86,43 @@ func (m *monitor) run(ctx context.Context, items chan<- monItem) {
 			}
 			return
 		}
+		var ce *ConnectionError
 		if err != nil {
 			attempts++
-			streak++
-			ce := &ConnectionError{Broker: m.brokerShown, Attempt: attempts, Err: err, Fatal: fatalConnectError(err)}
-			if !ce.Fatal {
-				ce.RetryIn = m.backoff(streak)
-			}
-			if !fail(ce) {
+			ce = &ConnectionError{Broker: m.brokerShown, Attempt: attempts, Err: err, Fatal: fatalConnectError(err)}
+		} else {
+			conns++
+			attempts = 0
+			up := time.Now()
+			m.logger.InfoContext(ctx, "live: monitor connected", "broker", m.brokerShown, "clientID", m.clientID, "connection", conns)
+			select {
+			case <-ctx.Done():
+				c.close()
 				return
+			case lost := <-c.lost:
+				if time.Since(up) >= m.maxWait {
+					streak = 0 // it was up long enough: start the backoff over
+				}
+				ce = &ConnectionError{Broker: m.brokerShown, Lost: true, Err: lost}
 			}
-			continue
 		}
-		conns++
-		attempts = 0
-		up := time.Now()
-		m.logger.InfoContext(ctx, "live: monitor connected", "broker", m.brokerShown, "clientID", m.clientID, "connection", conns)
+		streak++
+		if !ce.Fatal {
+			ce.RetryIn = m.backoff(streak)
+		}
+		m.logger.WarnContext(ctx, ce.Error())
 		select {
+		case items <- monItem{err: ce}:
 		case <-ctx.Done():
-			c.close()
 			return
-		case lost := <-c.lost:
-			if time.Since(up) >= m.maxWait {
-				streak = 0 // it was up long enough: start the backoff over
-			}
-			streak++
-			if !fail(&ConnectionError{Broker: m.brokerShown, Lost: true, RetryIn: m.backoff(streak), Err: lost}) {
-				return
-			}
+		}
+		if ce.Fatal {
+			return
+		}
+		select {
+		case <-time.After(ce.RetryIn):
+		case <-ctx.Done():
+			return
 		}
 	}
 }
