@@ -31,7 +31,7 @@ type monItem struct {
 // client) has stopped.
 func (m *monitor) stream(parent context.Context, yield func(Event, error) bool) {
 	ctx, cancel := context.WithCancel(parent)
-	items := make(chan monItem, m.buffer)
+	items := make(chan monItem, m.cfg.EventBuffer)
 	runDone := make(chan struct{})
 	go func() {
 		defer close(runDone)
@@ -100,7 +100,7 @@ func (m *monitor) run(ctx context.Context, items chan<- monItem) {
 				c.close()
 				return
 			case lost := <-c.lost:
-				if time.Since(up) >= m.maxWait {
+				if time.Since(up) >= m.cfg.MaxReconnectWait {
 					streak = 0 // it was up long enough: start the backoff over
 				}
 				ce = &ConnectionError{Broker: m.brokerShown, Lost: true, Err: lost}
@@ -131,11 +131,11 @@ func (m *monitor) run(ctx context.Context, items chan<- monItem) {
 // min(maxWait, minWait·2ⁿ⁻¹). The doubling stops at maxWait so that huge
 // waits neither overflow to zero nor panic in rand.N.
 func (m *monitor) backoff(n int) time.Duration {
-	d := m.minWait
-	for i := 1; i < n && d < m.maxWait; i++ {
-		d = min(d, m.maxWait/2) * 2
+	d := m.cfg.ReconnectWait
+	for i := 1; i < n && d < m.cfg.MaxReconnectWait; i++ {
+		d = min(d, m.cfg.MaxReconnectWait/2) * 2
 	}
-	if d = min(d, m.maxWait); d <= 0 {
+	if d = min(d, m.cfg.MaxReconnectWait); d <= 0 {
 		return 0
 	}
 	return rand.N(d)
@@ -179,10 +179,10 @@ func (m *monitor) connect(ctx context.Context, items chan<- monItem, n int) (*mo
 		SetAutoReconnect(false).
 		SetConnectRetry(false).
 		SetOrderMatters(true).
-		SetKeepAlive(m.keepAlive).
-		SetPingTimeout(min(m.keepAlive, 10*time.Second)).
-		SetConnectTimeout(m.connectTimeout).
-		SetWriteTimeout(m.connectTimeout).
+		SetKeepAlive(m.cfg.KeepAlive).
+		SetPingTimeout(min(m.cfg.KeepAlive, 10*time.Second)).
+		SetConnectTimeout(m.cfg.ConnectTimeout).
+		SetWriteTimeout(m.cfg.ConnectTimeout).
 		SetConnectionLostHandler(func(_ mqtt.Client, err error) {
 			if err == nil {
 				err = errors.New("connection closed")
@@ -282,7 +282,7 @@ func (m *monitor) connect(ctx context.Context, items chan<- monItem, n int) (*mo
 // dial opens TCP (and TLS for ssl://) for paho, bounded by the connect
 // timeout and ctx; until the handshake is over, ctx ending closes the socket.
 func (m *monitor) dial(ctx context.Context, c *monConn, u *url.URL) (net.Conn, error) {
-	dctx, cancel := context.WithTimeout(ctx, m.connectTimeout)
+	dctx, cancel := context.WithTimeout(ctx, m.cfg.ConnectTimeout)
 	defer cancel()
 	var d net.Dialer
 	conn, err := d.DialContext(dctx, "tcp", u.Host)
