@@ -32,40 +32,26 @@ type monItem struct {
 func (m *monitor) stream(parent context.Context, yield func(Event, error) bool) {
 	ctx, cancel := context.WithCancel(parent)
 	items := make(chan monItem, m.cfg.EventBuffer)
-	runDone := make(chan struct{})
-	go func() {
-		defer close(runDone)
-		m.run(ctx, items)
-	}()
+	var wg sync.WaitGroup
+	wg.Go(func() { m.run(ctx, items) })
 	defer func() {
 		cancel()
-		<-runDone
+		wg.Wait()
 	}()
-	handle := func(it monItem) bool {
-		if it.info != nil {
-			if m.cfg.OnConnect != nil {
-				m.cfg.OnConnect(*it.info)
-			}
-			return true
-		}
-		return yield(it.ev, it.err)
-	}
 	for {
+		var it monItem
 		select {
 		case <-ctx.Done():
 			return
-		case it := <-items:
-			if !handle(it) {
-				return
+		case it = <-items:
+		}
+		switch {
+		case it.info != nil:
+			if m.cfg.OnConnect != nil {
+				m.cfg.OnConnect(*it.info)
 			}
-		case <-runDone:
-			// run gave up (a fatal error): yield what it left, then end.
-			for len(items) > 0 && ctx.Err() == nil {
-				if !handle(<-items) {
-					return
-				}
-			}
-			return
+		case !yield(it.ev, it.err), it.err != nil && !IsTransient(it.err):
+			return // run gives up after a fatal error: it is the last item
 		}
 	}
 }
