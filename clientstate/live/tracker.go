@@ -101,16 +101,12 @@ func (t *Tracker) Run(ctx context.Context) error {
 		return ErrTrackerStarted
 	}
 	ctx, cancel := context.WithCancel(ctx)
-	type item struct {
-		ev  Event
-		err error
-	}
 	type snapshot struct {
 		states []clientstate.State
 		err    error
 	}
-	events := make(chan item, 256) // closed when the stream ends
-	snap := make(chan snapshot, 1) // nil once the snapshot is applied
+	events := make(chan monItem, 256) // closed when the stream ends
+	snap := make(chan snapshot, 1)    // nil once the snapshot is applied
 	var wg sync.WaitGroup
 	defer func() {
 		cancel()
@@ -120,7 +116,7 @@ func (t *Tracker) Run(ctx context.Context) error {
 		defer close(events)
 		for ev, err := range t.mon.Events(ctx) {
 			select {
-			case events <- item{ev, err}:
+			case events <- monItem{ev: ev, err: err}:
 			case <-ctx.Done():
 				return
 			}
