@@ -51,7 +51,7 @@ type Subscription struct {
 // type typeID with ID deviceID: iot-2/type/{typeID}/id/{deviceID}/mon.
 // Either may be "+" or "" for any.
 func DeviceStatus(typeID, deviceID string) Subscription {
-	typeID, deviceID = wildcard(typeID), wildcard(deviceID)
+	typeID, deviceID = cmp.Or(typeID, "+"), cmp.Or(deviceID, "+")
 	return Subscription{topic: "iot-2/type/" + typeID + "/id/" + deviceID + "/mon", err: idReason("d:o", typeID, deviceID)}
 }
 
@@ -59,7 +59,7 @@ func DeviceStatus(typeID, deviceID string) Subscription {
 // for every one): iot-2/app/{appID}/mon. Application Disconnects are not
 // retained: a new subscriber learns only which applications are connected.
 func AppStatus(appID string) Subscription {
-	appID = wildcard(appID)
+	appID = cmp.Or(appID, "+")
 	return Subscription{topic: "iot-2/app/" + appID + "/mon", err: idReason("a:o", appID)}
 }
 
@@ -68,13 +68,6 @@ func (s Subscription) Topic() string { return s.topic }
 
 // String is Topic.
 func (s Subscription) String() string { return s.topic }
-
-func wildcard(p string) string {
-	if p == "" {
-		return "+"
-	}
-	return p
-}
 
 // idReason returns why clientstate.ParseClientID refuses the client ID
 // prefix:part:part…, a "+" part standing for any valid one, or "".

@@ -290,9 +290,6 @@ func (t *Tracker) Flapping(window time.Duration, n int) []FlappingClient {
 	to := nanos(t.windowEnd())
 	for i := range t.store.recs {
 		r := &t.store.recs[i]
-		if len(r.hist) < n {
-			continue
-		}
 		var byCause [16]int
 		if count, last := countWindow(r.hist, to-int64(window), to, &byCause); count >= n {
 			out = append(out, FlappingClient{ClientID: t.store.ids[i], Status: r.status,

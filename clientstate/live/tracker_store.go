@@ -64,10 +64,6 @@ func causeIndex(c clientstate.Cause) uint8 {
 	return causeIndex(clientstate.CauseUnknown)
 }
 
-// intern returns s's canonical copy, so that the many clients sharing a
-// status or reason share its bytes.
-func intern(s string) string { return unique.Make(s).Value() }
-
 // store is the state of every client the tracker knows, guarded by the
 // tracker's lock.
 type store struct {
@@ -139,7 +135,7 @@ func (s *store) load(st *clientstate.State) {
 	if r.updated > updated {
 		return
 	}
-	r.status = clientstate.ConnectionStatus(intern(string(st.Status)))
+	r.status = clientstate.ConnectionStatus(unique.Make(string(st.Status)).Value())
 	switch st.Status {
 	case clientstate.StatusConnected:
 		r.since = nanos(st.LastConnected)
@@ -173,7 +169,7 @@ func (s *store) applyStatus(r *clientRec, ev *Event, at int64) bool {
 		cause := causeIndex(ev.Cause())
 		if last, ok := lastDisconnect(r.hist); !ok || at >= last.at {
 			r.code, r.cause = int32(ev.CloseCode), cause
-			r.reason = intern(ev.Reason)
+			r.reason = unique.Make(ev.Reason).Value() // shared by the clients with this reason
 		}
 		s.addChange(r, change{at: at, code: int32(ev.CloseCode), cause: cause})
 	case ActionFailedConnect:
