@@ -84,7 +84,7 @@ func NewTracker(client *clientstate.Client, mon *Monitor, cfg TrackerConfig) (*T
 var ErrTrackerStarted = errors.New("live: the tracker was already run")
 
 // Ready is closed once the snapshot and the events that arrived during it
-// have been applied.
+// have been applied; until then the states are partial.
 func (t *Tracker) Ready() <-chan struct{} { return t.ready }
 
 // Run tracks the fleet until ctx is done (returning ctx's error), the
@@ -101,12 +101,8 @@ func (t *Tracker) Run(ctx context.Context) error {
 		return ErrTrackerStarted
 	}
 	ctx, cancel := context.WithCancel(ctx)
-	type snapshot struct {
-		states []clientstate.State
-		err    error
-	}
 	events := make(chan monItem, 256) // closed when the stream ends
-	snap := make(chan snapshot, 1)    // nil once the snapshot is applied
+	snap := make(chan error, 1)       // the snapshot's end; nil once received
 	var wg sync.WaitGroup
 	defer func() {
 		cancel()
@@ -123,15 +119,15 @@ func (t *Tracker) Run(ctx context.Context) error {
 		}
 	})
 	wg.Go(func() {
-		var s snapshot
+		// Loaded state by state: a fleet's snapshot is never held whole.
 		for st, err := range t.client.List(ctx, t.cfg.Query) {
 			if err != nil {
-				s.err = err
-				break
+				snap <- err
+				return
 			}
-			s.states = append(s.states, st)
+			t.load(st)
 		}
-		snap <- s
+		snap <- nil
 	})
 
 	var pending []Event // events that arrived during the snapshot
@@ -139,12 +135,11 @@ func (t *Tracker) Run(ctx context.Context) error {
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
-		case s := <-snap:
+		case err := <-snap:
 			snap = nil
-			if s.err != nil {
-				return s.err
+			if err != nil {
+				return err
 			}
-			t.load(s.states)
 			for _, ev := range pending {
 				t.process(ev)
 			}
@@ -171,8 +166,8 @@ func (t *Tracker) Run(ctx context.Context) error {
 	}
 }
 
-// load applies the REST snapshot.
-func (t *Tracker) load(states []clientstate.State) {
+// load applies states of the REST snapshot.
+func (t *Tracker) load(states ...clientstate.State) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	for i := range states {
