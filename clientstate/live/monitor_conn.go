@@ -212,26 +212,23 @@ func (m *monitor) connect(ctx context.Context, items chan<- monItem, n int) (*mo
 		return nil, err
 	}
 
-	deliver := func(it monItem) {
-		select {
-		case <-c.ready:
-		case <-c.abort:
-			return
-		case <-ctx.Done():
-			return
-		}
-		select {
-		case items <- it:
-		case <-c.abort:
-		case <-ctx.Done():
-		}
-	}
 	handler := func(_ mqtt.Client, msg mqtt.Message) {
 		ev, err := ParseStatusMessage(msg.Topic(), msg.Payload())
 		if err == nil {
 			ev.Retained = msg.Retained()
 		}
-		deliver(monItem{ev: ev, err: err})
+		select {
+		case <-c.ready: // the ConnectInfo goes first
+		case <-c.abort:
+			return
+		case <-ctx.Done():
+			return
+		}
+		select {
+		case items <- monItem{ev: ev, err: err}:
+		case <-c.abort:
+		case <-ctx.Done():
+		}
 	}
 	filters := make(map[string]byte, len(m.topics))
 	for _, t := range m.topics {
