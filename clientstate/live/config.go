@@ -217,10 +217,7 @@ func (m *monitor) setBroker(cfg Config, org string, allowInsecure bool) error {
 		}
 	}
 	if secure {
-		t := &tls.Config{}
-		if cfg.TLSConfig != nil {
-			t = cfg.TLSConfig.Clone()
-		}
+		t := cmp.Or(cfg.TLSConfig.Clone(), &tls.Config{}) // Clone of nil is nil
 		t.ServerName = cmp.Or(t.ServerName, u.Hostname())
 		t.MinVersion = max(t.MinVersion, tls.VersionTLS12)
 		m.tls = t
