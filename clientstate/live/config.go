@@ -217,10 +217,9 @@ func (m *monitor) setBroker(cfg Config, org string, allowInsecure bool) error {
 		}
 	}
 	if secure {
-		t := cmp.Or(cfg.TLSConfig.Clone(), &tls.Config{}) // Clone of nil is nil
-		t.ServerName = cmp.Or(t.ServerName, u.Hostname())
-		t.MinVersion = max(t.MinVersion, tls.VersionTLS12)
-		m.tls = t
+		m.tls = cmp.Or(cfg.TLSConfig.Clone(), &tls.Config{}) // Clone of nil is nil
+		m.tls.ServerName = cmp.Or(m.tls.ServerName, u.Hostname())
+		m.tls.MinVersion = max(m.tls.MinVersion, tls.VersionTLS12)
 	}
 	m.broker = u
 	m.brokerShown = redact.URL(u.String())
