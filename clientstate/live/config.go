@@ -51,16 +51,16 @@ type Subscription struct {
 // type typeID with ID deviceID: iot-2/type/{typeID}/id/{deviceID}/mon.
 // Either may be "+" or "" for any.
 func DeviceStatus(typeID, deviceID string) Subscription {
-	typeID, deviceID = wildcard(typeID), wildcard(deviceID)
-	return Subscription{topic: "iot-2/type/" + typeID + "/id/" + deviceID + "/mon", err: filterReason("d:o", typeID, deviceID)}
+	typeID, deviceID = cmp.Or(typeID, "+"), cmp.Or(deviceID, "+")
+	return Subscription{topic: "iot-2/type/" + typeID + "/id/" + deviceID + "/mon", err: idReason("d:o", typeID, deviceID)}
 }
 
 // AppStatus subscribes to the status of the application appID ("+" or ""
 // for every one): iot-2/app/{appID}/mon. Application Disconnects are not
 // retained: a new subscriber learns only which applications are connected.
 func AppStatus(appID string) Subscription {
-	appID = wildcard(appID)
-	return Subscription{topic: "iot-2/app/" + appID + "/mon", err: filterReason("a:o", appID)}
+	appID = cmp.Or(appID, "+")
+	return Subscription{topic: "iot-2/app/" + appID + "/mon", err: idReason("a:o", appID)}
 }
 
 // Topic is the MQTT topic filter, such as "iot-2/type/+/id/+/mon".
@@ -69,16 +69,9 @@ func (s Subscription) Topic() string { return s.topic }
 // String is Topic.
 func (s Subscription) String() string { return s.topic }
 
-func wildcard(p string) string {
-	if p == "" {
-		return "+"
-	}
-	return p
-}
-
-// filterReason returns why the ID parts of a topic filter break the
-// client-ID rule (checked as a client ID prefix:part:part), or "".
-func filterReason(prefix string, parts ...string) string {
+// idReason returns why clientstate.ParseClientID refuses the client ID
+// prefix:part:part…, a "+" part standing for any valid one, or "".
+func idReason(prefix string, parts ...string) string {
 	id := prefix
 	for _, p := range parts {
 		if p == "+" {
@@ -86,11 +79,6 @@ func filterReason(prefix string, parts ...string) string {
 		}
 		id += ":" + p
 	}
-	return clientIDReason(id)
-}
-
-// clientIDReason returns why clientstate.ParseClientID refuses id, or "".
-func clientIDReason(id string) string {
 	var ve *iotclient.ValidationError
 	if _, err := clientstate.ParseClientID(id); errors.As(err, &ve) {
 		return ve.Reason
@@ -165,15 +153,11 @@ func randomAppID() string {
 }
 
 // basicCredentials reads the key and token of an auth.APIKey, which keeps
-// them to itself, by applying it to a throwaway request.
+// them to itself, by applying it to a throwaway request (Apply reports an
+// invalid credential).
 func basicCredentials(c auth.Credential) (user, pass string, err error) {
 	if c == nil {
 		return "", "", iotclient.NewValidationError("Config.Auth", "", "is required: auth.APIKey(key, token)")
-	}
-	if v, ok := c.(auth.Validator); ok {
-		if err := v.Validate(); err != nil {
-			return "", "", err
-		}
 	}
 	req, _ := http.NewRequest(http.MethodGet, "https://monitor.invalid/", nil)
 	if err := c.Apply(req, nil); err != nil {
@@ -233,13 +217,9 @@ func (m *monitor) setBroker(cfg Config, org string, allowInsecure bool) error {
 		}
 	}
 	if secure {
-		t := &tls.Config{}
-		if cfg.TLSConfig != nil {
-			t = cfg.TLSConfig.Clone()
-		}
-		t.ServerName = cmp.Or(t.ServerName, u.Hostname())
-		t.MinVersion = max(t.MinVersion, tls.VersionTLS12)
-		m.tls = t
+		m.tls = cmp.Or(cfg.TLSConfig.Clone(), &tls.Config{}) // Clone of nil is nil
+		m.tls.ServerName = cmp.Or(m.tls.ServerName, u.Hostname())
+		m.tls.MinVersion = max(m.tls.MinVersion, tls.VersionTLS12)
 	}
 	m.broker = u
 	m.brokerShown = redact.URL(u.String())

@@ -171,17 +171,12 @@ type wireMessage struct {
 // *MessageError naming the field. Retained is left false: it belongs to the
 // delivery.
 func ParseStatusMessage(topic string, payload []byte) (Event, error) {
-	ev, err := parseStatusMessage(topic, payload)
-	if err != nil {
+	fail := func(err error) (Event, error) {
 		return Event{}, &MessageError{Topic: topic, Payload: bytes.Clone(payload), Err: err}
 	}
-	return ev, nil
-}
-
-func parseStatusMessage(topic string, payload []byte) (Event, error) {
 	var w wireMessage
 	if err := json.Unmarshal(payload, &w); err != nil {
-		return Event{}, fmt.Errorf("the payload is not a valid status message: %w", err)
+		return fail(fmt.Errorf("the payload is not a valid status message: %w", err))
 	}
 	var problems []string
 	bad := func(key, format string, args ...any) {
@@ -236,18 +231,15 @@ func parseStatusMessage(topic string, payload []byte) (Event, error) {
 	}
 	if len(problems) > 0 {
 		slices.Sort(problems) // one order whatever the payload's
-		return Event{}, errors.New(strings.Join(problems, "; "))
+		return fail(errors.New(strings.Join(problems, "; ")))
 	}
 	return ev, nil
 }
 
 // monitorTopic is the status topic of the client id.
 func monitorTopic(id clientstate.ClientID) string {
-	switch id.Kind {
-	case clientstate.KindDevice, clientstate.KindGateway:
+	if id.Kind == clientstate.KindDevice || id.Kind == clientstate.KindGateway {
 		return "iot-2/type/" + id.TypeID + "/id/" + id.DeviceID + "/mon"
-	case clientstate.KindApp, clientstate.KindScalableApp:
-		return "iot-2/app/" + id.AppID + "/mon"
 	}
-	return ""
+	return "iot-2/app/" + id.AppID + "/mon"
 }

@@ -42,12 +42,7 @@ type monitor struct {
 	topics      []string
 	tls         *tls.Config
 	logger      *slog.Logger
-
-	keepAlive, connectTimeout time.Duration
-	minWait, maxWait          time.Duration
-	buffer                    int
-
-	busy atomic.Bool
+	busy        atomic.Bool
 }
 
 // NewMonitor validates cfg and builds a monitor; it sends nothing. Of the
@@ -58,6 +53,11 @@ func NewMonitor(cfg Config, opts ...iotclient.Option) (*Monitor, error) {
 	if err := s.Err(); err != nil {
 		return nil, err
 	}
+	cfg.KeepAlive = cmp.Or(cfg.KeepAlive, DefaultKeepAlive)
+	cfg.ConnectTimeout = cmp.Or(cfg.ConnectTimeout, DefaultConnectTimeout)
+	cfg.ReconnectWait = cmp.Or(cfg.ReconnectWait, DefaultReconnectWait)
+	cfg.MaxReconnectWait = cmp.Or(cfg.MaxReconnectWait, DefaultMaxReconnectWait)
+	cfg.EventBuffer = cmp.Or(cfg.EventBuffer, DefaultEventBuffer)
 	m := &monitor{cfg: cfg, logger: cmp.Or(s.Logger, slog.New(slog.DiscardHandler))}
 	var err error
 	if m.user, m.pass, err = basicCredentials(cfg.Auth); err != nil {
@@ -67,13 +67,13 @@ func NewMonitor(cfg Config, opts ...iotclient.Option) (*Monitor, error) {
 	if err != nil {
 		return nil, err
 	}
-	if r := clientIDReason("a:" + org + ":x"); r != "" {
+	if r := idReason("a:"+org, "+"); r != "" {
 		return nil, iotclient.NewValidationError("Config.OrgID", org, r)
 	}
 	appID := cfg.AppID
 	if appID == "" {
 		appID = randomAppID()
-	} else if r := clientIDReason("a:o:" + appID); r != "" {
+	} else if r := idReason("a:o:" + appID); r != "" {
 		return nil, iotclient.NewValidationError("Config.AppID", appID, r)
 	}
 	m.clientID = "a:" + org + ":" + appID
@@ -97,21 +97,16 @@ func NewMonitor(cfg Config, opts ...iotclient.Option) (*Monitor, error) {
 		}
 	}
 
-	m.keepAlive = cmp.Or(cfg.KeepAlive, DefaultKeepAlive)
-	m.connectTimeout = cmp.Or(cfg.ConnectTimeout, DefaultConnectTimeout)
-	m.minWait = cmp.Or(cfg.ReconnectWait, DefaultReconnectWait)
-	m.maxWait = cmp.Or(cfg.MaxReconnectWait, DefaultMaxReconnectWait)
-	m.buffer = cmp.Or(cfg.EventBuffer, DefaultEventBuffer)
 	switch {
-	case m.keepAlive < time.Second:
-		return nil, iotclient.NewValidationError("Config.KeepAlive", m.keepAlive.String(), "must be at least 1s (MQTT counts it in seconds)")
-	case m.keepAlive > MaxKeepAlive:
+	case cfg.KeepAlive < time.Second:
+		return nil, iotclient.NewValidationError("Config.KeepAlive", cfg.KeepAlive.String(), "must be at least 1s (MQTT counts it in seconds)")
+	case cfg.KeepAlive > MaxKeepAlive:
 		// A larger value would wrap in CONNECT's 16-bit field (65536s is 0: no keepalive).
-		return nil, iotclient.NewValidationError("Config.KeepAlive", m.keepAlive.String(), "must be at most "+MaxKeepAlive.String()+" (MQTT's 16-bit keepalive in seconds)")
-	case m.connectTimeout < 0:
-		return nil, iotclient.NewValidationError("Config.ConnectTimeout", m.connectTimeout.String(), "must not be negative")
-	case m.minWait < 0 || m.maxWait < m.minWait:
-		return nil, iotclient.NewValidationError("Config.ReconnectWait", m.minWait.String()+".."+m.maxWait.String(), "needs 0 <= ReconnectWait <= MaxReconnectWait")
+		return nil, iotclient.NewValidationError("Config.KeepAlive", cfg.KeepAlive.String(), "must be at most "+MaxKeepAlive.String()+" (MQTT's 16-bit keepalive in seconds)")
+	case cfg.ConnectTimeout < 0:
+		return nil, iotclient.NewValidationError("Config.ConnectTimeout", cfg.ConnectTimeout.String(), "must not be negative")
+	case cfg.ReconnectWait < 0 || cfg.MaxReconnectWait < cfg.ReconnectWait:
+		return nil, iotclient.NewValidationError("Config.ReconnectWait", cfg.ReconnectWait.String()+".."+cfg.MaxReconnectWait.String(), "needs 0 <= ReconnectWait <= MaxReconnectWait")
 	case cfg.EventBuffer < 0 || cfg.EventBuffer > MaxEventBuffer:
 		// The buffer is allocated whole when a range starts: an absurd size would panic in make.
 		return nil, iotclient.NewValidationError("Config.EventBuffer", strconv.Itoa(cfg.EventBuffer), "must be 0 to "+strconv.Itoa(MaxEventBuffer))

@@ -31,41 +31,27 @@ type monItem struct {
 // client) has stopped.
 func (m *monitor) stream(parent context.Context, yield func(Event, error) bool) {
 	ctx, cancel := context.WithCancel(parent)
-	items := make(chan monItem, m.buffer)
-	runDone := make(chan struct{})
-	go func() {
-		defer close(runDone)
-		m.run(ctx, items)
-	}()
+	items := make(chan monItem, m.cfg.EventBuffer)
+	var wg sync.WaitGroup
+	wg.Go(func() { m.run(ctx, items) })
 	defer func() {
 		cancel()
-		<-runDone
+		wg.Wait()
 	}()
-	handle := func(it monItem) bool {
-		if it.info != nil {
-			if m.cfg.OnConnect != nil {
-				m.cfg.OnConnect(*it.info)
-			}
-			return true
-		}
-		return yield(it.ev, it.err)
-	}
 	for {
+		var it monItem
 		select {
 		case <-ctx.Done():
 			return
-		case it := <-items:
-			if !handle(it) {
-				return
+		case it = <-items:
+		}
+		switch {
+		case it.info != nil:
+			if m.cfg.OnConnect != nil {
+				m.cfg.OnConnect(*it.info)
 			}
-		case <-runDone:
-			// run gave up (a fatal error): yield what it left, then end.
-			for len(items) > 0 && ctx.Err() == nil {
-				if !handle(<-items) {
-					return
-				}
-			}
-			return
+		case !yield(it.ev, it.err), it.err != nil && !IsTransient(it.err):
+			return // run gives up after a fatal error: it is the last item
 		}
 	}
 }
@@ -73,24 +59,6 @@ func (m *monitor) stream(parent context.Context, yield func(Event, error) bool) 
 // run connects, waits for the connection to end, and reconnects with
 // backoff until ctx is done or an attempt fails for good.
 func (m *monitor) run(ctx context.Context, items chan<- monItem) {
-	// fail reports a failure and waits before the next attempt; false means stop.
-	fail := func(ce *ConnectionError) bool {
-		m.logger.WarnContext(ctx, ce.Error())
-		select {
-		case items <- monItem{err: ce}:
-		case <-ctx.Done():
-			return false
-		}
-		if ce.Fatal {
-			return false
-		}
-		select {
-		case <-time.After(ce.RetryIn):
-			return true
-		case <-ctx.Done():
-			return false
-		}
-	}
 	var (
 		attempts int // consecutive failed attempts since the last connection
 		streak   int // consecutive failed attempts and short-lived connections: drives the backoff
@@ -104,34 +72,43 @@ func (m *monitor) run(ctx context.Context, items chan<- monItem) {
 			}
 			return
 		}
+		var ce *ConnectionError
 		if err != nil {
 			attempts++
-			streak++
-			ce := &ConnectionError{Broker: m.brokerShown, Attempt: attempts, Err: err, Fatal: fatalConnectError(err)}
-			if !ce.Fatal {
-				ce.RetryIn = m.backoff(streak)
-			}
-			if !fail(ce) {
+			ce = &ConnectionError{Broker: m.brokerShown, Attempt: attempts, Err: err, Fatal: fatalConnectError(err)}
+		} else {
+			conns++
+			attempts = 0
+			up := time.Now()
+			m.logger.InfoContext(ctx, "live: monitor connected", "broker", m.brokerShown, "clientID", m.clientID, "connection", conns)
+			select {
+			case <-ctx.Done():
+				c.close()
 				return
+			case lost := <-c.lost:
+				if time.Since(up) >= m.cfg.MaxReconnectWait {
+					streak = 0 // it was up long enough: start the backoff over
+				}
+				ce = &ConnectionError{Broker: m.brokerShown, Lost: true, Err: lost}
 			}
-			continue
 		}
-		conns++
-		attempts = 0
-		up := time.Now()
-		m.logger.InfoContext(ctx, "live: monitor connected", "broker", m.brokerShown, "clientID", m.clientID, "connection", conns)
+		streak++
+		if !ce.Fatal {
+			ce.RetryIn = m.backoff(streak)
+		}
+		m.logger.WarnContext(ctx, ce.Error())
 		select {
+		case items <- monItem{err: ce}:
 		case <-ctx.Done():
-			c.close()
 			return
-		case lost := <-c.lost:
-			if time.Since(up) >= m.maxWait {
-				streak = 0 // it was up long enough: start the backoff over
-			}
-			streak++
-			if !fail(&ConnectionError{Broker: m.brokerShown, Lost: true, RetryIn: m.backoff(streak), Err: lost}) {
-				return
-			}
+		}
+		if ce.Fatal {
+			return
+		}
+		select {
+		case <-time.After(ce.RetryIn):
+		case <-ctx.Done():
+			return
 		}
 	}
 }
@@ -140,11 +117,11 @@ func (m *monitor) run(ctx context.Context, items chan<- monItem) {
 // min(maxWait, minWait·2ⁿ⁻¹). The doubling stops at maxWait so that huge
 // waits neither overflow to zero nor panic in rand.N.
 func (m *monitor) backoff(n int) time.Duration {
-	d := m.minWait
-	for i := 1; i < n && d < m.maxWait; i++ {
-		d = min(d, m.maxWait/2) * 2
+	d := m.cfg.ReconnectWait
+	for i := 1; i < n && d < m.cfg.MaxReconnectWait; i++ {
+		d = min(d, m.cfg.MaxReconnectWait/2) * 2
 	}
-	if d = min(d, m.maxWait); d <= 0 {
+	if d = min(d, m.cfg.MaxReconnectWait); d <= 0 {
 		return 0
 	}
 	return rand.N(d)
@@ -188,10 +165,10 @@ func (m *monitor) connect(ctx context.Context, items chan<- monItem, n int) (*mo
 		SetAutoReconnect(false).
 		SetConnectRetry(false).
 		SetOrderMatters(true).
-		SetKeepAlive(m.keepAlive).
-		SetPingTimeout(min(m.keepAlive, 10*time.Second)).
-		SetConnectTimeout(m.connectTimeout).
-		SetWriteTimeout(m.connectTimeout).
+		SetKeepAlive(m.cfg.KeepAlive).
+		SetPingTimeout(min(m.cfg.KeepAlive, 10*time.Second)).
+		SetConnectTimeout(m.cfg.ConnectTimeout).
+		SetWriteTimeout(m.cfg.ConnectTimeout).
 		SetConnectionLostHandler(func(_ mqtt.Client, err error) {
 			if err == nil {
 				err = errors.New("connection closed")
@@ -235,26 +212,23 @@ func (m *monitor) connect(ctx context.Context, items chan<- monItem, n int) (*mo
 		return nil, err
 	}
 
-	deliver := func(it monItem) {
-		select {
-		case <-c.ready:
-		case <-c.abort:
-			return
-		case <-ctx.Done():
-			return
-		}
-		select {
-		case items <- it:
-		case <-c.abort:
-		case <-ctx.Done():
-		}
-	}
 	handler := func(_ mqtt.Client, msg mqtt.Message) {
 		ev, err := ParseStatusMessage(msg.Topic(), msg.Payload())
 		if err == nil {
 			ev.Retained = msg.Retained()
 		}
-		deliver(monItem{ev: ev, err: err})
+		select {
+		case <-c.ready: // the ConnectInfo goes first
+		case <-c.abort:
+			return
+		case <-ctx.Done():
+			return
+		}
+		select {
+		case items <- monItem{ev: ev, err: err}:
+		case <-c.abort:
+		case <-ctx.Done():
+		}
 	}
 	filters := make(map[string]byte, len(m.topics))
 	for _, t := range m.topics {
@@ -291,7 +265,7 @@ func (m *monitor) connect(ctx context.Context, items chan<- monItem, n int) (*mo
 // dial opens TCP (and TLS for ssl://) for paho, bounded by the connect
 // timeout and ctx; until the handshake is over, ctx ending closes the socket.
 func (m *monitor) dial(ctx context.Context, c *monConn, u *url.URL) (net.Conn, error) {
-	dctx, cancel := context.WithTimeout(ctx, m.connectTimeout)
+	dctx, cancel := context.WithTimeout(ctx, m.cfg.ConnectTimeout)
 	defer cancel()
 	var d net.Dialer
 	conn, err := d.DialContext(dctx, "tcp", u.Host)

@@ -20,47 +20,37 @@ const StatusUnknown clientstate.ConnectionStatus = ""
 // TrackedState is what a Tracker knows of one client.
 type TrackedState struct {
 	ClientID string
-	// Status is clientstate.StatusConnected or StatusDisconnected,
-	// StatusUnknown, or an unknown status the REST snapshot reported.
+	// Status is StatusConnected, StatusDisconnected, StatusUnknown, or a
+	// status the snapshot reported. A Disconnect with close code 288 (client
+	// ID reused) never marks a client offline.
 	Status clientstate.ConnectionStatus
-	// Since is when Status began (the event's time, or the snapshot's last
-	// connect or disconnect). A Disconnect with close code 288 (client ID
-	// reused) never marks a client offline: a new connection holds its ID.
-	Since time.Time
+	Since  time.Time // when Status began
 	// LastCloseCode, LastReason and LastCause are from the newest
-	// Disconnect by time (or the snapshot's reason code and State.Cause);
-	// zero when none was seen.
+	// Disconnect (or the snapshot's reason code and cause); zero when none.
 	LastCloseCode     int
 	LastReason        string
 	LastCause         clientstate.Cause
 	LastFailedConnect time.Time // the newest FailedConnect seen
-	// Updated is the time of the newest information applied; an older
-	// event is ignored, so snapshot and events merge newest-wins.
-	Updated time.Time
-	Live    bool // an event, not the snapshot alone, set the state
+	Updated           time.Time // the newest information applied: older events are ignored
+	Live              bool      // an event, not the snapshot alone, set the state
 }
 
 // TrackerConfig configures a Tracker. The zero value tracks every client.
 type TrackerConfig struct {
-	// Query narrows the REST snapshot; the monitor's subscriptions should
-	// cover the same clients.
-	Query clientstate.ListQuery
-	// OnError receives the stream's errors that do not stop the tracker
-	// (*MessageError, non-fatal *ConnectionError), from Run's goroutine.
+	Query clientstate.ListQuery // narrows the REST snapshot, like the monitor's subscriptions
+	// OnError receives, from Run's goroutine, the stream's errors that do
+	// not stop the tracker (see IsTransient).
 	OnError func(error)
 	// OnEvent is called from Run's goroutine, with no lock held, for every
 	// event once processed; applied is false when it was older than what
 	// the tracker knew. Events that arrive during the snapshot come after it.
 	OnEvent func(ev Event, applied bool)
 	// History is how long each client's connects and disconnects are kept
-	// for Flapping and Summary, back from its newest (DefaultHistory).
-	History time.Duration
-	// MaxHistory bounds the changes kept per client, oldest dropped first
-	// (DefaultMaxHistory), so a reconnect storm costs bounded memory.
+	// for Flapping and Summary (DefaultHistory), and MaxHistory how many at
+	// most (DefaultMaxHistory), so a reconnect storm costs bounded memory.
+	History    time.Duration
 	MaxHistory int
-	// Now is the clock that ends the windows of Flapping and Summary
-	// (time.Now when nil).
-	Now func() time.Time
+	Now        func() time.Time // ends the windows of Flapping and Summary (time.Now when nil)
 }
 
 // Tracker keeps a fleet's connection state: a REST snapshot
@@ -68,12 +58,6 @@ type TrackerConfig struct {
 // with NewTracker, start it with Run, and query it from any goroutine while
 // it runs and after. A client costs under 256 bytes of heap with its recent
 // history, so one machine can track millions.
-//
-// Run starts the monitor before reading the snapshot and applies the
-// events that arrived meanwhile after it, each only if it is not older than
-// what the tracker knows of its client. With the retained state the broker
-// sends on every (re)subscription, no change is lost between snapshot and
-// stream, or across a reconnect.
 type Tracker struct {
 	client  *clientstate.Client
 	mon     *Monitor
@@ -100,28 +84,25 @@ func NewTracker(client *clientstate.Client, mon *Monitor, cfg TrackerConfig) (*T
 var ErrTrackerStarted = errors.New("live: the tracker was already run")
 
 // Ready is closed once the snapshot and the events that arrived during it
-// have been applied.
+// have been applied; until then the states are partial.
 func (t *Tracker) Ready() <-chan struct{} { return t.ready }
 
 // Run tracks the fleet until ctx is done (returning ctx's error), the
 // snapshot fails or the monitor stops for good (returning that error). It
 // may be called once. When it returns, the monitor is disconnected and Run's
 // goroutines have ended; the states stay queryable.
+//
+// Run starts the monitor before reading the snapshot and applies the
+// events that arrived meanwhile after it, newest wins. With the retained
+// state the broker sends on every (re)subscription, no change is lost
+// between snapshot and stream, or across a reconnect.
 func (t *Tracker) Run(ctx context.Context) error {
 	if !t.started.CompareAndSwap(false, true) {
 		return ErrTrackerStarted
 	}
 	ctx, cancel := context.WithCancel(ctx)
-	type item struct {
-		ev  Event
-		err error
-	}
-	type snapshot struct {
-		states []clientstate.State
-		err    error
-	}
-	events := make(chan item, 256) // closed when the stream ends
-	snap := make(chan snapshot, 1) // nil once the snapshot is applied
+	events := make(chan monItem, 256) // closed when the stream ends
+	snap := make(chan error, 1)       // the snapshot's end; nil once received
 	var wg sync.WaitGroup
 	defer func() {
 		cancel()
@@ -131,22 +112,22 @@ func (t *Tracker) Run(ctx context.Context) error {
 		defer close(events)
 		for ev, err := range t.mon.Events(ctx) {
 			select {
-			case events <- item{ev, err}:
+			case events <- monItem{ev: ev, err: err}:
 			case <-ctx.Done():
 				return
 			}
 		}
 	})
 	wg.Go(func() {
-		var s snapshot
+		// Loaded state by state: a fleet's snapshot is never held whole.
 		for st, err := range t.client.List(ctx, t.cfg.Query) {
 			if err != nil {
-				s.err = err
-				break
+				snap <- err
+				return
 			}
-			s.states = append(s.states, st)
+			t.load(st)
 		}
-		snap <- s
+		snap <- nil
 	})
 
 	var pending []Event // events that arrived during the snapshot
@@ -154,12 +135,11 @@ func (t *Tracker) Run(ctx context.Context) error {
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
-		case s := <-snap:
+		case err := <-snap:
 			snap = nil
-			if s.err != nil {
-				return s.err
+			if err != nil {
+				return err
 			}
-			t.load(s.states)
 			for _, ev := range pending {
 				t.process(ev)
 			}
@@ -186,8 +166,8 @@ func (t *Tracker) Run(ctx context.Context) error {
 	}
 }
 
-// load applies the REST snapshot.
-func (t *Tracker) load(states []clientstate.State) {
+// load applies states of the REST snapshot.
+func (t *Tracker) load(states ...clientstate.State) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	for i := range states {
@@ -305,9 +285,6 @@ func (t *Tracker) Flapping(window time.Duration, n int) []FlappingClient {
 	to := nanos(t.windowEnd())
 	for i := range t.store.recs {
 		r := &t.store.recs[i]
-		if len(r.hist) < n {
-			continue
-		}
 		var byCause [16]int
 		if count, last := countWindow(r.hist, to-int64(window), to, &byCause); count >= n {
 			out = append(out, FlappingClient{ClientID: t.store.ids[i], Status: r.status,

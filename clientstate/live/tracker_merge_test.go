@@ -69,7 +69,7 @@ func TestTrackerMergeSnapshotAndEvents(t *testing.T) {
 		{ClientID: "d:ab12cd:t:old", Status: clientstate.StatusDisconnected, LastConnected: t0, LastDisconnected: t0.Add(time.Hour), DisconnectReasonCode: 92},
 		{ClientID: "d:ab12cd:t:never", Status: clientstate.StatusDisconnected},
 		{ClientID: "a:ab12cd:app", Status: "suspended"},
-	})
+	}...)
 	for id, want := range map[string]clientstate.ConnectionStatus{
 		"d:ab12cd:t:new": clientstate.StatusDisconnected, "d:ab12cd:t:old": clientstate.StatusDisconnected, "d:ab12cd:t:never": clientstate.StatusDisconnected, "a:ab12cd:app": "suspended",
 	} {

@@ -64,19 +64,14 @@ func causeIndex(c clientstate.Cause) uint8 {
 	return causeIndex(clientstate.CauseUnknown)
 }
 
-// intern returns s's canonical copy, so that the many clients sharing a
-// status or reason share its bytes.
-func intern(s string) string { return unique.Make(s).Value() }
-
 // store is the state of every client the tracker knows, guarded by the
 // tracker's lock.
 type store struct {
 	index   map[string]uint32 // client ID → its position in recs and ids
 	ids     []string
 	recs    []clientRec
-	key     []byte // scratch space, so a lookup allocates nothing
-	newest  int64  // the newest event time seen
-	keep    int64  // how long changes are kept, in nanoseconds
+	newest  int64 // the newest event time seen
+	keep    int64 // how long changes are kept, in nanoseconds
 	maxHist int
 }
 
@@ -97,31 +92,6 @@ func (s *store) record(id string) *clientRec {
 	s.ids = append(s.ids, id)
 	s.recs = append(s.recs, clientRec{})
 	return &s.recs[len(s.recs)-1]
-}
-
-// recordOf is record for an event's client; only a new client's ID is
-// allocated.
-func (s *store) recordOf(id clientstate.ClientID) *clientRec {
-	// The wire form, as clientstate.ClientID.String writes it.
-	b := append(s.key[:0], byte(id.Kind), ':')
-	b = append(b, id.Org...)
-	b = append(b, ':')
-	if id.Kind == clientstate.KindDevice || id.Kind == clientstate.KindGateway {
-		b = append(b, id.TypeID...)
-		b = append(b, ':')
-		b = append(b, id.DeviceID...)
-	} else {
-		b = append(b, id.AppID...)
-		if id.InstanceID != "" {
-			b = append(b, ':')
-			b = append(b, id.InstanceID...)
-		}
-	}
-	s.key = b
-	if i, ok := s.index[string(b)]; ok {
-		return &s.recs[i]
-	}
-	return s.record(string(b))
 }
 
 // nanos is t in Unix nanoseconds, 0 for the zero time.
@@ -165,7 +135,7 @@ func (s *store) load(st *clientstate.State) {
 	if r.updated > updated {
 		return
 	}
-	r.status = clientstate.ConnectionStatus(intern(string(st.Status)))
+	r.status = clientstate.ConnectionStatus(unique.Make(string(st.Status)).Value())
 	switch st.Status {
 	case clientstate.StatusConnected:
 		r.since = nanos(st.LastConnected)
@@ -181,7 +151,7 @@ func (s *store) load(st *clientstate.State) {
 // apply merges one event; it reports whether the event was news for the
 // client's status (not older than what the tracker knew).
 func (s *store) apply(ev *Event) bool {
-	r := s.recordOf(ev.ClientID)
+	r := s.record(ev.ClientID.String())
 	at := nanos(ev.Time)
 	s.newest = max(s.newest, at)
 	applied := s.applyStatus(r, ev, at)
@@ -199,7 +169,7 @@ func (s *store) applyStatus(r *clientRec, ev *Event, at int64) bool {
 		cause := causeIndex(ev.Cause())
 		if last, ok := lastDisconnect(r.hist); !ok || at >= last.at {
 			r.code, r.cause = int32(ev.CloseCode), cause
-			r.reason = intern(ev.Reason)
+			r.reason = unique.Make(ev.Reason).Value() // shared by the clients with this reason
 		}
 		s.addChange(r, change{at: at, code: int32(ev.CloseCode), cause: cause})
 	case ActionFailedConnect:
