@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"reflect"
 	"strconv"
 
 	json "github.com/go-json-experiment/json"
@@ -157,19 +156,10 @@ type wireLogEntry struct {
 	Timestamp wire.IBMTime `json:"timestamp"`
 }
 
-// decode unmarshals a response body into v with the SDK's strict defaults
-// and turns a decoding error into one naming the member.
-func decode(data []byte, v any) error {
-	if err := json.Unmarshal(data, v); err != nil {
-		return memberError(err)
-	}
-	return nil
-}
-
 // members is the core.Decoder of an answer: decode into v.
 type members struct{ v any }
 
-func (m members) DecodeJSON(data []byte) error { return decode(data, m.v) }
+func (m members) DecodeJSON(data []byte) error { return json.Unmarshal(data, m.v) }
 
 // object is members for an answer that must be a JSON object: null would
 // leave the result empty as if it were the answer.
@@ -179,74 +169,5 @@ func (o object) DecodeJSON(data []byte) error {
 	if t := bytes.TrimLeft(data, " \t\r\n"); len(t) == 0 || t[0] != '{' {
 		return fmt.Errorf("the value is not a JSON object: %.40q", bytes.TrimSpace(data))
 	}
-	return decode(data, o.v)
-}
-
-// memberError rewrites a decoding error to name the member it is about
-// (`field "lastConnectTime" of results[3]: not an RFC 3339 time`).
-func memberError(err error) error {
-	var se *json.SemanticError
-	if !errors.As(err, &se) || se.JSONPointer == "" {
-		return err
-	}
-	path := ""
-	for tok := range se.JSONPointer.Parent().Tokens() {
-		_, notIndex := strconv.Atoi(tok)
-		switch {
-		case notIndex == nil && path == "":
-			path = "element " + tok
-		case notIndex == nil:
-			path += "[" + tok + "]"
-		case path == "":
-			path = tok
-		default:
-			path += "." + tok
-		}
-	}
-	name := se.JSONPointer.LastToken()
-	subject := fmt.Sprintf("field %q", name)
-	if _, err := strconv.Atoi(name); err == nil {
-		subject = "element " + name
-	}
-	if path != "" {
-		subject += " of " + path
-	}
-	if se.Err == nil {
-		return fmt.Errorf("%s is a JSON %s, not %s", subject, kindName(se.JSONKind), goKindName(se.GoType))
-	}
-	return fmt.Errorf("%s: %w", subject, se.Err)
-}
-
-// goKindName names what a Go type holds, for an error message.
-func goKindName(t reflect.Type) string {
-	if t == nil {
-		return "a value of another type"
-	}
-	switch k := t.Kind(); {
-	case k == reflect.Struct || k == reflect.Map:
-		return "an object"
-	case k == reflect.Slice || k == reflect.Array:
-		return "an array"
-	case k == reflect.Bool:
-		return "a boolean"
-	case k >= reflect.Int && k <= reflect.Uint64:
-		return "an integer"
-	case k == reflect.Float32 || k == reflect.Float64:
-		return "a number"
-	default:
-		return "a " + k.String()
-	}
-}
-
-// kindName names a JSON kind for an error message.
-func kindName(k jsontext.Kind) string {
-	switch k {
-	case '{':
-		return "object"
-	case '[':
-		return "array"
-	case 't', 'f':
-		return "boolean"
-	}
-	return k.String()
+	return json.Unmarshal(data, o.v)
 }
