@@ -65,25 +65,14 @@ func (c *Client) FleetHistory(ctx context.Context, deviceIDs []string, q History
 		return func(yield func(Command, error) bool) { yield(Command{}, err) }
 	}
 	return func(yield func(Command, error) bool) {
-		if len(ids) == 0 {
-			return
-		}
 		ctx, cancel := context.WithCancel(ctx)
-		results := make(chan fleetItem)   // unbuffered: a worker's records are received before its done
-		done := make(chan struct{}, conc) // one per worker, never blocks
+		results := make(chan fleetItem) // unbuffered: nothing waits in it once the loop ends
 		var wg sync.WaitGroup
-		defer wg.Wait() // runs after cancel
-		defer cancel()
 		var next atomic.Int64
 		var aborted atomic.Bool // a worker stopped because ctx ended
 		for range conc {
 			wg.Go(func() {
-				defer func() { done <- struct{}{} }()
-				for {
-					i := int(next.Add(1) - 1)
-					if i >= len(ids) {
-						return
-					}
+				for i := int(next.Add(1) - 1); i < len(ids); i = int(next.Add(1) - 1) {
 					if ctx.Err() != nil || !c.fleetDevice(ctx, ids[i], &q, results) {
 						aborted.Store(true)
 						return
@@ -91,23 +80,22 @@ func (c *Client) FleetHistory(ctx context.Context, deviceIDs []string, q History
 				}
 			})
 		}
-		for remaining := conc; remaining > 0; {
-			select {
-			case it := <-results:
-				if !yield(it.cmd, it.err) {
-					return
-				}
-				if it.err != nil && opts.StopOnError {
-					return
-				}
-			case <-done:
-				remaining--
+		go func() {
+			wg.Wait()
+			close(results)
+		}()
+		defer func() {
+			cancel()
+			for range results { // until every worker has ended
+			}
+		}()
+		for it := range results {
+			if !yield(it.cmd, it.err) || it.err != nil && opts.StopOnError {
+				return
 			}
 		}
-		if aborted.Load() {
-			if err := ctx.Err(); err != nil {
-				yield(Command{}, err)
-			}
+		if err := ctx.Err(); err != nil && aborted.Load() {
+			yield(Command{}, err)
 		}
 	}
 }
