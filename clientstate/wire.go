@@ -77,30 +77,20 @@ var errNotReasonCode = errors.New("not an integer")
 
 // UnmarshalJSONFrom implements json.UnmarshalerFrom.
 func (r *reasonCode) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
-	v, err := dec.ReadValue()
+	tok, err := dec.ReadToken()
 	if err != nil {
 		return err
 	}
-	s := string(v)
-	switch v.Kind() {
+	switch tok.Kind() {
 	case 'n':
 		return nil
-	case '"':
-		var u string
-		if json.Unmarshal(v, &u) != nil {
-			return errNotReasonCode
+	case '"', '0': // String is a string's text, a number's digits
+		if n, err := strconv.Atoi(tok.String()); err == nil {
+			*r = reasonCode{n: n, set: true}
+			return nil
 		}
-		s = u
-	case '0':
-	default:
-		return errNotReasonCode
 	}
-	n, err := strconv.Atoi(s)
-	if err != nil {
-		return errNotReasonCode
-	}
-	*r = reasonCode{n: n, set: true}
-	return nil
+	return errNotReasonCode
 }
 
 // MarshalJSONTo implements json.MarshalerTo: a JSON number.
