@@ -121,22 +121,15 @@ func (m *wireMeta) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 		return dec.SkipValue()
 	}
 	var w struct {
-		TotalRows jsontext.Value `json:"total_rows"`
+		TotalRows *float64 `json:"total_rows"`
 	}
-	if err := json.UnmarshalDecode(dec, &w); err != nil {
+	if err := json.UnmarshalDecode(dec, &w); err != nil || w.TotalRows == nil {
 		return err
 	}
-	if len(w.TotalRows) == 0 || w.TotalRows.Kind() == 'n' {
-		return nil
+	if f := *w.TotalRows; f < 0 || f != math.Trunc(f) || f > 1<<53 {
+		return fmt.Errorf("total_rows is %v: %w", f, errNotCount)
 	}
-	if w.TotalRows.Kind() != '0' {
-		return fmt.Errorf("total_rows is %s: %w", w.TotalRows, errNotCount)
-	}
-	f, err := strconv.ParseFloat(string(w.TotalRows), 64)
-	if err != nil || f < 0 || f != math.Trunc(f) || f > 1<<53 {
-		return fmt.Errorf("total_rows is %s: %w", w.TotalRows, errNotCount)
-	}
-	m.total, m.hasTotal = int(f), true
+	m.total, m.hasTotal = int(*w.TotalRows), true
 	return nil
 }
 
