@@ -73,7 +73,7 @@ type pageResult struct {
 }
 
 func (l *listing) export(ctx context.Context, conc int, yield func(Command, error) bool) {
-	size := l.q.pageSize()
+	size := cmp.Or(l.q.PageSize, DefaultPageSize)
 	ctx, cancel := context.WithCancel(ctx)
 	var wg sync.WaitGroup
 	defer wg.Wait() // runs after cancel
