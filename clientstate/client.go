@@ -156,7 +156,7 @@ type activation struct {
 // active"); any other error, a 401 included, is returned.
 func (c *Client) Enabled(ctx context.Context) (bool, error) {
 	var out activation
-	requestID, err := c.do(ctx, "GET", "/config/clientstate", nil, nil, members{&out})
+	requestID, err := c.do(ctx, "GET", "/config/clientstate", nil, nil, &out)
 	var apiErr *iotclient.APIError
 	switch {
 	case errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusForbidden:

@@ -91,7 +91,7 @@ func (c *Client) ConnectionLogs(ctx context.Context, typeID, deviceID string, q 
 			p := base
 			p.Offset = offset
 			var out []wireLogEntry
-			if _, err := c.do(ctx, "GET", "/logs/connection", &p, nil, members{&out}); err != nil {
+			if _, err := c.do(ctx, "GET", "/logs/connection", &p, nil, &out); err != nil {
 				yield(LogEntry{}, err)
 				return
 			}

@@ -139,13 +139,8 @@ type wireLogEntry struct {
 	Timestamp wire.IBMTime `json:"timestamp"`
 }
 
-// members is the core.Decoder of an answer: decode into v.
-type members struct{ v any }
-
-func (m members) DecodeJSON(data []byte) error { return json.Unmarshal(data, m.v) }
-
-// object is members for an answer that must be a JSON object: null would
-// leave the result empty as if it were the answer.
+// object is the core.Decoder of an answer that must be a JSON object: null
+// would leave the result empty as if it were the answer.
 type object struct{ v any }
 
 func (o object) DecodeJSON(data []byte) error {
