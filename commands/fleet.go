@@ -1,9 +1,11 @@
 package commands
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"iter"
+	"slices"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -136,12 +138,8 @@ func (c *Client) fleetDevice(ctx context.Context, deviceID string, q *HistoryQue
 
 // checkFleet returns a private copy of the device IDs and the concurrency.
 func checkFleet(deviceIDs []string, q *HistoryQuery, opts FleetOptions) ([]string, int, error) {
-	conc := opts.Concurrency
-	switch {
-	case conc == 0:
-		conc = DefaultFleetConcurrency
-	case conc < 0 || conc > MaxFleetConcurrency:
-		return nil, 0, iotclient.NewValidationError("FleetOptions.Concurrency", strconv.Itoa(conc), "must be between 1 and 64 (0 means 8)")
+	if opts.Concurrency < 0 || opts.Concurrency > MaxFleetConcurrency {
+		return nil, 0, iotclient.NewValidationError("FleetOptions.Concurrency", strconv.Itoa(opts.Concurrency), "must be between 1 and 64 (0 means 8)")
 	}
 	seen := make(map[string]int, len(deviceIDs))
 	for i, id := range deviceIDs {
@@ -157,5 +155,6 @@ func checkFleet(deviceIDs []string, q *HistoryQuery, opts FleetOptions) ([]strin
 	if err := q.validate("HistoryQuery"); err != nil {
 		return nil, 0, err
 	}
-	return append([]string(nil), deviceIDs...), min(conc, max(len(deviceIDs), 1)), nil
+	conc := cmp.Or(opts.Concurrency, DefaultFleetConcurrency)
+	return slices.Clone(deviceIDs), min(conc, max(len(deviceIDs), 1)), nil
 }
