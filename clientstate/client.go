@@ -1,6 +1,7 @@
 package clientstate
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -91,10 +92,7 @@ func (c *Config) endpoint() (string, error) {
 	if err != nil {
 		return "", err
 	}
-	domain := c.Domain
-	if domain == "" {
-		domain = DefaultDomain
-	}
+	domain := cmp.Or(c.Domain, DefaultDomain)
 	if len(domain) > 253 || !domainPattern.MatchString(domain) {
 		return "", iotclient.NewValidationError("Config.Domain", domain, "must be a host name such as "+DefaultDomain)
 	}
