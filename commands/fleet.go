@@ -82,10 +82,12 @@ func (c *Client) FleetHistory(ctx context.Context, deviceIDs []string, q History
 				}
 			})
 		}
-		go func() {
+		var closing sync.WaitGroup
+		closing.Go(func() {
 			wg.Wait()
 			close(results)
-		}()
+		})
+		defer closing.Wait() // runs last: every goroutine has ended
 		defer func() {
 			cancel()
 			for range results { // until every worker has ended
