@@ -73,8 +73,6 @@ type reasonCode struct {
 	set bool
 }
 
-var errNotReasonCode = errors.New("not an integer")
-
 // UnmarshalJSONFrom implements json.UnmarshalerFrom.
 func (r *reasonCode) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 	tok, err := dec.ReadToken()
@@ -90,7 +88,7 @@ func (r *reasonCode) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 			return nil
 		}
 	}
-	return errNotReasonCode
+	return errors.New("not an integer")
 }
 
 // MarshalJSONTo implements json.MarshalerTo: a JSON number.
@@ -112,8 +110,6 @@ type wireMeta struct {
 	hasTotal bool
 }
 
-var errNotCount = errors.New("not a count")
-
 // UnmarshalJSONFrom reads {"total_rows": N}, N a non-negative integer
 // (2345, 2345.0 or 2.345e3), ignoring anything else.
 func (m *wireMeta) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
@@ -127,7 +123,7 @@ func (m *wireMeta) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 		return err
 	}
 	if f := *w.TotalRows; f < 0 || f != math.Trunc(f) || f > 1<<53 {
-		return fmt.Errorf("total_rows is %v: %w", f, errNotCount)
+		return fmt.Errorf("total_rows is %v: not a count", f)
 	}
 	m.total, m.hasTotal = int(*w.TotalRows), true
 	return nil
