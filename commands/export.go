@@ -78,13 +78,15 @@ func (l *listing) export(ctx context.Context, conc int, yield func(Command, erro
 	var wg sync.WaitGroup
 	defer wg.Wait() // runs after cancel
 	defer cancel()
-	marker, offsets := l.q.Marker, []int{l.q.Offset}
+	// A window is n pages from offset first; without a marker, the first
+	// page alone.
+	marker, first, n := l.q.Marker, l.q.Offset, 1
 	if marker != "" {
-		offsets = windowOffsets(l.q.Offset, size)
+		n = (MaxOffset-first)/size + 1
 	}
 	for {
 		var r pageResult
-		for _, ch := range l.window(ctx, &wg, conc, marker, offsets) {
+		for _, ch := range l.window(ctx, &wg, conc, marker, first, n, size) {
 			if err := ctx.Err(); err != nil {
 				yield(Command{}, err)
 				return
@@ -104,35 +106,26 @@ func (l *listing) export(ctx context.Context, conc int, yield func(Command, erro
 		}
 		if r.page.Next == marker {
 			yield(Command{}, fmt.Errorf("%w: the platform returned marker %q again after offset %d (request ID %s)",
-				pagination.ErrStuckCursor, marker, offsets[len(offsets)-1], r.page.RequestID))
+				pagination.ErrStuckCursor, marker, first+(n-1)*size, r.page.RequestID))
 			return
 		}
-		marker, offsets = r.page.Next, windowOffsets(0, size)
+		marker, first, n = r.page.Next, 0, MaxOffset/size+1
 	}
 }
 
-// windowOffsets returns the offsets of a window's pages, from first to
-// MaxOffset.
-func windowOffsets(first, size int) []int {
-	var offsets []int
-	for off := first; off <= MaxOffset; off += size {
-		offsets = append(offsets, off)
-	}
-	return offsets
-}
-
-// window starts fetching the pages at offsets after marker, in order, at
-// most conc at a time, and returns one channel per page for its result.
-func (l *listing) window(ctx context.Context, wg *sync.WaitGroup, conc int, marker string, offsets []int) []chan pageResult {
-	out := make([]chan pageResult, len(offsets))
+// window starts fetching the n pages at offsets first, first+size, ...
+// after marker, in order, at most conc at a time, and returns one channel
+// per page for its result.
+func (l *listing) window(ctx context.Context, wg *sync.WaitGroup, conc int, marker string, first, n, size int) []chan pageResult {
+	out := make([]chan pageResult, n)
 	for i := range out {
 		out[i] = make(chan pageResult, 1) // a worker never blocks on it
 	}
 	var next atomic.Int64
-	for range min(conc, len(offsets)) {
+	for range min(conc, n) {
 		wg.Go(func() {
-			for i := int(next.Add(1) - 1); i < len(offsets); i = int(next.Add(1) - 1) {
-				p, err := l.page(ctx, marker, offsets[i])
+			for i := int(next.Add(1) - 1); i < n; i = int(next.Add(1) - 1) {
+				p, err := l.page(ctx, marker, first+i*size)
 				out[i] <- pageResult{p, err}
 			}
 		})
