@@ -107,32 +107,27 @@ func (c *Client) FleetHistory(ctx context.Context, deviceIDs []string, q History
 // fleetDevice sends one device's records, or its failure, to out; false
 // when ctx ended first.
 func (c *Client) fleetDevice(ctx context.Context, deviceID string, q *HistoryQuery, out chan<- fleetItem) bool {
-	send := func(it fleetItem) bool {
+	for cmd, err := range c.History(ctx, deviceID, *q) {
+		it := fleetItem{cmd: cmd}
+		switch {
+		case err != nil && ctx.Err() != nil:
+			return false
+		case err != nil:
+			it = fleetItem{err: &DeviceError{DeviceID: deviceID, Err: err}}
+		case cmd.DeviceID == "":
+			it.cmd.DeviceID = deviceID
+		case cmd.DeviceID != deviceID:
+			it = fleetItem{err: &DeviceError{DeviceID: deviceID, Err: fmt.Errorf(
+				"%w: the history of device %q holds command %s of device %q",
+				iotclient.ErrMalformedResponse, deviceID, cmd.ID, cmd.DeviceID)}}
+		}
 		select {
 		case out <- it:
-			return true
 		case <-ctx.Done():
 			return false
 		}
-	}
-	for cmd, err := range c.History(ctx, deviceID, *q) {
-		if err != nil {
-			if ctx.Err() != nil {
-				return false
-			}
-			return send(fleetItem{err: &DeviceError{DeviceID: deviceID, Err: err}})
-		}
-		switch cmd.DeviceID {
-		case deviceID:
-		case "":
-			cmd.DeviceID = deviceID
-		default:
-			return send(fleetItem{err: &DeviceError{DeviceID: deviceID, Err: fmt.Errorf(
-				"%w: the history of device %q holds command %s of device %q",
-				iotclient.ErrMalformedResponse, deviceID, cmd.ID, cmd.DeviceID)}})
-		}
-		if !send(fleetItem{cmd: cmd}) {
-			return false
+		if it.err != nil {
+			return true // the device's remaining records are skipped
 		}
 	}
 	return true
