@@ -67,13 +67,10 @@ type wireList struct {
 // DecodeJSON implements the core's Decoder.
 func (w *wireList) DecodeJSON(data []byte) error { return decode(data, w) }
 
-// wireCount is the count call's answer.
+// wireCount is the count call's answer; a null answer has no count either.
 type wireCount struct {
 	Count *int `json:"count"`
 }
-
-// DecodeJSON implements the core's Decoder.
-func (w *wireCount) DecodeJSON(data []byte) error { return decode(data, w) }
 
 // decode unmarshals a body into *out with go-json-experiment/json's strict
 // defaults, refusing a null body (it would leave *out empty, as if the
