@@ -1,6 +1,7 @@
 package clientstate
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -91,10 +92,7 @@ func (c *Config) endpoint() (string, error) {
 	if err != nil {
 		return "", err
 	}
-	domain := c.Domain
-	if domain == "" {
-		domain = DefaultDomain
-	}
+	domain := cmp.Or(c.Domain, DefaultDomain)
 	if len(domain) > 253 || !domainPattern.MatchString(domain) {
 		return "", iotclient.NewValidationError("Config.Domain", domain, "must be a host name such as "+DefaultDomain)
 	}
@@ -156,7 +154,7 @@ type activation struct {
 // active"); any other error, a 401 included, is returned.
 func (c *Client) Enabled(ctx context.Context) (bool, error) {
 	var out activation
-	requestID, err := c.do(ctx, "GET", "/config/clientstate", nil, nil, members{&out})
+	requestID, err := c.do(ctx, "GET", "/config/clientstate", nil, nil, &out)
 	var apiErr *iotclient.APIError
 	switch {
 	case errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusForbidden:

@@ -90,32 +90,20 @@ func (c *Client) ConnectionLogs(ctx context.Context, typeID, deviceID string, q 
 			}
 			p := base
 			p.Offset = offset
-			entries, err := c.logPage(ctx, &p)
-			if err != nil {
+			var out []wireLogEntry
+			if _, err := c.do(ctx, "GET", "/logs/connection", &p, nil, &out); err != nil {
 				yield(LogEntry{}, err)
 				return
 			}
-			for _, e := range entries {
-				if !yield(e, nil) {
+			for _, w := range out {
+				if !yield(LogEntry{Time: w.Timestamp.Time(), Message: w.Message}, nil) {
 					return
 				}
 			}
 			// A server that ignored the limit sent the whole log at once.
-			if q.Limit == 0 || len(entries) != q.Limit {
+			if q.Limit == 0 || len(out) != q.Limit {
 				return
 			}
 		}
 	}
-}
-
-func (c *Client) logPage(ctx context.Context, p *logParams) ([]LogEntry, error) {
-	var out []wireLogEntry
-	if _, err := c.do(ctx, "GET", "/logs/connection", p, nil, members{&out}); err != nil {
-		return nil, err
-	}
-	entries := make([]LogEntry, len(out))
-	for i, w := range out {
-		entries[i] = LogEntry{Time: w.Timestamp.Time(), Message: w.Message}
-	}
-	return entries, nil
 }

@@ -99,7 +99,7 @@ func TestStateBadFieldsNameTheField(t *testing.T) {
 			var st clientstate.State
 			err := json.Unmarshal([]byte(body), &st)
 			require.Error(t, err)
-			assert.Contains(t, err.Error(), `"`+name+`"`)
+			assert.Contains(t, err.Error(), `within "/`+name+`"`)
 		})
 	}
 	require.Error(t, json.Unmarshal([]byte(`[1]`), new(clientstate.State)))

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"reflect"
 	"strconv"
 
 	json "github.com/go-json-experiment/json"
@@ -74,34 +73,22 @@ type reasonCode struct {
 	set bool
 }
 
-var errNotReasonCode = errors.New("not an integer")
-
 // UnmarshalJSONFrom implements json.UnmarshalerFrom.
 func (r *reasonCode) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
-	v, err := dec.ReadValue()
+	tok, err := dec.ReadToken()
 	if err != nil {
 		return err
 	}
-	s := string(v)
-	switch v.Kind() {
+	switch tok.Kind() {
 	case 'n':
 		return nil
-	case '"':
-		var u string
-		if json.Unmarshal(v, &u) != nil {
-			return errNotReasonCode
+	case '"', '0': // String is a string's text, a number's digits
+		if n, err := strconv.Atoi(tok.String()); err == nil {
+			*r = reasonCode{n: n, set: true}
+			return nil
 		}
-		s = u
-	case '0':
-	default:
-		return errNotReasonCode
 	}
-	n, err := strconv.Atoi(s)
-	if err != nil {
-		return errNotReasonCode
-	}
-	*r = reasonCode{n: n, set: true}
-	return nil
+	return errors.New("not an integer")
 }
 
 // MarshalJSONTo implements json.MarshalerTo: a JSON number.
@@ -123,8 +110,6 @@ type wireMeta struct {
 	hasTotal bool
 }
 
-var errNotCount = errors.New("not a count")
-
 // UnmarshalJSONFrom reads {"total_rows": N}, N a non-negative integer
 // (2345, 2345.0 or 2.345e3), ignoring anything else.
 func (m *wireMeta) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
@@ -132,22 +117,15 @@ func (m *wireMeta) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 		return dec.SkipValue()
 	}
 	var w struct {
-		TotalRows jsontext.Value `json:"total_rows"`
+		TotalRows *float64 `json:"total_rows"`
 	}
-	if err := json.UnmarshalDecode(dec, &w); err != nil {
+	if err := json.UnmarshalDecode(dec, &w); err != nil || w.TotalRows == nil {
 		return err
 	}
-	if len(w.TotalRows) == 0 || w.TotalRows.Kind() == 'n' {
-		return nil
+	if f := *w.TotalRows; f < 0 || f != math.Trunc(f) || f > 1<<53 {
+		return fmt.Errorf("total_rows is %v: not a count", f)
 	}
-	if w.TotalRows.Kind() != '0' {
-		return fmt.Errorf("total_rows is %s: %w", w.TotalRows, errNotCount)
-	}
-	f, err := strconv.ParseFloat(string(w.TotalRows), 64)
-	if err != nil || f < 0 || f != math.Trunc(f) || f > 1<<53 {
-		return fmt.Errorf("total_rows is %s: %w", w.TotalRows, errNotCount)
-	}
-	m.total, m.hasTotal = int(f), true
+	m.total, m.hasTotal = int(*w.TotalRows), true
 	return nil
 }
 
@@ -157,96 +135,13 @@ type wireLogEntry struct {
 	Timestamp wire.IBMTime `json:"timestamp"`
 }
 
-// decode unmarshals a response body into v with the SDK's strict defaults
-// and turns a decoding error into one naming the member.
-func decode(data []byte, v any) error {
-	if err := json.Unmarshal(data, v); err != nil {
-		return memberError(err)
-	}
-	return nil
-}
-
-// members is the core.Decoder of an answer: decode into v.
-type members struct{ v any }
-
-func (m members) DecodeJSON(data []byte) error { return decode(data, m.v) }
-
-// object is members for an answer that must be a JSON object: null would
-// leave the result empty as if it were the answer.
+// object is the core.Decoder of an answer that must be a JSON object: null
+// would leave the result empty as if it were the answer.
 type object struct{ v any }
 
 func (o object) DecodeJSON(data []byte) error {
 	if t := bytes.TrimLeft(data, " \t\r\n"); len(t) == 0 || t[0] != '{' {
 		return fmt.Errorf("the value is not a JSON object: %.40q", bytes.TrimSpace(data))
 	}
-	return decode(data, o.v)
-}
-
-// memberError rewrites a decoding error to name the member it is about
-// (`field "lastConnectTime" of results[3]: not an RFC 3339 time`).
-func memberError(err error) error {
-	var se *json.SemanticError
-	if !errors.As(err, &se) || se.JSONPointer == "" {
-		return err
-	}
-	path := ""
-	for tok := range se.JSONPointer.Parent().Tokens() {
-		_, notIndex := strconv.Atoi(tok)
-		switch {
-		case notIndex == nil && path == "":
-			path = "element " + tok
-		case notIndex == nil:
-			path += "[" + tok + "]"
-		case path == "":
-			path = tok
-		default:
-			path += "." + tok
-		}
-	}
-	name := se.JSONPointer.LastToken()
-	subject := fmt.Sprintf("field %q", name)
-	if _, err := strconv.Atoi(name); err == nil {
-		subject = "element " + name
-	}
-	if path != "" {
-		subject += " of " + path
-	}
-	if se.Err == nil {
-		return fmt.Errorf("%s is a JSON %s, not %s", subject, kindName(se.JSONKind), goKindName(se.GoType))
-	}
-	return fmt.Errorf("%s: %w", subject, se.Err)
-}
-
-// goKindName names what a Go type holds, for an error message.
-func goKindName(t reflect.Type) string {
-	if t == nil {
-		return "a value of another type"
-	}
-	switch k := t.Kind(); {
-	case k == reflect.Struct || k == reflect.Map:
-		return "an object"
-	case k == reflect.Slice || k == reflect.Array:
-		return "an array"
-	case k == reflect.Bool:
-		return "a boolean"
-	case k >= reflect.Int && k <= reflect.Uint64:
-		return "an integer"
-	case k == reflect.Float32 || k == reflect.Float64:
-		return "a number"
-	default:
-		return "a " + k.String()
-	}
-}
-
-// kindName names a JSON kind for an error message.
-func kindName(k jsontext.Kind) string {
-	switch k {
-	case '{':
-		return "object"
-	case '[':
-		return "array"
-	case 't', 'f':
-		return "boolean"
-	}
-	return k.String()
+	return json.Unmarshal(data, o.v)
 }

@@ -153,8 +153,8 @@ func TestDecodeErrorsSayWhatAndWhere(t *testing.T) {
 		`{"commands":[{"command_id":"a"},{"expire_time":"5"}]}`: `"/commands/1/expire_time"`,
 		`{"commands":{}}`:        `"/commands"`,
 		`{"page":{"count":"3"}}`: `"/page/count"`,
-		`{"commands":[{"command_id":"a"},{"command_id":"b","sent_time":"yesterday"}]}`: `commands[1].sent_time: time "yesterday" is not in the format yyyyMMddTHHmmss[.SSS]Z`,
-		`{"commands":[{"response_time":"20240230T000000Z"}]}`:                          `commands[0].response_time: time "20240230T000000Z"`,
+		`{"commands":[{"command_id":"a"},{"command_id":"b","sent_time":"yesterday"}]}`: `within "/commands/1/sent_time": time "yesterday" is not in the format yyyyMMddTHHmmss[.SSS]Z`,
+		`{"commands":[{"response_time":"20240230T000000Z"}]}`:                          `within "/commands/0/response_time": time "20240230T000000Z"`,
 		`null`: `the body is null`,
 	} {
 		var w wireList

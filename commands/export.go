@@ -7,6 +7,7 @@ import (
 	"iter"
 	"strconv"
 	"sync"
+	"sync/atomic"
 
 	iotclient "github.com/iotclient/iotclient-go"
 	"github.com/iotclient/iotclient-go/pagination"
@@ -65,109 +66,69 @@ func (c *Client) Export(ctx context.Context, deviceID string, q HistoryQuery, op
 	return func(yield func(Command, error) bool) { l.export(ctx, conc, yield) }
 }
 
-// pageTask is one page of a window: planned, in flight, then done.
-type pageTask struct {
-	marker string
-	offset int
-	last   bool // the window's last page: its marker opens the next window
-	done   bool
-	page   pagination.Page[Command]
-	err    error
+// pageResult is one fetched page of a window.
+type pageResult struct {
+	page pagination.Page[Command]
+	err  error
 }
 
 func (l *listing) export(ctx context.Context, conc int, yield func(Command, error) bool) {
-	if err := ctx.Err(); err != nil {
-		yield(Command{}, err)
-		return
-	}
-	size := l.q.pageSize()
+	size := cmp.Or(l.q.PageSize, DefaultPageSize)
 	ctx, cancel := context.WithCancel(ctx)
 	var wg sync.WaitGroup
 	defer wg.Wait() // runs after cancel
 	defer cancel()
-	// The buffer holds every task that can be in flight, so a goroutine
-	// never blocks on it.
-	finished := make(chan *pageTask, conc)
-
-	var tasks []*pageTask // planned and unconsumed, in yield order
-	launched := 0         // tasks[:launched] have been started
-	inflight := 0
-	plan := func(marker string, first int, single bool) {
-		for off := first; off <= MaxOffset; off += size {
-			tasks = append(tasks, &pageTask{marker: marker, offset: off})
-			if single {
-				break
-			}
-		}
-		tasks[len(tasks)-1].last = true
+	// A window is n pages from offset first; without a marker, the first
+	// page alone.
+	marker, first, n := l.q.Marker, l.q.Offset, 1
+	if marker != "" {
+		n = (MaxOffset-first)/size + 1
 	}
-	window := l.q.Marker
-	plan(window, l.q.Offset, window == "")
-	fill := func() {
-		for inflight < conc && launched < len(tasks) {
-			t := tasks[launched]
-			launched++
-			inflight++
-			wg.Go(func() {
-				t.page, t.err = l.page(ctx, t.marker, t.offset)
-				finished <- t
-			})
-		}
-	}
-	collect := func() { // without waiting
-		for {
-			select {
-			case t := <-finished:
-				t.done = true
-				inflight--
-			default:
-				return
-			}
-		}
-	}
-
 	for {
-		// Yield the pages that are done, in order, refilling the freed
-		// slots first: the caller's loop body may take a while.
-		for collect(); len(tasks) > 0 && tasks[0].done; collect() {
-			fill()
-			t := tasks[0]
-			tasks[0] = nil
-			tasks = tasks[1:]
-			launched--
-			if t.err != nil {
-				yield(Command{}, t.err)
-				return
-			}
-			for _, cmd := range t.page.Items {
-				if !yield(cmd, nil) {
-					return
-				}
-			}
-			if len(t.page.Items) < size {
-				return // a short page is the end (IoTDA does not announce it)
-			}
-			if t.last {
-				next := t.page.Next
-				if next == window {
-					yield(Command{}, fmt.Errorf("%w: the platform returned marker %q again after offset %d (request ID %s)",
-						pagination.ErrStuckCursor, next, t.offset, t.page.RequestID))
-					return
-				}
-				window = next
-				plan(window, 0, false)
-			}
+		var r pageResult
+		for _, ch := range l.window(ctx, &wg, conc, marker, first, n, size) {
 			if err := ctx.Err(); err != nil {
 				yield(Command{}, err)
 				return
 			}
+			if r = <-ch; r.err != nil {
+				yield(Command{}, r.err)
+				return
+			}
+			for _, cmd := range r.page.Items {
+				if !yield(cmd, nil) {
+					return
+				}
+			}
+			if len(r.page.Items) < size {
+				return // a short page is the end (IoTDA does not announce it)
+			}
 		}
-		fill()
-		if inflight == 0 {
-			return // nothing planned: cannot happen after a full last page
+		if r.page.Next == marker {
+			yield(Command{}, fmt.Errorf("%w: the platform returned marker %q again after offset %d (request ID %s)",
+				pagination.ErrStuckCursor, marker, first+(n-1)*size, r.page.RequestID))
+			return
 		}
-		t := <-finished
-		t.done = true
-		inflight--
+		marker, first, n = r.page.Next, 0, MaxOffset/size+1
 	}
+}
+
+// window starts fetching the n pages at offsets first, first+size, ...
+// after marker, in order, at most conc at a time, and returns one channel
+// per page for its result.
+func (l *listing) window(ctx context.Context, wg *sync.WaitGroup, conc int, marker string, first, n, size int) []chan pageResult {
+	out := make([]chan pageResult, n)
+	for i := range out {
+		out[i] = make(chan pageResult, 1) // a worker never blocks on it
+	}
+	var next atomic.Int64
+	for range min(conc, n) {
+		wg.Go(func() {
+			for i := int(next.Add(1) - 1); i < n; i = int(next.Add(1) - 1) {
+				p, err := l.page(ctx, marker, first+i*size)
+				out[i] <- pageResult{p, err}
+			}
+		})
+	}
+	return out
 }

@@ -1,9 +1,11 @@
 package commands
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"iter"
+	"slices"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -65,25 +67,14 @@ func (c *Client) FleetHistory(ctx context.Context, deviceIDs []string, q History
 		return func(yield func(Command, error) bool) { yield(Command{}, err) }
 	}
 	return func(yield func(Command, error) bool) {
-		if len(ids) == 0 {
-			return
-		}
 		ctx, cancel := context.WithCancel(ctx)
-		results := make(chan fleetItem)   // unbuffered: a worker's records are received before its done
-		done := make(chan struct{}, conc) // one per worker, never blocks
+		results := make(chan fleetItem) // unbuffered: nothing waits in it once the loop ends
 		var wg sync.WaitGroup
-		defer wg.Wait() // runs after cancel
-		defer cancel()
 		var next atomic.Int64
 		var aborted atomic.Bool // a worker stopped because ctx ended
 		for range conc {
 			wg.Go(func() {
-				defer func() { done <- struct{}{} }()
-				for {
-					i := int(next.Add(1) - 1)
-					if i >= len(ids) {
-						return
-					}
+				for i := int(next.Add(1) - 1); i < len(ids); i = int(next.Add(1) - 1) {
 					if ctx.Err() != nil || !c.fleetDevice(ctx, ids[i], &q, results) {
 						aborted.Store(true)
 						return
@@ -91,23 +82,24 @@ func (c *Client) FleetHistory(ctx context.Context, deviceIDs []string, q History
 				}
 			})
 		}
-		for remaining := conc; remaining > 0; {
-			select {
-			case it := <-results:
-				if !yield(it.cmd, it.err) {
-					return
-				}
-				if it.err != nil && opts.StopOnError {
-					return
-				}
-			case <-done:
-				remaining--
+		var closing sync.WaitGroup
+		closing.Go(func() {
+			wg.Wait()
+			close(results)
+		})
+		defer closing.Wait() // runs last: every goroutine has ended
+		defer func() {
+			cancel()
+			for range results { // until every worker has ended
+			}
+		}()
+		for it := range results {
+			if !yield(it.cmd, it.err) || it.err != nil && opts.StopOnError {
+				return
 			}
 		}
-		if aborted.Load() {
-			if err := ctx.Err(); err != nil {
-				yield(Command{}, err)
-			}
+		if err := ctx.Err(); err != nil && aborted.Load() {
+			yield(Command{}, err)
 		}
 	}
 }
@@ -115,32 +107,27 @@ func (c *Client) FleetHistory(ctx context.Context, deviceIDs []string, q History
 // fleetDevice sends one device's records, or its failure, to out; false
 // when ctx ended first.
 func (c *Client) fleetDevice(ctx context.Context, deviceID string, q *HistoryQuery, out chan<- fleetItem) bool {
-	send := func(it fleetItem) bool {
+	for cmd, err := range c.History(ctx, deviceID, *q) {
+		it := fleetItem{cmd: cmd}
+		switch {
+		case err != nil && ctx.Err() != nil:
+			return false
+		case err != nil:
+			it = fleetItem{err: &DeviceError{DeviceID: deviceID, Err: err}}
+		case cmd.DeviceID == "":
+			it.cmd.DeviceID = deviceID
+		case cmd.DeviceID != deviceID:
+			it = fleetItem{err: &DeviceError{DeviceID: deviceID, Err: fmt.Errorf(
+				"%w: the history of device %q holds command %s of device %q",
+				iotclient.ErrMalformedResponse, deviceID, cmd.ID, cmd.DeviceID)}}
+		}
 		select {
 		case out <- it:
-			return true
 		case <-ctx.Done():
 			return false
 		}
-	}
-	for cmd, err := range c.History(ctx, deviceID, *q) {
-		if err != nil {
-			if ctx.Err() != nil {
-				return false
-			}
-			return send(fleetItem{err: &DeviceError{DeviceID: deviceID, Err: err}})
-		}
-		switch cmd.DeviceID {
-		case deviceID:
-		case "":
-			cmd.DeviceID = deviceID
-		default:
-			return send(fleetItem{err: &DeviceError{DeviceID: deviceID, Err: fmt.Errorf(
-				"%w: the history of device %q holds command %s of device %q",
-				iotclient.ErrMalformedResponse, deviceID, cmd.ID, cmd.DeviceID)}})
-		}
-		if !send(fleetItem{cmd: cmd}) {
-			return false
+		if it.err != nil {
+			return true // the device's remaining records are skipped
 		}
 	}
 	return true
@@ -148,12 +135,8 @@ func (c *Client) fleetDevice(ctx context.Context, deviceID string, q *HistoryQue
 
 // checkFleet returns a private copy of the device IDs and the concurrency.
 func checkFleet(deviceIDs []string, q *HistoryQuery, opts FleetOptions) ([]string, int, error) {
-	conc := opts.Concurrency
-	switch {
-	case conc == 0:
-		conc = DefaultFleetConcurrency
-	case conc < 0 || conc > MaxFleetConcurrency:
-		return nil, 0, iotclient.NewValidationError("FleetOptions.Concurrency", strconv.Itoa(conc), "must be between 1 and 64 (0 means 8)")
+	if opts.Concurrency < 0 || opts.Concurrency > MaxFleetConcurrency {
+		return nil, 0, iotclient.NewValidationError("FleetOptions.Concurrency", strconv.Itoa(opts.Concurrency), "must be between 1 and 64 (0 means 8)")
 	}
 	seen := make(map[string]int, len(deviceIDs))
 	for i, id := range deviceIDs {
@@ -169,5 +152,6 @@ func checkFleet(deviceIDs []string, q *HistoryQuery, opts FleetOptions) ([]strin
 	if err := q.validate("HistoryQuery"); err != nil {
 		return nil, 0, err
 	}
-	return append([]string(nil), deviceIDs...), min(conc, max(len(deviceIDs), 1)), nil
+	conc := cmp.Or(opts.Concurrency, DefaultFleetConcurrency)
+	return slices.Clone(deviceIDs), min(conc, max(len(deviceIDs), 1)), nil
 }

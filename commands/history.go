@@ -1,6 +1,7 @@
 package commands
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"iter"
@@ -57,13 +58,6 @@ func (q *HistoryQuery) validate(typ string) error {
 		return checkID(typ+".Marker", q.Marker, 128)
 	}
 	return nil
-}
-
-func (q *HistoryQuery) pageSize() int {
-	if q.PageSize == 0 {
-		return DefaultPageSize
-	}
-	return q.PageSize
 }
 
 // HistoryPage fetches one page of the command history of deviceID. The
@@ -129,7 +123,7 @@ func (l *listing) fetch(ctx context.Context, marker string, n int) (pagination.P
 }
 
 func (l *listing) page(ctx context.Context, marker string, offset int) (pagination.Page[Command], error) {
-	size := l.q.pageSize()
+	size := cmp.Or(l.q.PageSize, DefaultPageSize)
 	// Room for a full page, so the decoder does not grow the slice.
 	out := wireList{Commands: make([]wireCommand, 0, size)}
 	requestID, err := l.c.do(ctx, "GET", l.deviceID, l.path, l.q.params(marker, offset, size), nil, &out)

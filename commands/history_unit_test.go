@@ -143,8 +143,8 @@ func TestHistoryPageDecodesTypedFields(t *testing.T) {
 func TestHistoryHostileResponses(t *testing.T) {
 	for name, tc := range map[string]struct{ body, says string }{
 		"too many records":   {strings.Replace(twoRecords, `"page"`, `"x"`, 1), "2 commands for a page of 1"},
-		"bad time":           {strings.Replace(twoRecords, "20240102T030405Z", "2024-01-02", 1), `commands[0].created_time: time "2024-01-02" is not in the format yyyyMMddTHHmmss[.SSS]Z`},
-		"impossible date":    {strings.Replace(twoRecords, "20240102T030406Z", "20240231T030406Z", 1), `sent_time: time "20240231T030406Z"`},
+		"bad time":           {strings.Replace(twoRecords, "20240102T030405Z", "2024-01-02", 1), `within "/commands/0/created_time": time "2024-01-02" is not in the format yyyyMMddTHHmmss[.SSS]Z`},
+		"impossible date":    {strings.Replace(twoRecords, "20240102T030406Z", "20240231T030406Z", 1), `within "/commands/0/sent_time": time "20240231T030406Z"`},
 		"wrong type":         {`{"commands":[{"command_id":5}]}`, `unmarshal JSON number into Go string within "/commands/0/command_id"`},
 		"wrong page type":    {`{"commands":[],"page":{"marker":["a"]}}`, `unmarshal JSON array into Go string within "/page/marker"`},
 		"fractional expire":  {`{"commands":[{"command_id":"a","expire_time":1.5}]}`, `JSON number 1.5 into Go int64 within "/commands/0/expire_time"`},

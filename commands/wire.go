@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"reflect"
-	"strings"
 	"time"
 
 	jsonv2 "github.com/go-json-experiment/json"
@@ -69,13 +67,10 @@ type wireList struct {
 // DecodeJSON implements the core's Decoder.
 func (w *wireList) DecodeJSON(data []byte) error { return decode(data, w) }
 
-// wireCount is the count call's answer.
+// wireCount is the count call's answer; a null answer has no count either.
 type wireCount struct {
 	Count *int `json:"count"`
 }
-
-// DecodeJSON implements the core's Decoder.
-func (w *wireCount) DecodeJSON(data []byte) error { return decode(data, w) }
 
 // decode unmarshals a body into *out with go-json-experiment/json's strict
 // defaults, refusing a null body (it would leave *out empty, as if the
@@ -84,37 +79,13 @@ func decode[T any](data []byte, out *T) error {
 	// A null sets p to nil; an object is decoded into *out itself.
 	p := out
 	if err := jsonv2.Unmarshal(data, &p); err != nil {
-		return located(err)
+		return err
 	}
 	if p == nil {
 		return errors.New("the body is null")
 	}
 	return nil
 }
-
-// located rewrites json's error about a record's time (within
-// "/commands/3/created_time") as "commands[3].created_time: why"; its other
-// errors already say where.
-func located(err error) error {
-	var se *jsonv2.SemanticError
-	if !errors.As(err, &se) || se.GoType != compactTimeType || se.JSONPointer == "" || se.Err == nil {
-		return err
-	}
-	var path strings.Builder
-	for i, tok := range strings.Split(strings.TrimPrefix(string(se.JSONPointer), "/"), "/") {
-		switch {
-		case tok != "" && strings.Trim(tok, "0123456789") == "":
-			path.WriteString("[" + tok + "]")
-		case i > 0:
-			path.WriteString("." + tok)
-		default:
-			path.WriteString(tok)
-		}
-	}
-	return fmt.Errorf("%s: %w", path.String(), se.Err)
-}
-
-var compactTimeType = reflect.TypeFor[wire.CompactTime]()
 
 // maxExpireSeconds is the largest expire_time a time.Duration holds.
 const maxExpireSeconds = int64(math.MaxInt64 / time.Second)

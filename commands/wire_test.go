@@ -90,7 +90,7 @@ func TestWireTimesOnAPage(t *testing.T) {
 	mt.RegisterResponder("GET", unitHistory, httpmock.NewStringResponder(200, body))
 	_, err = c.HistoryPage(lcCtx, "dev-1", commands.HistoryQuery{})
 	require.ErrorIs(t, err, iotclient.ErrMalformedResponse)
-	assert.Contains(t, err.Error(), `commands[1].delivered_time: time "12/12/2015"`)
+	assert.Contains(t, err.Error(), `within "/commands/1/delivered_time": time "12/12/2015"`)
 }
 
 // Point 8 end to end: a NewCommand of zero values is accepted by the mock

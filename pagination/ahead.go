@@ -14,59 +14,37 @@ import (
 // the loop. The page after the one the loop breaks in may already have been
 // requested.
 func CursorAhead[T any](ctx context.Context, start string, fetch CursorFetch[T]) iter.Seq2[T, error] {
+	type result struct {
+		page Page[T]
+		err  error
+	}
 	return func(yield func(T, error) bool) {
-		var zero T
-		if err := ctx.Err(); err != nil {
-			yield(zero, err)
-			return
-		}
-		type result struct {
-			page Page[T]
-			err  error
-		}
 		ctx, cancel := context.WithCancel(ctx)
 		var wg sync.WaitGroup
 		defer wg.Wait() // runs after cancel
 		defer cancel()
-		launch := func(cursor string, n int) <-chan result {
-			ch := make(chan result, 1) // the goroutine never blocks on it
-			wg.Go(func() {
-				p, err := fetch(ctx, cursor, n)
-				ch <- result{p, err}
-			})
-			return ch
+		// Cursor asks for the page at the Next of the page before, which is
+		// the one pending: it checks ctx before asking, as a page may come
+		// in as the caller cancels.
+		var pending chan result
+		ahead := func(ctx context.Context, cursor string, n int) (Page[T], error) {
+			var r result
+			if pending != nil {
+				r = <-pending
+			} else {
+				r.page, r.err = fetch(ctx, cursor, n)
+			}
+			pending = nil
+			if next := r.page.Next; r.err == nil && next != "" && next != cursor {
+				ch := make(chan result, 1) // the goroutine never blocks on it
+				wg.Go(func() {
+					p, err := fetch(ctx, next, n+1)
+					ch <- result{p, err}
+				})
+				pending = ch
+			}
+			return r.page, r.err
 		}
-		cursor := start
-		var guard cycleGuard
-		pending := launch(cursor, 0)
-		for n := 0; ; n++ {
-			r := <-pending
-			if r.err == nil {
-				// The page may have come as the caller cancelled: stop as
-				// Cursor would before fetching it.
-				r.err = ctx.Err()
-			}
-			if r.err != nil {
-				yield(zero, r.err)
-				return
-			}
-			next := r.page.Next
-			if next != "" && next != cursor {
-				pending = launch(next, n+1)
-			}
-			for _, it := range r.page.Items {
-				if !yield(it, nil) {
-					return
-				}
-			}
-			if next == "" {
-				return
-			}
-			if err := guard.check(cursor, next, n); err != nil {
-				yield(zero, err)
-				return
-			}
-			cursor = next
-		}
+		Cursor(ctx, start, ahead)(yield)
 	}
 }
