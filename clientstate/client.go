@@ -78,7 +78,7 @@ func NewClient(cfg Config, opts ...iotclient.Option) (*Client, error) {
 
 // endpoint validates the configuration and returns the API's base URL.
 func (c *Config) endpoint() (string, error) {
-	if c.OrgID != "" && !orgPattern.MatchString(c.OrgID) {
+	if c.OrgID != "" && !validIDPart(c.OrgID, "") {
 		return "", iotclient.NewValidationError("Config.OrgID", c.OrgID, "must be 1 to 36 letters and digits")
 	}
 	if c.BaseURL != "" {

@@ -1,7 +1,6 @@
 package clientstate
 
 import (
-	"regexp"
 	"strconv"
 	"strings"
 
@@ -51,11 +50,15 @@ type ClientID struct {
 	InstanceID string // instance of a scalable application; may be empty
 }
 
-var (
-	// orgPattern is lenient: real organization IDs have six characters.
-	orgPattern  = regexp.MustCompile(`^[A-Za-z0-9]{1,36}$`)
-	partPattern = regexp.MustCompile(`^[A-Za-z0-9._-]{1,36}$`)
-)
+// validIDPart reports whether s is 1 to 36 letters, digits or characters
+// of extra. It runs for every status message a tracker ingests, where a
+// regular expression cost a tenth of the message. The org takes no extra
+// characters and is lenient in length: real ones have six.
+func validIDPart(s, extra string) bool {
+	return len(s) >= 1 && len(s) <= 36 && strings.IndexFunc(s, func(r rune) bool {
+		return !('a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9' || strings.ContainsRune(extra, r))
+	}) < 0
+}
 
 // ParseClientID parses a client ID of one of the forms
 //
@@ -83,11 +86,11 @@ func ParseClientID(s string) (ClientID, error) {
 	if n := len(parts) - 2; n != len(k.parts) && !(k.opt && n == len(k.parts)-1) {
 		return bad("a " + k.name + " ID has the form " + k.form)
 	}
-	if !orgPattern.MatchString(parts[1]) {
+	if !validIDPart(parts[1], "") {
 		return bad("the org must be 1 to 36 letters and digits")
 	}
 	for i, p := range parts[2:] {
-		if !partPattern.MatchString(p) {
+		if !validIDPart(p, "._-") {
 			return bad("the " + k.parts[i] + " " + partRule)
 		}
 	}
@@ -121,7 +124,7 @@ func checkPart(field, p string) error {
 	if p == "" {
 		return iotclient.NewValidationError(field, "", "is required")
 	}
-	if !partPattern.MatchString(p) {
+	if !validIDPart(p, "._-") {
 		return iotclient.NewValidationError(field, p, partRule)
 	}
 	return nil
