@@ -36,6 +36,9 @@ func TestEscapeText(t *testing.T) {
 	if got := escapeText("a\nb\tc\x1b", csvKeep); got != "a\nb\tc\\x1b" {
 		t.Errorf("CSV keeps line breaks and tabs only: %q", got)
 	}
+	if got := string(appendJSONString(nil, "q\"b\\\n<&>\xff\u2028")); got != `"q\"b\\\n<&>\ufffd\u2028"` {
+		t.Errorf("quotes, newline, HTML characters, invalid UTF-8, U+2028: %s", got)
+	}
 	if got := string(appendJSONString(nil, "x\u009b\u202e\x7f")); got != `"x\u009b\u202e\u007f"` {
 		t.Errorf("JSON escapes C1, bidi and DEL: %s", got)
 	}

@@ -1,0 +1,84 @@
+package main
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"strconv"
+)
+
+// The csv format: a header row of the JSON keys, then one row per record.
+
+type csvSink struct {
+	w      *csv.Writer
+	fields []field
+	stream bool
+	line   []string
+	header bool
+}
+
+func (s *csvSink) writeHeader() error {
+	s.header = true
+	s.line = make([]string, len(s.fields))
+	for i, f := range s.fields {
+		s.line[i] = f.key
+	}
+	return s.w.Write(s.line)
+}
+
+func (s *csvSink) write(row []cell) error {
+	if !s.header {
+		if err := s.writeHeader(); err != nil {
+			return err
+		}
+	}
+	for i := range s.fields {
+		s.line[i] = csvValue(row[i])
+	}
+	if err := s.w.Write(s.line); err != nil {
+		return err
+	}
+	if s.stream {
+		s.w.Flush()
+		return s.w.Error()
+	}
+	return nil
+}
+
+// close writes the header if no record came, so an empty result is still
+// a valid CSV file with its columns (but not after a failure: stdout then
+// stays empty).
+func (s *csvSink) close(failed bool) error {
+	if !s.header && !failed {
+		if err := s.writeHeader(); err != nil {
+			return err
+		}
+	}
+	s.w.Flush()
+	return s.w.Error()
+}
+
+func csvValue(c cell) string {
+	if c.absent() {
+		return ""
+	}
+	switch c.kind {
+	case kindTime:
+		return string(appendTime(nil, c.t))
+	case kindNumber:
+		return strconv.FormatInt(c.n, 10)
+	case kindBool:
+		return strconv.FormatBool(c.ok)
+	case kindRaw:
+		var compact bytes.Buffer
+		if json.Compact(&compact, c.raw) != nil {
+			return escapeText(string(c.raw), csvKeep)
+		}
+		return escapeText(compact.String(), csvKeep)
+	}
+	return escapeText(c.s, csvKeep)
+}
+
+// csvKeep are the controls a CSV cell keeps: its quoting carries them, and
+// they move no cursor back.
+const csvKeep = "\n\t"

@@ -1,0 +1,101 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"time"
+	"unicode/utf8"
+
+	"github.com/go-json-experiment/json/jsontext"
+)
+
+// The jsonl format: one object per line, keys in column order, RFC 3339 times.
+
+type jsonlSink struct {
+	w      *bufio.Writer
+	fields []field
+	stream bool
+	buf    []byte
+}
+
+func (s *jsonlSink) write(row []cell) error {
+	b := append(s.buf[:0], '{')
+	for i, f := range s.fields {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendJSONString(b, f.key)
+		b = append(b, ':')
+		b = appendJSONValue(b, row[i])
+	}
+	b = append(b, '}', '\n')
+	s.buf = b
+	if _, err := s.w.Write(b); err != nil {
+		return err
+	}
+	if s.stream {
+		return s.w.Flush()
+	}
+	return nil
+}
+
+func (s *jsonlSink) close(bool) error { return s.w.Flush() }
+
+func appendJSONValue(b []byte, c cell) []byte {
+	if c.absent() {
+		return append(b, "null"...)
+	}
+	switch c.kind {
+	case kindTime:
+		b = append(b, '"')
+		b = appendTime(b, c.t)
+		return append(b, '"')
+	case kindNumber:
+		return strconv.AppendInt(b, c.n, 10)
+	case kindBool:
+		return strconv.AppendBool(b, c.ok)
+	case kindRaw:
+		var compact bytes.Buffer
+		if json.Compact(&compact, c.raw) != nil {
+			return appendJSONString(b, string(c.raw)) // not JSON: keep it, as a string
+		}
+		return append(b, compact.Bytes()...)
+	}
+	return appendJSONString(b, c.s)
+}
+
+// rfc3339Milli is RFC 3339 with exactly three fractional digits.
+const rfc3339Milli = "2006-01-02T15:04:05.000Z07:00"
+
+// appendTime appends t in UTC as RFC 3339: whole seconds without a
+// fraction, milliseconds with three digits, anything finer in full.
+func appendTime(b []byte, t time.Time) []byte {
+	t = t.UTC()
+	switch ns := t.Nanosecond(); {
+	case ns == 0:
+		return t.AppendFormat(b, time.RFC3339)
+	case ns%int(time.Millisecond) == 0:
+		return t.AppendFormat(b, rfc3339Milli)
+	}
+	return t.AppendFormat(b, time.RFC3339Nano)
+}
+
+// appendJSONString appends s as a JSON string (jsontext.AppendQuote:
+// invalid UTF-8 becomes \ufffd; <, > and & stay as they are), then escapes
+// what JSON allows raw but a terminal would obey (DEL, the C1 and the
+// bidirectional controls, see needsEscape) and U+2028/U+2029, which
+// JavaScript strings refuse.
+func appendJSONString(b []byte, s string) []byte {
+	q, _ := jsontext.AppendQuote(nil, s) // the error only reports the U+FFFD replacements
+	for _, r := range string(q) {
+		if r == utf8.RuneError || r == '\u2028' || r == '\u2029' || (r >= 0x7f && needsEscape(r, utf8.RuneLen(r))) {
+			b = fmt.Appendf(b, `\u%04x`, r)
+			continue
+		}
+		b = utf8.AppendRune(b, r)
+	}
+	return b
+}
