@@ -1,12 +1,10 @@
 package clientstate
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"net/http"
-	"regexp"
 	"strings"
 
 	"github.com/google/go-querystring/query"
@@ -92,16 +90,12 @@ func (c *Config) endpoint() (string, error) {
 	if err != nil {
 		return "", err
 	}
-	domain := cmp.Or(c.Domain, DefaultDomain)
-	if len(domain) > 253 || !domainPattern.MatchString(domain) {
-		return "", iotclient.NewValidationError("Config.Domain", domain, "must be a host name such as "+DefaultDomain)
+	domain, err := ibmorg.Domain(c.Domain)
+	if err != nil {
+		return "", err
 	}
 	return "https://" + org + "." + domain + APIPath, nil
 }
-
-// domainPattern accepts dot-separated labels of letters, digits and '-'
-// (not at either end of a label).
-var domainPattern = regexp.MustCompile(`^([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)*[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$`)
 
 // do sends one request: params, when not nil, is encoded as the query
 // string and body as JSON. Every call of this API is idempotent. It returns

@@ -11,7 +11,6 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -22,6 +21,7 @@ import (
 	"github.com/iotclient/iotclient-go/auth"
 	"github.com/iotclient/iotclient-go/clientstate"
 	"github.com/iotclient/iotclient-go/internal/core"
+	"github.com/iotclient/iotclient-go/internal/ibmorg"
 	"github.com/iotclient/iotclient-go/internal/redact"
 )
 
@@ -175,9 +175,9 @@ func (m *monitor) setBroker(cfg Config, org string, allowInsecure bool) error {
 	const field = "Config.Broker"
 	raw := cfg.Broker
 	if raw == "" {
-		domain := cmp.Or(cfg.Domain, clientstate.DefaultDomain)
-		if len(domain) > 253 || !domainName.MatchString(domain) {
-			return iotclient.NewValidationError("Config.Domain", domain, "must be a host name such as "+clientstate.DefaultDomain)
+		domain, err := ibmorg.Domain(cfg.Domain)
+		if err != nil {
+			return err
 		}
 		raw = "ssl://" + org + ".messaging." + domain + ":" + strconv.Itoa(DefaultMessagingPort)
 	}
@@ -225,6 +225,3 @@ func (m *monitor) setBroker(cfg Config, org string, allowInsecure bool) error {
 	m.brokerShown = redact.URL(u.String())
 	return nil
 }
-
-// domainName is dot-separated labels of letters, digits and inner '-'.
-var domainName = regexp.MustCompile(`^([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)*[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$`)

@@ -1,8 +1,12 @@
-// Package ibmorg works out the Watson IoT organization of every IBM
-// configuration the same way: OrgID when set, else the API key's.
+// Package ibmorg checks the where of every IBM configuration
+// (clientstate.Config, live.Config) the same way: the organization (OrgID
+// when set, else the API key's) and the domain.
 package ibmorg
 
 import (
+	"cmp"
+	"regexp"
+
 	iotclient "github.com/iotclient/iotclient-go"
 	"github.com/iotclient/iotclient-go/auth"
 )
@@ -19,4 +23,20 @@ func Resolve(field, orgID string, cred auth.Credential) (string, error) {
 		}
 	}
 	return "", iotclient.NewValidationError(field, "", "is required when the API key does not have the form a-{org}-{random}")
+}
+
+// DefaultDomain is the Watson IoT Platform's domain.
+const DefaultDomain = "internetofthings.ibmcloud.com"
+
+// domainPattern is dot-separated labels of letters, digits and inner '-'.
+var domainPattern = regexp.MustCompile(`^([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)*[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$`)
+
+// Domain returns domain, or DefaultDomain when it is empty, or a
+// *iotclient.ValidationError for Config.Domain when it is not a host name.
+func Domain(domain string) (string, error) {
+	domain = cmp.Or(domain, DefaultDomain)
+	if len(domain) > 253 || !domainPattern.MatchString(domain) {
+		return "", iotclient.NewValidationError("Config.Domain", domain, "must be a host name such as "+DefaultDomain)
+	}
+	return domain, nil
 }
