@@ -172,7 +172,8 @@ func (c *Client) listPage(ctx context.Context, q *ListQuery, bookmark string) (p
 		Status: q.Status, ConnectedAfter: wire.IBMTime(q.ConnectedAfter), DeviceType: q.DeviceType,
 		DeviceID: q.DeviceID, Sort: q.Sort, Limit: limit, Bookmark: bookmark, Extra: extraParams(q.Extra),
 	}
-	var out wireList
+	// Room for a full page, so the decoder does not grow the slice.
+	out := wireList{Results: make([]wireState, 0, limit)}
 	requestID, err := c.do(ctx, "GET", "/clientconnectionstates", params, nil, object{&out})
 	if err != nil {
 		return pagination.Page[State]{}, stateError(err)
