@@ -27,7 +27,6 @@ type wireState struct {
 	DisconnectReasonCode reasonCode       `json:"disconnectReasonCode"` // unconfirmed name
 	// The members the SDK does not model. v1.27.2 ignores the option's v2
 	// name, unknown; staticcheck knows only encoding/json's options.
-	//lint:ignore SA5008 embed is an option of go-json-experiment/json
 	Extra map[string]jsontext.Value `json:",embed"`
 }
 

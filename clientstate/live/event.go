@@ -159,7 +159,6 @@ type wireMessage struct {
 	WriteBytes  int64        `json:"WriteBytes"`
 	WriteMsg    int64        `json:"WriteMsg"`
 	Durable     bool         `json:"Durable"`
-	//lint:ignore SA5008 embed is an option of go-json-experiment/json
 	Extra map[string]jsontext.Value `json:",embed"`
 }
 
