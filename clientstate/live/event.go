@@ -142,24 +142,24 @@ func (e Event) Cause() clientstate.Cause {
 // wireMessage is a status message as the platform writes it. Action and
 // ClientID are pointers to tell absent or null from "".
 type wireMessage struct {
-	Action      *string      `json:"Action"`
-	Time        wire.IBMTime `json:"Time"`
-	ClientID    *string      `json:"ClientID"`
-	ClientAddr  string       `json:"ClientAddr"`
-	Port        int64        `json:"Port"`
-	Secure      bool         `json:"Secure"`
-	Protocol    string       `json:"Protocol"`
-	User        string       `json:"User"`
-	Certname    string       `json:"Certname"`
-	ConnectTime wire.IBMTime `json:"ConnectTime"`
-	CloseCode   int64        `json:"CloseCode"`
-	Reason      string       `json:"Reason"`
-	ReadBytes   int64        `json:"ReadBytes"`
-	ReadMsg     int64        `json:"ReadMsg"`
-	WriteBytes  int64        `json:"WriteBytes"`
-	WriteMsg    int64        `json:"WriteMsg"`
-	Durable     bool         `json:"Durable"`
-	Extra map[string]jsontext.Value `json:",embed"`
+	Action      *string                   `json:"Action"`
+	Time        wire.IBMTime              `json:"Time"`
+	ClientID    *string                   `json:"ClientID"`
+	ClientAddr  string                    `json:"ClientAddr"`
+	Port        int64                     `json:"Port"`
+	Secure      bool                      `json:"Secure"`
+	Protocol    string                    `json:"Protocol"`
+	User        string                    `json:"User"`
+	Certname    string                    `json:"Certname"`
+	ConnectTime wire.IBMTime              `json:"ConnectTime"`
+	CloseCode   int64                     `json:"CloseCode"`
+	Reason      string                    `json:"Reason"`
+	ReadBytes   int64                     `json:"ReadBytes"`
+	ReadMsg     int64                     `json:"ReadMsg"`
+	WriteBytes  int64                     `json:"WriteBytes"`
+	WriteMsg    int64                     `json:"WriteMsg"`
+	Durable     bool                      `json:"Durable"`
+	Extra       map[string]jsontext.Value `json:",embed"`
 }
 
 // ParseStatusMessage decodes one message of the monitor topics, for
