@@ -2,6 +2,7 @@ package clientstate
 
 import (
 	"bytes"
+	"errors"
 	"time"
 
 	json "github.com/go-json-experiment/json"
@@ -98,7 +99,11 @@ func (s *State) UnmarshalJSON(data []byte) error {
 	}
 	var w wireState
 	if err := (object{&w}).DecodeJSON(data); err != nil {
-		return err
+		// On Go 1.27 encoding/json runs on the v2 engine and rewrites a
+		// json error returned by a method into its v1 form, which names
+		// the member differently than on Go 1.26. A plain error with the
+		// same text passes through both unchanged.
+		return errors.New(err.Error())
 	}
 	*s = w.state()
 	return nil
