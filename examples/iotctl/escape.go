@@ -2,6 +2,7 @@ package main
 
 import (
 	"cmp"
+	"fmt"
 	"net/url"
 	"slices"
 	"strings"
@@ -74,6 +75,27 @@ func needsEscape(r rune, size int) bool {
 		return true
 	}
 	return false
+}
+
+// appendJSONEscaped appends the JSON text src to dst with what JSON allows
+// raw in a string but a terminal would obey written as \u escapes: DEL,
+// the C1 and the bidirectional controls (needsEscape), U+2028/U+2029,
+// which JavaScript strings refuse, and U+FFFD, the encoders' stand-in for
+// invalid UTF-8 (so an invalid byte left in src shows as \ufffd too). All
+// of them are above ASCII, so in valid JSON they only occur inside
+// strings and the result is the same JSON value. The record sinks and the
+// views (--summary, --flapping) both write their JSON through it.
+func appendJSONEscaped(dst, src []byte) []byte {
+	for i := 0; i < len(src); {
+		r, size := utf8.DecodeRune(src[i:])
+		if r >= 0x7f && (r == utf8.RuneError || r == '\u2028' || r == '\u2029' || needsEscape(r, size)) {
+			dst = fmt.Appendf(dst, `\u%04x`, r)
+		} else {
+			dst = append(dst, src[i:i+size]...)
+		}
+		i += size
+	}
+	return dst
 }
 
 func writeHex(b *strings.Builder, prefix string, v uint32, digits int) {

@@ -88,7 +88,7 @@ func runMonitorView(ctx context.Context, a *app, v *monitorArgs, mon *live.Monit
 	keep := max(v.views.window, v.views.flapping.window, live.DefaultHistory)
 	tr, err := live.NewTracker(client, mon, live.TrackerConfig{
 		History: keep,
-		OnError: func(err error) { fmt.Fprintf(a.stderr, "iotctl monitor: %v\n", err) },
+		OnError: func(err error) { fmt.Fprintf(a.stderr, "iotctl monitor: %s\n", a.clean(err.Error())) },
 	})
 	if err != nil {
 		return err
@@ -196,7 +196,7 @@ func writeFlapping(w io.Writer, format string, f flappingFlag, clients []live.Fl
 		fmt.Fprintf(tw, "clients with at least %d disconnects in %s, at %s\n", f.n, out.Window, out.At.Format(time.DateTime))
 		fmt.Fprintf(tw, "CLIENT ID\tSTATUS\tDISCONNECTS\tLAST\tBY CAUSE\n")
 		for _, c := range out.Clients {
-			fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\n", c.ClientID, c.Status, c.Disconnects, c.Last.Format(time.TimeOnly), causeList(c.ByCause, ' '))
+			fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\n", tableText(c.ClientID), tableText(c.Status), c.Disconnects, c.Last.Format(time.TimeOnly), tableText(causeList(c.ByCause, ' ')))
 		}
 		if len(out.Clients) == 0 {
 			fmt.Fprintf(tw, "(none)\n")

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"encoding/csv"
 	"encoding/json"
-	"fmt"
 	"io"
 	"text/tabwriter"
 	"time"
@@ -175,7 +174,8 @@ func export[T any](seq func(func(T, error) bool), out *records[T], prog *progres
 }
 
 // writeJSON prints v as one JSON document: indented for --format json, on
-// one line for jsonl.
+// one line for jsonl; what a terminal would obey in its strings is escaped
+// as in the records' JSON (appendJSONEscaped).
 func writeJSON(w io.Writer, format string, v any) error {
 	marshal := json.Marshal
 	if format == formatJSON {
@@ -185,7 +185,7 @@ func writeJSON(w io.Writer, format string, v any) error {
 	if err != nil {
 		return err
 	}
-	_, err = fmt.Fprintf(w, "%s\n", b)
+	_, err = w.Write(append(appendJSONEscaped(nil, b), '\n'))
 	return err
 }
 
