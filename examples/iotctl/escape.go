@@ -106,6 +106,26 @@ func writeHex(b *strings.Builder, prefix string, v uint32, digits int) {
 	}
 }
 
+// shellWord returns s as iotctl prints a server's value for people to
+// paste into a command line (the resume hints): escaped (escapeText), then,
+// unless it is made only of characters no POSIX shell treats specially, in
+// single quotes, each quote inside written as quote, backslash, quote,
+// quote (end the quoting, an escaped quote, quote again). Pasted, it is
+// one word that runs nothing. A value that held control characters pastes
+// as its escaped text, which the platform will not accept: such a value
+// was never a usable cursor.
+func shellWord(s string) string {
+	s = escapeText(s, "")
+	if s != "" && strings.Trim(s, shellPlain) == "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// shellPlain are the characters a POSIX shell takes literally anywhere in
+// a word (as Python's shlex.quote has them).
+const shellPlain = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789@%+=:,./_-"
+
 // scrub replaces every credential value in s with "[redacted]", longest
 // first so that a secret containing another is replaced whole. Values of
 // fewer than four characters are left alone: replacing them would garble
