@@ -64,12 +64,12 @@ func statusName(s clientstate.ConnectionStatus) string {
 // write prints the view in the format: a table with a bar per row, one
 // JSON object (json: indented; jsonl: one line), or csv rows
 // group,name,count.
-func (v *summaryView) write(w io.Writer, format string) error {
+func (v *summaryView) write(w io.Writer, out *common) error {
 	rows := [][]string{{"group", "name", "count"}}
 	for _, r := range v.rows() {
 		rows = append(rows, []string{r.group, r.name, strconv.Itoa(r.count)})
 	}
-	return writeView(w, format, v, rows, v.writeTable)
+	return writeView(w, out, v, rows, v.writeTable)
 }
 
 type summaryRow struct {

@@ -91,7 +91,7 @@ func TestFlappingEscapesServerText(t *testing.T) {
 	f := flappingFlag{set: true, window: 10 * time.Minute, n: 3}
 	for _, format := range []string{formatTable, formatJSON, formatJSONL, formatCSV} {
 		var buf bytes.Buffer
-		if err := writeFlapping(&buf, format, f, clients, time.Now()); err != nil {
+		if err := writeFlapping(&buf, &common{format: format}, f, clients, time.Now()); err != nil {
 			t.Fatal(err)
 		}
 		out := buf.String()
