@@ -76,7 +76,11 @@
 // every field, one a line); jsonl writes one JSON object a line with
 // lowercase snake_case keys, RFC 3339 times in UTC, and null for what the
 // platform did not report; csv writes a header row of the same keys, then
-// one row a record (an empty cell for what was not reported). Records go to
+// one row a record (an empty cell for what was not reported). A csv text
+// cell that starts with =, +, -, @, a tab or a carriage return gets a ' in
+// front, so that a spreadsheet shows the platform's text instead of
+// running it as a formula; --csv-raw writes the cells as they are, for
+// programs. Records go to
 // stdout, everything else to stderr. During an export, --progress keeps a
 // running count ("\r1,234 commands…") on stderr; it is on by default when
 // stderr is a terminal and stdout is not. --timeout (default 5m) bounds the

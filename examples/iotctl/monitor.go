@@ -142,7 +142,7 @@ func runMonitor(ctx context.Context, a *app, v *monitorArgs, pos []string) error
 			cols[i].width = reasonWidth()
 		}
 	}
-	out := newSink(v.common.format, a.stdout, cols, sinkOptions{stream: true})
+	out := newSink(v.common.format, a.stdout, cols, sinkOptions{stream: true, csvRaw: v.common.csvRaw})
 	n := 0
 	err = func() error {
 		for ev, err := range mon.Events(ctx) {

@@ -30,6 +30,10 @@ Flags every command takes (after the command's name):
   --format table|jsonl|csv   table (default): aligned columns for people; jsonl: one
                              JSON object a line, snake_case keys, RFC 3339 times;
                              csv: a header row, then a row a record
+  --csv-raw                  with --format csv, write cells as they are; by default a
+                             text cell starting with =, +, -, @, a tab or a carriage
+                             return gets a ' in front, so that a spreadsheet shows it
+                             instead of running it as a formula
   --timeout D                give up after D (default 5m; monitor: per connection attempt)
   --progress[=false]         a running count on stderr during an export (default: when
                              stderr is a terminal and stdout is not)
@@ -88,7 +92,7 @@ func writePlatforms(w io.Writer) {
 // Flags listed in the "Output" and "Platform" sections of a command's help;
 // the rest are the command's own.
 var (
-	outputFlags   = []string{"format", "timeout", "progress", "mock", "verbose"}
+	outputFlags   = []string{"format", "csv-raw", "timeout", "progress", "mock", "verbose"}
 	platformFlags = []string{"endpoint", "project", "instance", "ak", "org", "api-key", "domain", "ibm-url", "broker", "app-id"}
 )
 
