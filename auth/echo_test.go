@@ -82,6 +82,8 @@ func TestEncodedEchoesAreScrubbed(t *testing.T) {
 		APIKey(key, ibm): {ibm, key, base64.StdEncoding.EncodeToString(basic), base64.RawStdEncoding.EncodeToString(basic),
 			base64.URLEncoding.EncodeToString(basic), base64.RawURLEncoding.EncodeToString(basic)},
 		IAMPassword(IAMConfig{Endpoint: srv.URL, Domain: "d", User: "u", Project: "p"}, pw): {pw, tok},
+		Token("Tok&(en)!?/Echo4"): {"Tok&(en)!?/Echo4"},
+		AKSK("AK&Echo(5)", "SK&<Echo>/(6)!", WithSecurityToken("ST&Echo(7)?/")): {"AK&Echo(5)", "SK&<Echo>/(6)!", "ST&Echo(7)?/"},
 	}
 	for cred, secrets := range cases {
 		c := newCore(t, srv.URL, cred, iotclient.WithRetry(0))
