@@ -10,6 +10,7 @@ import (
 	"sync/atomic"
 
 	iotclient "github.com/iotclient/iotclient-go"
+	"github.com/iotclient/iotclient-go/internal/core"
 	"github.com/iotclient/iotclient-go/pagination"
 )
 
@@ -60,10 +61,11 @@ func (c *Client) Export(ctx context.Context, deviceID string, q HistoryQuery, op
 		return func(yield func(Command, error) bool) { yield(Command{}, err) }
 	}
 	conc := cmp.Or(opts.Concurrency, DefaultExportConcurrency)
+	// The errors quote server values (markers, request IDs): scrubbed.
 	if conc == 1 {
-		return pagination.CursorAhead(ctx, q.Marker, l.fetch)
+		return core.ScrubSeq(c.core, pagination.CursorAhead(ctx, q.Marker, l.fetch))
 	}
-	return func(yield func(Command, error) bool) { l.export(ctx, conc, yield) }
+	return core.ScrubSeq(c.core, func(yield func(Command, error) bool) { l.export(ctx, conc, yield) })
 }
 
 // pageResult is one fetched page of a window.

@@ -188,6 +188,7 @@ func (m *monitor) setBroker(cfg Config, org string, allowInsecure bool) error {
 	if u.User != nil {
 		return iotclient.NewValidationError(field, redact.URL(raw), "must not carry credentials: use Auth")
 	}
+	core.NormalizeLoopback(u) // so that ws:// to a loopback broker never goes through HTTP_PROXY
 	secure, defaultPort := false, ""
 	switch strings.ToLower(u.Scheme) {
 	case "tcp", "mqtt":

@@ -74,10 +74,22 @@ func (f *ibmFlags) register(fs *flag.FlagSet, rest bool) {
 func (a *app) sdkOptions(c *common) []iotclient.Option {
 	opts := []iotclient.Option{iotclient.WithUserAgent(userAgent)}
 	if c.verbose {
-		h := slog.NewTextHandler(a.stderr, &slog.HandlerOptions{Level: slog.LevelDebug})
+		h := slog.NewTextHandler(a.stderr, &slog.HandlerOptions{Level: slog.LevelDebug, ReplaceAttr: a.scrubAttr})
 		opts = append(opts, iotclient.WithLogger(slog.New(h)))
 	}
 	return opts
+}
+
+// scrubAttr takes the credentials out of a --verbose log record's values,
+// its message included: the SDK scrubs its own credential's secrets, and
+// this catches what iotctl knows besides (every credential in the
+// environment).
+func (a *app) scrubAttr(_ []string, attr slog.Attr) slog.Attr {
+	switch attr.Value.Kind() {
+	case slog.KindString, slog.KindAny:
+		attr.Value = slog.StringValue(scrub(attr.Value.String(), a.credentials()))
+	}
+	return attr
 }
 
 // commandsClient builds the IoTDA client from the flags and the

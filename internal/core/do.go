@@ -3,7 +3,7 @@ package core
 import (
 	"bytes"
 	"context"
-	"encoding/json"
+	stdjson "encoding/json"
 	"errors"
 	"io"
 	"log/slog"
@@ -76,11 +76,15 @@ func (c *Client) do(ctx context.Context, r Request, out any) (ResponseInfo, erro
 	}
 	var body any // nil or a []byte, which retryablehttp rewinds
 	if r.Body != nil {
-		b, err := json.Marshal(r.Body)
-		if err != nil {
+		// Without HTML escaping: a password's '&' goes as itself, not as
+		// \u0026, a form a server could echo (see redact.Forms).
+		var b bytes.Buffer
+		enc := stdjson.NewEncoder(&b)
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(r.Body); err != nil {
 			return info, errorf(r.Method, u, "encoding request body: %v", err)
 		}
-		body = b
+		body = bytes.TrimSuffix(b.Bytes(), []byte("\n"))
 	}
 	req, err := retryablehttp.NewRequestWithContext(ctx, r.Method, u, body)
 	if err != nil {
@@ -124,7 +128,7 @@ func (c *Client) do(ctx context.Context, r Request, out any) (ResponseInfo, erro
 	case err != nil:
 		return info, c.transportError(ctx, k, err)
 	case resp.StatusCode < 200 || resp.StatusCode > 299:
-		return info, newAPIError(resp, r.Method, u, k.body, k.attempts)
+		return info, newAPIError(resp, r.Method, u, k.body, k.attempts, c.secrets())
 	case out == nil:
 		return info, nil
 	case len(k.body) == 0:
@@ -224,18 +228,21 @@ func (k *call) logAttempt(ctx context.Context, resp *http.Response, err error) {
 	if l == nil || !l.Enabled(ctx, slog.LevelDebug) {
 		return
 	}
+	// What the server sent (its request ID) and what holds its values (the
+	// URL) are scrubbed like errors.
+	secrets := k.c.secrets()
 	attrs := []slog.Attr{
 		slog.String("method", k.method),
-		slog.String("url", redact.URL(k.u)),
+		slog.String("url", redact.Secrets(redact.URL(k.u), secrets)),
 		slog.Int("attempt", k.attempts),
 		slog.Duration("duration", time.Since(k.start)),
 	}
 	if resp != nil {
 		attrs = append(attrs, slog.Int("status", resp.StatusCode),
-			slog.String("request_id", resp.Header.Get("X-Request-Id")))
+			slog.String("request_id", redact.Secrets(resp.Header.Get("X-Request-Id"), secrets)))
 	}
 	if err != nil {
-		attrs = append(attrs, slog.String("error", scrubText(err.Error(), k.c.secrets())))
+		attrs = append(attrs, slog.String("error", redact.Secrets(err.Error(), secrets)))
 	}
 	l.LogAttrs(ctx, slog.LevelDebug, "iotclient request", attrs...)
 }

@@ -50,6 +50,13 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	// A RoundTripper must not change its request (a retry sends it again).
 	r := *req
 	r.Header = req.Header.Clone()
+	if req.URL.Host != t.c.base.Host {
+		// A redirect spelled the host in another case: send it as
+		// configured (see NormalizeLoopback), never to a proxy.
+		u := *req.URL
+		u.Host = t.c.base.Host
+		r.URL = &u
+	}
 	if err := t.c.cred.Apply(&r, body); err != nil {
 		return fail(err)
 	}
