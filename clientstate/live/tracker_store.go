@@ -14,12 +14,13 @@ import (
 // reasons interned (package unique), causes as small integers, each client
 // ID stored once.
 //
-// Merge rules: Status and Since are newest-wins by Updated; the last close
-// code, reason and cause follow the newest Disconnect by time, and
-// LastFailedConnect the newest FailedConnect, whatever the arrival order;
-// every Disconnect is recorded once in the client's history. So late and
-// repeated events end in the same state and counts as the same events
-// delivered once, in order.
+// Merge rules: Status is newest-wins by Updated, and Since follows from
+// the client's history (see connectedSince); the last close code, reason
+// and cause follow the newest Disconnect by time, and LastFailedConnect
+// the newest FailedConnect, whatever the arrival order; every Disconnect
+// is recorded once in the client's history. So late and repeated events
+// end in the same state and counts as the same events delivered once, in
+// order.
 
 // Defaults of the per-client history of connects and disconnects.
 const (
@@ -202,29 +203,34 @@ func (s *store) applyStatus(r *clientRec, ev *Event, at, now int64) bool {
 	return true
 }
 
-// connectedSince is when a connected client's connection began: the oldest
-// connect or client-ID reuse after its last real disconnect (up to updated),
-// which reads the same whatever order late events filled the history in.
-// Without such a disconnect in the history, since counts too.
+// connectedSince is when a connected client's current connection began:
+// the newest connect after its last real disconnect, as a Connect newer
+// than what the tracker knew starts a new connection (a retained Connect
+// also overwrites the Disconnect before it on the broker, so none may come
+// between). A client-ID reuse (288) starts none: the client never went
+// offline. Without a connect after the last real disconnect, it is the
+// oldest reuse after it, or since when older or when the newest change is
+// a real disconnect. Only changes up to updated count, so it reads the same
+// whatever order late events filled the history in.
 func connectedSince(hist []change, updated, since int64) int64 {
-	found := int64(0)
+	reuse := int64(0)
 	for i := len(hist) - 1; i >= 0; i-- {
-		c := hist[i]
-		switch {
+		switch c := hist[i]; {
 		case c.at > updated:
-			continue
-		case c.code == codeConnect || c.code == CloseClientIDReused:
-			found = c.at
-			continue
-		case found == 0:
+		case c.code == codeConnect:
+			return c.at
+		case c.code == CloseClientIDReused:
+			reuse = c.at
+		case reuse == 0:
 			return since // the newest is a real disconnect
+		default:
+			return reuse
 		}
-		return found
 	}
-	if found == 0 || since != 0 && since < found {
+	if reuse == 0 || since != 0 && since < reuse {
 		return since
 	}
-	return found
+	return reuse
 }
 
 // addChange records a change once: a copy (same time and code) is
