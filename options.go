@@ -73,7 +73,9 @@ func WithBackoff(base, max time.Duration) Option {
 }
 
 // WithMaxRetryAfter caps the Retry-After wait the SDK honours (default 30s,
-// at most 24h); a longer one fails the call at once with its *APIError.
+// at most 24h); a longer one fails the call at once with its *APIError. A
+// header of more seconds than int64 holds, or a date however far ahead,
+// counts as longer than any cap (APIError.RetryAfter reports a year).
 func WithMaxRetryAfter(d time.Duration) Option {
 	return checked(d >= 0 && d <= maxDuration, "WithMaxRetryAfter", d.String(), "must be between 0 and 24h",
 		func(s *config.Settings) { s.MaxRetryAfter = d })
