@@ -115,7 +115,10 @@ func WithRateLimit(perSecond float64, burst int) Option {
 }
 
 // WithMaxResponseSize caps the bytes of a response body read (default 8
-// MiB, between 1 KiB and 1 GiB); a larger body is an error.
+// MiB, between 1 KiB and 1 GiB). A larger 2xx body is an error matching
+// ErrMalformedResponse; an error answer's body is cut to the cap and keeps
+// its status (APIError.Truncated), so it is retried or refreshes the token
+// as a short one would.
 func WithMaxResponseSize(n int64) Option {
 	return checked(n >= 1024 && n <= config.MaxResponseSizeLimit, "WithMaxResponseSize", strconv.FormatInt(n, 10), "must be between 1024 and 1073741824 (1 GiB)",
 		func(s *config.Settings) { s.MaxResponseSize = n })
