@@ -105,7 +105,10 @@ func WithUserAgent(product string) Option {
 // WithRateLimit limits every attempt of the client, IAM login included, to
 // perSecond a second (finite, above 0, at most a million) with bursts of
 // burst (1 to 1<<20), to stay under a platform quota (IBM allows 10 calls
-// a second per organisation).
+// a second per organisation). The wait for the limiter comes before each
+// attempt, under the caller's context only: WithAttemptTimeout starts when
+// the attempt does, and a call fails at once if its context's deadline
+// comes before its turn.
 func WithRateLimit(perSecond float64, burst int) Option {
 	// perSecond > 0 is false for NaN; the upper bound refuses +Inf.
 	return checked(perSecond > 0 && perSecond <= 1e6 && burst >= 1 && burst <= 1<<20, "WithRateLimit",

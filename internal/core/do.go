@@ -98,6 +98,9 @@ func (c *Client) do(ctx context.Context, r Request, out any) (ResponseInfo, erro
 	}
 	k := &call{c: c, method: r.Method, u: u, idempotent: r.Idempotent, out: out}
 	defer k.release()
+	if err := c.waitLimiter(ctx); err != nil {
+		return info, c.transportError(ctx, k, err)
+	}
 	req.SetResponseHandler(k.handle)
 	rc := &retryablehttp.Client{
 		HTTPClient:      c.hc,
@@ -109,6 +112,8 @@ func (c *Client) do(ctx context.Context, r Request, out any) (ResponseInfo, erro
 		RequestLogHook:  k.requestHook,
 		ResponseLogHook: k.responseHook,
 		ErrorHandler:    retryablehttp.PassthroughErrorHandler,
+		// After the backoff, before the retry's attempt starts.
+		PrepareRetry: func(req *http.Request) error { return c.waitLimiter(req.Context()) },
 	}
 	resp, err := rc.Do(req)
 	info.Attempts = k.attempts
@@ -136,6 +141,18 @@ func (c *Client) do(ctx context.Context, r Request, out any) (ResponseInfo, erro
 		return info, malformed(r.Method, u, resp.StatusCode, "decoding %d-byte body: %v", len(k.body), k.decodeErr)
 	}
 	return info, nil
+}
+
+// waitLimiter waits for the rate limiter (iotclient.WithRateLimit) under
+// ctx, the caller's context: before an attempt rather than inside it, where
+// the attempt timeout (the http.Client's) would already run and a wait for
+// a busy limiter would fail the call at once. The error is the limiter's,
+// returned at once when ctx's deadline comes before the token.
+func (c *Client) waitLimiter(ctx context.Context) error {
+	if l := c.settings.Limiter; l != nil {
+		return l.Wait(ctx)
+	}
+	return nil
 }
 
 // handle reads and decodes the body within the retry loop, so a body cut
