@@ -18,8 +18,9 @@ import (
 // connection. Unless Fatal, the monitor retries after RetryIn and then
 // delivers the topics' retained state again (but not the changes missed
 // meanwhile, which MQTT does not keep). Fatal errors end the stream: the
-// broker refused the credentials, client ID or a subscription, or TLS failed
-// in a way retrying cannot heal; errors.As still finds the TLS or x509 cause.
+// broker refused the credentials, client ID, protocol version or a
+// subscription, or TLS failed in a way retrying cannot heal; errors.As
+// still finds the TLS or x509 cause.
 type ConnectionError struct {
 	Broker  string        // the broker's address
 	Lost    bool          // an established connection dropped (else an attempt failed)
@@ -73,6 +74,9 @@ var (
 	ErrClientIDRejected    = errors.New("live: the broker refused the client ID")   // CONNACK identifier rejected
 	ErrSubscriptionRefused = errors.New("live: the broker refused a subscription")  // SUBACK failure
 	ErrBrokerUnavailable   = errors.New("live: the broker is unavailable")          // CONNACK server unavailable: retried
+	// ErrProtocolRefused: CONNACK unacceptable protocol version; the
+	// broker does not take MQTT 3.1.1, which the monitor speaks.
+	ErrProtocolRefused = errors.New("live: the broker refused the protocol version (MQTT 3.1.1)")
 	// ErrMonitorBusy: a second range over Events while one runs; both would
 	// use one client ID and kick each other off.
 	ErrMonitorBusy = errors.New("live: the monitor is already streaming (one Events range at a time per Monitor)")
@@ -91,9 +95,10 @@ func IsTransient(err error) bool {
 }
 
 // fatalConnectError reports whether retrying cannot help: refused
-// credentials, client ID or subscription, or a TLS failure the next attempt
-// would meet again (a certificate that does not verify, no TLS version in
-// common), which is a configuration (or an attack) to fix.
+// credentials, client ID, protocol version or subscription, or a TLS
+// failure the next attempt would meet again (a certificate that does not
+// verify, no TLS version in common), which is a configuration (or an
+// attack) to fix.
 func fatalConnectError(err error) bool {
 	var (
 		verify   *tls.CertificateVerificationError
@@ -104,6 +109,7 @@ func fatalConnectError(err error) bool {
 	)
 	switch {
 	case errors.Is(err, ErrBrokerUnauthorized), errors.Is(err, ErrClientIDRejected), errors.Is(err, ErrSubscriptionRefused),
+		errors.Is(err, ErrProtocolRefused),
 		errors.As(err, &verify), errors.As(err, &unknown), errors.As(err, &hostname), errors.As(err, &invalid):
 		return true
 	case errors.As(err, &opErr) && opErr.Op == "remote error" && opErr.Err != nil:
@@ -117,6 +123,7 @@ func fatalConnectError(err error) bool {
 
 // connackErrors maps the CONNACK refusals the package names.
 var connackErrors = map[byte]error{
+	packets.ErrRefusedBadProtocolVersion:    ErrProtocolRefused,
 	packets.ErrRefusedBadUsernameOrPassword: ErrBrokerUnauthorized,
 	packets.ErrRefusedNotAuthorised:         ErrBrokerUnauthorized,
 	packets.ErrRefusedIDRejected:            ErrClientIDRejected,
