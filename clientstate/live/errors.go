@@ -47,13 +47,16 @@ func (e *ConnectionError) Error() string {
 func (e *ConnectionError) Unwrap() error { return e.Err }
 
 // MessageError reports a status message that could not be decoded (a topic
-// that is not a monitor topic, a payload that is not a status object); the
-// monitor goes on with the next message. It matches
-// iotclient.ErrMalformedResponse.
+// that is not a monitor topic, a payload that is not a status object, a
+// message over Config.MaxMessageSize); the monitor goes on with the next
+// message. It matches iotclient.ErrMalformedResponse.
 type MessageError struct {
-	Topic   string // the topic the message arrived on
-	Payload []byte // the payload as received
-	Err     error  // what was wrong with it
+	Topic string // the topic the message arrived on
+	// Payload is the start of the payload as received: all of it up to
+	// MaxErrorPayload bytes, else its first MaxErrorPayload bytes.
+	Payload []byte
+	Size    int   // the whole payload's length in bytes
+	Err     error // what was wrong with it
 }
 
 // Error names the topic and what was wrong.
@@ -68,7 +71,8 @@ func (e *MessageError) Unwrap() error { return e.Err }
 func (e *MessageError) Is(target error) bool { return target == iotclient.ErrMalformedResponse }
 
 // The broker's refusals, which a *ConnectionError wraps (all fatal but
-// ErrBrokerUnavailable), and the misuses Events reports.
+// ErrBrokerUnavailable), the misuses Events reports, and the cause of a
+// *MessageError over the size cap.
 var (
 	ErrBrokerUnauthorized  = errors.New("live: the broker refused the credentials") // CONNACK bad user name or password, or not authorized
 	ErrClientIDRejected    = errors.New("live: the broker refused the client ID")   // CONNACK identifier rejected
@@ -77,6 +81,9 @@ var (
 	// ErrProtocolRefused: CONNACK unacceptable protocol version; the
 	// broker does not take MQTT 3.1.1, which the monitor speaks.
 	ErrProtocolRefused = errors.New("live: the broker refused the protocol version (MQTT 3.1.1)")
+	// ErrMessageTooLarge: a status message over Config.MaxMessageSize,
+	// reported as a *MessageError.
+	ErrMessageTooLarge = errors.New("live: status message over Config.MaxMessageSize")
 	// ErrMonitorBusy: a second range over Events while one runs; both would
 	// use one client ID and kick each other off.
 	ErrMonitorBusy = errors.New("live: the monitor is already streaming (one Events range at a time per Monitor)")
