@@ -143,3 +143,37 @@ func TestCapConnRefusesWhatItCannotFrame(t *testing.T) {
 		assert.Error(t, err, name)
 	}
 }
+
+// FuzzCapConn: the framing never panics; with a cap no packet reaches it
+// hands over a prefix of what the broker sent, byte for byte; with a small
+// cap no payload over it goes through, only stand-ins holding at most
+// MaxErrorPayload bytes of one.
+func FuzzCapConn(f *testing.F) {
+	f.Add([]byte{0x20, 0x02, 0x00, 0x00, 0xd0, 0x00})
+	f.Add(append([]byte{0x32, 0x90, 0x08, 0x00, 0x01, 't', 0x00, 0x07}, bytes.Repeat([]byte("p"), 1100)...))
+	f.Add([]byte{0x30, 0xff, 0xff, 0xff, 0xff, 0x01})
+	f.Fuzz(func(t *testing.T, in []byte) {
+		out, _ := io.ReadAll(newCapConn(readConn{r: bytes.NewReader(in)}, MaxMessageSizeLimit))
+		if !bytes.HasPrefix(in, out) {
+			t.Fatalf("handed over %x for %x", out, in)
+		}
+		out, _ = io.ReadAll(newCapConn(readConn{r: bytes.NewReader(in)}, 1024))
+		for r := bytes.NewReader(out); r.Len() > 0; {
+			p, err := packets.ReadPacket(r)
+			if err != nil {
+				return // the input's last packet was cut short, or is not MQTT
+			}
+			pub, ok := p.(*packets.PublishPacket)
+			if !ok {
+				continue
+			}
+			if rest, cut := bytes.CutPrefix(pub.Payload, oversizeMark); cut {
+				if len(rest) < 8 || len(rest)-8 > MaxErrorPayload {
+					t.Fatalf("a stand-in of %d bytes", len(pub.Payload))
+				}
+			} else if len(pub.Payload) > 1024 {
+				t.Fatalf("a payload of %d bytes went through a 1 KiB cap", len(pub.Payload))
+			}
+		}
+	})
+}
