@@ -11,10 +11,10 @@ import (
 )
 
 // transport applies the credential on every attempt, so a retry is signed
-// afresh (the rate limiter is waited for before the attempt, in Do). Only a RoundTripper sees each
-// redirect hop, so only here can credentials be kept to the configured
-// scheme, host and port. The caller's own transport, below, sees the
-// signed request.
+// afresh (the rate limiter is waited for before the attempt, in Do). Only
+// a RoundTripper sees each redirect hop, so only here can credentials be
+// kept to the configured scheme, host and port. The caller's own
+// transport, below, sees the signed request.
 type transport struct {
 	base http.RoundTripper
 	c    *Client
