@@ -11,16 +11,13 @@ import (
 )
 
 // A program takes its IoTDA project from the IOTCLIENT_IOTDA_* variables,
-// and runs against the fake when none is set.
+// and runs against the public fake when none is set.
 func ExampleConfigFromEnv() {
 	cfg, err := commands.ConfigFromEnv()
 	if errors.Is(err, iotclient.ErrNoConfig) {
 		srv := commandstest.NewServer()
 		defer srv.Close()
 		cfg, err = srv.Config(), nil
-		log.Print("IoTDA: the embedded fake")
-	} else if err == nil {
-		log.Print("IoTDA: ", cfg.Endpoint) // never holds a credential
 	}
 	if err != nil {
 		log.Fatal(err) // names the variable to fix, never a secret's value
