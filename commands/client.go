@@ -49,14 +49,8 @@ var (
 // NewClient validates cfg and the options and builds a client without
 // sending any request.
 func NewClient(cfg Config, opts ...iotclient.Option) (*Client, error) {
-	if cfg.ProjectID == "" {
-		return nil, iotclient.NewValidationError("Config.ProjectID", "", "is required (the region's IAM project ID)")
-	}
-	if !projectIDPattern.MatchString(cfg.ProjectID) {
-		return nil, iotclient.NewValidationError("Config.ProjectID", cfg.ProjectID, "must be letters and digits only")
-	}
-	if cfg.InstanceID != "" && !instanceIDPattern.MatchString(cfg.InstanceID) {
-		return nil, iotclient.NewValidationError("Config.InstanceID", cfg.InstanceID, "must be 1-64 letters, digits, '_' or '-'")
+	if err := cfg.checkIDs(); err != nil {
+		return nil, err
 	}
 	s := config.Build(opts)
 	static := http.Header{}
@@ -70,6 +64,20 @@ func NewClient(cfg Config, opts ...iotclient.Option) (*Client, error) {
 		return nil, err
 	}
 	return &Client{core: c, projectID: cfg.ProjectID}, nil
+}
+
+// checkIDs validates the project and instance IDs (core.New checks the
+// endpoint and the credential).
+func (c Config) checkIDs() error {
+	switch {
+	case c.ProjectID == "":
+		return iotclient.NewValidationError("Config.ProjectID", "", "is required (the region's IAM project ID)")
+	case !projectIDPattern.MatchString(c.ProjectID):
+		return iotclient.NewValidationError("Config.ProjectID", c.ProjectID, "must be letters and digits only")
+	case c.InstanceID != "" && !instanceIDPattern.MatchString(c.InstanceID):
+		return iotclient.NewValidationError("Config.InstanceID", c.InstanceID, "must be 1-64 letters, digits, '_' or '-'")
+	}
+	return nil
 }
 
 // do sends one request about deviceID: params, when not nil, is encoded as

@@ -98,10 +98,16 @@
 //
 // IBM Watson IoT: --api-key or IOTCLIENT_IBM_API_KEY, with
 // IOTCLIENT_IBM_API_TOKEN, selects the real platform; the organization is
-// --org or IOTCLIENT_IBM_ORG, else the one in the key (a-{org}-...).
+// --org or IOTCLIENT_IBM_ORG, else the one in the key (a-{org}-...), and
+// the domain --domain or IOTCLIENT_IBM_DOMAIN.
 // --ibm-url points the REST commands at another base URL (a proxy, or
 // go run ./examples/mockserver); --broker points monitor at another MQTT
 // broker.
+//
+// The SDK's ConfigFromEnv (packages commands, clientstate and live) reads
+// these variables, a flag standing for its variable: any of a platform's
+// variables set selects the real platform, and iotctl says on stderr which
+// it talks to; none set, the embedded mock serves.
 //
 // Secrets (the SK, the tokens and the password) are read from the environment only, so
 // they stay out of the process list and the shell history. --mock uses the

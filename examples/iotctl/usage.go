@@ -79,14 +79,16 @@ func writePlatforms(w io.Writer) {
     the region, and optionally $%s.
   IBM Watson IoT, the real platform: --api-key or $%s with
     $%s; the organization is --org or $%s,
-    else the one in the key (a-ORG-...).
+    else the one in the key (a-ORG-...); the domain --domain or $%s.
+  A flag stands for its variable. Any of a platform's variables set selects the
+  real platform; none, the embedded mock.
   Secrets (the SK, the tokens and the password) are read from the environment only.
 `,
 		demoDevice, demoDeviceN, demoDeviceBig, thousands(demoDeviceBigN), demoDeviceSmall, demoDeviceSmallN, demoDeviceEmpty,
 		mockOrg, demoClients, demoSeeded, demoClientID, demoLogN, demoPumpClientID, demoPumpLogN, demoFlapperClientID,
 		envIoTDAEndpoint, envIoTDAProject, envIoTDAInstance, envIoTDAAK, envIoTDASK, envIoTDAToken,
 		envIAMUser, envIAMPassword, envIAMDomain, envIAMRegion, envIAMEndpoint,
-		envIBMAPIKey, envIBMAPIToken, envIBMOrg)
+		envIBMAPIKey, envIBMAPIToken, envIBMOrg, envIBMDomain)
 }
 
 // Flags listed in the "Output" and "Platform" sections of a command's help;
