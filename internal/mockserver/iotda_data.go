@@ -329,9 +329,13 @@ func (s *Server) SetCommandStatus(deviceID, commandID, status string, result jso
 		fill(&c.Delivered)
 		c.Responded = now
 	}
+	changed := c.Status != status
 	c.Status = status
 	if result != nil {
 		c.Result = slices.Clone(result)
+	}
+	if changed {
+		s.pushCommandLocked(c, s.now())
 	}
 	return nil
 }

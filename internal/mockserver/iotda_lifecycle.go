@@ -238,7 +238,7 @@ func (l *lifecycle) advanceLocked(s *Server, now time.Time) {
 			continue
 		}
 		c := &d.cmds[i]
-		l.step(c, st, l.outcome(k, c), now)
+		l.step(s, c, st, l.outcome(k, c), now)
 		if isFinal(c.Status) {
 			delete(l.sims, k)
 			delete(l.outcomes, k)
@@ -284,8 +284,9 @@ func (l *lifecycle) outcome(k simKey, c *Command) string {
 	return StatusSuccessful
 }
 
-// step applies every transition of c that is due by now.
-func (l *lifecycle) step(c *Command, st *simState, outcome string, now time.Time) {
+// step applies every transition of c that is due by now, pushing each
+// (iotda_push_docs.go).
+func (l *lifecycle) step(s *Server, c *Command, st *simState, outcome string, now time.Time) {
 	for {
 		next, at := l.next(c, st, outcome)
 		if next == "" || at.After(now) {
@@ -303,6 +304,7 @@ func (l *lifecycle) step(c *Command, st *simState, outcome string, now time.Time
 			c.Responded, c.Result = stamp, append(json.RawMessage(nil), LifecycleFailureResult...)
 		}
 		c.Status, st.status = next, next
+		s.pushCommandLocked(c, at)
 	}
 }
 
