@@ -162,6 +162,21 @@ func (s *Server) PushTo(p Push) {
 	s.push.p.Store(pu)
 }
 
+// SetPushURL points a pushing server at url, keeping its other settings
+// ("" stops pushing); a server that does not push yet starts with the
+// defaults.
+func (s *Server) SetPushURL(url string) {
+	s.push.mu.Lock()
+	p := s.push.p.Load()
+	if p != nil {
+		p.setURL(url)
+	}
+	s.push.mu.Unlock()
+	if p == nil {
+		s.PushTo(Push{URL: url})
+	}
+}
+
 // SetPushFaults replaces the faults of a pushing server; it does nothing on
 // a server that does not push.
 func (s *Server) SetPushFaults(f PushFaults) {

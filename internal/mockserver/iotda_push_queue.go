@@ -111,6 +111,12 @@ func cleanFaults(f PushFaults) PushFaults {
 	return f
 }
 
+func (p *pusher) setURL(url string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.cfg.URL = url
+}
+
 func (p *pusher) setFaults(f PushFaults) {
 	f = cleanFaults(f)
 	p.mu.Lock()

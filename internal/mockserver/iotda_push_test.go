@@ -237,3 +237,24 @@ func TestChanceIsStableAndSpread(t *testing.T) {
 	}
 	assert.InDelta(t, 1000, below, 150, "about a tenth under 0.1")
 }
+
+// SetPushURL starts a server that does not push, and moves a pushing one
+// to another receiver keeping its settings.
+func TestSetPushURL(t *testing.T) {
+	r1, r2 := newReceiver(t), newReceiver(t)
+	s := newServer(t)
+	s.AddDevice(testDevice)
+	ids := addSent(s, 3)
+	s.SetPushURL(r1.ts.URL)
+	s.SetPushFaults(PushFaults{DropIDs: ids[2:]})
+	require.NoError(t, s.SetCommandStatus(testDevice, ids[0], StatusDelivered, nil))
+	r1.waitFor(t, 1)
+	s.SetPushURL(r2.ts.URL)
+	require.NoError(t, s.SetCommandStatus(testDevice, ids[1], StatusDelivered, nil))
+	require.NoError(t, s.SetCommandStatus(testDevice, ids[2], StatusDelivered, nil))
+	docs := r2.waitFor(t, 1)
+	settle(t, s)
+	assert.Len(t, r1.docs(), 1)
+	require.Len(t, r2.docs(), 1, "the faults stayed: ids[2] dropped")
+	assert.Equal(t, ids[1], docs[0].doc.NotifyData.Body.CommandID)
+}
