@@ -11,6 +11,12 @@
 // Seeded commands are placed before the server's reference time (Now), so
 // commands.HistoryQuery{Since: time.Now().Add(-48 * time.Hour)} finds the
 // recent ones; Server.Seed gives the exact windows.
+//
+// Given a receiver's URL (WithPush, Server.PushTo) the fake also pushes
+// what IoTDA's data forwarding pushes over HTTP: a device.command.status
+// document for every status change of a command, with faults (PushFaults)
+// for the duplicates, reordering, losses and outage bursts of an
+// at-least-once channel; Server.Gets tells which commands a client polled.
 package commandstest
 
 import (
