@@ -95,8 +95,10 @@ var (
 // The state is brought up to the server's clock lazily, whenever an IoTDA
 // request arrives (before it is handled, so the 20-PENDING limit sees
 // expired and sent commands as such) and when ApplyLifecycle is called;
-// there are no background goroutines. Each status change is stamped with
-// the time it was due, not the time it was noticed.
+// there are no background goroutines, except on a pushing server, which
+// does it every Push.LifecycleTick so changes are pushed unasked. Each
+// status change is stamped with the time it was due, not the time it was
+// noticed.
 type Lifecycle struct {
 	SendAfter    time.Duration // PENDING (delay) → SENT; default 10s
 	DeliverAfter time.Duration // SENT → DELIVERED; default 1s
