@@ -151,7 +151,7 @@ func TestPushDrop(t *testing.T) {
 // failures in a row the receiver is blocklisted and documents wait; a try
 // every BlocklistRetry finds it back, and the backlog goes out in order.
 func TestPushFailingReceiverBlocklistAndDrain(t *testing.T) {
-	s, _, r := pushServer(t, Push{Workers: 1, BlocklistAfter: 3, BlocklistRetry: 30 * time.Millisecond, DrainRate: -1})
+	s, _, r := pushServer(t, Push{Workers: 1, BlocklistAfter: 3, BlocklistRetry: 200 * time.Millisecond, DrainRate: -1})
 	ids := addSent(s, 10)
 	r.status.Store(http.StatusServiceUnavailable)
 	deliverAll(t, s, ids[:5])
