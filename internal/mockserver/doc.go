@@ -39,6 +39,15 @@
 //     a project other than ProjectID, then 400 for a malformed device ID,
 //     then 404 IOTDA.014000 for an unknown device.
 //
+// # Pushes
+//
+// With WithPush or PushTo the IoTDA side also forwards notifications over
+// HTTP as spec/huawei-iotda-push.md describes: device.command.status for
+// every status change of a command and device.status for
+// SetDeviceConnection, with the platform's failure rules (a 200 within
+// Timeout, no retry of a failed push, blocklist and backlog) and the
+// faults of PushFaults. A pushing server moves its lifecycle on by itself.
+//
 // # IBM choices the SDK must match
 //
 // See [Server.SeedClients] for the list query (filters, _sort, keyset
