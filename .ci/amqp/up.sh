@@ -13,6 +13,8 @@
 set -euo pipefail
 : "${D:?set D to the broker directory}"
 HERE=$(cd "$(dirname "$0")" && pwd)
+# A restart in the same $D keeps the first start's settings.
+[ -f "$D/settings.env" ] && . "$D/settings.env"
 AMQPS_PORT=${AMQPS_PORT:-45671}      # AMQP 1.0 over TLS (stands in for IoTDA's 5671)
 DIST_PORT=${DIST_PORT:-45672}        # Erlang distribution (rabbitmqctl talks to the node here)
 EPMD_PORT=${EPMD_PORT:-44369}        # a private epmd instead of the shared 4369
@@ -28,6 +30,10 @@ VHOST=default
 QUEUE_DURABLE=false
 RMQ_SBIN=$(dirname "$(dpkg -L rabbitmq-server | grep '/rabbitmq_server-[^/]*/sbin/rabbitmq-server$' | head -1)")
 mkdir -p "$D"/{mnesia,log}
+cat > "$D/settings.env" <<SET
+AMQPS_PORT=$AMQPS_PORT DIST_PORT=$DIST_PORT EPMD_PORT=$EPMD_PORT AUTH_ADDR=$AUTH_ADDR
+NODE=$NODE PUB_USER=$PUB_USER PUB_PASS=$PUB_PASS QUEUE=$QUEUE
+SET
 D=$D "$HERE/certs.sh"
 
 # Definitions: vhost, the publisher (password hashed as RabbitMQ stores it:

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
-	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -56,7 +55,10 @@ const childEnv = "IOTCLIENT_TEST_AMQP_CHILD"
 
 func TestMain(m *testing.M) {
 	theBroker, brokerErr = brokerFromEnv()
-	if theBroker != nil && os.Getenv(childEnv) == "" {
+	if os.Getenv(childEnv) != "" {
+		os.Exit(killedChild())
+	}
+	if theBroker != nil {
 		ln, err := net.Listen("tcp", theBroker.authAddr)
 		if err != nil {
 			fmt.Fprintf(os.Stderr, "auth hook: %v\n", err)
@@ -196,46 +198,66 @@ func (b *broker) config() notifyamqp.Config {
 // rmqctl runs rabbitmqctl against the test broker.
 func (b *broker) rmqctl(t testing.TB, args ...string) string {
 	t.Helper()
+	out, err := runRmqctl(b, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// runRmqctl is rmqctl for any goroutine.
+func runRmqctl(b *broker, args ...string) (string, error) {
 	cmd := exec.Command("bash", "-c", `. "$1/env.sh"; shift; rmqctl "$@"`, "rmqctl", b.dir)
 	cmd.Args = append(cmd.Args, args...)
 	out, err := cmd.CombinedOutput()
 	if err != nil {
-		t.Fatalf("rabbitmqctl %s: %v\n%s", strings.Join(args, " "), err, out)
+		return "", fmt.Errorf("rabbitmqctl %s: %v\n%s", strings.Join(args, " "), err, out)
 	}
-	return string(out)
+	return string(out), nil
 }
 
 // queueCounts returns the queue's ready and unacknowledged messages and its
 // consumers.
-func (b *broker) queueCounts(t testing.TB) (ready, unacked, consumers int) {
-	t.Helper()
-	out := b.rmqctl(t, "list_queues", "-q", "--no-table-headers", "-p", "default", "name", "messages_ready", "messages_unacknowledged", "consumers")
+func (b *broker) queueCounts() (ready, unacked, consumers int, err error) {
+	out, err := runRmqctl(b, "list_queues", "-q", "--no-table-headers", "-p", "default", "name", "messages_ready", "messages_unacknowledged", "consumers")
+	if err != nil {
+		return 0, 0, 0, err
+	}
 	for line := range strings.Lines(out) {
 		f := strings.Fields(line)
 		if len(f) == 4 && f[0] == b.queue {
 			ready, _ = strconv.Atoi(f[1])
 			unacked, _ = strconv.Atoi(f[2])
 			consumers, _ = strconv.Atoi(f[3])
-			return ready, unacked, consumers
+			return ready, unacked, consumers, nil
 		}
 	}
-	t.Fatalf("queue %s not listed:\n%s", b.queue, out)
-	return 0, 0, 0
+	return 0, 0, 0, fmt.Errorf("queue %s not listed:\n%s", b.queue, out)
 }
 
-// waitQueue polls the queue's counts until ok says so, for at most 30 s.
-func (b *broker) waitQueue(t testing.TB, what string, ok func(ready, unacked, consumers int) bool) {
-	t.Helper()
+// awaitQueue polls the queue's counts until ok says so, for at most 30 s.
+func (b *broker) awaitQueue(what string, ok func(ready, unacked, consumers int) bool) error {
 	deadline := time.Now().Add(30 * time.Second)
 	for {
-		r, u, c := b.queueCounts(t)
+		r, u, c, err := b.queueCounts()
+		if err != nil {
+			return err
+		}
 		if ok(r, u, c) {
-			return
+			return nil
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("queue never got %s: ready %d, unacknowledged %d, consumers %d", what, r, u, c)
+			return fmt.Errorf("queue never got %s: ready %d, unacknowledged %d, consumers %d", what, r, u, c)
 		}
 		time.Sleep(200 * time.Millisecond) // polling an external process: no event to wait on
+	}
+}
+
+// waitQueue is awaitQueue for the test's goroutine.
+func (b *broker) waitQueue(t testing.TB, what string, ok func(ready, unacked, consumers int) bool) {
+	t.Helper()
+	if err := b.awaitQueue(what, ok); err != nil {
+		t.Fatal(err)
 	}
 }
 
@@ -253,8 +275,7 @@ type publisher struct {
 	snd  *amqp.Sender
 }
 
-func (b *broker) publisher(t testing.TB) *publisher {
-	t.Helper()
+func (b *broker) newPublisher() (*publisher, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	conn, err := amqp.Dial(ctx, "amqps://"+b.host, &amqp.ConnOptions{
@@ -263,26 +284,37 @@ func (b *broker) publisher(t testing.TB) *publisher {
 		TLSConfig: &tls.Config{RootCAs: b.roots, ServerName: "localhost", MinVersion: tls.VersionTLS12},
 	})
 	if err != nil {
-		t.Fatalf("publisher: %v", err)
+		return nil, fmt.Errorf("publisher: %w", err)
 	}
 	sess, err := conn.NewSession(ctx, nil)
-	if err != nil {
-		t.Fatalf("publisher session: %v", err)
+	if err == nil {
+		var snd *amqp.Sender
+		if snd, err = sess.NewSender(ctx, b.queue, nil); err == nil {
+			return &publisher{conn: conn, snd: snd}, nil
+		}
 	}
-	snd, err := sess.NewSender(ctx, b.queue, nil)
+	_ = conn.Close()
+	return nil, fmt.Errorf("publisher: %w", err)
+}
+
+// publisher is newPublisher for the test's goroutine, closed at cleanup.
+func (b *broker) publisher(t testing.TB) *publisher {
+	t.Helper()
+	p, err := b.newPublisher()
 	if err != nil {
-		t.Fatalf("publisher sender: %v", err)
+		t.Fatal(err)
 	}
-	p := &publisher{conn: conn, snd: snd}
-	t.Cleanup(func() { _ = conn.Close() })
+	t.Cleanup(p.close)
 	return p
 }
 
-// send publishes the bodies (in order when at most 100, else 32 at a time), each as a data section (the
-// even ones) or a string amqp-value (the odd ones): which one IoTDA uses is
-// unconfirmed. It returns once the broker has accepted every one.
-func (p *publisher) send(t testing.TB, bodies [][]byte) {
-	t.Helper()
+func (p *publisher) close() { _ = p.conn.Close() }
+
+// publish sends the bodies (in order when at most 100, else 32 at a
+// time), each as a data section (the even ones) or a string amqp-value
+// (the odd ones): which one IoTDA uses is unconfirmed. It returns once the
+// broker has accepted every one.
+func (p *publisher) publish(bodies [][]byte) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	inFlight := 32
@@ -307,8 +339,17 @@ func (p *publisher) send(t testing.TB, bodies [][]byte) {
 	}
 	wg.Wait()
 	close(errs)
-	if err := errors.Join(<-errs); err != nil {
-		t.Fatalf("publish: %v", err)
+	if err := <-errs; err != nil {
+		return fmt.Errorf("publish: %w", err)
+	}
+	return nil
+}
+
+// send is publish for the test's goroutine.
+func (p *publisher) send(t testing.TB, bodies [][]byte) {
+	t.Helper()
+	if err := p.publish(bodies); err != nil {
+		t.Fatal(err)
 	}
 }
 
