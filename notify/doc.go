@@ -14,7 +14,7 @@
 //
 // Files: notification.go holds the Notification type and its parts,
 // decode.go Decode, wire.go the wire structs; errors.go the stream's
-// errors.
+// errors; handler.go the HTTP(S) push Handler.
 //
 // The package links no MQTT or AMQP code.
 package notify
