@@ -46,6 +46,10 @@ func (e *ConnectionError) Error() string {
 // Unwrap returns the cause.
 func (e *ConnectionError) Unwrap() error { return e.Err }
 
+// Transient reports whether the stream goes on after the error (it is not
+// Fatal), for notify.IsTransient, which any stream's consumer may use.
+func (e *ConnectionError) Transient() bool { return !e.Fatal }
+
 // The refusals a fatal *ConnectionError wraps.
 var (
 	// ErrAuthentication: the broker refused the access key and code (SASL
@@ -78,10 +82,8 @@ func (e *HandlerError) Unwrap() error { return e.Err }
 // *notify.DocumentError (a message that is not a notification), or a
 // *ConnectionError that is not Fatal. Any other error is the stream's last,
 // so a loop may skip transient errors (continue) and return the others.
-func IsTransient(err error) bool {
-	var ce *ConnectionError
-	return notify.IsTransient(err) || errors.As(err, &ce) && !ce.Fatal
-}
+// It is notify.IsTransient, which knows both.
+func IsTransient(err error) bool { return notify.IsTransient(err) }
 
 // saslCode reads the outcome code from go-amqp's SASL failure, which is only
 // text: "SASL PLAIN auth failed with code 0x1: …".
