@@ -34,7 +34,6 @@ type consumer struct {
 	addr   string // host:port, for dialing and messages
 	tls    *tls.Config
 	logger *slog.Logger
-	dedup  *dedup
 
 	// dial opens the TCP connection TLS runs over (a test hook).
 	dial func(ctx context.Context, addr string) (net.Conn, error)
@@ -101,7 +100,6 @@ func NewConsumer(cfg Config, opts ...iotclient.Option) (*Consumer, error) {
 		addr:   addr,
 		tls:    t,
 		logger: cmp.Or(s.Logger, slog.New(slog.DiscardHandler)),
-		dedup:  newDedup(),
 	}
 	c.dial = c.dialTCP
 	return &Consumer{state: func() *consumer { return c }}, nil

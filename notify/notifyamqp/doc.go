@@ -21,8 +21,7 @@
 //
 // Files: config.go holds Config and the user name, consumer.go Consumer and
 // NewConsumer, stream.go the stream (Notifications, Consume, reconnects),
-// conn.go one connection and its credit, dedup.go the duplicates' memory,
-// errors.go the errors.
+// conn.go one connection and its credit, errors.go the errors.
 //
 // This package is apart from notify so that a program taking only HTTP
 // pushes links no AMQP code.

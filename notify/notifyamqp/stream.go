@@ -16,17 +16,23 @@ import (
 // message is accepted only once the loop body has returned for it and the
 // loop goes on, never on receipt: one the body was handling when the loop
 // broke, the context ended or the process died is delivered again (on the
-// next connection), so nothing is lost. Duplicates that this, or the
-// platform, brings are dropped by notify's rule before they are yielded.
+// next connection), so nothing is lost.
+//
+// Duplicates and stale changes are dropped (and accepted) by the rule of
+// notify.Deduplicator, as for the HTTP channel: a redelivery after a lost
+// connection whose accepts did not reach the broker, or the platform's own.
+// Each range has a memory of its own, so a message the body broke on, which
+// the next range gets again, is not taken for a duplicate of itself.
 //
 // A message that is not a notification is a *notify.DocumentError, accepted
 // once the body has returned. A lost connection or a failed attempt is a
 // *ConnectionError; unless Fatal, the consumer reconnects with backoff, with
 // a new user name, and attaches the receiver again. A Fatal
 // *ConnectionError (ErrAuthentication, ErrQueueRefused, a certificate that
-// does not verify) is the last item; IsTransient tells them apart. The
-// stream ends when ctx does (without an error) or the loop breaks, and
-// returns only once its connection is closed. Ranging again connects again.
+// does not verify) is the last item; IsTransient (or notify.IsTransient)
+// tells them apart. The stream ends when ctx does (without an error) or the
+// loop breaks, and returns only once its connection is closed. Ranging
+// again connects again.
 func (c *Consumer) Notifications(ctx context.Context) iter.Seq2[notify.Notification, error] {
 	return func(yield func(notify.Notification, error) bool) {
 		s := c.get()
@@ -34,18 +40,13 @@ func (c *Consumer) Notifications(ctx context.Context) iter.Seq2[notify.Notificat
 			yield(notify.Notification{}, ErrNotBuilt)
 			return
 		}
-		s.run(ctx, func(msg *amqp.Message) (accept bool) {
+		dedup, _ := notify.NewDeduplicator(notify.DedupOptions{})
+		s.run(ctx, func(msg *amqp.Message) bool {
 			n, err := decode(msg)
-			if err == nil && s.dedup.seen(n) {
-				return true // handled before: its accept was lost
+			if err == nil && !dedup.Keep(&n) {
+				return true // a duplicate or a stale change: accepted, not yielded
 			}
-			if !yield(n, err) {
-				return false
-			}
-			if err == nil {
-				s.dedup.add(n)
-			}
-			return true
+			return yield(n, err)
 		}, func(err error) bool { return yield(notify.Notification{}, err) })
 	}
 }
