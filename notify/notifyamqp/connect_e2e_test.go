@@ -8,6 +8,7 @@ import (
 	"errors"
 	"io"
 	"net"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -255,5 +256,39 @@ func TestReconnectWithFreshUserName(t *testing.T) {
 		if d := time.Since(time.UnixMilli(ms)); d < 0 || d > time.Minute {
 			t.Fatalf("user name %q: timestamp %v old", u, d)
 		}
+	}
+}
+
+// TestStreamLeavesNoGoroutine: once the stream has ended (its context
+// done), none of its goroutines, nor go-amqp's, is left.
+func TestStreamLeavesNoGoroutine(t *testing.T) {
+	b := needBroker(t)
+	cfg := b.config()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*itemTimeout)
+	defer cancel()
+	connected := false
+	cfg.OnConnect = func(notifyamqp.ConnectInfo) {
+		connected = true
+		time.AfterFunc(100*time.Millisecond, cancel) // while it waits in Receive
+	}
+	for _, err := range newConsumer(t, cfg).Notifications(ctx) {
+		t.Fatalf("stream: %v", err)
+	}
+	if !connected {
+		t.Fatal("never connected")
+	}
+	// go-amqp's session and link goroutines notice the closed connection
+	// just after Close returns: give them a moment.
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		buf := make([]byte, 1<<20)
+		stacks := string(buf[:runtime.Stack(buf, true)])
+		if !strings.Contains(stacks, "github.com/Azure/go-amqp.") && !strings.Contains(stacks, "notifyamqp.(*consumer)") {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("goroutines left after the stream ended:\n%s", stacks)
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 }
