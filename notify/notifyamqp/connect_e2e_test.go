@@ -7,6 +7,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"io"
+	"log/slog"
 	"net"
 	"runtime"
 	"strconv"
@@ -15,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	iotclient "github.com/iotclient/iotclient-go"
 	"github.com/iotclient/iotclient-go/notify"
 	"github.com/iotclient/iotclient-go/notify/notifyamqp"
 )
@@ -158,6 +160,7 @@ func (r *relay) conns() int {
 // data does flow when the certificate verifies.
 func TestUntrustedCertificateRefusedBeforeCredential(t *testing.T) {
 	b := needBroker(t)
+	b.empty(t) // the trusted streams below must find nothing to yield
 	r := newRelay(t, b.host)
 	cfg := b.config()
 	cfg.Host = r.ln.Addr().String()
@@ -194,6 +197,24 @@ func TestUntrustedCertificateRefusedBeforeCredential(t *testing.T) {
 	}
 	if types := r.recordTypes(t, 1); !strings.ContainsRune(string(types), 23) {
 		t.Fatalf("control connection's client records %v: no application data, so the check above proves nothing", types)
+	}
+
+	// The explicit switch accepts the unverified certificate, and says so
+	// on every connection.
+	cfg.TLSConfig = nil
+	cfg.InsecureSkipServerVerification = true
+	ctx, cancel = context.WithTimeout(context.Background(), 2*itemTimeout)
+	defer cancel()
+	var logs strings.Builder
+	c, err := notifyamqp.NewConsumer(cfg, iotclient.WithLogger(slog.New(slog.NewTextHandler(&logs, nil))))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, err := range c.Notifications(ctx) {
+		t.Fatalf("insecure stream: %v", err)
+	}
+	if !strings.Contains(logs.String(), "NOT verified") || strings.Contains(logs.String(), testAccessCode) {
+		t.Fatalf("no warning, or a secret, in the log:\n%s", logs.String())
 	}
 }
 
@@ -263,6 +284,7 @@ func TestReconnectWithFreshUserName(t *testing.T) {
 // done), none of its goroutines, nor go-amqp's, is left.
 func TestStreamLeavesNoGoroutine(t *testing.T) {
 	b := needBroker(t)
+	b.empty(t)
 	cfg := b.config()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*itemTimeout)
 	defer cancel()
@@ -277,8 +299,40 @@ func TestStreamLeavesNoGoroutine(t *testing.T) {
 	if !connected {
 		t.Fatal("never connected")
 	}
-	// go-amqp's session and link goroutines notice the closed connection
-	// just after Close returns: give them a moment.
+	noAMQPGoroutines(t)
+
+	// A loop body that panics unwinds the stream, which still closes its
+	// connection.
+	b.empty(t)
+	p, err := b.newPublisher()
+	if err == nil {
+		err = p.publish(docs(0, 1))
+		p.close()
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	func() {
+		defer func() {
+			if r := recover(); r != "boom" {
+				t.Fatalf("recovered %v", r)
+			}
+		}()
+		ctx, cancel := context.WithTimeout(context.Background(), 2*itemTimeout)
+		defer cancel()
+		for range newConsumer(t, b.config()).Notifications(ctx) {
+			panic("boom")
+		}
+		t.Fatal("no notification")
+	}()
+	noAMQPGoroutines(t)
+}
+
+// noAMQPGoroutines fails unless, within 5 s, no goroutine of a consumer or
+// of go-amqp is left: go-amqp's session and link goroutines notice a closed
+// connection just after Close returns.
+func noAMQPGoroutines(t *testing.T) {
+	t.Helper()
 	deadline := time.Now().Add(5 * time.Second)
 	for {
 		buf := make([]byte, 1<<20)

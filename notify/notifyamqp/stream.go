@@ -107,13 +107,18 @@ func (c *consumer) run(ctx context.Context, handle func(*amqp.Message) bool, rep
 		attempts int // consecutive failed attempts since the last connection
 		streak   int // consecutive failed attempts and short-lived connections: drives the backoff
 		conns    int // connections made
+		l        *link
 	)
+	defer func() {
+		// Also when the loop body panics: no connection outlives the stream.
+		if l != nil {
+			l.close()
+		}
+	}()
 	for ctx.Err() == nil {
-		l, err := c.connect(ctx)
+		var err error
+		l, err = c.connect(ctx)
 		if ctx.Err() != nil {
-			if l != nil {
-				l.close()
-			}
 			return
 		}
 		var ce *ConnectionError
@@ -131,10 +136,10 @@ func (c *consumer) run(ctx context.Context, handle func(*amqp.Message) bool, rep
 			}
 			lost := c.receive(ctx, l, handle)
 			if lost == nil {
-				l.close()
 				return
 			}
 			_ = l.conn.Close()
+			l = nil
 			if time.Since(up) >= c.cfg.MaxReconnectWait {
 				streak = 0 // it was up long enough: start the backoff over
 			}
