@@ -183,3 +183,38 @@ func TestConsumeHandlerErrorNotAccepted(t *testing.T) {
 		t.Fatalf("second Consume handled %v, want the failed one again, then the next", handled)
 	}
 }
+
+// TestUndecodableMessageReportedAndAccepted: a body that is not a
+// notification is a transient *notify.DocumentError holding the body; it
+// is accepted once the loop body returned (delivering it again could not
+// help), and the stream goes on.
+func TestUndecodableMessageReportedAndAccepted(t *testing.T) {
+	b := needBroker(t)
+	b.empty(t)
+	b.publisher(t).send(t, [][]byte{[]byte(`{"resource":`), []byte(`not json`), commandDoc(7)})
+	c := newConsumer(t, b.config())
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	wd := newWatchdog(cancel)
+	var bad [][]byte
+	for n, err := range c.Notifications(ctx) {
+		wd.kick()
+		if err != nil {
+			var de *notify.DocumentError
+			if !errors.As(err, &de) || !notifyamqp.IsTransient(err) {
+				t.Fatalf("want a transient *notify.DocumentError, got %v", err)
+			}
+			bad = append(bad, de.Document)
+			continue
+		}
+		if n.Command == nil || n.Command.CommandID != "cmd-000007" {
+			t.Fatalf("got %+v", n)
+		}
+		cancel()
+	}
+	wd.stop(t, "undecodable messages")
+	if len(bad) != 2 || string(bad[0]) != `{"resource":` || string(bad[1]) != `not json` {
+		t.Fatalf("reported bodies %q", bad)
+	}
+	b.waitQueue(t, "empty: the undecodable ones accepted too", func(r, u, _ int) bool { return r == 0 && u == 0 })
+}
