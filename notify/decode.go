@@ -144,10 +144,7 @@ func isAbsent(v jsontext.Value) bool { return len(v) == 0 || v.Kind() == 'n' }
 
 // checkIDs bounds the envelope's names and IDs.
 func checkIDs(w *wireDocument) error {
-	h := w.NotifyData.Header
-	if h == nil {
-		h = &wireHeader{}
-	}
+	h := &w.NotifyData.Header
 	for _, f := range [...]struct{ name, v string }{
 		{"resource", w.Resource}, {"event", w.Event}, {"request_id", w.RequestID},
 		{"notify_data.header.app_id", h.AppID}, {"notify_data.header.device_id", h.DeviceID},
