@@ -13,9 +13,9 @@ import (
 	"github.com/iotclient/iotclient-go/commands"
 )
 
-// MaxIDLength is the longest ID a document may carry in request_id and in
-// its header (the platform documents at most 256 characters), and the
-// longest resource and event name. A longer one makes the document a
+// MaxIDLength is the longest ID, in bytes, a document may carry in
+// request_id and in its header (the platform documents at most 256
+// characters), and the longest resource and event name. A longer one makes the document a
 // *DocumentError, so that a hostile document cannot make the consumers'
 // maps of devices and commands grow without bound.
 const MaxIDLength = 256
