@@ -13,9 +13,9 @@ import (
 	"github.com/iotclient/iotclient-go/commands"
 )
 
-// MaxIDLength is the longest ID a document may carry in request_id and in
-// its header (the platform documents at most 256 characters), and the
-// longest resource and event name. A longer one makes the document a
+// MaxIDLength is the longest ID, in bytes, a document may carry in
+// request_id and in its header (the platform documents at most 256
+// characters), and the longest resource and event name. A longer one makes the document a
 // *DocumentError, so that a hostile document cannot make the consumers'
 // maps of devices and commands grow without bound.
 const MaxIDLength = 256
@@ -144,10 +144,7 @@ func isAbsent(v jsontext.Value) bool { return len(v) == 0 || v.Kind() == 'n' }
 
 // checkIDs bounds the envelope's names and IDs.
 func checkIDs(w *wireDocument) error {
-	h := w.NotifyData.Header
-	if h == nil {
-		h = &wireHeader{}
-	}
+	h := &w.NotifyData.Header
 	for _, f := range [...]struct{ name, v string }{
 		{"resource", w.Resource}, {"event", w.Event}, {"request_id", w.RequestID},
 		{"notify_data.header.app_id", h.AppID}, {"notify_data.header.device_id", h.DeviceID},

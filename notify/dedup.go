@@ -31,15 +31,15 @@ type DedupOptions struct {
 // redelivery), with bounded memory. It is safe for concurrent use, so the
 // streams of several channels may share one.
 //
-// A document is an exact duplicate when its resource, event, request ID,
-// time and device are those of one already kept, and its body's IDs and
-// times too (for the command and device status) or its body byte for byte
-// (for the other resources). A command's changes are ordered by the
-// command's own times, a final status winning, never by arrival (see
-// commands.Command.Supersedes): a change older than one kept for the same
-// command is dropped, and so is everything after its final status. A
-// device's status changes are ordered the same way by their
-// status_update_time (else the event's time).
+// A command's changes are ordered by the command's own times, a final
+// status winning, never by arrival (see commands.Command.Supersedes): a
+// change that is not newer than the one kept last for its command is
+// dropped, which drops its duplicates, the changes that arrive late, and
+// everything after the final status. A device's status changes are ordered
+// the same way by their status_update_time (else the event's time). A
+// document of any other resource is an exact duplicate when its resource,
+// event, request ID, time, device and body (byte for byte) are those of
+// one already kept.
 type Deduplicator struct {
 	mu       sync.Mutex
 	seen     *recent.Map[string, struct{}]
@@ -73,12 +73,10 @@ func NewDeduplicator(opts DedupOptions) (*Deduplicator, error) {
 // Keep reports whether n is new: false for a duplicate or a stale change
 // (see Deduplicator), which the caller should drop.
 func (d *Deduplicator) Keep(n *Notification) bool {
-	key := dedupKey(n)
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if _, dup := d.seen.Get(key); dup {
-		return false
-	}
+	// A duplicate of a typed change is no newer than the change itself,
+	// so the order of its command or device drops it too.
 	switch {
 	case n.Command != nil:
 		c, _ := n.CommandUpdate()
@@ -86,6 +84,7 @@ func (d *Deduplicator) Keep(n *Notification) bool {
 			return false
 		}
 		d.commands.Put(c.ID, c)
+		return true
 	case n.Device != nil && n.Header.DeviceID != "":
 		m := deviceMark{at: n.Device.StatusUpdatedAt, status: n.Device.Status}
 		if m.at.IsZero() {
@@ -95,6 +94,11 @@ func (d *Deduplicator) Keep(n *Notification) bool {
 			return false
 		}
 		d.devices.Put(n.Header.DeviceID, m)
+		return true
+	}
+	key := dedupKey(n)
+	if _, dup := d.seen.Get(key); dup {
+		return false
 	}
 	d.seen.Put(key, struct{}{})
 	return true
@@ -134,26 +138,16 @@ func dedupKey(n *Notification) string {
 		b.WriteByte(0)
 	}
 	writeTime(&b, n.Time)
-	switch {
-	case n.Command != nil:
-		c := n.Command
-		b.WriteString(c.CommandID)
-		b.WriteByte(0)
-		b.WriteString(string(c.Status))
-		b.WriteByte(0)
-		for _, t := range [...]time.Time{c.CreatedAt, c.SentAt, c.DeliveredAt, c.RespondedAt} {
-			writeTime(&b, t)
-		}
-	case n.Device != nil:
+	if n.Device != nil { // a device status without a device ID
 		b.WriteString(string(n.Device.Status))
 		b.WriteByte(0)
 		writeTime(&b, n.Device.LastOnlineAt)
 		writeTime(&b, n.Device.StatusUpdatedAt)
-	default:
-		// The body may be a megabyte: its digest stands for it.
-		sum := sha256.Sum256(n.Body)
-		b.Write(sum[:])
+		return b.String()
 	}
+	// The body may be a megabyte: its digest stands for it.
+	sum := sha256.Sum256(n.Body)
+	b.Write(sum[:])
 	return b.String()
 }
 

@@ -14,7 +14,9 @@
 //
 // Files: notification.go holds the Notification type and its parts,
 // decode.go Decode, wire.go the wire structs; errors.go the stream's
-// errors; handler.go the HTTP(S) push Handler.
+// errors; handler.go the HTTP(S) push Handler; dedup.go the
+// Deduplicator; updates.go the stream of command updates for
+// commands.Watcher.
 //
 // The package links no MQTT or AMQP code.
 package notify

@@ -23,7 +23,7 @@ type wireDocument struct {
 }
 
 type wireNotifyData struct {
-	Header *wireHeader    `json:"header"`
+	Header wireHeader     `json:"header"` // all optional: a missing header is an empty one
 	Body   jsontext.Value `json:"body"`
 }
 
@@ -65,9 +65,6 @@ type wireDeviceStatus struct {
 const statusFreezed DeviceState = "FREEZED"
 
 func (h *wireHeader) header() Header {
-	if h == nil {
-		return Header{}
-	}
 	out := Header{AppID: h.AppID, DeviceID: h.DeviceID, NodeID: h.NodeID, ProductID: h.ProductID, GatewayID: h.GatewayID}
 	if len(h.Tags) > 0 {
 		out.Tags = make([]Tag, len(h.Tags))
