@@ -346,3 +346,21 @@ func noAMQPGoroutines(t *testing.T) {
 		time.Sleep(20 * time.Millisecond)
 	}
 }
+
+// TestCertificateForAnotherHostRefused: a certificate from the trusted CA
+// but for another name is refused too (ServerName is checked), for good.
+func TestCertificateForAnotherHostRefused(t *testing.T) {
+	b := needBroker(t)
+	cfg := b.config()
+	cfg.TLSConfig = &tls.Config{RootCAs: b.roots, ServerName: "iotda.invalid"}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*itemTimeout)
+	defer cancel()
+	var errs []error
+	for _, err := range newConsumer(t, cfg).Notifications(ctx) {
+		errs = append(errs, err)
+	}
+	var hostname x509.HostnameError
+	if len(errs) != 1 || !errors.As(errs[0], &hostname) || notifyamqp.IsTransient(errs[0]) {
+		t.Fatalf("want one fatal error for the host name, got %v", errs)
+	}
+}
