@@ -391,3 +391,21 @@ func handlerGoroutines() []string {
 	}
 	return out
 }
+
+// A Handler not built by NewHandler does not panic: it answers 503 and its
+// stream says why.
+func TestZeroHandler(t *testing.T) {
+	for _, h := range []*notify.Handler{nil, {}} {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/", strings.NewReader(commandDoc("c1", "SENT"))))
+		assert.Equal(t, http.StatusServiceUnavailable, rec.Code)
+		h.Close()
+		assert.Equal(t, notify.HandlerStats{}, h.Stats())
+		n := 0
+		for _, err := range h.Notifications(context.Background()) {
+			n++
+			assert.ErrorIs(t, err, notify.ErrHandlerNotBuilt)
+		}
+		assert.Equal(t, 1, n)
+	}
+}
