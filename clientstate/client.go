@@ -90,7 +90,7 @@ func (c *Config) endpoint() (string, error) {
 	if err != nil {
 		return "", err
 	}
-	domain, err := ibmorg.Domain(c.Domain)
+	domain, err := ibmorg.Domain(c.Domain, DefaultDomain)
 	if err != nil {
 		return "", err
 	}

@@ -235,22 +235,17 @@ func connectionLog(ctx context.Context, client *clientstate.Client, typeID, devi
 	return nil
 }
 
-// closeCode names the platform's MQTT close codes.
+// closeCode names one of the platform's MQTT close codes, and says when it
+// does not mean the client is offline.
 func closeCode(code int) string {
-	names := map[int]string{
-		0: "normal", 91: "closed by client", 92: "closed by server", 93: "server shutdown",
-		94: "closed by administrator", 104: "capacity reached", 105: "invalid data",
-		154: "too many producers/consumers", 160: "keepalive timed out", 163: "closed during TLS handshake",
-		164: "no data received", 165: "initial packet too large", 166: "client ID not valid",
-		167: "server not available", 169: "certificate missing", 170: "certificate not valid",
-		173: "too many connections for the org", 175: "authorization header changed",
-		176: "too many authorization attempts", 180: "not authorized", 271: "bad message length",
-		276: "topic not valid", 287: "message too large", 288: "client ID reused (not offline)",
+	c, ok := clientstate.LookupCloseCode(code)
+	switch {
+	case !ok:
+		return strconv.Itoa(code)
+	case !c.Offline:
+		return strconv.Itoa(code) + " " + c.Text + " (not offline)"
 	}
-	if s, ok := names[code]; ok {
-		return strconv.Itoa(code) + " " + s
-	}
-	return strconv.Itoa(code)
+	return strconv.Itoa(code) + " " + c.Text
 }
 
 // ago renders a time as a duration before now, or "-" for the zero time.
