@@ -2,7 +2,7 @@ package clientstate_test
 
 import (
 	"context"
-	"encoding/json"
+	stdjson "encoding/json"
 	"errors"
 	"net/http"
 	"testing"
@@ -63,7 +63,7 @@ func TestGetRequestsUnescapedPathAndDecodesEveryField(t *testing.T) {
 
 func TestStateAbsentFieldsAreZero(t *testing.T) {
 	var st clientstate.State
-	require.NoError(t, json.Unmarshal([]byte(`{"id":"a:ab12cd:app","connectionStatus":"connected","lastDisconnectTime":null}`), &st))
+	require.NoError(t, stdjson.Unmarshal([]byte(`{"id":"a:ab12cd:app","connectionStatus":"connected","lastDisconnectTime":null}`), &st))
 	assert.Equal(t, "a:ab12cd:app", st.ClientID)
 	assert.True(t, st.IsConnected())
 	assert.True(t, st.LastConnected.IsZero())
@@ -77,7 +77,7 @@ func TestStateAbsentFieldsAreZero(t *testing.T) {
 
 func TestStateKeepsUnknownEnumValues(t *testing.T) {
 	var st clientstate.State
-	require.NoError(t, json.Unmarshal([]byte(`{"clientType":"robot","connectionStatus":"sleeping",
+	require.NoError(t, stdjson.Unmarshal([]byte(`{"clientType":"robot","connectionStatus":"sleeping",
 		"lastActivityEvent":"mqttUnsubscribe","disconnectedBy":"admin","disconnectReasonCode":"94"}`), &st))
 	assert.Equal(t, clientstate.ClientType("robot"), st.ClientType)
 	assert.Equal(t, clientstate.ConnectionStatus("sleeping"), st.Status)
@@ -97,12 +97,12 @@ func TestStateBadFieldsNameTheField(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			var st clientstate.State
-			err := json.Unmarshal([]byte(body), &st)
+			err := stdjson.Unmarshal([]byte(body), &st)
 			require.Error(t, err)
 			assert.Contains(t, err.Error(), `within "/`+name+`"`)
 		})
 	}
-	require.Error(t, json.Unmarshal([]byte(`[1]`), new(clientstate.State)))
+	require.Error(t, stdjson.Unmarshal([]byte(`[1]`), new(clientstate.State)))
 }
 
 func TestGetBadTimeIsMalformedResponseNamingTheField(t *testing.T) {
@@ -119,15 +119,15 @@ func TestGetBadTimeIsMalformedResponseNamingTheField(t *testing.T) {
 
 func TestStateMarshalRoundTrip(t *testing.T) {
 	var st clientstate.State
-	require.NoError(t, json.Unmarshal([]byte(fullRecord), &st))
-	b, err := json.Marshal(st)
+	require.NoError(t, stdjson.Unmarshal([]byte(fullRecord), &st))
+	b, err := stdjson.Marshal(st)
 	require.NoError(t, err)
 	assert.JSONEq(t, fullRecord, string(b))
 	var again clientstate.State
-	require.NoError(t, json.Unmarshal(b, &again))
+	require.NoError(t, stdjson.Unmarshal(b, &again))
 	assert.Equal(t, st, again)
 
-	b, err = json.Marshal(clientstate.State{ClientID: "a:o:x", DisconnectReasonCode: 0, HasDisconnectReasonCode: true})
+	b, err = stdjson.Marshal(clientstate.State{ClientID: "a:o:x", DisconnectReasonCode: 0, HasDisconnectReasonCode: true})
 	require.NoError(t, err)
 	assert.JSONEq(t, `{"id":"a:o:x","disconnectReasonCode":0}`, string(b))
 }

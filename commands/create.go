@@ -2,11 +2,13 @@ package commands
 
 import (
 	"context"
-	"encoding/json"
+	stdjson "encoding/json"
 	"fmt"
 	"strconv"
 	"time"
 	"unicode/utf8"
+
+	"github.com/go-json-experiment/json/jsontext"
 
 	iotclient "github.com/iotclient/iotclient-go"
 )
@@ -46,11 +48,11 @@ type NewCommand struct {
 // wireNewCommand is the official SDK's AsyncDeviceCommandRequest:
 // service_id and command_name optional, send_strategy required.
 type wireNewCommand struct {
-	ServiceID    string          `json:"service_id,omitempty"`
-	CommandName  string          `json:"command_name,omitempty"`
-	Paras        json.RawMessage `json:"paras"`
-	ExpireTime   int64           `json:"expire_time,omitempty"`
-	SendStrategy string          `json:"send_strategy"`
+	ServiceID    string         `json:"service_id,omitempty"`
+	CommandName  string         `json:"command_name,omitempty"`
+	Paras        jsontext.Value `json:"paras"`
+	ExpireTime   int64          `json:"expire_time,omitzero"`
+	SendStrategy string         `json:"send_strategy"`
 }
 
 // body validates n and renders the deliver call's body.
@@ -89,17 +91,20 @@ func (n *NewCommand) body() (*wireNewCommand, error) {
 }
 
 // encodeParams marshals p and checks that it is a JSON object of at most
-// MaxParamsSize bytes once compacted (the size the platform counts).
-func encodeParams(p any) (json.RawMessage, error) {
+// MaxParamsSize bytes once compacted (the size the platform counts). The
+// caller's value is encoded by encoding/json, as NewCommand.Params
+// promises: its MarshalJSON methods and struct tags mean what they mean
+// there.
+func encodeParams(p any) (jsontext.Value, error) {
 	const field = "NewCommand.Params"
 	if p == nil {
-		return json.RawMessage("{}"), nil
+		return jsontext.Value("{}"), nil
 	}
-	raw, err := json.Marshal(p)
+	raw, err := stdjson.Marshal(p)
 	if err != nil {
 		return nil, iotclient.NewValidationError(field, fmt.Sprintf("%T", p), "cannot be encoded as JSON: "+err.Error())
 	}
-	// json.Marshal's output is compact, RawMessage values included.
+	// stdjson.Marshal's output is compact, RawMessage values included.
 	if raw[0] != '{' {
 		return nil, iotclient.NewValidationError(field, string(raw), "must encode to a JSON object")
 	}

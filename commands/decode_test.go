@@ -1,7 +1,7 @@
 package commands
 
 import (
-	"encoding/json"
+	stdjson "encoding/json"
 	"testing"
 	"time"
 
@@ -70,7 +70,7 @@ func FuzzDecodeHistory(f *testing.F) {
 		}
 		require.Len(t, p.Items, len(w.Commands))
 		for i, c := range p.Items {
-			if c.Params != nil && !json.Valid(c.Params) || string(c.Params) == "null" || string(c.Result) == "null" {
+			if c.Params != nil && !stdjson.Valid(c.Params) || string(c.Params) == "null" || string(c.Result) == "null" {
 				t.Fatalf("record %d: params %q, result %q", i, c.Params, c.Result)
 			}
 		}
@@ -88,8 +88,8 @@ func TestDecodeFullRecord(t *testing.T) {
 		SentAt:      time.Date(2024, 1, 2, 3, 4, 6, 0, time.UTC),
 		DeliveredAt: time.Date(2024, 1, 2, 3, 4, 7, 0, time.UTC),
 		RespondedAt: time.Date(2024, 1, 2, 3, 4, 8, 0, time.UTC),
-		Params:      json.RawMessage(`{"value":"ON"}`),
-		Result:      json.RawMessage(`{"result_code":0}`),
+		Params:      stdjson.RawMessage(`{"value":"ON"}`),
+		Result:      stdjson.RawMessage(`{"result_code":0}`),
 	}
 	assert.Equal(t, want, cmds[0])
 	assert.Equal(t, "5c8f3d2d3df1f10d803adbdb", page.Marker)

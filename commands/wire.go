@@ -1,13 +1,13 @@
 package commands
 
 import (
-	"encoding/json"
+	stdjson "encoding/json"
 	"errors"
 	"fmt"
 	"math"
 	"time"
 
-	jsonv2 "github.com/go-json-experiment/json"
+	json "github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/iotclient/iotclient-go/internal/wire"
@@ -78,7 +78,7 @@ type wireCount struct {
 func decode[T any](data []byte, out *T) error {
 	// A null sets p to nil; an object is decoded into *out itself.
 	p := out
-	if err := jsonv2.Unmarshal(data, &p); err != nil {
+	if err := json.Unmarshal(data, &p); err != nil {
 		return err
 	}
 	if p == nil {
@@ -118,9 +118,9 @@ func (w *wireCommand) command(i int) (Command, error) {
 }
 
 // raw returns a JSON value as Command holds it: null is empty.
-func raw(v jsontext.Value) json.RawMessage {
+func raw(v jsontext.Value) stdjson.RawMessage {
 	if len(v) == 0 || v.Kind() == 'n' {
 		return nil
 	}
-	return json.RawMessage(v)
+	return stdjson.RawMessage(v)
 }

@@ -17,7 +17,7 @@ package main
 
 import (
 	"context"
-	"encoding/json"
+	stdjson "encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -146,7 +146,7 @@ func connect() (env setup, done func(), err error) {
 			env.command.Name = v
 		}
 		if v := os.Getenv("IOTCLIENT_IOTDA_PARAS"); v != "" {
-			env.command.Params = json.RawMessage(v) // checked by Create: a JSON object of at most 32 KB
+			env.command.Params = stdjson.RawMessage(v) // checked by Create: a JSON object of at most 32 KB
 		}
 		if v := os.Getenv("IOTCLIENT_IOTDA_WAIT"); v != "" {
 			if env.wait, err = time.ParseDuration(v); err != nil {

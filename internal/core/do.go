@@ -3,7 +3,6 @@ package core
 import (
 	"bytes"
 	"context"
-	stdjson "encoding/json"
 	"errors"
 	"io"
 	"log/slog"
@@ -14,7 +13,8 @@ import (
 	"sync"
 	"time"
 
-	jsonv2 "github.com/go-json-experiment/json"
+	json "github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
 	"github.com/hashicorp/go-retryablehttp"
 
 	"github.com/iotclient/iotclient-go/internal/redact"
@@ -76,15 +76,15 @@ func (c *Client) do(ctx context.Context, r Request, out any) (ResponseInfo, erro
 	}
 	var body any // nil or a []byte, which retryablehttp rewinds
 	if r.Body != nil {
-		// Without HTML escaping: a password's '&' goes as itself, not as
-		// \u0026, a form a server could echo (see redact.Forms).
-		var b bytes.Buffer
-		enc := stdjson.NewEncoder(&b)
-		enc.SetEscapeHTML(false)
-		if err := enc.Encode(r.Body); err != nil {
+		// json escapes no HTML: a password's '&' goes as itself, not as
+		// \u0026, a form a server could echo (see redact.Forms). Map keys
+		// are sorted (the IAM login's body is maps), and invalid UTF-8
+		// becomes U+FFFD, as encoding/json does.
+		b, err := json.Marshal(r.Body, json.Deterministic(true), jsontext.AllowInvalidUTF8(true))
+		if err != nil {
 			return info, errorf(r.Method, u, "encoding request body: %v", err)
 		}
-		body = bytes.TrimSuffix(b.Bytes(), []byte("\n"))
+		body = b
 	}
 	req, err := retryablehttp.NewRequestWithContext(ctx, r.Method, u, body)
 	if err != nil {
@@ -158,7 +158,7 @@ func (k *call) handle(resp *http.Response) error {
 	if d, ok := k.out.(Decoder); ok {
 		k.decodeErr = d.DecodeJSON(k.body)
 	} else {
-		k.decodeErr = jsonv2.Unmarshal(k.body, k.out)
+		k.decodeErr = json.Unmarshal(k.body, k.out)
 	}
 	if errors.Is(k.decodeErr, io.ErrUnexpectedEOF) {
 		return &cutJSONError{k.decodeErr}
