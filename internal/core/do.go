@@ -32,11 +32,6 @@ type Request struct {
 	Idempotent bool
 }
 
-// Decoder is a response type that decodes itself from the raw body.
-type Decoder interface {
-	DecodeJSON(data []byte) error
-}
-
 // call is the state one Do's retryablehttp hooks share.
 type call struct {
 	c          *Client
@@ -57,7 +52,8 @@ type call struct {
 }
 
 // Do sends r, retrying per the client's policy, and decodes a 2xx JSON body
-// into out unless out is nil. A non-2xx answer is an *iotclient.APIError;
+// into out unless out is nil; a struct only from a JSON object (see
+// DecodeObject). A non-2xx answer is an *iotclient.APIError;
 // no error holds a secret of the credential.
 func (c *Client) Do(ctx context.Context, r Request, out any) (ResponseInfo, error) {
 	info, err := c.do(ctx, r, out)
@@ -175,11 +171,7 @@ func (k *call) handle(resp *http.Response) error {
 		}
 	}
 	k.decoded = true
-	if d, ok := k.out.(Decoder); ok {
-		k.decodeErr = d.DecodeJSON(k.body)
-	} else {
-		k.decodeErr = json.Unmarshal(k.body, k.out)
-	}
+	k.decodeErr = decode(k.body, k.out)
 	if errors.Is(k.decodeErr, io.ErrUnexpectedEOF) {
 		return &cutJSONError{k.decodeErr}
 	}
