@@ -45,16 +45,6 @@ type NewCommand struct {
 	Strategy SendStrategy
 }
 
-// wireNewCommand is the official SDK's AsyncDeviceCommandRequest:
-// service_id and command_name optional, send_strategy required.
-type wireNewCommand struct {
-	ServiceID    string         `json:"service_id,omitempty"`
-	CommandName  string         `json:"command_name,omitempty"`
-	Paras        jsontext.Value `json:"paras"`
-	ExpireTime   int64          `json:"expire_time,omitzero"`
-	SendStrategy string         `json:"send_strategy"`
-}
-
 // body validates n and renders the deliver call's body.
 func (n *NewCommand) body() (*wireNewCommand, error) {
 	if !utf8.ValidString(n.ServiceID) || utf8.RuneCountInString(n.ServiceID) > MaxServiceIDLength {
@@ -104,8 +94,9 @@ func encodeParams(p any) (jsontext.Value, error) {
 	if err != nil {
 		return nil, iotclient.NewValidationError(field, fmt.Sprintf("%T", p), "cannot be encoded as JSON: "+err.Error())
 	}
-	// stdjson.Marshal's output is compact, RawMessage values included.
-	if raw[0] != '{' {
+	// stdjson.Marshal's output is compact, RawMessage values included: its
+	// length is the size the platform counts.
+	if jsontext.Value(raw).Kind() != '{' {
 		return nil, iotclient.NewValidationError(field, string(raw), "must encode to a JSON object")
 	}
 	if len(raw) > MaxParamsSize {
@@ -137,22 +128,4 @@ func (c *Client) Create(ctx context.Context, deviceID string, cmd NewCommand) (C
 	}
 	created, err := commandFrom(&out, "", requestID)
 	return created, c.core.Scrub(err)
-}
-
-// commandFrom converts one decoded record, checking that it has an ID (the
-// one asked for, when wantID is set).
-func commandFrom(w *wireCommand, wantID, requestID string) (Command, error) {
-	if w.CommandID == "" {
-		return Command{}, fmt.Errorf("%w: the platform's answer has no command_id (request ID %s)",
-			iotclient.ErrMalformedResponse, requestID)
-	}
-	if wantID != "" && w.CommandID != wantID {
-		return Command{}, fmt.Errorf("%w: asked for command %q, the platform answered with %q (request ID %s)",
-			iotclient.ErrMalformedResponse, wantID, w.CommandID, requestID)
-	}
-	cmd, err := w.command(-1)
-	if err != nil {
-		return Command{}, fmt.Errorf("%w: %v (request ID %s)", iotclient.ErrMalformedResponse, err, requestID)
-	}
-	return cmd, nil
 }
