@@ -3,7 +3,6 @@ package clientstate
 import (
 	"cmp"
 	"slices"
-	"strconv"
 )
 
 // CloseCode is one close code of the platform: the CloseCode of a live
@@ -53,13 +52,13 @@ var closeCodes = []CloseCode{
 func CloseCodes() []CloseCode { return slices.Clone(closeCodes) }
 
 // LookupCloseCode returns the documented close code code and true; for any
-// other code, "close code N" as its text, CauseUnknown, Offline set, and
-// false.
+// other code, no Text, CauseUnknown, Offline set (an unexplained disconnect
+// is taken as one), and false.
 func LookupCloseCode(code int) (CloseCode, bool) {
 	if i, ok := slices.BinarySearchFunc(closeCodes, code, func(c CloseCode, code int) int { return cmp.Compare(c.Code, code) }); ok {
 		return closeCodes[i], true
 	}
-	return CloseCode{Code: code, Text: "close code " + strconv.Itoa(code), Cause: CauseUnknown, Offline: true}, false
+	return CloseCode{Code: code, Cause: CauseUnknown, Offline: true}, false
 }
 
 // CauseOfCloseCode maps a close code to its cause (see CloseCodes), and any

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -43,8 +44,10 @@ const (
 // (keepalive)" for 160, or "close code N" for an undocumented one: the
 // text of clientstate.LookupCloseCode.
 func CloseCodeText(code int) string {
-	c, _ := clientstate.LookupCloseCode(code)
-	return c.Text
+	if c, ok := clientstate.LookupCloseCode(code); ok {
+		return c.Text
+	}
+	return "close code " + strconv.Itoa(code)
 }
 
 // Event is one status message of the monitor topics. Fields absent from the
