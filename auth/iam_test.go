@@ -3,7 +3,7 @@ package auth
 import (
 	"bytes"
 	"context"
-	"encoding/json"
+	stdjson "encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
@@ -45,7 +45,7 @@ func (f *fakeIAM) responder(r *http.Request) (*http.Response, error) {
 	n := f.logins.Add(1)
 	var body map[string]any
 	b, _ := io.ReadAll(r.Body)
-	if err := json.Unmarshal(b, &body); err != nil {
+	if err := stdjson.Unmarshal(b, &body); err != nil {
 		return nil, err
 	}
 	f.mu.Lock()
@@ -351,7 +351,7 @@ func TestIAMPasswordPrintsNoSecrets(t *testing.T) {
 	assert.NotContains(t, buf.String(), iamPassword)
 	assert.Contains(t, buf.String(), "[redacted]")
 	for _, v := range []any{cred, cfg, &cfg} {
-		b, err := json.Marshal(v)
+		b, err := stdjson.Marshal(v)
 		require.NoError(t, err)
 		assert.NotContains(t, string(b), iamPassword)
 	}

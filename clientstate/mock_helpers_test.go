@@ -1,10 +1,10 @@
 package clientstate_test
 
 import (
-	"encoding/json"
 	"strings"
 	"testing"
 
+	json "github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
 	"github.com/stretchr/testify/require"
 
@@ -48,7 +48,7 @@ func expectedState(t *testing.T, c mockserver.ClientState) clientstate.State {
 	if len(c.Extra) > 0 {
 		st.Extra = make(map[string]jsontext.Value, len(c.Extra))
 		for k, v := range c.Extra {
-			b, err := json.Marshal(v)
+			b, err := json.Marshal(v, json.Deterministic(true))
 			require.NoError(t, err)
 			st.Extra[k] = b
 		}

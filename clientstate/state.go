@@ -7,6 +7,8 @@ import (
 
 	json "github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
+
+	"github.com/iotclient/iotclient-go/internal/core"
 )
 
 // ConnectionStatus is whether a client is connected. Other values are kept
@@ -102,7 +104,7 @@ func (s *State) UnmarshalJSON(data []byte) error {
 		return nil
 	}
 	var w wireState
-	if err := (object{&w}).DecodeJSON(data); err != nil {
+	if err := core.DecodeObject(data, &w); err != nil {
 		// On Go 1.27 encoding/json runs on the v2 engine and rewrites a
 		// json error returned by a method into its v1 form, which names
 		// the member differently than on Go 1.26. A plain error with the

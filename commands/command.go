@@ -1,7 +1,7 @@
 package commands
 
 import (
-	"encoding/json"
+	stdjson "encoding/json"
 	"time"
 )
 
@@ -66,6 +66,7 @@ type Command struct {
 	RespondedAt time.Time
 	// Params and Result are the command's parameters and the device's
 	// result as raw JSON; empty when the platform sent none (or null).
-	Params json.RawMessage
-	Result json.RawMessage
+	// They are encoding/json's RawMessage, the type programs pass on.
+	Params stdjson.RawMessage
+	Result stdjson.RawMessage
 }

@@ -2,11 +2,13 @@ package commands
 
 import (
 	"context"
-	"encoding/json"
+	stdjson "encoding/json"
 	"fmt"
 	"strconv"
 	"time"
 	"unicode/utf8"
+
+	"github.com/go-json-experiment/json/jsontext"
 
 	iotclient "github.com/iotclient/iotclient-go"
 )
@@ -41,16 +43,6 @@ type NewCommand struct {
 	// platform's documented default, SendDelay (sent as "delay"), for
 	// devices that sleep (NB-IoT).
 	Strategy SendStrategy
-}
-
-// wireNewCommand is the official SDK's AsyncDeviceCommandRequest:
-// service_id and command_name optional, send_strategy required.
-type wireNewCommand struct {
-	ServiceID    string          `json:"service_id,omitempty"`
-	CommandName  string          `json:"command_name,omitempty"`
-	Paras        json.RawMessage `json:"paras"`
-	ExpireTime   int64           `json:"expire_time,omitempty"`
-	SendStrategy string          `json:"send_strategy"`
 }
 
 // body validates n and renders the deliver call's body.
@@ -89,18 +81,22 @@ func (n *NewCommand) body() (*wireNewCommand, error) {
 }
 
 // encodeParams marshals p and checks that it is a JSON object of at most
-// MaxParamsSize bytes once compacted (the size the platform counts).
-func encodeParams(p any) (json.RawMessage, error) {
+// MaxParamsSize bytes once compacted (the size the platform counts). The
+// caller's value is encoded by encoding/json, as NewCommand.Params
+// promises: its MarshalJSON methods and struct tags mean what they mean
+// there.
+func encodeParams(p any) (jsontext.Value, error) {
 	const field = "NewCommand.Params"
 	if p == nil {
-		return json.RawMessage("{}"), nil
+		return jsontext.Value("{}"), nil
 	}
-	raw, err := json.Marshal(p)
+	raw, err := stdjson.Marshal(p)
 	if err != nil {
 		return nil, iotclient.NewValidationError(field, fmt.Sprintf("%T", p), "cannot be encoded as JSON: "+err.Error())
 	}
-	// json.Marshal's output is compact, RawMessage values included.
-	if raw[0] != '{' {
+	// stdjson.Marshal's output is compact, RawMessage values included: its
+	// length is the size the platform counts.
+	if jsontext.Value(raw).Kind() != '{' {
 		return nil, iotclient.NewValidationError(field, string(raw), "must encode to a JSON object")
 	}
 	if len(raw) > MaxParamsSize {
@@ -132,22 +128,4 @@ func (c *Client) Create(ctx context.Context, deviceID string, cmd NewCommand) (C
 	}
 	created, err := commandFrom(&out, "", requestID)
 	return created, c.core.Scrub(err)
-}
-
-// commandFrom converts one decoded record, checking that it has an ID (the
-// one asked for, when wantID is set).
-func commandFrom(w *wireCommand, wantID, requestID string) (Command, error) {
-	if w.CommandID == "" {
-		return Command{}, fmt.Errorf("%w: the platform's answer has no command_id (request ID %s)",
-			iotclient.ErrMalformedResponse, requestID)
-	}
-	if wantID != "" && w.CommandID != wantID {
-		return Command{}, fmt.Errorf("%w: asked for command %q, the platform answered with %q (request ID %s)",
-			iotclient.ErrMalformedResponse, wantID, w.CommandID, requestID)
-	}
-	cmd, err := w.command(-1)
-	if err != nil {
-		return Command{}, fmt.Errorf("%w: %v (request ID %s)", iotclient.ErrMalformedResponse, err, requestID)
-	}
-	return cmd, nil
 }

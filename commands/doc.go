@@ -17,4 +17,12 @@
 // *iotclient.ValidationError naming the field, sent nowhere, and a non-2xx
 // answer an *iotclient.APIError with the IoTDA error code and request ID.
 // Package commandstest runs a fake IoTDA in-process for tests.
+//
+// The files follow the template package clientstate follows too: client.go
+// holds Config, NewClient and the one request helper; command.go the
+// Command record and its enums; wire.go the wire structs, every listing's
+// query parameters and the conversion to Command; one file per listing
+// with its query, page call and iterator: history.go (with Count) and
+// queue.go (with Get: one command is read under the queue's path); then
+// create.go, wait.go, export.go and fleet.go.
 package commands

@@ -11,6 +11,7 @@ import (
 	"sync/atomic"
 
 	iotclient "github.com/iotclient/iotclient-go"
+	"github.com/iotclient/iotclient-go/internal/core"
 )
 
 // Limits of FleetOptions.Concurrency.
@@ -64,7 +65,7 @@ type fleetItem struct {
 func (c *Client) FleetHistory(ctx context.Context, deviceIDs []string, q HistoryQuery, opts FleetOptions) iter.Seq2[Command, error] {
 	ids, conc, err := checkFleet(deviceIDs, &q, opts)
 	if err != nil {
-		return func(yield func(Command, error) bool) { yield(Command{}, err) }
+		return core.Fail[Command](err)
 	}
 	return func(yield func(Command, error) bool) {
 		ctx, cancel := context.WithCancel(ctx)

@@ -114,23 +114,3 @@ func waitEnded(deviceID, commandID string, last *Command, err error) error {
 	}
 	return fmt.Errorf("commands: waiting for command %s of device %s: still %s when the context ended: %w", commandID, deviceID, last.Status, err)
 }
-
-// Get reads one command of deviceID, with its Params and the device's
-// Result (raw JSON; empty until the device answers). A command or device
-// that does not exist is an *iotclient.APIError matching
-// iotclient.ErrNotFound. Bad IDs are refused before any request.
-func (c *Client) Get(ctx context.Context, deviceID, commandID string) (Command, error) {
-	if err := checkID("deviceID", deviceID, maxDeviceIDLength); err != nil {
-		return Command{}, err
-	}
-	if err := checkID("commandID", commandID, MaxCommandIDLength); err != nil {
-		return Command{}, err
-	}
-	var out wireCommand
-	requestID, err := c.do(ctx, "GET", deviceID, "/async-commands/"+commandID, nil, nil, &out)
-	if err != nil {
-		return Command{}, err
-	}
-	cmd, err := commandFrom(&out, commandID, requestID)
-	return cmd, c.core.Scrub(err)
-}

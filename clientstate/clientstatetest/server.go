@@ -16,10 +16,10 @@ package clientstatetest
 
 import (
 	"cmp"
-	"encoding/json"
 	"strconv"
 	"time"
 
+	json "github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
 	iotclient "github.com/iotclient/iotclient-go"
 	"github.com/iotclient/iotclient-go/auth"
@@ -171,7 +171,7 @@ func fromMock(in []mockserver.ClientState) []clientstate.State {
 		if len(c.Extra) > 0 {
 			st.Extra = make(map[string]jsontext.Value, len(c.Extra))
 			for k, v := range c.Extra {
-				b, _ := json.Marshal(v) // values came from JSON-able seeds or Add
+				b, _ := json.Marshal(v, json.Deterministic(true)) // values came from JSON-able seeds or Add
 				st.Extra[k] = b
 			}
 		}

@@ -190,7 +190,7 @@ func (m *monitor) setBroker(cfg Config, org string, allowInsecure bool) error {
 	const field = "Config.Broker"
 	raw := cfg.Broker
 	if raw == "" {
-		domain, err := ibmorg.Domain(cfg.Domain)
+		domain, err := ibmorg.Domain(cfg.Domain, clientstate.DefaultDomain)
 		if err != nil {
 			return err
 		}

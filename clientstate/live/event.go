@@ -33,45 +33,19 @@ func (a Action) Known() bool {
 	return a == ActionConnect || a == ActionFailedConnect || a == ActionDisconnect
 }
 
-// Close codes programs branch on; Event.Cause classifies every code, and
-// CloseCodeText names them.
+// Close codes programs branch on; clientstate.CloseCodes lists every code
+// with its text, its cause and whether it leaves the client offline.
 const (
 	CloseKeepaliveTimeout = 160 // no keepalive within the expected time
 	CloseClientIDReused   = 288 // a new connection reused the client ID: not offline
 )
 
-var closeCodeText = map[int]string{
-	0:   "normal",
-	91:  "closed by client",
-	92:  "closed by server",
-	93:  "server shutdown",
-	94:  "closed by administrator",
-	104: "capacity reached",
-	105: "invalid data",
-	154: "too many producers or consumers",
-	160: "timed out (keepalive)",
-	163: "closed during TLS handshake",
-	164: "no data received",
-	165: "initial packet too large",
-	166: "client ID not valid",
-	167: "server not available",
-	169: "certificate missing",
-	170: "certificate not valid",
-	173: "too many connections for the organization",
-	175: "authorization header changed",
-	176: "authorization delayed or too many attempts",
-	180: "not authorized",
-	271: "bad message length",
-	276: "topic not valid",
-	287: "message too large",
-	288: "client ID reused",
-}
-
 // CloseCodeText describes a close code in a few words, such as "timed out
-// (keepalive)" for 160, or "close code N" for an undocumented one.
+// (keepalive)" for 160, or "close code N" for an undocumented one: the
+// text of clientstate.LookupCloseCode.
 func CloseCodeText(code int) string {
-	if t, ok := closeCodeText[code]; ok {
-		return t
+	if c, ok := clientstate.LookupCloseCode(code); ok {
+		return c.Text
 	}
 	return "close code " + strconv.Itoa(code)
 }
@@ -105,11 +79,13 @@ type Event struct {
 	Extra    map[string]jsontext.Value // unmodelled keys as raw JSON; nil when none
 }
 
-// ClientIDReused reports a Disconnect with close code 288: a new connection
-// took over the client ID, so the client is NOT offline. Two processes
-// sharing one client ID keep kicking each other off this way.
+// ClientIDReused reports a Disconnect whose close code leaves the client
+// online (clientstate.CloseCode.Offline): 288, a new connection took over
+// the client ID, so the client is NOT offline. Two processes sharing one
+// client ID keep kicking each other off this way.
 func (e Event) ClientIDReused() bool {
-	return e.Action == ActionDisconnect && e.CloseCode == CloseClientIDReused
+	c, _ := clientstate.LookupCloseCode(e.CloseCode)
+	return e.Action == ActionDisconnect && !c.Offline
 }
 
 // String summarises the event in one line, such as

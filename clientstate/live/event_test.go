@@ -188,3 +188,14 @@ func BenchmarkParseStatusMessage(b *testing.B) {
 		}
 	}
 }
+
+// CloseCodeText and ClientIDReused read clientstate's close-code table.
+func TestCloseCodesFromTable(t *testing.T) {
+	for _, c := range clientstate.CloseCodes() {
+		require.Equal(t, c.Text, live.CloseCodeText(c.Code))
+		ev := live.Event{Action: live.ActionDisconnect, CloseCode: c.Code}
+		require.Equal(t, !c.Offline, ev.ClientIDReused(), "code %d", c.Code)
+		ev.Action = live.ActionConnect
+		require.False(t, ev.ClientIDReused())
+	}
+}

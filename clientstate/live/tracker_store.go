@@ -54,6 +54,13 @@ const (
 
 func (c change) isDisconnect() bool { return c.code != codeConnect }
 
+// offline reports whether a disconnect with this close code left the client
+// offline (clientstate.CloseCodes): all but a client-ID reuse.
+func offline(code int32) bool {
+	c, _ := clientstate.LookupCloseCode(int(code))
+	return c.Offline
+}
+
 // causeTable numbers the causes: index 0 is CauseNone.
 var causeTable = append([]clientstate.Cause{clientstate.CauseNone}, clientstate.Causes()...)
 
@@ -219,7 +226,7 @@ func connectedSince(hist []change, updated, since int64) int64 {
 		case c.at > updated:
 		case c.code == codeConnect:
 			return c.at
-		case c.code == CloseClientIDReused:
+		case !offline(c.code):
 			reuse = c.at
 		case reuse == 0:
 			return since // the newest is a real disconnect

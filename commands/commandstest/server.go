@@ -20,9 +20,11 @@
 package commandstest
 
 import (
-	"encoding/json"
+	stdjson "encoding/json"
 	"strconv"
 	"time"
+
+	"github.com/go-json-experiment/json/jsontext"
 
 	iotclient "github.com/iotclient/iotclient-go"
 	"github.com/iotclient/iotclient-go/auth"
@@ -124,9 +126,9 @@ func (s *Server) Add(deviceID string, cmds ...commands.Command) error {
 	for i, c := range cmds {
 		field := "Command[" + strconv.Itoa(i) + "]"
 		switch {
-		case len(c.Params) > 0 && !json.Valid(c.Params):
+		case len(c.Params) > 0 && !jsontext.Value(c.Params).IsValid():
 			return iotclient.NewValidationError(field+".Params", string(c.Params), "is not JSON")
-		case len(c.Result) > 0 && !json.Valid(c.Result):
+		case len(c.Result) > 0 && !jsontext.Value(c.Result).IsValid():
 			return iotclient.NewValidationError(field+".Result", string(c.Result), "is not JSON")
 		case c.Expire < 0:
 			return iotclient.NewValidationError(field+".Expire", c.Expire.String(), "must not be negative")
@@ -135,7 +137,7 @@ func (s *Server) Add(deviceID string, cmds ...commands.Command) error {
 			ID: c.ID, DeviceID: deviceID, ServiceID: c.ServiceID, Name: c.Name, Status: string(c.Status),
 			ExpireSeconds: int(c.Expire / time.Second), SendStrategy: string(c.SendStrategy),
 			Created: c.CreatedAt, Sent: c.SentAt, Delivered: c.DeliveredAt, Responded: c.RespondedAt,
-			Paras: c.Params, Result: c.Result,
+			Paras: jsontext.Value(c.Params), Result: jsontext.Value(c.Result),
 		}
 	}
 	s.m.AddCommands(deviceID, m...)
@@ -150,8 +152,8 @@ func (s *Server) Commands(deviceID string) []commands.Command {
 // SetStatus moves a command to status, with the device's result (may be
 // nil). A fake that pushes (WithPush) pushes the change; setting the
 // status the command already has pushes nothing.
-func (s *Server) SetStatus(deviceID, commandID string, status commands.Status, result json.RawMessage) error {
-	return s.m.SetCommandStatus(deviceID, commandID, string(status), result)
+func (s *Server) SetStatus(deviceID, commandID string, status commands.Status, result stdjson.RawMessage) error {
+	return s.m.SetCommandStatus(deviceID, commandID, string(status), jsontext.Value(result))
 }
 
 // fromMock converts the fake's commands, whose times are already UTC, in
@@ -164,7 +166,7 @@ func fromMock(in []mockserver.Command) []commands.Command {
 			Status: commands.Status(c.Status), SendStrategy: commands.SendStrategy(c.SendStrategy),
 			Expire:    time.Duration(c.ExpireSeconds) * time.Second,
 			CreatedAt: c.Created, SentAt: c.Sent, DeliveredAt: c.Delivered, RespondedAt: c.Responded,
-			Params: c.Paras, Result: c.Result,
+			Params: stdjson.RawMessage(c.Paras), Result: stdjson.RawMessage(c.Result),
 		}
 	}
 	return out

@@ -1,9 +1,9 @@
 package main
 
 import (
-	"encoding/json"
 	"time"
 
+	json "github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/iotclient/iotclient-go/clientstate"
@@ -57,11 +57,11 @@ var stateColumns = []column[clientstate.State]{
 
 // extraJSON is the fields the SDK does not model, as one JSON object (nil
 // when there are none).
-func extraJSON(extra map[string]jsontext.Value) json.RawMessage {
+func extraJSON(extra map[string]jsontext.Value) jsontext.Value {
 	if len(extra) == 0 {
 		return nil
 	}
-	b, err := json.Marshal(extra) // sorted keys
+	b, err := json.Marshal(extra, json.Deterministic(true)) // sorted keys
 	if err != nil {
 		return nil
 	}

@@ -3,11 +3,12 @@ package main
 import (
 	"bytes"
 	"encoding/csv"
-	"encoding/json"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
+
+	json "github.com/go-json-experiment/json"
 
 	"github.com/iotclient/iotclient-go/internal/mockserver"
 )

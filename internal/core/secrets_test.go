@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	jsonv2 "github.com/go-json-experiment/json"
+	json "github.com/go-json-experiment/json"
 	"github.com/jarcoal/httpmock"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -73,7 +73,7 @@ func TestScrubbedErrorDoesNotWrapTheSecret(t *testing.T) {
 			_, err := c.Do(context.Background(), get("/x"), &out)
 			require.Error(t, err)
 			assert.ErrorIs(t, err, iotclient.ErrMalformedResponse)
-			var se *jsonv2.SemanticError
+			var se *json.SemanticError
 			if errors.As(err, &se) {
 				assert.NotContains(t, string(se.JSONValue), "Sec-Tok", "errors.As reaches the decoder's error with the token")
 			}

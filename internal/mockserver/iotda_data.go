@@ -1,12 +1,13 @@
 package mockserver
 
 import (
-	"encoding/json"
 	"fmt"
 	"slices"
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/go-json-experiment/json/jsontext"
 )
 
 // Command statuses, as on the platform.
@@ -62,9 +63,9 @@ type Command struct {
 	Created       time.Time
 	Sent          time.Time
 	Delivered     time.Time
-	Responded     time.Time       // response_time
-	Paras         json.RawMessage // the command's parameters (a JSON object)
-	Result        json.RawMessage // the device's result, if any
+	Responded     time.Time      // response_time
+	Paras         jsontext.Value // the command's parameters (a JSON object)
+	Result        jsontext.Value // the device's result, if any
 }
 
 // InHistory reports whether the history listing holds c: the platform
@@ -298,7 +299,7 @@ func (s *Server) Command(deviceID, commandID string) (Command, bool) {
 // non-nil result replaces the stored result. A pushing server pushes the
 // change; setting the status the command already has pushes nothing. It
 // fails for an unknown device, command or status.
-func (s *Server) SetCommandStatus(deviceID, commandID, status string, result json.RawMessage) error {
+func (s *Server) SetCommandStatus(deviceID, commandID, status string, result jsontext.Value) error {
 	if !validStatus(status) {
 		return fmt.Errorf("mockserver: unknown command status %q (want one of %s)", status, strings.Join(allStatuses, ", "))
 	}
