@@ -81,9 +81,14 @@ func CloseCodeText(code int) string {
 // Disconnect) keep their zero value; keys the SDK does not model go to
 // Extra.
 type Event struct {
-	Action      Action
-	Time        time.Time // when it happened, in UTC
-	ClientID    clientstate.ClientID
+	Action Action
+	Time   time.Time // when it happened, in UTC
+	// ClientID is the client's MQTT client ID in its wire form, such as
+	// "d:ab12cd:sensor:s-1". It is a string, as clientstate.State,
+	// TrackedState and FlappingClient hold it, so an event and a state
+	// compare with ==, and an ID is shown as the platform sent it;
+	// ParseClientID gives its parts.
+	ClientID    string
 	ClientAddr  string    // the client's IP address
 	Port        int       // the port the client connected to (8883, 443, 1883)
 	Secure      bool      // the connection used TLS
@@ -115,7 +120,7 @@ func (e Event) ClientIDReused() bool {
 // String summarises the event in one line, such as
 // "2024-06-01T12:00:00.000Z d:ab12cd:sensor:s-1 Disconnect (160 timed out (keepalive))".
 func (e Event) String() string {
-	s := wire.FormatIBM(e.Time) + " " + e.ClientID.String() + " " + string(e.Action)
+	s := wire.FormatIBM(e.Time) + " " + e.ClientID + " " + string(e.Action)
 	if e.Action == ActionDisconnect {
 		s += fmt.Sprintf(" (%d %s)", e.CloseCode, CloseCodeText(e.CloseCode))
 	}
@@ -123,6 +128,14 @@ func (e Event) String() string {
 		s += " [retained]"
 	}
 	return s
+}
+
+// ParseClientID parses the event's client ID into its kind, org, type and
+// device or app (see clientstate.ParseClientID). It never fails for an
+// event from a Monitor or ParseStatusMessage, which refuse a client ID
+// that does not parse or belong to its topic.
+func (e Event) ParseClientID() (clientstate.ClientID, error) {
+	return clientstate.ParseClientID(e.ClientID)
 }
 
 // Cause says why the connection ended: for a Disconnect, or a FailedConnect
@@ -217,7 +230,7 @@ func ParseStatusMessage(topic string, payload []byte) (Event, error) {
 		case topic != monitorTopic(id):
 			bad("ClientID", "%q does not belong to the topic", *w.ClientID)
 		default:
-			ev.ClientID = id
+			ev.ClientID = *w.ClientID
 		}
 	}
 	for k, v := range w.Extra {

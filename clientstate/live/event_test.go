@@ -10,7 +10,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	iotclient "github.com/iotclient/iotclient-go"
-	"github.com/iotclient/iotclient-go/clientstate"
 	"github.com/iotclient/iotclient-go/clientstate/live"
 )
 
@@ -36,7 +35,7 @@ func TestParseStatusMessage(t *testing.T) {
 	require.Equal(t, live.Event{
 		Action:     live.ActionConnect,
 		Time:       time.Date(2017, 1, 20, 14, 27, 13, 113e6, time.UTC),
-		ClientID:   clientstate.ClientID{Kind: clientstate.KindApp, Org: "myorgid", AppID: "myserver"},
+		ClientID:   "a:myorgid:myserver",
 		ClientAddr: "198.11.999.999", Port: 8883, Secure: true, Protocol: "mqtt4", User: "a-maqdpu-jkdhgkjha",
 		Topic: "iot-2/app/myserver/mon",
 	}, ev)
@@ -74,7 +73,7 @@ func TestParseStatusMessageTopics(t *testing.T) {
 	} {
 		ev, err := live.ParseStatusMessage(topic, msg(clientID))
 		require.NoError(t, err, topic)
-		require.Equal(t, clientID, ev.ClientID.String())
+		require.Equal(t, clientID, ev.ClientID)
 		require.Equal(t, topic, ev.Topic)
 	}
 	for _, topic := range []string{
@@ -167,10 +166,11 @@ func FuzzParseStatusMessage(f *testing.F) {
 		if ev.Topic != topic || ev.Action == "" || ev.Time.IsZero() {
 			t.Fatalf("accepted an incomplete event %+v", ev)
 		}
-		if _, err := clientstate.ParseClientID(ev.ClientID.String()); err != nil {
+		id, err := ev.ParseClientID()
+		if err != nil {
 			t.Fatalf("accepted client ID %q: %v", ev.ClientID, err)
 		}
-		if !strings.Contains(topic, "/"+ev.ClientID.DeviceID+ev.ClientID.AppID+"/mon") {
+		if !strings.Contains(topic, "/"+id.DeviceID+id.AppID+"/mon") {
 			t.Fatalf("client %s does not belong to topic %s", ev.ClientID, topic)
 		}
 	})

@@ -22,7 +22,11 @@ func ExampleParseStatusMessage() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println(ev.Action, ev.ClientID.DeviceID, ev.CloseCode, live.CloseCodeText(ev.CloseCode))
+	id, err := ev.ParseClientID()
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(ev.Action, id.DeviceID, ev.CloseCode, live.CloseCodeText(ev.CloseCode))
 	fmt.Println("connected for", ev.Time.Sub(ev.ConnectTime), "reused:", ev.ClientIDReused())
 	// Output:
 	// Disconnect ts-1 160 timed out (keepalive)

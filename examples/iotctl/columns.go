@@ -72,7 +72,7 @@ func extraJSON(extra map[string]jsontext.Value) json.RawMessage {
 var eventColumns = []column[live.Event]{
 	{key: "time", title: "TIME", table: true, width: 20, get: func(e *live.Event) cell { return stamp(e.Time) }},
 	{key: "action", title: "ACTION", table: true, width: 13, get: func(e *live.Event) cell { return text(string(e.Action)) }},
-	{key: "client_id", title: "CLIENT ID", table: true, width: 46, get: func(e *live.Event) cell { return text(e.ClientID.String()) }},
+	{key: "client_id", title: "CLIENT ID", table: true, width: 46, get: func(e *live.Event) cell { return text(e.ClientID) }},
 	{key: "close_code", title: "CODE", table: true, width: 4, get: func(e *live.Event) cell {
 		return optNumber(int64(e.CloseCode), hasCloseCode(e))
 	}},
