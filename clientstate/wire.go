@@ -2,6 +2,7 @@ package clientstate
 
 import (
 	"bytes"
+	stdjson "encoding/json"
 	"errors"
 	"fmt"
 	"math"
@@ -27,7 +28,7 @@ type wireState struct {
 	DisconnectReasonCode reasonCode       `json:"disconnectReasonCode"` // unconfirmed name
 	// The members the SDK does not model. v1.27.2 ignores the option's v2
 	// name, unknown; staticcheck knows only encoding/json's options.
-	Extra map[string]jsontext.Value `json:",embed"`
+	Extra map[string]stdjson.RawMessage `json:",embed"`
 }
 
 // state converts the record to the public type.

@@ -16,11 +16,10 @@ package clientstatetest
 
 import (
 	"cmp"
-	"encoding/json"
+	stdjson "encoding/json"
 	"strconv"
 	"time"
 
-	"github.com/go-json-experiment/json/jsontext"
 	iotclient "github.com/iotclient/iotclient-go"
 	"github.com/iotclient/iotclient-go/auth"
 	"github.com/iotclient/iotclient-go/clientstate"
@@ -102,7 +101,7 @@ func (s *Server) Add(states ...clientstate.State) error {
 			m[i].Extra = make(map[string]any, len(st.Extra))
 			for k, v := range st.Extra {
 				var x any
-				if err := json.Unmarshal(v, &x); err != nil {
+				if err := stdjson.Unmarshal(v, &x); err != nil {
 					return iotclient.NewValidationError("State.Extra["+k+"]", string(v), "is not JSON")
 				}
 				m[i].Extra[k] = x
@@ -169,9 +168,9 @@ func fromMock(in []mockserver.ClientState) []clientstate.State {
 			HasDisconnectReasonCode: c.DisconnectReasonCode != 0,
 		}
 		if len(c.Extra) > 0 {
-			st.Extra = make(map[string]jsontext.Value, len(c.Extra))
+			st.Extra = make(map[string]stdjson.RawMessage, len(c.Extra))
 			for k, v := range c.Extra {
-				b, _ := json.Marshal(v) // values came from JSON-able seeds or Add
+				b, _ := stdjson.Marshal(v) // values came from JSON-able seeds or Add
 				st.Extra[k] = b
 			}
 		}

@@ -2,6 +2,7 @@ package live
 
 import (
 	"bytes"
+	stdjson "encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -106,8 +107,10 @@ type Event struct {
 	// Retained reports that the broker delivered the message as the
 	// topic's retained state (possibly old) when the subscription began.
 	Retained bool
-	Topic    string                    // the MQTT topic it arrived on
-	Extra    map[string]jsontext.Value // unmodelled keys as raw JSON; nil when none
+	Topic    string // the MQTT topic it arrived on
+	// Extra holds the keys the SDK does not model as raw JSON (nil when
+	// none), in encoding/json's RawMessage as clientstate.State.Extra.
+	Extra map[string]stdjson.RawMessage
 }
 
 // ClientIDReused reports a Disconnect with close code 288: a new connection
@@ -155,24 +158,24 @@ func (e Event) Cause() clientstate.Cause {
 // wireMessage is a status message as the platform writes it. Action and
 // ClientID are pointers to tell absent or null from "".
 type wireMessage struct {
-	Action      *string                   `json:"Action"`
-	Time        wire.IBMTime              `json:"Time"`
-	ClientID    *string                   `json:"ClientID"`
-	ClientAddr  string                    `json:"ClientAddr"`
-	Port        int64                     `json:"Port"`
-	Secure      bool                      `json:"Secure"`
-	Protocol    string                    `json:"Protocol"`
-	User        string                    `json:"User"`
-	Certname    string                    `json:"Certname"`
-	ConnectTime wire.IBMTime              `json:"ConnectTime"`
-	CloseCode   int64                     `json:"CloseCode"`
-	Reason      string                    `json:"Reason"`
-	ReadBytes   int64                     `json:"ReadBytes"`
-	ReadMsg     int64                     `json:"ReadMsg"`
-	WriteBytes  int64                     `json:"WriteBytes"`
-	WriteMsg    int64                     `json:"WriteMsg"`
-	Durable     bool                      `json:"Durable"`
-	Extra       map[string]jsontext.Value `json:",embed"`
+	Action      *string                       `json:"Action"`
+	Time        wire.IBMTime                  `json:"Time"`
+	ClientID    *string                       `json:"ClientID"`
+	ClientAddr  string                        `json:"ClientAddr"`
+	Port        int64                         `json:"Port"`
+	Secure      bool                          `json:"Secure"`
+	Protocol    string                        `json:"Protocol"`
+	User        string                        `json:"User"`
+	Certname    string                        `json:"Certname"`
+	ConnectTime wire.IBMTime                  `json:"ConnectTime"`
+	CloseCode   int64                         `json:"CloseCode"`
+	Reason      string                        `json:"Reason"`
+	ReadBytes   int64                         `json:"ReadBytes"`
+	ReadMsg     int64                         `json:"ReadMsg"`
+	WriteBytes  int64                         `json:"WriteBytes"`
+	WriteMsg    int64                         `json:"WriteMsg"`
+	Durable     bool                          `json:"Durable"`
+	Extra       map[string]stdjson.RawMessage `json:",embed"`
 }
 
 // ParseStatusMessage decodes one message of the monitor topics, for
@@ -234,7 +237,7 @@ func ParseStatusMessage(topic string, payload []byte) (Event, error) {
 		}
 	}
 	for k, v := range w.Extra {
-		if v.Kind() == 'n' {
+		if jsontext.Value(v).Kind() == 'n' {
 			delete(w.Extra, k) // null counts as absent, for unknown keys too
 		}
 	}

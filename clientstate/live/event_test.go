@@ -1,8 +1,8 @@
 package live_test
 
 import (
+	stdjson "encoding/json"
 	"errors"
-	"github.com/go-json-experiment/json/jsontext"
 	"strings"
 	"testing"
 	"time"
@@ -55,7 +55,7 @@ func TestParseStatusMessage(t *testing.T) {
 	require.Equal(t, live.CloseClientIDReused, ev.CloseCode)
 	require.Equal(t, "pump", ev.Certname)
 	require.True(t, ev.Durable)
-	require.Equal(t, map[string]jsontext.Value{"Shard": jsontext.Value(`"eu-7"`)}, ev.Extra)
+	require.Equal(t, map[string]stdjson.RawMessage{"Shard": stdjson.RawMessage(`"eu-7"`)}, ev.Extra)
 	require.Equal(t, "2024-06-01T12:00:01.250Z d:ab12cd:pump-v2:s-00042 Disconnect (288 client ID reused)", ev.String())
 }
 

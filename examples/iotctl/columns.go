@@ -4,8 +4,6 @@ import (
 	"encoding/json"
 	"time"
 
-	"github.com/go-json-experiment/json/jsontext"
-
 	"github.com/iotclient/iotclient-go/clientstate"
 	"github.com/iotclient/iotclient-go/clientstate/live"
 	"github.com/iotclient/iotclient-go/commands"
@@ -57,7 +55,7 @@ var stateColumns = []column[clientstate.State]{
 
 // extraJSON is the fields the SDK does not model, as one JSON object (nil
 // when there are none).
-func extraJSON(extra map[string]jsontext.Value) json.RawMessage {
+func extraJSON(extra map[string]json.RawMessage) json.RawMessage {
 	if len(extra) == 0 {
 		return nil
 	}
