@@ -35,7 +35,9 @@ func init() {
 func checked(ok bool, name, value, reason string, set func(*config.Settings)) Option {
 	return Option{apply: func(s *config.Settings) {
 		if !ok {
-			s.Fail(NewValidationError(name, value, reason))
+			// An option's value is a number or a duration: short
+			// enough to quote whole.
+			s.Fail(&ValidationError{Field: name, Value: value, Reason: reason})
 			return
 		}
 		set(s)

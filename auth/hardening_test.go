@@ -45,7 +45,7 @@ func TestEchoedSecretsAreScrubbed(t *testing.T) {
 		body, _ := io.ReadAll(r.Body)
 		echo := strings.NewReplacer(`"`, `'`, "\r\n", " ").Replace(b.String() + string(body))
 		if r.URL.Path == "/v3/auth/tokens" {
-			w.Header().Set(SubjectTokenHeader, "IAMTOK-Secret-echo8")
+			w.Header().Set(subjectTokenHeader, "IAMTOK-Secret-echo8")
 			w.WriteHeader(201)
 			io.WriteString(w, `{"token":{}}`)
 			return
@@ -150,7 +150,7 @@ func iamServer(t *testing.T, login, api int) (*httptest.Server, *atomic.Int32) {
 		if r.URL.Path == "/v3/auth/tokens" {
 			n := logins.Add(1)
 			if login == 201 {
-				w.Header().Set(SubjectTokenHeader, "tok-"+strconv.Itoa(int(n)))
+				w.Header().Set(subjectTokenHeader, "tok-"+strconv.Itoa(int(n)))
 			}
 			w.WriteHeader(login)
 			io.WriteString(w, `{"token":{"methods":["password"]}}`)

@@ -47,7 +47,7 @@ func ExampleIAMPassword() {
 	// The token is sent as X-Auth-Token.
 	req, _ := http.NewRequest(http.MethodGet, s.URL(), nil)
 	_ = cred.Apply(req, nil)
-	fmt.Println(req.Header.Get(auth.TokenHeader) != "")
+	fmt.Println(req.Header.Get("X-Auth-Token") != "")
 	// Output:
 	// auth.IAMPassword{Endpoint: "http://127.0.0.1:PORT", Domain: "mock-domain", User: "mock-user", Password: "[redacted]", Project: "cn-north-4"}
 	// logins: 1

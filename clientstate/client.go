@@ -14,6 +14,7 @@ import (
 	"github.com/iotclient/iotclient-go/internal/config"
 	"github.com/iotclient/iotclient-go/internal/core"
 	"github.com/iotclient/iotclient-go/internal/ibmorg"
+	"github.com/iotclient/iotclient-go/internal/invalid"
 	"github.com/iotclient/iotclient-go/internal/redact"
 )
 
@@ -77,7 +78,7 @@ func NewClient(cfg Config, opts ...iotclient.Option) (*Client, error) {
 // endpoint validates the configuration and returns the API's base URL.
 func (c *Config) endpoint() (string, error) {
 	if c.OrgID != "" && !validIDPart(c.OrgID, "") {
-		return "", iotclient.NewValidationError("Config.OrgID", c.OrgID, "must be 1 to 36 letters and digits")
+		return "", invalid.Field("Config.OrgID", c.OrgID, "must be 1 to 36 letters and digits")
 	}
 	if c.BaseURL != "" {
 		base := strings.TrimSuffix(c.BaseURL, "/")

@@ -13,6 +13,7 @@ import (
 	"github.com/iotclient/iotclient-go/auth"
 	"github.com/iotclient/iotclient-go/internal/config"
 	"github.com/iotclient/iotclient-go/internal/core"
+	"github.com/iotclient/iotclient-go/internal/invalid"
 	"github.com/iotclient/iotclient-go/internal/redact"
 )
 
@@ -50,13 +51,13 @@ var (
 // sending any request.
 func NewClient(cfg Config, opts ...iotclient.Option) (*Client, error) {
 	if cfg.ProjectID == "" {
-		return nil, iotclient.NewValidationError("Config.ProjectID", "", "is required (the region's IAM project ID)")
+		return nil, invalid.Field("Config.ProjectID", "", "is required (the region's IAM project ID)")
 	}
 	if !projectIDPattern.MatchString(cfg.ProjectID) {
-		return nil, iotclient.NewValidationError("Config.ProjectID", cfg.ProjectID, "must be letters and digits only")
+		return nil, invalid.Field("Config.ProjectID", cfg.ProjectID, "must be letters and digits only")
 	}
 	if cfg.InstanceID != "" && !instanceIDPattern.MatchString(cfg.InstanceID) {
-		return nil, iotclient.NewValidationError("Config.InstanceID", cfg.InstanceID, "must be 1-64 letters, digits, '_' or '-'")
+		return nil, invalid.Field("Config.InstanceID", cfg.InstanceID, "must be 1-64 letters, digits, '_' or '-'")
 	}
 	s := config.Build(opts)
 	static := http.Header{}
@@ -98,11 +99,11 @@ var idPattern = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
 func checkID(field, v string, max int) error {
 	switch {
 	case v == "":
-		return iotclient.NewValidationError(field, "", "is required")
+		return invalid.Field(field, "", "is required")
 	case len(v) > max:
-		return iotclient.NewValidationError(field, v, "is "+strconv.Itoa(len(v))+" characters long; at most "+strconv.Itoa(max)+" are allowed")
+		return invalid.Field(field, v, "is "+strconv.Itoa(len(v))+" characters long; at most "+strconv.Itoa(max)+" are allowed")
 	case !idPattern.MatchString(v):
-		return iotclient.NewValidationError(field, v, "may contain only letters, digits, '_' and '-'")
+		return invalid.Field(field, v, "may contain only letters, digits, '_' and '-'")
 	}
 	return nil
 }

@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	iotclient "github.com/iotclient/iotclient-go"
+	"github.com/iotclient/iotclient-go/internal/invalid"
 )
 
 // Limits of a command delivery, from the IoTDA API.
@@ -56,16 +57,16 @@ type wireNewCommand struct {
 // body validates n and renders the deliver call's body.
 func (n *NewCommand) body() (*wireNewCommand, error) {
 	if !utf8.ValidString(n.ServiceID) || utf8.RuneCountInString(n.ServiceID) > MaxServiceIDLength {
-		return nil, iotclient.NewValidationError("NewCommand.ServiceID", n.ServiceID, "must be valid UTF-8 of at most 64 characters")
+		return nil, invalid.Field("NewCommand.ServiceID", n.ServiceID, "must be valid UTF-8 of at most 64 characters")
 	}
 	if !utf8.ValidString(n.Name) || utf8.RuneCountInString(n.Name) > MaxCommandNameLength {
-		return nil, iotclient.NewValidationError("NewCommand.Name", n.Name, "must be valid UTF-8 of at most 128 characters")
+		return nil, invalid.Field("NewCommand.Name", n.Name, "must be valid UTF-8 of at most 128 characters")
 	}
 	if n.Expire < 0 || n.Expire > MaxExpire {
-		return nil, iotclient.NewValidationError("NewCommand.Expire", n.Expire.String(), "must be between 0 and 48h (172800 s)")
+		return nil, invalid.Field("NewCommand.Expire", n.Expire.String(), "must be between 0 and 48h (172800 s)")
 	}
 	if n.Expire%time.Second != 0 {
-		return nil, iotclient.NewValidationError("NewCommand.Expire", n.Expire.String(), "must be a whole number of seconds")
+		return nil, invalid.Field("NewCommand.Expire", n.Expire.String(), "must be a whole number of seconds")
 	}
 	strategy := n.Strategy
 	switch strategy {
@@ -73,7 +74,7 @@ func (n *NewCommand) body() (*wireNewCommand, error) {
 		strategy = SendDelay
 	case SendImmediately, SendDelay:
 	default:
-		return nil, iotclient.NewValidationError("NewCommand.Strategy", string(n.Strategy), `must be "immediately" or "delay" (or empty for delay)`)
+		return nil, invalid.Field("NewCommand.Strategy", string(n.Strategy), `must be "immediately" or "delay" (or empty for delay)`)
 	}
 	paras, err := encodeParams(n.Params)
 	if err != nil {
@@ -97,14 +98,14 @@ func encodeParams(p any) (json.RawMessage, error) {
 	}
 	raw, err := json.Marshal(p)
 	if err != nil {
-		return nil, iotclient.NewValidationError(field, fmt.Sprintf("%T", p), "cannot be encoded as JSON: "+err.Error())
+		return nil, invalid.Field(field, fmt.Sprintf("%T", p), "cannot be encoded as JSON: "+err.Error())
 	}
 	// json.Marshal's output is compact, RawMessage values included.
 	if raw[0] != '{' {
-		return nil, iotclient.NewValidationError(field, string(raw), "must encode to a JSON object")
+		return nil, invalid.Field(field, string(raw), "must encode to a JSON object")
 	}
 	if len(raw) > MaxParamsSize {
-		return nil, iotclient.NewValidationError(field, "", "encodes to "+strconv.Itoa(len(raw))+" bytes of JSON; at most 32768 are allowed")
+		return nil, invalid.Field(field, "", "encodes to "+strconv.Itoa(len(raw))+" bytes of JSON; at most 32768 are allowed")
 	}
 	return raw, nil
 }

@@ -9,8 +9,8 @@ import (
 	"sync"
 	"sync/atomic"
 
-	iotclient "github.com/iotclient/iotclient-go"
 	"github.com/iotclient/iotclient-go/internal/core"
+	"github.com/iotclient/iotclient-go/internal/invalid"
 	"github.com/iotclient/iotclient-go/pagination"
 )
 
@@ -54,7 +54,7 @@ func (c *Client) Export(ctx context.Context, deviceID string, q HistoryQuery, op
 	l := c.history(deviceID, q)
 	err := l.check()
 	if err == nil && (opts.Concurrency < 0 || opts.Concurrency > MaxExportConcurrency) {
-		err = iotclient.NewValidationError("ExportOptions.Concurrency", strconv.Itoa(opts.Concurrency),
+		err = invalid.Field("ExportOptions.Concurrency", strconv.Itoa(opts.Concurrency),
 			"must be between 1 and "+strconv.Itoa(MaxExportConcurrency)+" (0 means "+strconv.Itoa(DefaultExportConcurrency)+")")
 	}
 	if err != nil {

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"time"
 
-	iotclient "github.com/iotclient/iotclient-go"
+	"github.com/iotclient/iotclient-go/internal/invalid"
 )
 
 // Default polling of Wait.
@@ -52,7 +52,7 @@ func (c *Client) Wait(ctx context.Context, deviceID, commandID string, opts Wait
 		maxInterval = max(DefaultPollMax, interval)
 	}
 	if interval < 0 || maxInterval < interval {
-		return Command{}, iotclient.NewValidationError("WaitOptions.PollInitial", opts.PollInitial.String()+".."+opts.PollMax.String(), "needs 0 < PollInitial <= PollMax")
+		return Command{}, invalid.Field("WaitOptions.PollInitial", opts.PollInitial.String()+".."+opts.PollMax.String(), "needs 0 < PollInitial <= PollMax")
 	}
 	var last Command
 	for {

@@ -23,6 +23,7 @@ import (
 	iotclient "github.com/iotclient/iotclient-go"
 	"github.com/iotclient/iotclient-go/auth"
 	"github.com/iotclient/iotclient-go/clientstate"
+	"github.com/iotclient/iotclient-go/internal/invalid"
 	"github.com/iotclient/iotclient-go/internal/mockserver"
 )
 
@@ -102,7 +103,7 @@ func (s *Server) Add(states ...clientstate.State) error {
 			for k, v := range st.Extra {
 				var x any
 				if err := stdjson.Unmarshal(v, &x); err != nil {
-					return iotclient.NewValidationError("State.Extra["+k+"]", string(v), "is not JSON")
+					return invalid.Field("State.Extra["+k+"]", string(v), "is not JSON")
 				}
 				m[i].Extra[k] = x
 			}
@@ -131,7 +132,7 @@ func (s *Server) AddLogs(typeID, deviceID string, entries ...clientstate.LogEntr
 	m := make([]mockserver.LogEntry, len(entries))
 	for i, e := range entries {
 		if e.Time.IsZero() {
-			return iotclient.NewValidationError("LogEntry["+strconv.Itoa(i)+"].Time", "", "is required")
+			return invalid.Field("LogEntry["+strconv.Itoa(i)+"].Time", "", "is required")
 		}
 		m[i] = mockserver.LogEntry{Time: e.Time, Message: e.Message}
 	}

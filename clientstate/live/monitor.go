@@ -20,6 +20,7 @@ import (
 	iotclient "github.com/iotclient/iotclient-go"
 	"github.com/iotclient/iotclient-go/internal/config"
 	"github.com/iotclient/iotclient-go/internal/ibmorg"
+	"github.com/iotclient/iotclient-go/internal/invalid"
 )
 
 // Monitor streams the connection status of devices (and applications)
@@ -68,13 +69,13 @@ func NewMonitor(cfg Config, opts ...iotclient.Option) (*Monitor, error) {
 		return nil, err
 	}
 	if r := idReason("a:"+org, "+"); r != "" {
-		return nil, iotclient.NewValidationError("Config.OrgID", org, r)
+		return nil, invalid.Field("Config.OrgID", org, r)
 	}
 	appID := cfg.AppID
 	if appID == "" {
 		appID = randomAppID()
 	} else if r := idReason("a:o:" + appID); r != "" {
-		return nil, iotclient.NewValidationError("Config.AppID", appID, r)
+		return nil, invalid.Field("Config.AppID", appID, r)
 	}
 	m.clientID = "a:" + org + ":" + appID
 	if err := m.setBroker(cfg, org, s.AllowInsecure); err != nil {
@@ -89,9 +90,9 @@ func NewMonitor(cfg Config, opts ...iotclient.Option) (*Monitor, error) {
 		field := "Config.Subscriptions[" + strconv.Itoa(i) + "]"
 		switch {
 		case sub.topic == "":
-			return nil, iotclient.NewValidationError(field, "", "is empty: build subscriptions with DeviceStatus or AppStatus")
+			return nil, invalid.Field(field, "", "is empty: build subscriptions with DeviceStatus or AppStatus")
 		case sub.err != "":
-			return nil, iotclient.NewValidationError(field, sub.topic, sub.err)
+			return nil, invalid.Field(field, sub.topic, sub.err)
 		case !slices.Contains(m.topics, sub.topic):
 			m.topics = append(m.topics, sub.topic)
 		}
@@ -99,17 +100,17 @@ func NewMonitor(cfg Config, opts ...iotclient.Option) (*Monitor, error) {
 
 	switch {
 	case cfg.KeepAlive < time.Second:
-		return nil, iotclient.NewValidationError("Config.KeepAlive", cfg.KeepAlive.String(), "must be at least 1s (MQTT counts it in seconds)")
+		return nil, invalid.Field("Config.KeepAlive", cfg.KeepAlive.String(), "must be at least 1s (MQTT counts it in seconds)")
 	case cfg.KeepAlive > MaxKeepAlive:
 		// A larger value would wrap in CONNECT's 16-bit field (65536s is 0: no keepalive).
-		return nil, iotclient.NewValidationError("Config.KeepAlive", cfg.KeepAlive.String(), "must be at most "+MaxKeepAlive.String()+" (MQTT's 16-bit keepalive in seconds)")
+		return nil, invalid.Field("Config.KeepAlive", cfg.KeepAlive.String(), "must be at most "+MaxKeepAlive.String()+" (MQTT's 16-bit keepalive in seconds)")
 	case cfg.ConnectTimeout < 0:
-		return nil, iotclient.NewValidationError("Config.ConnectTimeout", cfg.ConnectTimeout.String(), "must not be negative")
+		return nil, invalid.Field("Config.ConnectTimeout", cfg.ConnectTimeout.String(), "must not be negative")
 	case cfg.ReconnectWait < 0 || cfg.MaxReconnectWait < cfg.ReconnectWait:
-		return nil, iotclient.NewValidationError("Config.ReconnectWait", cfg.ReconnectWait.String()+".."+cfg.MaxReconnectWait.String(), "needs 0 <= ReconnectWait <= MaxReconnectWait")
+		return nil, invalid.Field("Config.ReconnectWait", cfg.ReconnectWait.String()+".."+cfg.MaxReconnectWait.String(), "needs 0 <= ReconnectWait <= MaxReconnectWait")
 	case cfg.EventBuffer < 0 || cfg.EventBuffer > MaxEventBuffer:
 		// The buffer is allocated whole when a range starts: an absurd size would panic in make.
-		return nil, iotclient.NewValidationError("Config.EventBuffer", strconv.Itoa(cfg.EventBuffer), "must be 0 to "+strconv.Itoa(MaxEventBuffer))
+		return nil, invalid.Field("Config.EventBuffer", strconv.Itoa(cfg.EventBuffer), "must be 0 to "+strconv.Itoa(MaxEventBuffer))
 	}
 	return &Monitor{state: func() *monitor { return m }}, nil
 }

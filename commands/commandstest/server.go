@@ -21,6 +21,7 @@ import (
 	iotclient "github.com/iotclient/iotclient-go"
 	"github.com/iotclient/iotclient-go/auth"
 	"github.com/iotclient/iotclient-go/commands"
+	"github.com/iotclient/iotclient-go/internal/invalid"
 	"github.com/iotclient/iotclient-go/internal/mockserver"
 )
 
@@ -119,11 +120,11 @@ func (s *Server) Add(deviceID string, cmds ...commands.Command) error {
 		field := "Command[" + strconv.Itoa(i) + "]"
 		switch {
 		case len(c.Params) > 0 && !json.Valid(c.Params):
-			return iotclient.NewValidationError(field+".Params", string(c.Params), "is not JSON")
+			return invalid.Field(field+".Params", string(c.Params), "is not JSON")
 		case len(c.Result) > 0 && !json.Valid(c.Result):
-			return iotclient.NewValidationError(field+".Result", string(c.Result), "is not JSON")
+			return invalid.Field(field+".Result", string(c.Result), "is not JSON")
 		case c.Expire < 0:
-			return iotclient.NewValidationError(field+".Expire", c.Expire.String(), "must not be negative")
+			return invalid.Field(field+".Expire", c.Expire.String(), "must not be negative")
 		}
 		m[i] = mockserver.Command{
 			ID: c.ID, DeviceID: deviceID, ServiceID: c.ServiceID, Name: c.Name, Status: string(c.Status),

@@ -14,6 +14,7 @@ import (
 
 	iotclient "github.com/iotclient/iotclient-go"
 	"github.com/iotclient/iotclient-go/internal/config"
+	"github.com/iotclient/iotclient-go/internal/invalid"
 )
 
 // Credential authenticates one attempt of a request: auth.Credential,
@@ -64,7 +65,7 @@ func New(endpoint string, cred Credential, s config.Settings, static http.Header
 		return nil, err
 	}
 	if cred == nil {
-		return nil, iotclient.NewValidationError("Auth", "", "a credential is required")
+		return nil, invalid.Field("Auth", "", "a credential is required")
 	}
 	if v, ok := cred.(interface{ Validate() error }); ok {
 		if err := v.Validate(); err != nil {
