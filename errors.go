@@ -48,6 +48,10 @@ type APIError struct {
 	// exceeds the client's cap the call fails at once with this error.
 	RetryAfter time.Duration
 	Attempts   int // times the request was sent
+	// Truncated reports a body longer than the client's size cap
+	// (WithMaxResponseSize): only its start was read, so Code and Message
+	// may be missing or cut. The status, and so the sentinel, still holds.
+	Truncated bool
 }
 
 // Error describes the failure in one line; it never contains credentials.
@@ -69,6 +73,9 @@ func (e *APIError) Error() string {
 	}
 	if e.RetryAfter > 0 {
 		fmt.Fprintf(&b, " (retry after %s)", e.RetryAfter)
+	}
+	if e.Truncated {
+		b.WriteString(" (body cut at the size limit)")
 	}
 	if e.Attempts > 1 {
 		fmt.Fprintf(&b, " after %d attempts", e.Attempts)

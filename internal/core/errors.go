@@ -49,7 +49,7 @@ func (e *tooLargeError) Error() string {
 }
 
 // permanentError is a failure of the SDK's own per-attempt work (applying a
-// credential, waiting for the rate limiter): repeating it cannot help.
+// credential, reading the body to sign): repeating it cannot help.
 type permanentError struct{ err error }
 
 func (e *permanentError) Error() string { return e.err.Error() }
