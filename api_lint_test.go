@@ -183,6 +183,77 @@ func namedIn(t types.Type, f func(*types.TypeName)) {
 	}
 }
 
+// No exported signature, field or type names a type a user cannot name,
+// and none holds go-json-experiment's jsontext.Value: raw JSON is
+// encoding/json.RawMessage everywhere.
+func TestAPINamesOnlyNameableTypes(t *testing.T) {
+	if testing.Short() {
+		t.Skip("type-checks the public packages from source")
+	}
+	for _, p := range loadAPI(t) {
+		exportedTypes(p.pkg, func(what string, typ types.Type) {
+			namedIn(typ, func(tn *types.TypeName) {
+				switch {
+				case tn.Pkg() == nil: // error, comparable
+				case !tn.Exported():
+					t.Errorf("%s.%s shows the unexported type %s", p.pkg.Name(), what, tn.Name())
+				case tn.Pkg().Path() == "github.com/go-json-experiment/json/jsontext":
+					t.Errorf("%s.%s shows jsontext.%s: use encoding/json.RawMessage", p.pkg.Name(), what, tn.Name())
+				}
+			})
+		})
+	}
+}
+
+// Every option type follows google-cloud-go's option.ClientOption: an
+// interface whose method takes a type of an internal package, so that a
+// user cannot implement it and the constructors apply it directly.
+func TestAPIOptionsAreClosedInterfaces(t *testing.T) {
+	if testing.Short() {
+		t.Skip("reads the public packages' export data")
+	}
+	want := map[string]bool{"iotclient.Option": true, "auth.AKSKOption": true,
+		"commandstest.Option": true, "clientstatetest.Option": true}
+	for _, p := range loadAPI(t) {
+		for _, name := range []string{"Option", "AKSKOption"} {
+			obj := p.pkg.Scope().Lookup(name)
+			if obj == nil {
+				continue
+			}
+			qualified := p.pkg.Name() + "." + name
+			delete(want, qualified)
+			iface, ok := obj.Type().Underlying().(*types.Interface)
+			if !ok || iface.NumMethods() == 0 {
+				t.Errorf("%s is %v, not an interface with a method", qualified, obj.Type().Underlying())
+				continue
+			}
+			for m := range iface.Methods() {
+				if !takesInternalType(m.Type().(*types.Signature)) {
+					t.Errorf("%s.%s takes no internal type: users could implement %s", qualified, m.Name(), qualified)
+				}
+			}
+		}
+	}
+	for name := range want {
+		t.Errorf("%s is missing", name)
+	}
+}
+
+// takesInternalType reports whether a parameter of sig is (a pointer to) a
+// named type of an internal package of this module.
+func takesInternalType(sig *types.Signature) bool {
+	for v := range sig.Params().Variables() {
+		t := v.Type()
+		if p, ok := t.(*types.Pointer); ok {
+			t = p.Elem()
+		}
+		if n, ok := t.(*types.Named); ok && strings.HasPrefix(n.Obj().Pkg().Path(), modulePath+"/internal/") {
+			return true
+		}
+	}
+	return false
+}
+
 // What only the SDK needs is not exported, so that users do not build on
 // it: the SDK's packages reach the constructor of ValidationError through
 // internal/invalid, and auth's header names and login constants are

@@ -20,7 +20,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	iotclient "github.com/iotclient/iotclient-go"
-	"github.com/iotclient/iotclient-go/internal/config"
 	"github.com/iotclient/iotclient-go/internal/core"
 	"github.com/iotclient/iotclient-go/internal/mockserver"
 )
@@ -28,7 +27,7 @@ import (
 func newCore(t *testing.T, u string, cred Credential, opts ...iotclient.Option) *core.Client {
 	t.Helper()
 	opts = append([]iotclient.Option{iotclient.WithBackoff(time.Millisecond, 5*time.Millisecond)}, opts...)
-	c, err := core.New(u, cred, config.Build(opts), nil)
+	c, err := core.New(u, cred, core.Settings(opts), nil)
 	require.NoError(t, err)
 	return c
 }

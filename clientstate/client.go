@@ -11,7 +11,6 @@ import (
 
 	iotclient "github.com/iotclient/iotclient-go"
 	"github.com/iotclient/iotclient-go/auth"
-	"github.com/iotclient/iotclient-go/internal/config"
 	"github.com/iotclient/iotclient-go/internal/core"
 	"github.com/iotclient/iotclient-go/internal/ibmorg"
 	"github.com/iotclient/iotclient-go/internal/invalid"
@@ -67,7 +66,7 @@ func NewClient(cfg Config, opts ...iotclient.Option) (*Client, error) {
 			return nil, err
 		}
 	}
-	s := config.Build(opts)
+	s := core.Settings(opts)
 	c, err := core.New(endpoint, cfg.Auth, s, nil)
 	if err != nil {
 		return nil, err

@@ -11,7 +11,6 @@ import (
 
 	iotclient "github.com/iotclient/iotclient-go"
 	"github.com/iotclient/iotclient-go/auth"
-	"github.com/iotclient/iotclient-go/internal/config"
 	"github.com/iotclient/iotclient-go/internal/core"
 	"github.com/iotclient/iotclient-go/internal/invalid"
 	"github.com/iotclient/iotclient-go/internal/redact"
@@ -59,7 +58,7 @@ func NewClient(cfg Config, opts ...iotclient.Option) (*Client, error) {
 	if cfg.InstanceID != "" && !instanceIDPattern.MatchString(cfg.InstanceID) {
 		return nil, invalid.Field("Config.InstanceID", cfg.InstanceID, "must be 1-64 letters, digits, '_' or '-'")
 	}
-	s := config.Build(opts)
+	s := core.Settings(opts)
 	static := http.Header{}
 	// The official SDK sends X-Project-Id too; it is signed like any header.
 	static.Set("X-Project-Id", cfg.ProjectID)

@@ -15,7 +15,6 @@
 package clientstatetest
 
 import (
-	"cmp"
 	stdjson "encoding/json"
 	"strconv"
 	"time"
@@ -45,24 +44,29 @@ type Server struct {
 	m *mockserver.Server
 }
 
-// Option configures a Server built by NewServer.
-type Option func(*options)
-
-type options struct{ now time.Time }
+// Option configures a Server built by NewServer: WithNow. It follows
+// iotclient.Option's idiom: an interface whose method takes an internal
+// type, so only this package provides one; a nil Option changes nothing.
+type Option interface {
+	// Apply adds the option to the fake's settings. Only the SDK calls
+	// it: its argument's type is internal.
+	Apply(*mockserver.FakeSettings)
+}
 
 // WithNow sets the server's reference time (default: when NewServer is
 // called), so seeded data is the same from run to run, times included.
-func WithNow(t time.Time) Option { return func(o *options) { o.now = t } }
+func WithNow(t time.Time) Option { return mockserver.WithReferenceTime(t) }
 
 // NewServer starts a fake with no clients on 127.0.0.1 and a random port;
 // the client connection state API starts activated.
 func NewServer(opts ...Option) *Server {
-	var o options
-	for _, opt := range opts {
-		opt(&o)
+	s := mockserver.FakeSettings{Options: []mockserver.Option{mockserver.WithReferenceTime(time.Now())}}
+	for _, o := range opts {
+		if o != nil {
+			o.Apply(&s)
+		}
 	}
-	m := mockserver.New(mockserver.WithReferenceTime(cmp.Or(o.now, time.Now())))
-	return &Server{m: m}
+	return &Server{m: mockserver.New(s.Options...)}
 }
 
 // Config returns a configuration that reaches the fake with its API key.

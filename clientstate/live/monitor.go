@@ -18,7 +18,7 @@ import (
 	json "github.com/go-json-experiment/json"
 
 	iotclient "github.com/iotclient/iotclient-go"
-	"github.com/iotclient/iotclient-go/internal/config"
+	"github.com/iotclient/iotclient-go/internal/core"
 	"github.com/iotclient/iotclient-go/internal/ibmorg"
 	"github.com/iotclient/iotclient-go/internal/invalid"
 )
@@ -47,12 +47,20 @@ type monitor struct {
 }
 
 // NewMonitor validates cfg and builds a monitor; it sends nothing. Of the
-// options, iotclient.WithLogger and iotclient.WithInsecureCredentials apply.
-// Invalid input is a *iotclient.ValidationError naming the field.
+// options, iotclient.WithLogger and iotclient.WithInsecureCredentials
+// apply; any other (WithRetry, WithRateLimit, WithAttemptTimeout, ...)
+// concerns HTTP requests, which a monitor never sends, and is refused
+// rather than silently ignored. Invalid input is a
+// *iotclient.ValidationError naming the field or the option.
 func NewMonitor(cfg Config, opts ...iotclient.Option) (*Monitor, error) {
-	s := config.Build(opts)
+	s := core.Settings(opts)
 	if err := s.Err(); err != nil {
 		return nil, err
+	}
+	for _, name := range s.Applied {
+		if !slices.Contains(monitorOptions, name) {
+			return nil, invalid.Field(name, "", "does not apply to a live.Monitor, which sends no HTTP request: only WithLogger and WithInsecureCredentials do")
+		}
 	}
 	cfg.KeepAlive = cmp.Or(cfg.KeepAlive, DefaultKeepAlive)
 	cfg.ConnectTimeout = cmp.Or(cfg.ConnectTimeout, DefaultConnectTimeout)
@@ -118,6 +126,9 @@ func NewMonitor(cfg Config, opts ...iotclient.Option) (*Monitor, error) {
 	}
 	return &Monitor{state: func() *monitor { return m }}, nil
 }
+
+// monitorOptions are the names of the client options a Monitor uses.
+var monitorOptions = []string{"WithLogger", "WithInsecureCredentials"}
 
 // notBuilt stands for what a Monitor not built by NewMonitor holds.
 var notBuilt = &monitor{broker: &url.URL{}}

@@ -50,26 +50,30 @@ type Server struct {
 	m *mockserver.Server
 }
 
-// Option configures a Server built by NewServer.
-type Option func(*options)
-
-type options struct{ mock []mockserver.Option }
+// Option configures a Server built by NewServer: WithNow, WithLifecycle.
+// It follows iotclient.Option's idiom: an interface whose method takes an
+// internal type, so only this package provides one; a nil Option changes
+// nothing.
+type Option interface {
+	// Apply adds the option to the fake's settings. Only the SDK calls
+	// it: its argument's type is internal.
+	Apply(*mockserver.FakeSettings)
+}
 
 // WithNow sets the server's reference time (default: when NewServer is
 // called), so seeded data is the same from run to run, times included. The
 // fake still checks signatures and stamps new commands with the real clock.
-func WithNow(t time.Time) Option {
-	return func(o *options) { o.mock = append(o.mock, mockserver.WithReferenceTime(t)) }
-}
+func WithNow(t time.Time) Option { return mockserver.WithReferenceTime(t) }
 
 // NewServer starts a fake with no devices on 127.0.0.1 and a random port.
 func NewServer(opts ...Option) *Server {
-	o := options{mock: []mockserver.Option{mockserver.WithReferenceTime(time.Now())}}
-	for _, opt := range opts {
-		opt(&o)
+	s := mockserver.FakeSettings{Options: []mockserver.Option{mockserver.WithReferenceTime(time.Now())}}
+	for _, o := range opts {
+		if o != nil {
+			o.Apply(&s)
+		}
 	}
-	m := mockserver.New(o.mock...)
-	return &Server{m: m}
+	return &Server{m: mockserver.New(s.Options...)}
 }
 
 // Config returns a configuration that reaches the fake, signing with its
@@ -197,9 +201,8 @@ func WithLifecycle(l Lifecycle) Option {
 	for name, st := range l.Outcomes {
 		outcomes[name] = string(st)
 	}
-	lc := mockserver.WithLifecycle(mockserver.Lifecycle{
+	return mockserver.WithLifecycle(mockserver.Lifecycle{
 		SendAfter: l.SendAfter, DeliverAfter: l.DeliverAfter,
 		RespondAfter: l.RespondAfter, TimeoutAfter: l.TimeoutAfter, Outcomes: outcomes,
 	})
-	return func(o *options) { o.mock = append(o.mock, lc) }
 }

@@ -118,7 +118,7 @@ func runMonitor(ctx context.Context, a *app, v *monitorArgs, pos []string) error
 		cfg.OrgID, cfg.Domain, cfg.Broker = rest.OrgID, rest.Domain, v.broker
 	}
 	cfg.Auth = auth.APIKey(key, token)
-	mon, err := live.NewMonitor(cfg, a.sdkOptions(&v.common)...)
+	mon, err := live.NewMonitor(cfg, a.logOptions(&v.common)...)
 	if err != nil {
 		return err
 	}

@@ -54,6 +54,19 @@ type Client struct {
 	userAgent string
 }
 
+// Settings returns the default settings with opts applied in order, as
+// every constructor that takes iotclient.Option values reads them; a nil
+// Option changes nothing. An invalid option is reported by Err.
+func Settings(opts []iotclient.Option) config.Settings {
+	s := config.Default()
+	for _, o := range opts {
+		if o != nil {
+			o.Apply(&s)
+		}
+	}
+	return s
+}
+
 // New builds a client for endpoint (checked by ParseEndpoint) with the
 // given credential, settings and headers sent with every request.
 func New(endpoint string, cred Credential, s config.Settings, static http.Header) (*Client, error) {
