@@ -14,7 +14,7 @@
 package commandstest
 
 import (
-	"encoding/json"
+	stdjson "encoding/json"
 	"strconv"
 	"time"
 
@@ -123,9 +123,9 @@ func (s *Server) Add(deviceID string, cmds ...commands.Command) error {
 	for i, c := range cmds {
 		field := "Command[" + strconv.Itoa(i) + "]"
 		switch {
-		case len(c.Params) > 0 && !json.Valid(c.Params):
+		case len(c.Params) > 0 && !stdjson.Valid(c.Params):
 			return invalid.Field(field+".Params", string(c.Params), "is not JSON")
-		case len(c.Result) > 0 && !json.Valid(c.Result):
+		case len(c.Result) > 0 && !stdjson.Valid(c.Result):
 			return invalid.Field(field+".Result", string(c.Result), "is not JSON")
 		case c.Expire < 0:
 			return invalid.Field(field+".Expire", c.Expire.String(), "must not be negative")
@@ -148,7 +148,7 @@ func (s *Server) Commands(deviceID string) []commands.Command {
 
 // SetStatus moves a command to status, with the device's result (may be
 // nil).
-func (s *Server) SetStatus(deviceID, commandID string, status commands.Status, result json.RawMessage) error {
+func (s *Server) SetStatus(deviceID, commandID string, status commands.Status, result stdjson.RawMessage) error {
 	return s.m.SetCommandStatus(deviceID, commandID, string(status), result)
 }
 
