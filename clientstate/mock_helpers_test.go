@@ -5,7 +5,6 @@ import (
 	"strings"
 	"testing"
 
-	stdjson "encoding/json"
 	"github.com/stretchr/testify/require"
 
 	iotclient "github.com/iotclient/iotclient-go"
@@ -46,7 +45,7 @@ func expectedState(t *testing.T, c mockserver.ClientState) clientstate.State {
 		HasDisconnectReasonCode: c.DisconnectReasonCode != 0, // the mock omits 0
 	}
 	if len(c.Extra) > 0 {
-		st.Extra = make(map[string]stdjson.RawMessage, len(c.Extra))
+		st.Extra = make(map[string]json.RawMessage, len(c.Extra))
 		for k, v := range c.Extra {
 			b, err := json.Marshal(v)
 			require.NoError(t, err)
