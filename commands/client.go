@@ -11,8 +11,8 @@ import (
 
 	iotclient "github.com/iotclient/iotclient-go"
 	"github.com/iotclient/iotclient-go/auth"
-	"github.com/iotclient/iotclient-go/internal/config"
 	"github.com/iotclient/iotclient-go/internal/core"
+	"github.com/iotclient/iotclient-go/internal/invalid"
 	"github.com/iotclient/iotclient-go/internal/redact"
 )
 
@@ -52,7 +52,7 @@ func NewClient(cfg Config, opts ...iotclient.Option) (*Client, error) {
 	if err := cfg.checkIDs(); err != nil {
 		return nil, err
 	}
-	s := config.Build(opts)
+	s := core.Settings(opts)
 	static := http.Header{}
 	// The official SDK sends X-Project-Id too; it is signed like any header.
 	static.Set("X-Project-Id", cfg.ProjectID)
@@ -71,11 +71,11 @@ func NewClient(cfg Config, opts ...iotclient.Option) (*Client, error) {
 func (c Config) checkIDs() error {
 	switch {
 	case c.ProjectID == "":
-		return iotclient.NewValidationError("Config.ProjectID", "", "is required (the region's IAM project ID)")
+		return invalid.Field("Config.ProjectID", "", "is required (the region's IAM project ID)")
 	case !projectIDPattern.MatchString(c.ProjectID):
-		return iotclient.NewValidationError("Config.ProjectID", c.ProjectID, "must be letters and digits only")
+		return invalid.Field("Config.ProjectID", c.ProjectID, "must be letters and digits only")
 	case c.InstanceID != "" && !instanceIDPattern.MatchString(c.InstanceID):
-		return iotclient.NewValidationError("Config.InstanceID", c.InstanceID, "must be 1-64 letters, digits, '_' or '-'")
+		return invalid.Field("Config.InstanceID", c.InstanceID, "must be 1-64 letters, digits, '_' or '-'")
 	}
 	return nil
 }
@@ -106,11 +106,11 @@ var idPattern = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
 func checkID(field, v string, max int) error {
 	switch {
 	case v == "":
-		return iotclient.NewValidationError(field, "", "is required")
+		return invalid.Field(field, "", "is required")
 	case len(v) > max:
-		return iotclient.NewValidationError(field, v, "is "+strconv.Itoa(len(v))+" characters long; at most "+strconv.Itoa(max)+" are allowed")
+		return invalid.Field(field, v, "is "+strconv.Itoa(len(v))+" characters long; at most "+strconv.Itoa(max)+" are allowed")
 	case !idPattern.MatchString(v):
-		return iotclient.NewValidationError(field, v, "may contain only letters, digits, '_' and '-'")
+		return invalid.Field(field, v, "may contain only letters, digits, '_' and '-'")
 	}
 	return nil
 }

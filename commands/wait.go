@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"time"
 
-	iotclient "github.com/iotclient/iotclient-go"
+	"github.com/iotclient/iotclient-go/internal/invalid"
 )
 
 // Default polling of Wait.
@@ -48,7 +48,7 @@ func (o *WaitOptions) intervals() (time.Duration, time.Duration, error) {
 		maxInterval = max(DefaultPollMax, interval)
 	}
 	if interval < 0 || maxInterval < interval {
-		return 0, 0, iotclient.NewValidationError("WaitOptions.PollInitial", o.PollInitial.String()+".."+o.PollMax.String(), "needs 0 < PollInitial <= PollMax")
+		return 0, 0, invalid.Field("WaitOptions.PollInitial", o.PollInitial.String()+".."+o.PollMax.String(), "needs 0 < PollInitial <= PollMax")
 	}
 	return interval, maxInterval, nil
 }

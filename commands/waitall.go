@@ -9,7 +9,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	iotclient "github.com/iotclient/iotclient-go"
+	"github.com/iotclient/iotclient-go/internal/invalid"
 )
 
 // CommandRef names one command of one device.
@@ -109,7 +109,7 @@ func checkWaitAll(refs []CommandRef, opts *WaitOptions) ([]CommandRef, time.Dura
 			return nil, 0, 0, err
 		}
 		if j, dup := seen[r]; dup {
-			return nil, 0, 0, iotclient.NewValidationError(field, r.CommandID, "repeats refs["+strconv.Itoa(j)+"]")
+			return nil, 0, 0, invalid.Field(field, r.CommandID, "repeats refs["+strconv.Itoa(j)+"]")
 		}
 		seen[r] = i
 	}

@@ -7,7 +7,7 @@ import (
 	"sync"
 	"time"
 
-	iotclient "github.com/iotclient/iotclient-go"
+	"github.com/iotclient/iotclient-go/internal/invalid"
 	"github.com/iotclient/iotclient-go/internal/recent"
 )
 
@@ -62,9 +62,9 @@ type waiter struct {
 func NewWatcher(opts WatcherOptions) (*Watcher, error) {
 	switch {
 	case opts.Remember < 0:
-		return nil, iotclient.NewValidationError("WatcherOptions.Remember", opts.Remember.String(), "must not be negative")
+		return nil, invalid.Field("WatcherOptions.Remember", opts.Remember.String(), "must not be negative")
 	case opts.MaxRemembered < 0:
-		return nil, iotclient.NewValidationError("WatcherOptions.MaxRemembered", strconv.Itoa(opts.MaxRemembered), "must not be negative")
+		return nil, invalid.Field("WatcherOptions.MaxRemembered", strconv.Itoa(opts.MaxRemembered), "must not be negative")
 	}
 	remember := opts.Remember
 	if remember == 0 {
@@ -99,7 +99,7 @@ func (w *Watcher) init() {
 // stream (cancel its context).
 func (w *Watcher) Run(updates iter.Seq2[Command, error]) error {
 	if w == nil {
-		return iotclient.NewValidationError("Watcher", "", "is nil")
+		return invalid.Field("Watcher", "", "is nil")
 	}
 	var last error
 	for cmd, err := range updates {

@@ -8,8 +8,8 @@ import (
 	"sync"
 	"time"
 
-	iotclient "github.com/iotclient/iotclient-go"
 	"github.com/iotclient/iotclient-go/commands"
+	"github.com/iotclient/iotclient-go/internal/invalid"
 	"github.com/iotclient/iotclient-go/internal/recent"
 )
 
@@ -57,7 +57,7 @@ type deviceMark struct {
 // *iotclient.ValidationError naming the field.
 func NewDeduplicator(opts DedupOptions) (*Deduplicator, error) {
 	if opts.Memory < 0 {
-		return nil, iotclient.NewValidationError("DedupOptions.Memory", strconv.Itoa(opts.Memory), "must not be negative")
+		return nil, invalid.Field("DedupOptions.Memory", strconv.Itoa(opts.Memory), "must not be negative")
 	}
 	n := opts.Memory
 	if n == 0 {

@@ -12,7 +12,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	iotclient "github.com/iotclient/iotclient-go"
+	"github.com/iotclient/iotclient-go/internal/invalid"
 )
 
 // Defaults and limits of HandlerConfig.
@@ -117,11 +117,11 @@ type item struct {
 func NewHandler(cfg HandlerConfig) (*Handler, error) {
 	switch {
 	case cfg.QueueSize < 0:
-		return nil, iotclient.NewValidationError("HandlerConfig.QueueSize", strconv.Itoa(cfg.QueueSize), "must not be negative (0 means 1024)")
+		return nil, invalid.Field("HandlerConfig.QueueSize", strconv.Itoa(cfg.QueueSize), "must not be negative (0 means 1024)")
 	case cfg.QueueWait < 0 || cfg.QueueWait > MaxQueueWait:
-		return nil, iotclient.NewValidationError("HandlerConfig.QueueWait", cfg.QueueWait.String(), "must be between 0 and 10s: the platform gives up after 15s")
+		return nil, invalid.Field("HandlerConfig.QueueWait", cfg.QueueWait.String(), "must be between 0 and 10s: the platform gives up after 15s")
 	case cfg.MaxBodySize < 0:
-		return nil, iotclient.NewValidationError("HandlerConfig.MaxBodySize", strconv.FormatInt(cfg.MaxBodySize, 10), "must not be negative (0 means 2 MiB)")
+		return nil, invalid.Field("HandlerConfig.MaxBodySize", strconv.FormatInt(cfg.MaxBodySize, 10), "must not be negative (0 means 2 MiB)")
 	}
 	size := cfg.QueueSize
 	if size == 0 {

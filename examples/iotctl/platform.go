@@ -82,14 +82,19 @@ func (f *ibmFlags) env() map[string]string {
 	return map[string]string{envIBMOrg: f.org, envIBMAPIKey: f.apiKey, envIBMDomain: f.domain}
 }
 
-// sdkOptions are the options of every client iotctl builds.
+// sdkOptions are the options of every REST client iotctl builds.
 func (a *app) sdkOptions(c *common) []iotclient.Option {
-	opts := []iotclient.Option{iotclient.WithUserAgent(userAgent)}
-	if c.verbose {
-		h := slog.NewTextHandler(a.stderr, &slog.HandlerOptions{Level: slog.LevelDebug, ReplaceAttr: a.scrubAttr})
-		opts = append(opts, iotclient.WithLogger(slog.New(h)))
+	return append([]iotclient.Option{iotclient.WithUserAgent(userAgent)}, a.logOptions(c)...)
+}
+
+// logOptions is --verbose's logger: the one option of sdkOptions the
+// monitor takes too (it refuses those about HTTP requests).
+func (a *app) logOptions(c *common) []iotclient.Option {
+	if !c.verbose {
+		return nil
 	}
-	return opts
+	h := slog.NewTextHandler(a.stderr, &slog.HandlerOptions{Level: slog.LevelDebug, ReplaceAttr: a.scrubAttr})
+	return []iotclient.Option{iotclient.WithLogger(slog.New(h))}
 }
 
 // scrubAttr takes the credentials out of a --verbose log record's values,

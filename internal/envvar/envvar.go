@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	iotclient "github.com/iotclient/iotclient-go"
+	"github.com/iotclient/iotclient-go/internal/invalid"
 )
 
 // Huawei IoTDA (commands.ConfigFromEnv).
@@ -77,7 +78,7 @@ func NotSet(names []string) error {
 
 // Invalid is a *iotclient.ValidationError naming the variable name.
 func Invalid(name, value, reason string) error {
-	return iotclient.NewValidationError(name, value, reason)
+	return invalid.Field(name, value, reason)
 }
 
 // Rename gives a *iotclient.ValidationError from a check written for a

@@ -15,7 +15,8 @@ import (
 	json "github.com/go-json-experiment/json"
 
 	iotclient "github.com/iotclient/iotclient-go"
-	"github.com/iotclient/iotclient-go/internal/config"
+	"github.com/iotclient/iotclient-go/internal/core"
+	"github.com/iotclient/iotclient-go/internal/invalid"
 )
 
 // Consumer reads IoTDA's forwarded notifications from an AMQP queue. Build
@@ -43,9 +44,14 @@ type consumer struct {
 // Of the options, iotclient.WithLogger applies. Invalid input is a
 // *iotclient.ValidationError naming the field.
 func NewConsumer(cfg Config, opts ...iotclient.Option) (*Consumer, error) {
-	s := config.Build(opts)
+	s := core.Settings(opts)
 	if err := s.Err(); err != nil {
 		return nil, err
+	}
+	for _, name := range s.Applied {
+		if name != "WithLogger" {
+			return nil, invalid.Field(name, "", "does not apply to a notifyamqp.Consumer, which sends no HTTP request: only WithLogger does")
+		}
 	}
 	cfg.Queue = cmp.Or(cfg.Queue, DefaultQueue)
 	cfg.Credit = cmp.Or(cfg.Credit, DefaultCredit)
@@ -56,39 +62,39 @@ func NewConsumer(cfg Config, opts ...iotclient.Option) (*Consumer, error) {
 
 	host, addr, reason := hostPort(cfg.Host)
 	if reason != "" {
-		return nil, iotclient.NewValidationError("Config.Host", cfg.Host, reason)
+		return nil, invalid.Field("Config.Host", cfg.Host, reason)
 	}
 	switch {
 	case cfg.AccessKey == "":
-		return nil, iotclient.NewValidationError("Config.AccessKey", "", "is required: the access key of the AMQP access credential")
+		return nil, invalid.Field("Config.AccessKey", "", "is required: the access key of the AMQP access credential")
 	case strings.ContainsAny(cfg.AccessKey, "|=\x00"):
 		// Shown as empty: the value is a credential.
-		return nil, iotclient.NewValidationError("Config.AccessKey", "", "must not contain '|', '=' or NUL, which would break the user name accessKey=…|timestamp=…")
+		return nil, invalid.Field("Config.AccessKey", "", "must not contain '|', '=' or NUL, which would break the user name accessKey=…|timestamp=…")
 	case cfg.AccessCode == "":
-		return nil, iotclient.NewValidationError("Config.AccessCode", "", "is required: the access code of the AMQP access credential")
+		return nil, invalid.Field("Config.AccessCode", "", "is required: the access code of the AMQP access credential")
 	case len(cfg.AccessCode) > 256 || strings.ContainsRune(cfg.AccessCode, 0):
-		return nil, iotclient.NewValidationError("Config.AccessCode", "", "must be at most 256 bytes without NUL")
+		return nil, invalid.Field("Config.AccessCode", "", "must be at most 256 bytes without NUL")
 	case strings.ContainsAny(cfg.InstanceID, "|=\x00"):
-		return nil, iotclient.NewValidationError("Config.InstanceID", cfg.InstanceID, "must not contain '|', '=' or NUL")
+		return nil, invalid.Field("Config.InstanceID", cfg.InstanceID, "must not contain '|', '=' or NUL")
 	case !validQueue(cfg.Queue):
-		return nil, iotclient.NewValidationError("Config.Queue", cfg.Queue, "must be 8 to 128 of A-Z a-z 0-9 _ - . :")
+		return nil, invalid.Field("Config.Queue", cfg.Queue, "must be 8 to 128 of A-Z a-z 0-9 _ - . :")
 	case cfg.Credit < 1 || cfg.Credit > MaxCredit:
-		return nil, iotclient.NewValidationError("Config.Credit", strconv.Itoa(cfg.Credit), "must be 1 to "+strconv.Itoa(MaxCredit))
+		return nil, invalid.Field("Config.Credit", strconv.Itoa(cfg.Credit), "must be 1 to "+strconv.Itoa(MaxCredit))
 	case cfg.IdleTimeout < time.Second:
-		return nil, iotclient.NewValidationError("Config.IdleTimeout", cfg.IdleTimeout.String(), "must be at least 1s")
+		return nil, invalid.Field("Config.IdleTimeout", cfg.IdleTimeout.String(), "must be at least 1s")
 	case cfg.ConnectTimeout < 0:
-		return nil, iotclient.NewValidationError("Config.ConnectTimeout", cfg.ConnectTimeout.String(), "must not be negative")
+		return nil, invalid.Field("Config.ConnectTimeout", cfg.ConnectTimeout.String(), "must not be negative")
 	case cfg.ReconnectWait < 0 || cfg.MaxReconnectWait < cfg.ReconnectWait:
-		return nil, iotclient.NewValidationError("Config.ReconnectWait", cfg.ReconnectWait.String()+".."+cfg.MaxReconnectWait.String(), "needs 0 <= ReconnectWait <= MaxReconnectWait")
+		return nil, invalid.Field("Config.ReconnectWait", cfg.ReconnectWait.String()+".."+cfg.MaxReconnectWait.String(), "needs 0 <= ReconnectWait <= MaxReconnectWait")
 	}
 	t := cmp.Or(cfg.TLSConfig.Clone(), &tls.Config{}) // Clone of nil is nil
 	switch {
 	case t.InsecureSkipVerify && !cfg.InsecureSkipServerVerification:
-		return nil, iotclient.NewValidationError("Config.TLSConfig", "InsecureSkipVerify", "is refused: set Config.InsecureSkipServerVerification to accept any server certificate")
+		return nil, invalid.Field("Config.TLSConfig", "InsecureSkipVerify", "is refused: set Config.InsecureSkipServerVerification to accept any server certificate")
 	case t.MaxVersion != 0 && t.MaxVersion < tls.VersionTLS12:
-		return nil, iotclient.NewValidationError("Config.TLSConfig", "", "MaxVersion "+tls.VersionName(t.MaxVersion)+" is below TLS 1.2, the least IoTDA and the consumer use")
+		return nil, invalid.Field("Config.TLSConfig", "", "MaxVersion "+tls.VersionName(t.MaxVersion)+" is below TLS 1.2, the least IoTDA and the consumer use")
 	case t.MaxVersion != 0 && t.MinVersion > t.MaxVersion:
-		return nil, iotclient.NewValidationError("Config.TLSConfig", "", "MinVersion "+tls.VersionName(t.MinVersion)+" is above MaxVersion "+tls.VersionName(t.MaxVersion))
+		return nil, invalid.Field("Config.TLSConfig", "", "MinVersion "+tls.VersionName(t.MinVersion)+" is above MaxVersion "+tls.VersionName(t.MaxVersion))
 	}
 	t.ServerName = cmp.Or(t.ServerName, host)
 	t.MinVersion = max(t.MinVersion, tls.VersionTLS12)
