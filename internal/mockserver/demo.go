@@ -16,7 +16,7 @@ const (
 	// DemoCommandCount, DemoClientCount and DemoLogCount are the sizes of
 	// the demo data, seeded with DemoSeed.
 	DemoCommandCount = 120
-	DemoDeviceCount  = 80 // IoTDA devices, plus DemoDeviceID
+	DemoDeviceCount  = 80  // IoTDA devices, plus DemoDeviceID
 	DemoClientCount  = 250 // plus DemoClientID
 	DemoLogCount     = 60
 	DemoSeed         = 1

@@ -89,8 +89,10 @@ func deviceIDs[T any](devs []T, id func(T) string) []string {
 	return out
 }
 
-func mockIDs(devs []Device) []string   { return deviceIDs(devs, func(d Device) string { return d.ID }) }
-func wireIDs2(devs []wireDevice) []string { return deviceIDs(devs, func(d wireDevice) string { return d.DeviceID }) }
+func mockIDs(devs []Device) []string { return deviceIDs(devs, func(d Device) string { return d.ID }) }
+func wireIDs2(devs []wireDevice) []string {
+	return deviceIDs(devs, func(d wireDevice) string { return d.DeviceID })
+}
 
 func TestSeedDevicesShapes(t *testing.T) {
 	s := newServer(t)
