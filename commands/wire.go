@@ -2,14 +2,13 @@ package commands
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"math"
 	"time"
 
-	jsonv2 "github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
 
+	"github.com/iotclient/iotclient-go/internal/iotda"
 	"github.com/iotclient/iotclient-go/internal/wire"
 )
 
@@ -72,20 +71,9 @@ type wireCount struct {
 	Count *int `json:"count"`
 }
 
-// decode unmarshals a body into *out with go-json-experiment/json's strict
-// defaults, refusing a null body (it would leave *out empty, as if the
-// platform had answered with nothing).
-func decode[T any](data []byte, out *T) error {
-	// A null sets p to nil; an object is decoded into *out itself.
-	p := out
-	if err := jsonv2.Unmarshal(data, &p); err != nil {
-		return err
-	}
-	if p == nil {
-		return errors.New("the body is null")
-	}
-	return nil
-}
+// decode unmarshals a body into *out, refusing a null body (see
+// iotda.Decode).
+func decode[T any](data []byte, out *T) error { return iotda.Decode(data, out) }
 
 // maxExpireSeconds is the largest expire_time a time.Duration holds.
 const maxExpireSeconds = int64(math.MaxInt64 / time.Second)

@@ -5,10 +5,12 @@ package iotda
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"regexp"
 	"strconv"
 
+	json "github.com/go-json-experiment/json"
 	"github.com/google/go-querystring/query"
 
 	iotclient "github.com/iotclient/iotclient-go"
@@ -88,6 +90,21 @@ func CheckID(field, v string, max int) error {
 		return iotclient.NewValidationError(field, v, "is "+strconv.Itoa(len(v))+" characters long; at most "+strconv.Itoa(max)+" are allowed")
 	case !idPattern.MatchString(v):
 		return iotclient.NewValidationError(field, v, "may contain only letters, digits, '_' and '-'")
+	}
+	return nil
+}
+
+// Decode unmarshals a body into *out with go-json-experiment/json's strict
+// defaults, refusing a null body (it would leave *out empty, as if the
+// platform had answered with nothing).
+func Decode[T any](data []byte, out *T) error {
+	// A null sets p to nil; an object is decoded into *out itself.
+	p := out
+	if err := json.Unmarshal(data, &p); err != nil {
+		return err
+	}
+	if p == nil {
+		return errors.New("the body is null")
 	}
 	return nil
 }
