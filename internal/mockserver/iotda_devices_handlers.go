@@ -60,7 +60,7 @@ func toDeviceRecord(d *Device, shape int) deviceRecord {
 	r := deviceRecord{
 		AppID: d.AppID, AppName: d.AppID, DeviceID: d.ID, NodeID: d.NodeID, GatewayID: d.GatewayID,
 		DeviceName: d.Name, NodeType: d.NodeType, FwVersion: d.FwVersion, SwVersion: d.SwVersion,
-		ProductID: d.ProductID, ProductName: productName(d.ProductID), Status: d.Status,
+		ProductID: d.ProductID, ProductName: ProductName(d.ProductID), Status: d.Status,
 		Tags: make([]tagRecord, len(d.Tags)),
 	}
 	for i, t := range d.Tags {
@@ -77,7 +77,9 @@ func toDeviceRecord(d *Device, shape int) deviceRecord {
 	return r
 }
 
-func productName(id string) string {
+// ProductName is the name the server gives a product: a seeded product's,
+// else its ID.
+func ProductName(id string) string {
 	for _, p := range seedProducts {
 		if p.id == id {
 			return p.name
