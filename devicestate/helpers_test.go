@@ -40,6 +40,10 @@ func fake(t *testing.T, n int, opts ...iotclient.Option) (*devicestatetest.Serve
 type handlerTransport struct{ h http.Handler }
 
 func (t handlerTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	if r.Body == nil { // a server's request always has one
+		r = r.Clone(r.Context())
+		r.Body = http.NoBody
+	}
 	rec := httptest.NewRecorder()
 	t.h.ServeHTTP(rec, r)
 	return rec.Result(), nil
