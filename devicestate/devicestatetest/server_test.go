@@ -107,3 +107,45 @@ func TestFaultsAndSearchRule(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, 3, srv.Searches())
 }
+
+func TestLatencyFaultRateAndHandler(t *testing.T) {
+	srv := devicestatetest.NewServer()
+	defer srv.Close()
+	srv.Seed(3, 1)
+	c, err := srv.NewClient(iotclient.WithRetry(0))
+	require.NoError(t, err)
+
+	srv.SetFaultRate(1, 7, devicestatetest.Fault{Status: http.StatusServiceUnavailable})
+	_, err = c.ListPage(context.Background(), devicestate.ListQuery{})
+	require.ErrorIs(t, err, iotclient.ErrServer)
+	srv.SetFaultRate(1, 7) // the default faults
+	_, err = c.ListPage(context.Background(), devicestate.ListQuery{})
+	require.Error(t, err)
+	srv.ClearFaults()
+
+	srv.SetLatency(50 * time.Millisecond)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Millisecond)
+	defer cancel()
+	_, err = c.ListPage(ctx, devicestate.ListQuery{})
+	require.ErrorIs(t, err, context.DeadlineExceeded)
+	srv.ClearFaults()
+	_, err = c.ListPage(context.Background(), devicestate.ListQuery{})
+	require.NoError(t, err)
+
+	// The handler serves the same fake on another server.
+	assert.NotNil(t, srv.Handler())
+	assert.Contains(t, srv.URL(), "http://127.0.0.1:")
+	_, ok := srv.Device("nobody")
+	assert.False(t, ok)
+}
+
+func TestWithClockDatesStatusChanges(t *testing.T) {
+	at := time.Date(2030, 1, 2, 3, 4, 5, 678e6, time.UTC)
+	srv := devicestatetest.NewServer(devicestatetest.WithClock(func() time.Time { return at }))
+	defer srv.Close()
+	require.NoError(t, srv.Add(devicestate.Device{ID: "d1", Status: devicestate.StatusInactive}))
+	d, err := srv.SetStatus("d1", devicestate.StatusOnline, time.Time{})
+	require.NoError(t, err)
+	assert.Equal(t, at, d.StatusChangedAt)
+	assert.Equal(t, at, d.ActivatedAt)
+}
