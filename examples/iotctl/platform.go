@@ -84,14 +84,27 @@ func (a *app) sdkOptions(c *common) []iotclient.Option {
 // environment, or against the embedded mock when no endpoint is set (or
 // with --mock).
 func (a *app) commandsClient(c *common, f *iotdaFlags) (*commands.Client, error) {
+	cfg, err := a.iotdaConfig(c, f)
+	switch {
+	case err != nil:
+		return nil, err
+	case cfg == nil:
+		m := a.startMock(c.mock, "--endpoint or $"+envIoTDAEndpoint).commandsFake()
+		return m.NewClient(a.sdkOptions(c)...)
+	}
+	return commands.NewClient(*cfg, a.sdkOptions(c)...)
+}
+
+// iotdaConfig reads the IoTDA configuration from the flags and the
+// environment; nil when the embedded mock serves (no endpoint, or --mock).
+func (a *app) iotdaConfig(c *common, f *iotdaFlags) (*commands.Config, error) {
 	cfg := commands.Config{
 		Endpoint:   or(f.endpoint, a.getenv(envIoTDAEndpoint)),
 		ProjectID:  or(f.project, a.getenv(envIoTDAProject)),
 		InstanceID: or(f.instance, a.getenv(envIoTDAInstance)),
 	}
 	if c.mock || cfg.Endpoint == "" {
-		m := a.startMock(c.mock, "--endpoint or $"+envIoTDAEndpoint).commandsFake()
-		return m.NewClient(a.sdkOptions(c)...)
+		return nil, nil
 	}
 	if cfg.ProjectID == "" {
 		return nil, usagef("IoTDA endpoint %s: set the project with --project or $%s", shownURL(cfg.Endpoint), envIoTDAProject)
@@ -116,7 +129,7 @@ func (a *app) commandsClient(c *common, f *iotdaFlags) (*commands.Client, error)
 		return nil, usagef("IoTDA: no credentials: set $%s and $%s (or --ak and $%s), or $%s, or $%s and $%s (an IAM login)",
 			envIoTDAAK, envIoTDASK, envIoTDASK, envIoTDAToken, envIAMUser, envIAMPassword)
 	}
-	return commands.NewClient(cfg, a.sdkOptions(c)...)
+	return &cfg, nil
 }
 
 // iamConfig is the IAM password login the environment describes; the
