@@ -7,6 +7,7 @@ import (
 
 	"github.com/iotclient/iotclient-go/devicestate"
 	"github.com/iotclient/iotclient-go/devicestate/devicestatetest"
+	"github.com/iotclient/iotclient-go/notify"
 )
 
 // Which devices of a product are offline, and since when.
@@ -38,4 +39,52 @@ func Example() {
 	// 64b8f1c2a3e5d70012ab34cd_A4C100100078 OFFLINE since 2024-05-11
 	// 64b8f1c2a3e5d70012ab34cd_A4C100100060 OFFLINE since 2024-05-10
 	// 13 offline
+}
+
+// A tracker over the device list and a stream of device.status
+// notifications (here a hand-made one; notify.Handler's or the AMQP
+// consumer's in a program).
+func ExampleTracker() {
+	at := time.Date(2024, 6, 1, 12, 0, 0, 0, time.UTC)
+	srv := devicestatetest.NewServer(devicestatetest.WithNow(at))
+	defer srv.Close()
+	if err := srv.Add(devicestate.Device{ID: "meter-1", CreatedAt: at.Add(-time.Hour)}, devicestate.Device{ID: "meter-2", CreatedAt: at.Add(-time.Hour)}); err != nil {
+		panic(err)
+	}
+	client, err := srv.NewClient()
+	if err != nil {
+		panic(err)
+	}
+	var tracker *devicestate.Tracker
+	stream := func(yield func(notify.Notification, error) bool) {
+		<-tracker.Ready()
+		for i, st := range []notify.DeviceState{notify.DeviceOffline, notify.DeviceOnline, notify.DeviceOffline} {
+			t := at.Add(10*time.Minute + time.Duration(i-2)*10*time.Second) // pushed after the snapshot
+			n := notify.Notification{Resource: notify.ResourceDeviceStatus, Time: t,
+				Header: notify.Header{DeviceID: "meter-2"}, Device: &notify.DeviceStatus{Status: st, StatusUpdatedAt: t}}
+			if !yield(n, nil) {
+				return
+			}
+		}
+	}
+	tracker, err = devicestate.NewTracker(client, stream, devicestate.TrackerConfig{
+		Now: func() time.Time { return at.Add(10 * time.Minute) }, // the tracker's clock: time.Now by default
+	})
+	if err != nil {
+		panic(err)
+	}
+	_ = tracker.Run(context.Background()) // until the stream ends, here
+	for _, d := range tracker.States() {
+		since := "unknown (the list has no times)"
+		if !d.Since.IsZero() {
+			since = d.Since.Format(time.TimeOnly)
+		}
+		fmt.Println(d.DeviceID, d.Status, "since", since)
+	}
+	sum := tracker.Summary(10 * time.Minute)
+	fmt.Println(sum.Disconnects, "disconnects in 10m:", sum.DisconnectsByStatus)
+	// Output:
+	// meter-1 ONLINE since unknown (the list has no times)
+	// meter-2 OFFLINE since 12:10:00
+	// 2 disconnects in 10m: map[OFFLINE:2]
 }
