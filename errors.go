@@ -30,6 +30,10 @@ var (
 	// ErrMalformedResponse: a 2xx body was not the documented JSON, was cut
 	// short or exceeded the size cap; the error's text says which.
 	ErrMalformedResponse = errors.New("iotclient: malformed response")
+	// ErrNoConfig: a ConfigFromEnv found none of its platform's
+	// environment variables set. Programs that can run against a fake
+	// (commandstest, clientstatetest, livetest) start it on this error.
+	ErrNoConfig = errors.New("iotclient: no configuration in the environment")
 )
 
 // APIError is the error for every response outside 2xx, with the
@@ -48,6 +52,10 @@ type APIError struct {
 	// exceeds the client's cap the call fails at once with this error.
 	RetryAfter time.Duration
 	Attempts   int // times the request was sent
+	// Truncated reports a body longer than the client's size cap
+	// (WithMaxResponseSize): only its start was read, so Code and Message
+	// may be missing or cut. The status, and so the sentinel, still holds.
+	Truncated bool
 }
 
 // Error describes the failure in one line; it never contains credentials.
@@ -69,6 +77,9 @@ func (e *APIError) Error() string {
 	}
 	if e.RetryAfter > 0 {
 		fmt.Fprintf(&b, " (retry after %s)", e.RetryAfter)
+	}
+	if e.Truncated {
+		b.WriteString(" (body cut at the size limit)")
 	}
 	if e.Attempts > 1 {
 		fmt.Fprintf(&b, " after %d attempts", e.Attempts)

@@ -73,7 +73,9 @@ func WithBackoff(base, max time.Duration) Option {
 }
 
 // WithMaxRetryAfter caps the Retry-After wait the SDK honours (default 30s,
-// at most 24h); a longer one fails the call at once with its *APIError.
+// at most 24h); a longer one fails the call at once with its *APIError. A
+// header of more seconds than int64 holds, or a date however far ahead,
+// counts as longer than any cap (APIError.RetryAfter reports a year).
 func WithMaxRetryAfter(d time.Duration) Option {
 	return checked(d >= 0 && d <= maxDuration, "WithMaxRetryAfter", d.String(), "must be between 0 and 24h",
 		func(s *config.Settings) { s.MaxRetryAfter = d })
@@ -103,7 +105,10 @@ func WithUserAgent(product string) Option {
 // WithRateLimit limits every attempt of the client, IAM login included, to
 // perSecond a second (finite, above 0, at most a million) with bursts of
 // burst (1 to 1<<20), to stay under a platform quota (IBM allows 10 calls
-// a second per organisation).
+// a second per organisation). The wait for the limiter comes before each
+// attempt, under the caller's context only: WithAttemptTimeout starts when
+// the attempt does, and a call fails at once if its context's deadline
+// comes before its turn.
 func WithRateLimit(perSecond float64, burst int) Option {
 	// perSecond > 0 is false for NaN; the upper bound refuses +Inf.
 	return checked(perSecond > 0 && perSecond <= 1e6 && burst >= 1 && burst <= 1<<20, "WithRateLimit",
@@ -113,7 +118,10 @@ func WithRateLimit(perSecond float64, burst int) Option {
 }
 
 // WithMaxResponseSize caps the bytes of a response body read (default 8
-// MiB, between 1 KiB and 1 GiB); a larger body is an error.
+// MiB, between 1 KiB and 1 GiB). A larger 2xx body is an error matching
+// ErrMalformedResponse; an error answer's body is cut to the cap and keeps
+// its status (APIError.Truncated), so it is retried or refreshes the token
+// as a short one would.
 func WithMaxResponseSize(n int64) Option {
 	return checked(n >= 1024 && n <= config.MaxResponseSizeLimit, "WithMaxResponseSize", strconv.FormatInt(n, 10), "must be between 1024 and 1073741824 (1 GiB)",
 		func(s *config.Settings) { s.MaxResponseSize = n })

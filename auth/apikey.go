@@ -59,7 +59,13 @@ func (c *apiKeyCredential) Apply(req *http.Request, _ []byte) error {
 	return nil
 }
 
-// Secrets lists the Basic payload, the token and the key.
+// Secrets lists the Basic payload in the base64 forms a server may echo it
+// in (standard, unpadded, URL-safe), the token and the key.
 func (c *apiKeyCredential) Secrets() []string {
-	return []string{base64.StdEncoding.EncodeToString([]byte(c.key.get() + ":" + c.token.get())), c.token.get(), c.key.get()}
+	basic := []byte(c.key.get() + ":" + c.token.get())
+	return []string{
+		base64.StdEncoding.EncodeToString(basic), base64.RawStdEncoding.EncodeToString(basic),
+		base64.URLEncoding.EncodeToString(basic), base64.RawURLEncoding.EncodeToString(basic),
+		c.token.get(), c.key.get(),
+	}
 }

@@ -6,6 +6,7 @@ import (
 	"math"
 	"net/http"
 	"net/url"
+	"slices"
 	"sync"
 	"time"
 
@@ -81,7 +82,7 @@ type iamCredential struct {
 	mu        sync.Mutex
 	login     *core.Client // sends the login; set by BindSettings
 	token     hidden
-	prevToken hidden    // still scrubbed from errors
+	oldTokens []hidden  // replaced, newest last: still scrubbed from errors
 	holdUntil time.Time // no invalidation before: a fresh token was refused
 	expiresAt time.Time
 	refreshAt time.Time
@@ -125,11 +126,33 @@ func (c *iamCredential) BindSettings(s config.Settings) error {
 	return err
 }
 
-// Secrets lists the password and the tokens.
+// Secrets lists the password, the token and the tokens it replaced (see
+// keptTokens).
 func (c *iamCredential) Secrets() []string {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return []string{c.password.get(), c.token.get(), c.prevToken.get()}
+	out := []string{c.password.get(), c.token.get()}
+	for _, t := range c.oldTokens {
+		out = append(out, t.get())
+	}
+	return out
+}
+
+// keptTokens is how many replaced tokens stay in the scrub list: a request
+// that carried one may still fail after it was replaced (a 401 replaces it
+// while other requests with it are in flight), and its server may echo it.
+const keptTokens = 8
+
+// retire moves the current token to the replaced ones; c.mu is held.
+func (c *iamCredential) retire() {
+	if c.token.get() == "" {
+		return
+	}
+	c.oldTokens = append(c.oldTokens, c.token)
+	if n := len(c.oldTokens); n > keptTokens {
+		c.oldTokens = slices.Delete(c.oldTokens, 0, n-keptTokens)
+	}
+	c.token = hidden{}
 }
 
 // loginAuth is the login client's credential: the password travels in the

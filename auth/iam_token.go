@@ -57,7 +57,7 @@ func (c *iamCredential) Invalidate(sent *http.Request) bool {
 	case time.Now().Before(c.holdUntil):
 		return false
 	}
-	c.token = hidden{}
+	c.retire()
 	return true
 }
 
@@ -110,9 +110,7 @@ func (c *iamCredential) run(ctx context.Context, f *iamFlight) {
 	c.mu.Lock()
 	now := time.Now()
 	if err == nil {
-		if c.token.get() != "" {
-			c.prevToken = c.token
-		}
+		c.retire()
 		c.token = hide(tok)
 		c.expiresAt = start.Add(lifetime)
 		c.refreshAt = c.expiresAt.Add(-min(cmp.Or(c.cfg.RefreshBefore, DefaultIAMRefreshBefore), lifetime/2))

@@ -156,8 +156,8 @@ func (c *Client) Enabled(ctx context.Context) (bool, error) {
 	case err != nil:
 		return false, err
 	case out.Enabled == nil:
-		return false, fmt.Errorf("%w: GET /config/clientstate: the answer has no \"enabled\" field (request ID %s)",
-			iotclient.ErrMalformedResponse, requestID)
+		return false, c.core.Scrub(fmt.Errorf("%w: GET /config/clientstate: the answer has no \"enabled\" field (request ID %s)",
+			iotclient.ErrMalformedResponse, requestID))
 	}
 	return *out.Enabled, nil
 }

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	iotclient "github.com/iotclient/iotclient-go"
+	"github.com/iotclient/iotclient-go/internal/core"
 	"github.com/iotclient/iotclient-go/internal/wire"
 	"github.com/iotclient/iotclient-go/pagination"
 )
@@ -144,7 +145,8 @@ func (c *Client) ListPage(ctx context.Context, q ListQuery) (pagination.Page[Sta
 	if err := q.validate(); err != nil {
 		return pagination.Page[State]{}, err
 	}
-	return c.listPage(ctx, &q, q.Bookmark)
+	p, err := c.listPage(ctx, &q, q.Bookmark)
+	return p, c.core.Scrub(err)
 }
 
 // List returns an iterator over the states of every client matching q,
@@ -161,9 +163,10 @@ func (c *Client) List(ctx context.Context, q ListQuery) iter.Seq2[State, error] 
 	for k, vs := range q.Extra {
 		q.Extra[k] = slices.Clone(vs)
 	}
-	return pagination.Cursor(ctx, q.Bookmark, func(ctx context.Context, bookmark string, _ int) (pagination.Page[State], error) {
+	// The errors quote server values (bookmarks, request IDs): scrubbed.
+	return core.ScrubSeq(c.core, pagination.Cursor(ctx, q.Bookmark, func(ctx context.Context, bookmark string, _ int) (pagination.Page[State], error) {
 		return c.listPage(ctx, &q, bookmark)
-	})
+	}))
 }
 
 func (c *Client) listPage(ctx context.Context, q *ListQuery, bookmark string) (pagination.Page[State], error) {

@@ -91,8 +91,12 @@ type State struct {
 
 // UnmarshalJSON decodes a client state record as the platform sends it:
 // names match exactly, absent or null fields stay zero, and unknown ones go
-// to Extra. A wrong type, a time that is not RFC 3339, a repeated name or
-// invalid UTF-8 is an error naming the field. Null leaves s unchanged.
+// to Extra. A wrong type, a repeated name, invalid UTF-8 or a time that is
+// not RFC 3339 is an error naming the field. Times are RFC 3339 only, as
+// IBM writes them ("2018-09-27T08:40:54.456Z"): not the wider forms Go's
+// time.Parse also takes (a comma before the fraction, a one-digit hour),
+// nor a time an offset moves outside the years 0000-9999 in UTC, which
+// MarshalJSON could not write back. Null leaves s unchanged.
 func (s *State) UnmarshalJSON(data []byte) error {
 	if string(bytes.TrimSpace(data)) == "null" {
 		return nil
@@ -110,7 +114,11 @@ func (s *State) UnmarshalJSON(data []byte) error {
 }
 
 // MarshalJSON encodes the state in the platform's form, the inverse of
-// UnmarshalJSON: zero fields left out, Extra's included.
+// UnmarshalJSON: zero fields left out, Extra's included, times in UTC with
+// milliseconds as IBM writes them, or with every digit a finer time has,
+// so that a decoded state encodes and decodes back to the same instants. A
+// time outside the years 0000-9999 in UTC is an error: RFC 3339 cannot
+// write it.
 func (s State) MarshalJSON() ([]byte, error) {
 	w := fromState(&s)
 	return json.Marshal(&w, json.OmitZeroStructFields(true), json.Deterministic(true))

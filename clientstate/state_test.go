@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"strconv"
 	"testing"
 	"time"
 
@@ -139,5 +140,41 @@ func TestGetRefusesBodiesThatAreNotAState(t *testing.T) {
 		st, err := c.Get(context.Background(), "d:ab12cd:sensor:s-1")
 		assert.ErrorIs(t, err, iotclient.ErrMalformedResponse, body)
 		assert.Equal(t, clientstate.State{}, st)
+	}
+}
+
+// MarshalJSON is the inverse of UnmarshalJSON, to the nanosecond: IBM's
+// milliseconds stay as they are, a finer time keeps its digits.
+func TestStateTimesEncodeBackExactly(t *testing.T) {
+	st := clientstate.State{
+		ClientID:         "d:ab12cd:sensor:s-1",
+		LastConnected:    time.Date(2018, 9, 27, 8, 40, 54, 456e6, time.UTC),
+		LastDisconnected: time.Date(2018, 9, 27, 8, 40, 37, 493_000_100, time.UTC),
+		LastActivity:     time.Date(0, 1, 1, 0, 0, 0, 1e5, time.UTC),
+	}
+	b, err := json.Marshal(st)
+	require.NoError(t, err)
+	assert.JSONEq(t, `{"id":"d:ab12cd:sensor:s-1","lastConnectTime":"2018-09-27T08:40:54.456Z",
+		"lastDisconnectTime":"2018-09-27T08:40:37.4930001Z","lastActivityTime":"0000-01-01T00:00:00.0001Z"}`, string(b))
+	var back clientstate.State
+	require.NoError(t, json.Unmarshal(b, &back))
+	assert.Equal(t, st, back)
+
+	st.LastActivity = time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)
+	_, err = json.Marshal(st)
+	assert.ErrorContains(t, err, "0000-9999", "RFC 3339 has no year 10000")
+}
+
+// Times are RFC 3339, as the godoc says: not ISO 8601's comma, which Go's
+// time.Parse takes.
+func TestStateRefusesTimesThatAreNotRFC3339(t *testing.T) {
+	for field, value := range map[string]string{
+		"lastConnectTime":    "0000-01-01T00:00:00,0001Z",
+		"lastDisconnectTime": "2018-09-27T8:40:37.493Z",
+		"lastActivityTime":   "0000-01-01T00:00:00+00:01",
+	} {
+		var st clientstate.State
+		err := json.Unmarshal([]byte(`{"id":"d:ab12cd:sensor:s-1",`+strconv.Quote(field)+`:`+strconv.Quote(value)+`}`), &st)
+		assert.ErrorContains(t, err, `"/`+field+`"`, value)
 	}
 }

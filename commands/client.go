@@ -7,6 +7,7 @@ import (
 	iotclient "github.com/iotclient/iotclient-go"
 	"github.com/iotclient/iotclient-go/auth"
 	"github.com/iotclient/iotclient-go/internal/config"
+	"github.com/iotclient/iotclient-go/internal/core"
 	"github.com/iotclient/iotclient-go/internal/iotda"
 	"github.com/iotclient/iotclient-go/internal/redact"
 )
@@ -33,6 +34,7 @@ func (c Config) GoString() string { return c.String() }
 // Client calls the IoTDA command APIs. It is safe for concurrent use.
 type Client struct {
 	iotda *iotda.Client
+	core  *core.Client // iotda's, for Scrub
 }
 
 // NewClient validates cfg and the options and builds a client without
@@ -42,8 +44,12 @@ func NewClient(cfg Config, opts ...iotclient.Option) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Client{iotda: c}, nil
+	return &Client{iotda: c, core: c.Core()}, nil
 }
+
+// checkIDs validates the project and instance IDs (core.New checks the
+// endpoint and the credential).
+func (c Config) checkIDs() error { return iotda.CheckConfigIDs(c.ProjectID, c.InstanceID) }
 
 // do sends one request about deviceID: params, when not nil, is encoded as
 // the query string and body as JSON. Every call but Create (the only one

@@ -130,7 +130,8 @@ func (c *Client) Create(ctx context.Context, deviceID string, cmd NewCommand) (C
 	if err != nil {
 		return Command{}, err
 	}
-	return commandFrom(&out, "", requestID)
+	created, err := commandFrom(&out, "", requestID)
+	return created, c.core.Scrub(err)
 }
 
 // commandFrom converts one decoded record, checking that it has an ID (the

@@ -12,7 +12,8 @@
 // once) learn the outcome from the push and poll only as the fallback.
 //
 // The client authenticates with auth.AKSK (request signing, recommended by
-// Huawei), auth.IAMPassword or auth.Token. Bad input is a
+// Huawei), auth.IAMPassword or auth.Token; ConfigFromEnv builds the Config
+// from the IOTCLIENT_IOTDA_* environment variables. Bad input is a
 // *iotclient.ValidationError naming the field, sent nowhere, and a non-2xx
 // answer an *iotclient.APIError with the IoTDA error code and request ID.
 // Package commandstest runs a fake IoTDA in-process for tests.

@@ -113,13 +113,13 @@ func (c *Client) fleetDevice(ctx context.Context, deviceID string, q *HistoryQue
 		case err != nil && ctx.Err() != nil:
 			return false
 		case err != nil:
-			it = fleetItem{err: &DeviceError{DeviceID: deviceID, Err: err}}
+			it = fleetItem{err: &DeviceError{DeviceID: deviceID, Err: err}} // History scrubbed it
 		case cmd.DeviceID == "":
 			it.cmd.DeviceID = deviceID
 		case cmd.DeviceID != deviceID:
-			it = fleetItem{err: &DeviceError{DeviceID: deviceID, Err: fmt.Errorf(
+			it = fleetItem{err: &DeviceError{DeviceID: deviceID, Err: c.core.Scrub(fmt.Errorf(
 				"%w: the history of device %q holds command %s of device %q",
-				iotclient.ErrMalformedResponse, deviceID, cmd.ID, cmd.DeviceID)}}
+				iotclient.ErrMalformedResponse, deviceID, cmd.ID, cmd.DeviceID))}}
 		}
 		select {
 		case out <- it:

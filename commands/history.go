@@ -9,6 +9,7 @@ import (
 	"time"
 
 	iotclient "github.com/iotclient/iotclient-go"
+	"github.com/iotclient/iotclient-go/internal/core"
 	"github.com/iotclient/iotclient-go/pagination"
 )
 
@@ -103,14 +104,15 @@ func (l *listing) first(ctx context.Context) (pagination.Page[Command], error) {
 	if err := l.check(); err != nil {
 		return pagination.Page[Command]{}, err
 	}
-	return l.page(ctx, l.q.Marker, l.q.Offset)
+	p, err := l.page(ctx, l.q.Marker, l.q.Offset)
+	return p, l.c.core.Scrub(err)
 }
 
 func (l *listing) all(ctx context.Context) iter.Seq2[Command, error] {
 	if err := l.check(); err != nil {
 		return func(yield func(Command, error) bool) { yield(Command{}, err) }
 	}
-	return pagination.Cursor(ctx, l.q.Marker, l.fetch)
+	return core.ScrubSeq(l.c.core, pagination.Cursor(ctx, l.q.Marker, l.fetch))
 }
 
 // fetch is the listing's pagination.CursorFetch: q.Offset applies to the
@@ -215,9 +217,9 @@ func (c *Client) Count(ctx context.Context, deviceID string, q CountQuery) (int,
 	case err != nil:
 		return 0, err
 	case out.Count == nil:
-		return 0, fmt.Errorf("%w: the count answer has no count (request ID %s)", iotclient.ErrMalformedResponse, requestID)
+		return 0, c.core.Scrub(fmt.Errorf("%w: the count answer has no count (request ID %s)", iotclient.ErrMalformedResponse, requestID))
 	case *out.Count < 0:
-		return 0, fmt.Errorf("%w: the platform counted %d commands (request ID %s)", iotclient.ErrMalformedResponse, *out.Count, requestID)
+		return 0, c.core.Scrub(fmt.Errorf("%w: the platform counted %d commands (request ID %s)", iotclient.ErrMalformedResponse, *out.Count, requestID))
 	}
 	return *out.Count, nil
 }

@@ -86,7 +86,7 @@ func (c *Client) wait(ctx context.Context, deviceID, commandID string, interval,
 		cmd, err := c.Get(ctx, deviceID, commandID)
 		if err != nil {
 			if ctxErr := ctx.Err(); ctxErr != nil {
-				return last, waitEnded(deviceID, commandID, &last, ctxErr)
+				return last, c.core.Scrub(waitEnded(deviceID, commandID, &last, ctxErr))
 			}
 			return last, err
 		}
@@ -101,7 +101,7 @@ func (c *Client) wait(ctx context.Context, deviceID, commandID string, interval,
 		select {
 		case <-ctx.Done():
 			t.Stop()
-			return last, waitEnded(deviceID, commandID, &last, ctx.Err())
+			return last, c.core.Scrub(waitEnded(deviceID, commandID, &last, ctx.Err()))
 		case <-t.C:
 		}
 		interval = min(2*interval, maxInterval)
@@ -131,5 +131,6 @@ func (c *Client) Get(ctx context.Context, deviceID, commandID string) (Command, 
 	if err != nil {
 		return Command{}, err
 	}
-	return commandFrom(&out, commandID, requestID)
+	cmd, err := commandFrom(&out, commandID, requestID)
+	return cmd, c.core.Scrub(err)
 }

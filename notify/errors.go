@@ -34,11 +34,14 @@ func (e *LossError) Error() string {
 func (e *LossError) Is(target error) bool { return target == ErrLost }
 
 // IsTransient reports whether a stream of notifications goes on after err:
-// a *DocumentError (one undecodable document) or an error matching ErrLost.
-// Any other error is the stream's last, so a consumer loop may skip
-// transient errors (continue) and return the others, as with
-// clientstate/live's Monitor.Events.
+// a *DocumentError (one undecodable document), an error matching ErrLost,
+// or an error whose Transient method says so (a channel's lost connection
+// it recovers from, such as notifyamqp's *ConnectionError). Any other error
+// is the stream's last, so a consumer loop may skip transient errors
+// (continue) and return the others, as with clientstate/live's
+// Monitor.Events.
 func IsTransient(err error) bool {
 	var de *DocumentError
-	return errors.As(err, &de) || errors.Is(err, ErrLost)
+	var t interface{ Transient() bool }
+	return errors.As(err, &de) || errors.Is(err, ErrLost) || errors.As(err, &t) && t.Transient()
 }

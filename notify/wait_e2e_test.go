@@ -79,17 +79,25 @@ func TestE2EWaitAllFromHTTPPushes(t *testing.T) {
 		rng.Shuffle(len(win), func(a, b int) { win[a], win[b] = win[b], win[a] })
 	}
 
-	const pollMax = 5 * time.Second
+	// The pushes must all be in before the first read at PollMax, or a
+	// pushed command would be read too: they take well under a second.
+	const pollMax = 8 * time.Second
 	before := fake.Requests()
-	pushed := make(chan struct{})
-	go func() {
-		defer close(pushed)
-		for _, doc := range docs {
-			status, _ := post(t, srv.URL, doc)
-			assert.Equal(t, http.StatusOK, status)
-		}
-	}()
 	start := time.Now()
+	pushed := make(chan time.Duration)
+	go func() {
+		var posters sync.WaitGroup
+		for p := range 4 { // in order within each poster, as a burst comes
+			posters.Go(func() {
+				for i := p; i < len(docs); i += 4 {
+					status, _ := post(t, srv.URL, docs[i])
+					assert.Equal(t, http.StatusOK, status)
+				}
+			})
+		}
+		posters.Wait()
+		pushed <- time.Since(start)
+	}()
 	got := map[string]commands.Status{}
 	for cmd, err := range client.WaitAll(context.Background(), refs, commands.WaitOptions{Watcher: w, PollInitial: pollMax, PollMax: pollMax}) {
 		require.NoError(t, err)
@@ -100,7 +108,9 @@ func TestE2EWaitAllFromHTTPPushes(t *testing.T) {
 			assert.GreaterOrEqual(t, time.Since(start), pollMax, "not pushed: read at PollMax")
 		}
 	}
-	<-pushed
+	took := <-pushed
+	t.Logf("%d pushes in %v", len(docs), took)
+	require.Less(t, took, pollMax, "the pushes came too slowly for this test's timing")
 	assert.Equal(t, want, got, "every command with its true final status")
 	assert.Equal(t, before+len(dropped), fake.Requests(), "one read for each command whose pushes were dropped, none for the others")
 	assert.Equal(t, int64(len(docs)), h.Stats().Queued)

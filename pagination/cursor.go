@@ -76,6 +76,7 @@ func Cursor[T any](ctx context.Context, start string, fetch CursorFetch[T]) iter
 // length, where remembering every cursor would grow with the listing.
 type cycleGuard struct {
 	checkpoint string
+	prev       string // the cursor before the current one: two that alternate are caught before a page is fetched again
 	power, run int
 }
 
@@ -85,9 +86,10 @@ func (g *cycleGuard) check(cursor, next string, n int) error {
 	if next == cursor {
 		return fmt.Errorf("%w: the server returned cursor %q again after page %d", ErrStuckCursor, cursor, n+1)
 	}
-	if next == g.checkpoint {
+	if next == g.checkpoint || next == g.prev {
 		return fmt.Errorf("%w: cursor %q came round again after page %d (the server's cursors form a cycle)", ErrStuckCursor, next, n+1)
 	}
+	g.prev = cursor
 	if g.power == 0 {
 		g.power = 1
 	}

@@ -8,6 +8,11 @@
 // does not advance (ErrStuckCursor). CursorAhead also fetches the next page
 // while the loop body works on the current one.
 //
+// Windows walks listings paged by skip count, after a cursor (IoTDA reaches
+// 500 records past a marker) or without one (ErrOffsetLimit past the last
+// offset), fetching a window's pages concurrently, with the same guard
+// against cursors that do not advance.
+//
 // The platform packages also offer one-page calls (HistoryPage, ListPage)
 // that return the cursor, so a caller can checkpoint and resume later.
 package pagination

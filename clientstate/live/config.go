@@ -33,12 +33,20 @@ const (
 	DefaultReconnectWait    = time.Second      // the first backoff bound between attempts
 	DefaultMaxReconnectWait = time.Minute      // the largest backoff bound
 	DefaultEventBuffer      = 1024             // messages that may wait for the consumer
+	// DefaultMaxMessageSize bounds a status message (topic and payload):
+	// IBM's are a few hundred bytes, a few KiB at most.
+	DefaultMaxMessageSize = 64 << 10
 )
 
 // Monitor limits, past which NewMonitor refuses a Config.
 const (
 	MaxEventBuffer = 1 << 20             // about 400 MB, allocated when a range starts
 	MaxKeepAlive   = 65535 * time.Second // MQTT carries it in 16 bits of seconds
+	// MaxMessageSizeLimit is the largest Config.MaxMessageSize: the most
+	// an MQTT 3.1.1 packet can carry.
+	MaxMessageSizeLimit = 268435455
+	// MaxErrorPayload is the most of a payload a *MessageError keeps.
+	MaxErrorPayload = 4 << 10
 )
 
 // Subscription is one monitor topic filter: DeviceStatus or AppStatus.
@@ -117,6 +125,13 @@ type Config struct {
 	// makes it reconnect. Each (re)subscription brings one retained message
 	// per device: size it to the fleet.
 	EventBuffer int
+	// MaxMessageSize is the largest status message the monitor reads, in
+	// bytes of topic and payload (1 KiB to MaxMessageSizeLimit; 0 means
+	// DefaultMaxMessageSize). A larger message is read only as far as its
+	// first MaxErrorPayload bytes, the rest dropped as it arrives, and is
+	// reported as a *MessageError matching ErrMessageTooLarge; the stream
+	// goes on.
+	MaxMessageSize int
 	// OnConnect is called from the goroutine ranging over Events each time
 	// the monitor has connected and subscribed, in stream order.
 	OnConnect func(ConnectInfo)
@@ -188,6 +203,7 @@ func (m *monitor) setBroker(cfg Config, org string, allowInsecure bool) error {
 	if u.User != nil {
 		return iotclient.NewValidationError(field, redact.URL(raw), "must not carry credentials: use Auth")
 	}
+	core.NormalizeLoopback(u) // so that ws:// to a loopback broker never goes through HTTP_PROXY
 	secure, defaultPort := false, ""
 	switch strings.ToLower(u.Scheme) {
 	case "tcp", "mqtt":

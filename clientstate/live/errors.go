@@ -18,8 +18,9 @@ import (
 // connection. Unless Fatal, the monitor retries after RetryIn and then
 // delivers the topics' retained state again (but not the changes missed
 // meanwhile, which MQTT does not keep). Fatal errors end the stream: the
-// broker refused the credentials, client ID or a subscription, or TLS failed
-// in a way retrying cannot heal; errors.As still finds the TLS or x509 cause.
+// broker refused the credentials, client ID, protocol version or a
+// subscription, or TLS failed in a way retrying cannot heal; errors.As
+// still finds the TLS or x509 cause.
 type ConnectionError struct {
 	Broker  string        // the broker's address
 	Lost    bool          // an established connection dropped (else an attempt failed)
@@ -46,13 +47,16 @@ func (e *ConnectionError) Error() string {
 func (e *ConnectionError) Unwrap() error { return e.Err }
 
 // MessageError reports a status message that could not be decoded (a topic
-// that is not a monitor topic, a payload that is not a status object); the
-// monitor goes on with the next message. It matches
-// iotclient.ErrMalformedResponse.
+// that is not a monitor topic, a payload that is not a status object, a
+// message over Config.MaxMessageSize); the monitor goes on with the next
+// message. It matches iotclient.ErrMalformedResponse.
 type MessageError struct {
-	Topic   string // the topic the message arrived on
-	Payload []byte // the payload as received
-	Err     error  // what was wrong with it
+	Topic string // the topic the message arrived on
+	// Payload is the start of the payload as received: all of it up to
+	// MaxErrorPayload bytes, else its first MaxErrorPayload bytes.
+	Payload []byte
+	Size    int   // the whole payload's length in bytes
+	Err     error // what was wrong with it
 }
 
 // Error names the topic and what was wrong.
@@ -67,12 +71,19 @@ func (e *MessageError) Unwrap() error { return e.Err }
 func (e *MessageError) Is(target error) bool { return target == iotclient.ErrMalformedResponse }
 
 // The broker's refusals, which a *ConnectionError wraps (all fatal but
-// ErrBrokerUnavailable), and the misuses Events reports.
+// ErrBrokerUnavailable), the misuses Events reports, and the cause of a
+// *MessageError over the size cap.
 var (
 	ErrBrokerUnauthorized  = errors.New("live: the broker refused the credentials") // CONNACK bad user name or password, or not authorized
 	ErrClientIDRejected    = errors.New("live: the broker refused the client ID")   // CONNACK identifier rejected
 	ErrSubscriptionRefused = errors.New("live: the broker refused a subscription")  // SUBACK failure
 	ErrBrokerUnavailable   = errors.New("live: the broker is unavailable")          // CONNACK server unavailable: retried
+	// ErrProtocolRefused: CONNACK unacceptable protocol version; the
+	// broker does not take MQTT 3.1.1, which the monitor speaks.
+	ErrProtocolRefused = errors.New("live: the broker refused the protocol version (MQTT 3.1.1)")
+	// ErrMessageTooLarge: a status message over Config.MaxMessageSize,
+	// reported as a *MessageError.
+	ErrMessageTooLarge = errors.New("live: status message over Config.MaxMessageSize")
 	// ErrMonitorBusy: a second range over Events while one runs; both would
 	// use one client ID and kick each other off.
 	ErrMonitorBusy = errors.New("live: the monitor is already streaming (one Events range at a time per Monitor)")
@@ -91,9 +102,10 @@ func IsTransient(err error) bool {
 }
 
 // fatalConnectError reports whether retrying cannot help: refused
-// credentials, client ID or subscription, or a TLS failure the next attempt
-// would meet again (a certificate that does not verify, no TLS version in
-// common), which is a configuration (or an attack) to fix.
+// credentials, client ID, protocol version or subscription, or a TLS
+// failure the next attempt would meet again (a certificate that does not
+// verify, no TLS version in common), which is a configuration (or an
+// attack) to fix.
 func fatalConnectError(err error) bool {
 	var (
 		verify   *tls.CertificateVerificationError
@@ -104,6 +116,7 @@ func fatalConnectError(err error) bool {
 	)
 	switch {
 	case errors.Is(err, ErrBrokerUnauthorized), errors.Is(err, ErrClientIDRejected), errors.Is(err, ErrSubscriptionRefused),
+		errors.Is(err, ErrProtocolRefused),
 		errors.As(err, &verify), errors.As(err, &unknown), errors.As(err, &hostname), errors.As(err, &invalid):
 		return true
 	case errors.As(err, &opErr) && opErr.Op == "remote error" && opErr.Err != nil:
@@ -117,6 +130,7 @@ func fatalConnectError(err error) bool {
 
 // connackErrors maps the CONNACK refusals the package names.
 var connackErrors = map[byte]error{
+	packets.ErrRefusedBadProtocolVersion:    ErrProtocolRefused,
 	packets.ErrRefusedBadUsernameOrPassword: ErrBrokerUnauthorized,
 	packets.ErrRefusedNotAuthorised:         ErrBrokerUnauthorized,
 	packets.ErrRefusedIDRejected:            ErrClientIDRejected,

@@ -171,7 +171,7 @@ type wireMessage struct {
 // delivery.
 func ParseStatusMessage(topic string, payload []byte) (Event, error) {
 	fail := func(err error) (Event, error) {
-		return Event{}, &MessageError{Topic: topic, Payload: bytes.Clone(payload), Err: err}
+		return Event{}, &MessageError{Topic: topic, Payload: bytes.Clone(payload[:min(len(payload), MaxErrorPayload)]), Size: len(payload), Err: err}
 	}
 	var w wireMessage
 	if err := json.Unmarshal(payload, &w); err != nil {

@@ -58,6 +58,7 @@ func NewMonitor(cfg Config, opts ...iotclient.Option) (*Monitor, error) {
 	cfg.ReconnectWait = cmp.Or(cfg.ReconnectWait, DefaultReconnectWait)
 	cfg.MaxReconnectWait = cmp.Or(cfg.MaxReconnectWait, DefaultMaxReconnectWait)
 	cfg.EventBuffer = cmp.Or(cfg.EventBuffer, DefaultEventBuffer)
+	cfg.MaxMessageSize = cmp.Or(cfg.MaxMessageSize, DefaultMaxMessageSize)
 	m := &monitor{cfg: cfg, logger: cmp.Or(s.Logger, slog.New(slog.DiscardHandler))}
 	var err error
 	if m.user, m.pass, err = basicCredentials(cfg.Auth); err != nil {
@@ -110,6 +111,9 @@ func NewMonitor(cfg Config, opts ...iotclient.Option) (*Monitor, error) {
 	case cfg.EventBuffer < 0 || cfg.EventBuffer > MaxEventBuffer:
 		// The buffer is allocated whole when a range starts: an absurd size would panic in make.
 		return nil, iotclient.NewValidationError("Config.EventBuffer", strconv.Itoa(cfg.EventBuffer), "must be 0 to "+strconv.Itoa(MaxEventBuffer))
+	case cfg.MaxMessageSize < 1024 || cfg.MaxMessageSize > MaxMessageSizeLimit:
+		return nil, iotclient.NewValidationError("Config.MaxMessageSize", strconv.Itoa(cfg.MaxMessageSize),
+			"must be 1024 to "+strconv.Itoa(MaxMessageSizeLimit)+" (MQTT's largest packet; 0 means "+strconv.Itoa(DefaultMaxMessageSize)+")")
 	}
 	return &Monitor{state: func() *monitor { return m }}, nil
 }

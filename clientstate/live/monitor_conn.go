@@ -178,15 +178,24 @@ func (m *monitor) connect(ctx context.Context, items chan<- monItem, n int) (*mo
 			default:
 			}
 		})
+	// Every connection is read through capConn, which bounds a message.
 	switch m.broker.Scheme {
 	case "tcp", "ssl":
 		opts.SetCustomOpenConnectionFn(func(u *url.URL, _ mqtt.ClientOptions) (net.Conn, error) {
-			return m.dial(ctx, c, u)
+			conn, err := m.dial(ctx, c, u)
+			if err != nil {
+				return nil, err
+			}
+			return newCapConn(conn, m.cfg.MaxMessageSize), nil
 		})
 	default: // ws, wss: paho's own WebSocket dialer
-		if m.tls != nil {
-			opts.SetTLSConfig(m.tls)
-		}
+		opts.SetCustomOpenConnectionFn(func(u *url.URL, o mqtt.ClientOptions) (net.Conn, error) {
+			conn, err := mqtt.NewWebsocket(u.String(), m.tls, o.ConnectTimeout, o.HTTPHeaders, o.WebsocketOptions)
+			if err != nil {
+				return nil, err
+			}
+			return newCapConn(conn, m.cfg.MaxMessageSize), nil
+		})
 	}
 	c.client = mqtt.NewClient(opts)
 
@@ -213,10 +222,7 @@ func (m *monitor) connect(ctx context.Context, items chan<- monItem, n int) (*mo
 	}
 
 	handler := func(_ mqtt.Client, msg mqtt.Message) {
-		ev, err := ParseStatusMessage(msg.Topic(), msg.Payload())
-		if err == nil {
-			ev.Retained = msg.Retained()
-		}
+		ev, err := m.parseMessage(msg)
 		select {
 		case <-c.ready: // the ConnectInfo goes first
 		case <-c.abort:

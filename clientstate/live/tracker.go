@@ -50,7 +50,10 @@ type TrackerConfig struct {
 	// most (DefaultMaxHistory), so a reconnect storm costs bounded memory.
 	History    time.Duration
 	MaxHistory int
-	Now        func() time.Time // ends the windows of Flapping and Summary (time.Now when nil)
+	// Now is the tracker's clock (time.Now when nil): it ends the windows
+	// of Flapping and Summary, and History is kept back from it. An event
+	// stamped after Now counts in those windows as of Now.
+	Now func() time.Time
 }
 
 // Tracker keeps a fleet's connection state: a REST snapshot
@@ -168,10 +171,11 @@ func (t *Tracker) Run(ctx context.Context) error {
 
 // load applies states of the REST snapshot.
 func (t *Tracker) load(states ...clientstate.State) {
+	now := nanos(t.now())
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	for i := range states {
-		t.store.load(&states[i])
+		t.store.load(&states[i], now)
 	}
 }
 
@@ -184,9 +188,18 @@ func (t *Tracker) process(ev Event) {
 }
 
 func (t *Tracker) apply(ev Event) bool {
+	now := nanos(t.now())
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	return t.store.apply(&ev)
+	return t.store.apply(&ev, now)
+}
+
+// now reads the tracker's clock, TrackerConfig.Now.
+func (t *Tracker) now() time.Time {
+	if t.cfg.Now != nil {
+		return t.cfg.Now()
+	}
+	return time.Now()
 }
 
 // State returns what the tracker knows of one client; ok is false for a
@@ -249,7 +262,7 @@ type FlappingClient struct {
 // Summary is a fleet's connectivity at a glance: the clients by status now,
 // and why clients disconnected over a window.
 type Summary struct {
-	At     time.Time     // the end of the window (see Flapping)
+	At     time.Time     // the end of the window: TrackerConfig.Now when Summary ran, in UTC
 	Window time.Duration // its length
 	// Clients is how many clients the tracker knows; ByStatus counts them
 	// by current status, Connected and Disconnected repeat two of those.
@@ -264,25 +277,17 @@ type Summary struct {
 	DisconnectedClients int
 }
 
-// windowEnd is the tracker's clock, or the newest event's time when the
-// platform's clock runs ahead. Call with the lock held.
-func (t *Tracker) windowEnd() time.Time {
-	now := time.Now
-	if t.cfg.Now != nil {
-		now = t.cfg.Now
-	}
-	return fromNanos(max(nanos(now()), t.store.newest))
-}
-
 // Flapping returns the clients with at least n (at least 1) disconnects in
-// the window ending now (see windowEnd), worst first: most disconnects,
-// then the most recent, then by client ID. A window longer than
-// TrackerConfig.History counts only what was kept.
+// the window ending at TrackerConfig.Now, worst first: most disconnects,
+// then the most recent, then by client ID. A disconnect stamped after Now
+// (the platform's clock ahead of this one) counts as of Now, and Last says
+// Now for it. A window longer than TrackerConfig.History counts only what
+// was kept.
 func (t *Tracker) Flapping(window time.Duration, n int) []FlappingClient {
 	n = max(n, 1)
 	var out []FlappingClient
+	to := nanos(t.now())
 	t.mu.RLock()
-	to := nanos(t.windowEnd())
 	for i := range t.store.recs {
 		r := &t.store.recs[i]
 		var byCause [16]int
@@ -299,13 +304,13 @@ func (t *Tracker) Flapping(window time.Duration, n int) []FlappingClient {
 }
 
 // Summary counts the clients by status now and the disconnects of the
-// window ending now (as for Flapping) by cause.
+// window ending at TrackerConfig.Now (as for Flapping) by cause.
 func (t *Tracker) Summary(window time.Duration) Summary {
 	var byCause [16]int
+	at := t.now()
+	to := nanos(at)
 	t.mu.RLock()
 	defer t.mu.RUnlock()
-	at := t.windowEnd()
-	to := nanos(at)
 	sum := Summary{At: at.UTC(), Window: window, Clients: len(t.store.recs), ByStatus: make(map[clientstate.ConnectionStatus]int)}
 	for i := range t.store.recs {
 		r := &t.store.recs[i]

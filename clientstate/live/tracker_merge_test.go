@@ -102,3 +102,50 @@ func TestTrackerMergeSnapshotAndEvents(t *testing.T) {
 		t.Errorf("%d states, Len %d, want 6", got, want)
 	}
 }
+
+// A Connect newer than what the tracker knows starts the current
+// connection, even with no Disconnect seen before it: the REST state lags,
+// and a retained Connect overwrites the Disconnect before it on the
+// broker. A client-ID reuse (288) starts none: the client never went
+// offline. Any arrival order ends in the same state.
+func TestTrackerSinceMovesToANewerConnect(t *testing.T) {
+	t0 := time.Date(2024, 6, 1, 12, 0, 0, 0, time.UTC)
+	const id = "d:ab12cd:sensor:s-1"
+	snapshot := clientstate.State{ClientID: id, Status: clientstate.StatusConnected,
+		LastConnected: t0, LastDisconnected: t0.Add(-time.Minute), DisconnectReasonCode: 160, HasDisconnectReasonCode: true}
+	steps := []struct {
+		name  string
+		ev    Event
+		since time.Time
+	}{
+		{"retained Connect newer than the snapshot", statusEvent(ActionConnect, id, t0.Add(30*time.Second), 0), t0.Add(30 * time.Second)},
+		{"reuse: still the same connection's time", statusEvent(ActionDisconnect, id, t0.Add(time.Minute), 288), t0.Add(30 * time.Second)},
+		{"the new connection's Connect", statusEvent(ActionConnect, id, t0.Add(time.Minute+5*time.Millisecond), 0), t0.Add(time.Minute + 5*time.Millisecond)},
+		{"an older Connect arriving late", statusEvent(ActionConnect, id, t0.Add(45*time.Second), 0), t0.Add(time.Minute + 5*time.Millisecond)},
+		{"a reuse later still", statusEvent(ActionDisconnect, id, t0.Add(2*time.Minute), 288), t0.Add(time.Minute + 5*time.Millisecond)},
+	}
+	tr := trackerForTest()
+	tr.load(snapshot)
+	st, _ := tr.State(id)
+	if !st.Since.Equal(t0) {
+		t.Fatalf("snapshot: since %s, want %s", st.Since, t0)
+	}
+	for _, s := range steps {
+		tr.apply(s.ev)
+		st, _ := tr.State(id)
+		if st.Status != clientstate.StatusConnected || !st.Since.Equal(s.since) {
+			t.Fatalf("%s: %s since %s, want connected since %s", s.name, st.Status, st.Since, s.since)
+		}
+	}
+	want, _ := tr.State(id)
+	for _, order := range [][]int{{4, 3, 2, 1, 0}, {2, 0, 4, 1, 3}, {1, 4, 0, 3, 2}} {
+		other := trackerForTest()
+		other.load(snapshot)
+		for _, i := range order {
+			other.apply(steps[i].ev)
+		}
+		if got, _ := other.State(id); got != want {
+			t.Errorf("order %v: %+v, want %+v", order, got, want)
+		}
+	}
+}

@@ -14,12 +14,13 @@ import (
 // reasons interned (package unique), causes as small integers, each client
 // ID stored once.
 //
-// Merge rules: Status and Since are newest-wins by Updated; the last close
-// code, reason and cause follow the newest Disconnect by time, and
-// LastFailedConnect the newest FailedConnect, whatever the arrival order;
-// every Disconnect is recorded once in the client's history. So late and
-// repeated events end in the same state and counts as the same events
-// delivered once, in order.
+// Merge rules: Status is newest-wins by Updated, and Since follows from
+// the client's history (see connectedSince); the last close code, reason
+// and cause follow the newest Disconnect by time, and LastFailedConnect
+// the newest FailedConnect, whatever the arrival order; every Disconnect
+// is recorded once in the client's history. So late and repeated events
+// end in the same state and counts as the same events delivered once, in
+// order.
 
 // Defaults of the per-client history of connects and disconnects.
 const (
@@ -70,7 +71,6 @@ type store struct {
 	index   map[string]uint32 // client ID → its position in recs and ids
 	ids     []string
 	recs    []clientRec
-	newest  int64 // the newest event time seen
 	keep    int64 // how long changes are kept, in nanoseconds
 	maxHist int
 }
@@ -112,8 +112,8 @@ func fromNanos(n int64) time.Time {
 
 // load merges one state of the REST snapshot: it replaces what the tracker
 // knows unless an event told something newer, and its last connect and
-// disconnect join the history.
-func (s *store) load(st *clientstate.State) {
+// disconnect join the history. now is the tracker's clock (see addChange).
+func (s *store) load(st *clientstate.State, now int64) {
 	r := s.record(st.ClientID)
 	updated := max(nanos(st.LastConnected), nanos(st.LastDisconnected))
 	if at := nanos(st.LastDisconnected); at != 0 {
@@ -125,12 +125,12 @@ func (s *store) load(st *clientstate.State) {
 		if last, ok := lastDisconnect(r.hist); !ok || at > last.at {
 			r.code, r.reason, r.cause = int32(st.DisconnectReasonCode), "", cause
 		}
-		s.addChange(r, change{at: at, code: code, cause: cause})
+		s.addChange(r, change{at: at, code: code, cause: cause}, now)
 	} else if _, ok := lastDisconnect(r.hist); !ok {
 		r.code, r.cause = int32(st.DisconnectReasonCode), causeIndex(st.Cause())
 	}
 	if at := nanos(st.LastConnected); at != 0 && st.Status == clientstate.StatusConnected {
-		s.addChange(r, change{at: at, code: codeConnect})
+		s.addChange(r, change{at: at, code: codeConnect}, now)
 	}
 	if r.updated > updated {
 		return
@@ -149,29 +149,29 @@ func (s *store) load(st *clientstate.State) {
 }
 
 // apply merges one event; it reports whether the event was news for the
-// client's status (not older than what the tracker knew).
-func (s *store) apply(ev *Event) bool {
+// client's status (not older than what the tracker knew). now is the
+// tracker's clock (see addChange).
+func (s *store) apply(ev *Event, now int64) bool {
 	r := s.record(ev.ClientID.String())
 	at := nanos(ev.Time)
-	s.newest = max(s.newest, at)
-	applied := s.applyStatus(r, ev, at)
+	applied := s.applyStatus(r, ev, at, now)
 	if r.status == clientstate.StatusConnected && r.hist != nil {
 		r.since = connectedSince(r.hist, r.updated, r.since)
 	}
 	return applied
 }
 
-func (s *store) applyStatus(r *clientRec, ev *Event, at int64) bool {
+func (s *store) applyStatus(r *clientRec, ev *Event, at, now int64) bool {
 	switch ev.Action {
 	case ActionConnect:
-		s.addChange(r, change{at: at, code: codeConnect})
+		s.addChange(r, change{at: at, code: codeConnect}, now)
 	case ActionDisconnect:
 		cause := causeIndex(ev.Cause())
 		if last, ok := lastDisconnect(r.hist); !ok || at >= last.at {
 			r.code, r.cause = int32(ev.CloseCode), cause
 			r.reason = unique.Make(ev.Reason).Value() // shared by the clients with this reason
 		}
-		s.addChange(r, change{at: at, code: int32(ev.CloseCode), cause: cause})
+		s.addChange(r, change{at: at, code: int32(ev.CloseCode), cause: cause}, now)
 	case ActionFailedConnect:
 		r.failed = max(r.failed, at)
 	}
@@ -203,36 +203,43 @@ func (s *store) applyStatus(r *clientRec, ev *Event, at int64) bool {
 	return true
 }
 
-// connectedSince is when a connected client's connection began: the oldest
-// connect or client-ID reuse after its last real disconnect (up to updated),
-// which reads the same whatever order late events filled the history in.
-// Without such a disconnect in the history, since counts too.
+// connectedSince is when a connected client's current connection began:
+// the newest connect after its last real disconnect, as a Connect newer
+// than what the tracker knew starts a new connection (a retained Connect
+// also overwrites the Disconnect before it on the broker, so none may come
+// between). A client-ID reuse (288) starts none: the client never went
+// offline. Without a connect after the last real disconnect, it is the
+// oldest reuse after it, or since when older or when the newest change is
+// a real disconnect. Only changes up to updated count, so it reads the same
+// whatever order late events filled the history in.
 func connectedSince(hist []change, updated, since int64) int64 {
-	found := int64(0)
+	reuse := int64(0)
 	for i := len(hist) - 1; i >= 0; i-- {
-		c := hist[i]
-		switch {
+		switch c := hist[i]; {
 		case c.at > updated:
-			continue
-		case c.code == codeConnect || c.code == CloseClientIDReused:
-			found = c.at
-			continue
-		case found == 0:
+		case c.code == codeConnect:
+			return c.at
+		case c.code == CloseClientIDReused:
+			reuse = c.at
+		case reuse == 0:
 			return since // the newest is a real disconnect
+		default:
+			return reuse
 		}
-		return found
 	}
-	if found == 0 || since != 0 && since < found {
+	if reuse == 0 || since != 0 && since < reuse {
 		return since
 	}
-	return found
+	return reuse
 }
 
 // addChange records a change once: a copy (same time and code) is
 // dropped whatever the arrival order, and a disconnect with a code replaces
 // a snapshot's without one at the same time. Changes older than the
-// history's length before the newest, and the oldest past its size, go.
-func (s *store) addChange(r *clientRec, c change) {
+// history's length before the newest, and the oldest past its size, go;
+// the newest counts as now at most, so one change stamped in the future
+// (by a clock ahead of the tracker's) pushes out none of the recent ones.
+func (s *store) addChange(r *clientRec, c change, now int64) {
 	lo, _ := slices.BinarySearchFunc(r.hist, c.at, func(e change, at int64) int { return cmp.Compare(e.at, at) })
 	for j := lo; j < len(r.hist) && r.hist[j].at == c.at; j++ {
 		switch e := r.hist[j]; {
@@ -242,13 +249,13 @@ func (s *store) addChange(r *clientRec, c change) {
 			r.hist = slices.Delete(r.hist, j, j+1)
 		}
 	}
-	if n := len(r.hist); n > 0 && c.at < r.hist[n-1].at-s.keep {
+	if n := len(r.hist); n > 0 && c.at < min(r.hist[n-1].at, now)-s.keep {
 		return
 	}
 	// Ordered by time, then by code descending.
 	i, _ := slices.BinarySearchFunc(r.hist, c, func(a, b change) int { return cmp.Or(cmp.Compare(a.at, b.at), cmp.Compare(b.code, a.code)) })
 	r.hist = slices.Insert(r.hist, i, c)
-	newest := r.hist[len(r.hist)-1].at
+	newest := min(r.hist[len(r.hist)-1].at, now)
 	drop := 0
 	for drop < len(r.hist) && r.hist[drop].at < newest-s.keep {
 		drop++
@@ -267,16 +274,19 @@ func lastDisconnect(hist []change) (change, bool) {
 	return change{}, false
 }
 
-// countWindow counts the disconnects of hist in (from, to] into byCause
-// (indexed like causeTable) and returns how many and the newest's time.
+// countWindow counts the disconnects of hist in the window (from, to] into
+// byCause (indexed like causeTable) and returns how many and the newest's
+// time. A disconnect stamped after to counts as of to: a clock ahead of
+// the tracker's neither hides it nor moves the window.
 func countWindow(hist []change, from, to int64, byCause *[16]int) (n int, last int64) {
-	byAt := func(c change, at int64) int { return cmp.Compare(c.at, at) }
-	lo, _ := slices.BinarySearchFunc(hist, from+1, byAt)
-	hi, _ := slices.BinarySearchFunc(hist, to+1, byAt)
-	for _, c := range hist[lo:max(lo, hi)] {
+	if to <= from {
+		return 0, 0
+	}
+	lo, _ := slices.BinarySearchFunc(hist, from+1, func(c change, at int64) int { return cmp.Compare(c.at, at) })
+	for _, c := range hist[lo:] {
 		if c.isDisconnect() {
 			byCause[c.cause]++
-			n, last = n+1, c.at
+			n, last = n+1, min(c.at, to)
 		}
 	}
 	return n, last

@@ -167,17 +167,34 @@ func TestTrackerLateAndRepeatedEventsCountOnce(t *testing.T) {
 	assert.Positive(t, sum.Disconnected)
 }
 
-// A platform clock ahead of this machine's does not hide the newest
-// disconnects: the window ends at the newest event's time.
-func TestTrackerWindowFollowsAPlatformClockAhead(t *testing.T) {
+// The windows end at the tracker's clock. A status message stamped a day
+// ahead (a platform clock gone wrong) counts as of now: it moves no
+// window, for the fleet or its own client, and pushes none of the recent
+// drops out of the history.
+func TestTrackerWindowEndsAtNowWhateverTheEventTimes(t *testing.T) {
 	tr := windowTracker(windowT0, TrackerConfig{})
-	const id = "d:ab12cd:pump:p-1"
-	tr.apply(statusEvent(ActionDisconnect, id, windowT0.Add(-30*time.Minute), 160))
-	tr.apply(statusEvent(ActionDisconnect, id, windowT0.Add(5*time.Minute), 91))
-	sum := tr.Summary(time.Minute)
-	assert.Equal(t, windowT0.Add(5*time.Minute), sum.At)
-	assert.Equal(t, map[clientstate.Cause]int{clientstate.CauseClientInitiated: 1}, sum.ByCause)
-	got := tr.Flapping(time.Hour, 2)
+	const dropper, other = "d:ab12cd:pump:p-1", "d:ab12cd:pump:p-2"
+	for s := 30; s < 300; s += 60 { // five drops in the last five minutes
+		tr.apply(statusEvent(ActionDisconnect, dropper, windowT0.Add(-time.Duration(s)*time.Second), 160))
+	}
+	tomorrow := windowT0.Add(24 * time.Hour)
+	tr.apply(statusEvent(ActionDisconnect, other, tomorrow, 91))
+
+	sum := tr.Summary(10 * time.Minute)
+	assert.Equal(t, windowT0, sum.At)
+	assert.Equal(t, 6, sum.Disconnects, "the last five minutes' drops, and the future one as of now")
+	assert.Equal(t, 2, sum.DisconnectedClients)
+	assert.Equal(t, map[clientstate.Cause]int{clientstate.CauseKeepAliveTimeout: 5, clientstate.CauseClientInitiated: 1}, sum.ByCause)
+
+	tr.apply(statusEvent(ActionDisconnect, dropper, tomorrow, 91))
+	sum = tr.Summary(10 * time.Minute)
+	assert.Equal(t, windowT0, sum.At)
+	assert.Equal(t, map[clientstate.Cause]int{clientstate.CauseKeepAliveTimeout: 5, clientstate.CauseClientInitiated: 2}, sum.ByCause)
+	assert.Equal(t, 3, tr.Summary(time.Minute).Disconnects, "the drop 30 s ago and the two future ones")
+	assert.Zero(t, tr.Summary(0).Disconnects, "an empty window")
+
+	got := tr.Flapping(10*time.Minute, 6)
 	require.Len(t, got, 1)
-	assert.Equal(t, 2, got[0].Disconnects)
+	assert.Equal(t, FlappingClient{ClientID: dropper, Status: clientstate.StatusDisconnected, Disconnects: 6, Last: windowT0,
+		ByCause: map[clientstate.Cause]int{clientstate.CauseKeepAliveTimeout: 5, clientstate.CauseClientInitiated: 1}}, got[0])
 }

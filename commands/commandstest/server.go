@@ -11,6 +11,12 @@
 // Seeded commands are placed before the server's reference time (Now), so
 // commands.HistoryQuery{Since: time.Now().Add(-48 * time.Hour)} finds the
 // recent ones; Server.Seed gives the exact windows.
+//
+// Given a receiver's URL (WithPush, Server.PushTo) the fake also pushes
+// what IoTDA's data forwarding pushes over HTTP: a device.command.status
+// document for every status change of a command, with faults (PushFaults)
+// for the duplicates, reordering, losses and outage bursts of an
+// at-least-once channel; Server.Gets tells which commands a client polled.
 package commandstest
 
 import (
@@ -142,7 +148,8 @@ func (s *Server) Commands(deviceID string) []commands.Command {
 }
 
 // SetStatus moves a command to status, with the device's result (may be
-// nil).
+// nil). A fake that pushes (WithPush) pushes the change; setting the
+// status the command already has pushes nothing.
 func (s *Server) SetStatus(deviceID, commandID string, status commands.Status, result json.RawMessage) error {
 	return s.m.SetCommandStatus(deviceID, commandID, string(status), result)
 }
@@ -188,7 +195,8 @@ type Lifecycle struct {
 // WithLifecycle makes the commands created through the API (Create) or
 // Add without an ID move through their statuses as the real clock passes:
 // PENDING, SENT, DELIVERED, then their outcome, brought up to date
-// whenever a request arrives (so Wait sees each step). Seeded commands and
+// whenever a request arrives (so Wait sees each step) and, on a fake that
+// pushes (WithPush), every 50 ms as well. Seeded commands and
 // those added with an ID never change. NewServer panics on an outcome
 // other than the four final statuses.
 func WithLifecycle(l Lifecycle) Option {

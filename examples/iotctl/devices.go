@@ -108,7 +108,7 @@ func runDevices(ctx context.Context, a *app, v *devicesArgs, pos []string) error
 		if err != nil {
 			return err
 		}
-		if err := view.write(a.stdout, v.common.format); err != nil {
+		if err := view.write(a.stdout, &v.common); err != nil {
 			return writeError(err)
 		}
 		return nil
@@ -125,11 +125,11 @@ func runDevices(ctx context.Context, a *app, v *devicesArgs, pos []string) error
 // devicesClient builds the IoTDA device client as commandsClient builds
 // the command client.
 func (a *app) devicesClient(c *common, f *iotdaFlags) (*devicestate.Client, error) {
-	cfg, err := a.iotdaConfig(c, f)
+	cfg, mock, err := a.iotdaConfig(c, f)
 	switch {
 	case err != nil:
 		return nil, err
-	case cfg == nil:
+	case mock:
 		m, err := a.startMock(c.mock, "--endpoint or $"+envIoTDAEndpoint).devicesFake()
 		if err != nil {
 			return nil, err
@@ -205,7 +205,7 @@ func summaryDevices(devices func(func(devicestate.Device, error) bool)) (devices
 
 // write prints the view: a table with a bar per row, one JSON object, or
 // csv rows group,name,count.
-func (v *devicesView) write(w io.Writer, format string) error {
+func (v *devicesView) write(w io.Writer, out *common) error {
 	rows := [][]string{{"group", "name", "count"}}
 	for _, name := range orderedKeys(v.ByStatus, deviceStatusOrder) {
 		rows = append(rows, []string{"status", name, strconv.Itoa(v.ByStatus[name])})
@@ -213,7 +213,7 @@ func (v *devicesView) write(w io.Writer, format string) error {
 	for _, name := range orderedKeys(v.ByProduct, nil) {
 		rows = append(rows, []string{"product", name, strconv.Itoa(v.ByProduct[name])})
 	}
-	return writeView(w, format, v, rows, v.writeTable)
+	return writeView(w, out, v, rows, v.writeTable)
 }
 
 // writeTable prints two blocks, STATUS and PRODUCT, each row with its
@@ -223,13 +223,13 @@ func (v *devicesView) writeTable(w io.Writer) error {
 	fmt.Fprintf(tw, "STATUS\tDEVICES\tSHARE\t\n")
 	for _, name := range orderedKeys(v.ByStatus, deviceStatusOrder) {
 		n := v.ByStatus[name]
-		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\n", escapeText(name, ""), n, share(n, v.Devices), bar(n, v.Devices))
+		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\n", tableText(name), n, share(n, v.Devices), bar(n, v.Devices))
 	}
 	fmt.Fprintf(tw, "total\t%d\t\t\n\t\t\t\n", v.Devices)
 	fmt.Fprintf(tw, "PRODUCT (OFFLINE OR ABNORMAL)\tDEVICES\tSHARE\t\n")
 	for _, name := range orderedKeys(v.ByProduct, nil) {
 		n := v.ByProduct[name]
-		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\n", escapeText(name, ""), n, share(n, v.Disconnected), bar(n, v.Disconnected))
+		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\n", tableText(name), n, share(n, v.Disconnected), bar(n, v.Disconnected))
 	}
 	fmt.Fprintf(tw, "total\t%d\t\t\n", v.Disconnected)
 	return tw.Flush()

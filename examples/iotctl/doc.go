@@ -88,7 +88,11 @@
 // every field, one a line); jsonl writes one JSON object a line with
 // lowercase snake_case keys, RFC 3339 times in UTC, and null for what the
 // platform did not report; csv writes a header row of the same keys, then
-// one row a record (an empty cell for what was not reported). Records go to
+// one row a record (an empty cell for what was not reported). A csv text
+// cell that starts with =, +, -, @, a tab or a carriage return gets a ' in
+// front, so that a spreadsheet shows the platform's text instead of
+// running it as a formula; --csv-raw writes the cells as they are, for
+// programs. Records go to
 // stdout, everything else to stderr. During an export, --progress keeps a
 // running count ("\r1,234 commands…") on stderr; it is on by default when
 // stderr is a terminal and stdout is not. --timeout (default 5m) bounds the
@@ -106,10 +110,16 @@
 //
 // IBM Watson IoT: --api-key or IOTCLIENT_IBM_API_KEY, with
 // IOTCLIENT_IBM_API_TOKEN, selects the real platform; the organization is
-// --org or IOTCLIENT_IBM_ORG, else the one in the key (a-{org}-...).
+// --org or IOTCLIENT_IBM_ORG, else the one in the key (a-{org}-...), and
+// the domain --domain or IOTCLIENT_IBM_DOMAIN.
 // --ibm-url points the REST commands at another base URL (a proxy, or
 // go run ./examples/mockserver); --broker points monitor at another MQTT
 // broker.
+//
+// The SDK's ConfigFromEnv (packages commands, clientstate and live) reads
+// these variables, a flag standing for its variable: any of a platform's
+// variables set selects the real platform, and iotctl says on stderr which
+// it talks to; none set, the embedded mock serves.
 //
 // Secrets (the SK, the tokens and the password) are read from the environment only, so
 // they stay out of the process list and the shell history. --mock uses the

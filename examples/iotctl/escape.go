@@ -2,6 +2,7 @@ package main
 
 import (
 	"cmp"
+	"fmt"
 	"net/url"
 	"slices"
 	"strings"
@@ -76,6 +77,27 @@ func needsEscape(r rune, size int) bool {
 	return false
 }
 
+// appendJSONEscaped appends the JSON text src to dst with what JSON allows
+// raw in a string but a terminal would obey written as \u escapes: DEL,
+// the C1 and the bidirectional controls (needsEscape), U+2028/U+2029,
+// which JavaScript strings refuse, and U+FFFD, the encoders' stand-in for
+// invalid UTF-8 (so an invalid byte left in src shows as \ufffd too). All
+// of them are above ASCII, so in valid JSON they only occur inside
+// strings and the result is the same JSON value. The record sinks and the
+// views (--summary, --flapping) both write their JSON through it.
+func appendJSONEscaped(dst, src []byte) []byte {
+	for i := 0; i < len(src); {
+		r, size := utf8.DecodeRune(src[i:])
+		if r >= 0x7f && (r == utf8.RuneError || r == '\u2028' || r == '\u2029' || needsEscape(r, size)) {
+			dst = fmt.Appendf(dst, `\u%04x`, r)
+		} else {
+			dst = append(dst, src[i:i+size]...)
+		}
+		i += size
+	}
+	return dst
+}
+
 func writeHex(b *strings.Builder, prefix string, v uint32, digits int) {
 	const hex = "0123456789abcdef"
 	b.WriteString(prefix)
@@ -83,6 +105,26 @@ func writeHex(b *strings.Builder, prefix string, v uint32, digits int) {
 		b.WriteByte(hex[v>>uint(shift)&0xf])
 	}
 }
+
+// shellWord returns s as iotctl prints a server's value for people to
+// paste into a command line (the resume hints): escaped (escapeText), then,
+// unless it is made only of characters no POSIX shell treats specially, in
+// single quotes, each quote inside written as quote, backslash, quote,
+// quote (end the quoting, an escaped quote, quote again). Pasted, it is
+// one word that runs nothing. A value that held control characters pastes
+// as its escaped text, which the platform will not accept: such a value
+// was never a usable cursor.
+func shellWord(s string) string {
+	s = escapeText(s, "")
+	if s != "" && strings.Trim(s, shellPlain) == "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// shellPlain are the characters a POSIX shell takes literally anywhere in
+// a word (as Python's shlex.quote has them).
+const shellPlain = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789@%+=:,./_-"
 
 // scrub replaces every credential value in s with "[redacted]", longest
 // first so that a secret containing another is replaced whole. Values of
@@ -108,7 +150,7 @@ func longestFirst(secrets []string) []string {
 // them whether or not they were used.
 func (a *app) credentials() []string {
 	out := slices.Clone(a.secrets)
-	for _, name := range []string{envIoTDAAK, envIoTDASK, envIoTDAToken, envIBMAPIKey, envIBMAPIToken} {
+	for _, name := range []string{envIoTDAAK, envIoTDASK, envIoTDAToken, envIAMPassword, envIBMAPIKey, envIBMAPIToken} {
 		if v := a.getenv(name); v != "" {
 			out = append(out, v)
 		}

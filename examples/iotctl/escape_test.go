@@ -44,6 +44,24 @@ func TestEscapeText(t *testing.T) {
 	}
 }
 
+func TestShellWord(t *testing.T) {
+	for in, want := range map[string]string{
+		"g2wAAAABaANkAB1ub2RlMUBjb3VjaGRiLmV4YW1wbGUuY29t": "g2wAAAABaANkAB1ub2RlMUBjb3VjaGRiLmV4YW1wbGUuY29t", // nothing to quote
+		"65f1c0ffee00000000000001":                         "65f1c0ffee00000000000001",
+		"a-b_c.d/e:f,g@h%i+j=k":                            "a-b_c.d/e:f,g@h%i+j=k",
+		"":                                                 "''",
+		"two words":                                        "'two words'",
+		"it's":                                             `'it'\''s'`,
+		"$(reboot)`id`;|&<>*?[~#!{}\"\\":                   `'$(reboot)` + "`id`" + `;|&<>*?[~#!{}"\'`,
+		"x" + evil:                                         `'x` + evilEscaped + `'`,
+		"\u202etxt.exe\n":                                  `'\u202etxt.exe\n'`,
+	} {
+		if got := shellWord(in); got != want {
+			t.Errorf("shellWord(%q) = %s, want %s", in, got, want)
+		}
+	}
+}
+
 // noControls fails if out holds a byte a terminal would obey.
 func noControls(t *testing.T, what, out string) {
 	t.Helper()

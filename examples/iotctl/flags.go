@@ -26,6 +26,7 @@ type common struct {
 	progress triState
 	mock     bool
 	verbose  bool
+	csvRaw   bool // --csv-raw: csv cells as they are, formulas included
 	jsonOK   bool // --format json is allowed (commands with --summary)
 }
 
@@ -42,6 +43,7 @@ func (c *common) registerBasic(fs *flag.FlagSet) {
 	fs.StringVar(&c.format, "format", formatTable, "print records as a `table`, jsonl (JSON lines) or csv")
 	fs.BoolVar(&c.mock, "mock", false, "use the embedded mock server even when credentials are set")
 	fs.BoolVar(&c.verbose, "verbose", false, "log every request attempt (HTTP) or connection event (MQTT) to stderr")
+	fs.BoolVar(&c.csvRaw, "csv-raw", false, "with --format csv, write cells as they are: by default a text cell starting with =, +, -, @, a tab or a carriage return gets a ' in front, so that a spreadsheet shows it instead of running it as a formula")
 }
 
 func (c *common) validate() error {
@@ -53,6 +55,9 @@ func (c *common) validate() error {
 		}
 	default:
 		return usagef("--format %q: use table, jsonl or csv", c.format)
+	}
+	if c.csvRaw && c.format != formatCSV {
+		return usagef("--csv-raw: only with --format csv")
 	}
 	return nil
 }

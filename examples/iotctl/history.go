@@ -77,7 +77,7 @@ func runHistory(ctx context.Context, a *app, v *historyArgs, pos []string) error
 	if err != nil {
 		return err
 	}
-	out := newSink(v.common.format, a.stdout, historyColumns, sinkOptions{})
+	out := newSink(v.common.format, a.stdout, historyColumns, sinkOptions{csvRaw: v.common.csvRaw})
 	prog := a.newProgress(v.common.progress, "commands")
 	var resume markerTracker
 	n, err := export(resume.track(client.History(ctx, v.device, q)), out, prog, v.limit, nil)

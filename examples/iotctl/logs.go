@@ -66,7 +66,7 @@ func runLogs(ctx context.Context, a *app, v *logsArgs, pos []string) error {
 	if err != nil {
 		return err
 	}
-	out := newSink(v.common.format, a.stdout, logColumns, sinkOptions{})
+	out := newSink(v.common.format, a.stdout, logColumns, sinkOptions{csvRaw: v.common.csvRaw})
 	prog := a.newProgress(v.common.progress, "log entries")
 	n, err := export(client.ConnectionLogs(ctx, v.typ, v.device, q), out, prog, v.limit, func(err error) error {
 		if errors.Is(err, pagination.ErrOffsetLimit) {

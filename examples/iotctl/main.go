@@ -342,6 +342,22 @@ var flagOfField = map[string]string{
 	"auth.IAMPassword Project":  "$" + envIAMRegion,
 	"auth.APIKey key":           "--api-key or $" + envIBMAPIKey,
 	"auth.APIKey token":         "$" + envIBMAPIToken,
+	// ConfigFromEnv names the variables, which the flags set.
+	envIoTDAEndpoint: "--endpoint or $" + envIoTDAEndpoint,
+	envIoTDAProject:  "--project or $" + envIoTDAProject,
+	envIoTDAInstance: "--instance or $" + envIoTDAInstance,
+	envIoTDAAK:       "--ak or $" + envIoTDAAK,
+	envIoTDASK:       "$" + envIoTDASK,
+	envIoTDAToken:    "$" + envIoTDAToken,
+	envIAMUser:       "$" + envIAMUser,
+	envIAMPassword:   "$" + envIAMPassword,
+	envIAMDomain:     "$" + envIAMDomain,
+	envIAMEndpoint:   "$" + envIAMEndpoint,
+	envIAMRegion:     "$" + envIAMRegion,
+	envIBMOrg:        "--org or $" + envIBMOrg,
+	envIBMDomain:     "--domain or $" + envIBMDomain,
+	envIBMAPIKey:     "--api-key or $" + envIBMAPIKey,
+	envIBMAPIToken:   "$" + envIBMAPIToken,
 }
 
 // describeValidation says what the SDK refused in the command line's

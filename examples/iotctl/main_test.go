@@ -17,7 +17,7 @@ import (
 var platformEnv = []string{
 	envIoTDAEndpoint, envIoTDAProject, envIoTDAInstance, envIoTDAAK, envIoTDASK, envIoTDAToken,
 	envIAMUser, envIAMPassword, envIAMDomain, envIAMEndpoint, envIAMRegion,
-	envIBMOrg, envIBMAPIKey, envIBMAPIToken,
+	envIBMOrg, envIBMDomain, envIBMAPIKey, envIBMAPIToken,
 }
 
 // clearEnv makes sure the tests use the embedded mock whatever the

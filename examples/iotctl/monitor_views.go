@@ -88,7 +88,7 @@ func runMonitorView(ctx context.Context, a *app, v *monitorArgs, mon *live.Monit
 	keep := max(v.views.window, v.views.flapping.window, live.DefaultHistory)
 	tr, err := live.NewTracker(client, mon, live.TrackerConfig{
 		History: keep,
-		OnError: func(err error) { fmt.Fprintf(a.stderr, "iotctl monitor: %v\n", err) },
+		OnError: func(err error) { fmt.Fprintf(a.stderr, "iotctl monitor: %s\n", a.clean(err.Error())) },
 	})
 	if err != nil {
 		return err
@@ -96,7 +96,7 @@ func runMonitorView(ctx context.Context, a *app, v *monitorArgs, mon *live.Monit
 	done := make(chan error, 1)
 	go func() { done <- tr.Run(ctx) }()
 	draw := func() error {
-		if err := drawView(a.stdout, &v.views, v.common.format, tr, isTerminal(a.stdout)); err != nil {
+		if err := drawView(a.stdout, &v.views, &v.common, tr, isTerminal(a.stdout)); err != nil {
 			return writeError(err)
 		}
 		return nil
@@ -129,20 +129,21 @@ func runMonitorView(ctx context.Context, a *app, v *monitorArgs, mon *live.Monit
 	}
 }
 
-// drawView prints the view once; on a terminal a table replaces the last.
-func drawView(w io.Writer, m *monitorViews, format string, tr *live.Tracker, terminal bool) error {
-	if format == formatTable && terminal {
+// drawView prints the view once in the format of out; on a terminal a
+// table replaces the last.
+func drawView(w io.Writer, m *monitorViews, out *common, tr *live.Tracker, terminal bool) error {
+	if out.format == formatTable && terminal {
 		if _, err := io.WriteString(w, "\x1b[H\x1b[2J"); err != nil { // home, clear
 			return err
 		}
 	}
 	var err error
 	if m.summary {
-		err = trackerSummary(tr.Summary(m.window)).write(w, format)
+		err = trackerSummary(tr.Summary(m.window)).write(w, out)
 	} else {
-		err = writeFlapping(w, format, m.flapping, tr.Flapping(m.flapping.window, m.flapping.n), time.Now())
+		err = writeFlapping(w, out, m.flapping, tr.Flapping(m.flapping.window, m.flapping.n), time.Now())
 	}
-	if err == nil && format == formatTable && !terminal {
+	if err == nil && out.format == formatTable && !terminal {
 		_, err = io.WriteString(w, "\n") // a blank line between successive views
 	}
 	return err
@@ -177,8 +178,9 @@ type flappingClientJ struct {
 	ByCause     map[string]int `json:"by_cause"`
 }
 
-// writeFlapping prints the flapping clients, worst first.
-func writeFlapping(w io.Writer, format string, f flappingFlag, clients []live.FlappingClient, at time.Time) error {
+// writeFlapping prints the flapping clients, worst first, in the format of
+// output.
+func writeFlapping(w io.Writer, output *common, f flappingFlag, clients []live.FlappingClient, at time.Time) error {
 	out := flappingJSON{At: at.UTC(), Window: f.window.String(), MinDisconnects: f.n, Clients: []flappingClientJ{}}
 	for _, c := range clients {
 		j := flappingClientJ{ClientID: c.ClientID, Status: statusName(c.Status), Disconnects: c.Disconnects, Last: c.Last, ByCause: map[string]int{}}
@@ -191,12 +193,12 @@ func writeFlapping(w io.Writer, format string, f flappingFlag, clients []live.Fl
 	for _, c := range out.Clients {
 		rows = append(rows, []string{c.ClientID, c.Status, strconv.Itoa(c.Disconnects), c.Last.Format(time.RFC3339Nano), causeList(c.ByCause, ' ')})
 	}
-	return writeView(w, format, out, rows, func(w io.Writer) error {
+	return writeView(w, output, out, rows, func(w io.Writer) error {
 		tw := newTabWriter(w)
 		fmt.Fprintf(tw, "clients with at least %d disconnects in %s, at %s\n", f.n, out.Window, out.At.Format(time.DateTime))
 		fmt.Fprintf(tw, "CLIENT ID\tSTATUS\tDISCONNECTS\tLAST\tBY CAUSE\n")
 		for _, c := range out.Clients {
-			fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\n", c.ClientID, c.Status, c.Disconnects, c.Last.Format(time.TimeOnly), causeList(c.ByCause, ' '))
+			fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\n", tableText(c.ClientID), tableText(c.Status), c.Disconnects, c.Last.Format(time.TimeOnly), tableText(causeList(c.ByCause, ' ')))
 		}
 		if len(out.Clients) == 0 {
 			fmt.Fprintf(tw, "(none)\n")

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"encoding/csv"
 	"encoding/json"
-	"fmt"
 	"io"
 	"text/tabwriter"
 	"time"
@@ -86,6 +85,8 @@ type sinkOptions struct {
 	// stream writes each record at once (fixed-width table columns, csv and
 	// jsonl flushed per record), for live output.
 	stream bool
+	// csvRaw writes csv cells as they are (--csv-raw), formulas included.
+	csvRaw bool
 }
 
 // sink writes rows of cells in one of the formats. close flushes what is
@@ -122,7 +123,7 @@ func newSink[T any](format string, w io.Writer, cols []column[T], opts sinkOptio
 	case format == formatJSONL:
 		r.sink = &jsonlSink{w: bufio.NewWriterSize(w, 64<<10), fields: fields, stream: opts.stream}
 	case format == formatCSV:
-		r.sink = &csvSink{w: csv.NewWriter(w), fields: fields, stream: opts.stream}
+		r.sink = &csvSink{w: csv.NewWriter(w), fields: fields, stream: opts.stream, raw: opts.csvRaw}
 	case opts.stream:
 		r.sink = &streamTableSink{w: w, fields: fields}
 	case opts.vertical:
@@ -175,7 +176,8 @@ func export[T any](seq func(func(T, error) bool), out *records[T], prog *progres
 }
 
 // writeJSON prints v as one JSON document: indented for --format json, on
-// one line for jsonl.
+// one line for jsonl; what a terminal would obey in its strings is escaped
+// as in the records' JSON (appendJSONEscaped).
 func writeJSON(w io.Writer, format string, v any) error {
 	marshal := json.Marshal
 	if format == formatJSON {
@@ -185,20 +187,20 @@ func writeJSON(w io.Writer, format string, v any) error {
 	if err != nil {
 		return err
 	}
-	_, err = fmt.Fprintf(w, "%s\n", b)
+	_, err = w.Write(append(appendJSONEscaped(nil, b), '\n'))
 	return err
 }
 
-// writeView prints one view (--summary, --flapping) in the format: v as
-// one JSON object, rows (the header first) as csv, or else the table.
-func writeView(w io.Writer, format string, v any, rows [][]string, table func(io.Writer) error) error {
-	switch format {
+// writeView prints one view (--summary, --flapping) in the format of out:
+// v as one JSON object, rows (the header first) as csv, or else the table.
+func writeView(w io.Writer, out *common, v any, rows [][]string, table func(io.Writer) error) error {
+	switch out.format {
 	case formatJSON, formatJSONL:
-		return writeJSON(w, format, v)
+		return writeJSON(w, out.format, v)
 	case formatCSV:
 		for _, r := range rows {
 			for i := range r {
-				r[i] = escapeText(r[i], csvKeep)
+				r[i] = csvText(r[i], out.csvRaw)
 			}
 		}
 		return csv.NewWriter(w).WriteAll(rows)

@@ -5,14 +5,19 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"strconv"
+	"strings"
 )
 
 // The csv format: a header row of the JSON keys, then one row per record.
+// A spreadsheet opening the file runs a cell that starts like a formula,
+// and the platform's strings could: such text cells get a ' in front
+// (defuseFormula), unless --csv-raw asks for the cells as they are.
 
 type csvSink struct {
 	w      *csv.Writer
 	fields []field
 	stream bool
+	raw    bool // no ' before formulas (--csv-raw)
 	line   []string
 	header bool
 }
@@ -34,6 +39,9 @@ func (s *csvSink) write(row []cell) error {
 	}
 	for i := range s.fields {
 		s.line[i] = csvValue(row[i])
+		if k := row[i].kind; !s.raw && (k == kindText || k == kindRaw) {
+			s.line[i] = defuseFormula(s.line[i]) // iotctl's own numbers, times and booleans are safe
+		}
 	}
 	if err := s.w.Write(s.line); err != nil {
 		return err
@@ -77,6 +85,28 @@ func csvValue(c cell) string {
 		return escapeText(compact.String(), csvKeep)
 	}
 	return escapeText(c.s, csvKeep)
+}
+
+// csvText is a view's cell as csv writes it: escaped, and with a formula
+// defused unless raw.
+func csvText(s string, raw bool) string {
+	s = escapeText(s, csvKeep)
+	if !raw {
+		s = defuseFormula(s)
+	}
+	return s
+}
+
+// defuseFormula puts a ' before s when a spreadsheet would take it for a
+// formula: when it starts with =, +, -, @, a tab or a carriage return
+// (OWASP's rule against CSV injection). A spreadsheet then shows the text
+// as it is, without the '; a program reading the file sees the ', which
+// is why --csv-raw turns this off.
+func defuseFormula(s string) string {
+	if s != "" && strings.IndexByte("=+-@\t\r", s[0]) >= 0 {
+		return "'" + s
+	}
+	return s
 }
 
 // csvKeep are the controls a CSV cell keeps: its quoting carries them, and

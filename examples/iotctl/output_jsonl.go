@@ -4,10 +4,8 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
-	"fmt"
 	"strconv"
 	"time"
-	"unicode/utf8"
 
 	"github.com/go-json-experiment/json/jsontext"
 )
@@ -84,18 +82,9 @@ func appendTime(b []byte, t time.Time) []byte {
 }
 
 // appendJSONString appends s as a JSON string (jsontext.AppendQuote:
-// invalid UTF-8 becomes \ufffd; <, > and & stay as they are), then escapes
-// what JSON allows raw but a terminal would obey (DEL, the C1 and the
-// bidirectional controls, see needsEscape) and U+2028/U+2029, which
-// JavaScript strings refuse.
+// invalid UTF-8 becomes \ufffd; <, > and & stay as they are), with what a
+// terminal would obey escaped (appendJSONEscaped).
 func appendJSONString(b []byte, s string) []byte {
 	q, _ := jsontext.AppendQuote(nil, s) // the error only reports the U+FFFD replacements
-	for _, r := range string(q) {
-		if r == utf8.RuneError || r == '\u2028' || r == '\u2029' || (r >= 0x7f && needsEscape(r, utf8.RuneLen(r))) {
-			b = fmt.Appendf(b, `\u%04x`, r)
-			continue
-		}
-		b = utf8.AppendRune(b, r)
-	}
-	return b
+	return appendJSONEscaped(b, q)
 }

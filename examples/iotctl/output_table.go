@@ -38,6 +38,11 @@ func tableValue(c cell) string {
 	return escapeText(oneLine(c.s), "")
 }
 
+// tableText is a server's string as a table shows it (tableValue): on one
+// line, escaped, a dash when empty. The views' tables write every server
+// string through it.
+func tableText(s string) string { return tableValue(text(s)) }
+
 var lineBreaks = strings.NewReplacer("\t", " ", "\r\n", " ", "\n", " ", "\r", " ")
 
 func oneLine(s string) string {

@@ -12,7 +12,9 @@ import (
 // An export that stops early (--limit, --timeout, Ctrl-C, a platform
 // error) says on stderr how to resume: history with --marker (the ID of the
 // last command written; IoTDA's marker is exclusive), states with
-// --bookmark (IBM's opaque cursor of a page).
+// --bookmark (IBM's opaque cursor of a page). Both come from the server and
+// people paste the line, so the value is printed as a shell word
+// (shellWord): escaped, and quoted when a shell would read it otherwise.
 
 // markerTracker remembers the last command an export read.
 type markerTracker struct{ last string }
@@ -36,7 +38,7 @@ func (m *markerTracker) hint(w io.Writer, n int) {
 	if m.last == "" {
 		return
 	}
-	fmt.Fprintf(w, "iotctl history: stopped after %d commands; resume after the last one with --marker %s\n", n, m.last)
+	fmt.Fprintf(w, "iotctl history: stopped after %d commands; resume after the last one with --marker %s\n", n, shellWord(m.last))
 }
 
 // bookmarkPager lists client states page by page, so that it knows the
@@ -86,9 +88,9 @@ func (b *bookmarkPager) hint(w io.Writer, n int) {
 	case !b.fetched:
 		return
 	case b.inPage == b.size && b.next != "":
-		fmt.Fprintf(w, "iotctl states: stopped after %d clients; resume with --bookmark %s\n", n, b.next)
+		fmt.Fprintf(w, "iotctl states: stopped after %d clients; resume with --bookmark %s\n", n, shellWord(b.next))
 	case b.inPage < b.size && b.cur != "":
-		fmt.Fprintf(w, "iotctl states: stopped after %d clients; resume with --bookmark %s (it repeats the last %d)\n", n, b.cur, b.inPage)
+		fmt.Fprintf(w, "iotctl states: stopped after %d clients; resume with --bookmark %s (it repeats the last %d)\n", n, shellWord(b.cur), b.inPage)
 	case b.inPage < b.size:
 		fmt.Fprintf(w, "iotctl states: stopped after %d clients, within the first page: run it again without --limit\n", n)
 	}

@@ -98,7 +98,7 @@ func runStates(ctx context.Context, a *app, v *statesArgs, pos []string) error {
 	if v.summary {
 		return writeStatesSummary(ctx, a, v, client, q)
 	}
-	out := newSink(v.common.format, a.stdout, stateColumns, sinkOptions{})
+	out := newSink(v.common.format, a.stdout, stateColumns, sinkOptions{csvRaw: v.common.csvRaw})
 	prog := a.newProgress(v.common.progress, "client states")
 	var resume bookmarkPager
 	n, err := export(resume.list(ctx, client, q), out, prog, v.limit, nil)
@@ -153,7 +153,7 @@ func runState(ctx context.Context, a *app, v *stateArgs, ids []string) error {
 	if err != nil {
 		return err
 	}
-	out := newSink(v.common.format, a.stdout, stateColumns, sinkOptions{vertical: true})
+	out := newSink(v.common.format, a.stdout, stateColumns, sinkOptions{vertical: true, csvRaw: v.common.csvRaw})
 	err = func() error {
 		for _, id := range ids {
 			st, err := client.Get(ctx, id)

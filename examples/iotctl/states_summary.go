@@ -24,7 +24,7 @@ func writeStatesSummary(ctx context.Context, a *app, v *statesArgs, client *clie
 	if err != nil {
 		return err
 	}
-	if err := view.write(a.stdout, v.common.format); err != nil {
+	if err := view.write(a.stdout, &v.common); err != nil {
 		return writeError(err)
 	}
 	return nil

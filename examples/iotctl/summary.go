@@ -64,12 +64,12 @@ func statusName(s clientstate.ConnectionStatus) string {
 // write prints the view in the format: a table with a bar per row, one
 // JSON object (json: indented; jsonl: one line), or csv rows
 // group,name,count.
-func (v *summaryView) write(w io.Writer, format string) error {
+func (v *summaryView) write(w io.Writer, out *common) error {
 	rows := [][]string{{"group", "name", "count"}}
 	for _, r := range v.rows() {
 		rows = append(rows, []string{r.group, r.name, strconv.Itoa(r.count)})
 	}
-	return writeView(w, format, v, rows, v.writeTable)
+	return writeView(w, out, v, rows, v.writeTable)
 }
 
 type summaryRow struct {
@@ -120,7 +120,7 @@ func (v *summaryView) writeTable(w io.Writer) error {
 	rows := v.rows()
 	for _, r := range rows {
 		if r.group == "status" {
-			fmt.Fprintf(tw, "%s\t%d\t%s\t%s\n", r.name, r.count, share(r.count, v.Clients), bar(r.count, v.Clients))
+			fmt.Fprintf(tw, "%s\t%d\t%s\t%s\n", tableText(r.name), r.count, share(r.count, v.Clients), bar(r.count, v.Clients))
 		}
 	}
 	fmt.Fprintf(tw, "total\t%d\t\t\n\t\t\t\n", v.Clients)
@@ -131,7 +131,7 @@ func (v *summaryView) writeTable(w io.Writer) error {
 	fmt.Fprintf(tw, "CAUSE (%s)\tCOUNT\tSHARE\t\n", title)
 	for _, r := range rows {
 		if r.group == "cause" {
-			fmt.Fprintf(tw, "%s\t%d\t%s\t%s\n", r.name, r.count, share(r.count, v.Disconnects), bar(r.count, v.Disconnects))
+			fmt.Fprintf(tw, "%s\t%d\t%s\t%s\n", tableText(r.name), r.count, share(r.count, v.Disconnects), bar(r.count, v.Disconnects))
 		}
 	}
 	fmt.Fprintf(tw, "total\t%d\t\t\n", v.Disconnects)

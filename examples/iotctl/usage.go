@@ -30,6 +30,10 @@ Flags every command takes (after the command's name):
   --format table|jsonl|csv   table (default): aligned columns for people; jsonl: one
                              JSON object a line, snake_case keys, RFC 3339 times;
                              csv: a header row, then a row a record
+  --csv-raw                  with --format csv, write cells as they are; by default a
+                             text cell starting with =, +, -, @, a tab or a carriage
+                             return gets a ' in front, so that a spreadsheet shows it
+                             instead of running it as a formula
   --timeout D                give up after D (default 5m; monitor: per connection attempt)
   --progress[=false]         a running count on stderr during an export (default: when
                              stderr is a terminal and stdout is not)
@@ -75,20 +79,22 @@ func writePlatforms(w io.Writer) {
     the region, and optionally $%s.
   IBM Watson IoT, the real platform: --api-key or $%s with
     $%s; the organization is --org or $%s,
-    else the one in the key (a-ORG-...).
+    else the one in the key (a-ORG-...); the domain --domain or $%s.
+  A flag stands for its variable. Any of a platform's variables set selects the
+  real platform; none, the embedded mock.
   Secrets (the SK, the tokens and the password) are read from the environment only.
 `,
 		demoDevice, demoDeviceN, demoDeviceBig, thousands(demoDeviceBigN), demoDeviceSmall, demoDeviceSmallN, demoDeviceEmpty,
 		mockOrg, demoClients, demoSeeded, demoClientID, demoLogN, demoPumpClientID, demoPumpLogN, demoFlapperClientID,
 		envIoTDAEndpoint, envIoTDAProject, envIoTDAInstance, envIoTDAAK, envIoTDASK, envIoTDAToken,
 		envIAMUser, envIAMPassword, envIAMDomain, envIAMRegion, envIAMEndpoint,
-		envIBMAPIKey, envIBMAPIToken, envIBMOrg)
+		envIBMAPIKey, envIBMAPIToken, envIBMOrg, envIBMDomain)
 }
 
 // Flags listed in the "Output" and "Platform" sections of a command's help;
 // the rest are the command's own.
 var (
-	outputFlags   = []string{"format", "timeout", "progress", "mock", "verbose"}
+	outputFlags   = []string{"format", "csv-raw", "timeout", "progress", "mock", "verbose"}
 	platformFlags = []string{"endpoint", "project", "instance", "ak", "org", "api-key", "domain", "ibm-url", "broker", "app-id"}
 )
 

@@ -34,7 +34,10 @@ type errorBody struct {
 	Error jsontext.Value `json:"error"`
 }
 
-func newAPIError(resp *http.Response, method, u string, body []byte, attempts int) *iotclient.APIError {
+// newAPIError builds the error of a non-2xx answer; secrets are scrubbed
+// from a non-JSON body before it is cut to a snippet, so a secret that
+// straddles the cut cannot show its first half (Do scrubs the rest).
+func newAPIError(resp *http.Response, method, u string, body []byte, attempts int, secrets []string) *iotclient.APIError {
 	e := &iotclient.APIError{
 		StatusCode: resp.StatusCode,
 		Method:     method,
@@ -62,7 +65,7 @@ func newAPIError(resp *http.Response, method, u string, body []byte, attempts in
 			e.Violations = append(e.Violations, s)
 		}
 	} else if len(body) > 0 {
-		e.Message = snippet(body)
+		e.Message = snippet(redact.Secrets(string(body), secrets))
 	}
 	e.Message = cmp.Or(e.Message, http.StatusText(resp.StatusCode))
 	return e
@@ -70,9 +73,8 @@ func newAPIError(resp *http.Response, method, u string, body []byte, attempts in
 
 // snippet is the start of a non-JSON error body (a proxy's HTML page) on
 // one line.
-func snippet(b []byte) string {
+func snippet(s string) string {
 	const max = 200
-	s := string(b)
 	if len(s) > max {
 		s = s[:max]
 		for !utf8.ValidString(s) {

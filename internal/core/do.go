@@ -3,7 +3,7 @@ package core
 import (
 	"bytes"
 	"context"
-	"encoding/json"
+	stdjson "encoding/json"
 	"errors"
 	"io"
 	"log/slog"
@@ -48,6 +48,7 @@ type call struct {
 	rejected   bool      // and the fresh token got a 401 too
 	start      time.Time // of the current attempt
 	read       bool      // body holds the current response's body
+	cut        bool      // an error answer's body was longer than the cap
 	body       []byte
 	buf        *bytes.Buffer // from bodyPool, holding body
 	out        any
@@ -76,11 +77,15 @@ func (c *Client) do(ctx context.Context, r Request, out any) (ResponseInfo, erro
 	}
 	var body any // nil or a []byte, which retryablehttp rewinds
 	if r.Body != nil {
-		b, err := json.Marshal(r.Body)
-		if err != nil {
+		// Without HTML escaping: a password's '&' goes as itself, not as
+		// \u0026, a form a server could echo (see redact.Forms).
+		var b bytes.Buffer
+		enc := stdjson.NewEncoder(&b)
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(r.Body); err != nil {
 			return info, errorf(r.Method, u, "encoding request body: %v", err)
 		}
-		body = b
+		body = bytes.TrimSuffix(b.Bytes(), []byte("\n"))
 	}
 	req, err := retryablehttp.NewRequestWithContext(ctx, r.Method, u, body)
 	if err != nil {
@@ -97,6 +102,9 @@ func (c *Client) do(ctx context.Context, r Request, out any) (ResponseInfo, erro
 	}
 	k := &call{c: c, method: r.Method, u: u, idempotent: r.Idempotent, out: out}
 	defer k.release()
+	if err := c.waitLimiter(ctx); err != nil {
+		return info, c.transportError(ctx, k, err)
+	}
 	req.SetResponseHandler(k.handle)
 	rc := &retryablehttp.Client{
 		HTTPClient:      c.hc,
@@ -108,6 +116,8 @@ func (c *Client) do(ctx context.Context, r Request, out any) (ResponseInfo, erro
 		RequestLogHook:  k.requestHook,
 		ResponseLogHook: k.responseHook,
 		ErrorHandler:    retryablehttp.PassthroughErrorHandler,
+		// After the backoff, before the retry's attempt starts.
+		PrepareRetry: func(req *http.Request) error { return c.waitLimiter(req.Context()) },
 	}
 	resp, err := rc.Do(req)
 	info.Attempts = k.attempts
@@ -124,7 +134,9 @@ func (c *Client) do(ctx context.Context, r Request, out any) (ResponseInfo, erro
 	case err != nil:
 		return info, c.transportError(ctx, k, err)
 	case resp.StatusCode < 200 || resp.StatusCode > 299:
-		return info, newAPIError(resp, r.Method, u, k.body, k.attempts)
+		e := newAPIError(resp, r.Method, u, k.body, k.attempts, c.secrets())
+		e.Truncated = k.cut
+		return info, e
 	case out == nil:
 		return info, nil
 	case len(k.body) == 0:
@@ -133,6 +145,18 @@ func (c *Client) do(ctx context.Context, r Request, out any) (ResponseInfo, erro
 		return info, malformed(r.Method, u, resp.StatusCode, "decoding %d-byte body: %v", len(k.body), k.decodeErr)
 	}
 	return info, nil
+}
+
+// waitLimiter waits for the rate limiter (iotclient.WithRateLimit) under
+// ctx, the caller's context: before an attempt rather than inside it, where
+// the attempt timeout (the http.Client's) would already run and a wait for
+// a busy limiter would fail the call at once. The error is the limiter's,
+// returned at once when ctx's deadline comes before the token.
+func (c *Client) waitLimiter(ctx context.Context) error {
+	if l := c.settings.Limiter; l != nil {
+		return l.Wait(ctx)
+	}
+	return nil
 }
 
 // handle reads and decodes the body within the retry loop, so a body cut
@@ -177,11 +201,14 @@ func (k *call) release() {
 	k.buf = nil
 }
 
-// readBody reads the response body within the size cap.
+// readBody reads the response body within the size cap. An error answer
+// over the cap keeps its status (a 503 is still retried, a 401 still
+// refreshes): only its body is cut, to the cap.
 func (k *call) readBody(resp *http.Response) error {
-	k.read = true
+	k.read, k.cut = true, false
 	limit := k.c.settings.MaxResponseSize
-	if resp.ContentLength > limit {
+	success := resp.StatusCode >= 200 && resp.StatusCode <= 299
+	if success && resp.ContentLength > limit {
 		return &tooLargeError{limit}
 	}
 	// Room for the announced length and MinRead more: ReadFrom meets the
@@ -190,14 +217,16 @@ func (k *call) readBody(resp *http.Response) error {
 		k.buf = bodyPool.Get().(*bytes.Buffer)
 	}
 	k.buf.Reset()
-	k.buf.Grow(int(max(resp.ContentLength, 0)) + bytes.MinRead)
+	k.buf.Grow(int(min(max(resp.ContentLength, 0), limit)) + bytes.MinRead)
 	n, err := k.buf.ReadFrom(io.LimitReader(resp.Body, limit+1))
 	k.body = k.buf.Bytes()
 	switch {
 	case err != nil:
 		return &bodyReadError{err}
-	case n > limit:
+	case n > limit && success:
 		return &tooLargeError{limit}
+	case n > limit:
+		k.body, k.cut = k.body[:limit], true
 	}
 	return nil
 }
@@ -224,18 +253,21 @@ func (k *call) logAttempt(ctx context.Context, resp *http.Response, err error) {
 	if l == nil || !l.Enabled(ctx, slog.LevelDebug) {
 		return
 	}
+	// What the server sent (its request ID) and what holds its values (the
+	// URL) are scrubbed like errors.
+	secrets := k.c.secrets()
 	attrs := []slog.Attr{
 		slog.String("method", k.method),
-		slog.String("url", redact.URL(k.u)),
+		slog.String("url", redact.Secrets(redact.URL(k.u), secrets)),
 		slog.Int("attempt", k.attempts),
 		slog.Duration("duration", time.Since(k.start)),
 	}
 	if resp != nil {
 		attrs = append(attrs, slog.Int("status", resp.StatusCode),
-			slog.String("request_id", resp.Header.Get("X-Request-Id")))
+			slog.String("request_id", redact.Secrets(resp.Header.Get("X-Request-Id"), secrets)))
 	}
 	if err != nil {
-		attrs = append(attrs, slog.String("error", scrubText(err.Error(), k.c.secrets())))
+		attrs = append(attrs, slog.String("error", redact.Secrets(err.Error(), secrets)))
 	}
 	l.LogAttrs(ctx, slog.LevelDebug, "iotclient request", attrs...)
 }

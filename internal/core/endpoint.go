@@ -30,7 +30,22 @@ func ParseEndpoint(field, raw string, allowInsecure bool) (*url.URL, error) {
 	}
 	u.Path = strings.TrimSuffix(u.Path, "/")
 	u.RawPath = ""
+	NormalizeLoopback(u)
 	return u, nil
+}
+
+// NormalizeLoopback spells the host name localhost in lower case, as
+// IsLoopback accepts it in any case: Go's environment proxy (HTTP_PROXY)
+// exempts only "localhost" and loopback addresses, and credentials sent to
+// a loopback endpoint over plain http must not go through a proxy.
+func NormalizeLoopback(u *url.URL) {
+	if h := u.Hostname(); h != "localhost" && strings.EqualFold(h, "localhost") {
+		if p := u.Port(); p != "" {
+			u.Host = "localhost:" + p
+		} else {
+			u.Host = "localhost"
+		}
+	}
 }
 
 // IsLoopback reports whether host (without port) is a loopback address,

@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 )
@@ -130,15 +131,27 @@ func jitter(base, max time.Duration, n int) time.Duration {
 	return time.Duration(rand.Int64N(int64(ceil)))
 }
 
-// retryAfter parses a Retry-After header in seconds (capped at a year) or
-// as an HTTP-date; it is zero when absent or unparsable.
+// maxRetryAfterHeader caps the wait a Retry-After header can ask for.
+// Any value at or past it is "too long" under every WithMaxRetryAfter, so
+// a number too large for int64, or a date centuries ahead, reports this
+// rather than overflowing or being taken for no header at all.
+const maxRetryAfterHeader = 365 * 24 * time.Hour
+
+// retryAfter parses a Retry-After header in seconds or as an HTTP-date,
+// capped at maxRetryAfterHeader; it is zero when absent or unparsable.
 func retryAfter(h http.Header) time.Duration {
 	v := h.Get("Retry-After")
-	if s, err := strconv.ParseInt(v, 10, 64); err == nil {
-		return time.Duration(min(max(s, 0), int64(365*24*time.Hour/time.Second))) * time.Second
+	if v != "" && strings.Trim(v, "0123456789") == "" {
+		// delay-seconds is 1*DIGIT: ParseInt fails only past int64, which
+		// is a long wait, not an absent one.
+		s, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || s > int64(maxRetryAfterHeader/time.Second) {
+			return maxRetryAfterHeader
+		}
+		return time.Duration(s) * time.Second
 	}
 	if t, err := http.ParseTime(v); err == nil {
-		return max(time.Until(t), 0)
+		return min(max(time.Until(t), 0), maxRetryAfterHeader)
 	}
 	return 0
 }

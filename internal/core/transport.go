@@ -10,11 +10,11 @@ import (
 	"github.com/iotclient/iotclient-go/internal/redact"
 )
 
-// transport waits for the rate limiter and applies the credential on every
-// attempt, so a retry is signed afresh. Only a RoundTripper sees each
-// redirect hop, so only here can credentials be kept to the configured
-// scheme, host and port. The caller's own transport, below, sees the
-// signed request.
+// transport applies the credential on every attempt, so a retry is signed
+// afresh (the rate limiter is waited for before the attempt, in Do). Only
+// a RoundTripper sees each redirect hop, so only here can credentials be
+// kept to the configured scheme, host and port. The caller's own
+// transport, below, sees the signed request.
 type transport struct {
 	base http.RoundTripper
 	c    *Client
@@ -26,11 +26,6 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			req.Body.Close() // a RoundTripper closes the body, even on error
 		}
 		return nil, &permanentError{err}
-	}
-	if l := t.c.settings.Limiter; l != nil {
-		if err := l.Wait(req.Context()); err != nil {
-			return fail(err)
-		}
 	}
 	if req.URL.Scheme != t.c.base.Scheme || !strings.EqualFold(req.URL.Host, t.c.base.Host) {
 		return t.base.RoundTrip(req) // not the configured origin: no credentials
@@ -50,6 +45,13 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	// A RoundTripper must not change its request (a retry sends it again).
 	r := *req
 	r.Header = req.Header.Clone()
+	if req.URL.Host != t.c.base.Host {
+		// A redirect spelled the host in another case: send it as
+		// configured (see NormalizeLoopback), never to a proxy.
+		u := *req.URL
+		u.Host = t.c.base.Host
+		r.URL = &u
+	}
 	if err := t.c.cred.Apply(&r, body); err != nil {
 		return fail(err)
 	}

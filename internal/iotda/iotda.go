@@ -36,14 +36,8 @@ var (
 // New checks the fields every IoTDA Config has (errors name them
 // Config.X) and builds the client without sending any request.
 func New(endpoint, projectID, instanceID string, cred core.Credential, s config.Settings) (*Client, error) {
-	if projectID == "" {
-		return nil, iotclient.NewValidationError("Config.ProjectID", "", "is required (the region's IAM project ID)")
-	}
-	if !projectIDPattern.MatchString(projectID) {
-		return nil, iotclient.NewValidationError("Config.ProjectID", projectID, "must be letters and digits only")
-	}
-	if instanceID != "" && !instanceIDPattern.MatchString(instanceID) {
-		return nil, iotclient.NewValidationError("Config.InstanceID", instanceID, "must be 1-64 letters, digits, '_' or '-'")
+	if err := CheckConfigIDs(projectID, instanceID); err != nil {
+		return nil, err
 	}
 	static := http.Header{}
 	// The official SDK sends X-Project-Id too; it is signed like any header.
@@ -56,6 +50,23 @@ func New(endpoint, projectID, instanceID string, cred core.Credential, s config.
 		return nil, err
 	}
 	return &Client{core: c, prefix: "/v5/iot/" + projectID}, nil
+}
+
+// Core is the HTTP core the client sends through, for its Scrub.
+func (c *Client) Core() *core.Client { return c.core }
+
+// CheckConfigIDs validates the project and instance IDs of a Config;
+// errors name them Config.ProjectID and Config.InstanceID.
+func CheckConfigIDs(projectID, instanceID string) error {
+	switch {
+	case projectID == "":
+		return iotclient.NewValidationError("Config.ProjectID", "", "is required (the region's IAM project ID)")
+	case !projectIDPattern.MatchString(projectID):
+		return iotclient.NewValidationError("Config.ProjectID", projectID, "must be letters and digits only")
+	case instanceID != "" && !instanceIDPattern.MatchString(instanceID):
+		return iotclient.NewValidationError("Config.InstanceID", instanceID, "must be 1-64 letters, digits, '_' or '-'")
+	}
+	return nil
 }
 
 // Do sends one request to path (after /v5/iot/{project_id}, already

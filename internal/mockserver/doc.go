@@ -57,6 +57,15 @@
 //     marker) or {"count": N}; a search sooner than the search interval
 //     (1 s) after the last is answered 429 APIGW.0308.
 //
+// # Pushes
+//
+// With WithPush or PushTo the IoTDA side also forwards notifications over
+// HTTP as spec/huawei-iotda-push.md describes: device.command.status for
+// every status change of a command and device.status for
+// SetDeviceConnection, with the platform's failure rules (a 200 within
+// Timeout, no retry of a failed push, blocklist and backlog) and the
+// faults of PushFaults. A pushing server moves its lifecycle on by itself.
+//
 // # IBM choices the SDK must match
 //
 // See [Server.SeedClients] for the list query (filters, _sort, keyset

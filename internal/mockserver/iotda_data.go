@@ -304,8 +304,9 @@ func (s *Server) Command(deviceID, commandID string) (Command, bool) {
 // status implies and that are still absent: SENT sets sent_time; DELIVERED
 // also delivered_time; SUCCESSFUL and FAILED also response_time (always
 // refreshed); TIMEOUT sets sent_time; PENDING and EXPIRED set nothing. A
-// non-nil result replaces the stored result. It fails for an unknown device,
-// command or status.
+// non-nil result replaces the stored result. A pushing server pushes the
+// change; setting the status the command already has pushes nothing. It
+// fails for an unknown device, command or status.
 func (s *Server) SetCommandStatus(deviceID, commandID, status string, result json.RawMessage) error {
 	if !validStatus(status) {
 		return fmt.Errorf("mockserver: unknown command status %q (want one of %s)", status, strings.Join(allStatuses, ", "))
@@ -338,9 +339,13 @@ func (s *Server) SetCommandStatus(deviceID, commandID, status string, result jso
 		fill(&c.Delivered)
 		c.Responded = now
 	}
+	changed := c.Status != status
 	c.Status = status
 	if result != nil {
 		c.Result = slices.Clone(result)
+	}
+	if changed {
+		s.pushCommandLocked(c, s.now())
 	}
 	return nil
 }

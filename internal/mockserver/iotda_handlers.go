@@ -298,6 +298,7 @@ func (s *Server) handleCreateCommand(w http.ResponseWriter, req *request) {
 	}
 	c.ID = s.newIDLocked(d, now)
 	d.put(c)
+	s.pushCommandLocked(&c, s.now())
 	rec := toRecord(&c, true)
 	s.mu.Unlock()
 	writeJSON(w, http.StatusOK, rec)

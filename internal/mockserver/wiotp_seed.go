@@ -16,13 +16,15 @@ var (
 	seedSingles      = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 )
 
-// disconnect causes with the MQTT close codes each may carry.
+// disconnect causes with the MQTT close codes each may carry. 288 (client
+// ID reused) is not one: it closes a connection only for a new one to take
+// its place, so it never explains why a client is disconnected.
 var seedDisconnects = []struct {
 	by    string
 	codes []int
 }{
 	{"client", []int{91, 91, 91, 0}},
-	{"server", []int{92, 94, 180, 288, 173}},
+	{"server", []int{92, 94, 180, 93, 173}},
 	{"network", []int{160, 163, 164}},
 }
 
@@ -51,7 +53,8 @@ func msBetween(r *rand.Rand, lo, hi time.Duration) time.Duration {
 //     mqttConnectProtocol, a few disconnected ones have no times at all;
 //   - disconnected clients with a lastDisconnectTime carry disconnectedBy
 //     (client, server or network) and usually a reason code (91, 92, 160,
-//     288, ...; 0 = normal is omitted on the wire);
+//     ...; 0 = normal is omitted on the wire), never 288 (client ID
+//     reused), which leaves a client connected;
 //   - about 3% carry an extra field the SDK does not model
 //     (clientAddress, durable or lastFailedConnectTime).
 //

@@ -101,6 +101,7 @@ func TestSeedClientsShape(t *testing.T) {
 			} else {
 				assert.Contains(t, []string{"client", "server", "network"}, c.DisconnectedBy)
 				assert.True(t, c.LastDisconnect.After(c.LastConnect))
+				assert.NotEqual(t, 288, c.DisconnectReasonCode, "%s: 288 (client ID reused) leaves a client connected", c.ClientID)
 			}
 		}
 	}

@@ -60,21 +60,94 @@ func parseCompactSeconds(s string) (t time.Time, ok bool) {
 	return t, true
 }
 
-// FormatIBM renders t in UTC as RFC 3339 with milliseconds.
-func FormatIBM(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z") }
+// FormatIBM renders t in UTC as RFC 3339 with milliseconds, the form of
+// IBM's query parameters (a finer fraction is cut).
+func FormatIBM(t time.Time) string { return t.UTC().Format(ibmLayout) }
 
-// ParseIBM parses an RFC 3339 time into UTC; "" is the zero time. Like
-// ParseCompact, it does not let s escape.
+const (
+	ibmLayout      = "2006-01-02T15:04:05.000Z"
+	ibmLayoutExact = "2006-01-02T15:04:05.000000000Z"
+)
+
+// errIBMYear is the error of a time RFC 3339 cannot write in UTC.
+var errIBMYear = errors.New("outside the years 0000-9999 in UTC, which RFC 3339 cannot write")
+
+// FormatIBMExact renders t in UTC as RFC 3339 with milliseconds, as IBM
+// writes its records, and with as many more digits as t needs (up to
+// nanoseconds), so that ParseIBM reads back the same instant. A time
+// outside the years 0000-9999 in UTC has no RFC 3339 form: an error.
+func FormatIBMExact(t time.Time) (string, error) {
+	t = t.UTC()
+	if y := t.Year(); y < 0 || y > 9999 {
+		return "", errIBMYear
+	}
+	if t.Nanosecond()%int(time.Millisecond) == 0 {
+		return t.Format(ibmLayout), nil
+	}
+	s := t.Format(ibmLayoutExact) // nine digits: drop the trailing zeros
+	frac := strings.TrimRight(s[len("2006-01-02T15:04:05."):len(s)-1], "0")
+	return s[:len("2006-01-02T15:04:05.")] + frac + "Z", nil
+}
+
+// ParseIBM parses an RFC 3339 time into UTC; "" is the zero time. It takes
+// RFC 3339 as IBM writes it (upper-case T and Z) and nothing wider: not
+// the comma before the fraction, the one-digit hour or the 24-hour offset
+// that time.Parse also takes. A time that falls outside the years
+// 0000-9999 once in UTC (0000-01-01T00:00:00+01:00) is refused too, as no
+// RFC 3339 UTC form could write it back. Like ParseCompact, it does not
+// let s escape.
 func ParseIBM(s string) (time.Time, error) {
 	if s == "" {
 		return time.Time{}, nil
+	}
+	if !isRFC3339(s) {
+		return time.Time{}, fmt.Errorf("time %q is not RFC 3339", strings.Clone(s))
 	}
 	t, err := time.Parse(time.RFC3339Nano, s)
 	if err != nil {
 		return time.Time{}, fmt.Errorf("time %q is not RFC 3339", strings.Clone(s))
 	}
-	return t.UTC(), nil
+	t = t.UTC()
+	if y := t.Year(); y < 0 || y > 9999 {
+		return time.Time{}, fmt.Errorf("time %q is %w", strings.Clone(s), errIBMYear)
+	}
+	return t, nil
 }
+
+// isRFC3339 reports whether s has the shape of RFC 3339's date-time
+// (section 5.6): yyyy-mm-ddThh:mm:ss, an optional "." and digits, then Z
+// or an offset ±hh:mm under 24 hours. time.Parse checks the ranges of the
+// date and time but, on its own, also takes forms RFC 3339 does not have.
+func isRFC3339(s string) bool {
+	const shape = "dddd-dd-ddTdd:dd:dd"
+	if len(s) <= len(shape) {
+		return false
+	}
+	for i := range len(shape) {
+		if shape[i] == 'd' && !isDigit(s[i]) || shape[i] != 'd' && s[i] != shape[i] {
+			return false
+		}
+	}
+	rest := s[len(shape):]
+	if rest[0] == '.' {
+		n := 1
+		for n < len(rest) && isDigit(rest[n]) {
+			n++
+		}
+		if n == 1 {
+			return false
+		}
+		rest = rest[n:]
+	}
+	if rest == "Z" {
+		return true
+	}
+	return len(rest) == len("+07:00") && (rest[0] == '+' || rest[0] == '-') &&
+		isDigit(rest[1]) && isDigit(rest[2]) && rest[3] == ':' && isDigit(rest[4]) && isDigit(rest[5]) &&
+		(rest[1]-'0')*10+rest[2]-'0' < 24 && rest[4] < '6'
+}
+
+func isDigit(c byte) bool { return '0' <= c && c <= '9' }
 
 // CompactTime is a time in IoTDA's format, in a query (left out when zero)
 // and in JSON (a string; "" and null are the zero time).
@@ -115,16 +188,22 @@ var (
 	errIBMNotTime   = errors.New("not an RFC 3339 time")
 )
 
-// UnmarshalJSONFrom reads an RFC 3339 time string, "" or null.
+// UnmarshalJSONFrom reads an RFC 3339 time string (see ParseIBM), "" or
+// null.
 func (t *IBMTime) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 	return readTime(dec, (*time.Time)(t), true)
 }
 
-// MarshalJSONTo writes the time with FormatIBM, the zero time as "".
+// MarshalJSONTo writes the time with FormatIBMExact (milliseconds, or the
+// digits the time needs, so that UnmarshalJSONFrom reads it back), the zero
+// time as "". A time outside the years 0000-9999 in UTC is an error.
 func (t IBMTime) MarshalJSONTo(enc *jsontext.Encoder) error {
 	s := ""
 	if !t.Time().IsZero() {
-		s = FormatIBM(t.Time())
+		var err error
+		if s, err = FormatIBMExact(t.Time()); err != nil {
+			return err
+		}
 	}
 	return enc.WriteToken(jsontext.String(s))
 }
@@ -159,7 +238,9 @@ func readTime(dec *jsontext.Decoder, dst *time.Time, ibm bool) error {
 	}
 	var t time.Time
 	if ibm {
-		if t, err = ParseIBM(string(b)); err != nil {
+		if t, err = ParseIBM(string(b)); errors.Is(err, errIBMYear) {
+			return errIBMYear
+		} else if err != nil {
 			return errIBMNotTime
 		}
 	} else if t, err = ParseCompact(string(b)); err != nil {

@@ -93,10 +93,12 @@ func FuzzParseCompact(f *testing.F) {
 	})
 }
 
-// FuzzParseIBM: no panic, and a parsed time formats back to a time that
-// parses to the same instant (to the millisecond).
+// FuzzParseIBM: no panic, and a parsed time formats back, with
+// FormatIBMExact, to a time that parses to the same instant (with
+// FormatIBM, to the millisecond).
 func FuzzParseIBM(f *testing.F) {
-	for _, s := range []string{"2018-09-27T08:40:54.456Z", "2018-09-27T08:40:54Z", "2018-09-27T08:40:54+02:00", "x"} {
+	for _, s := range []string{"2018-09-27T08:40:54.456Z", "2018-09-27T08:40:54Z", "2018-09-27T08:40:54+02:00", "x",
+		"0000-01-01T00:00:00,0001Z", "0000-01-01T00:00:00.0001Z", "0000-01-01T00:00:00+00:01", "9999-12-31T23:59:59.9999999999-00:01"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -104,12 +106,15 @@ func FuzzParseIBM(f *testing.F) {
 		if err != nil {
 			return
 		}
-		if got.Year() < 0 || got.Year() > 9999 {
-			return // outside what RFC 3339 can print
+		exact, err := FormatIBMExact(got)
+		if err != nil {
+			t.Fatalf("%q: %v cannot be written back: %v", s, got, err)
 		}
-		back, err := ParseIBM(FormatIBM(got))
-		if err != nil || !back.Equal(got.Truncate(time.Millisecond)) {
-			t.Fatalf("%q: %v does not round-trip (%v, %v)", s, got, back, err)
+		if back, err := ParseIBM(exact); err != nil || !back.Equal(got) {
+			t.Fatalf("%q: %v does not round-trip through %q (%v, %v)", s, got, exact, back, err)
+		}
+		if back, err := ParseIBM(FormatIBM(got)); err != nil || !back.Equal(got.Truncate(time.Millisecond)) {
+			t.Fatalf("%q: %v does not round-trip to the millisecond (%v, %v)", s, got, back, err)
 		}
 	})
 }

@@ -166,6 +166,18 @@ func (s *Server) DropConnections() int { return s.b.DropClients() }
 // "server unavailable") while refuse is true; open connections stay.
 func (s *Server) RefuseConnections(refuse bool) { s.b.RefuseConnections(refuse) }
 
+// RefuseProtocol makes the broker refuse new connections with CONNACK
+// "unacceptable protocol version" while refuse is true, as a broker that
+// does not take MQTT 3.1.1.
+func (s *Server) RefuseProtocol(refuse bool) { s.b.RefuseProtocol(refuse) }
+
+// PublishRaw publishes payload on topic as the platform would, with no
+// check and no change to the REST state: a way to send a monitor a
+// malformed or oversize status message.
+func (s *Server) PublishRaw(topic string, payload []byte, retained bool) error {
+	return s.b.PublishRaw(topic, payload, retained)
+}
+
 // Connections reports how many MQTT connections the broker has accepted,
 // reconnects included.
 func (s *Server) Connections() int { return s.b.Connections() }

@@ -45,7 +45,8 @@ import (
 // server stores that has a last connect or disconnect time, as REST
 // reports it; clients added later get a retained message with their first
 // transition. Fault hooks drop every connection (DropClients), refuse new
-// ones (RefuseConnections), or publish an arbitrary payload (PublishRaw).
+// ones (RefuseConnections, RefuseProtocol), or publish an arbitrary payload
+// (PublishRaw).
 //
 // Close stops it; closing the Server stops it too, shortly after. All
 // methods are safe for concurrent use.
@@ -69,8 +70,9 @@ type Broker struct {
 	// concurrent retained publish (mochi-mqtt/server issue #200).
 	retainMu sync.Mutex
 
-	refusing atomic.Bool
-	accepted atomic.Int64
+	refusing         atomic.Bool
+	refusingProtocol atomic.Bool
+	accepted         atomic.Int64
 
 	appMu     sync.Mutex
 	takenOver map[*mqtt.Client]bool        // connections kicked by a reused client ID
@@ -202,6 +204,11 @@ func (b *Broker) isClosed() bool {
 // (see DropClients).
 func (b *Broker) RefuseConnections(refuse bool) { b.refusing.Store(refuse) }
 
+// RefuseProtocol makes the broker refuse (refuse=true) or accept again new
+// connections with CONNACK "unacceptable protocol version", as a broker
+// that does not speak the client's MQTT version.
+func (b *Broker) RefuseProtocol(refuse bool) { b.refusingProtocol.Store(refuse) }
+
 // DropClients closes every MQTT client connection at once, without an MQTT
 // DISCONNECT, as a network failure or a broker restart would, and returns
 // how many it closed, once the broker has published their applications'
@@ -302,6 +309,10 @@ func (h *brokerHook) OnConnect(cl *mqtt.Client, _ packets.Packet) error {
 	if h.b.refusing.Load() || h.b.isClosed() {
 		_ = h.b.srv.SendConnack(cl, packets.ErrServerUnavailable, false, nil)
 		return packets.ErrServerUnavailable
+	}
+	if h.b.refusingProtocol.Load() {
+		_ = h.b.srv.SendConnack(cl, packets.ErrUnsupportedProtocolVersion, false, nil)
+		return packets.ErrUnsupportedProtocolVersion
 	}
 	if !validAppClientID(cl.ID) {
 		_ = h.b.srv.SendConnack(cl, packets.ErrClientIdentifierNotValid, false, nil)
