@@ -9,6 +9,7 @@ import (
 
 	iotclient "github.com/iotclient/iotclient-go"
 	"github.com/iotclient/iotclient-go/auth"
+	"github.com/iotclient/iotclient-go/commands"
 	"github.com/iotclient/iotclient-go/internal/config"
 	"github.com/iotclient/iotclient-go/internal/iotda"
 	"github.com/iotclient/iotclient-go/internal/redact"
@@ -20,7 +21,8 @@ import (
 const DefaultSearchInterval = time.Second
 
 // Config says where and as whom the client talks to IoTDA. Its first four
-// fields are commands.Config's, with the same meaning and checks.
+// fields are commands.Config's, with the same meaning and checks;
+// ConfigFromEnv reads them from the same environment variables.
 type Config struct {
 	// Endpoint is the IoTDA endpoint, such as
 	// "https://iotda.cn-north-4.myhuaweicloud.com" or an instance's.
@@ -35,6 +37,17 @@ type Config struct {
 	// with a raised quota). The pacing is the client's: share one client
 	// per account. iotclient.WithRateLimit paces every request besides.
 	SearchInterval time.Duration
+}
+
+// ConfigFromEnv returns the Config the environment describes: the
+// variables of commands.ConfigFromEnv (IOTCLIENT_IOTDA_ENDPOINT,
+// IOTCLIENT_IOTDA_PROJECT_ID, IOTCLIENT_IOTDA_INSTANCE_ID and one
+// credential), read by it, with its errors: one matching
+// iotclient.ErrNoConfig when none is set, else a *iotclient.ValidationError
+// naming the variable. SearchInterval is left zero (the default pacing).
+func ConfigFromEnv() (Config, error) {
+	c, err := commands.ConfigFromEnv()
+	return Config{Endpoint: c.Endpoint, ProjectID: c.ProjectID, InstanceID: c.InstanceID, Auth: c.Auth}, err
 }
 
 // String describes the configuration without secrets.
@@ -69,6 +82,11 @@ func NewClient(cfg Config, opts ...iotclient.Option) (*Client, error) {
 	}
 	return client, nil
 }
+
+// scrub takes the credential's secrets out of an error built from what the
+// server sent (a request ID, a marker, a status), as the core does for its
+// own errors.
+func (c *Client) scrub(err error) error { return c.iotda.Core().Scrub(err) }
 
 // do sends one request to path (after /v5/iot/{project_id}): params, when
 // not nil, is encoded as the query string and body as JSON. Every call of

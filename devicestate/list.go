@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	iotclient "github.com/iotclient/iotclient-go"
+	"github.com/iotclient/iotclient-go/internal/core"
 	"github.com/iotclient/iotclient-go/internal/iotda"
 	"github.com/iotclient/iotclient-go/pagination"
 )
@@ -115,7 +116,8 @@ func (c *Client) ListPage(ctx context.Context, q ListQuery) (pagination.Page[Dev
 	if err := q.validate(); err != nil {
 		return pagination.Page[Device]{}, err
 	}
-	return c.listPage(ctx, &q, q.Marker, q.Offset)
+	p, err := c.listPage(ctx, &q, q.Marker, q.Offset)
+	return p, c.scrub(err)
 }
 
 // List returns an iterator over every device matching q, newest
@@ -128,12 +130,12 @@ func (c *Client) List(ctx context.Context, q ListQuery) iter.Seq2[Device, error]
 	if err := q.validate(); err != nil {
 		return func(yield func(Device, error) bool) { yield(Device{}, err) }
 	}
-	return pagination.Cursor(ctx, q.Marker, func(ctx context.Context, marker string, n int) (pagination.Page[Device], error) {
+	return core.ScrubSeq(c.iotda.Core(), pagination.Cursor(ctx, q.Marker, func(ctx context.Context, marker string, n int) (pagination.Page[Device], error) {
 		if n > 0 {
 			return c.listPage(ctx, &q, marker, 0) // the marker already skips the offset
 		}
 		return c.listPage(ctx, &q, marker, q.Offset)
-	})
+	}))
 }
 
 func (c *Client) listPage(ctx context.Context, q *ListQuery, marker string, offset int) (pagination.Page[Device], error) {
@@ -194,11 +196,11 @@ func (c *Client) Get(ctx context.Context, deviceID string) (Device, error) {
 	var out wireDevice
 	requestID, err := c.do(ctx, "GET", "/devices/"+deviceID, nil, nil, &out)
 	if err != nil {
-		return Device{}, err
+		return Device{}, c.scrub(err)
 	}
 	d, err := out.device("the device")
 	if err != nil {
-		return Device{}, fmt.Errorf("%w: %v (request ID %s)", iotclient.ErrMalformedResponse, err, requestID)
+		return Device{}, c.scrub(fmt.Errorf("%w: %v (request ID %s)", iotclient.ErrMalformedResponse, err, requestID))
 	}
 	return d, nil
 }

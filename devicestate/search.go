@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	iotclient "github.com/iotclient/iotclient-go"
+	"github.com/iotclient/iotclient-go/internal/core"
 	"github.com/iotclient/iotclient-go/internal/iotda"
 	"github.com/iotclient/iotclient-go/pagination"
 )
@@ -172,7 +173,8 @@ func (c *Client) SearchPage(ctx context.Context, q SearchQuery) (pagination.Page
 	if err := q.validate(); err != nil {
 		return pagination.Page[Device]{}, err
 	}
-	return c.searchPage(ctx, &q, q.Marker, q.Offset)
+	p, err := c.searchPage(ctx, &q, q.Marker, q.Offset)
+	return p, c.scrub(err)
 }
 
 // Search returns an iterator over every device matching q, newest record
@@ -187,7 +189,7 @@ func (c *Client) Search(ctx context.Context, q SearchQuery) iter.Seq2[Device, er
 		return func(yield func(Device, error) bool) { yield(Device{}, err) }
 	}
 	rows := cmp.Or(q.PageSize, DefaultPageSize)
-	return pagination.Cursor(ctx, q.Marker, func(ctx context.Context, marker string, n int) (pagination.Page[Device], error) {
+	return core.ScrubSeq(c.iotda.Core(), pagination.Cursor(ctx, q.Marker, func(ctx context.Context, marker string, n int) (pagination.Page[Device], error) {
 		switch {
 		case n == 0:
 			return c.searchPage(ctx, &q, q.Marker, q.Offset)
@@ -200,7 +202,7 @@ func (c *Client) Search(ctx context.Context, q SearchQuery) iter.Seq2[Device, er
 				pagination.ErrOffsetLimit, MaxOffset)
 		}
 		return c.searchPage(ctx, &q, q.Marker, offset)
-	})
+	}))
 }
 
 // wait waits for the client's turn to search.
@@ -249,11 +251,11 @@ func (c *Client) SearchCount(ctx context.Context, q SearchQuery) (int, error) {
 	requestID, err := c.do(ctx, "POST", "/search/query-devices", nil, searchBody{SQL: q.sql(true, q.Marker, 0, 0)}, &out)
 	switch {
 	case err != nil:
-		return 0, err
+		return 0, c.scrub(err)
 	case out.Count == nil:
-		return 0, fmt.Errorf("%w: the count answer has no count (request ID %s)", iotclient.ErrMalformedResponse, requestID)
+		return 0, c.scrub(fmt.Errorf("%w: the count answer has no count (request ID %s)", iotclient.ErrMalformedResponse, requestID))
 	case *out.Count < 0:
-		return 0, fmt.Errorf("%w: the platform counted %d devices (request ID %s)", iotclient.ErrMalformedResponse, *out.Count, requestID)
+		return 0, c.scrub(fmt.Errorf("%w: the platform counted %d devices (request ID %s)", iotclient.ErrMalformedResponse, *out.Count, requestID))
 	}
 	return *out.Count, nil
 }
