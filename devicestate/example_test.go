@@ -48,7 +48,10 @@ func ExampleTracker() {
 	at := time.Date(2024, 6, 1, 12, 0, 0, 0, time.UTC)
 	srv := devicestatetest.NewServer(devicestatetest.WithNow(at))
 	defer srv.Close()
-	if err := srv.Add(devicestate.Device{ID: "meter-1", CreatedAt: at.Add(-time.Hour)}, devicestate.Device{ID: "meter-2", CreatedAt: at.Add(-time.Hour)}); err != nil {
+	online := devicestate.Device{Status: devicestate.StatusOnline, CreatedAt: at.Add(-time.Hour)}
+	meter1, meter2 := online, online
+	meter1.ID, meter2.ID = "meter-1", "meter-2"
+	if err := srv.Add(meter1, meter2); err != nil {
 		panic(err)
 	}
 	client, err := srv.NewClient()

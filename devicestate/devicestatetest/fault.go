@@ -1,6 +1,7 @@
 package devicestatetest
 
 import (
+	"context"
 	"net/http"
 	"time"
 
@@ -77,6 +78,10 @@ func (s *Server) SetFaultRate(rate float64, seed int64, faults ...Fault) {
 // SetLatency delays every answer by d (0 removes the delay). The wait ends
 // early when the client gives up or the server closes.
 func (s *Server) SetLatency(d time.Duration) { s.m.SetLatency(mockserver.RouteAll, d) }
+
+// WaitPushes waits until every status change so far was pushed (or given
+// up), or ctx ends (its error is returned).
+func (s *Server) WaitPushes(ctx context.Context) error { return s.m.WaitPushes(ctx) }
 
 // ClearFaults removes injected faults and latency.
 func (s *Server) ClearFaults() { s.m.ClearFaults() }

@@ -63,6 +63,15 @@ func WithClock(now func() time.Time) Option {
 	return func(o *options) { o.mock = append(o.mock, mockserver.WithClock(now)) }
 }
 
+// WithPushURL makes the fake push a device.status document to url, as
+// IoTDA's data forwarding does over HTTP(S) (the documents package notify
+// decodes), for every status change of SetStatus; Seed and Add push
+// nothing. It pushes as package commandstest's WithPush does with the
+// platform's defaults; use that package for push faults.
+func WithPushURL(url string) Option {
+	return func(o *options) { o.mock = append(o.mock, mockserver.WithPush(mockserver.Push{URL: url})) }
+}
+
 // NewServer starts a fake with no devices on 127.0.0.1 and a random port.
 func NewServer(opts ...Option) *Server {
 	o := options{mock: []mockserver.Option{mockserver.WithReferenceTime(time.Now())}}
@@ -98,11 +107,12 @@ func (s *Server) Seed(n int, seed int64) []devicestate.Device {
 }
 
 // Add registers devices as given, or replaces the registration of those
-// already known. Blank fields take defaults: NodeID and Name the ID, a
-// product and app of the fake's, GatewayID the ID itself (a direct
-// device), NodeType GATEWAY (ENDPOINT under a gateway), CreatedAt Now,
-// Status ONLINE since CreatedAt. A malformed ID is a
-// *iotclient.ValidationError and nothing is stored.
+// already known. Blank fields take defaults: ProductID and NodeID from an
+// ID of IoTDA's shape {product_id}_{node_id} (else a product of the
+// fake's and the ID), Name the ID, an app of the fake's, GatewayID the ID
+// itself (a direct device), NodeType GATEWAY (ENDPOINT under a gateway),
+// CreatedAt Now, Status INACTIVE (registered, never connected). A
+// malformed ID is a *iotclient.ValidationError and nothing is stored.
 func (s *Server) Add(devs ...devicestate.Device) error {
 	m := make([]mockserver.Device, len(devs))
 	for i, d := range devs {
@@ -136,8 +146,8 @@ func (s *Server) Device(deviceID string) (devicestate.Device, bool) {
 }
 
 // SetStatus changes a device's status at a time (the fake's clock when
-// zero), as the platform does when it connects, drops or is frozen, and
-// returns the device as it now is. ONLINE, OFFLINE and ABNORMAL move
+// zero), as the platform does when it connects, drops or is frozen, pushes
+// the change (see WithPushURL), and returns the device as it now is. ONLINE, OFFLINE and ABNORMAL move
 // StatusChangedAt (to the millisecond). An unknown device or status is an
 // error.
 func (s *Server) SetStatus(deviceID string, status devicestate.Status, at time.Time) (devicestate.Device, error) {

@@ -22,7 +22,7 @@ func TestAddFillsDefaultsAndGetReadsThem(t *testing.T) {
 	c, err := srv.NewClient()
 	require.NoError(t, err)
 	require.NoError(t, srv.Add(
-		devicestate.Device{ID: "gw-1"},
+		devicestate.Device{ID: "gw-1", Status: devicestate.StatusOnline, StatusChangedAt: now},
 		devicestate.Device{ID: "sub-1", GatewayID: "gw-1", Status: devicestate.StatusInactive, Tags: []devicestate.Tag{{Key: "k", Value: "v"}}},
 	))
 	gw, err := c.Get(context.Background(), "gw-1")
@@ -34,6 +34,13 @@ func TestAddFillsDefaultsAndGetReadsThem(t *testing.T) {
 	assert.Equal(t, devicestate.NodeGateway, gw.NodeType)
 	sub, ok := srv.Device("sub-1")
 	require.True(t, ok)
+	blank, _ := srv.Device("gw-1")
+	require.NoError(t, srv.Add(devicestate.Device{ID: "prod9_node-3"}))
+	d3, _ := srv.Device("prod9_node-3")
+	assert.Equal(t, devicestate.StatusInactive, d3.Status, "registered, never connected")
+	assert.Equal(t, "prod9", d3.ProductID, "the product and node of IoTDA's ID shape")
+	assert.Equal(t, "node-3", d3.NodeID)
+	assert.Equal(t, blank.AppID, d3.AppID)
 	assert.Equal(t, devicestate.NodeEndpoint, sub.NodeType)
 	assert.True(t, sub.ActivatedAt.IsZero(), "INACTIVE: never activated")
 	assert.Equal(t, []devicestate.Tag{{Key: "k", Value: "v"}}, sub.Tags)
@@ -59,7 +66,7 @@ func TestAddFillsDefaultsAndGetReadsThem(t *testing.T) {
 	assert.Equal(t, "Device[1].ID", ve.Field)
 	_, ok = srv.Device("ok")
 	assert.False(t, ok, "nothing is stored")
-	assert.Len(t, srv.Devices(), 2)
+	assert.Len(t, srv.Devices(), 3)
 }
 
 func TestSeedIsDeterministicAndListed(t *testing.T) {

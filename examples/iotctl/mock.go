@@ -119,7 +119,8 @@ func (f *mockFleet) devicesFake() (*devicestatetest.Server, error) {
 		s.Seed(demoFleetN, 1)
 		var demo []devicestate.Device
 		for _, id := range []string{demoDevice, demoDeviceBig, demoDeviceSmall, demoDeviceEmpty} {
-			demo = append(demo, devicestate.Device{ID: id, CreatedAt: f.ref.Add(-400 * 24 * time.Hour)})
+			demo = append(demo, devicestate.Device{ID: id, Status: devicestate.StatusOnline,
+				CreatedAt: f.ref.Add(-400 * 24 * time.Hour), StatusChangedAt: f.ref.Add(-2 * time.Hour)})
 		}
 		if err := s.Add(demo...); err != nil {
 			s.Close()

@@ -118,9 +118,10 @@ func (st *iotdaState) init() {
 // the history walks the slice backwards, a marker is found by binary
 // search.
 type device struct {
-	id   string
-	info Device
-	cmds []Command
+	id         string
+	info       Device
+	lastOnline time.Time // the last move to ONLINE that was pushed (last_online_time)
+	cmds       []Command
 }
 
 // search returns the index of the first command whose ID is >= id.

@@ -29,10 +29,11 @@ var deviceStatuses = []string{DeviceOnline, DeviceOffline, DeviceAbnormal, Devic
 func validDeviceStatus(s string) bool { return slices.Contains(deviceStatuses, s) }
 
 // Defaults of a device registered without them (AddDevice, a command's
-// device, or AddDevices with blank fields).
+// device, or AddDevices with blank fields): the app is the one every push
+// names.
 const (
 	DefaultProductID = "mock-product"
-	DefaultAppID     = "mock-app"
+	DefaultAppID     = PushAppID
 )
 
 // Tag is one of a device's tags.
@@ -78,6 +79,10 @@ const deviceSource = "4465766963"
 // fillLocked fills d's blank fields with the defaults and assigns its
 // record ID when it has none. Call with s.mu held for writing.
 func (s *Server) fillLocked(d *Device) {
+	// An ID of the platform's own shape, {product_id}_{node_id}, says both.
+	if product, node, ok := strings.Cut(d.ID, "_"); ok && product != "" && node != "" {
+		d.ProductID, d.NodeID = cmpOr(d.ProductID, product), cmpOr(d.NodeID, node)
+	}
 	d.NodeID = cmpOr(d.NodeID, d.ID)
 	d.Name = cmpOr(d.Name, d.ID)
 	d.ProductID = cmpOr(d.ProductID, DefaultProductID)
@@ -94,12 +99,7 @@ func (s *Server) fillLocked(d *Device) {
 	}
 	d.Created = secondUTC(d.Created)
 	d.StatusChanged, d.Activated = msUTC(d.StatusChanged), msUTC(d.Activated)
-	if d.Status == "" {
-		d.Status = DeviceOnline
-		if d.StatusChanged.IsZero() {
-			d.StatusChanged = d.Created
-		}
-	}
+	d.Status = cmpOr(d.Status, DeviceInactive)
 	if d.Activated.IsZero() && d.Status != DeviceInactive {
 		d.Activated = d.Created
 	}
@@ -150,12 +150,13 @@ func (s *Server) unlistLocked(d *device) {
 }
 
 // AddDevices registers devices (or replaces the registration of those
-// already known, keeping their commands). Blank fields take defaults:
-// NodeID and Name the ID, ProductID DefaultProductID, GatewayID the ID
-// itself, AppID DefaultAppID, NodeType GATEWAY for a device without a
-// parent (ENDPOINT otherwise), Created the reference time, Status ONLINE
-// since Created, Activated Created unless INACTIVE, and a record ID newer
-// than every one given before. An empty or malformed ID is an error and
+// already known, keeping their commands), pushing nothing. Blank fields
+// take defaults: ProductID and NodeID from an ID {product_id}_{node_id},
+// else DefaultProductID and the ID; Name the ID, GatewayID the ID itself,
+// AppID DefaultAppID, NodeType GATEWAY for a device without a parent
+// (ENDPOINT otherwise), Created the reference time, Status INACTIVE
+// (registered, never connected), Activated Created unless INACTIVE, and a
+// record ID newer than every one given before. An empty or malformed ID is an error and
 // nothing is stored.
 func (s *Server) AddDevices(devs ...Device) error {
 	for i := range devs {
@@ -196,10 +197,12 @@ func (s *Server) Device(id string) (Device, bool) {
 
 // SetDeviceStatus changes a device's status at the given time (the
 // server's clock when zero), as the platform does when it connects, drops
-// or is frozen, and returns the device as it now is. ONLINE, OFFLINE and
-// ABNORMAL set StatusChanged (connection_status_update_time, to the
-// millisecond); leaving INACTIVE sets Activated. It fails for an unknown
-// device or status.
+// or is frozen, pushes the device.status document of the change (see
+// SetDeviceConnection, which pushes nothing for the status the device
+// has), and returns the device as it now is. ONLINE, OFFLINE and ABNORMAL
+// set StatusChanged (connection_status_update_time, to the millisecond);
+// leaving INACTIVE sets Activated. It fails for an unknown device or
+// status.
 func (s *Server) SetDeviceStatus(id, status string, at time.Time) (Device, error) {
 	if !validDeviceStatus(status) {
 		return Device{}, fmt.Errorf("mockserver: unknown device status %q (want one of %s)", status, strings.Join(deviceStatuses, ", "))
@@ -213,14 +216,6 @@ func (s *Server) SetDeviceStatus(id, status string, at time.Time) (Device, error
 	if at.IsZero() {
 		at = s.now()
 	}
-	at = msUTC(at)
-	switch status {
-	case DeviceOnline, DeviceOffline, DeviceAbnormal:
-		d.info.StatusChanged = at
-	}
-	if status != DeviceInactive && d.info.Activated.IsZero() {
-		d.info.Activated = at
-	}
-	d.info.Status = status
+	s.setDeviceStatusLocked(d, status, at)
 	return d.info.clone(), nil
 }

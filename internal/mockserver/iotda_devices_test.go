@@ -343,7 +343,7 @@ func TestSearchDevices(t *testing.T) {
 	page2 = searchDevices(t, s, "select * from device where status = 'ONLINE' and marker < '"+all[slices.Index(mockIDs(all), online[49])].Marker+"' order by marker desc limit 50")
 	assert.Equal(t, online[50:min(100, len(online))], wireIDs2(page2))
 	// A quote in a value is doubled.
-	require.NoError(t, s.AddDevices(Device{ID: "quoted", Name: "O'Brien's meter"}))
+	require.NoError(t, s.AddDevices(Device{ID: "quoted", Name: "O'Brien's meter", Status: DeviceOnline}))
 	got = searchDevices(t, s, "select * from device where device_name = 'O''Brien''s meter'")
 	assert.Equal(t, []string{"quoted"}, wireIDs2(got))
 	// The default limit is 10 rows; count(*) counts.
