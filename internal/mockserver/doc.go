@@ -62,7 +62,8 @@
 // With WithPush or PushTo the IoTDA side also forwards notifications over
 // HTTP as spec/huawei-iotda-push.md describes: device.command.status for
 // every status change of a command and device.status for
-// SetDeviceConnection, with the platform's failure rules (a 200 within
+// SetDeviceConnection and SetDeviceStatus (the status the device routes
+// serve), with the platform's failure rules (a 200 within
 // Timeout, no retry of a failed push, blocklist and backlog) and the
 // faults of PushFaults. A pushing server moves its lifecycle on by itself.
 //
