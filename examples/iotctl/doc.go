@@ -1,6 +1,7 @@
 // Command iotctl is an operator's command line over the iotclient-go SDK:
-// the command history of Huawei IoTDA devices, and the connection state,
-// connection logs and live status events of IBM Watson IoT clients.
+// the command history and connection status of Huawei IoTDA devices, and
+// the connection state, connection logs and live status events of IBM
+// Watson IoT clients.
 //
 //	go run ./examples/iotctl help
 //
@@ -10,7 +11,8 @@
 //
 //   - Huawei IoTDA (history --device ID): demo_device-001 (120 commands over
 //     the last 30 days), thermostat-0042 (1,000 commands), pump-17 (40
-//     commands) and meter-0001 (no commands).
+//     commands) and meter-0001 (no commands); with 80 more, a fleet of 84
+//     devices of every status (devices).
 //   - IBM Watson IoT, organization ab12cd: 253 clients, 250 seeded plus
 //     d:ab12cd:TemperatureSensor:TemperatureSensor_1 (connected; a connection
 //     log of 60 entries), d:ab12cd:pump-v2:pump-0007 (disconnected by a
@@ -25,6 +27,16 @@
 //	iotctl history --device demo_device-001 --status FAILED --format csv
 //	iotctl history --device thermostat-0042 --since 48h --format jsonl > recent.jsonl
 //	iotctl history --device demo_device-001 --name REBOOT --limit 5
+//
+// devices: IoTDA devices and their connection status, with filters (the
+// device list has no status filter: iotctl keeps the devices in --status;
+// --search asks the platform's device search, paced to a request a
+// second). devices --summary counts them by status, and the disconnected
+// ones by product, with a bar per row.
+//
+//	iotctl devices --summary
+//	iotctl devices --status offline --format csv > offline.csv
+//	iotctl devices --status abnormal --search --format jsonl
 //
 // states: the connection states of all clients, with filters.
 //

@@ -142,7 +142,7 @@ func (s *subcommand[V]) usage(w io.Writer) {
 }
 
 // subcommands in the order the help lists them.
-var subcommands = []command{historyCommand, statesCommand, stateCommand, logsCommand, monitorCommand}
+var subcommands = []command{historyCommand, devicesCommand, statesCommand, stateCommand, logsCommand, monitorCommand}
 
 func lookup(name string) command {
 	for _, c := range subcommands {
@@ -311,6 +311,13 @@ var flagOfField = map[string]string{
 	"ListQuery.Sort":            "--sort",
 	"ListQuery.Bookmark":        "--bookmark",
 	"ListQuery.PageSize":        "--limit",
+	"ListQuery.ProductID":       "--product",
+	"ListQuery.GatewayID":       "--gateway",
+	"ListQuery.AllLevels":       "--all-levels",
+	"SearchQuery.Status":        "--status",
+	"SearchQuery.ProductID":     "--product",
+	"SearchQuery.GatewayID":     "--gateway",
+	"SearchQuery.PageSize":      "--limit",
 	"LogQuery.From":             "--from",
 	"LogQuery.To":               "--to",
 	"LogQuery.Limit":            "--limit",

@@ -8,6 +8,8 @@ import (
 	"github.com/iotclient/iotclient-go/clientstate/clientstatetest"
 	"github.com/iotclient/iotclient-go/clientstate/live/livetest"
 	"github.com/iotclient/iotclient-go/commands/commandstest"
+	"github.com/iotclient/iotclient-go/devicestate"
+	"github.com/iotclient/iotclient-go/devicestate/devicestatetest"
 )
 
 // Credentials of the embedded mock: the SDK's test fakes.
@@ -29,6 +31,9 @@ const (
 	demoDeviceSmall  = "pump-17" // 40 commands
 	demoDeviceSmallN = 40
 	demoDeviceEmpty  = "meter-0001" // registered, no commands
+	// demoFleetN devices with their connection status (devices), besides
+	// the four above.
+	demoFleetN = 80
 
 	// IBM Watson IoT: demoSeeded seeded clients plus two devices, each
 	// with a connection log.
@@ -58,6 +63,7 @@ const (
 type mockFleet struct {
 	ref      time.Time // when the demo data was placed
 	commands *commandstest.Server
+	devices  *devicestatetest.Server
 	states   *clientstatetest.Server
 	live     *livetest.Server
 }
@@ -65,6 +71,9 @@ type mockFleet struct {
 func (f *mockFleet) close() {
 	if f.commands != nil {
 		f.commands.Close()
+	}
+	if f.devices != nil {
+		f.devices.Close()
 	}
 	if f.states != nil {
 		f.states.Close()
@@ -100,6 +109,27 @@ func (f *mockFleet) commandsFake() *commandstest.Server {
 		f.started()
 	}
 	return f.commands
+}
+
+// devicesFake starts the IoTDA device fake: a seeded fleet and the demo
+// devices of history, online.
+func (f *mockFleet) devicesFake() (*devicestatetest.Server, error) {
+	if f.devices == nil {
+		s := devicestatetest.NewServer(devicestatetest.WithNow(f.ref))
+		s.Seed(demoFleetN, 1)
+		var demo []devicestate.Device
+		for _, id := range []string{demoDevice, demoDeviceBig, demoDeviceSmall, demoDeviceEmpty} {
+			demo = append(demo, devicestate.Device{ID: id, Status: devicestate.StatusOnline,
+				CreatedAt: f.ref.Add(-400 * 24 * time.Hour), StatusChangedAt: f.ref.Add(-2 * time.Hour)})
+		}
+		if err := s.Add(demo...); err != nil {
+			s.Close()
+			return nil, err
+		}
+		f.devices = s
+		f.started()
+	}
+	return f.devices, nil
 }
 
 // statesFake starts the IBM fake with the demo clients and logs.

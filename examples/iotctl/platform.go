@@ -134,21 +134,35 @@ func fromEnv(flags map[string]string, load func() error) error {
 // environment (commands.ConfigFromEnv), or against the embedded mock when
 // neither names the platform (or with --mock).
 func (a *app) commandsClient(c *common, f *iotdaFlags) (*commands.Client, error) {
-	a.secrets = append(a.secrets, f.ak)
-	var cfg commands.Config
-	err := iotclient.ErrNoConfig
-	if !c.mock {
-		err = fromEnv(f.env(), func() (err error) { cfg, err = commands.ConfigFromEnv(); return err })
-	}
+	cfg, mock, err := a.iotdaConfig(c, f)
 	switch {
-	case errors.Is(err, iotclient.ErrNoConfig):
+	case err != nil:
+		return nil, err
+	case mock:
 		m := a.startMock(c.mock, "--endpoint or $"+envIoTDAEndpoint).commandsFake()
 		return m.NewClient(a.sdkOptions(c)...)
+	}
+	return commands.NewClient(cfg, a.sdkOptions(c)...)
+}
+
+// iotdaConfig is the IoTDA project and credential of the flags and the
+// environment (commands.ConfigFromEnv), for the command and the device
+// clients; mock reports that neither names one (or --mock was given), so
+// the embedded mock serves.
+func (a *app) iotdaConfig(c *common, f *iotdaFlags) (cfg commands.Config, mock bool, err error) {
+	a.secrets = append(a.secrets, f.ak)
+	if c.mock {
+		return cfg, true, nil
+	}
+	err = fromEnv(f.env(), func() (err error) { cfg, err = commands.ConfigFromEnv(); return err })
+	switch {
+	case errors.Is(err, iotclient.ErrNoConfig):
+		return cfg, true, nil
 	case err != nil:
-		return nil, err // a *iotclient.ValidationError naming the variable: see flagOfField
+		return cfg, false, err // a *iotclient.ValidationError naming the variable: see flagOfField
 	}
 	a.talkingTo("Huawei IoTDA at " + cfg.Endpoint)
-	return commands.NewClient(cfg, a.sdkOptions(c)...)
+	return cfg, false, nil
 }
 
 // ibmConfig is the IBM organization and credential of the flags and the

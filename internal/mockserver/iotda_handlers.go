@@ -110,7 +110,7 @@ func (s *Server) serveIoTDA(w http.ResponseWriter, req *request) {
 			"Invalid access token: the token does not grant access to project "+strconv.Quote(req.projectID)+".")
 		return
 	}
-	if !validDeviceID(req.deviceID) {
+	if req.route != RouteListDevices && req.route != RouteSearchDevices && !validDeviceID(req.deviceID) {
 		s.writeIoTDAErr(w, req, badInput("The device ID must be 1-128 characters of letters, digits, '_' and '-'."))
 		return
 	}
