@@ -40,7 +40,8 @@ type WatcherOptions struct {
 // remembered for a while (WatcherOptions), so Wait does not miss it.
 //
 // One watcher serves every Wait of a program; it is safe for concurrent
-// use, and several streams may feed it at once.
+// use, and several streams may feed it at once. The zero value is a
+// watcher with the default options.
 type Watcher struct {
 	mu      sync.Mutex
 	waiters map[string]map[*waiter]struct{} // by command ID
@@ -73,10 +74,18 @@ func NewWatcher(opts WatcherOptions) (*Watcher, error) {
 	if n == 0 {
 		n = DefaultMaxRemembered
 	}
-	return &Watcher{
-		waiters: make(map[string]map[*waiter]struct{}),
-		finals:  recent.New[string, Command](n, remember),
-	}, nil
+	return &Watcher{finals: recent.New[string, Command](n, remember)}, nil
+}
+
+// init makes a zero Watcher usable, with the default options; w.mu is
+// held.
+func (w *Watcher) init() {
+	if w.finals == nil {
+		w.finals = recent.New[string, Command](DefaultMaxRemembered, DefaultRemember)
+	}
+	if w.waiters == nil {
+		w.waiters = make(map[string]map[*waiter]struct{})
+	}
 }
 
 // Run feeds the watcher the updates of a stream until it ends, and returns
@@ -89,6 +98,9 @@ func NewWatcher(opts WatcherOptions) (*Watcher, error) {
 // their command soon, and so does the stream's end. Stop Run by ending the
 // stream (cancel its context).
 func (w *Watcher) Run(updates iter.Seq2[Command, error]) error {
+	if w == nil {
+		return iotclient.NewValidationError("Watcher", "", "is nil")
+	}
 	var last error
 	for cmd, err := range updates {
 		last = err
@@ -110,6 +122,7 @@ func (w *Watcher) update(cmd Command) {
 	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	w.init()
 	if cmd.Status.IsTerminal() {
 		if _, known := w.finals.Get(cmd.ID); !known {
 			w.finals.Put(cmd.ID, cmd)
@@ -150,6 +163,7 @@ func (wt *waiter) wake() {
 func (w *Watcher) subscribe(deviceID, commandID string) (*waiter, Command, bool) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	w.init()
 	if final, ok := w.finals.Get(commandID); ok && (final.DeviceID == "" || final.DeviceID == deviceID) {
 		return nil, final, true
 	}

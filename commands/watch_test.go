@@ -322,3 +322,24 @@ func TestSupersedes(t *testing.T) {
 		assert.Equal(t, tc.want, tc.new.Supersedes(tc.old), tc.name)
 	}
 }
+
+// A zero Watcher takes the default options; a nil one is refused by Run.
+func TestZeroWatcher(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		c, mt := lcUnit(t)
+		var w commands.Watcher
+		f := make(feed)
+		done := make(chan error, 1)
+		go func() { done <- w.Run(f.seq()) }()
+		f.push(lcCmdID, commands.StatusSuccessful, time.Now())
+		r := <-waitAsync(c, lcCtx, lcCmdID, commands.WaitOptions{Watcher: &w})
+		require.NoError(t, r.err)
+		assert.Equal(t, commands.StatusSuccessful, r.cmd.Status)
+		assert.Equal(t, 0, mt.GetTotalCallCount())
+		close(f)
+		<-done
+	})
+	var nilWatcher *commands.Watcher
+	var ve *iotclient.ValidationError
+	assert.ErrorAs(t, nilWatcher.Run(feed(nil).seq()), &ve)
+}

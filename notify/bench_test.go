@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/go-json-experiment/json"
+
 	"github.com/iotclient/iotclient-go/commands"
 	"github.com/iotclient/iotclient-go/notify"
 )
@@ -59,8 +61,41 @@ func BenchmarkDecodeDispatch(b *testing.B) {
 	}
 }
 
-// BenchmarkDecode is Decode alone, beside a plain encoding/json decoding
-// of the same document into tagged structs, for comparison.
+// plainDocument is the command status document in tagged structs with
+// strings for times, the floor a decoder without checks or conversions
+// reaches.
+type plainDocument struct {
+	Resource    string `json:"resource"`
+	Event       string `json:"event"`
+	EventTime   string `json:"event_time"`
+	EventTimeMS string `json:"event_time_ms"`
+	RequestID   string `json:"request_id"`
+	NotifyData  struct {
+		Header struct {
+			AppID     string `json:"app_id"`
+			DeviceID  string `json:"device_id"`
+			NodeID    string `json:"node_id"`
+			ProductID string `json:"product_id"`
+			GatewayID string `json:"gateway_id"`
+			Tags      []struct {
+				Key   string `json:"tag_key"`
+				Value string `json:"tag_value"`
+			} `json:"tags"`
+		} `json:"header"`
+		Body struct {
+			CommandID     string             `json:"command_id"`
+			Status        string             `json:"status"`
+			CreatedTime   string             `json:"created_time"`
+			SentTime      string             `json:"sent_time"`
+			DeliveredTime string             `json:"delivered_time"`
+			ResponseTime  string             `json:"response_time"`
+			Result        stdjson.RawMessage `json:"result"`
+		} `json:"body"`
+	} `json:"notify_data"`
+}
+
+// BenchmarkDecode is Decode alone, beside plain decodings of the same
+// document into tagged structs with encoding/json and with json v2.
 func BenchmarkDecode(b *testing.B) {
 	docs := benchDocs()
 	b.Run("notify", func(b *testing.B) {
@@ -72,32 +107,19 @@ func BenchmarkDecode(b *testing.B) {
 		}
 	})
 	b.Run("encoding-json", func(b *testing.B) {
-		type plain struct {
-			Resource    string `json:"resource"`
-			Event       string `json:"event"`
-			EventTime   string `json:"event_time"`
-			EventTimeMS string `json:"event_time_ms"`
-			RequestID   string `json:"request_id"`
-			NotifyData  struct {
-				Header struct {
-					AppID, DeviceID, NodeID, ProductID, GatewayID string
-					Tags                                          []struct{ TagKey, TagValue string }
-				} `json:"header"`
-				Body struct {
-					CommandID     string             `json:"command_id"`
-					Status        string             `json:"status"`
-					CreatedTime   string             `json:"created_time"`
-					SentTime      string             `json:"sent_time"`
-					DeliveredTime string             `json:"delivered_time"`
-					ResponseTime  string             `json:"response_time"`
-					Result        stdjson.RawMessage `json:"result"`
-				} `json:"body"`
-			} `json:"notify_data"`
-		}
 		b.ReportAllocs()
 		for i := 0; b.Loop(); i++ {
-			var p plain
+			var p plainDocument
 			if err := stdjson.Unmarshal(docs[i%len(docs)], &p); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("json-v2", func(b *testing.B) {
+		b.ReportAllocs()
+		for i := 0; b.Loop(); i++ {
+			var p plainDocument
+			if err := json.Unmarshal(docs[i%len(docs)], &p); err != nil {
 				b.Fatal(err)
 			}
 		}

@@ -63,11 +63,19 @@ func NewDeduplicator(opts DedupOptions) (*Deduplicator, error) {
 	if n == 0 {
 		n = DefaultDedupMemory
 	}
-	return &Deduplicator{
-		seen:     recent.New[string, struct{}](n, 0),
-		commands: recent.New[string, commands.Command](n, 0),
-		devices:  recent.New[string, deviceMark](n, 0),
-	}, nil
+	d := &Deduplicator{}
+	d.init(n)
+	return d, nil
+}
+
+// init sizes the memory; a zero Deduplicator takes the default. d.mu is
+// held, or d not shared yet.
+func (d *Deduplicator) init(n int) {
+	if d.seen == nil {
+		d.seen = recent.New[string, struct{}](n, 0)
+		d.commands = recent.New[string, commands.Command](n, 0)
+		d.devices = recent.New[string, deviceMark](n, 0)
+	}
 }
 
 // Keep reports whether n is new: false for a duplicate or a stale change
@@ -75,6 +83,7 @@ func NewDeduplicator(opts DedupOptions) (*Deduplicator, error) {
 func (d *Deduplicator) Keep(n *Notification) bool {
 	d.mu.Lock()
 	defer d.mu.Unlock()
+	d.init(DefaultDedupMemory)
 	// A duplicate of a typed change is no newer than the change itself,
 	// so the order of its command or device drops it too.
 	switch {

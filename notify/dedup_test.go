@@ -229,3 +229,10 @@ func TestDedupIsSafeForConcurrentUse(t *testing.T) {
 	wg.Wait()
 	assert.Equal(t, int64(200), kept.Load())
 }
+
+func TestZeroDeduplicator(t *testing.T) {
+	var d notify.Deduplicator
+	n := cmdChange(t, "c1", commands.StatusSent, 1, "r1")
+	assert.True(t, d.Keep(&n))
+	assert.False(t, d.Keep(&n), "a zero Deduplicator works with the default memory")
+}

@@ -29,9 +29,14 @@ const (
 	DefaultMaxBodySize = 2 << 20
 )
 
-// ErrUnverified matches the error reported for a push that
-// HandlerConfig.Verify refused.
-var ErrUnverified = errors.New("notify: the push did not verify")
+var (
+	// ErrUnverified matches the error reported for a push that
+	// HandlerConfig.Verify refused.
+	ErrUnverified = errors.New("notify: the push did not verify")
+	// ErrHandlerNotBuilt: Notifications on a nil or zero Handler, which
+	// also answers every push 503.
+	ErrHandlerNotBuilt = errors.New("notify: the Handler was not built by NewHandler")
+)
 
 // HandlerConfig tunes a Handler. The zero value is ready to use.
 type HandlerConfig struct {
@@ -65,7 +70,7 @@ type HandlerConfig struct {
 type HandlerStats struct {
 	Queued      int64 // decoded and handed to the stream
 	Undecodable int64 // not decodable: answered 200, reported on the stream
-	Lost        int64 // answered 503 (no room in time, or closed) or 413 (too large), or cut short
+	Lost        int64 // answered 503 (no room in time, or closed) or 413 (too large), cut short, or undecodable with no room on the stream
 	Refused     int64 // refused by Verify: answered 401
 }
 
@@ -142,6 +147,10 @@ func NewHandler(cfg HandlerConfig) (*Handler, error) {
 
 // ServeHTTP receives one push: see Handler.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if !h.built() {
+		http.Error(w, ErrHandlerNotBuilt.Error(), http.StatusServiceUnavailable)
+		return
+	}
 	if r.Method != http.MethodPost {
 		w.Header().Set("Allow", http.MethodPost)
 		http.Error(w, "only POST is allowed", http.StatusMethodNotAllowed)
@@ -275,8 +284,14 @@ func (h *Handler) takeLost() error {
 	return e
 }
 
+// built reports whether h was built by NewHandler.
+func (h *Handler) built() bool { return h != nil && h.closed != nil }
+
 // Stats returns the handler's counters so far.
 func (h *Handler) Stats() HandlerStats {
+	if !h.built() {
+		return HandlerStats{}
+	}
 	return HandlerStats{
 		Queued: h.queued.Load(), Undecodable: h.undecodable.Load(),
 		Lost: h.lost.Load(), Refused: h.refused.Load(),
@@ -287,17 +302,26 @@ func (h *Handler) Stats() HandlerStats {
 // room included, and ends the streams once they have yielded what the
 // queue holds. Call it before shutting the server down, so that no request
 // holds the shutdown up for QueueWait. It is safe to call more than once.
-func (h *Handler) Close() { h.closeOnce.Do(func() { close(h.closed) }) }
+func (h *Handler) Close() {
+	if h.built() {
+		h.closeOnce.Do(func() { close(h.closed) })
+	}
+}
 
 // Notifications returns the stream of the pushes received, in the order
 // they were queued. A *DocumentError (an undecodable push) and a
 // *LossError (pushes answered 503 or 413; reported when the stream is next
 // ranged, possibly before notifications queued earlier) do not end it:
 // see IsTransient. It ends without an error when ctx ends, the loop
-// breaks, or the handler is closed and its queue empty. Several ranges may
-// run at once; each notification goes to one of them.
+// breaks, or the handler is closed and its queue empty; on a Handler not
+// built by NewHandler, it yields ErrHandlerNotBuilt and ends. Several
+// ranges may run at once; each notification goes to one of them.
 func (h *Handler) Notifications(ctx context.Context) iter.Seq2[Notification, error] {
 	return func(yield func(Notification, error) bool) {
+		if !h.built() {
+			yield(Notification{}, ErrHandlerNotBuilt)
+			return
+		}
 		for {
 			select {
 			case it := <-h.queue:

@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -21,8 +22,8 @@ import (
 // End to end over real HTTP: commands created at the commands fake, their
 // status changes pushed to a Handler (duplicated and reordered), through
 // Deduplicate and CommandUpdates to a Watcher, and WaitAll over them. The
-// pushes of a tenth are dropped: those are resolved by polling, the
-// others with no request at all.
+// pushes of a tenth are dropped: those are resolved by reading them, once
+// the stream reports a lost push; the others with no request at all.
 func TestE2EWaitAllFromHTTPPushes(t *testing.T) {
 	const n = 200
 	fake := commandstest.NewServer()
@@ -45,7 +46,8 @@ func TestE2EWaitAllFromHTTPPushes(t *testing.T) {
 		ids = append(ids, cmd.ID)
 	}
 
-	h, err := notify.NewHandler(notify.HandlerConfig{})
+	const maxBody = 4096
+	h, err := notify.NewHandler(notify.HandlerConfig{MaxBodySize: maxBody})
 	require.NoError(t, err)
 	srv := httptest.NewServer(h)
 	defer srv.Close()
@@ -79,15 +81,14 @@ func TestE2EWaitAllFromHTTPPushes(t *testing.T) {
 		rng.Shuffle(len(win), func(a, b int) { win[a], win[b] = win[b], win[a] })
 	}
 
-	// The pushes must all be in before the first read at PollMax, or a
-	// pushed command would be read too: they take well under a second.
-	const pollMax = 8 * time.Second
+	// PollMax is far off: a command is read only when the stream reports a
+	// loss, which the test causes once every pushed command is resolved
+	// (with a push over the size cap), so no timing decides what is read.
+	opts := commands.WaitOptions{Watcher: w, PollInitial: time.Minute, PollMax: 10 * time.Minute}
 	before := fake.Requests()
-	start := time.Now()
-	pushed := make(chan time.Duration)
 	go func() {
 		var posters sync.WaitGroup
-		for p := range 4 { // in order within each poster, as a burst comes
+		for p := range 4 { // in order within each sender, as a burst comes
 			posters.Go(func() {
 				for i := p; i < len(docs); i += 4 {
 					status, _ := post(t, srv.URL, docs[i])
@@ -96,24 +97,24 @@ func TestE2EWaitAllFromHTTPPushes(t *testing.T) {
 			})
 		}
 		posters.Wait()
-		pushed <- time.Since(start)
 	}()
 	got := map[string]commands.Status{}
-	for cmd, err := range client.WaitAll(context.Background(), refs, commands.WaitOptions{Watcher: w, PollInitial: pollMax, PollMax: pollMax}) {
+	lossSent := false
+	for cmd, err := range client.WaitAll(context.Background(), refs, opts) {
 		require.NoError(t, err)
 		_, twice := got[cmd.ID]
 		assert.False(t, twice, "each command once")
 		got[cmd.ID] = cmd.Status
-		if dropped[cmd.ID] {
-			assert.GreaterOrEqual(t, time.Since(start), pollMax, "not pushed: read at PollMax")
+		assert.Equal(t, lossSent, dropped[cmd.ID], "a command whose pushes were dropped is resolved only after the loss")
+		if len(got) == n-len(dropped) {
+			lossSent = true
+			status, _ := post(t, srv.URL, strings.Repeat(" ", maxBody+1))
+			require.Equal(t, http.StatusRequestEntityTooLarge, status)
 		}
 	}
-	took := <-pushed
-	t.Logf("%d pushes in %v", len(docs), took)
-	require.Less(t, took, pollMax, "the pushes came too slowly for this test's timing")
 	assert.Equal(t, want, got, "every command with its true final status")
 	assert.Equal(t, before+len(dropped), fake.Requests(), "one read for each command whose pushes were dropped, none for the others")
-	assert.Equal(t, int64(len(docs)), h.Stats().Queued)
+	assert.Equal(t, notify.HandlerStats{Queued: int64(len(docs)), Lost: 1}, h.Stats())
 }
 
 // pushDoc is the platform's document for command id moving to status, its
