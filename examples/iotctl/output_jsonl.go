@@ -60,7 +60,8 @@ func appendJSONValue(b []byte, c cell) []byte {
 		if json.Compact(&compact, c.raw) != nil {
 			return appendJSONString(b, string(c.raw)) // not JSON: keep it, as a string
 		}
-		return append(b, compact.Bytes()...)
+		// JSON allows the C1 and bidirectional controls raw in a string.
+		return appendJSONEscaped(b, compact.Bytes())
 	}
 	return appendJSONString(b, c.s)
 }
