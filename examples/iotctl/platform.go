@@ -127,8 +127,9 @@ func fromEnv(flags map[string]string, load func() error) error {
 
 // commandsClient builds the IoTDA client from the flags and the
 // environment (commands.ConfigFromEnv), or against the embedded mock when
-// neither names the platform (or with --mock).
-func (a *app) commandsClient(c *common, f *iotdaFlags) (*commands.Client, error) {
+// neither names the platform (or with --mock), with the options extra on
+// top of sdkOptions.
+func (a *app) commandsClient(c *common, f *iotdaFlags, extra ...iotclient.Option) (*commands.Client, error) {
 	a.secrets = append(a.secrets, f.ak)
 	var cfg commands.Config
 	err := iotclient.ErrNoConfig
@@ -138,12 +139,12 @@ func (a *app) commandsClient(c *common, f *iotdaFlags) (*commands.Client, error)
 	switch {
 	case errors.Is(err, iotclient.ErrNoConfig):
 		m := a.startMock(c.mock, "--endpoint or $"+envIoTDAEndpoint).commandsFake()
-		return m.NewClient(a.sdkOptions(c)...)
+		return m.NewClient(append(a.sdkOptions(c), extra...)...)
 	case err != nil:
 		return nil, err // a *iotclient.ValidationError naming the variable: see flagOfField
 	}
 	a.talkingTo("Huawei IoTDA at " + cfg.Endpoint)
-	return commands.NewClient(cfg, a.sdkOptions(c)...)
+	return commands.NewClient(cfg, append(a.sdkOptions(c), extra...)...)
 }
 
 // ibmConfig is the IBM organization and credential of the flags and the
