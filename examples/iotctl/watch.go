@@ -78,7 +78,11 @@ func runWatch(ctx context.Context, a *app, v *watchArgs, pos []string) error {
 			return err
 		}
 	}
-	src, err := a.openPushes(ctx, "watch", &v.common, &v.push)
+	// The stream stops on its own context once --wait is reached, so that
+	// the loop can go on: an AMQP message is acknowledged only then.
+	sctx, stopStream := context.WithCancel(ctx)
+	defer stopStream()
+	src, err := a.openPushes(sctx, "watch", &v.common, &v.push)
 	if err != nil {
 		return err
 	}
@@ -108,6 +112,9 @@ func runWatch(ctx context.Context, a *app, v *watchArgs, pos []string) error {
 	n := 0
 	err = func() error {
 		for note, err := range src.stream {
+			if v.wait > 0 && n == v.wait {
+				break // one after the last: not acknowledged, so the next reader gets it
+			}
 			if err != nil {
 				if a.reportTransient("watch", err) {
 					continue
@@ -119,7 +126,7 @@ func runWatch(ctx context.Context, a *app, v *watchArgs, pos []string) error {
 				return writeError(err)
 			}
 			if n++; n == v.wait {
-				break
+				stopStream() // the loop goes on, acknowledging this one, and the stream ends
 			}
 		}
 		return nil // the context ended the stream: --for passed, or Ctrl-C
