@@ -158,7 +158,7 @@ func TestE2EWaitFromPushAgainstTheFake(t *testing.T) {
 
 	before := s.Requests()
 	f.push(ids[0], commands.StatusSuccessful, time.Now()) // before Wait: remembered
-	const pollMax = 2 * time.Second // far beyond a channel send, even on a loaded machine
+	const pollMax = 2 * time.Second                       // far beyond a channel send, even on a loaded machine
 	opts := commands.WaitOptions{Watcher: w, PollInitial: pollMax, PollMax: pollMax}
 	cmd, err := c.Wait(lcCtx, lcDevice, ids[0], opts)
 	require.NoError(t, err)

@@ -67,13 +67,13 @@ func (e *DocumentError) Is(target error) bool { return target == iotclient.ErrMa
 // mandatory member (command_id, or the device's status) or has a member of
 // the wrong type, is a *DocumentError naming the member.
 func Decode(data []byte) (Notification, error) {
-	var w wireDocument
-	if err := json.Unmarshal(data, &w); err != nil {
-		return Notification{}, docError(&w, data, err)
+	w := newWireDocument(data)
+	if err := json.Unmarshal(data, w); err != nil {
+		return Notification{}, docError(w, data, err)
 	}
 	n, err := w.notification()
 	if err != nil {
-		return Notification{}, docError(&w, data, err)
+		return Notification{}, docError(w, data, err)
 	}
 	return n, nil
 }
@@ -96,18 +96,19 @@ var (
 	errNoBody       = errors.New("notify_data.body is missing")
 )
 
-// notification checks the envelope and converts it, decoding the body of
-// the two typed resources.
+// notification checks the envelope and converts it, with the body of the
+// two typed resources.
 func (w *wireDocument) notification() (Notification, error) {
 	if w.Resource == "" {
 		return Notification{}, errNoResource
 	}
-	if w.NotifyData == nil {
+	if !w.NotifyData.present {
 		return Notification{}, errNoNotifyData
 	}
-	body, bodyPath := w.NotifyData.Body, "notify_data.body"
+	b := &w.NotifyData.Body
+	body, bodyPath, typed := b.raw, "notify_data.body", b.typed
 	if isAbsent(body) {
-		body, bodyPath = w.Body, "body"
+		body, bodyPath, typed = w.Body, "body", false
 	}
 	if isAbsent(body) {
 		return Notification{}, errNoBody
@@ -129,14 +130,35 @@ func (w *wireDocument) notification() (Notification, error) {
 	var err error
 	switch n.Resource {
 	case ResourceCommandStatus:
-		n.Command, err = commandStatus(body, bodyPath)
+		if !typed {
+			b.cmd = wireCommandStatus{}
+			err = decodeBody(body, bodyPath, &b.cmd)
+		}
+		if err == nil {
+			n.Command, err = b.cmd.status(bodyPath)
+		}
 	case ResourceDeviceStatus:
-		n.Device, err = deviceStatus(body, bodyPath)
+		if !typed {
+			b.dev = wireDeviceStatus{}
+			err = decodeBody(body, bodyPath, &b.dev)
+		}
+		if err == nil {
+			n.Device, err = b.dev.status(bodyPath)
+		}
 	}
 	if err != nil {
 		return Notification{}, err
 	}
 	return n, nil
+}
+
+// decodeBody decodes a body read raw: the resource came after it, or it
+// was the top-level one.
+func decodeBody(body jsontext.Value, path string, dst any) error {
+	if err := json.Unmarshal(body, dst); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	return nil
 }
 
 // isAbsent reports whether a member was left out or null.
@@ -162,11 +184,7 @@ func tooLong(field string, n int) error {
 	return fmt.Errorf("%s is %d bytes long; at most %d are allowed", field, n, MaxIDLength)
 }
 
-func commandStatus(body jsontext.Value, path string) (*CommandStatus, error) {
-	var b wireCommandStatus
-	if err := json.Unmarshal(body, &b); err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
+func (b *wireCommandStatus) status(path string) (*CommandStatus, error) {
 	switch {
 	case b.CommandID == "":
 		return nil, fmt.Errorf("%s.command_id is missing", path)
@@ -188,11 +206,7 @@ func commandStatus(body jsontext.Value, path string) (*CommandStatus, error) {
 	return c, nil
 }
 
-func deviceStatus(body jsontext.Value, path string) (*DeviceStatus, error) {
-	var b wireDeviceStatus
-	if err := json.Unmarshal(body, &b); err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
+func (b *wireDeviceStatus) status(path string) (*DeviceStatus, error) {
 	if b.Status == "" {
 		return nil, fmt.Errorf("%s.status is missing", path)
 	}

@@ -265,3 +265,33 @@ func TestIsTransient(t *testing.T) {
 	assert.Equal(t, "notify: 2 notification(s) lost: full", (&notify.LossError{Count: 2, Reason: "full"}).Error())
 	assert.Equal(t, "notify: notifications lost: reconnected", (&notify.LossError{Reason: "reconnected"}).Error())
 }
+
+// The body is typed in the same pass when resource comes first, else
+// afterwards: both give the same notification, and Body is the body's
+// bytes as sent whatever white space surrounds it.
+func TestDecodeMemberOrderAndWhiteSpace(t *testing.T) {
+	body := "{ \"command_id\" : \"c1\",\n\t\"status\":\"FAILED\", \"result\": [1, 2] }"
+	first := `{"resource":"device.command.status","notify_data":{"body" :` + "\n\t " + body + " \r\n" + `,"header":{"device_id":"d1"}}}`
+	last := `{"notify_data":{"header":{"device_id":"d1"},"body":` + body + `},"resource":"device.command.status"}`
+	a, err := notify.Decode([]byte(first))
+	require.NoError(t, err)
+	b, err := notify.Decode([]byte(last))
+	require.NoError(t, err)
+	assert.Equal(t, a, b)
+	assert.Equal(t, body, string(a.Body))
+	assert.Equal(t, "[1, 2]", string(a.Command.Result))
+	assert.Equal(t, commands.StatusFailed, a.Command.Status)
+
+	dev := `{"resource":"device.status","notify_data":{"body":{"status":"FREEZED"}}}`
+	devLast := `{"notify_data":{"body":{"status":"FREEZED"}},"resource":"device.status"}`
+	c, err := notify.Decode([]byte(dev))
+	require.NoError(t, err)
+	d, err := notify.Decode([]byte(devLast))
+	require.NoError(t, err)
+	assert.Equal(t, c, d)
+	assert.Equal(t, notify.DeviceFrozen, c.Device.Status)
+
+	_, err = notify.Decode([]byte(`{"resource":"device.status","notify_data":{"body":{"status":7}}}`))
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "/notify_data/body/status", "an error in the first pass names the member by its JSON pointer")
+}

@@ -26,6 +26,7 @@ func FuzzDecode(f *testing.F) {
 		`{"resource":"device.status","notify_data":null}`,
 		`{"resource":"","notify_data":{"body":{}}}`,
 		`[[[[[[[[[[]]]]]]]]]]`,
+		`{"notify_data":{"body" :  {"command_id":"c","status":"SENT"} },"resource":"device.command.status"}`,
 	} {
 		f.Add([]byte(s))
 	}
