@@ -1,7 +1,8 @@
 // Command iotctl is an operator's command line over the iotclient-go SDK:
-// the command history and connection status of Huawei IoTDA devices, and
-// the connection state, connection logs and live status events of IBM
-// Watson IoT clients.
+// the command history and connection status of Huawei IoTDA devices,
+// delivering a command and the notifications IoTDA forwards, and the
+// connection state, connection logs and live status events of IBM Watson
+// IoT clients.
 //
 //	go run ./examples/iotctl help
 //
@@ -37,6 +38,31 @@
 //	iotctl devices --summary
 //	iotctl devices --status offline --format csv > offline.csv
 //	iotctl devices --status abnormal --search --format jsonl
+//
+// send: deliver a command to a device; --wait reads it until its status is
+// final, --wait-push learns the outcome from the notifications IoTDA
+// forwards (as watch receives them), reading the command only when no
+// final status was pushed within --poll-max, and says which told it.
+// Against the embedded mock a command ends within about a second (a REBOOT
+// fails, a SELF_TEST times out).
+//
+//	iotctl send --device demo_device-001 --service Switch --name ON_OFF --params '{"value":"ON"}' --wait-push
+//	iotctl send --device pump-17 --name REBOOT --wait --format jsonl
+//
+// watch: the notifications IoTDA forwards (command and device status
+// changes, any other resource with its body), one a row as they arrive,
+// duplicates left out, until --wait N were printed, --for has passed or
+// Ctrl-C. It listens for HTTP pushes on --listen (a free loopback port by
+// default; --path narrows it) and prints the URL on stderr; against the
+// embedded mock, the mock pushes there while it delivers demo commands
+// and moves demo devices online and offline. --amqp reads the instance's
+// AMQP queue instead: --amqp-host, --amqp-access-key, --amqp-queue and
+// --amqp-instance or IOTCLIENT_IOTDA_AMQP_HOST, _ACCESS_KEY, _QUEUE and
+// _INSTANCE_ID, the access code from IOTCLIENT_IOTDA_AMQP_ACCESS_CODE only
+// (notifyamqp.ConfigFromEnv), --amqp-ca for a private CA.
+//
+//	iotctl watch --wait 5
+//	iotctl watch --amqp --amqp-host xxxx.st1.iotda-app.cn-north-4.myhuaweicloud.com --format jsonl
 //
 // states: the connection states of all clients, with filters.
 //
@@ -121,7 +147,7 @@
 // variables set selects the real platform, and iotctl says on stderr which
 // it talks to; none set, the embedded mock serves.
 //
-// Secrets (the SK, the tokens and the password) are read from the environment only, so
+// Secrets (the SK, the tokens, the password and the AMQP access code) are read from the environment only, so
 // they stay out of the process list and the shell history. --mock uses the
 // embedded mock even when credentials are set.
 //

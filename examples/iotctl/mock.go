@@ -7,6 +7,7 @@ import (
 	"github.com/iotclient/iotclient-go/clientstate"
 	"github.com/iotclient/iotclient-go/clientstate/clientstatetest"
 	"github.com/iotclient/iotclient-go/clientstate/live/livetest"
+	"github.com/iotclient/iotclient-go/commands"
 	"github.com/iotclient/iotclient-go/commands/commandstest"
 	"github.com/iotclient/iotclient-go/devicestate"
 	"github.com/iotclient/iotclient-go/devicestate/devicestatetest"
@@ -59,6 +60,18 @@ const (
 	mockFlapperInterval = 250 * time.Millisecond
 )
 
+// mockLifecycle moves the commands iotctl delivers to the embedded mock
+// (send, and watch's demo activity) to their outcome within about a second:
+// a REBOOT fails, a SELF_TEST times out, anything else succeeds. Seeded
+// commands never change.
+var mockLifecycle = commandstest.Lifecycle{
+	SendAfter:    time.Second, // counted from the created time in whole seconds
+	DeliverAfter: 200 * time.Millisecond,
+	RespondAfter: 300 * time.Millisecond,
+	TimeoutAfter: 1500 * time.Millisecond,
+	Outcomes:     map[string]commands.Status{"REBOOT": commands.StatusFailed, "SELF_TEST": commands.StatusTimeout},
+}
+
 // mockFleet is the embedded mock: the SDK's fakes, started on demand.
 type mockFleet struct {
 	ref      time.Time // when the demo data was placed
@@ -100,7 +113,7 @@ func (a *app) startMock(forced bool, unset string) *mockFleet {
 // commandsFake starts the IoTDA fake with the demo devices.
 func (f *mockFleet) commandsFake() *commandstest.Server {
 	if f.commands == nil {
-		s := commandstest.NewServer(commandstest.WithNow(f.ref))
+		s := commandstest.NewServer(commandstest.WithNow(f.ref), commandstest.WithLifecycle(mockLifecycle))
 		s.Seed(demoDevice, demoDeviceN, 1)
 		s.Seed(demoDeviceBig, demoDeviceBigN, 7)
 		s.Seed(demoDeviceSmall, demoDeviceSmallN, 3)

@@ -132,17 +132,19 @@ func fromEnv(flags map[string]string, load func() error) error {
 
 // commandsClient builds the IoTDA client from the flags and the
 // environment (commands.ConfigFromEnv), or against the embedded mock when
-// neither names the platform (or with --mock).
-func (a *app) commandsClient(c *common, f *iotdaFlags) (*commands.Client, error) {
+// neither names the platform (or with --mock), with the options extra on
+// top of sdkOptions.
+func (a *app) commandsClient(c *common, f *iotdaFlags, extra ...iotclient.Option) (*commands.Client, error) {
 	cfg, mock, err := a.iotdaConfig(c, f)
+	opts := append(a.sdkOptions(c), extra...)
 	switch {
 	case err != nil:
 		return nil, err
 	case mock:
 		m := a.startMock(c.mock, "--endpoint or $"+envIoTDAEndpoint).commandsFake()
-		return m.NewClient(a.sdkOptions(c)...)
+		return m.NewClient(opts...)
 	}
-	return commands.NewClient(cfg, a.sdkOptions(c)...)
+	return commands.NewClient(cfg, opts...)
 }
 
 // iotdaConfig is the IoTDA project and credential of the flags and the

@@ -5,7 +5,6 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"fmt"
-	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -19,6 +18,7 @@ import (
 
 	"github.com/Azure/go-amqp"
 
+	"github.com/iotclient/iotclient-go/internal/amqptest"
 	"github.com/iotclient/iotclient-go/notify/notifyamqp"
 )
 
@@ -59,7 +59,9 @@ func TestMain(m *testing.M) {
 		os.Exit(killedChild())
 	}
 	if theBroker != nil {
-		ln, err := net.Listen("tcp", theBroker.authAddr)
+		// Other test binaries of the same go test run may use the broker:
+		// holding the hook's address, this one has it to itself.
+		ln, err := amqptest.Take(theBroker.authAddr, 15*time.Minute)
 		if err != nil {
 			fmt.Fprintf(os.Stderr, "auth hook: %v\n", err)
 			os.Exit(1)

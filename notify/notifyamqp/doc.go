@@ -19,9 +19,14 @@
 // code as the password, the AMQP hostname "default", and a receiver on the
 // queue attached at once.
 //
-// Files: config.go holds Config and the user name, consumer.go Consumer and
-// NewConsumer, stream.go the stream (Notifications, Consume, reconnects),
-// conn.go one connection and its credit, errors.go the errors.
+// ConfigFromEnv reads the queue and its credential from the
+// IOTCLIENT_IOTDA_AMQP_* variables, beside the IOTCLIENT_IOTDA_* ones of
+// commands.ConfigFromEnv.
+//
+// Files: config.go holds Config and the user name, env.go ConfigFromEnv,
+// consumer.go Consumer and NewConsumer, stream.go the stream
+// (Notifications, Consume, reconnects), conn.go one connection and its
+// credit, errors.go the errors.
 //
 // This package is apart from notify so that a program taking only HTTP
 // pushes links no AMQP code.
