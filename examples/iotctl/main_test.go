@@ -219,7 +219,7 @@ func TestUnknownDevice(t *testing.T) {
 		if r.code != exitError {
 			t.Fatalf("%s: exit status %d, want 1\nstderr: %s", format, r.code, r.stderr)
 		}
-		for _, want := range []string{"HTTP 404", mockserver.CodeDeviceNotFound, "request ID: ", "GET http://127.0.0.1:", "no-such-device"} {
+		for _, want := range []string{"HTTP 404", mockserver.CodeDeviceNotFound, "request ID: ", "GET http://localhost/v5/iot/", "no-such-device"} {
 			if !strings.Contains(r.stderr, want) {
 				t.Errorf("%s: stderr does not say %q:\n%s", format, want, r.stderr)
 			}
