@@ -24,8 +24,12 @@
 //			client, _ := srv.NewClient()
 //			srv.FailNext(1, commandstest.Fault{Status: 429, RetryAfter: 2 * time.Second})
 //			start := time.Now()
-//			page, err := client.HistoryPage(t.Context(), "pump-7", commands.HistoryQuery{})
-//			// err == nil, len(page.Items) == 10, time.Since(start) == 2s
+//			if _, err := client.HistoryPage(t.Context(), "pump-7", commands.HistoryQuery{}); err != nil {
+//				t.Fatal(err)
+//			}
+//			if waited := time.Since(start); waited != 2*time.Second { // fake time
+//				t.Errorf("waited %v, want the Retry-After", waited)
+//			}
 //		})
 //	}
 //
