@@ -42,4 +42,7 @@ type Fake interface {
 	SetLatency(d time.Duration)
 	// ClearFaults removes injected faults and latency.
 	ClearFaults()
+	// FaultsInjected counts the faults the fake has served, so a test
+	// can tell that its client met the faults it survived.
+	FaultsInjected() int
 }

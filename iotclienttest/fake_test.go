@@ -42,6 +42,11 @@ func TestOneFaultOneFake(t *testing.T) {
 	assert.ErrorIs(t, err, iotclient.ErrServer)
 	assert.Equal(t, 2, cmds.Requests())
 	assert.Equal(t, 2, states.Requests())
+	assert.Equal(t, 2, cmds.FaultsInjected())
+	assert.Equal(t, 2, states.FaultsInjected())
+	_, err = sc.ListPage(context.Background(), clientstate.ListQuery{})
+	require.NoError(t, err)
+	assert.Equal(t, 2, states.FaultsInjected(), "the queue was spent: an answer that is no fault")
 }
 
 // Through the in-memory client a dropped connection and a body cut short

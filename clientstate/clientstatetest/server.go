@@ -158,6 +158,13 @@ func (s *Server) AddLogs(typeID, deviceID string, entries ...clientstate.LogEntr
 	return nil
 }
 
+// HonorLogLimit makes the connection-log route apply LogQuery.Limit (1 to
+// 20, default 20) when on, so a log is read in pages by offset. By
+// default the fake ignores the limit and answers the whole log at once:
+// whether the platform applies it is unconfirmed, and the SDK reads
+// either answer.
+func (s *Server) HonorLogLimit(on bool) { s.m.HonorConnectionLogLimit(on) }
+
 // SeedLogs adds n realistic connection-log entries for a device, 1 second
 // to 7 days before the reference time (Now), and returns them newest
 // first.

@@ -22,6 +22,7 @@ func (f fake) Requests() int              { return f.s.Requests(RouteAll) }
 func (f fake) FailNext(n int, x Fault)    { f.s.FailNext(RouteAll, n, x) }
 func (f fake) SetLatency(d time.Duration) { f.s.SetLatency(RouteAll, d) }
 func (f fake) ClearFaults()               { f.s.ClearFaults() }
+func (f fake) FaultsInjected() int        { return f.s.FaultsInjected() }
 
 // SetFaultRate picks among DefaultFaults when given none.
 func (f fake) SetFaultRate(rate float64, seed int64, faults ...Fault) {
