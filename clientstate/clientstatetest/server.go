@@ -43,17 +43,11 @@ const (
 )
 
 // Server is a running fake. Close it when done. All methods are safe for
-// concurrent use. Its address, in-memory client, request count, faults
-// and latency are those of the embedded iotclienttest.Fake.
+// concurrent use.
 type Server struct {
-	iotclienttest.Fake
-	m *mockserver.Server
+	iotclienttest.Fake // address, in-memory client, request count, faults
+	m                  *mockserver.Server
 }
-
-// Fault is one injected failure (see iotclienttest.Fault). A Status
-// answer has IBM's error body, {"message","exception":{"id","properties"}},
-// and Code replaces its exception id.
-type Fault = iotclienttest.Fault
 
 // Option configures a Server built by NewServer.
 type Option func(*options)
