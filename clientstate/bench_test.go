@@ -9,16 +9,16 @@ import (
 	"time"
 
 	"github.com/iotclient/iotclient-go/clientstate"
-	"github.com/iotclient/iotclient-go/internal/mockserver"
+	"github.com/iotclient/iotclient-go/clientstate/clientstatetest"
 )
 
-// BenchmarkList walks 1,000 clients (10 pages of 100) from the mock server
-// with the SDK.
+// BenchmarkList walks 1,000 clients (10 pages of 100) from the fake on
+// its loopback address with the SDK.
 func BenchmarkList(b *testing.B) {
-	s := mockserver.New()
+	s := clientstatetest.NewServer()
 	defer s.Close()
-	s.SeedClients(1000, 1)
-	c, err := clientstate.NewClient(clientstate.Config{BaseURL: s.URL(), Auth: authForMock()})
+	s.Seed(1000, 1)
+	c, err := clientstate.NewClient(s.Config())
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -40,9 +40,9 @@ func BenchmarkList(b *testing.B) {
 // BenchmarkListPlain does the same work with net/http and encoding/json
 // into a plain struct, as a baseline for BenchmarkList.
 func BenchmarkListPlain(b *testing.B) {
-	s := mockserver.New()
+	s := clientstatetest.NewServer()
 	defer s.Close()
-	s.SeedClients(1000, 1)
+	s.Seed(1000, 1)
 	type record struct {
 		ID                   string    `json:"id"`
 		ClientType           string    `json:"clientType"`
@@ -65,7 +65,7 @@ func BenchmarkListPlain(b *testing.B) {
 				u += "&_bookmark=" + bookmark
 			}
 			req, _ := http.NewRequest("GET", u, nil)
-			req.SetBasicAuth(mockserver.APIKey, mockserver.APIToken)
+			req.SetBasicAuth(clientstatetest.APIKey, clientstatetest.APIToken)
 			resp, err := hc.Do(req)
 			if err != nil {
 				b.Fatal(err)

@@ -9,7 +9,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/iotclient/iotclient-go/clientstate"
-	"github.com/iotclient/iotclient-go/internal/mockserver"
 )
 
 // Every close code of the platform's table, with the cause it documents.
@@ -115,13 +114,13 @@ func TestCausesListsEveryCauseOnce(t *testing.T) {
 func TestStateCauseFromMock(t *testing.T) {
 	s, c := newMockClient(t)
 	at := time.Date(2024, 5, 31, 10, 0, 0, 0, time.UTC)
-	s.AddClients(
-		mockserver.ClientState{ClientID: "d:ab12cd:sensor:s-1", ConnectionStatus: mockserver.Disconnected,
-			LastConnect: at, LastDisconnect: at.Add(time.Hour), DisconnectedBy: "network", DisconnectReasonCode: 160},
-		mockserver.ClientState{ClientID: "d:ab12cd:sensor:s-2", ConnectionStatus: mockserver.Connected,
-			LastConnect: at.Add(time.Hour), LastDisconnect: at.Add(time.Hour), DisconnectedBy: "server", DisconnectReasonCode: 288},
-		mockserver.ClientState{ClientID: "d:ab12cd:sensor:s-3", ConnectionStatus: mockserver.Connected, LastConnect: at},
-	)
+	require.NoError(t, s.Add(
+		clientstate.State{ClientID: "d:ab12cd:sensor:s-1", Status: clientstate.StatusDisconnected,
+			LastConnected: at, LastDisconnected: at.Add(time.Hour), DisconnectedBy: "network", DisconnectReasonCode: 160},
+		clientstate.State{ClientID: "d:ab12cd:sensor:s-2", Status: clientstate.StatusConnected,
+			LastConnected: at.Add(time.Hour), LastDisconnected: at.Add(time.Hour), DisconnectedBy: "server", DisconnectReasonCode: 288},
+		clientstate.State{ClientID: "d:ab12cd:sensor:s-3", Status: clientstate.StatusConnected, LastConnected: at},
+	))
 	want := map[string]clientstate.Cause{
 		"d:ab12cd:sensor:s-1": clientstate.CauseKeepAliveTimeout,
 		"d:ab12cd:sensor:s-2": clientstate.CauseDuplicateClientID,

@@ -7,37 +7,36 @@ import (
 	"time"
 
 	stdjson "encoding/json"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	iotclient "github.com/iotclient/iotclient-go"
 	"github.com/iotclient/iotclient-go/clientstate"
-	"github.com/iotclient/iotclient-go/internal/mockserver"
 )
 
 func TestGetAgainstMock(t *testing.T) {
 	s, c := newMockClient(t)
 	at := time.Date(2024, 5, 31, 10, 0, 0, 250e6, time.UTC)
-	s.AddClients(
-		mockserver.ClientState{
+	require.NoError(t, s.Add(
+		clientstate.State{
 			ClientID:             "d:ab12cd:sensor:s-1",
-			ConnectionStatus:     mockserver.Disconnected,
-			LastConnect:          at,
-			LastDisconnect:       at.Add(time.Hour),
+			Status:               clientstate.StatusDisconnected,
+			LastConnected:        at,
+			LastDisconnected:     at.Add(time.Hour),
 			LastActivity:         at.Add(30 * time.Minute),
 			LastActivityEvent:    "mqttSubscribe",
 			Protocol:             "5.0",
 			DisconnectedBy:       "server",
 			DisconnectReasonCode: 288,
-			Extra:                map[string]any{"clientAddress": "10.1.2.3", "durable": true},
+			Extra:                map[string]stdjson.RawMessage{"clientAddress": stdjson.RawMessage(`"10.1.2.3"`), "durable": stdjson.RawMessage(`true`)},
 		},
-		mockserver.ClientState{ClientID: "A:ab12cd:worker:i-1", ConnectionStatus: mockserver.Disconnected},
-	)
+		clientstate.State{ClientID: "A:ab12cd:worker:i-1", Status: clientstate.StatusDisconnected},
+	))
 
 	st, err := c.Get(context.Background(), "d:ab12cd:sensor:s-1")
 	require.NoError(t, err)
-	rec, ok := s.LastRequest(mockserver.RouteClientState)
-	require.True(t, ok)
+	rec := s.last(t, getPath)
 	assert.Equal(t, "GET", rec.Method)
 	assert.Equal(t, "/api/v0002/clientconnectionstates/d:ab12cd:sensor:s-1", rec.Path, "colons are sent unescaped")
 	assert.Equal(t, clientstate.State{
@@ -71,20 +70,19 @@ func TestGetAgainstMock(t *testing.T) {
 
 func TestGetEverySeededClient(t *testing.T) {
 	s, c := newMockClient(t)
-	all := s.SeedClients(200, 21)
+	all := s.Seed(200, 21)
 	for _, cl := range all {
 		st, err := c.Get(context.Background(), cl.ClientID)
 		require.NoError(t, err, cl.ClientID)
-		require.Equal(t, expectedState(t, cl), st)
-		rec, _ := s.LastRequest(mockserver.RouteClientState)
-		require.Equal(t, "/api/v0002/clientconnectionstates/"+cl.ClientID, rec.Path)
+		require.Equal(t, cl, st)
+		require.Equal(t, "/api/v0002/clientconnectionstates/"+cl.ClientID, s.last(t, getPath).Path)
 	}
-	assert.Equal(t, len(all), s.Requests(mockserver.RouteClientState))
+	assert.Equal(t, len(all), s.Requests())
 }
 
 func TestInvalidInputSendsNoRequest(t *testing.T) {
 	s, c := newMockClient(t)
-	s.SeedClients(10, 1)
+	s.Seed(10, 1)
 	for _, id := range []string{
 		"x:org",
 		"d:ab12cd::s-1",
@@ -110,5 +108,5 @@ func TestInvalidInputSendsNoRequest(t *testing.T) {
 		var ve *iotclient.ValidationError
 		require.ErrorAs(t, err, &ve)
 	}
-	assert.Equal(t, 0, s.Requests(mockserver.RouteAll))
+	assert.Equal(t, 0, s.Requests())
 }

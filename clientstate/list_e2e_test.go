@@ -12,7 +12,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/iotclient/iotclient-go/clientstate"
-	"github.com/iotclient/iotclient-go/internal/mockserver"
 )
 
 const seededClients = 2345
@@ -38,8 +37,8 @@ func stateIDs(states []clientstate.State) []string {
 
 func TestListYieldsEveryClientExactlyOnce(t *testing.T) {
 	s, c := newMockClient(t)
-	s.SeedClients(seededClients, 7)
-	want := s.Clients()
+	s.Seed(seededClients, 7)
+	want := s.States()
 	require.Len(t, want, seededClients)
 
 	got := collect(t, c.List(context.Background(), clientstate.ListQuery{}))
@@ -48,10 +47,10 @@ func TestListYieldsEveryClientExactlyOnce(t *testing.T) {
 	for i, st := range got {
 		require.False(t, seen[st.ClientID], "client %s yielded twice", st.ClientID)
 		seen[st.ClientID] = true
-		require.Equal(t, expectedState(t, want[i]), st, "record %d", i)
+		require.Equal(t, want[i], st, "record %d", i)
 	}
 	// ceil(2345 / DefaultPageSize) pages, no more.
-	assert.Equal(t, (seededClients+clientstate.DefaultPageSize-1)/clientstate.DefaultPageSize, s.Requests(mockserver.RouteClientStates))
+	assert.Equal(t, (seededClients+clientstate.DefaultPageSize-1)/clientstate.DefaultPageSize, s.Requests())
 
 	// The seeded data has absent times and unknown fields: make sure both
 	// were actually exercised.
@@ -65,8 +64,8 @@ func TestListYieldsEveryClientExactlyOnce(t *testing.T) {
 
 func TestListFiltersYieldExactlyTheMatchingSubset(t *testing.T) {
 	s, c := newMockClient(t)
-	all := s.SeedClients(seededClients, 11)
-	after := s.ReferenceTime().Add(-48 * time.Hour)
+	all := s.Seed(seededClients, 11)
+	after := s.Now().Add(-48 * time.Hour)
 	// A device ID that exists, taken from the data.
 	var someDevice string
 	for _, cl := range all {
@@ -76,32 +75,32 @@ func TestListFiltersYieldExactlyTheMatchingSubset(t *testing.T) {
 		}
 	}
 	require.NotEmpty(t, someDevice)
-	connectedAfter := func(cl mockserver.ClientState) bool {
-		return !cl.LastConnect.IsZero() && cl.LastConnect.After(after)
+	connectedAfter := func(cl clientstate.State) bool {
+		return !cl.LastConnected.IsZero() && cl.LastConnected.After(after)
 	}
-	ofType := func(typ string) func(mockserver.ClientState) bool {
-		return func(cl mockserver.ClientState) bool { t, _, ok := deviceParts(cl.ClientID); return ok && t == typ }
+	ofType := func(typ string) func(clientstate.State) bool {
+		return func(cl clientstate.State) bool { t, _, ok := deviceParts(cl.ClientID); return ok && t == typ }
 	}
 
 	for name, tc := range map[string]struct {
 		q    clientstate.ListQuery
-		keep func(mockserver.ClientState) bool
+		keep func(clientstate.State) bool
 	}{
 		"connected": {clientstate.ListQuery{Status: clientstate.StatusConnected, PageSize: 37},
-			func(cl mockserver.ClientState) bool { return cl.ConnectionStatus == mockserver.Connected }},
+			func(cl clientstate.State) bool { return cl.Status == clientstate.StatusConnected }},
 		"disconnected": {clientstate.ListQuery{Status: clientstate.StatusDisconnected},
-			func(cl mockserver.ClientState) bool { return cl.ConnectionStatus == mockserver.Disconnected }},
+			func(cl clientstate.State) bool { return cl.Status == clientstate.StatusDisconnected }},
 		"connected after":  {clientstate.ListQuery{ConnectedAfter: after.In(time.FixedZone("X", -5*3600)), PageSize: 25}, connectedAfter},
 		"device type":      {clientstate.ListQuery{DeviceType: "sensor", PageSize: 10}, ofType("sensor")},
 		"long device type": {clientstate.ListQuery{DeviceType: "building-automation-controller.gen42"}, ofType("building-automation-controller.gen42")},
 		"device ID": {clientstate.ListQuery{DeviceID: someDevice},
-			func(cl mockserver.ClientState) bool {
+			func(cl clientstate.State) bool {
 				_, d, ok := deviceParts(cl.ClientID)
 				return ok && d == someDevice
 			}},
 		"combined": {clientstate.ListQuery{Status: clientstate.StatusDisconnected, ConnectedAfter: after, DeviceType: "pump-v2", PageSize: 3},
-			func(cl mockserver.ClientState) bool {
-				return cl.ConnectionStatus == mockserver.Disconnected && connectedAfter(cl) && ofType("pump-v2")(cl)
+			func(cl clientstate.State) bool {
+				return cl.Status == clientstate.StatusDisconnected && connectedAfter(cl) && ofType("pump-v2")(cl)
 			}},
 	} {
 		t.Run(name, func(t *testing.T) {
@@ -116,17 +115,17 @@ func TestListFiltersYieldExactlyTheMatchingSubset(t *testing.T) {
 
 func TestListSortDescendingActivity(t *testing.T) {
 	s, c := newMockClient(t)
-	all := s.SeedClients(500, 3)
+	all := s.Seed(500, 3)
 	want := slices.Clone(all)
 	// Descending lastActivityTime, absent last, ties by ascending ID.
-	slices.SortStableFunc(want, func(a, b mockserver.ClientState) int {
+	slices.SortStableFunc(want, func(a, b clientstate.State) int {
 		if r := b.LastActivity.Compare(a.LastActivity); r != 0 {
 			return r
 		}
 		return strings.Compare(a.ClientID, b.ClientID)
 	})
 	got := collect(t, c.List(context.Background(), clientstate.ListQuery{Sort: []string{"-lastActivityTime"}, PageSize: 33}))
-	assert.Equal(t, ids(want, func(mockserver.ClientState) bool { return true }), stateIDs(got))
+	assert.Equal(t, ids(want, everyState), stateIDs(got))
 	assert.True(t, slices.IsSortedFunc(got, func(a, b clientstate.State) int {
 		return cmp.Compare(b.LastActivity.UnixNano(), a.LastActivity.UnixNano())
 	}))
@@ -134,8 +133,8 @@ func TestListSortDescendingActivity(t *testing.T) {
 
 func TestListPageBookmarkResumesExactly(t *testing.T) {
 	s, c := newMockClient(t)
-	all := s.SeedClients(seededClients, 5)
-	want := ids(all, func(cl mockserver.ClientState) bool { return cl.ConnectionStatus == mockserver.Connected })
+	all := s.Seed(seededClients, 5)
+	want := ids(all, func(cl clientstate.State) bool { return cl.Status == clientstate.StatusConnected })
 
 	q := clientstate.ListQuery{Status: clientstate.StatusConnected, PageSize: 50}
 	var got []string
@@ -165,10 +164,10 @@ func TestListPageBookmarkResumesExactly(t *testing.T) {
 
 func TestListBreakCostsOneRequestAndRangesAgain(t *testing.T) {
 	s, c := newMockClient(t)
-	all := s.SeedClients(seededClients, 9)
+	all := s.Seed(seededClients, 9)
 	seq := c.List(context.Background(), clientstate.ListQuery{})
 	for range 2 { // re-rangeable: the second range starts again
-		s.ResetCounts()
+		before, beforeList := s.Requests(), s.requests(listPath)
 		var got []string
 		for st, err := range seq {
 			require.NoError(t, err)
@@ -177,15 +176,15 @@ func TestListBreakCostsOneRequestAndRangesAgain(t *testing.T) {
 				break
 			}
 		}
-		assert.Equal(t, ids(all[:3], func(mockserver.ClientState) bool { return true }), got)
-		assert.Equal(t, 1, s.Requests(mockserver.RouteClientStates))
-		assert.Equal(t, 1, s.Requests(mockserver.RouteAll))
+		assert.Equal(t, ids(all[:3], everyState), got)
+		assert.Equal(t, 1, s.requests(listPath)-beforeList)
+		assert.Equal(t, 1, s.Requests()-before)
 	}
 }
 
 func TestListCancelledContextStopsPaging(t *testing.T) {
 	s, c := newMockClient(t)
-	s.SeedClients(300, 1)
+	s.Seed(300, 1)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	n := 0
@@ -202,5 +201,5 @@ func TestListCancelledContextStopsPaging(t *testing.T) {
 	}
 	assert.ErrorIs(t, last, context.Canceled)
 	assert.Equal(t, 100, n)
-	assert.Equal(t, 1, s.Requests(mockserver.RouteClientStates))
+	assert.Equal(t, 1, s.Requests())
 }

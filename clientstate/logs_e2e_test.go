@@ -10,7 +10,6 @@ import (
 
 	iotclient "github.com/iotclient/iotclient-go"
 	"github.com/iotclient/iotclient-go/clientstate"
-	"github.com/iotclient/iotclient-go/internal/mockserver"
 	"github.com/iotclient/iotclient-go/pagination"
 )
 
@@ -32,8 +31,8 @@ func collectLogs(t *testing.T, seq func(func(clientstate.LogEntry, error) bool))
 
 func TestConnectionLogsPageAgainstMock(t *testing.T) {
 	s, c := newMockClient(t)
-	want := s.SeedConnectionLogs("sensor", "s-1", 57, 3)
-	s.SeedConnectionLogs("sensor", "s-2", 30, 4) // another device's log stays out
+	want := s.SeedLogs("sensor", "s-1", 57, 3)
+	s.SeedLogs("sensor", "s-2", 30, 4) // another device's log stays out
 
 	got, err := collectLogs(t, c.ConnectionLogs(context.Background(), "sensor", "s-1", clientstate.LogQuery{}))
 	require.NoError(t, err)
@@ -45,36 +44,34 @@ func TestConnectionLogsPageAgainstMock(t *testing.T) {
 			assert.False(t, got[i].Time.After(got[i-1].Time), "newest first")
 		}
 	}
-	assert.Equal(t, 1, s.Requests(mockserver.RouteConnectionLogs), "no limit: one request, all of it")
-	rec, _ := s.LastRequest(mockserver.RouteConnectionLogs)
+	assert.Equal(t, 1, s.Requests(), "no limit: one request, all of it")
+	rec := s.last(t, logsPath)
 	assert.Equal(t, "deviceId=s-1&typeId=sensor", rec.RawQuery)
 
 	// The mock ignores limit by default, as the real API may: the first
 	// answer is longer than the page asked for, and is the whole log.
-	s.ResetCounts()
 	got, err = collectLogs(t, c.ConnectionLogs(context.Background(), "sensor", "s-1", clientstate.LogQuery{Limit: 7}))
 	require.NoError(t, err)
 	assert.Len(t, got, 57)
-	assert.Equal(t, 1, s.Requests(mockserver.RouteConnectionLogs))
+	assert.Equal(t, 1+1, s.Requests())
 
 	// A server that applies the limit is paged by offset.
-	s.HonorConnectionLogLimit(true)
-	s.ResetCounts()
+	s.HonorLogLimit(true)
 	got, err = collectLogs(t, c.ConnectionLogs(context.Background(), "sensor", "s-1", clientstate.LogQuery{Limit: 7}))
 	require.NoError(t, err)
 	assert.Len(t, got, 57)
-	assert.Equal(t, 9, s.Requests(mockserver.RouteConnectionLogs))
-	rec, _ = s.LastRequest(mockserver.RouteConnectionLogs)
+	assert.Equal(t, 2+9, s.Requests())
+	rec = s.last(t, logsPath)
 	assert.Contains(t, rec.RawQuery, "offset=56")
 }
 
 func TestConnectionLogsTimeWindow(t *testing.T) {
 	s, c := newMockClient(t)
-	all := s.SeedConnectionLogs("sensor", "s-1", 200, 8)
+	all := s.SeedLogs("sensor", "s-1", 200, 8)
 	from, to := all[150].Time, all[20].Time // inclusive bounds, newest first
 	got, err := collectLogs(t, c.ConnectionLogs(context.Background(), "sensor", "s-1", clientstate.LogQuery{From: from, To: to}))
 	require.NoError(t, err)
-	var want []mockserver.LogEntry
+	var want []clientstate.LogEntry
 	for _, e := range all {
 		if !e.Time.Before(from) && !e.Time.After(to) {
 			want = append(want, e)
@@ -89,13 +86,13 @@ func TestConnectionLogsTimeWindow(t *testing.T) {
 
 func TestConnectionLogsOffsetLimitAgainstMock(t *testing.T) {
 	s, c := newMockClient(t)
-	s.SeedConnectionLogs("sensor", "s-1", 1100, 5)
-	s.HonorConnectionLogLimit(true)
+	s.SeedLogs("sensor", "s-1", 1100, 5)
+	s.HonorLogLimit(true)
 	got, err := collectLogs(t, c.ConnectionLogs(context.Background(), "sensor", "s-1", clientstate.LogQuery{Limit: clientstate.MaxLogLimit}))
 	assert.ErrorIs(t, err, pagination.ErrOffsetLimit)
 	assert.Len(t, got, clientstate.MaxLogOffset+clientstate.MaxLogLimit, "every reachable entry first")
-	assert.Equal(t, clientstate.MaxLogOffset/clientstate.MaxLogLimit+1, s.Requests(mockserver.RouteConnectionLogs))
-	rec, _ := s.LastRequest(mockserver.RouteConnectionLogs)
+	assert.Equal(t, clientstate.MaxLogOffset/clientstate.MaxLogLimit+1, s.Requests())
+	rec := s.last(t, logsPath)
 	assert.Contains(t, rec.RawQuery, "offset="+strconv.Itoa(clientstate.MaxLogOffset))
 }
 
@@ -105,6 +102,6 @@ func TestConnectionLogsUnknownDevice(t *testing.T) {
 	var apiErr *iotclient.APIError
 	require.ErrorAs(t, err, &apiErr)
 	assert.ErrorIs(t, err, iotclient.ErrNotFound)
-	assert.Equal(t, mockserver.ExceptionNotFound, apiErr.Code)
-	assert.Equal(t, 1, s.Requests(mockserver.RouteConnectionLogs))
+	assert.Equal(t, "CUDRS0002E", apiErr.Code)
+	assert.Equal(t, 1, s.Requests())
 }

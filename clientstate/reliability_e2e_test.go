@@ -10,18 +10,18 @@ import (
 
 	iotclient "github.com/iotclient/iotclient-go"
 	"github.com/iotclient/iotclient-go/clientstate"
-	"github.com/iotclient/iotclient-go/internal/mockserver"
+	"github.com/iotclient/iotclient-go/clientstate/clientstatetest"
 )
 
 func TestE2EListExactlyOnceUnderRandomFaults(t *testing.T) {
 	s, c := newMockClient(t, iotclient.WithRetry(10), iotclient.WithBackoff(time.Millisecond, 4*time.Millisecond))
-	s.SeedClients(5000, 11)
-	want := s.Clients()
-	s.SetRandomFaults(mockserver.RouteClientStates, 0.2, 2026,
-		mockserver.Fault{Status: 429},
-		mockserver.Fault{Status: 503},
-		mockserver.Fault{Drop: true},
-		mockserver.Fault{Truncate: true},
+	s.Seed(5000, 11)
+	want := s.States()
+	s.SetFaultRate(0.2, 2026,
+		clientstatetest.Fault{Status: 429},
+		clientstatetest.Fault{Status: 503},
+		clientstatetest.Fault{Drop: true},
+		clientstatetest.Fault{Truncate: true},
 	)
 	var got []string
 	for st, err := range c.List(context.Background(), clientstate.ListQuery{PageSize: 50}) {
@@ -34,14 +34,14 @@ func TestE2EListExactlyOnceUnderRandomFaults(t *testing.T) {
 	}
 	injected := s.FaultsInjected()
 	t.Logf("records checked: %d; requests: %d; faults injected and survived: %d",
-		len(got), s.Requests(mockserver.RouteClientStates), injected)
+		len(got), s.Requests(), injected)
 	assert.Greater(t, injected, 10, "the test must actually have met faults")
 }
 
 func TestE2EListEveryRequestFailingEndsWithOneError(t *testing.T) {
 	s, c := newMockClient(t, iotclient.WithRetry(2), iotclient.WithBackoff(time.Millisecond, 2*time.Millisecond))
-	s.SeedClients(100, 1)
-	s.SetRandomFaults(mockserver.RouteClientStates, 1, 1, mockserver.Fault{Status: 503})
+	s.Seed(100, 1)
+	s.SetFaultRate(1, 1, clientstatetest.Fault{Status: 503})
 	var errs []error
 	for _, err := range c.List(context.Background(), clientstate.ListQuery{}) {
 		if err != nil {
@@ -53,5 +53,5 @@ func TestE2EListEveryRequestFailingEndsWithOneError(t *testing.T) {
 	require.ErrorAs(t, errs[0], &ae)
 	assert.Equal(t, 503, ae.StatusCode)
 	assert.Equal(t, 3, ae.Attempts)
-	assert.Equal(t, 3, s.Requests(mockserver.RouteClientStates))
+	assert.Equal(t, 3, s.Requests())
 }

@@ -12,7 +12,6 @@ import (
 
 	iotclient "github.com/iotclient/iotclient-go"
 	"github.com/iotclient/iotclient-go/commands"
-	"github.com/iotclient/iotclient-go/internal/mockserver"
 )
 
 func TestCountSendsFiltersOnly(t *testing.T) {
@@ -89,16 +88,16 @@ func TestCountValidationSendsNothing(t *testing.T) {
 
 func TestE2ECountMatchesHistory(t *testing.T) {
 	s, c := lcE2E(t, nil)
-	seeded := mockserver.HistoryOnly(s.SeedCommands(lcDevice, 1234, 42))
+	seeded := historyOnly(s.Seed(lcDevice, 1234, 42))
 	total, err := c.Count(lcCtx, lcDevice, commands.CountQuery{})
 	require.NoError(t, err)
 	assert.Equal(t, len(seeded), total, "the history's commands: final ones and DELIVERED")
 
-	since := s.ReferenceTime().Add(-10 * 24 * time.Hour)
+	since := s.Now().Add(-10 * 24 * time.Hour)
 	q := commands.HistoryQuery{Status: commands.StatusFailed, Since: since}
 	want := 0
 	for _, cmd := range seeded {
-		if cmd.Status == mockserver.StatusFailed && !cmd.Created.Before(since) {
+		if cmd.Status == commands.StatusFailed && !cmd.CreatedAt.Before(since) {
 			want++
 		}
 	}
@@ -112,7 +111,7 @@ func TestE2ECountMatchesHistory(t *testing.T) {
 		listed++
 	}
 	assert.Equal(t, want, listed, "Count agrees with History")
-	assert.Equal(t, 2, s.Requests(mockserver.RouteHistoryCount))
+	assert.Equal(t, 2, s.requests(countRoute))
 
 	_, err = c.Count(lcCtx, "ghost", commands.CountQuery{})
 	require.ErrorIs(t, err, iotclient.ErrNotFound)

@@ -17,9 +17,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	iotclient "github.com/iotclient/iotclient-go"
-	"github.com/iotclient/iotclient-go/auth"
 	"github.com/iotclient/iotclient-go/commands"
-	"github.com/iotclient/iotclient-go/internal/mockserver"
+	"github.com/iotclient/iotclient-go/commands/commandstest"
 )
 
 func TestCreateSendsTheDocumentedBody(t *testing.T) {
@@ -191,23 +190,23 @@ func TestCreateMalformedAnswer(t *testing.T) {
 func TestE2ECreate503IsOneRequest(t *testing.T) {
 	s, c := lcE2E(t, []iotclient.Option{iotclient.WithRetry(5)})
 	s.AddDevice(lcDevice)
-	s.FailNext(mockserver.RouteCreateCommand, 1, mockserver.Fault{Status: 503})
+	s.FailNext(1, commandstest.Fault{Status: 503})
 	_, err := c.Create(lcCtx, lcDevice, commands.NewCommand{Name: "ON_OFF"})
 	require.ErrorIs(t, err, iotclient.ErrServer)
-	assert.Equal(t, 1, s.Requests(mockserver.RouteCreateCommand))
+	assert.Equal(t, 1, s.Requests())
 
 	// A connection dropped after the request arrived is not repeated
 	// either, though the command may exist.
-	s.FailNext(mockserver.RouteCreateCommand, 1, mockserver.Fault{Truncate: true})
+	s.FailNext(1, commandstest.Fault{Truncate: true})
 	_, err = c.Create(lcCtx, lcDevice, commands.NewCommand{Name: "ON_OFF"})
 	require.Error(t, err)
-	assert.Equal(t, 2, s.Requests(mockserver.RouteCreateCommand))
+	assert.Equal(t, 2, s.Requests())
 	assert.Len(t, s.Commands(lcDevice), 1, "the truncated answer's command was stored")
 
-	s.FailNext(mockserver.RouteCreateCommand, 1, mockserver.Fault{Drop: true})
+	s.FailNext(1, commandstest.Fault{Drop: true})
 	_, err = c.Create(lcCtx, lcDevice, commands.NewCommand{Name: "ON_OFF"})
 	require.Error(t, err)
-	assert.Equal(t, 3, s.Requests(mockserver.RouteCreateCommand))
+	assert.Equal(t, 3, s.Requests())
 }
 
 // failFirstDial refuses the first connection attempt and dials normally
@@ -227,13 +226,17 @@ func (f *failFirstDial) DialContext(ctx context.Context, network, addr string) (
 func TestE2ECreateDialFailureIsRetried(t *testing.T) {
 	dialer := &failFirstDial{}
 	hc := &http.Client{Transport: &http.Transport{DialContext: dialer.DialContext}}
-	s, c := lcE2E(t, []iotclient.Option{iotclient.WithHTTPClient(hc), iotclient.WithBackoff(time.Millisecond, time.Millisecond)})
+	s := commandstest.NewServer()
+	t.Cleanup(s.Close)
+	// Over the fake's loopback address, where a dial can fail.
+	c, err := commands.NewClient(s.Config(), iotclient.WithHTTPClient(hc), iotclient.WithBackoff(time.Millisecond, time.Millisecond))
+	require.NoError(t, err)
 	s.AddDevice(lcDevice)
 	cmd, err := c.Create(lcCtx, lcDevice, commands.NewCommand{ServiceID: "Switch", Name: "ON_OFF", Params: map[string]string{"value": "1"},
 		Strategy: commands.SendImmediately})
 	require.NoError(t, err)
 	assert.Equal(t, int32(2), dialer.dials.Load(), "refused once, dialled again")
-	assert.Equal(t, 1, s.Requests(mockserver.RouteCreateCommand), "the platform saw it once")
+	assert.Equal(t, 1, s.Requests(), "the platform saw it once")
 	assert.Equal(t, commands.StatusSent, cmd.Status)
 }
 
@@ -268,10 +271,9 @@ func TestE2ECreateAndPlatformRules(t *testing.T) {
 func TestE2ECreateWithAKSK(t *testing.T) {
 	s, _ := lcE2E(t, nil)
 	s.AddDevice(lcDevice)
-	c, err := commands.NewClient(commands.Config{
-		Endpoint: s.URL(), ProjectID: mockserver.ProjectID, InstanceID: "inst-1",
-		Auth: auth.AKSK(mockserver.AccessKey, mockserver.SecretKey),
-	})
+	cfg := s.Config() // AK/SK, over loopback
+	cfg.InstanceID = "inst-1"
+	c, err := commands.NewClient(cfg)
 	require.NoError(t, err)
 	// The signature covers the exact body bytes sent.
 	cmd, err := c.Create(lcCtx, lcDevice, commands.NewCommand{Name: "ON_OFF", Params: stdjson.RawMessage(`{ "value" : "ü" }`)})

@@ -13,17 +13,16 @@ import (
 	"github.com/stretchr/testify/require"
 
 	iotclient "github.com/iotclient/iotclient-go"
-	"github.com/iotclient/iotclient-go/auth"
 	"github.com/iotclient/iotclient-go/commands"
-	"github.com/iotclient/iotclient-go/internal/mockserver"
+	"github.com/iotclient/iotclient-go/commands/commandstest"
 	"github.com/iotclient/iotclient-go/pagination"
 )
 
-func exportClient(t testing.TB, s *mockserver.Server, opts ...iotclient.Option) *commands.Client {
+// exportClient is a client over the fake's loopback address.
+func exportClient(t testing.TB, s *commandstest.Server, opts ...iotclient.Option) *commands.Client {
 	t.Helper()
 	opts = append([]iotclient.Option{iotclient.WithBackoff(time.Millisecond, 4*time.Millisecond)}, opts...)
-	c, err := commands.NewClient(commands.Config{Endpoint: s.URL(), ProjectID: mockserver.ProjectID,
-		Auth: auth.AKSK(mockserver.AccessKey, mockserver.SecretKey)}, opts...)
+	c, err := commands.NewClient(s.Config(), opts...)
 	require.NoError(t, err)
 	return c
 }
@@ -39,9 +38,9 @@ func exportIDs(t *testing.T, seq func(func(commands.Command, error) bool)) []str
 }
 
 func TestExportExactlyOnceInOrder(t *testing.T) {
-	s := mockserver.New()
+	s := commandstest.NewServer()
 	defer s.Close()
-	seeded := mockserver.HistoryOnly(s.SeedCommands("dev-x", 2345, 7))
+	seeded := historyOnly(s.Seed("dev-x", 2345, 7))
 	c := exportClient(t, s)
 	ctx := context.Background()
 	for _, q := range []commands.HistoryQuery{
@@ -52,7 +51,7 @@ func TestExportExactlyOnceInOrder(t *testing.T) {
 		{Marker: seeded[100].ID, Offset: 499, PageSize: 50},
 		{Status: commands.StatusSuccessful},
 		{CommandName: "REBOOT", PageSize: 9},
-		{Since: seeded[1500].Created, Until: seeded[200].Created},
+		{Since: seeded[1500].CreatedAt, Until: seeded[200].CreatedAt},
 	} {
 		want := exportIDs(t, c.History(ctx, "dev-x", q))
 		require.NotEmpty(t, want)
@@ -74,16 +73,13 @@ func TestExportExactlyOnceInOrder(t *testing.T) {
 // the history lands anywhere in a window.
 func TestExportWindowBoundaries(t *testing.T) {
 	for _, n := range []int{0, 1, 50, 51, 550, 600, 601, 1150, 1151} {
-		s := mockserver.New()
-		s.GenerateCommands("gen", n)
-		if n == 0 {
-			s.AddDevice("gen")
-		}
+		s := commandstest.NewServer()
+		generate(t, s, "gen", n)
 		c := exportClient(t, s)
 		got := exportIDs(t, c.Export(context.Background(), "gen", commands.HistoryQuery{}, commands.ExportOptions{}))
 		require.Len(t, got, n)
 		for i, id := range got {
-			require.Equal(t, mockserver.GeneratedID(n-1-i), id)
+			require.Equal(t, genID(n-1-i), id)
 		}
 		s.Close()
 	}
@@ -115,19 +111,18 @@ func TestExportValidation(t *testing.T) {
 
 // An error ends the export after every record before it, once.
 func TestExportErrorAfterEarlierRecords(t *testing.T) {
-	s := mockserver.New()
+	s := commandstest.NewServer()
 	defer s.Close()
-	s.GenerateCommands("gen", 2000)
+	generate(t, s, "gen", 2000)
 	c := exportClient(t, s, iotclient.WithRetry(0))
 	// Requests 1 (the first page) and 2 to 4 succeed; the fifth fails.
 	var got []string
 	var errs []error
-	s.ResetCounts()
 	// Let the first page through, then fail one request of the window.
 	first := true
 	for cmd, err := range c.Export(context.Background(), "gen", commands.HistoryQuery{}, commands.ExportOptions{Concurrency: 4}) {
 		if first {
-			s.FailNext(mockserver.RouteHistory, 1, mockserver.Fault{Status: 400, Code: "IOTDA.000006"})
+			s.FailNext(1, commandstest.Fault{Status: 400, Code: "IOTDA.000006"})
 			first = false
 		}
 		if err != nil {
@@ -143,16 +138,16 @@ func TestExportErrorAfterEarlierRecords(t *testing.T) {
 	require.NotEmpty(t, got)
 	assert.Zero(t, len(got)%50)
 	for i, id := range got {
-		require.Equal(t, mockserver.GeneratedID(1999-i), id)
+		require.Equal(t, genID(1999-i), id)
 	}
 }
 
 func TestExportBreakCancelsInFlight(t *testing.T) {
-	s := mockserver.New()
+	s := commandstest.NewServer()
 	defer s.Close()
-	s.GenerateCommands("gen", 5000)
+	generate(t, s, "gen", 5000)
 	c := exportClient(t, s)
-	s.SetLatency(mockserver.RouteHistory, 2*time.Second)
+	s.SetLatency(2 * time.Second)
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	// From a marker the window's pages are fetched at once, two at a time
@@ -161,11 +156,11 @@ func TestExportBreakCancelsInFlight(t *testing.T) {
 	// it is in flight. Waiting for it would take another 2 s.
 	start := time.Now()
 	n := 0
-	for _, err := range c.Export(ctx, "gen", commands.HistoryQuery{Marker: mockserver.GeneratedID(4000)}, commands.ExportOptions{Concurrency: 2}) {
+	for _, err := range c.Export(ctx, "gen", commands.HistoryQuery{Marker: genID(4000)}, commands.ExportOptions{Concurrency: 2}) {
 		require.NoError(t, err)
 		if n++; n == 60 {
 			// Page 2 has reached the server and waits there.
-			require.Eventually(t, func() bool { return s.Requests(mockserver.RouteHistory) >= 3 }, time.Second, time.Millisecond)
+			require.Eventually(t, func() bool { return s.Requests() >= 3 }, time.Second, time.Millisecond)
 			break
 		}
 	}
@@ -205,47 +200,46 @@ func requireNoExportGoroutines(t *testing.T) {
 // With concurrency 1, the next page is fetched while the loop works on the
 // current one, and never more than that.
 func TestExportPrefetchOnePageAhead(t *testing.T) {
-	s := mockserver.New()
+	s := commandstest.NewServer()
 	defer s.Close()
-	s.GenerateCommands("gen", 500)
+	generate(t, s, "gen", 500)
 	c := exportClient(t, s)
-	s.ResetCounts()
 	i := 0
 	for _, err := range c.Export(context.Background(), "gen", commands.HistoryQuery{}, commands.ExportOptions{Concurrency: 1}) {
 		require.NoError(t, err)
 		page := i / 50
 		if i%50 == 49 && page < 9 {
 			// By the end of a page, the next one has been asked for...
-			require.Eventually(t, func() bool { return s.Requests(mockserver.RouteHistory) == page+2 }, 5*time.Second, time.Millisecond)
+			require.Eventually(t, func() bool { return s.Requests() == page+2 }, 5*time.Second, time.Millisecond)
 		}
 		// ...and never the one after. (This runs over real HTTP, where
 		// synctest cannot wait for the prefetcher; the pause only makes a
 		// runaway prefetch likelier to show, the test does not rely on it.)
 		time.Sleep(20 * time.Microsecond)
-		require.LessOrEqual(t, s.Requests(mockserver.RouteHistory), page+2, "record %d", i)
+		require.LessOrEqual(t, s.Requests(), page+2, "record %d", i)
 		i++
 	}
 	assert.Equal(t, 500, i)
-	assert.Equal(t, 11, s.Requests(mockserver.RouteHistory), "ten full pages and the empty one that ends the history")
+	assert.Equal(t, 11, s.Requests(), "ten full pages and the empty one that ends the history")
 
 	// A break after the first record: two requests at most.
-	s.ResetCounts()
+	before := s.Requests()
 	for range c.Export(context.Background(), "gen", commands.HistoryQuery{}, commands.ExportOptions{Concurrency: 1}) {
 		break
 	}
-	assert.LessOrEqual(t, s.Requests(mockserver.RouteHistory), 2)
+	assert.LessOrEqual(t, s.Requests()-before, 2)
 	requireNoExportGoroutines(t)
 }
 
 func TestExportRespectsTheRateLimit(t *testing.T) {
-	s := mockserver.New()
+	s := commandstest.NewServer()
 	defer s.Close()
-	s.GenerateCommands("gen", 1000) // 21 requests: the first page, then 20 more
+	generate(t, s, "gen", 1000) // 21 requests: the first page, then 20 more
 	c := exportClient(t, s, iotclient.WithRateLimit(100, 1))
 	start := time.Now()
 	n := len(exportIDs(t, c.Export(context.Background(), "gen", commands.HistoryQuery{}, commands.ExportOptions{})))
 	assert.Equal(t, 1000, n)
-	reqs := s.Requests(mockserver.RouteHistory)
+	reqs := s.Requests()
 	assert.GreaterOrEqual(t, time.Since(start), time.Duration(reqs-1)*10*time.Millisecond*9/10,
 		"%d requests at 100 a second", reqs)
 }

@@ -19,7 +19,6 @@ import (
 
 	iotclient "github.com/iotclient/iotclient-go"
 	"github.com/iotclient/iotclient-go/commands"
-	"github.com/iotclient/iotclient-go/internal/mockserver"
 )
 
 func fleetIDs(n int) []string {
@@ -35,7 +34,7 @@ func TestE2EFleetHistory200DevicesBy100(t *testing.T) {
 	devices := fleetIDs(200)
 	want := map[string][]string{} // device → IDs newest first
 	for i, d := range devices {
-		for _, cmd := range mockserver.HistoryOnly(s.SeedCommands(d, 100, int64(i+1))) {
+		for _, cmd := range historyOnly(s.Seed(d, 100, int64(i+1))) {
 			want[d] = append(want[d], cmd.ID)
 		}
 	}
@@ -61,7 +60,7 @@ func TestE2EFleetHistory200DevicesBy100(t *testing.T) {
 		require.Equal(t, want[d], got[d], "device %s: all its records, tagged with it, newest first", d)
 	}
 	// Pages of 50: the last one short (or empty) per device.
-	assert.Equal(t, requests, s.Requests(mockserver.RouteHistory))
+	assert.Equal(t, requests, s.Requests())
 }
 
 func TestE2EFleetHistoryReportsAFailingDevice(t *testing.T) {
@@ -69,7 +68,7 @@ func TestE2EFleetHistoryReportsAFailingDevice(t *testing.T) {
 	devices := fleetIDs(20)
 	seeded := map[string]int{}
 	for i, d := range devices {
-		seeded[d] = len(mockserver.HistoryOnly(s.SeedCommands(d, 30, int64(i+1))))
+		seeded[d] = len(historyOnly(s.Seed(d, 30, int64(i+1))))
 	}
 	devices = append(devices[:7], append([]string{"ghost-device"}, devices[7:]...)...)
 
@@ -99,7 +98,7 @@ func TestE2EFleetHistoryReportsAFailingDevice(t *testing.T) {
 
 func TestE2EFleetHistoryStopOnError(t *testing.T) {
 	s, c := lcE2E(t, nil)
-	s.SeedCommands("a-dev", 500, 1)
+	s.Seed("a-dev", 500, 1)
 	var errs int
 	records := 0
 	for _, err := range c.FleetHistory(lcCtx, []string{"ghost", "a-dev"}, commands.HistoryQuery{PageSize: 5},
@@ -112,7 +111,7 @@ func TestE2EFleetHistoryStopOnError(t *testing.T) {
 	}
 	assert.Equal(t, 1, errs)
 	assert.Zero(t, records, "with one worker the ghost fails first and ends the iteration")
-	assert.LessOrEqual(t, s.Requests(mockserver.RouteHistory), 2)
+	assert.LessOrEqual(t, s.Requests(), 2)
 }
 
 func TestFleetHistoryValidationSendsNothing(t *testing.T) {

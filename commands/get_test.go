@@ -10,7 +10,6 @@ import (
 
 	iotclient "github.com/iotclient/iotclient-go"
 	"github.com/iotclient/iotclient-go/commands"
-	"github.com/iotclient/iotclient-go/internal/mockserver"
 )
 
 func TestGetDecodesParamsAndResult(t *testing.T) {
@@ -63,7 +62,7 @@ func TestE2EGet(t *testing.T) {
 	s.AddDevice(lcDevice)
 	created, err := c.Create(lcCtx, lcDevice, commands.NewCommand{ServiceID: "Light", Name: "SET_BRIGHTNESS", Params: map[string]int{"brightness": 40}})
 	require.NoError(t, err)
-	require.NoError(t, s.SetCommandStatus(lcDevice, created.ID, mockserver.StatusSuccessful, []byte(`{"result_code":0}`)))
+	require.NoError(t, s.SetStatus(lcDevice, created.ID, commands.StatusSuccessful, []byte(`{"result_code":0}`)))
 
 	got, err := c.Get(lcCtx, lcDevice, created.ID)
 	require.NoError(t, err)

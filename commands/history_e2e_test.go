@@ -12,24 +12,21 @@ import (
 	iotclient "github.com/iotclient/iotclient-go"
 	"github.com/iotclient/iotclient-go/auth"
 	"github.com/iotclient/iotclient-go/commands"
-	"github.com/iotclient/iotclient-go/internal/mockserver"
+	"github.com/iotclient/iotclient-go/commands/commandstest"
 )
 
 const e2eDevice = "my_product_dev-001"
 
-// e2e starts the mock with 1,234 commands for one device and a client that
-// signs with AK/SK, as a production user would.
-func e2e(t *testing.T) (*mockserver.Server, *commands.Client, []mockserver.Command) {
+// e2e starts the fake with 1,234 commands for one device and a client that
+// signs with AK/SK over its loopback address, as a production user would.
+func e2e(t *testing.T) (*commandstest.Server, *commands.Client, []commands.Command) {
 	t.Helper()
-	s := mockserver.New()
+	s := commandstest.NewServer()
 	t.Cleanup(s.Close)
-	seeded := mockserver.HistoryOnly(s.SeedCommands(e2eDevice, 1234, 42)) // what the history lists
-	c, err := commands.NewClient(commands.Config{
-		Endpoint:   s.URL(),
-		ProjectID:  mockserver.ProjectID,
-		InstanceID: "inst-1234",
-		Auth:       auth.AKSK(mockserver.AccessKey, mockserver.SecretKey),
-	})
+	seeded := historyOnly(s.Seed(e2eDevice, 1234, 42)) // what the history lists
+	cfg := s.Config()
+	cfg.InstanceID = "inst-1234"
+	c, err := commands.NewClient(cfg)
 	require.NoError(t, err)
 	return s, c, seeded
 }
@@ -42,7 +39,7 @@ func ids(cmds []commands.Command) []string {
 	return out
 }
 
-func mockIDs(cmds []mockserver.Command, keep func(mockserver.Command) bool) []string {
+func mockIDs(cmds []commands.Command, keep func(commands.Command) bool) []string {
 	var out []string
 	for _, c := range cmds {
 		if keep == nil || keep(c) {
@@ -78,39 +75,39 @@ func TestE2EHistoryYieldsEveryCommandOnceNewestFirst(t *testing.T) {
 		require.Equal(t, e2eDevice, cmd.DeviceID)
 		require.False(t, cmd.CreatedAt.IsZero())
 	}
-	assert.Equal(t, len(seeded)/50+1, s.Requests(mockserver.RouteHistory), "one request per page of 50, the last one short")
+	assert.Equal(t, len(seeded)/50+1, s.Requests(), "one request per page of 50, the last one short")
 
 	// The typed record matches what the platform holds.
 	want := seeded[7]
 	cmd := got[7]
 	assert.Equal(t, want.Name, cmd.Name)
 	assert.Equal(t, want.ServiceID, cmd.ServiceID)
-	assert.Equal(t, commands.Status(want.Status), cmd.Status)
-	assert.Equal(t, commands.SendStrategy(want.SendStrategy), cmd.SendStrategy)
-	assert.Equal(t, time.Duration(want.ExpireSeconds)*time.Second, cmd.Expire)
-	assert.True(t, want.Created.Truncate(time.Second).Equal(cmd.CreatedAt))
-	assert.True(t, want.Sent.Truncate(time.Second).Equal(cmd.SentAt))
+	assert.Equal(t, want.Status, cmd.Status)
+	assert.Equal(t, want.SendStrategy, cmd.SendStrategy)
+	assert.Equal(t, want.Expire, cmd.Expire)
+	assert.True(t, want.CreatedAt.Truncate(time.Second).Equal(cmd.CreatedAt))
+	assert.True(t, want.SentAt.Truncate(time.Second).Equal(cmd.SentAt))
 }
 
 func TestE2EHistoryFilters(t *testing.T) {
 	_, c, seeded := e2e(t)
-	mid := seeded[600].Created.Truncate(time.Second)
-	late := seeded[200].Created.Truncate(time.Second)
+	mid := seeded[600].CreatedAt.Truncate(time.Second)
+	late := seeded[200].CreatedAt.Truncate(time.Second)
 	cases := map[string]struct {
 		q    commands.HistoryQuery
-		keep func(mockserver.Command) bool
+		keep func(commands.Command) bool
 	}{
 		"status": {commands.HistoryQuery{Status: commands.StatusFailed},
-			func(m mockserver.Command) bool { return m.Status == "FAILED" }},
+			func(m commands.Command) bool { return m.Status == "FAILED" }},
 		"command name": {commands.HistoryQuery{CommandName: "REBOOT"},
-			func(m mockserver.Command) bool { return m.Name == "REBOOT" }},
+			func(m commands.Command) bool { return m.Name == "REBOOT" }},
 		"since": {commands.HistoryQuery{Since: mid},
-			func(m mockserver.Command) bool { return !m.Created.Truncate(time.Second).Before(mid) }},
+			func(m commands.Command) bool { return !m.CreatedAt.Truncate(time.Second).Before(mid) }},
 		"until": {commands.HistoryQuery{Until: mid.In(time.FixedZone("UTC+8", 8*3600))},
-			func(m mockserver.Command) bool { return !m.Created.Truncate(time.Second).After(mid) }},
+			func(m commands.Command) bool { return !m.CreatedAt.Truncate(time.Second).After(mid) }},
 		"since+until+status": {commands.HistoryQuery{Since: mid, Until: late, Status: commands.StatusSuccessful, PageSize: 7},
-			func(m mockserver.Command) bool {
-				c := m.Created.Truncate(time.Second)
+			func(m commands.Command) bool {
+				c := m.CreatedAt.Truncate(time.Second)
 				return !c.Before(mid) && !c.After(late) && m.Status == "SUCCESSFUL"
 			}},
 	}
@@ -133,7 +130,7 @@ func TestE2EBreakAfterThreeCostsOneRequest(t *testing.T) {
 			break
 		}
 	}
-	assert.Equal(t, 1, s.Requests(mockserver.RouteHistory))
+	assert.Equal(t, 1, s.Requests())
 }
 
 func TestE2EHistoryPageMarkerResumes(t *testing.T) {
@@ -190,8 +187,9 @@ func TestE2EAPIErrors(t *testing.T) {
 	assert.ErrorIs(t, err, iotclient.ErrNotFound)
 
 	// 401: a signature made with the wrong secret key.
-	bad, err := commands.NewClient(commands.Config{Endpoint: s.URL(), ProjectID: mockserver.ProjectID,
-		Auth: auth.AKSK(mockserver.AccessKey, "not-the-secret-key")})
+	cfg := s.Config()
+	cfg.Auth = auth.AKSK(commandstest.AccessKey, "not-the-secret-key")
+	bad, err := commands.NewClient(cfg)
 	require.NoError(t, err)
 	_, err = bad.HistoryPage(context.Background(), e2eDevice, commands.HistoryQuery{})
 	require.ErrorAs(t, err, &ae)
@@ -214,7 +212,6 @@ func TestE2EAPIErrors(t *testing.T) {
 
 func TestE2EValidationSendsNothing(t *testing.T) {
 	s, c, _ := e2e(t)
-	s.ResetCounts()
 	for _, q := range []commands.HistoryQuery{{PageSize: 51}, {Offset: 501}, {Since: time.Now(), Until: time.Now().Add(-time.Minute)}} {
 		_, err := c.HistoryPage(context.Background(), e2eDevice, q)
 		require.ErrorIs(t, err, iotclient.ErrInvalidArgument)
@@ -223,5 +220,5 @@ func TestE2EValidationSendsNothing(t *testing.T) {
 		_, err := c.HistoryPage(context.Background(), dev, commands.HistoryQuery{})
 		require.ErrorIs(t, err, iotclient.ErrInvalidArgument)
 	}
-	assert.Equal(t, 0, s.Requests(mockserver.RouteAll))
+	assert.Equal(t, 0, s.Requests())
 }

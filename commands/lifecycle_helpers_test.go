@@ -2,9 +2,12 @@ package commands_test
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"regexp"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -16,7 +19,7 @@ import (
 	iotclient "github.com/iotclient/iotclient-go"
 	"github.com/iotclient/iotclient-go/auth"
 	"github.com/iotclient/iotclient-go/commands"
-	"github.com/iotclient/iotclient-go/internal/mockserver"
+	"github.com/iotclient/iotclient-go/commands/commandstest"
 )
 
 // Helpers of the Create/Get/Wait/Count/Queue/FleetHistory tests, prefixed
@@ -29,9 +32,6 @@ const (
 	lcBase     = lcEndpoint + "/v5/iot/" + lcProject + "/devices/" + lcDevice
 	lcCmdID    = "5c8f3d2d3df1f10d803adbdb"
 )
-
-// lcStart is the mock clock's starting time in lifecycle tests.
-var lcStart = time.Date(2024, 6, 1, 12, 0, 0, 0, time.UTC)
 
 // lcUnit is a client over httpmock. Retries are on (the default 3) with a
 // tiny backoff unless opts say otherwise.
@@ -51,35 +51,127 @@ func lcUnit(t *testing.T, opts ...iotclient.Option) (*commands.Client, *httpmock
 	return c, mt
 }
 
-// lcE2E starts the mock (with mopts) and a client authenticated with the
-// static token (so a manual mock clock does not upset AK/SK signatures).
-func lcE2E(t *testing.T, opts []iotclient.Option, mopts ...mockserver.Option) (*mockserver.Server, *commands.Client) {
-	t.Helper()
-	s := mockserver.New(mopts...)
-	t.Cleanup(s.Close)
-	c, err := commands.NewClient(commands.Config{
-		Endpoint:  s.URL(),
-		ProjectID: mockserver.ProjectID,
-		Auth:      auth.Token(mockserver.Token),
-	}, opts...)
-	require.NoError(t, err)
-	return s, c
+// fake is the public fake, watched through a transport wrapped around its
+// in-memory one, as a user's test would see what its client sends.
+type fake struct {
+	*commandstest.Server
+	mu   sync.Mutex
+	sent []*http.Request // clones, without their bodies
 }
 
-// lcLifecycle is a mock on a manual clock whose commands progress, with
-// device lcDevice and outcomes by command name.
-func lcLifecycle(t *testing.T, opts ...iotclient.Option) (*mockserver.Server, *commands.Client, *mockserver.Clock) {
+func (f *fake) RoundTrip(r *http.Request) (*http.Response, error) {
+	f.mu.Lock()
+	f.sent = append(f.sent, r.Clone(context.Background()))
+	f.mu.Unlock()
+	return f.Client().Transport.RoundTrip(r)
+}
+
+// route tells the requests of one of the fake's IoTDA routes.
+type route func(method, path string) bool
+
+func queueRoute(m, p string) bool {
+	return m == http.MethodGet && strings.HasSuffix(p, "/async-commands")
+}
+func getRoute(m, p string) bool {
+	return m == http.MethodGet && strings.Contains(p, "/async-commands/")
+}
+func countRoute(m, p string) bool {
+	return m == http.MethodPost && strings.HasSuffix(p, "/async-commands-history/count")
+}
+
+// requests counts the attempts the client sent on r.
+func (f *fake) requests(r route) int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	n := 0
+	for _, req := range f.sent {
+		if r(req.Method, req.URL.Path) {
+			n++
+		}
+	}
+	return n
+}
+
+// last is the last request the client sent on r.
+func (f *fake) last(t *testing.T, r route) *http.Request {
 	t.Helper()
-	clk := mockserver.NewClock(lcStart)
-	s, c := lcE2E(t, opts, mockserver.WithClock(clk.Now), mockserver.WithLifecycle(mockserver.Lifecycle{
-		Outcomes: map[string]string{
-			"REBOOT_FAILS":  mockserver.StatusFailed,
-			"REBOOT_HANGS":  mockserver.StatusTimeout,
-			"REBOOT_ASLEEP": mockserver.StatusExpired,
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for i := len(f.sent) - 1; i >= 0; i-- {
+		if r(f.sent[i].Method, f.sent[i].URL.Path) {
+			return f.sent[i]
+		}
+	}
+	t.Fatal("no such request")
+	return nil
+}
+
+// lcE2E starts the public fake (with fopts) and a client for it (with
+// opts); the fake is closed when the test ends.
+func lcE2E(t *testing.T, opts []iotclient.Option, fopts ...commandstest.Option) (*fake, *commands.Client) {
+	t.Helper()
+	f := &fake{Server: commandstest.NewServer(fopts...)}
+	t.Cleanup(f.Close)
+	c, err := f.NewClient(append([]iotclient.Option{iotclient.WithHTTPClient(&http.Client{Transport: f})}, opts...)...)
+	require.NoError(t, err)
+	return f, c
+}
+
+// lcLifecycle is a fake whose commands progress, with device lcDevice and
+// outcomes by command name. Run it in a testing/synctest bubble, where
+// time.Sleep moves the lifecycle on at once.
+func lcLifecycle(t *testing.T, opts ...iotclient.Option) (*fake, *commands.Client) {
+	t.Helper()
+	s, c := lcE2E(t, opts, commandstest.WithLifecycle(commandstest.Lifecycle{
+		Outcomes: map[string]commands.Status{
+			"REBOOT_FAILS":  commands.StatusFailed,
+			"REBOOT_HANGS":  commands.StatusTimeout,
+			"REBOOT_ASLEEP": commands.StatusExpired,
 		},
 	}))
 	s.AddDevice(lcDevice)
-	return s, c, clk
+	return s, c
+}
+
+// The lifecycle's default steps (commandstest.Lifecycle).
+const (
+	lcSendAfter    = 10 * time.Second
+	lcDeliverAfter = time.Second
+	lcRespondAfter = 2 * time.Second
+)
+
+// inHistory reports whether the platform's history lists c: final
+// statuses and DELIVERED; PENDING and SENT commands are in the queue only.
+func inHistory(c commands.Command) bool {
+	return c.Status != commands.StatusPending && c.Status != commands.StatusSent
+}
+
+// historyOnly returns the commands of cmds the history lists, in order.
+func historyOnly(cmds []commands.Command) []commands.Command {
+	var out []commands.Command
+	for _, c := range cmds {
+		if inHistory(c) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// genID is the ID of command i of a generated history: increasing with i,
+// as IoTDA's IDs increase with creation.
+func genID(i int) string { return fmt.Sprintf("%024x", i+1) }
+
+// generate stores a history of n SUCCESSFUL commands for deviceID, command
+// i having ID genID(i) (n-1 is the newest).
+func generate(t testing.TB, s *commandstest.Server, deviceID string, n int) {
+	t.Helper()
+	cmds := make([]commands.Command, n)
+	for i := range cmds {
+		cmds[i] = commands.Command{ID: genID(i), ServiceID: "Switch", Name: "ON_OFF", Status: commands.StatusSuccessful,
+			SendStrategy: commands.SendImmediately}
+	}
+	s.AddDevice(deviceID)
+	require.NoError(t, s.Add(deviceID, cmds...))
 }
 
 // lcJSON is a responder answering status with v as JSON.

@@ -18,30 +18,29 @@ import (
 	iotclient "github.com/iotclient/iotclient-go"
 	"github.com/iotclient/iotclient-go/auth"
 	"github.com/iotclient/iotclient-go/commands"
+	"github.com/iotclient/iotclient-go/commands/commandstest"
 	"github.com/iotclient/iotclient-go/internal/core"
-	"github.com/iotclient/iotclient-go/internal/mockserver"
 )
 
-// faultyClient is a client with fast backoff, so fault tests spend their
-// time on requests rather than waits.
-func faultyClient(t *testing.T, s *mockserver.Server, opts ...iotclient.Option) *commands.Client {
+// faultyClient is a client over the fake's loopback address with fast
+// backoff, so fault tests spend their time on requests rather than waits.
+func faultyClient(t *testing.T, s *commandstest.Server, opts ...iotclient.Option) *commands.Client {
 	t.Helper()
 	opts = append([]iotclient.Option{iotclient.WithBackoff(time.Millisecond, 4*time.Millisecond)}, opts...)
-	c, err := commands.NewClient(commands.Config{Endpoint: s.URL(), ProjectID: mockserver.ProjectID,
-		Auth: auth.AKSK(mockserver.AccessKey, mockserver.SecretKey)}, opts...)
+	c, err := commands.NewClient(s.Config(), opts...)
 	require.NoError(t, err)
 	return c
 }
 
 func TestE2EExactlyOnceUnderRandomFaults(t *testing.T) {
-	s := mockserver.New()
+	s := commandstest.NewServer()
 	defer s.Close()
-	seeded := mockserver.HistoryOnly(s.SeedCommands("dev-faults", 5000, 9))
-	s.SetRandomFaults(mockserver.RouteHistory, 0.2, 2026,
-		mockserver.Fault{Status: 429},
-		mockserver.Fault{Status: 503},
-		mockserver.Fault{Drop: true},
-		mockserver.Fault{Truncate: true},
+	seeded := historyOnly(s.Seed("dev-faults", 5000, 9))
+	s.SetFaultRate(0.2, 2026,
+		commandstest.Fault{Status: 429},
+		commandstest.Fault{Status: 503},
+		commandstest.Fault{Drop: true},
+		commandstest.Fault{Truncate: true},
 	)
 	c := faultyClient(t, s, iotclient.WithRetry(10))
 	var got []string
@@ -52,15 +51,15 @@ func TestE2EExactlyOnceUnderRandomFaults(t *testing.T) {
 	assert.Equal(t, mockIDs(seeded, nil), got, "every record exactly once, in order")
 	injected := s.FaultsInjected()
 	t.Logf("records checked: %d; requests: %d; faults injected and survived: %d",
-		len(got), s.Requests(mockserver.RouteHistory), injected)
+		len(got), s.Requests(), injected)
 	assert.Greater(t, injected, 10, "the test must actually have met faults")
 }
 
 func TestE2EEveryRequestFailingEndsWithOneError(t *testing.T) {
-	s := mockserver.New()
+	s := commandstest.NewServer()
 	defer s.Close()
-	s.SeedCommands("dev-down", 100, 1)
-	s.SetRandomFaults(mockserver.RouteHistory, 1, 1, mockserver.Fault{Status: 503})
+	s.Seed("dev-down", 100, 1)
+	s.SetFaultRate(1, 1, commandstest.Fault{Status: 503})
 	c := faultyClient(t, s, iotclient.WithRetry(3))
 	var errs []error
 	n := 0
@@ -78,13 +77,13 @@ func TestE2EEveryRequestFailingEndsWithOneError(t *testing.T) {
 	assert.Equal(t, 503, ae.StatusCode)
 	assert.Equal(t, 4, ae.Attempts)
 	assert.Contains(t, errs[0].Error(), "after 4 attempts")
-	assert.Equal(t, 4, s.Requests(mockserver.RouteHistory))
+	assert.Equal(t, 4, s.Requests())
 }
 
 func TestE2EConcurrentUseAndNoLeakedGoroutines(t *testing.T) {
-	s := mockserver.New()
+	s := commandstest.NewServer()
 	defer s.Close()
-	seeded := mockserver.HistoryOnly(s.SeedCommands("dev-shared", 300, 3))
+	seeded := historyOnly(s.Seed("dev-shared", 300, 3))
 	c := faultyClient(t, s)
 	before := runtime.NumGoroutine()
 
@@ -146,9 +145,9 @@ func assertNoGoroutinesBeyond(t *testing.T, before int) {
 }
 
 func TestE2ERateLimitSharedByCalls(t *testing.T) {
-	s := mockserver.New()
+	s := commandstest.NewServer()
 	defer s.Close()
-	s.SeedCommands("dev-rl", 10, 3)
+	s.Seed("dev-rl", 10, 3)
 	c := faultyClient(t, s, iotclient.WithRateLimit(50, 1))
 	start := time.Now()
 	var wg sync.WaitGroup
@@ -165,17 +164,18 @@ func TestE2ERateLimitSharedByCalls(t *testing.T) {
 	// the bound leaves room for timer slack), where unlimited they take a
 	// few milliseconds.
 	assert.GreaterOrEqual(t, time.Since(start), 300*time.Millisecond)
-	assert.Equal(t, 20, s.Requests(mockserver.RouteHistory))
+	assert.Equal(t, 20, s.Requests())
 }
 
 func TestSecretsNeverPrinted(t *testing.T) {
 	const sk, tok = "super-secret-key-value-123", "tok-secret-value-456"
 	var logs bytes.Buffer
 	logger := slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	s := mockserver.New()
+	s := commandstest.NewServer()
 	defer s.Close()
 	for _, cred := range []auth.Credential{auth.AKSK("AKEXAMPLE", sk), auth.Token(tok)} {
-		cfg := commands.Config{Endpoint: s.URL(), ProjectID: mockserver.ProjectID, Auth: cred}
+		cfg := s.Config()
+		cfg.Auth = cred
 		for _, verb := range []string{"%v", "%+v", "%#v", "%s"} {
 			out := fmt.Sprintf(verb, cfg)
 			assert.NotContains(t, out, sk)

@@ -12,7 +12,6 @@ import (
 
 	iotclient "github.com/iotclient/iotclient-go"
 	"github.com/iotclient/iotclient-go/commands"
-	"github.com/iotclient/iotclient-go/internal/mockserver"
 )
 
 // lcStatuses answers the read-one call with each status in turn, the last
@@ -136,65 +135,70 @@ func TestWaitValidationSendsNothing(t *testing.T) {
 	assert.Equal(t, 0, mt.GetTotalCallCount())
 }
 
-// End to end: the mock's lifecycle drives each command to the outcome its
-// name selects; the manual clock is moved past the last step, so Wait's
-// first read already sees the final status.
+// End to end: the fake's lifecycle drives each command to the outcome its
+// name selects; in a testing/synctest bubble the clock is moved past the
+// last step, so Wait's first read already sees the final status.
 func TestE2EWaitReturnsEveryTerminalStatus(t *testing.T) {
-	s, c, clk := lcLifecycle(t)
-	cases := []struct {
-		name     string
-		strategy commands.SendStrategy
-		expire   time.Duration
-		want     commands.Status
-	}{
-		{"ON_OFF", commands.SendDelay, 0, commands.StatusSuccessful},
-		{"REBOOT_FAILS", commands.SendImmediately, 0, commands.StatusFailed},
-		{"REBOOT_HANGS", commands.SendImmediately, 0, commands.StatusTimeout},
-		{"REBOOT_ASLEEP", commands.SendDelay, time.Hour, commands.StatusExpired},
-		{"ON_OFF", commands.SendDelay, 5 * time.Second, commands.StatusExpired}, // expires before it is sent
-	}
-	ids := make([]string, len(cases))
-	for i, tc := range cases {
-		cmd, err := c.Create(lcCtx, lcDevice, commands.NewCommand{Name: tc.name, Strategy: tc.strategy, Expire: tc.expire})
-		require.NoError(t, err)
-		assert.False(t, cmd.Status.IsTerminal())
-		ids[i] = cmd.ID
-	}
-	clk.Advance(2 * time.Hour)
-	for i, tc := range cases {
-		cmd, err := c.Wait(lcCtx, lcDevice, ids[i], commands.WaitOptions{})
-		require.NoError(t, err, tc.name)
-		assert.Equal(t, tc.want, cmd.Status, tc.name)
-		switch tc.want {
-		case commands.StatusSuccessful, commands.StatusFailed:
-			assert.NotEmpty(t, cmd.Result)
-			assert.False(t, cmd.RespondedAt.IsZero())
-		default:
-			assert.Empty(t, cmd.Result)
+	synctest.Test(t, func(t *testing.T) {
+		s, c := lcLifecycle(t)
+		cases := []struct {
+			name     string
+			strategy commands.SendStrategy
+			expire   time.Duration
+			want     commands.Status
+		}{
+			{"ON_OFF", commands.SendDelay, 0, commands.StatusSuccessful},
+			{"REBOOT_FAILS", commands.SendImmediately, 0, commands.StatusFailed},
+			{"REBOOT_HANGS", commands.SendImmediately, 0, commands.StatusTimeout},
+			{"REBOOT_ASLEEP", commands.SendDelay, time.Hour, commands.StatusExpired},
+			{"ON_OFF", commands.SendDelay, 5 * time.Second, commands.StatusExpired}, // expires before it is sent
 		}
-	}
-	assert.Equal(t, len(cases), s.Requests(mockserver.RouteGetCommand), "one read each")
+		ids := make([]string, len(cases))
+		for i, tc := range cases {
+			cmd, err := c.Create(lcCtx, lcDevice, commands.NewCommand{Name: tc.name, Strategy: tc.strategy, Expire: tc.expire})
+			require.NoError(t, err)
+			assert.False(t, cmd.Status.IsTerminal())
+			ids[i] = cmd.ID
+		}
+		time.Sleep(2 * time.Hour)
+		for i, tc := range cases {
+			cmd, err := c.Wait(lcCtx, lcDevice, ids[i], commands.WaitOptions{})
+			require.NoError(t, err, tc.name)
+			assert.Equal(t, tc.want, cmd.Status, tc.name)
+			switch tc.want {
+			case commands.StatusSuccessful, commands.StatusFailed:
+				assert.NotEmpty(t, cmd.Result)
+				assert.False(t, cmd.RespondedAt.IsZero())
+			default:
+				assert.Empty(t, cmd.Result)
+			}
+		}
+		assert.Equal(t, len(cases), s.requests(getRoute), "one read each")
+	})
 }
 
-// TestE2EWaitFollowsTheLifecycle moves the mock clock one step each time
-// Wait sees a new status, so Wait polls through every status.
+// TestE2EWaitFollowsTheLifecycle moves the bubble's clock one step each
+// time Wait sees a new status, so Wait polls through every status.
 func TestE2EWaitFollowsTheLifecycle(t *testing.T) {
-	s, c, clk := lcLifecycle(t)
-	cmd, err := c.Create(lcCtx, lcDevice, commands.NewCommand{Name: "ON_OFF", Strategy: commands.SendDelay})
-	require.NoError(t, err)
-	var seen []commands.Status
-	done, err := c.Wait(lcCtx, lcDevice, cmd.ID,
-		commands.WaitOptions{PollInitial: time.Millisecond, PollMax: time.Millisecond, OnStatus: func(c commands.Command) {
-			seen = append(seen, c.Status)
-			clk.Advance(map[commands.Status]time.Duration{
-				commands.StatusPending:   mockserver.DefaultSendAfter,
-				commands.StatusSent:      mockserver.DefaultDeliverAfter,
-				commands.StatusDelivered: mockserver.DefaultRespondAfter,
-			}[c.Status])
-		}})
-	require.NoError(t, err)
-	assert.Equal(t, commands.StatusSuccessful, done.Status)
-	assert.Equal(t, []commands.Status{"PENDING", "SENT", "DELIVERED", "SUCCESSFUL"}, seen)
-	assert.Equal(t, 4, s.Requests(mockserver.RouteGetCommand))
-	assert.Equal(t, lcStart.Add(mockserver.DefaultSendAfter), done.SentAt, "stamped when due")
+	synctest.Test(t, func(t *testing.T) {
+		s, c := lcLifecycle(t)
+		start := time.Now().UTC()
+		cmd, err := c.Create(lcCtx, lcDevice, commands.NewCommand{Name: "ON_OFF", Strategy: commands.SendDelay})
+		require.NoError(t, err)
+		var seen []commands.Status
+		done, err := c.Wait(lcCtx, lcDevice, cmd.ID,
+			commands.WaitOptions{PollInitial: time.Millisecond, PollMax: time.Millisecond, OnStatus: func(c commands.Command) {
+				seen = append(seen, c.Status)
+				time.Sleep(map[commands.Status]time.Duration{
+					commands.StatusPending:   lcSendAfter,
+					commands.StatusSent:      lcDeliverAfter,
+					commands.StatusDelivered: lcRespondAfter,
+				}[c.Status])
+			}})
+		require.NoError(t, err)
+		assert.Equal(t, commands.StatusSuccessful, done.Status)
+		assert.Equal(t, []commands.Status{"PENDING", "SENT", "DELIVERED", "SUCCESSFUL"}, seen)
+		assert.Equal(t, 4, s.requests(getRoute))
+		assert.Equal(t, start.Add(lcSendAfter), done.SentAt, "stamped when due")
+	})
 }

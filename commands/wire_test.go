@@ -11,9 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	iotclient "github.com/iotclient/iotclient-go"
-	"github.com/iotclient/iotclient-go/auth"
 	"github.com/iotclient/iotclient-go/commands"
-	"github.com/iotclient/iotclient-go/internal/mockserver"
 )
 
 // The wire details where the official Huawei Cloud SDK and this SDK
@@ -48,13 +46,9 @@ func TestWireQuerySpaceIsPercent20(t *testing.T) {
 // Point 5, end to end: the AK/SK signature over a %20 query is what the
 // platform (here the mock, which verifies it) computes.
 func TestE2EWireQuerySpaceSignsWithAKSK(t *testing.T) {
-	s := mockserver.New()
-	t.Cleanup(s.Close)
-	s.AddCommands(lcDevice, mockserver.Command{ID: "5c8f3d2d3df1f10d803adbd0", Name: "SET temp", Status: mockserver.StatusSuccessful,
-		SendStrategy: mockserver.StrategyImmediately, Created: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)})
-	c, err := commands.NewClient(commands.Config{Endpoint: s.URL(), ProjectID: mockserver.ProjectID,
-		Auth: auth.AKSK(mockserver.AccessKey, mockserver.SecretKey)})
-	require.NoError(t, err)
+	s, c := lcE2E(t, nil) // the client signs with AK/SK
+	require.NoError(t, s.Add(lcDevice, commands.Command{ID: "5c8f3d2d3df1f10d803adbd0", Name: "SET temp", Status: commands.StatusSuccessful,
+		SendStrategy: commands.SendImmediately, CreatedAt: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)}))
 	p, err := c.HistoryPage(lcCtx, lcDevice, commands.HistoryQuery{CommandName: "SET temp"})
 	require.NoError(t, err)
 	require.Len(t, p.Items, 1)
@@ -65,12 +59,11 @@ func TestE2EWireQuerySpaceSignsWithAKSK(t *testing.T) {
 // otherwise, so this fails end to end too.
 func TestE2EWireCountIsJSON(t *testing.T) {
 	s, c := lcE2E(t, nil)
-	s.SeedCommands(lcDevice, 30, 1)
+	s.Seed(lcDevice, 30, 1)
 	n, err := c.Count(lcCtx, lcDevice, commands.CountQuery{})
 	require.NoError(t, err)
 	assert.Positive(t, n)
-	last, ok := s.LastRequest(mockserver.RouteHistoryCount)
-	require.True(t, ok)
+	last := s.last(t, countRoute)
 	assert.Equal(t, "application/json", last.Header.Get("Content-Type"))
 }
 
@@ -110,7 +103,7 @@ func TestE2EWireCreateDefaultsToDelay(t *testing.T) {
 // PENDING, SENT and DELIVERED.
 func TestE2EWireHistoryAndQueueStatuses(t *testing.T) {
 	s, c := lcE2E(t, nil)
-	s.SeedCommands(lcDevice, 300, 5)
+	s.Seed(lcDevice, 300, 5)
 	seen := map[commands.Status]bool{}
 	for cmd, err := range c.History(lcCtx, lcDevice, commands.HistoryQuery{}) {
 		require.NoError(t, err)

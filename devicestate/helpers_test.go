@@ -1,7 +1,7 @@
 package devicestate_test
 
 import (
-	"encoding/json"
+	stdjson "encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -53,8 +53,9 @@ func (t handlerTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 // for tests in a synctest bubble; cfg changes its configuration.
 func inBubble(t *testing.T, srv *devicestatetest.Server, cfg func(*devicestate.Config)) *devicestate.Client {
 	t.Helper()
-	c := srv.Config()
-	c.Auth = auth.Token(devicestatetest.Token) // the bubble's clock is far from the signature's
+	// In memory: srv.Config would open the fake's socket inside the bubble.
+	c := devicestate.Config{Endpoint: "http://localhost", ProjectID: devicestatetest.ProjectID,
+		Auth: auth.Token(devicestatetest.Token)} // the bubble's clock is far from the signature's
 	if cfg != nil {
 		cfg(&c)
 	}
@@ -88,7 +89,7 @@ func sqlOf(t *testing.T, r *http.Request) string {
 	var body struct {
 		SQL string `json:"sql"`
 	}
-	require.NoError(t, json.Unmarshal(b, &body), "%s", b)
+	require.NoError(t, stdjson.Unmarshal(b, &body), "%s", b)
 	return body.SQL
 }
 

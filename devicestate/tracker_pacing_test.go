@@ -67,7 +67,7 @@ func TestTrackerPacesAndRetriesReconciliation(t *testing.T) {
 	srv.Seed(120, 8)
 	synctest.Test(t, func(t *testing.T) {
 		log := &requestLog{start: time.Now()}
-		cfg := srv.Config()
+		cfg := devicestate.Config{Endpoint: "http://localhost", ProjectID: devicestatetest.ProjectID} // in memory: srv.Config would open a socket in the bubble
 		cfg.Auth = auth.Token(devicestatetest.Token)
 		c, err := devicestate.NewClient(cfg, iotclient.WithRetry(0),
 			iotclient.WithHTTPClient(&http.Client{Transport: log.transport(srv.Handler())}))

@@ -4,10 +4,12 @@
 // with clients and connection logs, inject faults, and get a
 // *clientstate.Client configured for it.
 //
-// The fake serves real HTTP on a loopback address (routes /api/v0002/...)
-// with the platform's semantics: opaque bookmarks, every filter and sort,
-// HTTP Basic auth, IBM error bodies, 403 while the feature is deactivated,
-// and connection logs paged by offset.
+// The fake serves HTTP (routes /api/v0002/...) with the platform's
+// semantics: opaque bookmarks, every filter and sort, HTTP Basic auth, IBM
+// error bodies, 403 while the feature is deactivated, and connection logs
+// paged by offset. NewClient's client reaches it in memory, so a test can
+// run in a testing/synctest bubble (see package iotclienttest); URL and
+// Config reach it on a loopback address.
 //
 // Seeded clients and logs are placed before the server's reference time
 // (Now), so a filter relative to the current time finds the recent ones;
@@ -25,6 +27,7 @@ import (
 	"github.com/iotclient/iotclient-go/clientstate"
 	"github.com/iotclient/iotclient-go/internal/invalid"
 	"github.com/iotclient/iotclient-go/internal/mockserver"
+	"github.com/iotclient/iotclient-go/iotclienttest"
 )
 
 // Credentials the fake accepts; Config uses them.
@@ -42,7 +45,8 @@ const (
 // Server is a running fake. Close it when done. All methods are safe for
 // concurrent use.
 type Server struct {
-	m *mockserver.Server
+	iotclienttest.Fake // address, in-memory client, request count, faults
+	m                  *mockserver.Server
 }
 
 // Option configures a Server built by NewServer: WithNow. It follows
@@ -58,8 +62,9 @@ type Option interface {
 // called), so seeded data is the same from run to run, times included.
 func WithNow(t time.Time) Option { return mockserver.WithReferenceTime(t) }
 
-// NewServer starts a fake with no clients on 127.0.0.1 and a random port;
-// the client connection state API starts activated.
+// NewServer starts a fake with no clients; the client connection state
+// API starts activated. It opens no socket until URL or Config is called
+// (then on 127.0.0.1 and a random port).
 func NewServer(opts ...Option) *Server {
 	s := mockserver.FakeSettings{Options: []mockserver.Option{mockserver.WithReferenceTime(time.Now())}}
 	for _, o := range opts {
@@ -67,17 +72,25 @@ func NewServer(opts ...Option) *Server {
 			o.Apply(&s)
 		}
 	}
-	return &Server{m: mockserver.New(s.Options...)}
+	m := mockserver.New(s.Options...)
+	return &Server{Fake: m.Fake(), m: m}
 }
 
-// Config returns a configuration that reaches the fake with its API key.
-func (s *Server) Config() clientstate.Config {
-	return clientstate.Config{BaseURL: s.m.URL(), Auth: auth.APIKey(APIKey, APIToken)}
+// Config returns a configuration that reaches the fake on its loopback
+// address (see URL) with its API key.
+func (s *Server) Config() clientstate.Config { return s.config(s.m.URL()) }
+
+func (s *Server) config(baseURL string) clientstate.Config {
+	return clientstate.Config{BaseURL: baseURL, Auth: auth.APIKey(APIKey, APIToken)}
 }
 
-// NewClient returns a client for the fake (see Config).
+// NewClient returns a client that reaches the fake in memory (Client), as
+// Config does over its loopback address, and works in a testing/synctest
+// bubble. Give WithHTTPClient a client of your own whose transport wraps
+// Client's to watch the requests: a transport of its own reaches nothing.
 func (s *Server) NewClient(opts ...iotclient.Option) (*clientstate.Client, error) {
-	return clientstate.NewClient(s.Config(), opts...)
+	opts = append([]iotclient.Option{iotclient.WithHTTPClient(s.Client())}, opts...)
+	return clientstate.NewClient(s.config(mockserver.MemoryURL), opts...)
 }
 
 // Seed adds n realistic clients of OrgID and returns them in the server's
@@ -144,6 +157,13 @@ func (s *Server) AddLogs(typeID, deviceID string, entries ...clientstate.LogEntr
 	s.m.AddConnectionLogs(typeID, deviceID, m...)
 	return nil
 }
+
+// HonorLogLimit makes the connection-log route apply LogQuery.Limit (1 to
+// 20, default 20) when on, so a log is read in pages by offset. By
+// default the fake ignores the limit and answers the whole log at once:
+// whether the platform applies it is unconfirmed, and the SDK reads
+// either answer.
+func (s *Server) HonorLogLimit(on bool) { s.m.HonorConnectionLogLimit(on) }
 
 // SeedLogs adds n realistic connection-log entries for a device, 1 second
 // to 7 days before the reference time (Now), and returns them newest

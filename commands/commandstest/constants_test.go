@@ -1,25 +1,50 @@
-package commandstest
+package commandstest_test
 
 import (
+	"context"
 	"testing"
 
-	"github.com/iotclient/iotclient-go/internal/mockserver"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	iotclient "github.com/iotclient/iotclient-go"
+	"github.com/iotclient/iotclient-go/auth"
+	"github.com/iotclient/iotclient-go/commands"
+	"github.com/iotclient/iotclient-go/commands/commandstest"
 )
 
 // The constants are spelled out so godoc shows them; they must stay the
-// fake's.
+// ones the fake accepts, and nothing else.
 func TestConstantsAreTheFakes(t *testing.T) {
-	for name, c := range map[string][2]string{
-		"ProjectID":   {ProjectID, mockserver.ProjectID},
-		"AccessKey":   {AccessKey, mockserver.AccessKey},
-		"SecretKey":   {SecretKey, mockserver.SecretKey},
-		"Token":       {Token, mockserver.Token},
-		"IAMDomain":   {IAMDomain, mockserver.IAMDomain},
-		"IAMUser":     {IAMUser, mockserver.IAMUser},
-		"IAMPassword": {IAMPassword, mockserver.IAMPassword},
+	srv := commandstest.NewServer()
+	defer srv.Close()
+	srv.Seed("dev-1", 5, 1)
+	iam := srv.IAMConfig()
+	otherIAM := iam
+	otherIAM.User = "someone-else"
+	for _, tc := range []struct {
+		name    string
+		project string
+		cred    auth.Credential
+		want    error
+	}{
+		{"AccessKey and SecretKey", commandstest.ProjectID, auth.AKSK(commandstest.AccessKey, commandstest.SecretKey), nil},
+		{"Token", commandstest.ProjectID, auth.Token(commandstest.Token), nil},
+		{"IAMDomain, IAMUser and IAMPassword", commandstest.ProjectID, auth.IAMPassword(iam, commandstest.IAMPassword), nil},
+		{"another secret key", commandstest.ProjectID, auth.AKSK(commandstest.AccessKey, "not-the-secret-key"), iotclient.ErrUnauthorized},
+		{"another token", commandstest.ProjectID, auth.Token("not-the-token"), iotclient.ErrUnauthorized},
+		{"another IAM user", commandstest.ProjectID, auth.IAMPassword(otherIAM, commandstest.IAMPassword), iotclient.ErrUnauthorized},
+		{"another project", "fedcba9876543210fedcba9876543210", auth.Token(commandstest.Token), iotclient.ErrForbidden},
 	} {
-		if c[0] != c[1] {
-			t.Errorf("%s = %q, the fake accepts %q", name, c[0], c[1])
+		cfg := srv.Config()
+		cfg.ProjectID, cfg.Auth = tc.project, tc.cred
+		c, err := commands.NewClient(cfg, iotclient.WithRetry(0))
+		require.NoError(t, err, tc.name)
+		_, err = c.HistoryPage(context.Background(), "dev-1", commands.HistoryQuery{})
+		if tc.want == nil {
+			assert.NoError(t, err, tc.name)
+		} else {
+			assert.ErrorIs(t, err, tc.want, tc.name)
 		}
 	}
 }

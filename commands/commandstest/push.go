@@ -39,7 +39,8 @@ type PushOptions struct {
 	SkipPending bool
 	// Client sends the POSTs; nil is the fake's own. Give an https
 	// receiver's client (httptest.Server.Client) so its certificate is
-	// trusted.
+	// trusted, or &http.Client{Transport: iotclienttest.Transport(h)} to
+	// push to handler h in memory, as a testing/synctest bubble needs.
 	Client *http.Client
 	// Faults start with the server; SetPushFaults changes them.
 	Faults PushFaults

@@ -3,10 +3,12 @@
 // net/http/httptest: start a Server, seed it with devices and commands,
 // inject faults, and get a *commands.Client configured for it.
 //
-// The fake serves real HTTP on a loopback address (routes /v5/iot/... and
-// /v3/auth/tokens) with the platform's semantics: descending IDs,
-// exclusive markers, offsets, every filter, the IoTDA error bodies, and
-// AK/SK signature verification with the platform's algorithm.
+// The fake serves HTTP (routes /v5/iot/... and /v3/auth/tokens) with the
+// platform's semantics: descending IDs, exclusive markers, offsets, every
+// filter, the IoTDA error bodies, and AK/SK signature verification with
+// the platform's algorithm. NewClient's client reaches it in memory, so a
+// test can run in a testing/synctest bubble (see package iotclienttest);
+// URL and Config reach it on a loopback address.
 //
 // Seeded commands are placed before the server's reference time (Now), so
 // commands.HistoryQuery{Since: time.Now().Add(-48 * time.Hour)} finds the
@@ -31,6 +33,7 @@ import (
 	"github.com/iotclient/iotclient-go/commands"
 	"github.com/iotclient/iotclient-go/internal/invalid"
 	"github.com/iotclient/iotclient-go/internal/mockserver"
+	"github.com/iotclient/iotclient-go/iotclienttest"
 )
 
 // Credentials the fake accepts; Config signs with the AK/SK pair.
@@ -55,7 +58,8 @@ const (
 // Server is a running fake. Close it when done. All methods are safe for
 // concurrent use.
 type Server struct {
-	m *mockserver.Server
+	iotclienttest.Fake // address, in-memory client, request count, faults
+	m                  *mockserver.Server
 }
 
 // Option configures a Server built by NewServer: WithNow, WithLifecycle.
@@ -73,7 +77,8 @@ type Option interface {
 // fake still checks signatures and stamps new commands with the real clock.
 func WithNow(t time.Time) Option { return mockserver.WithReferenceTime(t) }
 
-// NewServer starts a fake with no devices on 127.0.0.1 and a random port.
+// NewServer starts a fake with no devices. It opens no socket until URL,
+// Config or IAMConfig is called (then on 127.0.0.1 and a random port).
 func NewServer(opts ...Option) *Server {
 	s := mockserver.FakeSettings{Options: []mockserver.Option{mockserver.WithReferenceTime(time.Now())}}
 	for _, o := range opts {
@@ -81,24 +86,31 @@ func NewServer(opts ...Option) *Server {
 			o.Apply(&s)
 		}
 	}
-	return &Server{m: mockserver.New(s.Options...)}
+	m := mockserver.New(s.Options...)
+	return &Server{Fake: m.Fake(), m: m}
 }
 
-// Config returns a configuration that reaches the fake, signing with its
-// AK/SK pair.
-func (s *Server) Config() commands.Config {
-	return commands.Config{Endpoint: s.m.URL(), ProjectID: ProjectID, Auth: auth.AKSK(AccessKey, SecretKey)}
+// Config returns a configuration that reaches the fake on its loopback
+// address (see URL), signing with its AK/SK pair.
+func (s *Server) Config() commands.Config { return s.config(s.m.URL()) }
+
+func (s *Server) config(endpoint string) commands.Config {
+	return commands.Config{Endpoint: endpoint, ProjectID: ProjectID, Auth: auth.AKSK(AccessKey, SecretKey)}
 }
 
-// IAMConfig is an IAM login against the fake, for
+// IAMConfig is an IAM login against the fake on its loopback address, for
 // auth.IAMPassword(srv.IAMConfig(), IAMPassword).
 func (s *Server) IAMConfig() auth.IAMConfig {
 	return auth.IAMConfig{Endpoint: s.m.URL(), Domain: IAMDomain, User: IAMUser, Project: "cn-north-4"}
 }
 
-// NewClient returns a client for the fake (see Config).
+// NewClient returns a client that reaches the fake in memory (Client), as
+// Config does over its loopback address, and works in a testing/synctest
+// bubble. Give WithHTTPClient a client of your own whose transport wraps
+// Client's to watch the requests: a transport of its own reaches nothing.
 func (s *Server) NewClient(opts ...iotclient.Option) (*commands.Client, error) {
-	return commands.NewClient(s.Config(), opts...)
+	opts = append([]iotclient.Option{iotclient.WithHTTPClient(s.Client())}, opts...)
+	return commands.NewClient(s.config(mockserver.MemoryURL), opts...)
 }
 
 // AddDevice registers a device with no commands.

@@ -15,6 +15,7 @@
 package devicestatetest
 
 import (
+	"context"
 	"strconv"
 	"time"
 
@@ -23,6 +24,7 @@ import (
 	"github.com/iotclient/iotclient-go/devicestate"
 	"github.com/iotclient/iotclient-go/internal/iotda"
 	"github.com/iotclient/iotclient-go/internal/mockserver"
+	"github.com/iotclient/iotclient-go/iotclienttest"
 )
 
 // Credentials the fake accepts; Config signs with the AK/SK pair.
@@ -41,55 +43,70 @@ const (
 // Server is a running fake. Close it when done. All methods are safe for
 // concurrent use.
 type Server struct {
-	m *mockserver.Server
+	iotclienttest.Fake // address, in-memory client, request count, faults
+	m                  *mockserver.Server
 }
 
-// Option configures a Server built by NewServer.
-type Option func(*options)
+// Fault is one injected failure (see iotclienttest.Fault), answered with
+// IoTDA's error body as in package commandstest.
+type Fault = iotclienttest.Fault
 
-type options struct{ mock []mockserver.Option }
+// Option configures a Server built by NewServer: WithNow, WithClock,
+// WithPushURL. It follows iotclient.Option's idiom: an interface whose
+// method takes an internal type, so only this package provides one; a nil
+// Option changes nothing.
+type Option interface {
+	// Apply adds the option to the fake's settings. Only the SDK calls
+	// it: its argument's type is internal.
+	Apply(*mockserver.FakeSettings)
+}
 
 // WithNow sets the server's reference time (default: when NewServer is
 // called), so seeded data is the same from run to run, times included.
-func WithNow(t time.Time) Option {
-	return func(o *options) { o.mock = append(o.mock, mockserver.WithReferenceTime(t)) }
-}
+func WithNow(t time.Time) Option { return mockserver.WithReferenceTime(t) }
 
 // WithClock makes the fake read the time from now: when a status set
 // without a time changed, when a search last came (for the one-a-second
 // rule), and the AK/SK signatures' freshness (so sign with auth.Token
 // against a clock far from the real one).
-func WithClock(now func() time.Time) Option {
-	return func(o *options) { o.mock = append(o.mock, mockserver.WithClock(now)) }
-}
+func WithClock(now func() time.Time) Option { return mockserver.WithClock(now) }
 
 // WithPushURL makes the fake push a device.status document to url, as
 // IoTDA's data forwarding does over HTTP(S) (the documents package notify
 // decodes), for every status change of SetStatus; Seed and Add push
 // nothing. It pushes as package commandstest's WithPush does with the
 // platform's defaults; use that package for push faults.
-func WithPushURL(url string) Option {
-	return func(o *options) { o.mock = append(o.mock, mockserver.WithPush(mockserver.Push{URL: url})) }
-}
+func WithPushURL(url string) Option { return mockserver.WithPush(mockserver.Push{URL: url}) }
 
-// NewServer starts a fake with no devices on 127.0.0.1 and a random port.
+// NewServer starts a fake with no devices. It opens no socket until URL or
+// Config is called (then on 127.0.0.1 and a random port).
 func NewServer(opts ...Option) *Server {
-	o := options{mock: []mockserver.Option{mockserver.WithReferenceTime(time.Now())}}
-	for _, opt := range opts {
-		opt(&o)
+	s := mockserver.FakeSettings{Options: []mockserver.Option{mockserver.WithReferenceTime(time.Now())}}
+	for _, o := range opts {
+		if o != nil {
+			o.Apply(&s)
+		}
 	}
-	return &Server{m: mockserver.New(o.mock...)}
+	m := mockserver.New(s.Options...)
+	return &Server{Fake: m.Fake(), m: m}
 }
 
-// Config returns a configuration that reaches the fake, signing with its
-// AK/SK pair, with searches paced as against the platform.
-func (s *Server) Config() devicestate.Config {
-	return devicestate.Config{Endpoint: s.m.URL(), ProjectID: ProjectID, Auth: auth.AKSK(AccessKey, SecretKey)}
+// Config returns a configuration that reaches the fake on its loopback
+// address (see URL), signing with its AK/SK pair, with searches paced as
+// against the platform.
+func (s *Server) Config() devicestate.Config { return s.config(s.m.URL()) }
+
+func (s *Server) config(endpoint string) devicestate.Config {
+	return devicestate.Config{Endpoint: endpoint, ProjectID: ProjectID, Auth: auth.AKSK(AccessKey, SecretKey)}
 }
 
-// NewClient returns a client for the fake (see Config).
+// NewClient returns a client that reaches the fake in memory (Client), as
+// Config does over its loopback address, and works in a testing/synctest
+// bubble. Give WithHTTPClient a client of your own whose transport wraps
+// Client's to watch the requests: a transport of its own reaches nothing.
 func (s *Server) NewClient(opts ...iotclient.Option) (*devicestate.Client, error) {
-	return devicestate.NewClient(s.Config(), opts...)
+	opts = append([]iotclient.Option{iotclient.WithHTTPClient(s.Client())}, opts...)
+	return devicestate.NewClient(s.config(mockserver.MemoryURL), opts...)
 }
 
 // Seed registers n realistic devices and returns them newest first (the
@@ -180,3 +197,11 @@ func fromMock(in []mockserver.Device) []devicestate.Device {
 	}
 	return out
 }
+
+// Searches counts the device searches the server has received, throttled
+// ones included.
+func (s *Server) Searches() int { return s.m.Requests(mockserver.RouteSearchDevices) }
+
+// WaitPushes waits until every status change so far was pushed (or given
+// up), or ctx ends (its error is returned).
+func (s *Server) WaitPushes(ctx context.Context) error { return s.m.WaitPushes(ctx) }

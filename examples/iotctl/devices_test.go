@@ -1,7 +1,7 @@
 package main
 
 import (
-	"encoding/json"
+	stdjson "encoding/json"
 	"strconv"
 	"strings"
 	"testing"
@@ -27,7 +27,7 @@ func TestDevicesSummaryJSON(t *testing.T) {
 		Disconnected int            `json:"disconnected"`
 		ByProduct    map[string]int `json:"disconnected_by_product"`
 	}
-	if err := json.Unmarshal([]byte(r.stdout), &got); err != nil {
+	if err := stdjson.Unmarshal([]byte(r.stdout), &got); err != nil {
 		t.Fatalf("not one JSON object: %v\n%s", err, r.stdout)
 	}
 	byStatus, byProduct, disconnected := map[string]int{}, map[string]int{}, 0

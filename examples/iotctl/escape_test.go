@@ -7,7 +7,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/iotclient/iotclient-go/internal/mockserver"
+	"github.com/iotclient/iotclient-go/commands"
+	"github.com/iotclient/iotclient-go/commands/commandstest"
 )
 
 // evil is what a hostile server puts in a field: an OSC sequence that sets
@@ -72,20 +73,22 @@ func noControls(t *testing.T, what, out string) {
 
 // Server data with escape sequences is printed escaped, in every format.
 func TestServerTextIsEscaped(t *testing.T) {
-	m := mockserver.New()
+	m := commandstest.NewServer()
 	defer m.Close()
 	m.AddDevice("dev-1")
 	now := time.Now().Add(-time.Hour).UTC().Truncate(time.Second)
-	m.AddCommands("dev-1", mockserver.Command{
-		ID: "cmd-1", DeviceID: "dev-1", ServiceID: "svc" + evil, Name: "reboot\u202e" + evil,
-		Status: mockserver.StatusSuccessful, SendStrategy: mockserver.StrategyImmediately,
-		Created: now, Sent: now, Delivered: now, Responded: now,
-		Paras: []byte(`{"note":"\u001b]0;evil\u0007"}`), Result: []byte(`{"r":"\u009b2J"}`),
-	})
+	if err := m.Add("dev-1", commands.Command{
+		ID: "cmd-1", ServiceID: "svc" + evil, Name: "reboot\u202e" + evil,
+		Status: commands.StatusSuccessful, SendStrategy: commands.SendImmediately,
+		CreatedAt: now, SentAt: now, DeliveredAt: now, RespondedAt: now,
+		Params: []byte(`{"note":"\u001b]0;evil\u0007"}`), Result: []byte(`{"r":"\u009b2J"}`),
+	}); err != nil {
+		t.Fatal(err)
+	}
 	clearEnv(t)
 	t.Setenv(envIoTDAEndpoint, m.URL())
-	t.Setenv(envIoTDAProject, mockserver.ProjectID)
-	t.Setenv(envIoTDAToken, mockserver.Token)
+	t.Setenv(envIoTDAProject, commandstest.ProjectID)
+	t.Setenv(envIoTDAToken, commandstest.Token)
 	for _, format := range []string{"table", "csv", "jsonl"} {
 		r := cliEnv(t, "history", "--device", "dev-1", "--format", format)
 		mustSucceed(t, r)
@@ -112,7 +115,7 @@ func TestAPIErrorIsEscapedAndScrubbed(t *testing.T) {
 	defer srv.Close()
 	clearEnv(t)
 	t.Setenv(envIoTDAEndpoint, srv.URL)
-	t.Setenv(envIoTDAProject, mockserver.ProjectID)
+	t.Setenv(envIoTDAProject, commandstest.ProjectID)
 	t.Setenv(envIoTDAToken, token)
 	r := cliEnv(t, "history", "--device", "dev-1")
 	if r.code != exitError || !strings.Contains(r.stderr, "HTTP 400") {

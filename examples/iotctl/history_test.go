@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/iotclient/iotclient-go/commands"
-	"github.com/iotclient/iotclient-go/internal/mockserver"
+	"github.com/iotclient/iotclient-go/commands/commandstest"
 )
 
 var historyHeader = []string{
@@ -216,13 +216,18 @@ func TestProgress(t *testing.T) {
 // embedded mock (here a mock server of the test's own), and --mock
 // overrides them.
 func TestRealEndpoint(t *testing.T) {
-	m := mockserver.New()
+	m := commandstest.NewServer()
 	defer m.Close()
-	seeded := len(mockserver.HistoryOnly(m.SeedCommands("remote-device", 30, 9)))
+	seeded := 0
+	for _, c := range m.Seed("remote-device", 30, 9) {
+		if c.Status != commands.StatusPending && c.Status != commands.StatusSent {
+			seeded++ // the history's: final and DELIVERED commands
+		}
+	}
 	clearEnv(t)
 	t.Setenv(envIoTDAEndpoint, m.URL())
-	t.Setenv(envIoTDAProject, mockserver.ProjectID)
-	t.Setenv(envIoTDAToken, mockserver.Token)
+	t.Setenv(envIoTDAProject, commandstest.ProjectID)
+	t.Setenv(envIoTDAToken, commandstest.Token)
 
 	r := cliEnv(t, "history", "--device", "remote-device", "--format", "csv")
 	mustSucceed(t, r)
@@ -239,14 +244,14 @@ func TestRealEndpoint(t *testing.T) {
 	if !strings.Contains(r.stderr, "level=DEBUG") || !strings.Contains(r.stderr, "remote-device/async-commands-history") {
 		t.Errorf("--verbose logged no request:\n%s", r.stderr)
 	}
-	if strings.Contains(r.stderr, mockserver.Token) {
+	if strings.Contains(r.stderr, commandstest.Token) {
 		t.Errorf("the token leaked into the log:\n%s", r.stderr)
 	}
 
 	// AK/SK from the environment, the AK from a flag.
 	t.Setenv(envIoTDAToken, "")
-	t.Setenv(envIoTDASK, mockserver.SecretKey)
-	r = cliEnv(t, "history", "--device", "remote-device", "--ak", mockserver.AccessKey, "--limit", "3", "--format", "jsonl")
+	t.Setenv(envIoTDASK, commandstest.SecretKey)
+	r = cliEnv(t, "history", "--device", "remote-device", "--ak", commandstest.AccessKey, "--limit", "3", "--format", "jsonl")
 	mustSucceed(t, r)
 	if n := len(readJSONL(t, r.stdout)); n != 3 {
 		t.Errorf("AK/SK: %d lines, want 3", n)
@@ -254,8 +259,8 @@ func TestRealEndpoint(t *testing.T) {
 
 	// A wrong secret: the platform's 401 and its code.
 	t.Setenv(envIoTDASK, "wrong-secret")
-	r = cliEnv(t, "history", "--device", "remote-device", "--ak", mockserver.AccessKey)
-	if r.code != exitError || !strings.Contains(r.stderr, "HTTP 401") || !strings.Contains(r.stderr, mockserver.CodeAuthFailed) {
+	r = cliEnv(t, "history", "--device", "remote-device", "--ak", commandstest.AccessKey)
+	if r.code != exitError || !strings.Contains(r.stderr, "HTTP 401") || !strings.Contains(r.stderr, "APIGW.0301") {
 		t.Errorf("wrong SK: exit %d, stderr:\n%s", r.code, r.stderr)
 	}
 	if strings.Contains(r.stderr, "wrong-secret") {

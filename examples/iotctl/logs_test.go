@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/iotclient/iotclient-go/clientstate"
-	"github.com/iotclient/iotclient-go/internal/mockserver"
 )
 
 // mockLog is the mock's connection log of a device, newest first, as
@@ -78,7 +77,7 @@ func TestLogsTable(t *testing.T) {
 
 func TestLogsUnknownDevice(t *testing.T) {
 	r := cli(t, "logs", "--type", "nosuchtype", "--device", "nosuchdevice")
-	if r.code != exitError || !strings.Contains(r.stderr, mockserver.ExceptionNotFound) || !strings.Contains(r.stderr, "request ID") {
+	if r.code != exitError || !strings.Contains(r.stderr, "CUDRS0002E") || !strings.Contains(r.stderr, "request ID") {
 		t.Errorf("exit %d, stderr:\n%s", r.code, r.stderr)
 	}
 }

@@ -141,8 +141,10 @@ func (a *app) commandsClient(c *common, f *iotdaFlags, extra ...iotclient.Option
 	case err != nil:
 		return nil, err
 	case mock:
+		// Over the fake's loopback address, so that an option's own HTTP
+		// client (send --wait-push counts reads through one) reaches it.
 		m := a.startMock(c.mock, "--endpoint or $"+envIoTDAEndpoint).commandsFake()
-		return m.NewClient(opts...)
+		return commands.NewClient(m.Config(), opts...)
 	}
 	return commands.NewClient(cfg, opts...)
 }

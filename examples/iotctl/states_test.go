@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/iotclient/iotclient-go/clientstate"
-	"github.com/iotclient/iotclient-go/internal/mockserver"
 )
 
 // countClients counts the mock's clients keep returns true for.
@@ -22,7 +21,7 @@ func countClients(m *mockFleet, keep func(clientstate.State) bool) int {
 }
 
 func TestStatesConnectedCount(t *testing.T) {
-	for _, status := range []string{mockserver.Connected, mockserver.Disconnected} {
+	for _, status := range []string{string(clientstate.StatusConnected), string(clientstate.StatusDisconnected)} {
 		r, m := withMock(t, "states", "--status", status, "--format", "csv")
 		mustSucceed(t, r)
 		header, rows := readCSV(t, r.stdout)

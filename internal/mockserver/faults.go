@@ -10,36 +10,13 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/iotclient/iotclient-go/iotclienttest"
 )
 
-// Fault is one injected failure; the test helpers define the same struct,
-// documented for their users, and convert theirs to it. Exactly one behaviour applies, checked in
-// this order: Drop, Truncate, Malformed, then Status. A fault is decided
-// when a request arrives, before authentication and validation.
-type Fault struct {
-	// Status answers with this HTTP status and the platform's error body:
-	// IoTDA's {"error_code","error_msg","request_id"} (429 is APIGW.0308,
-	// 401 APIGW.0301) or IBM's {"message","exception":{"id","properties"}}.
-	// Zero, with no other behaviour set, means 500.
-	Status int
-	// Code replaces the body's error_code (IoTDA) or exception id (IBM);
-	// empty picks the platform's code for Status.
-	Code string
-	// RetryAfter, when positive, is sent with a Status answer as the
-	// Retry-After header, in whole seconds rounded up.
-	RetryAfter time.Duration
-	// Drop closes the connection without answering. net/http resends an
-	// idempotent request (GET) whose reused connection was closed before
-	// any response byte; the resent request reaches the server and counts.
-	Drop bool
-	// Truncate runs the request (side effects such as storing a delivered
-	// command happen), then sends status 200 with the full Content-Length
-	// but half the body, and closes the connection: an unexpected EOF.
-	Truncate bool
-	// Malformed runs the request (side effects happen), then answers 200
-	// with a body that is not valid JSON.
-	Malformed bool
-}
+// Fault is one injected failure: the public fakes' type, documented
+// there (iotclienttest.Fault).
+type Fault = iotclienttest.Fault
 
 // MalformedBody is the body served by a Malformed fault.
 const MalformedBody = `{"malformed": true, "commands": [{"command_id": "5c8f3d2d3df1f1` + "\n"

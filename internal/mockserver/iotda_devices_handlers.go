@@ -2,7 +2,7 @@ package mockserver
 
 import (
 	"bytes"
-	"encoding/json"
+	stdjson "encoding/json"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -315,11 +315,11 @@ func (s *Server) handleSearchDevices(w http.ResponseWriter, req *request) {
 		return
 	}
 	var b searchBody
-	if trimmed := bytes.TrimSpace(req.body); !json.Valid(trimmed) || trimmed[0] != '{' {
+	if trimmed := bytes.TrimSpace(req.body); !stdjson.Valid(trimmed) || trimmed[0] != '{' {
 		s.writeIoTDAErr(w, req, &iotdaErr{http.StatusBadRequest, CodeBadRequestFormat, "Invalid input. Bad request: the body is not a JSON object."})
 		return
 	}
-	if err := json.Unmarshal(req.body, &b); err != nil || b.SQL == nil {
+	if err := stdjson.Unmarshal(req.body, &b); err != nil || b.SQL == nil {
 		s.writeIoTDAErr(w, req, badInput("The field 'sql' is required and must be a string."))
 		return
 	}

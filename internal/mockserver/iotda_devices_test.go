@@ -1,7 +1,7 @@
 package mockserver
 
 import (
-	"encoding/json"
+	stdjson "encoding/json"
 	"net/http"
 	"net/url"
 	"slices"
@@ -65,7 +65,7 @@ func listDevices(t testing.TB, s *Server, q url.Values) wireDeviceList {
 
 func search(t testing.TB, s *Server, sql string) response {
 	t.Helper()
-	b, err := json.Marshal(map[string]string{"sql": sql})
+	b, err := stdjson.Marshal(map[string]string{"sql": sql})
 	require.NoError(t, err)
 	return iotdaProject(t, s, http.MethodPost, "/search/query-devices", nil, b)
 }

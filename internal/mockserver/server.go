@@ -10,6 +10,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/iotclient/iotclient-go/iotclienttest"
 )
 
 // Well-known credentials and identifiers the server accepts.
@@ -54,8 +56,11 @@ const maxRequestBody = 1 << 20
 // Server is the fake platform. Create one with New and Close it when done.
 // All methods are safe for concurrent use.
 type Server struct {
-	ts        *httptest.Server
+	tsMu      sync.Mutex
+	ts        *httptest.Server // the loopback listener, started by URL
+	memClient *http.Client     // reaches the server in memory (MemoryClient)
 	closeOnce sync.Once
+	closed    bool          // guarded by tsMu: URL starts no listener after Close
 	done      chan struct{} // closed by Close: ends latency waits
 
 	now      func() time.Time
@@ -148,21 +153,44 @@ func New(opts ...Option) *Server {
 		s.loadDemo()
 	}
 	s.startPush()
-	s.ts = httptest.NewUnstartedServer(s)
-	// Hijacked and aborted connections are part of the job: keep the
-	// server's own log quiet.
-	s.ts.Config.ErrorLog = log.New(io.Discard, "", 0)
-	s.ts.Start()
+	s.memClient = &http.Client{Transport: iotclienttest.Transport(s)}
 	return s
 }
 
+// MemoryURL is the base URL of the clients that reach a server in memory
+// (MemoryClient): no socket answers it, and Client's transport ignores the host.
+const MemoryURL = "http://localhost"
+
 // URL is the base URL of both platforms, "http://127.0.0.1:port" without a
-// trailing slash.
-func (s *Server) URL() string { return s.ts.URL }
+// trailing slash. The loopback listener starts on the first call, so a
+// server reached only in memory (MemoryClient) opens no socket: a goroutine
+// waiting on one would stop a testing/synctest bubble's clock.
+func (s *Server) URL() string { return s.listener().URL }
 
 // HTTPClient returns an *http.Client configured for the server (plain HTTP
 // on loopback), as a convenience for tests.
-func (s *Server) HTTPClient() *http.Client { return s.ts.Client() }
+func (s *Server) HTTPClient() *http.Client { return s.listener().Client() }
+
+// MemoryClient returns an *http.Client that reaches the server in memory,
+// whatever the URL's host (see iotclienttest.Transport).
+func (s *Server) MemoryClient() *http.Client { return s.memClient }
+
+// listener starts the loopback listener once.
+func (s *Server) listener() *httptest.Server {
+	s.tsMu.Lock()
+	defer s.tsMu.Unlock()
+	if s.ts == nil {
+		s.ts = httptest.NewUnstartedServer(s)
+		// Hijacked and aborted connections are part of the job: keep the
+		// server's own log quiet.
+		s.ts.Config.ErrorLog = log.New(io.Discard, "", 0)
+		s.ts.Start()
+		if s.closed {
+			s.ts.Close() // after Close: an address nothing answers
+		}
+	}
+	return s.ts
+}
 
 // Close shuts the server down, ending any injected latency still waiting
 // and any push in flight, and blocks until outstanding requests finish and
@@ -171,7 +199,13 @@ func (s *Server) Close() {
 	s.closeOnce.Do(func() {
 		close(s.done)
 		s.stopPush()
-		s.ts.Close()
+		s.tsMu.Lock()
+		s.closed = true
+		ts := s.ts
+		s.tsMu.Unlock()
+		if ts != nil {
+			ts.Close()
+		}
 	})
 }
 

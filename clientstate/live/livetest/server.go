@@ -7,6 +7,10 @@
 // fleet with Connect, Disconnect, FailedConnect, Flap or Simulate: each
 // change updates the REST state and publishes the status message in one
 // step, so both views agree.
+//
+// The broker listens on a real loopback socket, so a Server does not work
+// inside a testing/synctest bubble (its REST fake alone does: see package
+// iotclienttest).
 package livetest
 
 import (
