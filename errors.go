@@ -30,6 +30,10 @@ var (
 	// ErrMalformedResponse: a 2xx body was not the documented JSON, was cut
 	// short or exceeded the size cap; the error's text says which.
 	ErrMalformedResponse = errors.New("iotclient: malformed response")
+	// ErrNoConfig: a ConfigFromEnv found none of its platform's
+	// environment variables set. Programs that can run against a fake
+	// (commandstest, clientstatetest, livetest) start it on this error.
+	ErrNoConfig = errors.New("iotclient: no configuration in the environment")
 )
 
 // APIError is the error for every response outside 2xx, with the
@@ -119,12 +123,3 @@ func (e *ValidationError) Error() string {
 
 // Is reports whether target is ErrInvalidArgument.
 func (e *ValidationError) Is(target error) bool { return target == ErrInvalidArgument }
-
-// NewValidationError builds a *ValidationError, shortening a long value.
-func NewValidationError(field, value, reason string) *ValidationError {
-	const max = 64
-	if len(value) > max {
-		value = value[:max] + "…"
-	}
-	return &ValidationError{Field: field, Value: value, Reason: reason}
-}

@@ -9,9 +9,9 @@ import (
 
 	iotclient "github.com/iotclient/iotclient-go"
 	"github.com/iotclient/iotclient-go/auth"
-	"github.com/iotclient/iotclient-go/internal/config"
 	"github.com/iotclient/iotclient-go/internal/core"
 	"github.com/iotclient/iotclient-go/internal/ibmorg"
+	"github.com/iotclient/iotclient-go/internal/invalid"
 	"github.com/iotclient/iotclient-go/internal/redact"
 )
 
@@ -64,7 +64,7 @@ func NewClient(cfg Config, opts ...iotclient.Option) (*Client, error) {
 			return nil, err
 		}
 	}
-	s := config.Build(opts)
+	s := core.Settings(opts)
 	c, err := core.New(endpoint, cfg.Auth, s, nil)
 	if err != nil {
 		return nil, err
@@ -75,7 +75,7 @@ func NewClient(cfg Config, opts ...iotclient.Option) (*Client, error) {
 // endpoint validates the configuration and returns the API's base URL.
 func (c *Config) endpoint() (string, error) {
 	if c.OrgID != "" && !validIDPart(c.OrgID, "") {
-		return "", iotclient.NewValidationError("Config.OrgID", c.OrgID, "must be 1 to 36 letters and digits")
+		return "", invalid.Field("Config.OrgID", c.OrgID, "must be 1 to 36 letters and digits")
 	}
 	if c.BaseURL != "" {
 		base := strings.TrimSuffix(c.BaseURL, "/")

@@ -73,9 +73,9 @@ func TestStateEscapedNamesAndValues(t *testing.T) {
 	require.NoError(t, stdjson.Unmarshal([]byte(`{"\u0069d":"d:o:t:\u0064","clientType":"dev\"ice","ID":"kept","weird\"key":{"a":"}"}}`), &st))
 	assert.Equal(t, "d:o:t:d", st.ClientID)
 	assert.Equal(t, clientstate.ClientType(`dev"ice`), st.ClientType)
-	assert.Equal(t, map[string]jsontext.Value{
-		"ID":        jsontext.Value(`"kept"`),
-		`weird"key`: jsontext.Value(`{"a":"}"}`),
+	assert.Equal(t, map[string]stdjson.RawMessage{
+		"ID":        stdjson.RawMessage(`"kept"`),
+		`weird"key`: stdjson.RawMessage(`{"a":"}"}`),
 	}, st.Extra, "names match exactly, not case-insensitively")
 }
 
@@ -132,7 +132,7 @@ func sameState(a, b clientstate.State) bool {
 		if !ok {
 			return false
 		}
-		cv, cw := v.Clone(), w.Clone()
+		cv, cw := jsontext.Value(v).Clone(), jsontext.Value(w).Clone()
 		if cv.Canonicalize() != nil || cw.Canonicalize() != nil || !bytes.Equal(cv, cw) {
 			return false
 		}

@@ -11,7 +11,8 @@
 // clientstate/live, so this package links no MQTT code; package
 // clientstatetest fakes this API in-process for tests.
 //
-// The client authenticates with auth.APIKey. Bad input is a
+// The client authenticates with auth.APIKey; ConfigFromEnv builds the
+// Config from the IOTCLIENT_IBM_* environment variables. Bad input is a
 // *iotclient.ValidationError naming the field, sent nowhere, and a non-2xx
 // answer an *iotclient.APIError with IBM's exception ID (Code).
 //

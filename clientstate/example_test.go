@@ -8,32 +8,33 @@ import (
 	"time"
 
 	iotclient "github.com/iotclient/iotclient-go"
-	"github.com/iotclient/iotclient-go/auth"
 	"github.com/iotclient/iotclient-go/clientstate"
-	"github.com/iotclient/iotclient-go/internal/mockserver"
+	"github.com/iotclient/iotclient-go/clientstate/clientstatetest"
 )
 
-// exampleServer starts the SDK's mock of the platform holding 300 seeded
-// clients and the connection log of one device, and returns a client for
-// it. Against the real platform, set OrgID instead of BaseURL and use your
-// own API key and token.
-func exampleServer() (*mockserver.Server, *clientstate.Client) {
-	s := mockserver.New()
-	s.SeedClients(300, 42)
-	s.AddClients(mockserver.ClientState{
+// exampleServer starts the public fake of the platform holding 300 seeded
+// clients and the connection log of one device, placed before a fixed
+// instant so the output is the same on every run, and returns a client for
+// it. Against the real platform, build the client from your organization,
+// API key and token (clientstate.ConfigFromEnv) instead.
+func exampleServer() (*clientstatetest.Server, *clientstate.Client) {
+	s := clientstatetest.NewServer(clientstatetest.WithNow(time.Date(2024, 6, 1, 12, 0, 0, 0, time.UTC)))
+	s.Seed(300, 42)
+	err := s.Add(clientstate.State{
 		ClientID:          "d:ab12cd:sensor:s-1",
-		ConnectionStatus:  mockserver.Connected,
-		LastConnect:       time.Date(2024, 6, 1, 10, 30, 0, 0, time.UTC),
-		LastDisconnect:    time.Date(2024, 6, 1, 10, 28, 12, 500e6, time.UTC),
+		ClientType:        clientstate.ClientTypeDevice,
+		Status:            clientstate.StatusConnected,
+		LastConnected:     time.Date(2024, 6, 1, 10, 30, 0, 0, time.UTC),
+		LastDisconnected:  time.Date(2024, 6, 1, 10, 28, 12, 500e6, time.UTC),
 		LastActivity:      time.Date(2024, 6, 1, 11, 59, 30, 0, time.UTC),
 		LastActivityEvent: "mqttPublish",
 		Protocol:          "3.1.1",
 	})
-	s.SeedConnectionLogs("sensor", "s-1", 45, 42)
-	c, err := clientstate.NewClient(clientstate.Config{
-		BaseURL: s.URL(), // the client appends /api/v0002
-		Auth:    auth.APIKey(mockserver.APIKey, mockserver.APIToken),
-	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	s.SeedLogs("sensor", "s-1", 45, 42)
+	c, err := s.NewClient()
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -11,8 +11,8 @@ import (
 	"strconv"
 	"time"
 
-	iotclient "github.com/iotclient/iotclient-go"
 	"github.com/iotclient/iotclient-go/internal/core"
+	"github.com/iotclient/iotclient-go/internal/invalid"
 	"github.com/iotclient/iotclient-go/pagination"
 )
 
@@ -66,11 +66,11 @@ var sortPattern = regexp.MustCompile(`^-?[A-Za-z0-9_.]{1,64}$`)
 
 func (q *ListQuery) validate() error {
 	if q.PageSize < 0 || q.PageSize > MaxPageSize {
-		return iotclient.NewValidationError("ListQuery.PageSize", strconv.Itoa(q.PageSize),
+		return invalid.Field("ListQuery.PageSize", strconv.Itoa(q.PageSize),
 			"must be between 1 and "+strconv.Itoa(MaxPageSize)+" (0 means "+strconv.Itoa(DefaultPageSize)+")")
 	}
 	if q.Status != "" && !q.Status.Known() {
-		return iotclient.NewValidationError("ListQuery.Status", string(q.Status), `must be "connected" or "disconnected" (or empty for both)`)
+		return invalid.Field("ListQuery.Status", string(q.Status), `must be "connected" or "disconnected" (or empty for both)`)
 	}
 	if q.DeviceType != "" {
 		if err := checkPart("ListQuery.DeviceType", q.DeviceType); err != nil {
@@ -84,16 +84,16 @@ func (q *ListQuery) validate() error {
 	}
 	for i, f := range q.Sort {
 		if !sortPattern.MatchString(f) {
-			return iotclient.NewValidationError("ListQuery.Sort["+strconv.Itoa(i)+"]", f,
+			return invalid.Field("ListQuery.Sort["+strconv.Itoa(i)+"]", f,
 				"must be a field name such as lastActivityTime, optionally prefixed with '-'")
 		}
 	}
 	for name := range q.Extra {
 		if field, ok := modelled[name]; ok {
-			return iotclient.NewValidationError("ListQuery.Extra", name, "is the parameter of ListQuery."+field+"; set that field instead")
+			return invalid.Field("ListQuery.Extra", name, "is the parameter of ListQuery."+field+"; set that field instead")
 		}
 		if name == "" {
-			return iotclient.NewValidationError("ListQuery.Extra", "", "has an empty parameter name")
+			return invalid.Field("ListQuery.Extra", "", "has an empty parameter name")
 		}
 	}
 	return nil

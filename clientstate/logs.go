@@ -8,8 +8,8 @@ import (
 	"math"
 	"time"
 
-	iotclient "github.com/iotclient/iotclient-go"
 	"github.com/iotclient/iotclient-go/internal/core"
+	"github.com/iotclient/iotclient-go/internal/invalid"
 	"github.com/iotclient/iotclient-go/internal/wire"
 	"github.com/iotclient/iotclient-go/pagination"
 )
@@ -37,13 +37,13 @@ type LogQuery struct {
 func (q *LogQuery) validate() error {
 	switch {
 	case q.Limit < 0 || q.Limit > MaxLogLimit:
-		return iotclient.NewValidationError("LogQuery.Limit", fmt.Sprint(q.Limit), "must be between 1 and 20 (0 sends none)")
+		return invalid.Field("LogQuery.Limit", fmt.Sprint(q.Limit), "must be between 1 and 20 (0 sends none)")
 	case !q.From.IsZero() && q.To.IsZero():
-		return iotclient.NewValidationError("LogQuery.To", "", "is required with From: the API takes both times or neither")
+		return invalid.Field("LogQuery.To", "", "is required with From: the API takes both times or neither")
 	case q.From.IsZero() && !q.To.IsZero():
-		return iotclient.NewValidationError("LogQuery.From", "", "is required with To: the API takes both times or neither")
+		return invalid.Field("LogQuery.From", "", "is required with To: the API takes both times or neither")
 	case q.From.After(q.To):
-		return iotclient.NewValidationError("LogQuery.From", wire.FormatIBM(q.From), "is after To ("+wire.FormatIBM(q.To)+")")
+		return invalid.Field("LogQuery.From", wire.FormatIBM(q.From), "is after To ("+wire.FormatIBM(q.To)+")")
 	}
 	return nil
 }

@@ -1,11 +1,11 @@
 package clientstate_test
 
 import (
+	stdjson "encoding/json"
 	"strings"
 	"testing"
 
 	json "github.com/go-json-experiment/json"
-	"github.com/go-json-experiment/json/jsontext"
 	"github.com/stretchr/testify/require"
 
 	iotclient "github.com/iotclient/iotclient-go"
@@ -46,7 +46,7 @@ func expectedState(t *testing.T, c mockserver.ClientState) clientstate.State {
 		HasDisconnectReasonCode: c.DisconnectReasonCode != 0, // the mock omits 0
 	}
 	if len(c.Extra) > 0 {
-		st.Extra = make(map[string]jsontext.Value, len(c.Extra))
+		st.Extra = make(map[string]stdjson.RawMessage, len(c.Extra))
 		for k, v := range c.Extra {
 			b, err := json.Marshal(v, json.Deterministic(true))
 			require.NoError(t, err)

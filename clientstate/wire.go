@@ -1,6 +1,7 @@
 package clientstate
 
 import (
+	stdjson "encoding/json"
 	"errors"
 	"fmt"
 	"maps"
@@ -84,7 +85,7 @@ type wireState struct {
 	DisconnectReasonCode reasonCode       `json:"disconnectReasonCode"` // unconfirmed name
 	// The members the SDK does not model. v1.27.2 ignores the option's v2
 	// name, unknown; staticcheck knows only encoding/json's options.
-	Extra map[string]jsontext.Value `json:",embed"`
+	Extra map[string]stdjson.RawMessage `json:",embed"`
 }
 
 // state converts the record to the public type.

@@ -66,7 +66,11 @@ type Command struct {
 	RespondedAt time.Time
 	// Params and Result are the command's parameters and the device's
 	// result as raw JSON; empty when the platform sent none (or null).
-	// They are encoding/json's RawMessage, the type programs pass on.
+	// encoding/json's RawMessage is the SDK's one raw-JSON type
+	// (clientstate.State.Extra and live.Event.Extra hold it too): it is
+	// the standard library's on every supported Go version, where
+	// go-json-experiment's jsontext.Value is that module's own type before
+	// Go 1.27.
 	Params stdjson.RawMessage
 	Result stdjson.RawMessage
 }

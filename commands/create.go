@@ -10,7 +10,7 @@ import (
 
 	"github.com/go-json-experiment/json/jsontext"
 
-	iotclient "github.com/iotclient/iotclient-go"
+	"github.com/iotclient/iotclient-go/internal/invalid"
 )
 
 // Limits of a command delivery, from the IoTDA API.
@@ -48,16 +48,16 @@ type NewCommand struct {
 // body validates n and renders the deliver call's body.
 func (n *NewCommand) body() (*wireNewCommand, error) {
 	if !utf8.ValidString(n.ServiceID) || utf8.RuneCountInString(n.ServiceID) > MaxServiceIDLength {
-		return nil, iotclient.NewValidationError("NewCommand.ServiceID", n.ServiceID, "must be valid UTF-8 of at most 64 characters")
+		return nil, invalid.Field("NewCommand.ServiceID", n.ServiceID, "must be valid UTF-8 of at most 64 characters")
 	}
 	if !utf8.ValidString(n.Name) || utf8.RuneCountInString(n.Name) > MaxCommandNameLength {
-		return nil, iotclient.NewValidationError("NewCommand.Name", n.Name, "must be valid UTF-8 of at most 128 characters")
+		return nil, invalid.Field("NewCommand.Name", n.Name, "must be valid UTF-8 of at most 128 characters")
 	}
 	if n.Expire < 0 || n.Expire > MaxExpire {
-		return nil, iotclient.NewValidationError("NewCommand.Expire", n.Expire.String(), "must be between 0 and 48h (172800 s)")
+		return nil, invalid.Field("NewCommand.Expire", n.Expire.String(), "must be between 0 and 48h (172800 s)")
 	}
 	if n.Expire%time.Second != 0 {
-		return nil, iotclient.NewValidationError("NewCommand.Expire", n.Expire.String(), "must be a whole number of seconds")
+		return nil, invalid.Field("NewCommand.Expire", n.Expire.String(), "must be a whole number of seconds")
 	}
 	strategy := n.Strategy
 	switch strategy {
@@ -65,7 +65,7 @@ func (n *NewCommand) body() (*wireNewCommand, error) {
 		strategy = SendDelay
 	case SendImmediately, SendDelay:
 	default:
-		return nil, iotclient.NewValidationError("NewCommand.Strategy", string(n.Strategy), `must be "immediately" or "delay" (or empty for delay)`)
+		return nil, invalid.Field("NewCommand.Strategy", string(n.Strategy), `must be "immediately" or "delay" (or empty for delay)`)
 	}
 	paras, err := encodeParams(n.Params)
 	if err != nil {
@@ -92,15 +92,15 @@ func encodeParams(p any) (jsontext.Value, error) {
 	}
 	raw, err := stdjson.Marshal(p)
 	if err != nil {
-		return nil, iotclient.NewValidationError(field, fmt.Sprintf("%T", p), "cannot be encoded as JSON: "+err.Error())
+		return nil, invalid.Field(field, fmt.Sprintf("%T", p), "cannot be encoded as JSON: "+err.Error())
 	}
 	// stdjson.Marshal's output is compact, RawMessage values included: its
 	// length is the size the platform counts.
 	if jsontext.Value(raw).Kind() != '{' {
-		return nil, iotclient.NewValidationError(field, string(raw), "must encode to a JSON object")
+		return nil, invalid.Field(field, string(raw), "must encode to a JSON object")
 	}
 	if len(raw) > MaxParamsSize {
-		return nil, iotclient.NewValidationError(field, "", "encodes to "+strconv.Itoa(len(raw))+" bytes of JSON; at most 32768 are allowed")
+		return nil, invalid.Field(field, "", "encodes to "+strconv.Itoa(len(raw))+" bytes of JSON; at most 32768 are allowed")
 	}
 	return raw, nil
 }

@@ -7,10 +7,13 @@
 // Count counts it. Export walks a long history with concurrent requests,
 // and FleetHistory the histories of many devices. Create delivers a command,
 // Get reads one, Wait polls until it is final, and Queue lists the commands
-// still cached on the platform.
+// still cached on the platform. Given a Watcher fed by IoTDA's pushed
+// status changes (package notify), Wait and WaitAll (many commands at
+// once) learn the outcome from the push and poll only as the fallback.
 //
 // The client authenticates with auth.AKSK (request signing, recommended by
-// Huawei), auth.IAMPassword or auth.Token. Bad input is a
+// Huawei), auth.IAMPassword or auth.Token; ConfigFromEnv builds the Config
+// from the IOTCLIENT_IOTDA_* environment variables. Bad input is a
 // *iotclient.ValidationError naming the field, sent nowhere, and a non-2xx
 // answer an *iotclient.APIError with the IoTDA error code and request ID.
 // Package commandstest runs a fake IoTDA in-process for tests.

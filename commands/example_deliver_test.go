@@ -8,32 +8,27 @@ import (
 	"time"
 
 	iotclient "github.com/iotclient/iotclient-go"
-	"github.com/iotclient/iotclient-go/auth"
 	"github.com/iotclient/iotclient-go/commands"
-	"github.com/iotclient/iotclient-go/internal/mockserver"
+	"github.com/iotclient/iotclient-go/commands/commandstest"
 )
 
-// The examples run against the SDK's embedded mock of IoTDA on a manual
-// clock; in production, Endpoint is https://iotda.{region}.myhuaweicloud.com
-// and Auth is auth.AKSK or auth.IAMPassword.
-func lcExampleClient(s *mockserver.Server) *commands.Client {
-	c, err := commands.NewClient(commands.Config{
-		Endpoint:  s.URL(),
-		ProjectID: mockserver.ProjectID,
-		Auth:      auth.Token(mockserver.Token),
-	})
+// The examples run against the public fake of IoTDA; in production the
+// Config comes from the platform (commands.ConfigFromEnv): Endpoint
+// https://iotda.{region}.myhuaweicloud.com, Auth auth.AKSK or
+// auth.IAMPassword.
+func newFake(opts ...commandstest.Option) (*commandstest.Server, *commands.Client) {
+	srv := commandstest.NewServer(opts...)
+	cmds, err := srv.NewClient()
 	if err != nil {
 		log.Fatal(err)
 	}
-	return c
+	return srv, cmds
 }
 
 func ExampleClient_Create() {
-	clk := mockserver.NewClock(time.Date(2024, 6, 1, 12, 0, 0, 0, time.UTC))
-	s := mockserver.New(mockserver.WithClock(clk.Now))
-	defer s.Close()
-	s.AddDevice("meter-7")
-	cmds := lcExampleClient(s)
+	srv, cmds := newFake()
+	defer srv.Close()
+	srv.AddDevice("meter-7")
 
 	cmd, err := cmds.Create(context.Background(), "meter-7", commands.NewCommand{
 		ServiceID: "Switch",
@@ -46,50 +41,58 @@ func ExampleClient_Create() {
 		log.Fatal(err)
 	}
 	fmt.Println(cmd.Status, cmd.ServiceID, cmd.Name, string(cmd.Params))
-	fmt.Println("expires after", cmd.Expire, "from", cmd.CreatedAt.Format(time.RFC3339))
+	fmt.Println("expires after", cmd.Expire)
 	// Output:
 	// PENDING Switch ON_OFF {"value":"ON"}
-	// expires after 1h0m0s from 2024-06-01T12:00:00Z
+	// expires after 1h0m0s
 }
 
 func ExampleClient_Wait() {
-	clk := mockserver.NewClock(time.Date(2024, 6, 1, 12, 0, 0, 0, time.UTC))
-	s := mockserver.New(mockserver.WithClock(clk.Now), mockserver.WithLifecycle(mockserver.Lifecycle{
-		Outcomes: map[string]string{"FW_UPGRADE": mockserver.StatusFailed},
+	// The fake's device answers each command within a few milliseconds,
+	// and fails every firmware upgrade.
+	srv, cmds := newFake(commandstest.WithLifecycle(commandstest.Lifecycle{
+		SendAfter: time.Millisecond, DeliverAfter: time.Millisecond, RespondAfter: time.Millisecond,
+		Outcomes: map[string]commands.Status{"FW_UPGRADE": commands.StatusFailed},
 	}))
-	defer s.Close()
-	s.AddDevice("meter-7")
-	cmds := lcExampleClient(s)
+	defer srv.Close()
+	srv.AddDevice("meter-7")
 	ctx := context.Background()
 
-	reboot, _ := cmds.Create(ctx, "meter-7", commands.NewCommand{ServiceID: "System", Name: "REBOOT",
+	reboot, err := cmds.Create(ctx, "meter-7", commands.NewCommand{ServiceID: "System", Name: "REBOOT",
 		Strategy: commands.SendImmediately})
-	upgrade, _ := cmds.Create(ctx, "meter-7", commands.NewCommand{ServiceID: "Firmware", Name: "FW_UPGRADE",
+	if err != nil {
+		log.Fatal(err)
+	}
+	upgrade, err := cmds.Create(ctx, "meter-7", commands.NewCommand{ServiceID: "Firmware", Name: "FW_UPGRADE",
 		Params: map[string]string{"version": "2.1.0"}, Strategy: commands.SendImmediately})
-	clk.Advance(time.Minute) // the device answers meanwhile
+	if err != nil {
+		log.Fatal(err)
+	}
 
+	// A deadline bounds the wait: a delayed command to a sleeping device
+	// can stay PENDING for hours.
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Minute)
 	defer cancel()
+	poll := commands.WaitOptions{PollInitial: 5 * time.Millisecond, PollMax: 20 * time.Millisecond}
 	for _, id := range []string{reboot.ID, upgrade.ID} {
-		cmd, err := cmds.Wait(ctx, "meter-7", id, commands.WaitOptions{})
+		cmd, err := cmds.Wait(ctx, "meter-7", id, poll)
 		if err != nil {
 			log.Fatal(err)
 		}
 		fmt.Println(cmd.Name, cmd.Status, string(cmd.Result))
-		fmt.Println("  answered", cmd.RespondedAt.Sub(cmd.CreatedAt), "after delivery")
+		fmt.Println("  answered after it was delivered:", !cmd.RespondedAt.Before(cmd.DeliveredAt))
 	}
 	// Output:
 	// REBOOT SUCCESSFUL {"result_code":0,"response_name":"COMMAND_RESPONSE","paras":{"result":"success"}}
-	//   answered 3s after delivery
+	//   answered after it was delivered: true
 	// FW_UPGRADE FAILED {"result_code":1,"response_name":"COMMAND_RESPONSE","paras":{"error":"simulated failure"}}
-	//   answered 3s after delivery
+	//   answered after it was delivered: true
 }
 
 func ExampleClient_Count() {
-	s := mockserver.New()
-	defer s.Close()
-	s.SeedCommands("meter-7", 1234, 42)
-	cmds := lcExampleClient(s)
+	srv, cmds := newFake(commandstest.WithNow(time.Date(2024, 6, 1, 12, 0, 0, 0, time.UTC)))
+	defer srv.Close()
+	srv.Seed("meter-7", 1234, 42)
 	ctx := context.Background()
 
 	all, err := cmds.Count(ctx, "meter-7", commands.CountQuery{})
@@ -106,13 +109,12 @@ func ExampleClient_Count() {
 }
 
 func ExampleClient_FleetHistory() {
-	s := mockserver.New()
-	defer s.Close()
+	srv, cmds := newFake(commandstest.WithNow(time.Date(2024, 6, 1, 12, 0, 0, 0, time.UTC)))
+	defer srv.Close()
 	fleet := []string{"meter-1", "meter-2", "meter-3"}
 	for i, d := range fleet {
-		s.SeedCommands(d, 40*(i+1), int64(i))
+		srv.Seed(d, 40*(i+1), int64(i))
 	}
-	cmds := lcExampleClient(s)
 
 	failed := map[string]int{}
 	q := commands.HistoryQuery{Status: commands.StatusFailed}

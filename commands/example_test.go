@@ -4,27 +4,25 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	iotclient "github.com/iotclient/iotclient-go"
-	"github.com/iotclient/iotclient-go/auth"
 	"github.com/iotclient/iotclient-go/commands"
-	"github.com/iotclient/iotclient-go/internal/mockserver"
+	"github.com/iotclient/iotclient-go/commands/commandstest"
 )
 
-// exampleClient points a client at a seeded mock server; real code uses the
-// platform's endpoint and credentials instead.
+// exampleClient starts the public fake of IoTDA with 120 commands of
+// device-1, placed before a fixed instant so the output is the same on
+// every run; real code builds its client from the platform's endpoint and
+// credentials (commands.ConfigFromEnv) instead.
 func exampleClient() (*commands.Client, func()) {
-	s := mockserver.New()
-	s.SeedCommands("device-1", 120, 7)
-	c, err := commands.NewClient(commands.Config{
-		Endpoint:  s.URL(),
-		ProjectID: mockserver.ProjectID,
-		Auth:      auth.AKSK(mockserver.AccessKey, mockserver.SecretKey),
-	})
+	srv := commandstest.NewServer(commandstest.WithNow(time.Date(2024, 6, 1, 12, 0, 0, 0, time.UTC)))
+	srv.Seed("device-1", 120, 7)
+	c, err := srv.NewClient()
 	if err != nil {
 		panic(err)
 	}
-	return c, s.Close
+	return c, srv.Close
 }
 
 func ExampleClient_History() {

@@ -6,8 +6,8 @@ import (
 	"iter"
 	"strconv"
 
-	iotclient "github.com/iotclient/iotclient-go"
 	"github.com/iotclient/iotclient-go/internal/core"
+	"github.com/iotclient/iotclient-go/internal/invalid"
 	"github.com/iotclient/iotclient-go/pagination"
 )
 
@@ -53,7 +53,7 @@ func (c *Client) Export(ctx context.Context, deviceID string, q HistoryQuery, op
 	l := c.history(deviceID, q)
 	err := l.Check()
 	if err == nil && (opts.Concurrency < 0 || opts.Concurrency > MaxExportConcurrency) {
-		err = iotclient.NewValidationError("ExportOptions.Concurrency", strconv.Itoa(opts.Concurrency),
+		err = invalid.Field("ExportOptions.Concurrency", strconv.Itoa(opts.Concurrency),
 			"must be between 1 and "+strconv.Itoa(MaxExportConcurrency)+" (0 means "+strconv.Itoa(DefaultExportConcurrency)+")")
 	}
 	if err != nil {

@@ -11,6 +11,7 @@ import (
 
 	iotclient "github.com/iotclient/iotclient-go"
 	"github.com/iotclient/iotclient-go/internal/core"
+	"github.com/iotclient/iotclient-go/internal/invalid"
 	"github.com/iotclient/iotclient-go/pagination"
 )
 
@@ -47,15 +48,15 @@ type HistoryQuery struct {
 func (q *HistoryQuery) validate(typ string) error {
 	switch {
 	case q.PageSize < 0 || q.PageSize > MaxPageSize:
-		return iotclient.NewValidationError(typ+".PageSize", strconv.Itoa(q.PageSize), "must be between 1 and 50 (0 means 50)")
+		return invalid.Field(typ+".PageSize", strconv.Itoa(q.PageSize), "must be between 1 and 50 (0 means 50)")
 	case q.Offset < 0 || q.Offset > MaxOffset:
-		return iotclient.NewValidationError(typ+".Offset", strconv.Itoa(q.Offset), "must be between 0 and 500")
+		return invalid.Field(typ+".Offset", strconv.Itoa(q.Offset), "must be between 0 and 500")
 	case q.Status != "" && !q.Status.Known():
-		return iotclient.NewValidationError(typ+".Status", string(q.Status), "is not one of PENDING, SENT, DELIVERED, SUCCESSFUL, FAILED, TIMEOUT, EXPIRED")
+		return invalid.Field(typ+".Status", string(q.Status), "is not one of PENDING, SENT, DELIVERED, SUCCESSFUL, FAILED, TIMEOUT, EXPIRED")
 	case len(q.CommandName) > MaxCommandNameLength:
-		return iotclient.NewValidationError(typ+".CommandName", q.CommandName, "is longer than 128 characters")
+		return invalid.Field(typ+".CommandName", q.CommandName, "is longer than 128 characters")
 	case !q.Since.IsZero() && !q.Until.IsZero() && q.Since.After(q.Until):
-		return iotclient.NewValidationError(typ+".Since", q.Since.UTC().Format(time.RFC3339), "is after Until ("+q.Until.UTC().Format(time.RFC3339)+")")
+		return invalid.Field(typ+".Since", q.Since.UTC().Format(time.RFC3339), "is after Until ("+q.Until.UTC().Format(time.RFC3339)+")")
 	case q.Marker != "":
 		return checkID(typ+".Marker", q.Marker, 128)
 	}

@@ -3,7 +3,6 @@ package pagination_test
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strconv"
 	"testing"
 
@@ -139,28 +138,6 @@ func TestCursorStopsOnCancelledContext(t *testing.T) {
 	}
 	require.ErrorIs(t, last, context.Canceled)
 	assert.Equal(t, 1, p.fetches)
-}
-
-func ExampleCursor() {
-	data := []string{"a", "b", "c", "d", "e"}
-	fetch := func(_ context.Context, cursor string, _ int) (pagination.Page[string], error) {
-		i, _ := strconv.Atoi(cursor)
-		end := min(i+2, len(data))
-		p := pagination.Page[string]{Items: data[i:end]}
-		if end < len(data) {
-			p.Next = strconv.Itoa(end)
-		}
-		return p, nil
-	}
-	for s, err := range pagination.Cursor(context.Background(), "", fetch) {
-		if err != nil {
-			fmt.Println("error:", err)
-			return
-		}
-		fmt.Print(s, " ")
-	}
-	fmt.Println()
-	// Output: a b c d e
 }
 
 func TestCursorRefusesACycleOfCursors(t *testing.T) {

@@ -8,6 +8,8 @@
 // ParseStatusMessage decodes one status message for programs with their own
 // MQTT connection. Tracker merges a REST snapshot (clientstate.Client.List)
 // with a Monitor's events, newest wins, for concurrent readers.
+// ConfigFromEnv builds a Monitor's Config from the IOTCLIENT_IBM_*
+// environment variables clientstate.ConfigFromEnv reads.
 //
 // The REST side is package clientstate; this one is separate so that
 // REST-only programs link no MQTT client.

@@ -2,6 +2,7 @@ package live
 
 import (
 	"bytes"
+	stdjson "encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -55,9 +56,14 @@ func CloseCodeText(code int) string {
 // Disconnect) keep their zero value; keys the SDK does not model go to
 // Extra.
 type Event struct {
-	Action      Action
-	Time        time.Time // when it happened, in UTC
-	ClientID    clientstate.ClientID
+	Action Action
+	Time   time.Time // when it happened, in UTC
+	// ClientID is the client's MQTT client ID in its wire form, such as
+	// "d:ab12cd:sensor:s-1". It is a string, as clientstate.State,
+	// TrackedState and FlappingClient hold it, so an event and a state
+	// compare with ==, and an ID is shown as the platform sent it;
+	// ParseClientID gives its parts.
+	ClientID    string
 	ClientAddr  string    // the client's IP address
 	Port        int       // the port the client connected to (8883, 443, 1883)
 	Secure      bool      // the connection used TLS
@@ -75,8 +81,10 @@ type Event struct {
 	// Retained reports that the broker delivered the message as the
 	// topic's retained state (possibly old) when the subscription began.
 	Retained bool
-	Topic    string                    // the MQTT topic it arrived on
-	Extra    map[string]jsontext.Value // unmodelled keys as raw JSON; nil when none
+	Topic    string // the MQTT topic it arrived on
+	// Extra holds the keys the SDK does not model as raw JSON (nil when
+	// none), in encoding/json's RawMessage as clientstate.State.Extra.
+	Extra map[string]stdjson.RawMessage
 }
 
 // ClientIDReused reports a Disconnect whose close code leaves the client
@@ -91,7 +99,7 @@ func (e Event) ClientIDReused() bool {
 // String summarises the event in one line, such as
 // "2024-06-01T12:00:00.000Z d:ab12cd:sensor:s-1 Disconnect (160 timed out (keepalive))".
 func (e Event) String() string {
-	s := wire.FormatIBM(e.Time) + " " + e.ClientID.String() + " " + string(e.Action)
+	s := wire.FormatIBM(e.Time) + " " + e.ClientID + " " + string(e.Action)
 	if e.Action == ActionDisconnect {
 		s += fmt.Sprintf(" (%d %s)", e.CloseCode, CloseCodeText(e.CloseCode))
 	}
@@ -99,6 +107,14 @@ func (e Event) String() string {
 		s += " [retained]"
 	}
 	return s
+}
+
+// ParseClientID parses the event's client ID into its kind, org, type and
+// device or app (see clientstate.ParseClientID). It never fails for an
+// event from a Monitor or ParseStatusMessage, which refuse a client ID
+// that does not parse or belong to its topic.
+func (e Event) ParseClientID() (clientstate.ClientID, error) {
+	return clientstate.ParseClientID(e.ClientID)
 }
 
 // Cause says why the connection ended: for a Disconnect, or a FailedConnect
@@ -118,24 +134,24 @@ func (e Event) Cause() clientstate.Cause {
 // wireMessage is a status message as the platform writes it. Action and
 // ClientID are pointers to tell absent or null from "".
 type wireMessage struct {
-	Action      *string                   `json:"Action"`
-	Time        wire.IBMTime              `json:"Time"`
-	ClientID    *string                   `json:"ClientID"`
-	ClientAddr  string                    `json:"ClientAddr"`
-	Port        int64                     `json:"Port"`
-	Secure      bool                      `json:"Secure"`
-	Protocol    string                    `json:"Protocol"`
-	User        string                    `json:"User"`
-	Certname    string                    `json:"Certname"`
-	ConnectTime wire.IBMTime              `json:"ConnectTime"`
-	CloseCode   int64                     `json:"CloseCode"`
-	Reason      string                    `json:"Reason"`
-	ReadBytes   int64                     `json:"ReadBytes"`
-	ReadMsg     int64                     `json:"ReadMsg"`
-	WriteBytes  int64                     `json:"WriteBytes"`
-	WriteMsg    int64                     `json:"WriteMsg"`
-	Durable     bool                      `json:"Durable"`
-	Extra       map[string]jsontext.Value `json:",embed"`
+	Action      *string                       `json:"Action"`
+	Time        wire.IBMTime                  `json:"Time"`
+	ClientID    *string                       `json:"ClientID"`
+	ClientAddr  string                        `json:"ClientAddr"`
+	Port        int64                         `json:"Port"`
+	Secure      bool                          `json:"Secure"`
+	Protocol    string                        `json:"Protocol"`
+	User        string                        `json:"User"`
+	Certname    string                        `json:"Certname"`
+	ConnectTime wire.IBMTime                  `json:"ConnectTime"`
+	CloseCode   int64                         `json:"CloseCode"`
+	Reason      string                        `json:"Reason"`
+	ReadBytes   int64                         `json:"ReadBytes"`
+	ReadMsg     int64                         `json:"ReadMsg"`
+	WriteBytes  int64                         `json:"WriteBytes"`
+	WriteMsg    int64                         `json:"WriteMsg"`
+	Durable     bool                          `json:"Durable"`
+	Extra       map[string]stdjson.RawMessage `json:",embed"`
 }
 
 // ParseStatusMessage decodes one message of the monitor topics, for
@@ -193,11 +209,11 @@ func ParseStatusMessage(topic string, payload []byte) (Event, error) {
 		case topic != monitorTopic(id):
 			bad("ClientID", "%q does not belong to the topic", *w.ClientID)
 		default:
-			ev.ClientID = id
+			ev.ClientID = *w.ClientID
 		}
 	}
 	for k, v := range w.Extra {
-		if v.Kind() == 'n' {
+		if jsontext.Value(v).Kind() == 'n' {
 			delete(w.Extra, k) // null counts as absent, for unknown keys too
 		}
 	}

@@ -9,8 +9,8 @@ import (
 	"sync/atomic"
 	"time"
 
-	iotclient "github.com/iotclient/iotclient-go"
 	"github.com/iotclient/iotclient-go/clientstate"
+	"github.com/iotclient/iotclient-go/internal/invalid"
 )
 
 // StatusUnknown is the Status of a client neither the snapshot nor the
@@ -77,10 +77,10 @@ type Tracker struct {
 // required; it sends nothing.
 func NewTracker(client *clientstate.Client, mon *Monitor, cfg TrackerConfig) (*Tracker, error) {
 	if client == nil {
-		return nil, iotclient.NewValidationError("client", "", "is required")
+		return nil, invalid.Field("client", "", "is required")
 	}
 	if mon == nil {
-		return nil, iotclient.NewValidationError("monitor", "", "is required")
+		return nil, invalid.Field("monitor", "", "is required")
 	}
 	return &Tracker{client: client, mon: mon, cfg: cfg, store: newStore(cfg.History, cfg.MaxHistory), ready: make(chan struct{})}, nil
 }

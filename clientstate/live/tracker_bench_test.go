@@ -7,8 +7,6 @@ import (
 	"syscall"
 	"testing"
 	"time"
-
-	"github.com/iotclient/iotclient-go/clientstate"
 )
 
 // benchTypes are device types of a realistic fleet.
@@ -103,7 +101,7 @@ func BenchmarkTrackerMemory(b *testing.B) {
 		before := heapAfterGC()
 		tr := trackerForTest()
 		for c := range clients {
-			id := clientstate.ClientID{Kind: clientstate.KindDevice, Org: "ab12cd", TypeID: benchTypes[c%len(benchTypes)], DeviceID: "dev-" + strconv.Itoa(c)}
+			id := "d:ab12cd:" + benchTypes[c%len(benchTypes)] + ":dev-" + strconv.Itoa(c)
 			at := t0.Add(time.Duration(c) * time.Millisecond)
 			tr.apply(Event{Action: ActionConnect, ClientID: id, Time: at})
 			if c%3 == 0 {

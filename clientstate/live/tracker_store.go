@@ -159,7 +159,7 @@ func (s *store) load(st *clientstate.State, now int64) {
 // client's status (not older than what the tracker knew). now is the
 // tracker's clock (see addChange).
 func (s *store) apply(ev *Event, now int64) bool {
-	r := s.record(ev.ClientID.String())
+	r := s.record(ev.ClientID)
 	at := nanos(ev.Time)
 	applied := s.applyStatus(r, ev, at, now)
 	if r.status == clientstate.StatusConnected && r.hist != nil {

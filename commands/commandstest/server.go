@@ -11,6 +11,12 @@
 // Seeded commands are placed before the server's reference time (Now), so
 // commands.HistoryQuery{Since: time.Now().Add(-48 * time.Hour)} finds the
 // recent ones; Server.Seed gives the exact windows.
+//
+// Given a receiver's URL (WithPush, Server.PushTo) the fake also pushes
+// what IoTDA's data forwarding pushes over HTTP: a device.command.status
+// document for every status change of a command, with faults (PushFaults)
+// for the duplicates, reordering, losses and outage bursts of an
+// at-least-once channel; Server.Gets tells which commands a client polled.
 package commandstest
 
 import (
@@ -23,6 +29,7 @@ import (
 	iotclient "github.com/iotclient/iotclient-go"
 	"github.com/iotclient/iotclient-go/auth"
 	"github.com/iotclient/iotclient-go/commands"
+	"github.com/iotclient/iotclient-go/internal/invalid"
 	"github.com/iotclient/iotclient-go/internal/mockserver"
 )
 
@@ -51,26 +58,30 @@ type Server struct {
 	m *mockserver.Server
 }
 
-// Option configures a Server built by NewServer.
-type Option func(*options)
-
-type options struct{ mock []mockserver.Option }
+// Option configures a Server built by NewServer: WithNow, WithLifecycle.
+// It follows iotclient.Option's idiom: an interface whose method takes an
+// internal type, so only this package provides one; a nil Option changes
+// nothing.
+type Option interface {
+	// Apply adds the option to the fake's settings. Only the SDK calls
+	// it: its argument's type is internal.
+	Apply(*mockserver.FakeSettings)
+}
 
 // WithNow sets the server's reference time (default: when NewServer is
 // called), so seeded data is the same from run to run, times included. The
 // fake still checks signatures and stamps new commands with the real clock.
-func WithNow(t time.Time) Option {
-	return func(o *options) { o.mock = append(o.mock, mockserver.WithReferenceTime(t)) }
-}
+func WithNow(t time.Time) Option { return mockserver.WithReferenceTime(t) }
 
 // NewServer starts a fake with no devices on 127.0.0.1 and a random port.
 func NewServer(opts ...Option) *Server {
-	o := options{mock: []mockserver.Option{mockserver.WithReferenceTime(time.Now())}}
-	for _, opt := range opts {
-		opt(&o)
+	s := mockserver.FakeSettings{Options: []mockserver.Option{mockserver.WithReferenceTime(time.Now())}}
+	for _, o := range opts {
+		if o != nil {
+			o.Apply(&s)
+		}
 	}
-	m := mockserver.New(o.mock...)
-	return &Server{m: m}
+	return &Server{m: mockserver.New(s.Options...)}
 }
 
 // Config returns a configuration that reaches the fake, signing with its
@@ -120,12 +131,12 @@ func (s *Server) Add(deviceID string, cmds ...commands.Command) error {
 	for i, c := range cmds {
 		field := "Command[" + strconv.Itoa(i) + "]"
 		switch {
-		case len(c.Params) > 0 && !jsontext.Value(c.Params).IsValid():
-			return iotclient.NewValidationError(field+".Params", string(c.Params), "is not JSON")
-		case len(c.Result) > 0 && !jsontext.Value(c.Result).IsValid():
-			return iotclient.NewValidationError(field+".Result", string(c.Result), "is not JSON")
+		case len(c.Params) > 0 && !stdjson.Valid(c.Params):
+			return invalid.Field(field+".Params", string(c.Params), "is not JSON")
+		case len(c.Result) > 0 && !stdjson.Valid(c.Result):
+			return invalid.Field(field+".Result", string(c.Result), "is not JSON")
 		case c.Expire < 0:
-			return iotclient.NewValidationError(field+".Expire", c.Expire.String(), "must not be negative")
+			return invalid.Field(field+".Expire", c.Expire.String(), "must not be negative")
 		}
 		m[i] = mockserver.Command{
 			ID: c.ID, DeviceID: deviceID, ServiceID: c.ServiceID, Name: c.Name, Status: string(c.Status),
@@ -144,7 +155,8 @@ func (s *Server) Commands(deviceID string) []commands.Command {
 }
 
 // SetStatus moves a command to status, with the device's result (may be
-// nil).
+// nil). A fake that pushes (WithPush) pushes the change; setting the
+// status the command already has pushes nothing.
 func (s *Server) SetStatus(deviceID, commandID string, status commands.Status, result stdjson.RawMessage) error {
 	return s.m.SetCommandStatus(deviceID, commandID, string(status), jsontext.Value(result))
 }
@@ -190,7 +202,8 @@ type Lifecycle struct {
 // WithLifecycle makes the commands created through the API (Create) or
 // Add without an ID move through their statuses as the real clock passes:
 // PENDING, SENT, DELIVERED, then their outcome, brought up to date
-// whenever a request arrives (so Wait sees each step). Seeded commands and
+// whenever a request arrives (so Wait sees each step) and, on a fake that
+// pushes (WithPush), every 50 ms as well. Seeded commands and
 // those added with an ID never change. NewServer panics on an outcome
 // other than the four final statuses.
 func WithLifecycle(l Lifecycle) Option {
@@ -198,9 +211,8 @@ func WithLifecycle(l Lifecycle) Option {
 	for name, st := range l.Outcomes {
 		outcomes[name] = string(st)
 	}
-	lc := mockserver.WithLifecycle(mockserver.Lifecycle{
+	return mockserver.WithLifecycle(mockserver.Lifecycle{
 		SendAfter: l.SendAfter, DeliverAfter: l.DeliverAfter,
 		RespondAfter: l.RespondAfter, TimeoutAfter: l.TimeoutAfter, Outcomes: outcomes,
 	})
-	return func(o *options) { o.mock = append(o.mock, lc) }
 }

@@ -7,13 +7,11 @@
 //
 //	go run ./examples/clientstate
 //
-// Without credentials it starts the SDK's test fake (package
-// clientstatetest), seeded with 300 clients and the connection log of one
-// device, placed before the current time. To talk to the real
-// platform, set IOTCLIENT_IBM_API_KEY and IOTCLIENT_IBM_API_TOKEN, and
-// IOTCLIENT_IBM_ORG unless the key has the form a-{org}-{random}; to pick
-// the device whose log is shown, set IOTCLIENT_IBM_DEVICE_TYPE and
-// IOTCLIENT_IBM_DEVICE_ID.
+// The organization comes from the SDK's clientstate.ConfigFromEnv: when
+// none of its IOTCLIENT_IBM_* variables is set, the program starts the
+// SDK's test fake (package clientstatetest), seeded with 300 clients and
+// the connection log of one device, placed before the current time.
+// go run ./examples/clientstate -h lists the variables.
 package main
 
 import (
@@ -28,26 +26,45 @@ import (
 	"time"
 
 	iotclient "github.com/iotclient/iotclient-go"
-	"github.com/iotclient/iotclient-go/auth"
 	"github.com/iotclient/iotclient-go/clientstate"
 	"github.com/iotclient/iotclient-go/clientstate/clientstatetest"
 )
 
-// demo device of the mock server: its state and its connection log.
+const usage = `Usage: clientstate
+
+Shows the connected clients, one client in detail, the disconnects of the
+last two days with their causes, and one device's connection log.
+
+Environment (when none of the IOTCLIENT_IBM_* variables is set, the fake serves):
+  IOTCLIENT_IBM_API_KEY      IBM API key, a-{org}-{random}
+  IOTCLIENT_IBM_API_TOKEN    its authentication token
+  IOTCLIENT_IBM_ORG          organization (default: the one in the key)
+  IOTCLIENT_IBM_DOMAIN       platform domain (default internetofthings.ibmcloud.com)
+  IOTCLIENT_IBM_DEVICE_TYPE  the device whose state and log are shown: its type
+  IOTCLIENT_IBM_DEVICE_ID    and its ID (default: the fake's demo device)
+`
+
+// demo device of the fake: its state and its connection log.
 const (
 	demoType   = "TemperatureSensor"
 	demoDevice = "TemperatureSensor_1"
+)
+
+// Column widths: every line stays within 120 columns.
+const (
+	clientIDWidth = 56
+	messageWidth  = 95
 )
 
 func run() error {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 
-	cfg, typeID, deviceID, closeMock, err := configure()
+	cfg, typeID, deviceID, closeFake, err := configure()
 	if err != nil {
 		return err
 	}
-	defer closeMock()
+	defer closeFake()
 	client, err := clientstate.NewClient(cfg, iotclient.WithRateLimit(10, 10)) // IBM allows 10 calls a second
 	if err != nil {
 		return err
@@ -61,7 +78,7 @@ func run() error {
 	if err := connected(ctx, client); err != nil {
 		return err
 	}
-	if err := detail(ctx, client, "d:"+orgOf(cfg)+":"+typeID+":"+deviceID); err != nil {
+	if err := detail(ctx, client, "d:"+cfg.OrgID+":"+typeID+":"+deviceID); err != nil {
 		return err
 	}
 	if err := recentDisconnects(ctx, client, 48*time.Hour); err != nil {
@@ -70,20 +87,22 @@ func run() error {
 	return connectionLog(ctx, client, typeID, deviceID)
 }
 
-// configure returns the configuration for the real platform when
-// credentials are set, and otherwise starts a seeded mock server.
-func configure() (cfg clientstate.Config, typeID, deviceID string, closeMock func(), err error) {
-	key, token := os.Getenv("IOTCLIENT_IBM_API_KEY"), os.Getenv("IOTCLIENT_IBM_API_TOKEN")
+// configure returns the configuration ConfigFromEnv reads, or, when none
+// of its variables is set, starts a seeded fake. It says which it is.
+func configure() (cfg clientstate.Config, typeID, deviceID string, closeFake func(), err error) {
+	cfg, err = clientstate.ConfigFromEnv()
 	typeID, deviceID = envOr("IOTCLIENT_IBM_DEVICE_TYPE", demoType), envOr("IOTCLIENT_IBM_DEVICE_ID", demoDevice)
-	if key != "" && token != "" {
-		org := os.Getenv("IOTCLIENT_IBM_ORG")
-		if org == "" {
-			var ok bool
-			if org, ok = auth.OrgFromAPIKey(key); !ok {
-				return cfg, "", "", nil, errors.New("set IOTCLIENT_IBM_ORG: the API key does not name the organization")
-			}
+	switch {
+	case errors.Is(err, iotclient.ErrNoConfig):
+	case err != nil:
+		return cfg, "", "", nil, err // names the variable to fix
+	default:
+		domain := cfg.Domain
+		if domain == "" {
+			domain = clientstate.DefaultDomain
 		}
-		return clientstate.Config{OrgID: org, Auth: auth.APIKey(key, token)}, typeID, deviceID, func() {}, nil
+		fmt.Printf("IBM Watson IoT: organization %s at %s\n\n", cfg.OrgID, domain)
+		return cfg, typeID, deviceID, func() {}, nil
 	}
 
 	// The fake's seeded data lies before the moment it starts, so "the
@@ -94,7 +113,7 @@ func configure() (cfg clientstate.Config, typeID, deviceID string, closeMock fun
 	err = m.Add(clientstate.State{
 		ClientID:          "d:" + clientstatetest.OrgID + ":" + demoType + ":" + demoDevice,
 		ClientType:        clientstate.ClientTypeDevice,
-		Status:            clientstate.ConnectionStatus("connected"),
+		Status:            clientstate.StatusConnected,
 		LastConnected:     now.Add(-90 * time.Minute),
 		LastDisconnected:  now.Add(-92 * time.Minute),
 		LastActivity:      now.Add(-30 * time.Second),
@@ -106,8 +125,10 @@ func configure() (cfg clientstate.Config, typeID, deviceID string, closeMock fun
 		return cfg, "", "", nil, err
 	}
 	m.SeedLogs(demoType, demoDevice, 60, 1)
-	fmt.Printf("(no IOTCLIENT_IBM_API_KEY/IOTCLIENT_IBM_API_TOKEN: using the SDK's test fake at %s)\n\n", m.URL())
-	return m.Config(), demoType, demoDevice, m.Close, nil
+	fmt.Print("IBM Watson IoT: the embedded fake (no IOTCLIENT_IBM_* variable is set)\n\n")
+	cfg = m.Config()
+	cfg.OrgID = clientstatetest.OrgID
+	return cfg, demoType, demoDevice, m.Close, nil
 }
 
 func envOr(name, def string) string {
@@ -115,13 +136,6 @@ func envOr(name, def string) string {
 		return v
 	}
 	return def
-}
-
-func orgOf(cfg clientstate.Config) string {
-	if cfg.OrgID != "" {
-		return cfg.OrgID
-	}
-	return clientstatetest.OrgID
 }
 
 // connected prints the most recently active connected clients and how many
@@ -137,7 +151,7 @@ func connected(ctx context.Context, client *clientstate.Client) error {
 			return err
 		}
 		if n < 5 {
-			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s %s\n", st.ClientID, st.ClientType, ago(st.LastConnected), st.LastActivityEvent, ago(st.LastActivity))
+			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s %s\n", cut(st.ClientID, clientIDWidth), st.ClientType, ago(st.LastConnected), st.LastActivityEvent, ago(st.LastActivity))
 		}
 		n++
 	}
@@ -178,14 +192,14 @@ func detail(ctx context.Context, client *clientstate.Client, clientID string) er
 }
 
 // recentDisconnects prints the clients that disconnected within the last d,
-// newest first, with who ended the connection and the MQTT close code. The
-// listing is sorted by disconnect time, so the loop stops at the first
-// older disconnect and no further page is fetched.
+// newest first, with who ended the connection and its cause. The listing
+// is sorted by disconnect time, so the loop stops at the first older
+// disconnect and no further page is fetched.
 func recentDisconnects(ctx context.Context, client *clientstate.Client, d time.Duration) error {
 	since := time.Now().Add(-d)
-	fmt.Printf("Disconnects in the last %s:\n", d)
+	fmt.Printf("Disconnects in the last %s:\n", human(d))
 	tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "  CLIENT ID\tDISCONNECTED\tBY\tWHY")
+	fmt.Fprintln(tw, "  CLIENT ID\tDISCONNECTED\tBY\tCAUSE")
 	q := clientstate.ListQuery{Status: clientstate.StatusDisconnected, Sort: []string{"-lastDisconnectTime"}, PageSize: 25}
 	n := 0
 	for st, err := range client.List(ctx, q) {
@@ -196,18 +210,15 @@ func recentDisconnects(ctx context.Context, client *clientstate.Client, d time.D
 			break
 		}
 		if n < 10 {
-			why := "-"
-			if st.HasDisconnectReasonCode {
-				why = closeCode(st.DisconnectReasonCode)
-			}
-			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", st.ClientID, ago(st.LastDisconnected), orDash(string(st.DisconnectedBy)), why)
+			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", cut(st.ClientID, clientIDWidth), ago(st.LastDisconnected),
+				orDash(string(st.DisconnectedBy)), orDash(string(st.Cause())))
 		}
 		n++
 	}
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	fmt.Printf("  ... %d clients disconnected in the last %s\n\n", n, d)
+	fmt.Printf("  ... %d clients disconnected in the last %s\n\n", n, human(d))
 	return nil
 }
 
@@ -227,7 +238,7 @@ func connectionLog(ctx context.Context, client *clientstate.Client, typeID, devi
 			return err
 		}
 		if n < 8 {
-			fmt.Printf("  %s  %s\n", e.Time.Local().Format(time.DateTime), e.Message)
+			fmt.Printf("  %s  %s\n", e.Time.Local().Format(time.DateTime), cut(e.Message, messageWidth))
 		}
 		n++
 	}
@@ -235,25 +246,46 @@ func connectionLog(ctx context.Context, client *clientstate.Client, typeID, devi
 	return nil
 }
 
-// closeCode names one of the platform's MQTT close codes, and says when it
-// does not mean the client is offline.
-func closeCode(code int) string {
-	c, ok := clientstate.LookupCloseCode(code)
-	switch {
-	case !ok:
-		return strconv.Itoa(code)
-	case !c.Offline:
-		return strconv.Itoa(code) + " " + c.Text + " (not offline)"
-	}
-	return strconv.Itoa(code) + " " + c.Text
-}
-
 // ago renders a time as a duration before now, or "-" for the zero time.
 func ago(t time.Time) string {
 	if t.IsZero() {
 		return "-"
 	}
-	return time.Since(t).Round(time.Second).String() + " ago"
+	return human(time.Since(t)) + " ago"
+}
+
+// human renders d as people write it, in its two largest units: 19d17h,
+// 3h5m, 4m10s, 12s (time.Duration's String would say 473h42m22s).
+func human(d time.Duration) string {
+	if d < 0 {
+		return "-" + human(-d)
+	}
+	d = d.Round(time.Second)
+	units := []struct {
+		d    time.Duration
+		name string
+	}{{24 * time.Hour, "d"}, {time.Hour, "h"}, {time.Minute, "m"}, {time.Second, "s"}}
+	for i, u := range units {
+		if d < u.d && i < len(units)-1 {
+			continue
+		}
+		s := strconv.FormatInt(int64(d/u.d), 10) + u.name
+		if rest := d % u.d; i < len(units)-1 && rest >= units[i+1].d {
+			s += strconv.FormatInt(int64(rest/units[i+1].d), 10) + units[i+1].name
+		}
+		return s
+	}
+	return "0s"
+}
+
+// cut shortens s to n characters, ending it with an ellipsis, so a table
+// stays within the terminal.
+func cut(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
 }
 
 func orDash(s string) string {
@@ -264,7 +296,8 @@ func orDash(s string) string {
 }
 
 func main() {
-	// -h prints the flags and exits 0, an unknown flag exits 2.
+	flag.Usage = func() { fmt.Fprint(flag.CommandLine.Output(), usage) }
+	// -h prints the usage and exits 0, an unknown flag exits 2.
 	if flag.Parse(); flag.NArg() > 0 {
 		log.Fatalf("unexpected argument %q", flag.Arg(0))
 	}

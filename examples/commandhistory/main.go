@@ -4,10 +4,11 @@
 //
 //	go run ./examples/commandhistory
 //
-// It runs against the SDK's test fake (package commandstest), seeded with
-// 400 commands over the 30 days before it starts, unless IOTCLIENT_IOTDA_ENDPOINT,
-// IOTCLIENT_IOTDA_PROJECT_ID, IOTCLIENT_IOTDA_DEVICE_ID and either
-// IOTCLIENT_IOTDA_AK + IOTCLIENT_IOTDA_SK or IOTCLIENT_IOTDA_TOKEN are set.
+// The IoTDA project comes from the SDK's commands.ConfigFromEnv, the
+// device from IOTCLIENT_IOTDA_DEVICE_ID: when none of the IOTCLIENT_IOTDA_*
+// variables is set, it runs against the SDK's test fake (package
+// commandstest), seeded with 400 commands over the 30 days before it
+// starts. go run ./examples/commandhistory -h lists the variables.
 package main
 
 import (
@@ -19,10 +20,33 @@ import (
 	"time"
 
 	iotclient "github.com/iotclient/iotclient-go"
-	"github.com/iotclient/iotclient-go/auth"
 	"github.com/iotclient/iotclient-go/commands"
 	"github.com/iotclient/iotclient-go/commands/commandstest"
 )
+
+const usage = `Usage: commandhistory
+
+Shows a device's failed commands of the last week, reads its history a page
+at a time keeping a checkpoint, resumes from it, and shows the errors a
+caller can branch on.
+
+Environment (when none of the IOTCLIENT_IOTDA_* variables is set, the fake serves):
+  IOTCLIENT_IOTDA_ENDPOINT       IoTDA endpoint, such as https://iotda.cn-north-4.myhuaweicloud.com
+  IOTCLIENT_IOTDA_PROJECT_ID     IoTDA project ID
+  IOTCLIENT_IOTDA_INSTANCE_ID    IoTDA instance ID (optional)
+  IOTCLIENT_IOTDA_AK             access key ID, with
+  IOTCLIENT_IOTDA_SK             its secret key; or
+  IOTCLIENT_IOTDA_TOKEN          an IAM token; or
+  IOTCLIENT_IOTDA_IAM_USER       an IAM login: the user,
+  IOTCLIENT_IOTDA_IAM_PASSWORD   its password,
+  IOTCLIENT_IOTDA_IAM_DOMAIN     its account,
+  IOTCLIENT_IOTDA_REGION         the region (default: the endpoint's),
+  IOTCLIENT_IOTDA_IAM_ENDPOINT   the IAM endpoint (default: the region's)
+  IOTCLIENT_IOTDA_DEVICE_ID      the device (required with the above)
+`
+
+// shown is how many failed commands are listed.
+const shown = 3
 
 func run() error {
 	client, device, done, err := connect()
@@ -35,20 +59,31 @@ func run() error {
 
 	// 1. Filters: the failed commands of the last week.
 	week := commands.HistoryQuery{Status: commands.StatusFailed, Since: time.Now().Add(-7 * 24 * time.Hour)}
+	var first []commands.Command
 	failed := 0
 	for cmd, err := range client.History(ctx, device, week) {
 		if err != nil {
 			return err
 		}
-		if failed < 3 {
-			fmt.Printf("failed: %s %s/%s at %s\n", cmd.ID, cmd.ServiceID, cmd.Name, cmd.CreatedAt.Format(time.RFC3339))
+		if failed < shown {
+			first = append(first, cmd)
 		}
 		failed++
 	}
-	fmt.Printf("%d commands failed in the last week\n\n", failed)
+	switch failed {
+	case 0:
+		fmt.Println("no command failed in the last week")
+	default:
+		fmt.Printf("%d of the %d commands that failed in the last week, newest first:\n", len(first), failed)
+	}
+	for _, cmd := range first {
+		fmt.Printf("  %s %s/%s at %s\n", cmd.ID, cmd.ServiceID, cmd.Name, cmd.CreatedAt.Format(time.RFC3339))
+	}
+	fmt.Println()
 
 	// 2. Page at a time, keeping a checkpoint (the Marker) after each page,
-	// as an export job would to survive a restart.
+	// as an export job would to survive a restart. The last page has no
+	// Marker; a page may be empty.
 	q := commands.HistoryQuery{PageSize: 25}
 	var checkpoint string
 	for range 2 {
@@ -56,22 +91,23 @@ func run() error {
 		if err != nil {
 			return err
 		}
-		fmt.Printf("page of %d, newest %s, oldest %s (request %s)\n",
-			len(page.Items), page.Items[0].ID, page.Items[len(page.Items)-1].ID, page.RequestID)
+		if len(page.Items) == 0 {
+			fmt.Printf("an empty page (request %s)\n", page.RequestID)
+		} else {
+			fmt.Printf("page of %d, newest %s, oldest %s (request %s)\n",
+				len(page.Items), page.Items[0].ID, page.Items[len(page.Items)-1].ID, page.RequestID)
+		}
+		if page.Next == "" {
+			break // the end of the history
+		}
 		checkpoint = page.Next
 		q.Marker = page.Next
 	}
-
-	// 3. Resume from the checkpoint: the iterator continues exactly after
-	// the last record read, to the end of the history.
-	rest := 0
-	for _, err := range client.History(ctx, device, commands.HistoryQuery{Marker: checkpoint}) {
-		if err != nil {
-			return err
-		}
-		rest++
+	if checkpoint == "" {
+		fmt.Print("the history fits in one page: nothing to resume\n\n")
+	} else if err := resume(ctx, client, device, checkpoint); err != nil {
+		return err
 	}
-	fmt.Printf("resumed after %s: %d older commands\n\n", checkpoint, rest)
 
 	// 4. Errors: bad input is refused before any request; platform errors
 	// match sentinels.
@@ -89,32 +125,46 @@ func run() error {
 	return nil
 }
 
-// connect builds a client for the real platform when configured, else for
-// a seeded test fake.
-func connect() (c *commands.Client, device string, done func(), err error) {
-	cfg := commands.Config{
-		Endpoint:   os.Getenv("IOTCLIENT_IOTDA_ENDPOINT"),
-		ProjectID:  os.Getenv("IOTCLIENT_IOTDA_PROJECT_ID"),
-		InstanceID: os.Getenv("IOTCLIENT_IOTDA_INSTANCE_ID"),
+// resume continues after checkpoint, to the end of the history: the
+// iterator starts exactly after the last record read.
+func resume(ctx context.Context, client *commands.Client, device, checkpoint string) error {
+	rest := 0
+	for _, err := range client.History(ctx, device, commands.HistoryQuery{Marker: checkpoint}) {
+		if err != nil {
+			return err
+		}
+		rest++
 	}
+	fmt.Printf("resumed after %s: %d older commands\n\n", checkpoint, rest)
+	return nil
+}
+
+// connect builds a client for the platform ConfigFromEnv describes, or
+// when none of its variables is set for a seeded test fake, and says which.
+func connect() (c *commands.Client, device string, done func(), err error) {
+	cfg, err := commands.ConfigFromEnv()
 	device, done = os.Getenv("IOTCLIENT_IOTDA_DEVICE_ID"), func() {}
 	switch {
-	case cfg.Endpoint == "":
+	case errors.Is(err, iotclient.ErrNoConfig):
 		m := commandstest.NewServer()
 		device = "meter-17"
 		m.Seed(device, 400, 1) // over the 30 days before now
 		cfg, done = m.Config(), m.Close
-	case os.Getenv("IOTCLIENT_IOTDA_TOKEN") != "":
-		cfg.Auth = auth.Token(os.Getenv("IOTCLIENT_IOTDA_TOKEN"))
+		fmt.Print("Huawei IoTDA: the embedded fake (no IOTCLIENT_IOTDA_* variable is set)\n\n")
+	case err != nil:
+		return nil, "", done, err // names the variable to fix
+	case device == "":
+		return nil, "", done, errors.New("IOTCLIENT_IOTDA_DEVICE_ID: set the device whose history is shown")
 	default:
-		cfg.Auth = auth.AKSK(os.Getenv("IOTCLIENT_IOTDA_AK"), os.Getenv("IOTCLIENT_IOTDA_SK"))
+		fmt.Printf("Huawei IoTDA: %s\n\n", cfg.Endpoint)
 	}
 	c, err = commands.NewClient(cfg)
 	return c, device, done, err
 }
 
 func main() {
-	// -h prints the flags and exits 0; an unknown flag or an argument exits 2.
+	flag.Usage = func() { fmt.Fprint(flag.CommandLine.Output(), usage) }
+	// -h prints the usage and exits 0; an unknown flag or an argument exits 2.
 	if flag.Parse(); flag.NArg() > 0 {
 		fmt.Fprintf(os.Stderr, "unexpected argument %q\n", flag.Arg(0))
 		flag.Usage()

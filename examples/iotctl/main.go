@@ -142,7 +142,7 @@ func (s *subcommand[V]) usage(w io.Writer) {
 }
 
 // subcommands in the order the help lists them.
-var subcommands = []command{historyCommand, statesCommand, stateCommand, logsCommand, monitorCommand}
+var subcommands = []command{historyCommand, sendCommand, watchCommand, devicesCommand, statesCommand, stateCommand, logsCommand, monitorCommand}
 
 func lookup(name string) command {
 	for _, c := range subcommands {
@@ -311,9 +311,21 @@ var flagOfField = map[string]string{
 	"ListQuery.Sort":            "--sort",
 	"ListQuery.Bookmark":        "--bookmark",
 	"ListQuery.PageSize":        "--limit",
+	"ListQuery.ProductID":       "--product",
+	"ListQuery.GatewayID":       "--gateway",
+	"ListQuery.AllLevels":       "--all-levels",
+	"SearchQuery.Status":        "--status",
+	"SearchQuery.ProductID":     "--product",
+	"SearchQuery.GatewayID":     "--gateway",
+	"SearchQuery.PageSize":      "--limit",
 	"LogQuery.From":             "--from",
 	"LogQuery.To":               "--to",
 	"LogQuery.Limit":            "--limit",
+	"NewCommand.ServiceID":      "--service",
+	"NewCommand.Name":           "--name",
+	"NewCommand.Params":         "--params",
+	"NewCommand.Expire":         "--expire",
+	"NewCommand.Strategy":       "--strategy",
 	"Endpoint":                  "--endpoint",
 	"Config.Endpoint":           "--endpoint",
 	"Config.ProjectID":          "--project",
@@ -335,6 +347,28 @@ var flagOfField = map[string]string{
 	"auth.IAMPassword Project":  "$" + envIAMRegion,
 	"auth.APIKey key":           "--api-key or $" + envIBMAPIKey,
 	"auth.APIKey token":         "$" + envIBMAPIToken,
+	// ConfigFromEnv names the variables, which the flags set.
+	envIoTDAEndpoint: "--endpoint or $" + envIoTDAEndpoint,
+	envIoTDAProject:  "--project or $" + envIoTDAProject,
+	envIoTDAInstance: "--instance or $" + envIoTDAInstance,
+	envIoTDAAK:       "--ak or $" + envIoTDAAK,
+	envIoTDASK:       "$" + envIoTDASK,
+	envIoTDAToken:    "$" + envIoTDAToken,
+	envIAMUser:       "$" + envIAMUser,
+	envIAMPassword:   "$" + envIAMPassword,
+	envIAMDomain:     "$" + envIAMDomain,
+	envIAMEndpoint:   "$" + envIAMEndpoint,
+	envIAMRegion:     "$" + envIAMRegion,
+	envIBMOrg:        "--org or $" + envIBMOrg,
+	envIBMDomain:     "--domain or $" + envIBMDomain,
+	envIBMAPIKey:     "--api-key or $" + envIBMAPIKey,
+	envIBMAPIToken:   "$" + envIBMAPIToken,
+	// notifyamqp.ConfigFromEnv's, for watch --amqp and send --wait-push --amqp.
+	envAMQPHost:       "--amqp-host or $" + envAMQPHost,
+	envAMQPAccessKey:  "--amqp-access-key or $" + envAMQPAccessKey,
+	envAMQPAccessCode: "$" + envAMQPAccessCode,
+	envAMQPQueue:      "--amqp-queue or $" + envAMQPQueue,
+	envAMQPInstance:   "--amqp-instance or $" + envAMQPInstance,
 }
 
 // describeValidation says what the SDK refused in the command line's

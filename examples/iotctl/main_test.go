@@ -18,7 +18,8 @@ import (
 var platformEnv = []string{
 	envIoTDAEndpoint, envIoTDAProject, envIoTDAInstance, envIoTDAAK, envIoTDASK, envIoTDAToken,
 	envIAMUser, envIAMPassword, envIAMDomain, envIAMEndpoint, envIAMRegion,
-	envIBMOrg, envIBMAPIKey, envIBMAPIToken,
+	envIBMOrg, envIBMDomain, envIBMAPIKey, envIBMAPIToken,
+	envAMQPHost, envAMQPAccessKey, envAMQPAccessCode, envAMQPQueue, envAMQPInstance,
 }
 
 // clearEnv makes sure the tests use the embedded mock whatever the
@@ -137,7 +138,7 @@ func TestHelp(t *testing.T) {
 		r := cli(t, args...)
 		mustSucceed(t, r)
 		for _, want := range []string{
-			"history", "states", "state", "logs", "monitor", "--format table|jsonl|csv",
+			"history", "send", "watch", "states", "state", "logs", "monitor", "--format table|jsonl|csv",
 			demoDevice, demoDeviceBig, demoClientID, demoPumpClientID, envIoTDAEndpoint, envIBMAPIKey,
 			"Exit status",
 		} {
@@ -155,6 +156,7 @@ func TestCommandHelp(t *testing.T) {
 	for _, args := range [][]string{
 		{"help", "history"}, {"history", "-h"}, {"history", "--help"},
 		{"help", "states"}, {"help", "state"}, {"help", "get"}, {"logs", "-h"}, {"help", "monitor"},
+		{"help", "send"}, {"watch", "-h"},
 	} {
 		r := cli(t, args...)
 		mustSucceed(t, r)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"flag"
 	"fmt"
@@ -9,7 +10,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/iotclient/iotclient-go/auth"
+	"github.com/iotclient/iotclient-go/clientstate"
 	"github.com/iotclient/iotclient-go/clientstate/live"
 )
 
@@ -99,7 +100,7 @@ func runMonitor(ctx context.Context, a *app, v *monitorArgs, pos []string) error
 			fmt.Fprintf(a.stderr, "iotctl monitor: %s to %s as %s, watching %s\n", verb, ci.Broker, ci.ClientID, strings.Join(ci.Topics, " "))
 		},
 	}
-	rest, key, token, mock, err := a.ibmConfig(&v.common, &v.ibm)
+	env, mock, err := a.liveConfig(&v.common, &v.ibm)
 	if err != nil {
 		return err
 	}
@@ -113,12 +114,14 @@ func runMonitor(ctx context.Context, a *app, v *monitorArgs, pos []string) error
 		}
 		defer m.Simulate(mockFlapInterval)()
 		defer m.SimulateFlapping(demoFlapperClientID, mockFlapperInterval)()
-		cfg.OrgID, cfg.Broker = mockOrg, m.BrokerURL()
+		fake := m.LiveConfig()
+		cfg.OrgID, cfg.Broker, cfg.Auth = fake.OrgID, fake.Broker, fake.Auth
 	} else {
-		cfg.OrgID, cfg.Domain, cfg.Broker = rest.OrgID, rest.Domain, v.broker
+		cfg.OrgID, cfg.Domain, cfg.Auth, cfg.Broker = env.OrgID, env.Domain, env.Auth, v.broker
+		where := cmp.Or(shownURL(v.broker), "ssl://"+env.OrgID+".messaging."+cmp.Or(env.Domain, clientstate.DefaultDomain))
+		a.talkingTo("IBM Watson IoT organization " + env.OrgID + " at " + where)
 	}
-	cfg.Auth = auth.APIKey(key, token)
-	mon, err := live.NewMonitor(cfg, a.sdkOptions(&v.common)...)
+	mon, err := live.NewMonitor(cfg, a.logOptions(&v.common)...)
 	if err != nil {
 		return err
 	}

@@ -46,7 +46,7 @@ func stamp(t time.Time) cell          { return cell{kind: kindTime, t: t} }
 func number(n int64) cell             { return cell{kind: kindNumber, n: n, ok: true} }
 func optNumber(n int64, ok bool) cell { return cell{kind: kindNumber, n: n, ok: ok} }
 func boolean(b bool) cell             { return cell{kind: kindBool, ok: b} }
-func rawJSON(raw jsontext.Value) cell { return cell{kind: kindRaw, raw: raw} }
+func rawJSON(raw []byte) cell         { return cell{kind: kindRaw, raw: raw} }
 
 // absent reports whether the cell holds no value: a zero time, a missing
 // number, empty raw JSON, or an optional text that is empty.

@@ -59,7 +59,8 @@ func appendJSONValue(b []byte, c cell) []byte {
 		if compact.Compact() != nil {
 			return appendJSONString(b, string(c.raw)) // not JSON: keep it, as a string
 		}
-		return append(b, compact...)
+		// JSON allows the C1 and bidirectional controls raw in a string.
+		return appendJSONEscaped(b, compact)
 	}
 	return appendJSONString(b, c.s)
 }

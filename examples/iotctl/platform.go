@@ -1,21 +1,23 @@
 package main
 
 import (
+	"cmp"
+	"errors"
 	"flag"
 	"fmt"
 	"log/slog"
-	"net/url"
-	"strings"
+	"os"
 
 	iotclient "github.com/iotclient/iotclient-go"
-	"github.com/iotclient/iotclient-go/auth"
 	"github.com/iotclient/iotclient-go/clientstate"
+	"github.com/iotclient/iotclient-go/clientstate/live"
 	"github.com/iotclient/iotclient-go/commands"
 )
 
-// Environment variables naming the real platforms. Secrets (the SK, the
-// tokens) are read from the environment only, never from flags, so they do
-// not show in the process list or the shell history.
+// Environment variables naming the real platforms, read by the SDK's
+// ConfigFromEnv (commands, clientstate, live). Secrets (the SK, the
+// tokens, the password) are read from the environment only, never from
+// flags, so they do not show in the process list or the shell history.
 const (
 	envIoTDAEndpoint = "IOTCLIENT_IOTDA_ENDPOINT"
 	envIoTDAProject  = "IOTCLIENT_IOTDA_PROJECT_ID"
@@ -35,6 +37,7 @@ const (
 	envIAMRegion   = "IOTCLIENT_IOTDA_REGION"
 
 	envIBMOrg      = "IOTCLIENT_IBM_ORG"
+	envIBMDomain   = "IOTCLIENT_IBM_DOMAIN"
 	envIBMAPIKey   = "IOTCLIENT_IBM_API_KEY"
 	envIBMAPIToken = "IOTCLIENT_IBM_API_TOKEN"
 )
@@ -48,10 +51,15 @@ type iotdaFlags struct {
 }
 
 func (f *iotdaFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&f.endpoint, "endpoint", "", "IoTDA `URL` (else $"+envIoTDAEndpoint+"; neither: the embedded mock)")
-	fs.StringVar(&f.project, "project", "", "IoTDA project `ID` (else $"+envIoTDAProject+")")
-	fs.StringVar(&f.instance, "instance", "", "IoTDA instance `ID`, sent as Instance-Id (else $"+envIoTDAInstance+")")
-	fs.StringVar(&f.ak, "ak", "", "access key `ID` for AK/SK signing (else $"+envIoTDAAK+"; the SK only from $"+envIoTDASK+")")
+	fs.StringVar(&f.endpoint, "endpoint", "", "IoTDA `URL` (sets $"+envIoTDAEndpoint+"; no IoTDA variable: the embedded mock)")
+	fs.StringVar(&f.project, "project", "", "IoTDA project `ID` (sets $"+envIoTDAProject+")")
+	fs.StringVar(&f.instance, "instance", "", "IoTDA instance `ID`, sent as Instance-Id (sets $"+envIoTDAInstance+")")
+	fs.StringVar(&f.ak, "ak", "", "access key `ID` for AK/SK signing (sets $"+envIoTDAAK+"; the SK only from $"+envIoTDASK+")")
+}
+
+// env is what the flags say about the environment's variables.
+func (f *iotdaFlags) env() map[string]string {
+	return map[string]string{envIoTDAEndpoint: f.endpoint, envIoTDAProject: f.project, envIoTDAInstance: f.instance, envIoTDAAK: f.ak}
 }
 
 // ibmFlags select an IBM Watson IoT organization.
@@ -61,23 +69,32 @@ type ibmFlags struct {
 
 // register adds the flags; rest adds --ibm-url, the REST API's base URL.
 func (f *ibmFlags) register(fs *flag.FlagSet, rest bool) {
-	fs.StringVar(&f.org, "org", "", "IBM organization `ID` (else $"+envIBMOrg+", else the one in the API key)")
-	fs.StringVar(&f.apiKey, "api-key", "", "IBM API `key` (else $"+envIBMAPIKey+"; the token only from $"+envIBMAPIToken+"; neither: the embedded mock)")
-	fs.StringVar(&f.domain, "domain", "", "IBM platform `domain` (default "+clientstate.DefaultDomain+")")
+	fs.StringVar(&f.org, "org", "", "IBM organization `ID` (sets $"+envIBMOrg+"; default: the one in the API key)")
+	fs.StringVar(&f.apiKey, "api-key", "", "IBM API `key` (sets $"+envIBMAPIKey+"; the token only from $"+envIBMAPIToken+"; no IBM variable: the embedded mock)")
+	fs.StringVar(&f.domain, "domain", "", "IBM platform `domain` (sets $"+envIBMDomain+"; default "+clientstate.DefaultDomain+")")
 	if !rest {
 		return
 	}
 	fs.StringVar(&f.baseURL, "ibm-url", "", "IBM API base `URL`, overriding --org and --domain (a proxy, or a standalone mock server)")
 }
 
-// sdkOptions are the options of every client iotctl builds.
+func (f *ibmFlags) env() map[string]string {
+	return map[string]string{envIBMOrg: f.org, envIBMAPIKey: f.apiKey, envIBMDomain: f.domain}
+}
+
+// sdkOptions are the options of every REST client iotctl builds.
 func (a *app) sdkOptions(c *common) []iotclient.Option {
-	opts := []iotclient.Option{iotclient.WithUserAgent(userAgent)}
-	if c.verbose {
-		h := slog.NewTextHandler(a.stderr, &slog.HandlerOptions{Level: slog.LevelDebug, ReplaceAttr: a.scrubAttr})
-		opts = append(opts, iotclient.WithLogger(slog.New(h)))
+	return append([]iotclient.Option{iotclient.WithUserAgent(userAgent)}, a.logOptions(c)...)
+}
+
+// logOptions is --verbose's logger: the one option of sdkOptions the
+// monitor takes too (it refuses those about HTTP requests).
+func (a *app) logOptions(c *common) []iotclient.Option {
+	if !c.verbose {
+		return nil
 	}
-	return opts
+	h := slog.NewTextHandler(a.stderr, &slog.HandlerOptions{Level: slog.LevelDebug, ReplaceAttr: a.scrubAttr})
+	return []iotclient.Option{iotclient.WithLogger(slog.New(h))}
 }
 
 // scrubAttr takes the credentials out of a --verbose log record's values,
@@ -92,136 +109,126 @@ func (a *app) scrubAttr(_ []string, attr slog.Attr) slog.Attr {
 	return attr
 }
 
+// fromEnv runs load, a ConfigFromEnv of the SDK, with each flag given on
+// the command line standing in for its environment variable (the flag
+// wins), so that one reader of the environment applies one rule to both:
+// nothing set means the embedded mock. The environment is restored after.
+func fromEnv(flags map[string]string, load func() error) error {
+	for name, v := range flags {
+		if v == "" {
+			continue
+		}
+		if old, ok := os.LookupEnv(name); ok {
+			defer os.Setenv(name, old)
+		} else {
+			defer os.Unsetenv(name)
+		}
+		if err := os.Setenv(name, v); err != nil {
+			return err
+		}
+	}
+	return load()
+}
+
 // commandsClient builds the IoTDA client from the flags and the
-// environment, or against the embedded mock when no endpoint is set (or
-// with --mock).
-func (a *app) commandsClient(c *common, f *iotdaFlags) (*commands.Client, error) {
-	cfg := commands.Config{
-		Endpoint:   or(f.endpoint, a.getenv(envIoTDAEndpoint)),
-		ProjectID:  or(f.project, a.getenv(envIoTDAProject)),
-		InstanceID: or(f.instance, a.getenv(envIoTDAInstance)),
-	}
-	if c.mock || cfg.Endpoint == "" {
+// environment (commands.ConfigFromEnv), or against the embedded mock when
+// neither names the platform (or with --mock), with the options extra on
+// top of sdkOptions.
+func (a *app) commandsClient(c *common, f *iotdaFlags, extra ...iotclient.Option) (*commands.Client, error) {
+	cfg, mock, err := a.iotdaConfig(c, f)
+	opts := append(a.sdkOptions(c), extra...)
+	switch {
+	case err != nil:
+		return nil, err
+	case mock:
 		m := a.startMock(c.mock, "--endpoint or $"+envIoTDAEndpoint).commandsFake()
-		return m.NewClient(a.sdkOptions(c)...)
+		return m.NewClient(opts...)
 	}
-	if cfg.ProjectID == "" {
-		return nil, usagef("IoTDA endpoint %s: set the project with --project or $%s", shownURL(cfg.Endpoint), envIoTDAProject)
-	}
-	ak, sk, token := or(f.ak, a.getenv(envIoTDAAK)), a.getenv(envIoTDASK), a.getenv(envIoTDAToken)
-	a.secrets = append(a.secrets, ak, sk, token)
-	user, password := a.getenv(envIAMUser), a.getenv(envIAMPassword)
-	switch {
-	case ak != "" && sk != "":
-		cfg.Auth = auth.AKSK(ak, sk)
-	case token != "":
-		cfg.Auth = auth.Token(token)
-	case ak != "":
-		return nil, usagef("IoTDA: an access key without its secret: set $%s", envIoTDASK)
-	case user != "" || password != "":
-		iam, err := a.iamConfig(cfg.Endpoint, user, password)
-		if err != nil {
-			return nil, err
-		}
-		cfg.Auth = auth.IAMPassword(iam, password)
-	default:
-		return nil, usagef("IoTDA: no credentials: set $%s and $%s (or --ak and $%s), or $%s, or $%s and $%s (an IAM login)",
-			envIoTDAAK, envIoTDASK, envIoTDASK, envIoTDAToken, envIAMUser, envIAMPassword)
-	}
-	return commands.NewClient(cfg, a.sdkOptions(c)...)
+	return commands.NewClient(cfg, opts...)
 }
 
-// iamConfig is the IAM password login the environment describes; the
-// region comes from $IOTCLIENT_IOTDA_REGION or the IoTDA endpoint's host.
-func (a *app) iamConfig(endpoint, user, password string) (auth.IAMConfig, error) {
-	c := auth.IAMConfig{
-		Endpoint: a.getenv(envIAMEndpoint), Domain: a.getenv(envIAMDomain),
-		User: user, Project: or(a.getenv(envIAMRegion), regionOf(endpoint)),
+// iotdaConfig is the IoTDA project and credential of the flags and the
+// environment (commands.ConfigFromEnv), for the command and the device
+// clients; mock reports that neither names one (or --mock was given), so
+// the embedded mock serves.
+func (a *app) iotdaConfig(c *common, f *iotdaFlags) (cfg commands.Config, mock bool, err error) {
+	a.secrets = append(a.secrets, f.ak)
+	if c.mock {
+		return cfg, true, nil
 	}
+	err = fromEnv(f.env(), func() (err error) { cfg, err = commands.ConfigFromEnv(); return err })
 	switch {
-	case user == "":
-		return c, usagef("IoTDA IAM login: set the user name in $%s", envIAMUser)
-	case password == "":
-		return c, usagef("IoTDA IAM login: set the password in $%s", envIAMPassword)
-	case c.Domain == "":
-		return c, usagef("IoTDA IAM login: set the account (domain) name in $%s", envIAMDomain)
-	case c.Project == "":
-		return c, usagef("IoTDA IAM login: set the region (such as cn-north-4) in $%s", envIAMRegion)
+	case errors.Is(err, iotclient.ErrNoConfig):
+		return cfg, true, nil
+	case err != nil:
+		return cfg, false, err // a *iotclient.ValidationError naming the variable: see flagOfField
 	}
-	if c.Endpoint == "" {
-		c.Endpoint = "https://iam." + c.Project + ".myhuaweicloud.com"
-	}
-	return c, nil
+	a.talkingTo("Huawei IoTDA at " + cfg.Endpoint)
+	return cfg, false, nil
 }
 
-// regionOf reads the region from an IoTDA endpoint such as
-// https://iotda.cn-north-4.myhuaweicloud.com or
-// https://abc123.st1.iotda-app.cn-north-4.myhuaweicloud.com; "" when it
-// names none.
-func regionOf(endpoint string) string {
-	u, err := url.Parse(endpoint)
-	if err != nil {
-		return ""
+// ibmConfig is the IBM organization and credential of the flags and the
+// environment (clientstate.ConfigFromEnv); mock reports that neither names
+// one (or --mock was given), so the embedded mock serves.
+func (a *app) ibmConfig(c *common, f *ibmFlags) (cfg clientstate.Config, mock bool, err error) {
+	a.secrets = append(a.secrets, f.apiKey)
+	if c.mock {
+		return cfg, true, nil
 	}
-	labels := strings.Split(u.Hostname(), ".")
-	for i := 0; i+2 < len(labels); i++ {
-		if strings.HasPrefix(labels[i], "iotda") && labels[i+2] == "myhuaweicloud" {
-			return labels[i+1]
-		}
+	err = fromEnv(f.env(), func() (err error) { cfg, err = clientstate.ConfigFromEnv(); return err })
+	switch {
+	case errors.Is(err, iotclient.ErrNoConfig) && f.baseURL != "":
+		return cfg, false, usagef("--ibm-url needs the platform's credentials: set $%s and $%s", envIBMAPIKey, envIBMAPIToken)
+	case errors.Is(err, iotclient.ErrNoConfig):
+		return cfg, true, nil
+	case err != nil:
+		return cfg, false, err
 	}
-	return ""
+	cfg.BaseURL = f.baseURL
+	return cfg, false, nil
 }
 
-// ibmConfig works out the IBM organization and credential from the flags
-// and the environment; mock reports that neither names an organization or
-// an API key (or --mock was given), so the embedded mock serves.
-func (a *app) ibmConfig(c *common, f *ibmFlags) (cfg clientstate.Config, key, token string, mock bool, err error) {
-	org := or(f.org, a.getenv(envIBMOrg))
-	key, token = or(f.apiKey, a.getenv(envIBMAPIKey)), a.getenv(envIBMAPIToken)
-	a.secrets = append(a.secrets, key, token)
-	if c.mock || (org == "" && key == "" && f.baseURL == "") {
-		return clientstate.Config{}, mockAPIKey, mockAPIToken, true, nil
+// liveConfig is the monitor's organization and credential of the flags
+// and the environment (live.ConfigFromEnv), as ibmConfig.
+func (a *app) liveConfig(c *common, f *ibmFlags) (cfg live.Config, mock bool, err error) {
+	a.secrets = append(a.secrets, f.apiKey)
+	if c.mock {
+		return cfg, true, nil
 	}
-	switch {
-	case key == "":
-		return cfg, "", "", false, usagef("IBM: no API key: set --api-key or $%s (and $%s)", envIBMAPIKey, envIBMAPIToken)
-	case token == "":
-		return cfg, "", "", false, usagef("IBM: an API key without its auth token: set $%s", envIBMAPIToken)
+	err = fromEnv(f.env(), func() (err error) { cfg, err = live.ConfigFromEnv(); return err })
+	if errors.Is(err, iotclient.ErrNoConfig) {
+		return cfg, true, nil
 	}
-	if org == "" {
-		var ok bool
-		if org, ok = auth.OrgFromAPIKey(key); !ok && f.baseURL == "" {
-			return cfg, "", "", false, usagef("IBM: set --org or $%s: the API key does not name the organization (a-ORG-...)", envIBMOrg)
-		}
-	}
-	cfg = clientstate.Config{OrgID: org, Domain: f.domain, BaseURL: f.baseURL, Auth: auth.APIKey(key, token)}
-	return cfg, key, token, false, nil
+	return cfg, false, err
 }
 
 // stateClient builds the IBM client-state client, or one against the
 // embedded mock.
 func (a *app) stateClient(c *common, f *ibmFlags) (*clientstate.Client, error) {
-	cfg, _, _, mock, err := a.ibmConfig(c, f)
-	if err != nil {
+	cfg, mock, err := a.ibmConfig(c, f)
+	switch {
+	case err != nil:
 		return nil, err
-	}
-	if mock {
+	case mock:
 		m, err := a.startMock(c.mock, "--org, --api-key or $"+envIBMAPIKey).statesFake()
 		if err != nil {
 			return nil, err
 		}
 		cfg = m.Config()
+	case cfg.BaseURL != "":
+		a.talkingTo("IBM Watson IoT at " + shownURL(cfg.BaseURL))
+	default:
+		a.talkingTo("IBM Watson IoT organization " + cfg.OrgID + " at " + cmp.Or(cfg.Domain, clientstate.DefaultDomain))
 	}
 	// IBM allows an organization 10 calls a second.
 	opts := append(a.sdkOptions(c), iotclient.WithRateLimit(10, 10))
 	return clientstate.NewClient(cfg, opts...)
 }
 
-func or(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
+// talkingTo is the one line on stderr saying which real platform serves
+// (mockNote says when the embedded mock does).
+func (a *app) talkingTo(what string) {
+	fmt.Fprintln(a.stderr, "iotctl: talking to "+what)
 }
 
 // mockNote is the one line on stderr saying the embedded mock serves.

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"os"
 	"strings"
 	"testing"
 
@@ -46,19 +47,6 @@ func TestIAMLoginFromEnvironment(t *testing.T) {
 	}
 }
 
-func TestRegionOf(t *testing.T) {
-	for endpoint, want := range map[string]string{
-		"https://iotda.cn-north-4.myhuaweicloud.com":                    "cn-north-4",
-		"https://a1b2c3.st1.iotda-app.ap-southeast-1.myhuaweicloud.com": "ap-southeast-1",
-		"http://127.0.0.1:8080":                                         "",
-		"%zz":                                                           "",
-	} {
-		if got := regionOf(endpoint); got != want {
-			t.Errorf("regionOf(%q) = %q, want %q", endpoint, got, want)
-		}
-	}
-}
-
 // What the SDK refuses is reported with the flag's name, never the SDK's
 // field names.
 func TestValidationSpeaksFlags(t *testing.T) {
@@ -79,5 +67,43 @@ func TestValidationSpeaksFlags(t *testing.T) {
 				t.Errorf("%q: stderr shows the SDK's %q:\n%s", tc.args, sdk, r.stderr)
 			}
 		}
+	}
+}
+
+// One rule, the SDK's ConfigFromEnv: any of a platform's variables set
+// (or a flag standing for one) means the real platform, whose missing
+// parts are usage errors naming them; none set means the embedded mock.
+// Either way iotctl says on stderr which it talks to.
+func TestOneRuleForRealOrMock(t *testing.T) {
+	clearEnv(t)
+	t.Setenv(envIoTDAProject, commandstest.ProjectID)
+	r := cliEnv(t, "history", "--device", demoDevice)
+	if r.code != exitUsage || !strings.Contains(r.stderr, envIoTDAEndpoint) || strings.Contains(r.stderr, "embedded mock") {
+		t.Errorf("a project without an endpoint: exit %d, stderr:\n%s", r.code, r.stderr)
+	}
+	clearEnv(t)
+	t.Setenv(envIBMOrg, mockOrg)
+	r = cliEnv(t, "states", "--limit", "1")
+	if r.code != exitUsage || !strings.Contains(r.stderr, envIBMAPIKey) || strings.Contains(r.stderr, "embedded mock") {
+		t.Errorf("an organization without a key: exit %d, stderr:\n%s", r.code, r.stderr)
+	}
+
+	srv := commandstest.NewServer()
+	defer srv.Close()
+	srv.Seed("remote-device", 5, 1)
+	clearEnv(t)
+	t.Setenv(envIoTDAToken, commandstest.Token)
+	r = cliEnv(t, "history", "--device", "remote-device", "--endpoint", srv.URL(), "--project", commandstest.ProjectID)
+	mustSucceed(t, r)
+	if n := strings.Count(r.stderr, "iotctl: talking to Huawei IoTDA at "+srv.URL()+"\n"); n != 1 {
+		t.Errorf("stderr says %d times which platform serves, want once:\n%s", n, r.stderr)
+	}
+	// The flags stood for their variables during the run only.
+	if v := os.Getenv(envIoTDAEndpoint); v != "" {
+		t.Errorf("--endpoint is left in the environment: %q", v)
+	}
+	r = cliEnv(t, "history", "--device", demoDevice, "--limit", "1")
+	if r.code != exitUsage || !strings.Contains(r.stderr, envIoTDAEndpoint) {
+		t.Errorf("a token alone, after a run with flags: exit %d, stderr:\n%s", r.code, r.stderr)
 	}
 }

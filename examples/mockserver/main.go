@@ -94,7 +94,12 @@ func main() {
 	latency := flag.Duration("latency", 0, "delay added to every answer")
 	seed := flag.Int64("seed", 1, "seed of the generated data and faults")
 	runFor := flag.Duration("for", 0, "stop after this long (0: until interrupted)")
-	// -h prints the flags and exits 0, an unknown flag exits 2.
+	flag.Usage = func() {
+		out := flag.CommandLine.Output()
+		fmt.Fprint(out, "Usage: mockserver [flags]\n\nServes the SDK's fakes of both platforms on one address. It reads no environment variable.\n\nFlags:\n")
+		flag.PrintDefaults()
+	}
+	// -h prints the usage and exits 0, an unknown flag exits 2.
 	if flag.Parse(); flag.NArg() > 0 {
 		log.Fatalf("unexpected argument %q", flag.Arg(0))
 	}

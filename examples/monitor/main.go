@@ -7,39 +7,61 @@
 //	go run ./examples/monitor
 //	go run ./examples/monitor -duration 30s -events 500
 //
-// Without credentials it starts the SDK's test fake of the platform
-// (package livetest: REST and an MQTT broker on loopback) with 60
-// simulated clients that flap: they
-// connect, drop with a close code, fail to connect, or get kicked off by a
-// reused client ID (close code 288, which does not mean offline). Halfway
-// through, the mock drops the monitor's connection, to show the reconnect.
+// The organization comes from the SDK's ConfigFromEnv (clientstate and
+// live). When none of the IOTCLIENT_IBM_* variables is set, it starts the
+// SDK's test fake of the platform (package livetest: REST and an MQTT
+// broker on loopback) with 60 simulated clients that flap: they connect,
+// drop with a close code, fail to connect, or get kicked off by a reused
+// client ID (close code 288, which does not mean offline). Halfway
+// through, the fake drops the monitor's connection, to show the reconnect.
 // It stops after -events events or -duration, whichever comes first, and
-// exits 0.
+// exits 0. go run ./examples/monitor -h lists the variables.
 //
-// To watch a real organization, set IOTCLIENT_IBM_API_KEY and
-// IOTCLIENT_IBM_API_TOKEN, and IOTCLIENT_IBM_ORG unless the key has the
-// form a-{org}-{random}. The monitor then connects to
+// Against a real organization the monitor connects to
 // ssl://{org}.messaging.internetofthings.ibmcloud.com:8883 as a:{org}:{appId},
 // with an app ID unique to this run.
 package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"log"
 	"os"
 	"os/signal"
+	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
-	"github.com/iotclient/iotclient-go/auth"
+	iotclient "github.com/iotclient/iotclient-go"
 	"github.com/iotclient/iotclient-go/clientstate"
 	"github.com/iotclient/iotclient-go/clientstate/clientstatetest"
 	"github.com/iotclient/iotclient-go/clientstate/live"
 	"github.com/iotclient/iotclient-go/clientstate/live/livetest"
 )
+
+const usage = `Usage: monitor [-duration D] [-events N]
+
+Watches devices connect and disconnect live (MQTT) and keeps a fleet
+tracker up to date, then says why the devices dropped and which keep
+reconnecting.
+
+Flags:
+  -duration D   stop after this long (default 5s)
+  -events N     stop after this many live events (default 200; 0: no limit)
+
+Environment (when none of the IOTCLIENT_IBM_* variables is set, the fake serves):
+  IOTCLIENT_IBM_API_KEY      IBM API key, a-{org}-{random}
+  IOTCLIENT_IBM_API_TOKEN    its authentication token
+  IOTCLIENT_IBM_ORG          organization (default: the one in the key)
+  IOTCLIENT_IBM_DOMAIN       platform domain (default internetofthings.ibmcloud.com)
+`
+
+// clientIDWidth keeps every line within 120 columns.
+const clientIDWidth = 56
 
 func run(duration time.Duration, maxEvents int) error {
 	ctx, cancel := context.WithTimeout(context.Background(), duration)
@@ -76,17 +98,17 @@ func run(duration time.Duration, maxEvents int) error {
 				retained.Add(1) // the state of each device when the subscription began
 				return
 			}
-			note := ""
+			line := fmt.Sprintf("%s %-*s %s", ev.Time.UTC().Format("15:04:05.000"), clientIDWidth, cut(ev.ClientID, clientIDWidth), ev.Action)
+			if c := ev.Cause(); c != clientstate.CauseNone {
+				line += " " + string(c) // the close code in the SDK's one vocabulary
+			}
 			switch {
 			case ev.ClientIDReused():
-				note = "  <- client ID reused: still online"
+				line += " (still online)"
 			case !applied:
-				note = "  (older than what was known: ignored)"
+				line += " (older than what was known: ignored)"
 			}
-			if c := ev.Cause(); c != clientstate.CauseNone {
-				note = " " + string(c) + note // the close code in the SDK's cause vocabulary
-			}
-			fmt.Printf("%s%s\n", ev, note)
+			fmt.Println(line)
 			if n := changes.Add(1); maxEvents > 0 && n >= int64(maxEvents) {
 				cancel()
 			}
@@ -119,56 +141,103 @@ func run(duration time.Duration, maxEvents int) error {
 	}
 	fmt.Printf("-- %d live events, %d retained; now %d connected, %d disconnected\n",
 		changes.Load(), retained.Load(), len(tracker.Connected()), len(tracker.Disconnected()))
-	sum := tracker.Summary(duration)
-	fmt.Printf("-- why they dropped: %d disconnects in the last %s\n", sum.Disconnects, duration)
-	for _, c := range clientstate.Causes() {
-		if n := sum.ByCause[c]; n > 0 {
-			fmt.Printf("   %-28s %d\n", c, n)
-		}
-	}
-	for i, f := range tracker.Flapping(duration, 3) {
-		if i == 5 {
-			break
-		}
-		fmt.Printf("-- flapping: %s dropped %d times (%v)\n", f.ClientID, f.Disconnects, f.ByCause)
-	}
+	report(tracker, duration)
 	if ctx.Err() != nil {
 		return nil // the time or event budget ran out, or Ctrl-C: a normal end
 	}
 	return err
 }
 
-// platform is where the example connects, and for the mock, how its fleet
+// report says why the clients dropped over the window and which keep
+// reconnecting. A 288 (another connection took the client ID over) is not
+// a drop: the device stayed online.
+func report(tracker *live.Tracker, window time.Duration) {
+	sum := tracker.Summary(window)
+	reused := sum.ByCause[clientstate.CauseDuplicateClientID]
+	fmt.Printf("-- why they dropped: %d drops during the run\n", sum.Disconnects-reused)
+	for _, c := range clientstate.Causes() {
+		if n := sum.ByCause[c]; n > 0 && c != clientstate.CauseDuplicateClientID {
+			fmt.Printf("   %-28s %d\n", c, n)
+		}
+	}
+	if reused > 0 {
+		fmt.Printf("-- and %d times another connection took a client ID over (close code 288): still online, not drops\n", reused)
+	}
+	shown := 0
+	for _, f := range tracker.Flapping(window, 3) {
+		drops := f.Disconnects - f.ByCause[clientstate.CauseDuplicateClientID]
+		if drops < 3 {
+			continue
+		}
+		fmt.Printf("-- flapping: %s dropped %d times:\n   %s\n", cut(f.ClientID, clientIDWidth), drops, causes(f.ByCause))
+		if shown++; shown == 5 {
+			break
+		}
+	}
+}
+
+// causes lists the drops by cause, in the order of clientstate.Causes,
+// such as "MQTT_KEEP_ALIVE_TIMEOUT 2, THROTTLED 1".
+func causes(by map[clientstate.Cause]int) string {
+	var parts []string
+	for _, c := range clientstate.Causes() {
+		if n := by[c]; n > 0 && c != clientstate.CauseDuplicateClientID {
+			parts = append(parts, string(c)+" "+strconv.Itoa(n))
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+// cut shortens s to n characters, ending it with an ellipsis, so a line
+// stays within the terminal.
+func cut(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}
+
+// platform is where the example connects, and for the fake, how its fleet
 // is simulated.
 type platform struct {
 	rest     clientstate.Config
 	mon      live.Config
-	simulate func(ctx context.Context) // starts the simulated fleet (mock only)
+	simulate func(ctx context.Context) // starts the simulated fleet (fake only)
 	wait     func()                    // waits for the simulation to stop
 	close    func()
 }
 
-// connect configures the real platform when credentials are set, else the
-// embedded mock with a flapping fleet.
+// connect configures the organization ConfigFromEnv describes, or when
+// none of its variables is set the fake with a flapping fleet, and says
+// which.
 func connect() (*platform, error) {
-	key, token := os.Getenv("IOTCLIENT_IBM_API_KEY"), os.Getenv("IOTCLIENT_IBM_API_TOKEN")
-	if key != "" || token != "" {
-		org := os.Getenv("IOTCLIENT_IBM_ORG")
-		cred := auth.APIKey(key, token)
-		return &platform{
-			rest:  clientstate.Config{OrgID: org, Auth: cred},
-			mon:   live.Config{OrgID: org, Auth: cred},
-			close: func() {},
-		}, nil
+	rest, err := clientstate.ConfigFromEnv()
+	switch {
+	case errors.Is(err, iotclient.ErrNoConfig):
+	case err != nil:
+		return nil, err // names the variable to fix
+	default:
+		mon, err := live.ConfigFromEnv() // the same variables: the same organization
+		if err != nil {
+			return nil, err
+		}
+		domain := rest.Domain
+		if domain == "" {
+			domain = clientstate.DefaultDomain
+		}
+		fmt.Printf("IBM Watson IoT: organization %s at %s\n", rest.OrgID, domain)
+		return &platform{rest: rest, mon: mon, close: func() {}}, nil
 	}
 
-	rest := clientstatetest.NewServer()
-	rest.Seed(60, 1)
-	s, err := livetest.NewServer(rest)
+	fake := clientstatetest.NewServer()
+	fake.Seed(60, 1)
+	s, err := livetest.NewServer(fake)
 	if err != nil {
-		rest.Close()
+		fake.Close()
 		return nil, err
 	}
+	fmt.Println("IBM Watson IoT: the embedded fake (no IOTCLIENT_IBM_* variable is set)")
 	var wg sync.WaitGroup
 	return &platform{
 		rest: s.Config(),
@@ -205,7 +274,8 @@ func flap(ctx context.Context, fake *livetest.Server) {
 func main() {
 	duration := flag.Duration("duration", 5*time.Second, "stop after this long")
 	maxEvents := flag.Int("events", 200, "stop after this many live events (0: no limit)")
-	// -h prints the flags and exits 0, an unknown flag exits 2.
+	flag.Usage = func() { fmt.Fprint(flag.CommandLine.Output(), usage) }
+	// -h prints the usage and exits 0, an unknown flag exits 2.
 	if flag.Parse(); flag.NArg() > 0 {
 		log.Fatalf("unexpected argument %q", flag.Arg(0))
 	}

@@ -1,6 +1,6 @@
 // Command quickstart answers the SDK's two questions against the SDK's test
 // fakes (packages commandstest and clientstatetest), or the real platforms
-// when credentials are set:
+// when their environment variables are set:
 //
 //   - what happened to the commands sent to a device (Huawei IoTDA), and
 //   - which devices are connected, and why the others dropped (IBM Watson IoT).
@@ -9,15 +9,15 @@
 //
 //	go run ./examples/quickstart
 //
-// To talk to Huawei IoTDA instead, set IOTCLIENT_IOTDA_ENDPOINT,
-// IOTCLIENT_IOTDA_PROJECT_ID, IOTCLIENT_IOTDA_DEVICE_ID and either
-// IOTCLIENT_IOTDA_AK + IOTCLIENT_IOTDA_SK or IOTCLIENT_IOTDA_TOKEN
-// (IOTCLIENT_IOTDA_INSTANCE_ID is optional). To talk to IBM Watson IoT, set
-// IOTCLIENT_IBM_ORG, IOTCLIENT_IBM_API_KEY and IOTCLIENT_IBM_API_TOKEN.
+// Each platform is configured by the SDK's ConfigFromEnv (commands and
+// clientstate): when none of a platform's variables is set, that platform's
+// fake serves; go run ./examples/quickstart -h lists the variables. The
+// program says on its first line for each platform which one it talks to.
 package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"log"
@@ -25,11 +25,40 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/iotclient/iotclient-go/auth"
+	iotclient "github.com/iotclient/iotclient-go"
 	"github.com/iotclient/iotclient-go/clientstate"
 	"github.com/iotclient/iotclient-go/clientstate/clientstatetest"
 	"github.com/iotclient/iotclient-go/commands"
 	"github.com/iotclient/iotclient-go/commands/commandstest"
+)
+
+const usage = `Usage: quickstart
+
+Shows a device's recent commands (Huawei IoTDA), then how many clients are
+connected and the most recent disconnects with their causes (IBM Watson IoT).
+
+Environment (when none of a platform's variables is set, its fake serves):
+  IOTCLIENT_IOTDA_ENDPOINT       IoTDA endpoint, such as https://iotda.cn-north-4.myhuaweicloud.com
+  IOTCLIENT_IOTDA_PROJECT_ID     IoTDA project ID
+  IOTCLIENT_IOTDA_INSTANCE_ID    IoTDA instance ID (optional)
+  IOTCLIENT_IOTDA_AK             access key ID, with
+  IOTCLIENT_IOTDA_SK             its secret key; or
+  IOTCLIENT_IOTDA_TOKEN          an IAM token; or
+  IOTCLIENT_IOTDA_IAM_USER       an IAM login: the user,
+  IOTCLIENT_IOTDA_IAM_PASSWORD   its password,
+  IOTCLIENT_IOTDA_IAM_DOMAIN     its account,
+  IOTCLIENT_IOTDA_REGION         the region (default: the endpoint's),
+  IOTCLIENT_IOTDA_IAM_ENDPOINT   the IAM endpoint (default: the region's)
+  IOTCLIENT_IOTDA_DEVICE_ID      the device whose commands are shown (required with the above)
+  IOTCLIENT_IBM_API_KEY          IBM API key, a-{org}-{random}
+  IOTCLIENT_IBM_API_TOKEN        its authentication token
+  IOTCLIENT_IBM_ORG              organization (default: the one in the key)
+  IOTCLIENT_IBM_DOMAIN           platform domain (default internetofthings.ibmcloud.com)
+`
+
+// Table widths: every line stays within 120 columns.
+const (
+	clientIDWidth = 60
 )
 
 func run() error {
@@ -45,44 +74,38 @@ func run() error {
 
 // commandHistory prints a device's 15 most recent commands.
 func commandHistory(ctx context.Context) error {
-	cfg := commands.Config{
-		Endpoint:   os.Getenv("IOTCLIENT_IOTDA_ENDPOINT"),
-		ProjectID:  os.Getenv("IOTCLIENT_IOTDA_PROJECT_ID"),
-		InstanceID: os.Getenv("IOTCLIENT_IOTDA_INSTANCE_ID"),
-	}
+	cfg, err := commands.ConfigFromEnv()
 	device := os.Getenv("IOTCLIENT_IOTDA_DEVICE_ID")
 	switch {
-	case cfg.Endpoint == "":
+	case errors.Is(err, iotclient.ErrNoConfig):
 		m := commandstest.NewServer()
 		defer m.Close()
-		fmt.Printf("(using the SDK's IoTDA test fake at %s)\n", m.URL())
 		device = "thermostat-0042"
 		m.Seed(device, 120, 7)
 		cfg = m.Config()
-	case os.Getenv("IOTCLIENT_IOTDA_TOKEN") != "":
-		cfg.Auth = auth.Token(os.Getenv("IOTCLIENT_IOTDA_TOKEN"))
+		fmt.Println("Huawei IoTDA: the embedded fake (no IOTCLIENT_IOTDA_* variable is set)")
+	case err != nil:
+		return err // names the variable to fix
+	case device == "":
+		return errors.New("IOTCLIENT_IOTDA_DEVICE_ID: set the device whose commands are shown")
 	default:
-		cfg.Auth = auth.AKSK(os.Getenv("IOTCLIENT_IOTDA_AK"), os.Getenv("IOTCLIENT_IOTDA_SK"))
+		fmt.Println("Huawei IoTDA:", cfg.Endpoint)
 	}
 	client, err := commands.NewClient(cfg)
 	if err != nil {
 		return err
 	}
 
-	fmt.Printf("Recent commands of device %s (Huawei IoTDA):\n", device)
+	fmt.Printf("Recent commands of device %s:\n", device)
 	tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "COMMAND ID\tSERVICE\tNAME\tSTATUS\tCREATED (UTC)\tRESPONDED")
+	fmt.Fprintln(tw, "COMMAND ID\tSERVICE\tNAME\tSTATUS\tCREATED (UTC)\tANSWERED (UTC)")
 	n := 0
 	for cmd, err := range client.History(ctx, device, commands.HistoryQuery{PageSize: 10}) {
 		if err != nil {
 			return err
 		}
-		responded := "-"
-		if !cmd.RespondedAt.IsZero() {
-			responded = cmd.RespondedAt.Sub(cmd.CreatedAt).String() + " later"
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", cmd.ID, cmd.ServiceID, cmd.Name, cmd.Status,
-			cmd.CreatedAt.Format(time.DateTime), responded)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", cmd.ID, cut(cmd.ServiceID, 16), cut(cmd.Name, 16), cmd.Status,
+			cmd.CreatedAt.Format(time.DateTime), clock(cmd.RespondedAt))
 		if n++; n == 15 {
 			break // the iterator stops fetching here: two pages were requested
 		}
@@ -91,19 +114,26 @@ func commandHistory(ctx context.Context) error {
 }
 
 // connectionStates prints how many clients are connected and the most
-// recent disconnects with who caused them and why.
+// recent disconnects with their causes.
 func connectionStates(ctx context.Context) error {
-	cfg := clientstate.Config{OrgID: os.Getenv("IOTCLIENT_IBM_ORG")}
-	if cfg.OrgID == "" {
+	cfg, err := clientstate.ConfigFromEnv()
+	switch {
+	case errors.Is(err, iotclient.ErrNoConfig):
 		m := clientstatetest.NewServer()
 		defer m.Close()
-		fmt.Printf("(using the SDK's IBM test fake at %s)\n", m.URL())
 		m.Seed(250, 7)
 		cfg = m.Config()
-	} else {
-		cfg.Auth = auth.APIKey(os.Getenv("IOTCLIENT_IBM_API_KEY"), os.Getenv("IOTCLIENT_IBM_API_TOKEN"))
+		fmt.Println("IBM Watson IoT: the embedded fake (no IOTCLIENT_IBM_* variable is set)")
+	case err != nil:
+		return err
+	default:
+		domain := cfg.Domain
+		if domain == "" {
+			domain = clientstate.DefaultDomain
+		}
+		fmt.Printf("IBM Watson IoT: organization %s at %s\n", cfg.OrgID, domain)
 	}
-	client, err := clientstate.NewClient(cfg)
+	client, err := clientstate.NewClient(cfg, iotclient.WithRateLimit(10, 10)) // IBM allows 10 calls a second
 	if err != nil {
 		return err
 	}
@@ -115,34 +145,58 @@ func connectionStates(ctx context.Context) error {
 		}
 		connected++
 	}
-	fmt.Printf("Connected clients (IBM Watson IoT): %d\n", connected)
+	fmt.Printf("Connected clients: %d\n", connected)
 
-	fmt.Println("Most recent disconnects:")
+	fmt.Println("Most recent drops:")
 	tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "CLIENT ID\tDISCONNECTED (UTC)\tBY\tREASON CODE")
-	n := 0
+	fmt.Fprintln(tw, "CLIENT ID\tDISCONNECTED (UTC)\tCAUSE")
+	shown, reused := 0, 0
 	q := clientstate.ListQuery{Status: clientstate.StatusDisconnected, Sort: []string{"-lastDisconnectTime"}, PageSize: 10}
 	for st, err := range client.List(ctx, q) {
 		if err != nil {
 			return err
 		}
-		by, code := string(st.DisconnectedBy), "-"
-		if by == "" {
-			by = "-"
+		if st.Cause() == clientstate.CauseDuplicateClientID {
+			// Close code 288: another connection took the client ID over.
+			// The device was not offline: not a drop.
+			reused++
+			continue
 		}
-		if st.HasDisconnectReasonCode {
-			code = fmt.Sprint(st.DisconnectReasonCode)
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", st.ClientID, st.LastDisconnected.Format(time.DateTime), by, code)
-		if n++; n == 8 {
+		fmt.Fprintf(tw, "%s\t%s\t%s\n", cut(st.ClientID, clientIDWidth), st.LastDisconnected.Format(time.DateTime), st.Cause())
+		if shown++; shown == 8 {
 			break
 		}
 	}
-	return tw.Flush()
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	if reused > 0 {
+		fmt.Printf("(and %d whose connection another took over with the same client ID, close code 288: not drops)\n", reused)
+	}
+	return nil
+}
+
+// cut shortens s to n characters, ending it with an ellipsis, so a table
+// stays within the terminal.
+func cut(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}
+
+// clock is t's time of day in UTC, or "-" for the zero time.
+func clock(t time.Time) string {
+	if t.IsZero() {
+		return "-"
+	}
+	return t.UTC().Format(time.TimeOnly)
 }
 
 func main() {
-	// -h prints the flags and exits 0, an unknown flag exits 2.
+	flag.Usage = func() { fmt.Fprint(flag.CommandLine.Output(), usage) }
+	// -h prints the usage and exits 0, an unknown flag exits 2.
 	if flag.Parse(); flag.NArg() > 0 {
 		log.Fatalf("unexpected argument %q", flag.Arg(0))
 	}

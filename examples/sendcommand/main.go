@@ -3,16 +3,17 @@
 //
 //	go run ./examples/sendcommand
 //
-// It runs against the SDK's test fake (package commandstest: it logs in
-// through the fake's IAM, and the fake plays the command's lifecycle in a
-// second or two) unless
-// IOTCLIENT_IOTDA_ENDPOINT, IOTCLIENT_IOTDA_PROJECT_ID,
-// IOTCLIENT_IOTDA_DEVICE_ID and either IOTCLIENT_IOTDA_AK +
-// IOTCLIENT_IOTDA_SK or IOTCLIENT_IOTDA_TOKEN are set. Against the real
-// platform the command is Switch/ON_OFF {"value":"ON"} unless
+// The IoTDA project comes from the SDK's commands.ConfigFromEnv, the device
+// from IOTCLIENT_IOTDA_DEVICE_ID. When none of the IOTCLIENT_IOTDA_*
+// variables is set it runs against the SDK's test fake (package
+// commandstest: it logs in through the fake's IAM, and the fake plays the
+// command's lifecycle in a second or two). A real device is sent a command
+// only with -yes: without it the program says what it would send and
+// exits 1. The command is Switch/ON_OFF {"value":"ON"} unless
 // IOTCLIENT_IOTDA_SERVICE_ID, IOTCLIENT_IOTDA_COMMAND and
 // IOTCLIENT_IOTDA_PARAS (a JSON object) say otherwise; IOTCLIENT_IOTDA_WAIT
-// bounds the wait (default 2m).
+// bounds the wait (default 2m). go run ./examples/sendcommand -h lists the
+// variables.
 package main
 
 import (
@@ -25,18 +26,58 @@ import (
 	"os"
 	"time"
 
+	json "github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
+
+	iotclient "github.com/iotclient/iotclient-go"
 	"github.com/iotclient/iotclient-go/auth"
 	"github.com/iotclient/iotclient-go/commands"
 	"github.com/iotclient/iotclient-go/commands/commandstest"
 )
 
-func run() error {
+const usage = `Usage: sendcommand [-yes]
+
+Delivers a command to a device, waits for its outcome and shows the
+command's entry in the device's history.
+
+Flags:
+  -yes   send the command to the real platform (the fake needs no -yes)
+
+Environment (when none of the IOTCLIENT_IOTDA_* variables is set, the fake serves):
+  IOTCLIENT_IOTDA_ENDPOINT       IoTDA endpoint, such as https://iotda.cn-north-4.myhuaweicloud.com
+  IOTCLIENT_IOTDA_PROJECT_ID     IoTDA project ID
+  IOTCLIENT_IOTDA_INSTANCE_ID    IoTDA instance ID (optional)
+  IOTCLIENT_IOTDA_AK             access key ID, with
+  IOTCLIENT_IOTDA_SK             its secret key; or
+  IOTCLIENT_IOTDA_TOKEN          an IAM token; or
+  IOTCLIENT_IOTDA_IAM_USER       an IAM login: the user,
+  IOTCLIENT_IOTDA_IAM_PASSWORD   its password,
+  IOTCLIENT_IOTDA_IAM_DOMAIN     its account,
+  IOTCLIENT_IOTDA_REGION         the region (default: the endpoint's),
+  IOTCLIENT_IOTDA_IAM_ENDPOINT   the IAM endpoint (default: the region's)
+  IOTCLIENT_IOTDA_DEVICE_ID      the device (required with the above)
+  IOTCLIENT_IOTDA_SERVICE_ID     the command's service (default Switch)
+  IOTCLIENT_IOTDA_COMMAND        the command's name (default ON_OFF)
+  IOTCLIENT_IOTDA_PARAS          its parameters, a JSON object (default {"value":"ON"})
+  IOTCLIENT_IOTDA_WAIT           how long to wait for the outcome (default 2m)
+`
+
+// errNotConfirmed ends a run against a real platform without -yes.
+var errNotConfirmed = errors.New("not sent: a real device gets a command only with -yes")
+
+func run(yes bool) error {
 	env, done, err := connect()
 	if err != nil {
 		return err
 	}
 	defer done()
 	ctx := context.Background()
+
+	if env.real && !yes {
+		fmt.Printf("would deliver %s/%s %s to %s; run again with -yes to send it\n",
+			env.command.ServiceID, env.command.Name, params(env.command.Params), env.device)
+		return errNotConfirmed
+	}
 
 	// 1. Deliver. Create is never sent twice once it may have reached the
 	// platform; bad input is refused before any request.
@@ -76,7 +117,8 @@ func run() error {
 		if h.ID != cmd.ID {
 			continue
 		}
-		fmt.Printf("history entry: %s %s/%s %s, created %s", h.ID, h.ServiceID, h.Name, h.Status, h.CreatedAt.Format(time.RFC3339))
+		fmt.Printf("history entry: %s %s/%s %s\n", h.ID, h.ServiceID, h.Name, h.Status)
+		fmt.Printf("  created %s", h.CreatedAt.Format(time.RFC3339))
 		if !h.SentAt.IsZero() {
 			fmt.Printf(", sent %s", h.SentAt.Format(time.TimeOnly))
 		}
@@ -99,20 +141,17 @@ func run() error {
 
 type setup struct {
 	client  *commands.Client
+	real    bool // a real platform, not the fake
 	device  string
 	command commands.NewCommand
 	wait    time.Duration
 	poll    commands.WaitOptions
 }
 
-// connect builds a client for the real platform when configured, else for
-// a mock server whose commands progress on their own within a second or two.
+// connect builds a client for the platform ConfigFromEnv describes, or,
+// when none of its variables is set, for a fake whose commands progress on
+// their own within a second or two. It says which.
 func connect() (env setup, done func(), err error) {
-	cfg := commands.Config{
-		Endpoint:   os.Getenv("IOTCLIENT_IOTDA_ENDPOINT"),
-		ProjectID:  os.Getenv("IOTCLIENT_IOTDA_PROJECT_ID"),
-		InstanceID: os.Getenv("IOTCLIENT_IOTDA_INSTANCE_ID"),
-	}
 	env = setup{
 		device: os.Getenv("IOTCLIENT_IOTDA_DEVICE_ID"),
 		command: commands.NewCommand{
@@ -122,7 +161,9 @@ func connect() (env setup, done func(), err error) {
 		wait: 2 * time.Minute,
 	}
 	done = func() {}
-	if cfg.Endpoint == "" {
+	cfg, err := commands.ConfigFromEnv()
+	switch {
+	case errors.Is(err, iotclient.ErrNoConfig):
 		m := commandstest.NewServer(commandstest.WithLifecycle(commandstest.Lifecycle{
 			SendAfter: time.Second, DeliverAfter: 300 * time.Millisecond, RespondAfter: 300 * time.Millisecond,
 		}))
@@ -132,13 +173,14 @@ func connect() (env setup, done func(), err error) {
 		cfg.Auth = auth.IAMPassword(m.IAMConfig(), commandstest.IAMPassword)
 		env.wait = 20 * time.Second
 		env.poll = commands.WaitOptions{PollInitial: 100 * time.Millisecond, PollMax: 200 * time.Millisecond}
-	} else {
-		switch {
-		case os.Getenv("IOTCLIENT_IOTDA_TOKEN") != "":
-			cfg.Auth = auth.Token(os.Getenv("IOTCLIENT_IOTDA_TOKEN"))
-		default:
-			cfg.Auth = auth.AKSK(os.Getenv("IOTCLIENT_IOTDA_AK"), os.Getenv("IOTCLIENT_IOTDA_SK"))
-		}
+		fmt.Println("Huawei IoTDA: the embedded fake (no IOTCLIENT_IOTDA_* variable is set)")
+	case err != nil:
+		return env, done, err // names the variable to fix
+	case env.device == "":
+		return env, done, errors.New("IOTCLIENT_IOTDA_DEVICE_ID: set the device the command goes to")
+	default:
+		env.real = true
+		fmt.Println("Huawei IoTDA:", cfg.Endpoint)
 		if v := os.Getenv("IOTCLIENT_IOTDA_SERVICE_ID"); v != "" {
 			env.command.ServiceID = v
 		}
@@ -161,12 +203,26 @@ func connect() (env setup, done func(), err error) {
 	return env, done, err
 }
 
+// params shows a command's parameters as the platform receives them.
+func params(p any) string {
+	if raw, ok := p.(jsontext.Value); ok {
+		return string(raw)
+	}
+	b, err := json.Marshal(p)
+	if err != nil {
+		return fmt.Sprint(p)
+	}
+	return string(b)
+}
+
 func main() {
-	// -h prints the flags and exits 0, an unknown flag exits 2.
+	yes := flag.Bool("yes", false, "send the command to the real platform (the fake needs no -yes)")
+	flag.Usage = func() { fmt.Fprint(flag.CommandLine.Output(), usage) }
+	// -h prints the usage and exits 0, an unknown flag exits 2.
 	if flag.Parse(); flag.NArg() > 0 {
 		log.Fatalf("unexpected argument %q", flag.Arg(0))
 	}
-	if err := run(); err != nil {
+	if err := run(*yes); err != nil {
 		log.Fatal(err)
 	}
 }

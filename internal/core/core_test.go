@@ -43,7 +43,7 @@ func newTestClient(t *testing.T, opts ...iotclient.Option) (*Client, *httpmock.M
 	t.Helper()
 	mt := httpmock.NewMockTransport()
 	cred := &countingCred{}
-	s := config.Build(append([]iotclient.Option{
+	s := Settings(append([]iotclient.Option{
 		iotclient.WithHTTPClient(&http.Client{Transport: mt}),
 		iotclient.WithBackoff(10*time.Millisecond, 100*time.Millisecond),
 	}, opts...))

@@ -16,7 +16,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	iotclient "github.com/iotclient/iotclient-go"
-	"github.com/iotclient/iotclient-go/internal/config"
 )
 
 // echoSecret is a token with the characters IBM tokens hold.
@@ -36,7 +35,7 @@ func (secretCred) Secrets() []string { return []string{echoSecret} }
 func newSecretClient(t *testing.T, opts ...iotclient.Option) (*Client, *httpmock.MockTransport) {
 	t.Helper()
 	mt := httpmock.NewMockTransport()
-	s := config.Build(append([]iotclient.Option{iotclient.WithHTTPClient(&http.Client{Transport: mt}), iotclient.WithRetry(0)}, opts...))
+	s := Settings(append([]iotclient.Option{iotclient.WithHTTPClient(&http.Client{Transport: mt}), iotclient.WithRetry(0)}, opts...))
 	c, err := New(testBase, secretCred{}, s, nil)
 	require.NoError(t, err)
 	return c, mt

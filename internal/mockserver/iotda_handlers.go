@@ -110,7 +110,7 @@ func (s *Server) serveIoTDA(w http.ResponseWriter, req *request) {
 			"Invalid access token: the token does not grant access to project "+strconv.Quote(req.projectID)+".")
 		return
 	}
-	if !validDeviceID(req.deviceID) {
+	if req.route != RouteListDevices && req.route != RouteSearchDevices && !validDeviceID(req.deviceID) {
 		s.writeIoTDAErr(w, req, badInput("The device ID must be 1-128 characters of letters, digits, '_' and '-'."))
 		return
 	}
@@ -302,6 +302,7 @@ func (s *Server) handleCreateCommand(w http.ResponseWriter, req *request) {
 	}
 	c.ID = s.newIDLocked(d, now)
 	d.put(c)
+	s.pushCommandLocked(&c, s.now())
 	rec := toRecord(&c, true)
 	s.mu.Unlock()
 	writeJSON(w, http.StatusOK, rec)

@@ -96,8 +96,10 @@ var (
 // The state is brought up to the server's clock lazily, whenever an IoTDA
 // request arrives (before it is handled, so the 20-PENDING limit sees
 // expired and sent commands as such) and when ApplyLifecycle is called;
-// there are no background goroutines. Each status change is stamped with
-// the time it was due, not the time it was noticed.
+// there are no background goroutines, except on a pushing server, which
+// does it every Push.LifecycleTick so changes are pushed unasked. Each
+// status change is stamped with the time it was due, not the time it was
+// noticed.
 type Lifecycle struct {
 	SendAfter    time.Duration // PENDING (delay) → SENT; default 10s
 	DeliverAfter time.Duration // SENT → DELIVERED; default 1s
@@ -239,7 +241,7 @@ func (l *lifecycle) advanceLocked(s *Server, now time.Time) {
 			continue
 		}
 		c := &d.cmds[i]
-		l.step(c, st, l.outcome(k, c), now)
+		l.step(s, c, st, l.outcome(k, c), now)
 		if isFinal(c.Status) {
 			delete(l.sims, k)
 			delete(l.outcomes, k)
@@ -285,8 +287,9 @@ func (l *lifecycle) outcome(k simKey, c *Command) string {
 	return StatusSuccessful
 }
 
-// step applies every transition of c that is due by now.
-func (l *lifecycle) step(c *Command, st *simState, outcome string, now time.Time) {
+// step applies every transition of c that is due by now, pushing each
+// (iotda_push_docs.go).
+func (l *lifecycle) step(s *Server, c *Command, st *simState, outcome string, now time.Time) {
 	for {
 		next, at := l.next(c, st, outcome)
 		if next == "" || at.After(now) {
@@ -304,6 +307,7 @@ func (l *lifecycle) step(c *Command, st *simState, outcome string, now time.Time
 			c.Responded, c.Result = stamp, append(jsontext.Value(nil), LifecycleFailureResult...)
 		}
 		c.Status, st.status = next, next
+		s.pushCommandLocked(c, at)
 	}
 }
 

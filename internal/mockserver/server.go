@@ -73,6 +73,8 @@ type Server struct {
 	faults faultState
 	lc     atomic.Pointer[lifecycle]          // set by WithLifecycle (iotda_lifecycle.go)
 	gen    atomic.Pointer[generatedHistories] // set by GenerateCommands (iotda_generated.go)
+	push   pushState                          // WithPush, PushTo (iotda_push.go)
+	gets   commandGets                        // CommandGets (iotda_gets.go)
 
 	mu       sync.RWMutex // guards all platform data below
 	iotda    iotdaState
@@ -145,6 +147,7 @@ func New(opts ...Option) *Server {
 	if s.demo {
 		s.loadDemo()
 	}
+	s.startPush()
 	s.ts = httptest.NewUnstartedServer(s)
 	// Hijacked and aborted connections are part of the job: keep the
 	// server's own log quiet.
@@ -161,11 +164,13 @@ func (s *Server) URL() string { return s.ts.URL }
 // on loopback), as a convenience for tests.
 func (s *Server) HTTPClient() *http.Client { return s.ts.Client() }
 
-// Close shuts the server down, ending any injected latency still waiting,
-// and blocks until outstanding requests finish. It is safe to call twice.
+// Close shuts the server down, ending any injected latency still waiting
+// and any push in flight, and blocks until outstanding requests finish and
+// the pushing goroutines are gone. It is safe to call twice.
 func (s *Server) Close() {
 	s.closeOnce.Do(func() {
 		close(s.done)
+		s.stopPush()
 		s.ts.Close()
 	})
 }
@@ -185,11 +190,13 @@ func (s *Server) Requests(route Route) int {
 	return int(c.Load())
 }
 
-// ResetCounts zeroes every request counter and the FaultsInjected counter.
+// ResetCounts zeroes every request counter (CommandGets too) and the
+// FaultsInjected counter.
 func (s *Server) ResetCounts() {
 	for _, c := range s.counts {
 		c.Store(0)
 	}
+	s.gets.reset()
 	s.faults.injected.Store(0)
 }
 
@@ -232,6 +239,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	m := matchRoute(r)
 	s.counts[RouteAll].Add(1)
 	s.counts[m.route].Add(1)
+	if m.route == RouteGetCommand {
+		s.gets.add(m.deviceID, m.commandID)
+	}
 
 	rid := s.nextRequestID()
 	w.Header().Set(RequestIDHeader, rid)

@@ -3,21 +3,17 @@ package commands_test
 import (
 	"context"
 	"fmt"
+	"time"
 
-	"github.com/iotclient/iotclient-go/auth"
 	"github.com/iotclient/iotclient-go/commands"
-	"github.com/iotclient/iotclient-go/internal/mockserver"
+	"github.com/iotclient/iotclient-go/commands/commandstest"
 )
 
 func ExampleClient_Export() {
-	s := mockserver.New()
-	defer s.Close()
-	s.GenerateCommands("device-1", 5000) // a long history
-	c, err := commands.NewClient(commands.Config{
-		Endpoint:  s.URL(),
-		ProjectID: mockserver.ProjectID,
-		Auth:      auth.AKSK(mockserver.AccessKey, mockserver.SecretKey),
-	})
+	srv := commandstest.NewServer(commandstest.WithNow(time.Date(2024, 6, 1, 12, 0, 0, 0, time.UTC)))
+	defer srv.Close()
+	srv.Seed("device-1", 5000, 1) // a long history (the queued commands are not in it)
+	c, err := srv.NewClient()
 	if err != nil {
 		panic(err)
 	}
@@ -36,5 +32,5 @@ func ExampleClient_Export() {
 		}
 	}
 	fmt.Println(n, "commands,", failed, "failed")
-	// Output: 5000 commands, 625 failed
+	// Output: 4753 commands, 709 failed
 }

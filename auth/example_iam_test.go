@@ -10,26 +10,28 @@ import (
 
 	"github.com/iotclient/iotclient-go/auth"
 	"github.com/iotclient/iotclient-go/commands"
-	"github.com/iotclient/iotclient-go/internal/mockserver"
+	"github.com/iotclient/iotclient-go/commands/commandstest"
 )
 
 func ExampleIAMPassword() {
-	// The embedded mock serves IAM and IoTDA; in production Endpoint is
+	// The public fake serves IAM and IoTDA; in production Endpoint is
 	// https://iam.{region}.myhuaweicloud.com.
-	s := mockserver.New()
-	defer s.Close()
-	s.SeedCommands("meter-7", 10, 1)
+	srv := commandstest.NewServer()
+	defer srv.Close()
+	srv.Seed("meter-7", 10, 1)
 
 	cred := auth.IAMPassword(auth.IAMConfig{
-		Endpoint: s.URL(),
-		Domain:   mockserver.IAMDomain,
-		User:     mockserver.IAMUser,
+		Endpoint: srv.URL(),
+		Domain:   commandstest.IAMDomain,
+		User:     commandstest.IAMUser,
 		Project:  "cn-north-4",
-	}, mockserver.IAMPassword)
+	}, commandstest.IAMPassword)
 	// Printing never shows the password or the token.
-	fmt.Println(strings.Replace(fmt.Sprint(cred), s.URL(), "http://127.0.0.1:PORT", 1))
+	fmt.Println(strings.Replace(fmt.Sprint(cred), srv.URL(), "http://127.0.0.1:PORT", 1))
 
-	cmds, err := commands.NewClient(commands.Config{Endpoint: s.URL(), ProjectID: mockserver.ProjectID, Auth: cred})
+	cfg := srv.Config()
+	cfg.Auth = cred
+	cmds, err := commands.NewClient(cfg)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -42,14 +44,15 @@ func ExampleIAMPassword() {
 		})
 	}
 	wg.Wait()
-	fmt.Println("logins:", s.Requests(mockserver.RouteIAMToken))
+	// 20 concurrent calls share one login.
+	fmt.Println("requests:", srv.Requests(), "(20 counts, 1 login)")
 
 	// The token is sent as X-Auth-Token.
-	req, _ := http.NewRequest(http.MethodGet, s.URL(), nil)
+	req, _ := http.NewRequest(http.MethodGet, srv.URL(), nil)
 	_ = cred.Apply(req, nil)
-	fmt.Println(req.Header.Get(auth.TokenHeader) != "")
+	fmt.Println(req.Header.Get("X-Auth-Token") != "")
 	// Output:
 	// auth.IAMPassword{Endpoint: "http://127.0.0.1:PORT", Domain: "mock-domain", User: "mock-user", Password: "[redacted]", Project: "cn-north-4"}
-	// logins: 1
+	// requests: 21 (20 counts, 1 login)
 	// true
 }

@@ -1,0 +1,219 @@
+package commandstest
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"time"
+
+	"github.com/iotclient/iotclient-go/internal/invalid"
+	"github.com/iotclient/iotclient-go/internal/mockserver"
+)
+
+// PushOptions tunes how the fake pushes, as an IoTDA forwarding rule with
+// an HTTP(S) action does: each document is a POST of JSON, answered 200
+// within Timeout or failed. A failed push is not retried (the platform
+// discards it); BlocklistAfter failures in a row blocklist the receiver:
+// documents then wait in a backlog, one is tried every BlocklistRetry, and
+// once one gets through the backlog drains at DrainRate before newer
+// documents. Zero fields take the platform's values shown.
+type PushOptions struct {
+	// Workers bounds the pushes in flight (default 4), so documents can
+	// arrive in another order than they were made even without faults.
+	Workers int
+	// Timeout is how long a push waits for the 200 (default 15s).
+	Timeout time.Duration
+	// BlocklistAfter consecutive failures blocklist the receiver
+	// (default 10).
+	BlocklistAfter int
+	// BlocklistRetry is the wait between tries of a blocklisted receiver
+	// (default 3 min).
+	BlocklistRetry time.Duration
+	// DrainRate is the pushes per second of a draining backlog (default
+	// 800); negative drains as fast as Workers allow.
+	DrainRate float64
+	// SkipPending pushes nothing for the PENDING status. Whether the
+	// platform pushes PENDING is unconfirmed; by default the fake does.
+	SkipPending bool
+	// Client sends the POSTs; nil is the fake's own. Give an https
+	// receiver's client (httptest.Server.Client) so its certificate is
+	// trusted.
+	Client *http.Client
+	// Faults start with the server; SetPushFaults changes them.
+	Faults PushFaults
+}
+
+// PushFaults makes pushes misbehave as an at-least-once channel may, so a
+// consumer's handling of duplicates, order and loss can be tested. Which
+// documents are hit depends only on Seed and the document (command ID,
+// status, time), not on arrival order: a run hits the same ones each time.
+// The fractions are between 0 and 1.
+type PushFaults struct {
+	// Seed picks the documents the fractions hit.
+	Seed int64
+	// Duplicate is the fraction of documents sent twice, the copy right
+	// behind the original (same bytes, same request_id).
+	Duplicate float64
+	// Reorder is the fraction of documents held back, so later documents
+	// overtake them.
+	Reorder float64
+	// ReorderDelay is how long a reordered document waits (default 100ms).
+	ReorderDelay time.Duration
+	// Drop is the fraction of commands (and devices) whose documents are
+	// never sent: a consumer must learn their outcome by polling.
+	Drop float64
+	// DropIDs are command IDs (or device IDs, for device status
+	// documents) whose documents are never sent.
+	DropIDs []string
+}
+
+// PushStats counts what the fake pushed.
+type PushStats struct {
+	Events      int // documents made: one per status change while pushing
+	Attempts    int // POSTs made, copies and blocklist tries included
+	Sent        int // POSTs the receiver answered 200
+	Failed      int // POSTs answered otherwise, or not within Timeout
+	Duplicated  int // documents sent twice by PushFaults.Duplicate
+	Reordered   int // documents held back by PushFaults.Reorder
+	Dropped     int // documents never sent: PushFaults.Drop and DropIDs
+	Discarded   int // documents given up after a failed POST
+	Held        int // documents waiting now for a receiver down or blocklisted
+	Blocklisted int // times the receiver was blocklisted
+}
+
+// WithPushURL makes the fake push to url from the start, with the
+// platform's defaults: see WithPush.
+func WithPushURL(url string) Option { return WithPush(url, PushOptions{}) }
+
+// WithPush makes the fake push notifications to url, as IoTDA's data
+// forwarding does over HTTP(S): a device.command.status document for every
+// status change of a command (created by Create, moved on by the
+// lifecycle or by SetStatus; seeded and added commands push nothing until
+// they change) and a device.status document for every SetDeviceConnection.
+// The documents have the shape of spec/huawei-iotda-push.md, which package
+// notify decodes. With WithLifecycle the fake moves its commands on by
+// itself, so their changes are pushed without any request. An empty url
+// pushes nothing until PushTo. NewServer panics on a url that is not
+// absolute http(s) or on options out of range (a test's mistake).
+func WithPush(url string, o PushOptions) Option {
+	if err := checkPush(url, &o); err != nil {
+		panic("commandstest: WithPush: " + err.Error())
+	}
+	p := mockserver.Push{
+		URL: url, Workers: o.Workers, Timeout: o.Timeout, BlocklistAfter: o.BlocklistAfter,
+		BlocklistRetry: o.BlocklistRetry, DrainRate: o.DrainRate, SkipPending: o.SkipPending,
+		Client: o.Client, Faults: mockserver.PushFaults(o.Faults),
+	}
+	return mockserver.WithPush(p)
+}
+
+func checkPush(u string, o *PushOptions) error {
+	if err := checkPushURL(u); err != nil {
+		return err
+	}
+	switch {
+	case o.Workers < 0:
+		return invalid.Field("PushOptions.Workers", fmt.Sprint(o.Workers), "must not be negative")
+	case o.Timeout < 0:
+		return invalid.Field("PushOptions.Timeout", o.Timeout.String(), "must not be negative")
+	case o.BlocklistAfter < 0:
+		return invalid.Field("PushOptions.BlocklistAfter", fmt.Sprint(o.BlocklistAfter), "must not be negative")
+	case o.BlocklistRetry < 0:
+		return invalid.Field("PushOptions.BlocklistRetry", o.BlocklistRetry.String(), "must not be negative")
+	}
+	return checkPushFaults(&o.Faults)
+}
+
+func checkPushURL(s string) error {
+	if s == "" {
+		return nil
+	}
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return invalid.Field("url", s, "must be an absolute http or https URL")
+	}
+	return nil
+}
+
+func checkPushFaults(f *PushFaults) error {
+	for _, fr := range []struct {
+		name string
+		v    float64
+	}{{"Duplicate", f.Duplicate}, {"Reorder", f.Reorder}, {"Drop", f.Drop}} {
+		if !(fr.v >= 0 && fr.v <= 1) { // NaN fails too
+			return invalid.Field("PushFaults."+fr.name, fmt.Sprint(fr.v), "must be between 0 and 1")
+		}
+	}
+	if f.ReorderDelay < 0 {
+		return invalid.Field("PushFaults.ReorderDelay", f.ReorderDelay.String(), "must not be negative")
+	}
+	return nil
+}
+
+// PushTo points the fake's pushes at url, keeping the options of WithPush
+// (the defaults without it); "" stops pushing (documents already queued
+// still go). A url that is not absolute http(s) is a
+// *iotclient.ValidationError and changes nothing.
+func (s *Server) PushTo(url string) error {
+	if err := checkPushURL(url); err != nil {
+		return err
+	}
+	s.m.SetPushURL(url)
+	return nil
+}
+
+// SetPushFaults replaces the push faults. A fraction outside 0..1 or a
+// negative delay is a *iotclient.ValidationError naming it, and changes
+// nothing. It does nothing on a fake that does not push.
+func (s *Server) SetPushFaults(f PushFaults) error {
+	if err := checkPushFaults(&f); err != nil {
+		return err
+	}
+	f.DropIDs = slices.Clone(f.DropIDs)
+	s.m.SetPushFaults(mockserver.PushFaults(f))
+	return nil
+}
+
+// SetReceiverDown plays an outage of the receiver: while down, documents
+// wait instead of being sent (none is lost); when it is back they all go
+// at once, at DrainRate and in the order they were made: the burst a
+// receiver sees after an outage.
+func (s *Server) SetReceiverDown(down bool) { s.m.SetReceiverDown(down) }
+
+// PushStats returns the push counters.
+func (s *Server) PushStats() PushStats { return PushStats(s.m.PushStats()) }
+
+// WaitPushes blocks until every document made so far was sent, dropped or
+// is waiting for a receiver down or blocklisted (none queued, held back or
+// in flight), or until ctx ends (its error is returned).
+func (s *Server) WaitPushes(ctx context.Context) error { return s.m.WaitPushes(ctx) }
+
+// Gets counts the GET requests that read this command (commands.Client.Get,
+// and Wait's polls): zero for a command whose outcome a client learnt from
+// pushes alone.
+func (s *Server) Gets(deviceID, commandID string) int { return s.m.CommandGets(deviceID, commandID) }
+
+// Device statuses for SetDeviceConnection, as IoTDA reports them.
+const (
+	DeviceOnline   = "ONLINE"
+	DeviceOffline  = "OFFLINE"
+	DeviceAbnormal = "ABNORMAL"
+	DeviceInactive = "INACTIVE"
+	DeviceFrozen   = "FROZEN"
+)
+
+// SetDeviceConnection moves a device's connection status to status (one
+// of the Device constants), stamped with the current time, and pushes a
+// device.status document if that is a change. A status outside the
+// constants is a *iotclient.ValidationError; an unknown device (see
+// AddDevice) is an error.
+func (s *Server) SetDeviceConnection(deviceID, status string) error {
+	switch status {
+	case DeviceOnline, DeviceOffline, DeviceAbnormal, DeviceInactive, DeviceFrozen:
+	default:
+		return invalid.Field("status", status, "must be ONLINE, OFFLINE, ABNORMAL, INACTIVE or FROZEN")
+	}
+	return s.m.SetDeviceConnection(deviceID, status)
+}
