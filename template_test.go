@@ -15,7 +15,7 @@ import (
 // wire.go every wire struct and every listing's query parameters; Get
 // sits beside the page call of its resource's listing.
 func TestPlatformPackagesFollowOneTemplate(t *testing.T) {
-	for _, dir := range []string{"commands", "clientstate"} {
+	for _, dir := range []string{"commands", "clientstate", "devicestate"} {
 		t.Run(dir, func(t *testing.T) {
 			files, _ := filepath.Glob(filepath.Join(dir, "*.go"))
 			where := map[string]string{} // declared name -> file

@@ -4,6 +4,7 @@ import (
 	stdjson "encoding/json"
 	"fmt"
 	"math"
+	"sync"
 	"time"
 
 	"github.com/go-json-experiment/json/jsontext"
@@ -54,6 +55,10 @@ type wirePage struct {
 	Marker string `json:"marker"`
 	Count  *int   `json:"count"`
 }
+
+// wirePages recycles the records of the pages decoded: a page's records
+// live only until they are converted to Commands, and 50 of them are 12 KB.
+var wirePages = sync.Pool{New: func() any { return new([]wireCommand) }}
 
 // wireList is a command list: a history or queue page.
 type wireList struct {
@@ -125,11 +130,10 @@ func pageFrom(out *wireList, limit int, requestID string) (pagination.Page[Comma
 	}
 	p.Items = make([]Command, n)
 	for i := range out.Commands {
-		cmd, err := out.Commands[i].command(i)
-		if err != nil {
+		var err error
+		if p.Items[i], err = out.Commands[i].command(i); err != nil {
 			return pagination.Page[Command]{}, fmt.Errorf("%w: %v (request ID %s)", iotclient.ErrMalformedResponse, err, requestID)
 		}
-		p.Items[i] = cmd
 	}
 	if out.Page != nil && out.Page.Count != nil {
 		p.Total, p.HasTotal = *out.Page.Count, true

@@ -114,11 +114,7 @@ func (q *ListQuery) validate() error {
 // it (set it as q.Marker, with Offset 0); it is empty after the last page.
 // The devices carry their status but no times: Get has them.
 func (c *Client) ListPage(ctx context.Context, q ListQuery) (pagination.Page[Device], error) {
-	if err := q.validate(); err != nil {
-		return pagination.Page[Device]{}, err
-	}
-	p, err := c.listPage(ctx, &q, q.Marker, q.Offset)
-	return p, c.scrub(err)
+	return c.list(q).Page(ctx)
 }
 
 // List returns an iterator over every device matching q, newest
@@ -128,15 +124,21 @@ func (c *Client) ListPage(ctx context.Context, q ListQuery) (pagination.Page[Dev
 // q.Offset. Invalid input is yielded as a *iotclient.ValidationError
 // before any request is sent.
 func (c *Client) List(ctx context.Context, q ListQuery) iter.Seq2[Device, error] {
-	if err := q.validate(); err != nil {
-		return func(yield func(Device, error) bool) { yield(Device{}, err) }
+	return c.list(q).All(ctx)
+}
+
+func (c *Client) list(q ListQuery) *core.Listing[Device] {
+	return &core.Listing[Device]{
+		Client: c.iotda.Core(),
+		Check:  q.validate,
+		Start:  q.Marker,
+		Fetch: func(ctx context.Context, marker string, n int) (pagination.Page[Device], error) {
+			if n > 0 {
+				return c.listPage(ctx, &q, marker, 0) // the marker already skips the offset
+			}
+			return c.listPage(ctx, &q, marker, q.Offset)
+		},
 	}
-	return core.ScrubSeq(c.iotda.Core(), pagination.Cursor(ctx, q.Marker, func(ctx context.Context, marker string, n int) (pagination.Page[Device], error) {
-		if n > 0 {
-			return c.listPage(ctx, &q, marker, 0) // the marker already skips the offset
-		}
-		return c.listPage(ctx, &q, marker, q.Offset)
-	}))
 }
 
 func (c *Client) listPage(ctx context.Context, q *ListQuery, marker string, offset int) (pagination.Page[Device], error) {

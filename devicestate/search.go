@@ -171,11 +171,7 @@ func (q *SearchQuery) sql(count bool, marker string, offset, rows int) string {
 // set it as q.Marker (with Offset 0) to resume below it, or add PageSize
 // to q.Offset. The search has no total: see SearchCount.
 func (c *Client) SearchPage(ctx context.Context, q SearchQuery) (pagination.Page[Device], error) {
-	if err := q.validate(); err != nil {
-		return pagination.Page[Device]{}, err
-	}
-	p, err := c.searchPage(ctx, &q, q.Marker, q.Offset)
-	return p, c.scrub(err)
+	return c.searchListing(q).Page(ctx)
 }
 
 // Search returns an iterator over every device matching q, newest record
@@ -186,11 +182,12 @@ func (c *Client) SearchPage(ctx context.Context, q SearchQuery) (pagination.Page
 // starts again. Invalid input is yielded as a *iotclient.ValidationError
 // before any request is sent.
 func (c *Client) Search(ctx context.Context, q SearchQuery) iter.Seq2[Device, error] {
-	if err := q.validate(); err != nil {
-		return func(yield func(Device, error) bool) { yield(Device{}, err) }
-	}
+	return c.searchListing(q).All(ctx)
+}
+
+func (c *Client) searchListing(q SearchQuery) *core.Listing[Device] {
 	rows := cmp.Or(q.PageSize, DefaultPageSize)
-	return core.ScrubSeq(c.iotda.Core(), pagination.Cursor(ctx, q.Marker, func(ctx context.Context, marker string, n int) (pagination.Page[Device], error) {
+	fetch := func(ctx context.Context, marker string, n int) (pagination.Page[Device], error) {
 		switch {
 		case n == 0:
 			return c.searchPage(ctx, &q, q.Marker, q.Offset)
@@ -203,7 +200,8 @@ func (c *Client) Search(ctx context.Context, q SearchQuery) iter.Seq2[Device, er
 				pagination.ErrOffsetLimit, MaxOffset)
 		}
 		return c.searchPage(ctx, &q, q.Marker, offset)
-	}))
+	}
+	return &core.Listing[Device]{Client: c.iotda.Core(), Check: q.validate, Start: q.Marker, Fetch: fetch}
 }
 
 // wait waits for the client's turn to search.

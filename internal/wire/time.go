@@ -53,8 +53,11 @@ func parseCompactSeconds(s string) (t time.Time, ok bool) {
 		}
 	}
 	t = time.Date(n[0], time.Month(n[1]), n[2], n[3], n[4], n[5], 0, time.UTC)
-	// time.Date normalises February 30th, where time.Parse refuses it.
-	if n[3] > 23 || n[4] > 59 || n[5] > 59 || t.Year() != n[0] || int(t.Month()) != n[1] || t.Day() != n[2] {
+	// time.Date normalises February 30th, where time.Parse refuses it;
+	// Date works the calendar out once, where Year, Month and Day would
+	// each do it again.
+	y, m, d := t.Date()
+	if n[3] > 23 || n[4] > 59 || n[5] > 59 || y != n[0] || int(m) != n[1] || d != n[2] {
 		return time.Time{}, false
 	}
 	return t, true
