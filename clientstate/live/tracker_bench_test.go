@@ -166,7 +166,24 @@ func trackerHeapPerClient(tb testing.TB, n int, id func(c int) clientstate.Clien
 		tb.Fatalf("%d clients tracked, want %d", tr.Len(), n)
 	}
 	runtime.KeepAlive(tr)
+	runtime.KeepAlive(id) // what it holds is no part of the tracker's heap
 	return (float64(after) - float64(before)) / float64(n)
+}
+
+// TestTrackerHeapPerClient holds a tracker of 1,000,000 clients whose
+// device IDs are UUIDs to BenchmarkTrackerMemory's budget on every full
+// test run. It takes seconds: -short skips it, and so does -race, ten
+// times slower.
+func TestTrackerHeapPerClient(t *testing.T) {
+	if testing.Short() || raceEnabled {
+		t.Skip("builds a tracker of 1,000,000 clients; skipped with -short and -race")
+	}
+	const clients = 1_000_000
+	perClient := trackerHeapPerClient(t, clients, benchUUIDID(clients))
+	t.Logf("%.1f bytes of heap per client", perClient)
+	if perClient > heapBudgetPerClient {
+		t.Errorf("%.0f bytes of heap per tracked client, above the budget of %d", perClient, heapBudgetPerClient)
+	}
 }
 
 // heapAfterGC is the live heap after a full collection.

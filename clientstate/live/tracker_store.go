@@ -12,7 +12,7 @@ import (
 // The tracker holds up to millions of clients, so its state is compact: a
 // small fixed record per client, times as int64 nanoseconds, statuses and
 // reasons interned (package unique), causes as small integers, each client
-// ID stored once.
+// ID stored once, in binary when it ends in a UUID (see idTable).
 //
 // Merge rules: Status is newest-wins by Updated, and Since follows from
 // the client's history (see connectedSince); the last close code, reason
@@ -68,8 +68,7 @@ func causeIndex(c clientstate.Cause) uint8 {
 // store is the state of every client the tracker knows, guarded by the
 // tracker's lock.
 type store struct {
-	index   map[string]uint32 // client ID → its position in recs and ids
-	ids     []string
+	ids     idTable // numbers the clients: a client's record is recs[its number]
 	recs    []clientRec
 	keep    int64 // how long changes are kept, in nanoseconds
 	maxHist int
@@ -77,7 +76,7 @@ type store struct {
 
 func newStore(keep time.Duration, maxHist int) *store {
 	return &store{
-		index:   make(map[string]uint32),
+		ids:     newIDTable(),
 		keep:    int64(cmp.Or(max(keep, 0), DefaultHistory)),
 		maxHist: cmp.Or(max(maxHist, 0), DefaultMaxHistory),
 	}
@@ -85,13 +84,11 @@ func newStore(keep time.Duration, maxHist int) *store {
 
 // record returns the record of the client id, adding it if it is new.
 func (s *store) record(id string) *clientRec {
-	if i, ok := s.index[id]; ok {
-		return &s.recs[i]
+	n, added := s.ids.add(id)
+	if added {
+		s.recs = append(s.recs, clientRec{})
 	}
-	s.index[id] = uint32(len(s.recs))
-	s.ids = append(s.ids, id)
-	s.recs = append(s.recs, clientRec{})
-	return &s.recs[len(s.recs)-1]
+	return &s.recs[n]
 }
 
 // nanos is t in Unix nanoseconds, 0 for the zero time.
@@ -306,7 +303,7 @@ func causeMap(counts *[16]int) map[clientstate.Cause]int {
 func (s *store) state(i int) TrackedState {
 	r := &s.recs[i]
 	return TrackedState{
-		ClientID:          s.ids[i],
+		ClientID:          s.ids.at(i),
 		Status:            r.status,
 		Since:             fromNanos(r.since),
 		LastCloseCode:     int(r.code),
