@@ -33,10 +33,21 @@ type clientRec struct {
 	hist                   []change // oldest first
 	since, updated, failed int64    // Since, Updated, LastFailedConnect
 	status                 clientstate.ConnectionStatus
-	reason                 string
-	code                   int32 // LastCloseCode
-	cause                  uint8 // LastCause, as an index of causeTable
+	reason                 unique.Handle[string] // LastReason: 8 bytes, shared by the clients with that reason
+	code                   int32                 // LastCloseCode
+	cause                  uint8                 // LastCause, as an index of causeTable
 	live                   bool
+}
+
+// noReason is the reason of a client without one: the zero Handle, which
+// has no Value.
+var noReason unique.Handle[string]
+
+func (r *clientRec) lastReason() string {
+	if r.reason == noReason {
+		return ""
+	}
+	return r.reason.Value()
 }
 
 // change is one connect or disconnect of a client; code is codeConnect for
@@ -120,7 +131,7 @@ func (s *store) load(st *clientstate.State, now int64) {
 		}
 		cause := causeIndex(st.Cause())
 		if last, ok := lastDisconnect(r.hist); !ok || at > last.at {
-			r.code, r.reason, r.cause = int32(st.DisconnectReasonCode), "", cause
+			r.code, r.reason, r.cause = int32(st.DisconnectReasonCode), noReason, cause
 		}
 		s.addChange(r, change{at: at, code: code, cause: cause}, now)
 	} else if _, ok := lastDisconnect(r.hist); !ok {
@@ -166,7 +177,7 @@ func (s *store) applyStatus(r *clientRec, ev *Event, at, now int64) bool {
 		cause := causeIndex(ev.Cause())
 		if last, ok := lastDisconnect(r.hist); !ok || at >= last.at {
 			r.code, r.cause = int32(ev.CloseCode), cause
-			r.reason = unique.Make(ev.Reason).Value() // shared by the clients with this reason
+			r.reason = unique.Make(ev.Reason)
 		}
 		s.addChange(r, change{at: at, code: int32(ev.CloseCode), cause: cause}, now)
 	case ActionFailedConnect:
@@ -307,7 +318,7 @@ func (s *store) state(i int) TrackedState {
 		Status:            r.status,
 		Since:             fromNanos(r.since),
 		LastCloseCode:     int(r.code),
-		LastReason:        r.reason,
+		LastReason:        r.lastReason(),
 		LastCause:         causeTable[r.cause],
 		LastFailedConnect: fromNanos(r.failed),
 		Updated:           fromNanos(r.updated),
