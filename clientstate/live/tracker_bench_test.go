@@ -196,12 +196,18 @@ func heapAfterGC() uint64 {
 
 // BenchmarkTrackerApply measures the apply step alone (the events decoded
 // beforehand), on a tracker of 100,000 clients.
-func BenchmarkTrackerApply(b *testing.B) {
+func BenchmarkTrackerApply(b *testing.B) { benchTrackerApply(b, benchSeededID) }
+
+// BenchmarkTrackerApplyUUID is BenchmarkTrackerApply with device IDs that
+// are UUIDs.
+func BenchmarkTrackerApplyUUID(b *testing.B) { benchTrackerApply(b, benchUUIDID(100_000)) }
+
+func benchTrackerApply(b *testing.B, id func(c int) clientstate.ClientID) {
 	const clients, distinct = 100_000, 1 << 14
 	t0 := time.Date(2024, 6, 1, 12, 0, 0, 0, time.UTC)
 	tr := trackerForTest()
 	decode := func(i int, at time.Time) Event {
-		topic, payload := benchMessage(i, clients, at, benchSeededID)
+		topic, payload := benchMessage(i, clients, at, id)
 		ev, err := ParseStatusMessage(topic, payload)
 		if err != nil {
 			b.Fatal(err)
