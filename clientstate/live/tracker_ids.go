@@ -95,10 +95,14 @@ func (t *idTable) at(n int) string {
 	return string(appendUUID(append(make([]byte, 0, len(prefix)+36), prefix...), key.uuid))
 }
 
-// splitUUID splits id after its last colon (at its start when it has
-// none) and decodes the rest when it is a UUID in canonical form.
+// splitUUID reports whether id ends in a UUID in canonical form, after a
+// colon or alone, and splits it there: the part before, up to the colon
+// included, and the UUID decoded.
 func splitUUID(id string) (prefix string, u [16]byte, ok bool) {
-	cut := strings.LastIndexByte(id, ':') + 1
+	cut := len(id) - 36
+	if cut < 0 || cut > 0 && id[cut-1] != ':' {
+		return "", u, false
+	}
 	u, ok = parseUUID(id[cut:])
 	return id[:cut], u, ok
 }
@@ -114,17 +118,16 @@ func parseUUID(s string) (u [16]byte, ok bool) {
 	if len(s) != 36 || strings.ContainsAny(s, "ABCDEF") {
 		return u, false
 	}
-	b := u[:0]
+	var digits [32]byte
+	n := 0
 	for _, g := range uuidGroups {
 		if g[0] > 0 && s[g[0]-1] != '-' {
 			return u, false
 		}
-		var err error
-		if b, err = hex.AppendDecode(b, []byte(s[g[0]:g[1]])); err != nil {
-			return u, false
-		}
+		n += copy(digits[n:], s[g[0]:g[1]])
 	}
-	return u, true
+	_, err := hex.Decode(u[:], digits[:])
+	return u, err == nil
 }
 
 // appendUUID appends u in canonical form to dst.
