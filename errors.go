@@ -123,12 +123,3 @@ func (e *ValidationError) Error() string {
 
 // Is reports whether target is ErrInvalidArgument.
 func (e *ValidationError) Is(target error) bool { return target == ErrInvalidArgument }
-
-// NewValidationError builds a *ValidationError, shortening a long value.
-func NewValidationError(field, value, reason string) *ValidationError {
-	const max = 64
-	if len(value) > max {
-		value = value[:max] + "…"
-	}
-	return &ValidationError{Field: field, Value: value, Reason: reason}
-}

@@ -3,6 +3,7 @@ module github.com/iotclient/iotclient-go
 go 1.26.0
 
 require (
+	github.com/Azure/go-amqp v1.7.0
 	github.com/eclipse/paho.mqtt.golang v1.5.1
 	github.com/go-json-experiment/json v1.27.2
 	github.com/google/go-querystring v1.2.0

@@ -11,31 +11,43 @@ import (
 	"github.com/iotclient/iotclient-go/internal/config"
 )
 
-// Option changes how a client is built (commands.NewClient,
-// clientstate.NewClient, live.NewMonitor). An invalid value makes the
-// constructor return a *ValidationError naming the option. The zero Option
-// changes nothing.
-type Option struct {
-	apply func(*config.Settings)
+// Option changes how a client is built: pass any of this package's With
+// functions to commands.NewClient, clientstate.NewClient or
+// live.NewMonitor (which takes WithLogger and WithInsecureCredentials and
+// refuses the others). An invalid value makes the constructor return a
+// *ValidationError naming the option; a nil Option changes nothing.
+//
+// Like google-cloud-go's option.ClientOption, Option is an interface whose
+// method takes the SDK's internal settings: only this package can provide
+// one, and the constructors apply it directly, so the set of options can
+// grow without breaking anyone.
+type Option interface {
+	// Apply sets the option in the settings a client is built from. Only
+	// the SDK calls it: its argument's type is internal.
+	Apply(*config.Settings)
 }
 
-func init() {
-	// config.Build reaches an Option's function through this: config
-	// cannot import this package, which imports config.
-	config.RegisterOptionFunc(func(o any) func(*config.Settings) {
-		if op, ok := o.(Option); ok {
-			return op.apply
-		}
-		return nil
-	})
+// option is every Option this package returns: its name, for errors and
+// for a constructor that refuses options it does not use, and what it sets.
+type option struct {
+	name string
+	set  func(*config.Settings)
 }
 
-// checked applies set, or records a *ValidationError for name when ok is
-// false.
+// Apply records the option's name and sets it.
+func (o option) Apply(s *config.Settings) {
+	s.Applied = append(s.Applied, o.name)
+	o.set(s)
+}
+
+// checked is the option name setting with set, or recording a
+// *ValidationError for name when ok is false.
 func checked(ok bool, name, value, reason string, set func(*config.Settings)) Option {
-	return Option{apply: func(s *config.Settings) {
+	return option{name: name, set: func(s *config.Settings) {
 		if !ok {
-			s.Fail(NewValidationError(name, value, reason))
+			// An option's value is a number or a duration: short
+			// enough to quote whole.
+			s.Fail(&ValidationError{Field: name, Value: value, Reason: reason})
 			return
 		}
 		set(s)
@@ -93,13 +105,13 @@ func WithAttemptTimeout(d time.Duration) Option {
 // WithLogger logs one debug event per attempt (method, URL without
 // secrets, status, attempt, duration, request ID).
 func WithLogger(l *slog.Logger) Option {
-	return Option{apply: func(s *config.Settings) { s.Logger = l }}
+	return option{name: "WithLogger", set: func(s *config.Settings) { s.Logger = l }}
 }
 
 // WithUserAgent puts product (such as "fleet-audit/1.2") in front of the
 // SDK's own "iotclient-go/<Version>" User-Agent.
 func WithUserAgent(product string) Option {
-	return Option{apply: func(s *config.Settings) { s.UserAgent = product }}
+	return option{name: "WithUserAgent", set: func(s *config.Settings) { s.UserAgent = product }}
 }
 
 // WithRateLimit limits every attempt of the client, IAM login included, to
@@ -130,5 +142,5 @@ func WithMaxResponseSize(n int64) Option {
 // WithInsecureCredentials allows credentials over plain http to a host
 // that is not a loopback address; without it such a client is refused.
 func WithInsecureCredentials() Option {
-	return Option{apply: func(s *config.Settings) { s.AllowInsecure = true }}
+	return option{name: "WithInsecureCredentials", set: func(s *config.Settings) { s.AllowInsecure = true }}
 }

@@ -2,9 +2,15 @@ package iotclient_test
 
 import (
 	"errors"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"io/fs"
 	"log/slog"
 	"math"
 	"net/http"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -13,9 +19,10 @@ import (
 
 	iotclient "github.com/iotclient/iotclient-go"
 	"github.com/iotclient/iotclient-go/internal/config"
+	"github.com/iotclient/iotclient-go/internal/core"
 )
 
-func apply(opts ...iotclient.Option) config.Settings { return config.Build(opts) }
+func apply(opts ...iotclient.Option) config.Settings { return core.Settings(opts) }
 
 func TestOptionsSetSettings(t *testing.T) {
 	hc := &http.Client{Timeout: time.Second}
@@ -94,5 +101,44 @@ func TestAbsurdOptionsAreRefused(t *testing.T) {
 	s := apply(iotclient.WithAttemptTimeout(time.Second))
 	assert.Equal(t, time.Second, s.AttemptTimeout)
 	assert.Equal(t, 30*time.Second, apply().AttemptTimeout, "on by default")
-	assert.Equal(t, apply().MaxRetries, apply(iotclient.Option{}).MaxRetries, "the zero Option changes nothing")
+	assert.Equal(t, apply().MaxRetries, apply(nil).MaxRetries, "a nil Option changes nothing")
+}
+
+// The constructors apply options directly through their method, and learn
+// which were given, so that one can refuse an option it does not use.
+func TestOptionsRecordTheirNames(t *testing.T) {
+	s := apply(iotclient.WithRetry(2), nil, iotclient.WithLogger(slog.Default()), iotclient.WithRetry(-1),
+		iotclient.WithInsecureCredentials())
+	assert.Equal(t, []string{"WithRetry", "WithLogger", "WithRetry", "WithInsecureCredentials"}, s.Applied)
+	assert.Equal(t, 2, s.MaxRetries, "the invalid WithRetry sets nothing")
+	var ve *iotclient.ValidationError
+	require.ErrorAs(t, s.Err(), &ve)
+	assert.Equal(t, "WithRetry", ve.Field)
+}
+
+// No SDK package registers anything at start-up: options reach the core
+// without a registry, and importing a package runs none of its code.
+func TestNoInitInSDKCode(t *testing.T) {
+	fset := token.NewFileSet()
+	err := filepath.WalkDir(".", func(path string, d fs.DirEntry, err error) error {
+		switch {
+		case err != nil:
+			return err
+		case d.IsDir() && (path == "examples" || strings.HasPrefix(d.Name(), ".") && path != "."):
+			return filepath.SkipDir
+		case d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go"):
+			return nil
+		}
+		f, err := parser.ParseFile(fset, path, nil, parser.SkipObjectResolution)
+		if err != nil {
+			return err
+		}
+		for _, decl := range f.Decls {
+			if fn, ok := decl.(*ast.FuncDecl); ok && fn.Recv == nil && fn.Name.Name == "init" {
+				t.Errorf("%s: func init", fset.Position(fn.Pos()))
+			}
+		}
+		return nil
+	})
+	require.NoError(t, err)
 }

@@ -9,26 +9,40 @@ import (
 	"strings"
 	"time"
 
+	"github.com/iotclient/iotclient-go/internal/config"
 	"github.com/iotclient/iotclient-go/internal/hwsign"
 )
 
 // instanceService is IoTDA's service name in the derived signature.
 const instanceService = "iotdm"
 
-// AKSKOption changes how AKSK signs.
-type AKSKOption func(*akskCredential)
+// AKSKOption changes how AKSK signs: WithSecurityToken or
+// WithDerivedSigning. It follows iotclient.Option's idiom: an interface
+// whose method takes an internal type, so only this package provides one;
+// a nil AKSKOption changes nothing.
+type AKSKOption interface {
+	// Apply sets the option in AKSK's settings. Only the SDK calls it:
+	// its argument's type is internal.
+	Apply(*config.AKSK)
+}
+
+// akskOption is every AKSKOption this package returns.
+type akskOption func(*config.AKSK)
+
+// Apply sets the option.
+func (o akskOption) Apply(s *config.AKSK) { o(s) }
 
 // WithSecurityToken sends tok, the session token of a temporary AK/SK, as
 // X-Security-Token, covered by the signature. An empty tok is refused.
 func WithSecurityToken(tok string) AKSKOption {
-	return func(c *akskCredential) { c.securityToken, c.temporary = hide(tok), true }
+	return akskOption(func(s *config.AKSK) { s.SecurityToken, s.Temporary = tok, true })
 }
 
 // WithDerivedSigning forces the derived V11-HMAC-SHA256 signature with
 // region, for an instance endpoint reached through a name AKSK does not
 // recognise (a proxy, a private DNS name). An empty region is refused.
 func WithDerivedSigning(region string) AKSKOption {
-	return func(c *akskCredential) { c.region, c.forceDerived = region, true }
+	return akskOption(func(s *config.AKSK) { s.Region, s.ForceDerived = region, true })
 }
 
 // AKSK authenticates Huawei Cloud requests by signing them with an access
@@ -42,12 +56,14 @@ func WithDerivedSigning(region string) AKSKOption {
 // the host, service "iotdm"). Every header already set is signed but
 // Content-Type, as in the official SDK. An empty AK or SK is refused.
 func AKSK(ak, sk string, opts ...AKSKOption) Credential {
-	c := &akskCredential{ak: hide(ak), sk: hide(sk), now: time.Now}
+	var s config.AKSK
 	for _, o := range opts {
 		if o != nil {
-			o(c)
+			o.Apply(&s)
 		}
 	}
+	c := &akskCredential{ak: hide(ak), sk: hide(sk), securityToken: hide(s.SecurityToken), temporary: s.Temporary,
+		region: s.Region, forceDerived: s.ForceDerived, now: time.Now}
 	desc := fmt.Sprintf("auth.AKSK{AK: %q, SK: %s", abbreviate(ak), secret(sk))
 	if c.temporary {
 		desc += ", SecurityToken: " + secret(c.securityToken.get())

@@ -71,7 +71,7 @@ func TestToken(t *testing.T) {
 	// A request without a header map still gets one.
 	bare := &http.Request{Method: http.MethodGet, URL: req.URL}
 	require.NoError(t, Token(testToken).Apply(bare, nil))
-	assert.Equal(t, testToken, bare.Header.Get(TokenHeader))
+	assert.Equal(t, testToken, bare.Header.Get(tokenHeader))
 }
 
 func TestAPIKey(t *testing.T) {
@@ -254,7 +254,7 @@ func TestValidation(t *testing.T) {
 		assert.Empty(t, ve.Value)
 		assertNoSecrets(t, err.Error())
 		assert.Empty(t, req.Header.Get("Authorization"), "nothing is set on failure")
-		assert.Empty(t, req.Header.Get(TokenHeader))
+		assert.Empty(t, req.Header.Get(tokenHeader))
 
 		v, ok := tc.cred.(Validator)
 		require.True(t, ok)

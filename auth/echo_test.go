@@ -63,7 +63,7 @@ func TestEncodedEchoesAreScrubbed(t *testing.T) {
 	var echo atomic.Pointer[string]
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/v3/auth/tokens" {
-			w.Header().Set(SubjectTokenHeader, tok)
+			w.Header().Set(subjectTokenHeader, tok)
 			w.WriteHeader(201)
 			io.WriteString(w, `{"token":{}}`)
 			return
@@ -114,7 +114,7 @@ func TestIAMLoginBodyIsNotHTMLEscaped(t *testing.T) {
 		b, _ := io.ReadAll(r.Body)
 		body = string(b)
 		resp := httpmock.NewStringResponse(201, `{"token":{}}`)
-		resp.Header.Set(SubjectTokenHeader, "tok-1")
+		resp.Header.Set(subjectTokenHeader, "tok-1")
 		return resp, nil
 	})
 	cred := bound(t, mt, IAMConfig{Endpoint: iamEndpoint, Domain: "d", User: "u", Project: "cn-north-4"}, "p&ss<w>rd")
@@ -131,7 +131,7 @@ func TestReplacedIAMTokenStaysScrubbed(t *testing.T) {
 		release := make(chan struct{})
 		mt.RegisterResponder("GET", iotdaBase+"/slow", func(r *http.Request) (*http.Response, error) {
 			<-release // answers after the token it carries was replaced
-			return httpmock.NewStringResponse(500, `{"error_msg":"token `+r.Header.Get(TokenHeader)+` failed"}`), nil
+			return httpmock.NewStringResponse(500, `{"error_msg":"token `+r.Header.Get(tokenHeader)+` failed"}`), nil
 		})
 		c := newCoreOver(t, mt, cred)
 		done := make(chan error)
@@ -142,7 +142,7 @@ func TestReplacedIAMTokenStaysScrubbed(t *testing.T) {
 		synctest.Wait()
 		for n := 1; n <= keptTokens; n++ { // the token carried, then as many replacements as are kept
 			sent, _ := http.NewRequest(http.MethodGet, regionalURL, nil)
-			sent.Header.Set(TokenHeader, tokenOf(t, cred))
+			sent.Header.Set(tokenHeader, tokenOf(t, cred))
 			require.True(t, cred.(Refresher).Invalidate(sent))
 		}
 		assert.Equal(t, fmt.Sprintf("tok-%d", keptTokens+1), tokenOf(t, cred))

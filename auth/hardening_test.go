@@ -20,7 +20,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	iotclient "github.com/iotclient/iotclient-go"
-	"github.com/iotclient/iotclient-go/internal/config"
 	"github.com/iotclient/iotclient-go/internal/core"
 	"github.com/iotclient/iotclient-go/internal/mockserver"
 )
@@ -28,7 +27,7 @@ import (
 func newCore(t *testing.T, u string, cred Credential, opts ...iotclient.Option) *core.Client {
 	t.Helper()
 	opts = append([]iotclient.Option{iotclient.WithBackoff(time.Millisecond, 5*time.Millisecond)}, opts...)
-	c, err := core.New(u, cred, config.Build(opts), nil)
+	c, err := core.New(u, cred, core.Settings(opts), nil)
 	require.NoError(t, err)
 	return c
 }
@@ -45,7 +44,7 @@ func TestEchoedSecretsAreScrubbed(t *testing.T) {
 		body, _ := io.ReadAll(r.Body)
 		echo := strings.NewReplacer(`"`, `'`, "\r\n", " ").Replace(b.String() + string(body))
 		if r.URL.Path == "/v3/auth/tokens" {
-			w.Header().Set(SubjectTokenHeader, "IAMTOK-Secret-echo8")
+			w.Header().Set(subjectTokenHeader, "IAMTOK-Secret-echo8")
 			w.WriteHeader(201)
 			io.WriteString(w, `{"token":{}}`)
 			return
@@ -150,7 +149,7 @@ func iamServer(t *testing.T, login, api int) (*httptest.Server, *atomic.Int32) {
 		if r.URL.Path == "/v3/auth/tokens" {
 			n := logins.Add(1)
 			if login == 201 {
-				w.Header().Set(SubjectTokenHeader, "tok-"+strconv.Itoa(int(n)))
+				w.Header().Set(subjectTokenHeader, "tok-"+strconv.Itoa(int(n)))
 			}
 			w.WriteHeader(login)
 			io.WriteString(w, `{"token":{"methods":["password"]}}`)

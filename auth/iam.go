@@ -16,17 +16,19 @@ import (
 	"github.com/iotclient/iotclient-go/internal/redact"
 )
 
-// Defaults of IAMConfig and of the login.
+// DefaultIAMRefreshBefore is IAMConfig.RefreshBefore's default.
+const DefaultIAMRefreshBefore = 5 * time.Minute
+
+// The login's own constants: IAMPassword's godoc states their values, and
+// only this package needs their names.
 const (
-	// DefaultIAMRefreshBefore is IAMConfig.RefreshBefore's default.
-	DefaultIAMRefreshBefore = 5 * time.Minute
-	// IAMLoginTimeout bounds one login, all its attempts included.
-	IAMLoginTimeout = time.Minute
-	// IAMTokenLifetime is the lifetime IAM documents for a token; an
+	// iamLoginTimeout bounds one login, all its attempts included.
+	iamLoginTimeout = time.Minute
+	// iamTokenLifetime is the lifetime IAM documents for a token; an
 	// answer without expires_at is kept for this less 10 minutes.
-	IAMTokenLifetime = 24 * time.Hour
-	// SubjectTokenHeader is the response header IAM returns a token in.
-	SubjectTokenHeader = "X-Subject-Token"
+	iamTokenLifetime = 24 * time.Hour
+	// subjectTokenHeader is the response header IAM returns a token in.
+	subjectTokenHeader = "X-Subject-Token"
 )
 
 // IAMConfig says where and as whom IAMPassword logs in. It holds no secret
@@ -54,10 +56,12 @@ type IAMConfig struct {
 //
 // The login goes through the SDK's HTTP core with the options of the client
 // the credential is given to (the first one built, if shared); it is never
-// redirected and ends after IAMLoginTimeout. The token is fetched on first
-// use and renewed in the background before it expires; concurrent callers
-// share one login. Its lifetime is expires_at − issued_at on the local
-// monotonic clock, so local clock skew does not matter.
+// redirected and ends after a minute, all its attempts included. The
+// token is fetched on first use and renewed in the background before it
+// expires; concurrent callers share one login. Its lifetime is
+// expires_at − issued_at on the local monotonic clock, so local clock skew
+// does not matter; a token IAM gives without expires_at is kept for the 24
+// hours IAM documents, less 10 minutes.
 //
 // After a 401 the token is replaced and the request repeated once (see
 // Refresher), at most once a minute. A failed login is an error wrapping
@@ -184,10 +188,10 @@ func (c *iamCredential) fetch(ctx context.Context) (string, time.Duration, error
 		// nocatalog leaves the large, unused service catalog out.
 		Method: http.MethodPost, Path: "/v3/auth/tokens", Query: url.Values{"nocatalog": {"true"}}, Body: body, Idempotent: true,
 	}, &ans)
-	tok := info.Header.Get(SubjectTokenHeader)
+	tok := info.Header.Get(subjectTokenHeader)
 	var lifetime time.Duration
 	if err == nil && (tok == "" || !headerSafe(tok)) {
-		err = fmt.Errorf("%w: no usable %s header in the %d answer", iotclient.ErrMalformedResponse, SubjectTokenHeader, info.StatusCode)
+		err = fmt.Errorf("%w: no usable %s header in the %d answer", iotclient.ErrMalformedResponse, subjectTokenHeader, info.StatusCode)
 	}
 	if err == nil {
 		lifetime, err = tokenLifetime(&ans)
@@ -203,7 +207,7 @@ func (c *iamCredential) fetch(ctx context.Context) (string, time.Duration, error
 // the documented lifetime less a margin.
 func tokenLifetime(a *iamAnswer) (time.Duration, error) {
 	if a.Token == nil || a.Token.ExpiresAt == "" {
-		return IAMTokenLifetime - iamLifetimeMargin, nil
+		return iamTokenLifetime - iamLifetimeMargin, nil
 	}
 	exp, err := time.Parse(time.RFC3339Nano, a.Token.ExpiresAt)
 	if err != nil {

@@ -3,7 +3,7 @@ package auth
 import (
 	"bytes"
 	"context"
-	"encoding/json"
+	stdjson "encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
@@ -45,7 +45,7 @@ func (f *fakeIAM) responder(r *http.Request) (*http.Response, error) {
 	n := f.logins.Add(1)
 	var body map[string]any
 	b, _ := io.ReadAll(r.Body)
-	if err := json.Unmarshal(b, &body); err != nil {
+	if err := stdjson.Unmarshal(b, &body); err != nil {
 		return nil, err
 	}
 	f.mu.Lock()
@@ -57,7 +57,7 @@ func (f *fakeIAM) responder(r *http.Request) (*http.Response, error) {
 	now := time.Now().UTC()
 	resp := httpmock.NewStringResponse(201, fmt.Sprintf(`{"token":{"issued_at":%q,"expires_at":%q,"methods":["password"]}}`,
 		now.Format("2006-01-02T15:04:05.000000Z"), now.Add(f.lifetime).Format("2006-01-02T15:04:05.000000Z")))
-	resp.Header.Set(SubjectTokenHeader, "tok-"+strconv.Itoa(int(n)))
+	resp.Header.Set(subjectTokenHeader, "tok-"+strconv.Itoa(int(n)))
 	return resp, nil
 }
 
@@ -90,7 +90,7 @@ func tokenOf(t *testing.T, cred Credential) string {
 	req, err := http.NewRequest(http.MethodGet, regionalURL, nil)
 	require.NoError(t, err)
 	require.NoError(t, cred.Apply(req, nil))
-	return req.Header.Get(TokenHeader)
+	return req.Header.Get(tokenHeader)
 }
 
 func TestIAMPasswordLogsInOnceAndSetsTheToken(t *testing.T) {
@@ -123,7 +123,7 @@ func TestIAMPasswordOneLoginForManyConcurrentCallers(t *testing.T) {
 				if err := cred.Apply(req, nil); err != nil {
 					t.Error(err)
 				}
-				toks[i] = req.Header.Get(TokenHeader)
+				toks[i] = req.Header.Get(tokenHeader)
 			})
 		}
 		wg.Wait()
@@ -180,12 +180,12 @@ func testIAMPasswordInvalidate(t *testing.T) {
 	assert.Equal(t, "tok-1", tokenOf(t, cred))
 
 	stale, _ := http.NewRequest(http.MethodGet, regionalURL, nil)
-	stale.Header.Set(TokenHeader, "tok-0")
+	stale.Header.Set(tokenHeader, "tok-0")
 	r.Invalidate(stale)
 	assert.Equal(t, "tok-1", tokenOf(t, cred), "a token already replaced is not invalidated again")
 
 	sent, _ := http.NewRequest(http.MethodGet, regionalURL, nil)
-	sent.Header.Set(TokenHeader, "tok-1")
+	sent.Header.Set(tokenHeader, "tok-1")
 	assert.True(t, r.Invalidate(sent))
 	assert.True(t, r.Invalidate(sent)) // many requests failing with the same token
 	assert.Equal(t, "tok-2", tokenOf(t, cred))
@@ -227,7 +227,7 @@ func TestIAMPasswordRefusedLogin(t *testing.T) {
 		assert.Equal(t, "iam-rid", ae.RequestID)
 		assert.NotContains(t, err.Error(), iamPassword)
 		assert.Contains(t, err.Error(), `user "u"`)
-		assert.Empty(t, req.Header.Get(TokenHeader))
+		assert.Empty(t, req.Header.Get(tokenHeader))
 		assert.Equal(t, int32(1), calls.Load(), "a refusal is not retried")
 
 		assert.ErrorIs(t, cred.Apply(req, nil), iotclient.ErrUnauthorized)
@@ -262,12 +262,12 @@ func TestIAMPasswordBadAnswers(t *testing.T) {
 		"no token header": httpmock.NewStringResponder(201, `{"token":{"expires_at":"2099-01-01T00:00:00.000000Z"}}`),
 		"bad expiry": func(*http.Request) (*http.Response, error) {
 			resp := httpmock.NewStringResponse(201, `{"token":{"expires_at":"tomorrow"}}`)
-			resp.Header.Set(SubjectTokenHeader, "tok")
+			resp.Header.Set(subjectTokenHeader, "tok")
 			return resp, nil
 		},
 		"expired": func(*http.Request) (*http.Response, error) {
 			resp := httpmock.NewStringResponse(201, `{"token":{"expires_at":"2001-01-01T00:00:00Z"}}`)
-			resp.Header.Set(SubjectTokenHeader, "tok")
+			resp.Header.Set(subjectTokenHeader, "tok")
 			return resp, nil
 		},
 		"redirect": func(*http.Request) (*http.Response, error) {
@@ -351,7 +351,7 @@ func TestIAMPasswordPrintsNoSecrets(t *testing.T) {
 	assert.NotContains(t, buf.String(), iamPassword)
 	assert.Contains(t, buf.String(), "[redacted]")
 	for _, v := range []any{cred, cfg, &cfg} {
-		b, err := json.Marshal(v)
+		b, err := stdjson.Marshal(v)
 		require.NoError(t, err)
 		assert.NotContains(t, string(b), iamPassword)
 	}

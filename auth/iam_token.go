@@ -16,7 +16,7 @@ const (
 	iamRejectCooldown  = time.Minute      // a refusal of the credentials is remembered
 	iamFailureBackoff  = 10 * time.Second // any other failed login is remembered
 	iamReloginInterval = time.Minute      // Invalidate keeps a token after RefreshRejected
-	iamLifetimeMargin  = 10 * time.Minute // off IAMTokenLifetime without expires_at
+	iamLifetimeMargin  = 10 * time.Minute // off iamTokenLifetime without expires_at
 )
 
 // iamFlight is one login that many callers may wait for.
@@ -36,7 +36,7 @@ func (c *iamCredential) Apply(req *http.Request, _ []byte) error {
 	if err != nil {
 		return err
 	}
-	req.Header.Set(TokenHeader, tok)
+	req.Header.Set(tokenHeader, tok)
 	return nil
 }
 
@@ -45,7 +45,7 @@ func (c *iamCredential) Apply(req *http.Request, _ []byte) error {
 func (c *iamCredential) Invalidate(sent *http.Request) bool {
 	var used string
 	if sent != nil {
-		used = sent.Header.Get(TokenHeader)
+		used = sent.Header.Get(tokenHeader)
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -102,7 +102,7 @@ func (c *iamCredential) tokenFor(ctx context.Context) (string, error) {
 }
 
 func (c *iamCredential) run(ctx context.Context, f *iamFlight) {
-	ctx, cancel := context.WithTimeout(ctx, IAMLoginTimeout)
+	ctx, cancel := context.WithTimeout(ctx, iamLoginTimeout)
 	defer cancel()
 	start := time.Now()
 	tok, lifetime, err := c.fetch(ctx)

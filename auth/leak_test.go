@@ -2,7 +2,7 @@ package auth
 
 import (
 	"bytes"
-	"encoding/json"
+	stdjson "encoding/json"
 	"fmt"
 	"log/slog"
 	"testing"
@@ -37,7 +37,7 @@ func TestNoSecretInAnyNesting(t *testing.T) {
 			}
 			slog.New(slog.NewTextHandler(&out, nil)).Info("m", "v", w)
 			slog.New(slog.NewJSONHandler(&out, nil)).Info("m", "v", w)
-			b, err := json.Marshal(w)
+			b, err := stdjson.Marshal(w)
 			require.NoError(t, err)
 			out.Write(b)
 			for _, s := range secrets {

@@ -1,9 +1,11 @@
 package auth
 
 import (
-	"encoding/json"
 	"fmt"
 	"log/slog"
+
+	json "github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
 )
 
 // base is what every credential embeds, fixed when it is built: the
@@ -39,8 +41,12 @@ func (r base) Format(f fmt.State, verb rune) {
 // LogValue logs the description.
 func (r base) LogValue() slog.Value { return slog.StringValue(r.desc) }
 
-// MarshalJSON encodes the description.
-func (r base) MarshalJSON() ([]byte, error) { return json.Marshal(r.desc) }
+// MarshalJSON encodes the description (encoding/json's Marshaler, which
+// json v2 honours too); invalid UTF-8 becomes U+FFFD, as encoding/json
+// would write it.
+func (r base) MarshalJSON() ([]byte, error) {
+	return json.Marshal(r.desc, jsontext.AllowInvalidUTF8(true))
+}
 
 // abbreviate keeps the first and last four characters of an identifier (an
 // AK, an API key), enough to tell keys apart in a log; eight or fewer keep

@@ -2,7 +2,7 @@ package auth
 
 import (
 	"bytes"
-	"encoding/json"
+	stdjson "encoding/json"
 	"fmt"
 	"log/slog"
 	"testing"
@@ -69,7 +69,7 @@ func TestPrintingRedacts(t *testing.T) {
 		assert.Contains(t, buf.String(), tc.want[:10])
 
 		// encoding/json sees no exported fields.
-		b, err := json.Marshal(c)
+		b, err := stdjson.Marshal(c)
 		assert.NoError(t, err)
 		assertNoSecrets(t, string(b))
 	}

@@ -2,8 +2,8 @@ package auth
 
 import "net/http"
 
-// TokenHeader is the header an IoTDA (IAM) token is sent in.
-const TokenHeader = "X-Auth-Token"
+// tokenHeader is the header an IoTDA (IAM) token is sent in.
+const tokenHeader = "X-Auth-Token"
 
 // Token authenticates IoTDA requests with an IAM token sent as
 // X-Auth-Token. It is not refreshed (tokens last 24 hours): for longer
@@ -31,7 +31,7 @@ func (c *tokenCredential) Apply(req *http.Request, _ []byte) error {
 	if err := prepare(req, c.invalid); err != nil {
 		return err
 	}
-	req.Header.Set(TokenHeader, c.token.get())
+	req.Header.Set(tokenHeader, c.token.get())
 	return nil
 }
 

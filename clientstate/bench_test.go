@@ -2,7 +2,7 @@ package clientstate_test
 
 import (
 	"context"
-	"encoding/json"
+	stdjson "encoding/json"
 	"net/http"
 	"strconv"
 	"testing"
@@ -74,7 +74,7 @@ func BenchmarkListPlain(b *testing.B) {
 				Results  []record `json:"results"`
 				Bookmark string   `json:"bookmark"`
 			}
-			err = json.NewDecoder(resp.Body).Decode(&page)
+			err = stdjson.NewDecoder(resp.Body).Decode(&page)
 			resp.Body.Close()
 			if err != nil {
 				b.Fatal(err)
@@ -97,7 +97,7 @@ func BenchmarkStateUnmarshal(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		var st clientstate.State
-		if err := json.Unmarshal(data, &st); err != nil {
+		if err := stdjson.Unmarshal(data, &st); err != nil {
 			b.Fatal(err)
 		}
 	}

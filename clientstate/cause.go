@@ -40,58 +40,6 @@ func Causes() []Cause { return slices.Clone(causes) }
 // Known reports whether c is one of the constants (CauseNone included).
 func (c Cause) Known() bool { return c == CauseNone || slices.Contains(causes, c) }
 
-// causeOfCode is the table CauseOfCloseCode documents.
-var causeOfCode = map[int]Cause{
-	0: CauseClientInitiated, 91: CauseClientInitiated,
-	92: CauseServerInitiated, 93: CauseServerInitiated,
-	94:  CauseAdminInitiated,
-	104: CauseThrottled, 154: CauseThrottled, 173: CauseThrottled, 176: CauseThrottled,
-	105: CauseProtocolError, 165: CauseProtocolError, 166: CauseProtocolError,
-	271: CauseProtocolError, 276: CauseProtocolError, 287: CauseProtocolError,
-	160: CauseKeepAliveTimeout,
-	163: CauseConnectionLost, 164: CauseConnectionLost,
-	167: CauseServerError,
-	169: CauseAuthError, 170: CauseAuthError, 175: CauseAuthError, 180: CauseAuthError,
-	288: CauseDuplicateClientID,
-}
-
-// CauseOfCloseCode maps a close code of the platform (the CloseCode of a
-// live status message, the disconnectReasonCode of a REST state) to its
-// cause:
-//
-//	code  platform's meaning                          cause
-//	   0  normal                                      CauseClientInitiated
-//	  91  closed by client                            CauseClientInitiated
-//	  92  closed by server                            CauseServerInitiated
-//	  93  server shutdown                             CauseServerInitiated
-//	  94  closed by administrator                     CauseAdminInitiated
-//	 104  capacity reached                            CauseThrottled
-//	 105  invalid data                                CauseProtocolError
-//	 154  too many producers or consumers             CauseThrottled
-//	 160  timed out (keepalive)                       CauseKeepAliveTimeout
-//	 163  closed during TLS handshake                 CauseConnectionLost
-//	 164  no data received                            CauseConnectionLost
-//	 165  initial packet too large                    CauseProtocolError
-//	 166  client ID not valid                         CauseProtocolError
-//	 167  server not available                        CauseServerError
-//	 169  certificate missing                         CauseAuthError
-//	 170  certificate not valid                       CauseAuthError
-//	 173  too many connections for the organization   CauseThrottled
-//	 175  authorization header changed                CauseAuthError
-//	 176  authorization delayed or too many attempts  CauseThrottled
-//	 180  not authorized                              CauseAuthError
-//	 271  bad message length                          CauseProtocolError
-//	 276  topic not valid                             CauseProtocolError
-//	 287  message too large                           CauseProtocolError
-//	 288  client ID reused                            CauseDuplicateClientID
-//	 any other code                                   CauseUnknown
-func CauseOfCloseCode(code int) Cause {
-	if c, ok := causeOfCode[code]; ok {
-		return c
-	}
-	return CauseUnknown
-}
-
 // Cause maps who ended a connection to a cause, for a state without a
 // documented reason code:
 //

@@ -4,7 +4,7 @@ import (
 	"strconv"
 	"strings"
 
-	iotclient "github.com/iotclient/iotclient-go"
+	"github.com/iotclient/iotclient-go/internal/invalid"
 )
 
 // Kind is the kind of MQTT client a client ID names: its first part.
@@ -73,7 +73,7 @@ func validIDPart(s, extra string) bool {
 // field "clientID".
 func ParseClientID(s string) (ClientID, error) {
 	bad := func(reason string) (ClientID, error) {
-		return ClientID{}, iotclient.NewValidationError("clientID", s, reason)
+		return ClientID{}, invalid.Field("clientID", s, reason)
 	}
 	if s == "" {
 		return bad("is required")
@@ -122,10 +122,10 @@ const partRule = "must be 1 to 36 letters, digits, '-', '_' or '.'"
 // checkPart validates an ID argument such as typeID or deviceID.
 func checkPart(field, p string) error {
 	if p == "" {
-		return iotclient.NewValidationError(field, "", "is required")
+		return invalid.Field(field, "", "is required")
 	}
 	if !validIDPart(p, "._-") {
-		return iotclient.NewValidationError(field, p, partRule)
+		return invalid.Field(field, p, partRule)
 	}
 	return nil
 }

@@ -3,12 +3,12 @@ package clientstate_test
 import (
 	"bytes"
 	"context"
-	"encoding/json"
+	stdjson "encoding/json"
 	"net/http"
 	"reflect"
 	"testing"
 
-	jsonv2 "github.com/go-json-experiment/json"
+	json "github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -70,12 +70,12 @@ func TestListResponseShapes(t *testing.T) {
 
 func TestStateEscapedNamesAndValues(t *testing.T) {
 	var st clientstate.State
-	require.NoError(t, json.Unmarshal([]byte(`{"\u0069d":"d:o:t:\u0064","clientType":"dev\"ice","ID":"kept","weird\"key":{"a":"}"}}`), &st))
+	require.NoError(t, stdjson.Unmarshal([]byte(`{"\u0069d":"d:o:t:\u0064","clientType":"dev\"ice","ID":"kept","weird\"key":{"a":"}"}}`), &st))
 	assert.Equal(t, "d:o:t:d", st.ClientID)
 	assert.Equal(t, clientstate.ClientType(`dev"ice`), st.ClientType)
-	assert.Equal(t, map[string]jsontext.Value{
-		"ID":        jsontext.Value(`"kept"`),
-		`weird"key`: jsontext.Value(`{"a":"}"}`),
+	assert.Equal(t, map[string]stdjson.RawMessage{
+		"ID":        stdjson.RawMessage(`"kept"`),
+		`weird"key`: stdjson.RawMessage(`{"a":"}"}`),
 	}, st.Extra, "names match exactly, not case-insensitively")
 }
 
@@ -95,14 +95,14 @@ func FuzzStateUnmarshal(f *testing.F) {
 		"disconnectedBy": true, "disconnectReasonCode": true}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var st clientstate.State
-		if err := json.Unmarshal(data, &st); err != nil {
+		if err := stdjson.Unmarshal(data, &st); err != nil {
 			return // any error will do, as long as nothing panicked
 		}
 		var members map[string]jsontext.Value
 		if string(bytes.TrimSpace(data)) == "null" {
 			return
 		}
-		require.NoError(t, jsonv2.Unmarshal(data, &members), "accepted what the strict parser refuses")
+		require.NoError(t, json.Unmarshal(data, &members), "accepted what the strict parser refuses")
 		for k, v := range members {
 			if modelled[k] {
 				continue
@@ -111,10 +111,10 @@ func FuzzStateUnmarshal(f *testing.F) {
 			require.True(t, ok, "member %q missing from Extra", k)
 			require.Equal(t, string(v), string(got), "member %q", k)
 		}
-		b, err := json.Marshal(st)
+		b, err := stdjson.Marshal(st)
 		require.NoError(t, err)
 		var again clientstate.State
-		require.NoError(t, json.Unmarshal(b, &again), "%s", b)
+		require.NoError(t, stdjson.Unmarshal(b, &again), "%s", b)
 		require.True(t, sameState(st, again), "%+v vs %+v", st, again)
 	})
 }
@@ -132,7 +132,7 @@ func sameState(a, b clientstate.State) bool {
 		if !ok {
 			return false
 		}
-		cv, cw := v.Clone(), w.Clone()
+		cv, cw := jsontext.Value(v).Clone(), jsontext.Value(w).Clone()
 		if cv.Canonicalize() != nil || cw.Canonicalize() != nil || !bytes.Equal(cv, cw) {
 			return false
 		}

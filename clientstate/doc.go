@@ -20,4 +20,11 @@
 // its Swagger file: State documents which record fields, ListQuery which
 // filters, and ErrDisabled which exception ID. State.Extra keeps the record
 // fields the SDK does not model, and ListQuery.Extra sends other filters.
+//
+// The files follow the template package commands follows too: client.go
+// holds Config, NewClient and the one request helper; state.go the State
+// record and its enums (cause.go, closecode.go and clientid.go what it
+// refers to); wire.go the wire structs, every listing's query parameters
+// and the conversion to State; one file per listing with its query, page
+// call and iterator: list.go (with Get) and logs.go; then activation.go.
 package clientstate

@@ -61,7 +61,7 @@ func configFromEnv(lookup envvar.Lookup) (Config, error) {
 	if !validIDPart(org, "") {
 		return Config{}, envvar.Invalid(envvar.IBMOrg, org, "must be 1 to 36 letters and digits")
 	}
-	if _, err := ibmorg.Domain(v[envvar.IBMDomain]); err != nil {
+	if _, err := ibmorg.Domain(v[envvar.IBMDomain], DefaultDomain); err != nil {
 		return Config{}, envvar.Rename(err, map[string]string{"Config.Domain": envvar.IBMDomain})
 	}
 	return Config{OrgID: org, Domain: v[envvar.IBMDomain], Auth: cred}, nil

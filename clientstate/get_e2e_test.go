@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/go-json-experiment/json/jsontext"
+	stdjson "encoding/json"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -52,9 +52,9 @@ func TestGetAgainstMock(t *testing.T) {
 		DisconnectedBy:          clientstate.DisconnectedByServer,
 		DisconnectReasonCode:    288,
 		HasDisconnectReasonCode: true,
-		Extra: map[string]jsontext.Value{
-			"clientAddress": jsontext.Value(`"10.1.2.3"`),
-			"durable":       jsontext.Value(`true`),
+		Extra: map[string]stdjson.RawMessage{
+			"clientAddress": stdjson.RawMessage(`"10.1.2.3"`),
+			"durable":       stdjson.RawMessage(`true`),
 		},
 	}, st)
 

@@ -3,7 +3,6 @@ package clientstate
 import (
 	"cmp"
 	"context"
-	"fmt"
 	"iter"
 	"maps"
 	"net/url"
@@ -12,9 +11,8 @@ import (
 	"strconv"
 	"time"
 
-	iotclient "github.com/iotclient/iotclient-go"
 	"github.com/iotclient/iotclient-go/internal/core"
-	"github.com/iotclient/iotclient-go/internal/wire"
+	"github.com/iotclient/iotclient-go/internal/invalid"
 	"github.com/iotclient/iotclient-go/pagination"
 )
 
@@ -27,41 +25,6 @@ const (
 	// documented (IBM's SDK pages with 50): if it refuses 100, use 50.
 	MaxPageSize = 100
 )
-
-// listParams is the query string of GET /clientconnectionstates. Every
-// filter is sent unchanged with every page, as the platform's bookmark rule
-// requires; only _bookmark changes.
-type listParams struct {
-	Status         ConnectionStatus `url:"connectionStatus,omitempty"`
-	ConnectedAfter wire.IBMTime     `url:"connectedAfter"` // zero: left out
-	DeviceType     string           `url:"deviceType,omitempty"`
-	DeviceID       string           `url:"deviceId,omitempty"`
-	Sort           []string         `url:"_sort,omitempty,comma"`
-	Limit          int              `url:"_limit"`
-	Bookmark       string           `url:"_bookmark,omitempty"`
-	Extra          extraParams      `url:"extra"` // its own names
-}
-
-// extraParams adds ListQuery.Extra's parameters as they are.
-type extraParams url.Values
-
-// EncodeValues implements query.Encoder.
-func (e extraParams) EncodeValues(_ string, v *url.Values) error {
-	maps.Copy(*v, url.Values(e))
-	return nil
-}
-
-// modelled maps the parameters ListQuery sets itself to the field that sets
-// them, for refusing the same names in Extra.
-var modelled = map[string]string{
-	"connectionStatus": "Status",
-	"connectedAfter":   "ConnectedAfter",
-	"deviceType":       "DeviceType",
-	"deviceId":         "DeviceID",
-	"_limit":           "PageSize",
-	"_bookmark":        "Bookmark",
-	"_sort":            "Sort",
-}
 
 // ListQuery filters and positions a query over the connection states of
 // all clients. The zero value lists every client in the platform's order.
@@ -103,11 +66,11 @@ var sortPattern = regexp.MustCompile(`^-?[A-Za-z0-9_.]{1,64}$`)
 
 func (q *ListQuery) validate() error {
 	if q.PageSize < 0 || q.PageSize > MaxPageSize {
-		return iotclient.NewValidationError("ListQuery.PageSize", strconv.Itoa(q.PageSize),
+		return invalid.Field("ListQuery.PageSize", strconv.Itoa(q.PageSize),
 			"must be between 1 and "+strconv.Itoa(MaxPageSize)+" (0 means "+strconv.Itoa(DefaultPageSize)+")")
 	}
 	if q.Status != "" && !q.Status.Known() {
-		return iotclient.NewValidationError("ListQuery.Status", string(q.Status), `must be "connected" or "disconnected" (or empty for both)`)
+		return invalid.Field("ListQuery.Status", string(q.Status), `must be "connected" or "disconnected" (or empty for both)`)
 	}
 	if q.DeviceType != "" {
 		if err := checkPart("ListQuery.DeviceType", q.DeviceType); err != nil {
@@ -121,16 +84,16 @@ func (q *ListQuery) validate() error {
 	}
 	for i, f := range q.Sort {
 		if !sortPattern.MatchString(f) {
-			return iotclient.NewValidationError("ListQuery.Sort["+strconv.Itoa(i)+"]", f,
+			return invalid.Field("ListQuery.Sort["+strconv.Itoa(i)+"]", f,
 				"must be a field name such as lastActivityTime, optionally prefixed with '-'")
 		}
 	}
 	for name := range q.Extra {
 		if field, ok := modelled[name]; ok {
-			return iotclient.NewValidationError("ListQuery.Extra", name, "is the parameter of ListQuery."+field+"; set that field instead")
+			return invalid.Field("ListQuery.Extra", name, "is the parameter of ListQuery."+field+"; set that field instead")
 		}
 		if name == "" {
-			return iotclient.NewValidationError("ListQuery.Extra", "", "has an empty parameter name")
+			return invalid.Field("ListQuery.Extra", "", "has an empty parameter name")
 		}
 	}
 	return nil
@@ -142,11 +105,7 @@ func (q *ListQuery) validate() error {
 // input is a *iotclient.ValidationError before any request; while the API
 // is deactivated, the error matches ErrDisabled.
 func (c *Client) ListPage(ctx context.Context, q ListQuery) (pagination.Page[State], error) {
-	if err := q.validate(); err != nil {
-		return pagination.Page[State]{}, err
-	}
-	p, err := c.listPage(ctx, &q, q.Bookmark)
-	return p, c.core.Scrub(err)
+	return c.list(q).Page(ctx)
 }
 
 // List returns an iterator over the states of every client matching q,
@@ -154,50 +113,35 @@ func (c *Client) ListPage(ctx context.Context, q ListQuery) (pagination.Page[Sta
 // (pagination.ErrStuckCursor for a bookmark that does not advance). Its
 // errors are ListPage's.
 func (c *Client) List(ctx context.Context, q ListQuery) iter.Seq2[State, error] {
-	if err := q.validate(); err != nil {
-		return func(yield func(State, error) bool) { yield(State{}, err) }
-	}
+	return c.list(q).All(ctx)
+}
+
+func (c *Client) list(q ListQuery) *core.Listing[State] {
 	// A copy, so a caller changing q.Sort or q.Extra mid-iteration cannot
 	// change the query between pages.
 	q.Sort, q.Extra = slices.Clone(q.Sort), maps.Clone(q.Extra)
 	for k, vs := range q.Extra {
 		q.Extra[k] = slices.Clone(vs)
 	}
-	// The errors quote server values (bookmarks, request IDs): scrubbed.
-	return core.ScrubSeq(c.core, pagination.Cursor(ctx, q.Bookmark, func(ctx context.Context, bookmark string, _ int) (pagination.Page[State], error) {
-		return c.listPage(ctx, &q, bookmark)
-	}))
+	return &core.Listing[State]{
+		Client: c.core,
+		Check:  q.validate,
+		Start:  q.Bookmark,
+		Fetch: func(ctx context.Context, bookmark string, _ int) (pagination.Page[State], error) {
+			return c.listPage(ctx, &q, bookmark)
+		},
+	}
 }
 
 func (c *Client) listPage(ctx context.Context, q *ListQuery, bookmark string) (pagination.Page[State], error) {
 	limit := cmp.Or(q.PageSize, DefaultPageSize)
-	params := listParams{
-		Status: q.Status, ConnectedAfter: wire.IBMTime(q.ConnectedAfter), DeviceType: q.DeviceType,
-		DeviceID: q.DeviceID, Sort: q.Sort, Limit: limit, Bookmark: bookmark, Extra: extraParams(q.Extra),
-	}
 	// Room for a full page, so the decoder does not grow the slice.
 	out := wireList{Results: make([]wireState, 0, limit)}
-	requestID, err := c.do(ctx, "GET", "/clientconnectionstates", params, nil, object{&out})
+	requestID, err := c.do(ctx, "GET", "/clientconnectionstates", q.params(bookmark, limit), nil, &out)
 	if err != nil {
 		return pagination.Page[State]{}, stateError(err)
 	}
-	if len(out.Results) > limit {
-		return pagination.Page[State]{}, fmt.Errorf("%w: the platform returned %d client states for a page of %d (request ID %s)",
-			iotclient.ErrMalformedResponse, len(out.Results), limit, requestID)
-	}
-	p := pagination.Page[State]{
-		Items:     make([]State, len(out.Results)),
-		Total:     out.Meta.total,
-		HasTotal:  out.Meta.hasTotal,
-		RequestID: requestID,
-	}
-	for i := range out.Results {
-		p.Items[i] = out.Results[i].state()
-	}
-	if len(out.Results) > 0 {
-		p.Next = out.Bookmark
-	}
-	return p, nil
+	return out.page(limit, requestID)
 }
 
 // Get returns the connection state of one client by its full client ID,
@@ -212,7 +156,7 @@ func (c *Client) Get(ctx context.Context, clientID string) (State, error) {
 	var w wireState
 	// A valid client ID needs no escaping in a path: the colons are sent as
 	// they are, as the platform expects.
-	if _, err := c.do(ctx, "GET", "/clientconnectionstates/"+id.String(), nil, nil, object{&w}); err != nil {
+	if _, err := c.do(ctx, "GET", "/clientconnectionstates/"+id.String(), nil, nil, &w); err != nil {
 		return State{}, stateError(err)
 	}
 	return w.state(), nil

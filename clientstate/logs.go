@@ -1,12 +1,15 @@
 package clientstate
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"iter"
+	"math"
 	"time"
 
-	iotclient "github.com/iotclient/iotclient-go"
+	"github.com/iotclient/iotclient-go/internal/core"
+	"github.com/iotclient/iotclient-go/internal/invalid"
 	"github.com/iotclient/iotclient-go/internal/wire"
 	"github.com/iotclient/iotclient-go/pagination"
 )
@@ -34,26 +37,15 @@ type LogQuery struct {
 func (q *LogQuery) validate() error {
 	switch {
 	case q.Limit < 0 || q.Limit > MaxLogLimit:
-		return iotclient.NewValidationError("LogQuery.Limit", fmt.Sprint(q.Limit), "must be between 1 and 20 (0 sends none)")
+		return invalid.Field("LogQuery.Limit", fmt.Sprint(q.Limit), "must be between 1 and 20 (0 sends none)")
 	case !q.From.IsZero() && q.To.IsZero():
-		return iotclient.NewValidationError("LogQuery.To", "", "is required with From: the API takes both times or neither")
+		return invalid.Field("LogQuery.To", "", "is required with From: the API takes both times or neither")
 	case q.From.IsZero() && !q.To.IsZero():
-		return iotclient.NewValidationError("LogQuery.From", "", "is required with To: the API takes both times or neither")
+		return invalid.Field("LogQuery.From", "", "is required with To: the API takes both times or neither")
 	case q.From.After(q.To):
-		return iotclient.NewValidationError("LogQuery.From", wire.FormatIBM(q.From), "is after To ("+wire.FormatIBM(q.To)+")")
+		return invalid.Field("LogQuery.From", wire.FormatIBM(q.From), "is after To ("+wire.FormatIBM(q.To)+")")
 	}
 	return nil
-}
-
-// logParams is the query string of GET /logs/connection: a zero time,
-// limit or offset is left out.
-type logParams struct {
-	TypeID   string       `url:"typeId"`
-	DeviceID string       `url:"deviceId"`
-	From     wire.IBMTime `url:"fromTime"`
-	To       wire.IBMTime `url:"toTime"`
-	Limit    int          `url:"limit,omitempty"`
-	Offset   int          `url:"offset,omitempty"` // the API's offset is 1 to 1000: the first page sends none
 }
 
 // LogEntry is one event of a device's connection log: a connect, a failed
@@ -65,11 +57,12 @@ type LogEntry struct {
 
 // ConnectionLogs returns an iterator over the connection log of the device
 // typeID/deviceID (GET /logs/connection), newest first. With a limit it
-// pages by skip count; a log that goes on past MaxLogOffset ends with an
-// error matching pagination.ErrOffsetLimit. It stops fetching when the loop
-// breaks and ends after yielding an error once. Bad input is yielded as a
-// *iotclient.ValidationError before any request; an unknown device is an
-// *iotclient.APIError matching iotclient.ErrNotFound.
+// pages by skip count (pagination.Windows); a log that goes on past
+// MaxLogOffset ends with an error matching pagination.ErrOffsetLimit. It
+// stops fetching when the loop breaks and ends after yielding an error
+// once. Bad input is yielded as a *iotclient.ValidationError before any
+// request; an unknown device is an *iotclient.APIError matching
+// iotclient.ErrNotFound.
 func (c *Client) ConnectionLogs(ctx context.Context, typeID, deviceID string, q LogQuery) iter.Seq2[LogEntry, error] {
 	err := checkPart("typeID", typeID)
 	if err == nil {
@@ -79,31 +72,28 @@ func (c *Client) ConnectionLogs(ctx context.Context, typeID, deviceID string, q 
 		err = q.validate()
 	}
 	if err != nil {
-		return func(yield func(LogEntry, error) bool) { yield(LogEntry{}, err) }
+		return core.Fail[LogEntry](err)
 	}
-	base := logParams{TypeID: typeID, DeviceID: deviceID, From: wire.IBMTime(q.From), To: wire.IBMTime(q.To), Limit: q.Limit}
-	return func(yield func(LogEntry, error) bool) {
-		for offset := 0; ; offset += q.Limit {
-			if offset > MaxLogOffset {
-				yield(LogEntry{}, fmt.Errorf("%w (offset %d > %d)", pagination.ErrOffsetLimit, offset, MaxLogOffset))
-				return
-			}
-			p := base
-			p.Offset = offset
-			var out []wireLogEntry
-			if _, err := c.do(ctx, "GET", "/logs/connection", &p, nil, &out); err != nil {
-				yield(LogEntry{}, err)
-				return
-			}
-			for _, w := range out {
-				if !yield(LogEntry{Time: w.Timestamp.Time(), Message: w.Message}, nil) {
-					return
-				}
-			}
-			// A server that ignored the limit sent the whole log at once.
-			if q.Limit == 0 || len(out) != q.Limit {
-				return
-			}
-		}
+	params := logParams{TypeID: typeID, DeviceID: deviceID, From: wire.IBMTime(q.From), To: wire.IBMTime(q.To), Limit: q.Limit}
+	// Without a limit, one answer is the whole log: no page is full.
+	w := pagination.Window{PageSize: cmp.Or(q.Limit, math.MaxInt), MaxOffset: MaxLogOffset}
+	return core.ScrubSeq(c.core, pagination.Windows(ctx, "", 0, w, func(ctx context.Context, _ string, offset int) (pagination.Page[LogEntry], error) {
+		return c.logsPage(ctx, params, offset)
+	}))
+}
+
+// logsPage is the page call of the connection log: the entries offset
+// entries into the log.
+func (c *Client) logsPage(ctx context.Context, params logParams, offset int) (pagination.Page[LogEntry], error) {
+	params.Offset = offset
+	var out []wireLogEntry
+	requestID, err := c.do(ctx, "GET", "/logs/connection", &params, nil, &out)
+	if err != nil {
+		return pagination.Page[LogEntry]{}, err
 	}
+	p := pagination.Page[LogEntry]{Items: make([]LogEntry, len(out)), RequestID: requestID}
+	for i := range out {
+		p.Items[i] = out[i].entry()
+	}
+	return p, nil
 }

@@ -1,11 +1,11 @@
 package clientstate_test
 
 import (
-	"encoding/json"
+	stdjson "encoding/json"
 	"strings"
 	"testing"
 
-	"github.com/go-json-experiment/json/jsontext"
+	json "github.com/go-json-experiment/json"
 	"github.com/stretchr/testify/require"
 
 	iotclient "github.com/iotclient/iotclient-go"
@@ -46,9 +46,9 @@ func expectedState(t *testing.T, c mockserver.ClientState) clientstate.State {
 		HasDisconnectReasonCode: c.DisconnectReasonCode != 0, // the mock omits 0
 	}
 	if len(c.Extra) > 0 {
-		st.Extra = make(map[string]jsontext.Value, len(c.Extra))
+		st.Extra = make(map[string]stdjson.RawMessage, len(c.Extra))
 		for k, v := range c.Extra {
-			b, err := json.Marshal(v)
+			b, err := json.Marshal(v, json.Deterministic(true))
 			require.NoError(t, err)
 			st.Extra[k] = b
 		}

@@ -2,11 +2,12 @@ package clientstate
 
 import (
 	"bytes"
+	stdjson "encoding/json"
 	"errors"
 	"time"
 
 	json "github.com/go-json-experiment/json"
-	"github.com/go-json-experiment/json/jsontext"
+	"github.com/iotclient/iotclient-go/internal/core"
 )
 
 // ConnectionStatus is whether a client is connected. Other values are kept
@@ -86,7 +87,12 @@ type State struct {
 	DisconnectReasonCode    int
 	HasDisconnectReasonCode bool
 	// Extra holds the fields the SDK does not model, as raw JSON by name.
-	Extra map[string]jsontext.Value
+	// Its values are encoding/json's RawMessage, the SDK's one raw-JSON
+	// type: the standard library's on every supported Go version, where
+	// go-json-experiment's jsontext.Value is that module's own type on Go
+	// 1.26 and the standard one only from 1.27. Decoding stays on
+	// go-json-experiment.
+	Extra map[string]stdjson.RawMessage
 }
 
 // UnmarshalJSON decodes a client state record as the platform sends it:
@@ -102,7 +108,7 @@ func (s *State) UnmarshalJSON(data []byte) error {
 		return nil
 	}
 	var w wireState
-	if err := (object{&w}).DecodeJSON(data); err != nil {
+	if err := core.DecodeObject(data, &w); err != nil {
 		// On Go 1.27 encoding/json runs on the v2 engine and rewrites a
 		// json error returned by a method into its v1 form, which names
 		// the member differently than on Go 1.26. A plain error with the

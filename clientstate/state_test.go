@@ -2,7 +2,7 @@ package clientstate_test
 
 import (
 	"context"
-	"encoding/json"
+	stdjson "encoding/json"
 	"errors"
 	"net/http"
 	"strconv"
@@ -64,7 +64,7 @@ func TestGetRequestsUnescapedPathAndDecodesEveryField(t *testing.T) {
 
 func TestStateAbsentFieldsAreZero(t *testing.T) {
 	var st clientstate.State
-	require.NoError(t, json.Unmarshal([]byte(`{"id":"a:ab12cd:app","connectionStatus":"connected","lastDisconnectTime":null}`), &st))
+	require.NoError(t, stdjson.Unmarshal([]byte(`{"id":"a:ab12cd:app","connectionStatus":"connected","lastDisconnectTime":null}`), &st))
 	assert.Equal(t, "a:ab12cd:app", st.ClientID)
 	assert.True(t, st.IsConnected())
 	assert.True(t, st.LastConnected.IsZero())
@@ -78,7 +78,7 @@ func TestStateAbsentFieldsAreZero(t *testing.T) {
 
 func TestStateKeepsUnknownEnumValues(t *testing.T) {
 	var st clientstate.State
-	require.NoError(t, json.Unmarshal([]byte(`{"clientType":"robot","connectionStatus":"sleeping",
+	require.NoError(t, stdjson.Unmarshal([]byte(`{"clientType":"robot","connectionStatus":"sleeping",
 		"lastActivityEvent":"mqttUnsubscribe","disconnectedBy":"admin","disconnectReasonCode":"94"}`), &st))
 	assert.Equal(t, clientstate.ClientType("robot"), st.ClientType)
 	assert.Equal(t, clientstate.ConnectionStatus("sleeping"), st.Status)
@@ -98,12 +98,12 @@ func TestStateBadFieldsNameTheField(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			var st clientstate.State
-			err := json.Unmarshal([]byte(body), &st)
+			err := stdjson.Unmarshal([]byte(body), &st)
 			require.Error(t, err)
 			assert.Contains(t, err.Error(), `within "/`+name+`"`)
 		})
 	}
-	require.Error(t, json.Unmarshal([]byte(`[1]`), new(clientstate.State)))
+	require.Error(t, stdjson.Unmarshal([]byte(`[1]`), new(clientstate.State)))
 }
 
 func TestGetBadTimeIsMalformedResponseNamingTheField(t *testing.T) {
@@ -120,15 +120,15 @@ func TestGetBadTimeIsMalformedResponseNamingTheField(t *testing.T) {
 
 func TestStateMarshalRoundTrip(t *testing.T) {
 	var st clientstate.State
-	require.NoError(t, json.Unmarshal([]byte(fullRecord), &st))
-	b, err := json.Marshal(st)
+	require.NoError(t, stdjson.Unmarshal([]byte(fullRecord), &st))
+	b, err := stdjson.Marshal(st)
 	require.NoError(t, err)
 	assert.JSONEq(t, fullRecord, string(b))
 	var again clientstate.State
-	require.NoError(t, json.Unmarshal(b, &again))
+	require.NoError(t, stdjson.Unmarshal(b, &again))
 	assert.Equal(t, st, again)
 
-	b, err = json.Marshal(clientstate.State{ClientID: "a:o:x", DisconnectReasonCode: 0, HasDisconnectReasonCode: true})
+	b, err = stdjson.Marshal(clientstate.State{ClientID: "a:o:x", DisconnectReasonCode: 0, HasDisconnectReasonCode: true})
 	require.NoError(t, err)
 	assert.JSONEq(t, `{"id":"a:o:x","disconnectReasonCode":0}`, string(b))
 }
@@ -152,16 +152,16 @@ func TestStateTimesEncodeBackExactly(t *testing.T) {
 		LastDisconnected: time.Date(2018, 9, 27, 8, 40, 37, 493_000_100, time.UTC),
 		LastActivity:     time.Date(0, 1, 1, 0, 0, 0, 1e5, time.UTC),
 	}
-	b, err := json.Marshal(st)
+	b, err := stdjson.Marshal(st)
 	require.NoError(t, err)
 	assert.JSONEq(t, `{"id":"d:ab12cd:sensor:s-1","lastConnectTime":"2018-09-27T08:40:54.456Z",
 		"lastDisconnectTime":"2018-09-27T08:40:37.4930001Z","lastActivityTime":"0000-01-01T00:00:00.0001Z"}`, string(b))
 	var back clientstate.State
-	require.NoError(t, json.Unmarshal(b, &back))
+	require.NoError(t, stdjson.Unmarshal(b, &back))
 	assert.Equal(t, st, back)
 
 	st.LastActivity = time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)
-	_, err = json.Marshal(st)
+	_, err = stdjson.Marshal(st)
 	assert.ErrorContains(t, err, "0000-9999", "RFC 3339 has no year 10000")
 }
 
@@ -174,7 +174,7 @@ func TestStateRefusesTimesThatAreNotRFC3339(t *testing.T) {
 		"lastActivityTime":   "0000-01-01T00:00:00+00:01",
 	} {
 		var st clientstate.State
-		err := json.Unmarshal([]byte(`{"id":"d:ab12cd:sensor:s-1",`+strconv.Quote(field)+`:`+strconv.Quote(value)+`}`), &st)
+		err := stdjson.Unmarshal([]byte(`{"id":"d:ab12cd:sensor:s-1",`+strconv.Quote(field)+`:`+strconv.Quote(value)+`}`), &st)
 		assert.ErrorContains(t, err, `"/`+field+`"`, value)
 	}
 }

@@ -1,17 +1,75 @@
 package clientstate
 
 import (
-	"bytes"
+	stdjson "encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
+	"net/url"
 	"strconv"
 
 	json "github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
 
+	iotclient "github.com/iotclient/iotclient-go"
 	"github.com/iotclient/iotclient-go/internal/wire"
+	"github.com/iotclient/iotclient-go/pagination"
 )
+
+// listParams is the query string of GET /clientconnectionstates. Every
+// filter is sent unchanged with every page, as the platform's bookmark rule
+// requires; only _bookmark changes.
+type listParams struct {
+	Status         ConnectionStatus `url:"connectionStatus,omitempty"`
+	ConnectedAfter wire.IBMTime     `url:"connectedAfter"` // zero: left out
+	DeviceType     string           `url:"deviceType,omitempty"`
+	DeviceID       string           `url:"deviceId,omitempty"`
+	Sort           []string         `url:"_sort,omitempty,comma"`
+	Limit          int              `url:"_limit"`
+	Bookmark       string           `url:"_bookmark,omitempty"`
+	Extra          extraParams      `url:"extra"` // its own names
+}
+
+// extraParams adds ListQuery.Extra's parameters as they are.
+type extraParams url.Values
+
+// EncodeValues implements query.Encoder.
+func (e extraParams) EncodeValues(_ string, v *url.Values) error {
+	maps.Copy(*v, url.Values(e))
+	return nil
+}
+
+// modelled maps the parameters ListQuery sets itself to the field that sets
+// them, for refusing the same names in Extra.
+var modelled = map[string]string{
+	"connectionStatus": "Status",
+	"connectedAfter":   "ConnectedAfter",
+	"deviceType":       "DeviceType",
+	"deviceId":         "DeviceID",
+	"_limit":           "PageSize",
+	"_bookmark":        "Bookmark",
+	"_sort":            "Sort",
+}
+
+// params is the query string of the page after bookmark.
+func (q *ListQuery) params(bookmark string, limit int) listParams {
+	return listParams{
+		Status: q.Status, ConnectedAfter: wire.IBMTime(q.ConnectedAfter), DeviceType: q.DeviceType,
+		DeviceID: q.DeviceID, Sort: q.Sort, Limit: limit, Bookmark: bookmark, Extra: extraParams(q.Extra),
+	}
+}
+
+// logParams is the query string of GET /logs/connection: a zero time,
+// limit or offset is left out.
+type logParams struct {
+	TypeID   string       `url:"typeId"`
+	DeviceID string       `url:"deviceId"`
+	From     wire.IBMTime `url:"fromTime"`
+	To       wire.IBMTime `url:"toTime"`
+	Limit    int          `url:"limit,omitempty"`
+	Offset   int          `url:"offset,omitempty"` // the API's offset is 1 to 1000: the first page sends none
+}
 
 // wireState is a client state record as the platform sends it.
 type wireState struct {
@@ -27,7 +85,7 @@ type wireState struct {
 	DisconnectReasonCode reasonCode       `json:"disconnectReasonCode"` // unconfirmed name
 	// The members the SDK does not model. v1.27.2 ignores the option's v2
 	// name, unknown; staticcheck knows only encoding/json's options.
-	Extra map[string]jsontext.Value `json:",embed"`
+	Extra map[string]stdjson.RawMessage `json:",embed"`
 }
 
 // state converts the record to the public type.
@@ -102,6 +160,28 @@ type wireList struct {
 	Meta     wireMeta    `json:"meta"`
 }
 
+// page converts the list, checking that it holds no more than limit
+// states.
+func (w *wireList) page(limit int, requestID string) (pagination.Page[State], error) {
+	if len(w.Results) > limit {
+		return pagination.Page[State]{}, fmt.Errorf("%w: the platform returned %d client states for a page of %d (request ID %s)",
+			iotclient.ErrMalformedResponse, len(w.Results), limit, requestID)
+	}
+	p := pagination.Page[State]{
+		Items:     make([]State, len(w.Results)),
+		Total:     w.Meta.total,
+		HasTotal:  w.Meta.hasTotal,
+		RequestID: requestID,
+	}
+	for i := range w.Results {
+		p.Items[i] = w.Results[i].state()
+	}
+	if len(w.Results) > 0 {
+		p.Next = w.Bookmark
+	}
+	return p, nil
+}
+
 // wireMeta is the list's meta member. Its shape is unconfirmed for this API,
 // so a value that is not an object is ignored rather than refused.
 type wireMeta struct {
@@ -134,13 +214,7 @@ type wireLogEntry struct {
 	Timestamp wire.IBMTime `json:"timestamp"`
 }
 
-// object is the core.Decoder of an answer that must be a JSON object: null
-// would leave the result empty as if it were the answer.
-type object struct{ v any }
-
-func (o object) DecodeJSON(data []byte) error {
-	if t := bytes.TrimLeft(data, " \t\r\n"); len(t) == 0 || t[0] != '{' {
-		return fmt.Errorf("the value is not a JSON object: %.40q", bytes.TrimSpace(data))
-	}
-	return json.Unmarshal(data, o.v)
+// entry converts the entry to the public type.
+func (w *wireLogEntry) entry() LogEntry {
+	return LogEntry{Time: w.Timestamp.Time(), Message: w.Message}
 }

@@ -3,16 +3,11 @@ package commands
 import (
 	"context"
 	"fmt"
-	"net/http"
-	"regexp"
-	"strconv"
-
-	"github.com/google/go-querystring/query"
 
 	iotclient "github.com/iotclient/iotclient-go"
 	"github.com/iotclient/iotclient-go/auth"
-	"github.com/iotclient/iotclient-go/internal/config"
 	"github.com/iotclient/iotclient-go/internal/core"
+	"github.com/iotclient/iotclient-go/internal/iotda"
 	"github.com/iotclient/iotclient-go/internal/redact"
 )
 
@@ -37,80 +32,32 @@ func (c Config) GoString() string { return c.String() }
 
 // Client calls the IoTDA command APIs. It is safe for concurrent use.
 type Client struct {
-	core      *core.Client
-	projectID string
+	iotda *iotda.Client
+	core  *core.Client // iotda's, for Scrub
 }
-
-var (
-	projectIDPattern  = regexp.MustCompile(`^[A-Za-z0-9]{1,64}$`)
-	instanceIDPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
-)
 
 // NewClient validates cfg and the options and builds a client without
 // sending any request.
 func NewClient(cfg Config, opts ...iotclient.Option) (*Client, error) {
-	if err := cfg.checkIDs(); err != nil {
-		return nil, err
-	}
-	s := config.Build(opts)
-	static := http.Header{}
-	// The official SDK sends X-Project-Id too; it is signed like any header.
-	static.Set("X-Project-Id", cfg.ProjectID)
-	if cfg.InstanceID != "" {
-		static.Set("Instance-Id", cfg.InstanceID)
-	}
-	c, err := core.New(cfg.Endpoint, cfg.Auth, s, static)
+	c, err := iotda.New(cfg.Endpoint, cfg.ProjectID, cfg.InstanceID, cfg.Auth, core.Settings(opts))
 	if err != nil {
 		return nil, err
 	}
-	return &Client{core: c, projectID: cfg.ProjectID}, nil
+	return &Client{iotda: c, core: c.Core()}, nil
 }
 
 // checkIDs validates the project and instance IDs (core.New checks the
 // endpoint and the credential).
-func (c Config) checkIDs() error {
-	switch {
-	case c.ProjectID == "":
-		return iotclient.NewValidationError("Config.ProjectID", "", "is required (the region's IAM project ID)")
-	case !projectIDPattern.MatchString(c.ProjectID):
-		return iotclient.NewValidationError("Config.ProjectID", c.ProjectID, "must be letters and digits only")
-	case c.InstanceID != "" && !instanceIDPattern.MatchString(c.InstanceID):
-		return iotclient.NewValidationError("Config.InstanceID", c.InstanceID, "must be 1-64 letters, digits, '_' or '-'")
-	}
-	return nil
-}
+func (c Config) checkIDs() error { return iotda.CheckConfigIDs(c.ProjectID, c.InstanceID) }
 
 // do sends one request about deviceID: params, when not nil, is encoded as
 // the query string and body as JSON. Every call but Create (the only one
 // with a body) is a read, so only Create is not retried once sent. It
 // returns the request ID.
 func (c *Client) do(ctx context.Context, method, deviceID, path string, params, body, out any) (string, error) {
-	q, err := query.Values(params)
-	if err != nil {
-		return "", err
-	}
-	info, err := c.core.Do(ctx, core.Request{
-		Method:     method,
-		Path:       "/v5/iot/" + c.projectID + "/devices/" + deviceID + path,
-		Query:      q,
-		Body:       body,
-		Idempotent: body == nil,
-	}, out)
-	return info.RequestID, err
+	return c.iotda.Do(ctx, method, "/devices/"+deviceID+path, params, body, out, body == nil)
 }
-
-var idPattern = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
 
 // checkID applies IoTDA's rule for device and command IDs: 1 to max
 // characters of letters, digits, '_' and '-'.
-func checkID(field, v string, max int) error {
-	switch {
-	case v == "":
-		return iotclient.NewValidationError(field, "", "is required")
-	case len(v) > max:
-		return iotclient.NewValidationError(field, v, "is "+strconv.Itoa(len(v))+" characters long; at most "+strconv.Itoa(max)+" are allowed")
-	case !idPattern.MatchString(v):
-		return iotclient.NewValidationError(field, v, "may contain only letters, digits, '_' and '-'")
-	}
-	return nil
-}
+func checkID(field, v string, max int) error { return iotda.CheckID(field, v, max) }

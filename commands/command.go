@@ -1,7 +1,7 @@
 package commands
 
 import (
-	"encoding/json"
+	stdjson "encoding/json"
 	"time"
 )
 
@@ -66,6 +66,11 @@ type Command struct {
 	RespondedAt time.Time
 	// Params and Result are the command's parameters and the device's
 	// result as raw JSON; empty when the platform sent none (or null).
-	Params json.RawMessage
-	Result json.RawMessage
+	// encoding/json's RawMessage is the SDK's one raw-JSON type
+	// (clientstate.State.Extra and live.Event.Extra hold it too): it is
+	// the standard library's on every supported Go version, where
+	// go-json-experiment's jsontext.Value is that module's own type before
+	// Go 1.27.
+	Params stdjson.RawMessage
+	Result stdjson.RawMessage
 }

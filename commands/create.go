@@ -2,13 +2,15 @@ package commands
 
 import (
 	"context"
-	"encoding/json"
+	stdjson "encoding/json"
 	"fmt"
 	"strconv"
 	"time"
 	"unicode/utf8"
 
-	iotclient "github.com/iotclient/iotclient-go"
+	"github.com/go-json-experiment/json/jsontext"
+
+	"github.com/iotclient/iotclient-go/internal/invalid"
 )
 
 // Limits of a command delivery, from the IoTDA API.
@@ -43,29 +45,19 @@ type NewCommand struct {
 	Strategy SendStrategy
 }
 
-// wireNewCommand is the official SDK's AsyncDeviceCommandRequest:
-// service_id and command_name optional, send_strategy required.
-type wireNewCommand struct {
-	ServiceID    string          `json:"service_id,omitempty"`
-	CommandName  string          `json:"command_name,omitempty"`
-	Paras        json.RawMessage `json:"paras"`
-	ExpireTime   int64           `json:"expire_time,omitempty"`
-	SendStrategy string          `json:"send_strategy"`
-}
-
 // body validates n and renders the deliver call's body.
 func (n *NewCommand) body() (*wireNewCommand, error) {
 	if !utf8.ValidString(n.ServiceID) || utf8.RuneCountInString(n.ServiceID) > MaxServiceIDLength {
-		return nil, iotclient.NewValidationError("NewCommand.ServiceID", n.ServiceID, "must be valid UTF-8 of at most 64 characters")
+		return nil, invalid.Field("NewCommand.ServiceID", n.ServiceID, "must be valid UTF-8 of at most 64 characters")
 	}
 	if !utf8.ValidString(n.Name) || utf8.RuneCountInString(n.Name) > MaxCommandNameLength {
-		return nil, iotclient.NewValidationError("NewCommand.Name", n.Name, "must be valid UTF-8 of at most 128 characters")
+		return nil, invalid.Field("NewCommand.Name", n.Name, "must be valid UTF-8 of at most 128 characters")
 	}
 	if n.Expire < 0 || n.Expire > MaxExpire {
-		return nil, iotclient.NewValidationError("NewCommand.Expire", n.Expire.String(), "must be between 0 and 48h (172800 s)")
+		return nil, invalid.Field("NewCommand.Expire", n.Expire.String(), "must be between 0 and 48h (172800 s)")
 	}
 	if n.Expire%time.Second != 0 {
-		return nil, iotclient.NewValidationError("NewCommand.Expire", n.Expire.String(), "must be a whole number of seconds")
+		return nil, invalid.Field("NewCommand.Expire", n.Expire.String(), "must be a whole number of seconds")
 	}
 	strategy := n.Strategy
 	switch strategy {
@@ -73,7 +65,7 @@ func (n *NewCommand) body() (*wireNewCommand, error) {
 		strategy = SendDelay
 	case SendImmediately, SendDelay:
 	default:
-		return nil, iotclient.NewValidationError("NewCommand.Strategy", string(n.Strategy), `must be "immediately" or "delay" (or empty for delay)`)
+		return nil, invalid.Field("NewCommand.Strategy", string(n.Strategy), `must be "immediately" or "delay" (or empty for delay)`)
 	}
 	paras, err := encodeParams(n.Params)
 	if err != nil {
@@ -89,22 +81,26 @@ func (n *NewCommand) body() (*wireNewCommand, error) {
 }
 
 // encodeParams marshals p and checks that it is a JSON object of at most
-// MaxParamsSize bytes once compacted (the size the platform counts).
-func encodeParams(p any) (json.RawMessage, error) {
+// MaxParamsSize bytes once compacted (the size the platform counts). The
+// caller's value is encoded by encoding/json, as NewCommand.Params
+// promises: its MarshalJSON methods and struct tags mean what they mean
+// there.
+func encodeParams(p any) (jsontext.Value, error) {
 	const field = "NewCommand.Params"
 	if p == nil {
-		return json.RawMessage("{}"), nil
+		return jsontext.Value("{}"), nil
 	}
-	raw, err := json.Marshal(p)
+	raw, err := stdjson.Marshal(p)
 	if err != nil {
-		return nil, iotclient.NewValidationError(field, fmt.Sprintf("%T", p), "cannot be encoded as JSON: "+err.Error())
+		return nil, invalid.Field(field, fmt.Sprintf("%T", p), "cannot be encoded as JSON: "+err.Error())
 	}
-	// json.Marshal's output is compact, RawMessage values included.
-	if raw[0] != '{' {
-		return nil, iotclient.NewValidationError(field, string(raw), "must encode to a JSON object")
+	// stdjson.Marshal's output is compact, RawMessage values included: its
+	// length is the size the platform counts.
+	if jsontext.Value(raw).Kind() != '{' {
+		return nil, invalid.Field(field, string(raw), "must encode to a JSON object")
 	}
 	if len(raw) > MaxParamsSize {
-		return nil, iotclient.NewValidationError(field, "", "encodes to "+strconv.Itoa(len(raw))+" bytes of JSON; at most 32768 are allowed")
+		return nil, invalid.Field(field, "", "encodes to "+strconv.Itoa(len(raw))+" bytes of JSON; at most 32768 are allowed")
 	}
 	return raw, nil
 }
@@ -132,22 +128,4 @@ func (c *Client) Create(ctx context.Context, deviceID string, cmd NewCommand) (C
 	}
 	created, err := commandFrom(&out, "", requestID)
 	return created, c.core.Scrub(err)
-}
-
-// commandFrom converts one decoded record, checking that it has an ID (the
-// one asked for, when wantID is set).
-func commandFrom(w *wireCommand, wantID, requestID string) (Command, error) {
-	if w.CommandID == "" {
-		return Command{}, fmt.Errorf("%w: the platform's answer has no command_id (request ID %s)",
-			iotclient.ErrMalformedResponse, requestID)
-	}
-	if wantID != "" && w.CommandID != wantID {
-		return Command{}, fmt.Errorf("%w: asked for command %q, the platform answered with %q (request ID %s)",
-			iotclient.ErrMalformedResponse, wantID, w.CommandID, requestID)
-	}
-	cmd, err := w.command(-1)
-	if err != nil {
-		return Command{}, fmt.Errorf("%w: %v (request ID %s)", iotclient.ErrMalformedResponse, err, requestID)
-	}
-	return cmd, nil
 }

@@ -2,7 +2,7 @@ package commands_test
 
 import (
 	"context"
-	"encoding/json"
+	stdjson "encoding/json"
 	"errors"
 	"net"
 	"net/http"
@@ -59,7 +59,7 @@ func TestCreateDefaults(t *testing.T) {
 	})
 	_, err := c.Create(lcCtx, lcDevice, commands.NewCommand{Name: "REBOOT"})
 	require.NoError(t, err)
-	_, err = c.Create(lcCtx, lcDevice, commands.NewCommand{Params: json.RawMessage(" {\n \"a\" : [1, 2] }\n")})
+	_, err = c.Create(lcCtx, lcDevice, commands.NewCommand{Params: stdjson.RawMessage(" {\n \"a\" : [1, 2] }\n")})
 	require.NoError(t, err)
 	type params struct {
 		Brightness int `json:"brightness"`
@@ -108,8 +108,8 @@ func TestCreateValidationSendsNothing(t *testing.T) {
 		{"name 129", lcDevice, "NewCommand.Name", with(func(n *commands.NewCommand) { n.Name = strings.Repeat("n", 129) })},
 		{"params string", lcDevice, "NewCommand.Params", with(func(n *commands.NewCommand) { n.Params = "on" })},
 		{"params array", lcDevice, "NewCommand.Params", with(func(n *commands.NewCommand) { n.Params = []int{1} })},
-		{"params raw array", lcDevice, "NewCommand.Params", with(func(n *commands.NewCommand) { n.Params = json.RawMessage(`[1]`) })},
-		{"params raw invalid", lcDevice, "NewCommand.Params", with(func(n *commands.NewCommand) { n.Params = json.RawMessage(`{"a":`) })},
+		{"params raw array", lcDevice, "NewCommand.Params", with(func(n *commands.NewCommand) { n.Params = stdjson.RawMessage(`[1]`) })},
+		{"params raw invalid", lcDevice, "NewCommand.Params", with(func(n *commands.NewCommand) { n.Params = stdjson.RawMessage(`{"a":`) })},
 		{"params typed nil", lcDevice, "NewCommand.Params", with(func(n *commands.NewCommand) { n.Params = (*struct{})(nil) })},
 		{"params unencodable", lcDevice, "NewCommand.Params", with(func(n *commands.NewCommand) { n.Params = map[string]any{"c": make(chan int)} })},
 		{"params 33 KB", lcDevice, "NewCommand.Params", with(func(n *commands.NewCommand) {
@@ -274,7 +274,7 @@ func TestE2ECreateWithAKSK(t *testing.T) {
 	})
 	require.NoError(t, err)
 	// The signature covers the exact body bytes sent.
-	cmd, err := c.Create(lcCtx, lcDevice, commands.NewCommand{Name: "ON_OFF", Params: json.RawMessage(`{ "value" : "ü" }`)})
+	cmd, err := c.Create(lcCtx, lcDevice, commands.NewCommand{Name: "ON_OFF", Params: stdjson.RawMessage(`{ "value" : "ü" }`)})
 	require.NoError(t, err)
 	assert.JSONEq(t, `{"value":"ü"}`, string(cmd.Params))
 }

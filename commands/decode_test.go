@@ -1,7 +1,7 @@
 package commands
 
 import (
-	"encoding/json"
+	stdjson "encoding/json"
 	"testing"
 	"time"
 
@@ -10,13 +10,14 @@ import (
 	"github.com/stretchr/testify/require"
 
 	iotclient "github.com/iotclient/iotclient-go"
+	"github.com/iotclient/iotclient-go/internal/core"
 	"github.com/iotclient/iotclient-go/internal/mockserver/perfdata"
 )
 
 // decodePage decodes a history body as a page call does.
 func decodePage(data []byte) ([]Command, *wirePage, error) {
 	var w wireList
-	if err := w.DecodeJSON(data); err != nil {
+	if err := core.DecodeObject(data, &w); err != nil {
 		return nil, nil, err
 	}
 	p, err := pageFrom(&w, MaxPageSize, "req-1")
@@ -57,7 +58,7 @@ func FuzzDecodeHistory(f *testing.F) {
 	f.Add(perfdata.HistoryBody(12))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var w wireList
-		if err := w.DecodeJSON(data); err != nil {
+		if err := core.DecodeObject(data, &w); err != nil {
 			return
 		}
 		if !jsontext.Value(data).IsValid() {
@@ -70,7 +71,7 @@ func FuzzDecodeHistory(f *testing.F) {
 		}
 		require.Len(t, p.Items, len(w.Commands))
 		for i, c := range p.Items {
-			if c.Params != nil && !json.Valid(c.Params) || string(c.Params) == "null" || string(c.Result) == "null" {
+			if c.Params != nil && !stdjson.Valid(c.Params) || string(c.Params) == "null" || string(c.Result) == "null" {
 				t.Fatalf("record %d: params %q, result %q", i, c.Params, c.Result)
 			}
 		}
@@ -88,8 +89,8 @@ func TestDecodeFullRecord(t *testing.T) {
 		SentAt:      time.Date(2024, 1, 2, 3, 4, 6, 0, time.UTC),
 		DeliveredAt: time.Date(2024, 1, 2, 3, 4, 7, 0, time.UTC),
 		RespondedAt: time.Date(2024, 1, 2, 3, 4, 8, 0, time.UTC),
-		Params:      json.RawMessage(`{"value":"ON"}`),
-		Result:      json.RawMessage(`{"result_code":0}`),
+		Params:      stdjson.RawMessage(`{"value":"ON"}`),
+		Result:      stdjson.RawMessage(`{"result_code":0}`),
 	}
 	assert.Equal(t, want, cmds[0])
 	assert.Equal(t, "5c8f3d2d3df1f10d803adbdb", page.Marker)
@@ -117,7 +118,7 @@ func TestDecodeCopiesOutOfTheBody(t *testing.T) {
 // bytes "null".
 func TestDecodeNullParamsAndResultAreEmpty(t *testing.T) {
 	var w wireCommand
-	require.NoError(t, w.DecodeJSON([]byte(`{"command_id":"a","paras":null,"result":null}`)))
+	require.NoError(t, core.DecodeObject([]byte(`{"command_id":"a","paras":null,"result":null}`), &w))
 	c, err := w.command(-1)
 	require.NoError(t, err)
 	assert.Nil(t, c.Params)
@@ -158,7 +159,7 @@ func TestDecodeErrorsSayWhatAndWhere(t *testing.T) {
 		`null`: `the body is null`,
 	} {
 		var w wireList
-		err := w.DecodeJSON([]byte(body))
+		err := core.DecodeObject([]byte(body), &w)
 		if assert.Error(t, err, body) {
 			assert.Contains(t, err.Error(), want, body)
 		}

@@ -6,8 +6,8 @@ import (
 	"iter"
 	"strconv"
 
-	iotclient "github.com/iotclient/iotclient-go"
 	"github.com/iotclient/iotclient-go/internal/core"
+	"github.com/iotclient/iotclient-go/internal/invalid"
 	"github.com/iotclient/iotclient-go/pagination"
 )
 
@@ -51,19 +51,19 @@ type ExportOptions struct {
 // before any request.
 func (c *Client) Export(ctx context.Context, deviceID string, q HistoryQuery, opts ExportOptions) iter.Seq2[Command, error] {
 	l := c.history(deviceID, q)
-	err := l.check()
+	err := l.Check()
 	if err == nil && (opts.Concurrency < 0 || opts.Concurrency > MaxExportConcurrency) {
-		err = iotclient.NewValidationError("ExportOptions.Concurrency", strconv.Itoa(opts.Concurrency),
+		err = invalid.Field("ExportOptions.Concurrency", strconv.Itoa(opts.Concurrency),
 			"must be between 1 and "+strconv.Itoa(MaxExportConcurrency)+" (0 means "+strconv.Itoa(DefaultExportConcurrency)+")")
 	}
 	if err != nil {
-		return func(yield func(Command, error) bool) { yield(Command{}, err) }
+		return core.Fail[Command](err)
 	}
 	conc := cmp.Or(opts.Concurrency, DefaultExportConcurrency)
 	// The errors quote server values (markers, request IDs): scrubbed.
 	if conc == 1 {
-		return core.ScrubSeq(c.core, pagination.CursorAhead(ctx, q.Marker, l.fetch))
+		return core.ScrubSeq(c.core, pagination.CursorAhead(ctx, l.Start, l.Fetch))
 	}
 	w := pagination.Window{PageSize: cmp.Or(q.PageSize, DefaultPageSize), MaxOffset: MaxOffset, Concurrency: conc, Pin: true}
-	return core.ScrubSeq(c.core, pagination.Windows(ctx, q.Marker, q.Offset, w, l.page))
+	return core.ScrubSeq(c.core, pagination.Windows(ctx, q.Marker, q.Offset, w, c.commandPage(deviceID, historyPath, &q)))
 }

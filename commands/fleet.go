@@ -11,6 +11,8 @@ import (
 	"sync/atomic"
 
 	iotclient "github.com/iotclient/iotclient-go"
+	"github.com/iotclient/iotclient-go/internal/core"
+	"github.com/iotclient/iotclient-go/internal/invalid"
 )
 
 // Limits of FleetOptions.Concurrency.
@@ -64,7 +66,7 @@ type fleetItem struct {
 func (c *Client) FleetHistory(ctx context.Context, deviceIDs []string, q HistoryQuery, opts FleetOptions) iter.Seq2[Command, error] {
 	ids, conc, err := checkFleet(deviceIDs, &q, opts)
 	if err != nil {
-		return func(yield func(Command, error) bool) { yield(Command{}, err) }
+		return core.Fail[Command](err)
 	}
 	return func(yield func(Command, error) bool) {
 		ctx, cancel := context.WithCancel(ctx)
@@ -136,7 +138,7 @@ func (c *Client) fleetDevice(ctx context.Context, deviceID string, q *HistoryQue
 // checkFleet returns a private copy of the device IDs and the concurrency.
 func checkFleet(deviceIDs []string, q *HistoryQuery, opts FleetOptions) ([]string, int, error) {
 	if opts.Concurrency < 0 || opts.Concurrency > MaxFleetConcurrency {
-		return nil, 0, iotclient.NewValidationError("FleetOptions.Concurrency", strconv.Itoa(opts.Concurrency), "must be between 1 and 64 (0 means 8)")
+		return nil, 0, invalid.Field("FleetOptions.Concurrency", strconv.Itoa(opts.Concurrency), "must be between 1 and 64 (0 means 8)")
 	}
 	seen := make(map[string]int, len(deviceIDs))
 	for i, id := range deviceIDs {
@@ -145,7 +147,7 @@ func checkFleet(deviceIDs []string, q *HistoryQuery, opts FleetOptions) ([]strin
 			return nil, 0, err
 		}
 		if j, dup := seen[id]; dup {
-			return nil, 0, iotclient.NewValidationError(field, id, "repeats deviceIDs["+strconv.Itoa(j)+"]")
+			return nil, 0, invalid.Field(field, id, "repeats deviceIDs["+strconv.Itoa(j)+"]")
 		}
 		seen[id] = i
 	}

@@ -10,6 +10,7 @@ import (
 
 	iotclient "github.com/iotclient/iotclient-go"
 	"github.com/iotclient/iotclient-go/internal/core"
+	"github.com/iotclient/iotclient-go/internal/invalid"
 	"github.com/iotclient/iotclient-go/pagination"
 )
 
@@ -46,15 +47,15 @@ type HistoryQuery struct {
 func (q *HistoryQuery) validate(typ string) error {
 	switch {
 	case q.PageSize < 0 || q.PageSize > MaxPageSize:
-		return iotclient.NewValidationError(typ+".PageSize", strconv.Itoa(q.PageSize), "must be between 1 and 50 (0 means 50)")
+		return invalid.Field(typ+".PageSize", strconv.Itoa(q.PageSize), "must be between 1 and 50 (0 means 50)")
 	case q.Offset < 0 || q.Offset > MaxOffset:
-		return iotclient.NewValidationError(typ+".Offset", strconv.Itoa(q.Offset), "must be between 0 and 500")
+		return invalid.Field(typ+".Offset", strconv.Itoa(q.Offset), "must be between 0 and 500")
 	case q.Status != "" && !q.Status.Known():
-		return iotclient.NewValidationError(typ+".Status", string(q.Status), "is not one of PENDING, SENT, DELIVERED, SUCCESSFUL, FAILED, TIMEOUT, EXPIRED")
+		return invalid.Field(typ+".Status", string(q.Status), "is not one of PENDING, SENT, DELIVERED, SUCCESSFUL, FAILED, TIMEOUT, EXPIRED")
 	case len(q.CommandName) > MaxCommandNameLength:
-		return iotclient.NewValidationError(typ+".CommandName", q.CommandName, "is longer than 128 characters")
+		return invalid.Field(typ+".CommandName", q.CommandName, "is longer than 128 characters")
 	case !q.Since.IsZero() && !q.Until.IsZero() && q.Since.After(q.Until):
-		return iotclient.NewValidationError(typ+".Since", q.Since.UTC().Format(time.RFC3339), "is after Until ("+q.Until.UTC().Format(time.RFC3339)+")")
+		return invalid.Field(typ+".Since", q.Since.UTC().Format(time.RFC3339), "is after Until ("+q.Until.UTC().Format(time.RFC3339)+")")
 	case q.Marker != "":
 		return checkID(typ+".Marker", q.Marker, 128)
 	}
@@ -65,7 +66,7 @@ func (q *HistoryQuery) validate(typ string) error {
 // page's Next resumes after it (set it as q.Marker, with Offset 0); it is
 // empty after the last page. The history has no total: see Count.
 func (c *Client) HistoryPage(ctx context.Context, deviceID string, q HistoryQuery) (pagination.Page[Command], error) {
-	return c.history(deviceID, q).first(ctx)
+	return c.history(deviceID, q).Page(ctx)
 }
 
 // History returns an iterator over the command history of deviceID, newest
@@ -74,118 +75,57 @@ func (c *Client) HistoryPage(ctx context.Context, deviceID string, q HistoryQuer
 // over it again starts again from q.Marker and q.Offset. Invalid input is
 // yielded as a *iotclient.ValidationError before any request is sent.
 func (c *Client) History(ctx context.Context, deviceID string, q HistoryQuery) iter.Seq2[Command, error] {
-	return c.history(deviceID, q).all(ctx)
+	return c.history(deviceID, q).All(ctx)
 }
 
-// listing is one device's command listing, the history or the queue: both
-// take the same query, and their pages the same shape.
-type listing struct {
-	c        *Client
-	deviceID string
-	path     string // after the device's path
-	typ      string // the query's type, for a validation error
-	q        HistoryQuery
+// The paths of the two command listings, after the device's.
+const (
+	historyPath = "/async-commands-history"
+	queuePath   = "/async-commands"
+)
+
+func (c *Client) history(deviceID string, q HistoryQuery) *core.Listing[Command] {
+	return c.commandListing(deviceID, historyPath, "HistoryQuery", q)
 }
 
-func (c *Client) history(deviceID string, q HistoryQuery) *listing {
-	return &listing{c: c, deviceID: deviceID, path: "/async-commands-history", typ: "HistoryQuery", q: q}
-}
-
-// check validates the device ID and the query before any request.
-func (l *listing) check() error {
-	if err := checkID("deviceID", l.deviceID, maxDeviceIDLength); err != nil {
-		return err
+// commandListing is one device's command listing, the history or the
+// queue: both take the same query (typ names it in an error), and their
+// pages have the same shape.
+func (c *Client) commandListing(deviceID, path, typ string, q HistoryQuery) *core.Listing[Command] {
+	page := c.commandPage(deviceID, path, &q)
+	return &core.Listing[Command]{
+		Client: c.core,
+		Check: func() error {
+			if err := checkID("deviceID", deviceID, maxDeviceIDLength); err != nil {
+				return err
+			}
+			return q.validate(typ)
+		},
+		Start: q.Marker,
+		// q.Offset applies to the first page only, as the markers that
+		// follow already skip it.
+		Fetch: func(ctx context.Context, marker string, n int) (pagination.Page[Command], error) {
+			if n > 0 {
+				return page(ctx, marker, 0)
+			}
+			return page(ctx, marker, q.Offset)
+		},
 	}
-	return l.q.validate(l.typ)
 }
 
-// first fetches the page the query positions.
-func (l *listing) first(ctx context.Context) (pagination.Page[Command], error) {
-	if err := l.check(); err != nil {
-		return pagination.Page[Command]{}, err
-	}
-	p, err := l.page(ctx, l.q.Marker, l.q.Offset)
-	return p, l.c.core.Scrub(err)
-}
-
-func (l *listing) all(ctx context.Context) iter.Seq2[Command, error] {
-	if err := l.check(); err != nil {
-		return func(yield func(Command, error) bool) { yield(Command{}, err) }
-	}
-	return core.ScrubSeq(l.c.core, pagination.Cursor(ctx, l.q.Marker, l.fetch))
-}
-
-// fetch is the listing's pagination.CursorFetch: q.Offset applies to the
-// first page only, as the markers that follow already skip it.
-func (l *listing) fetch(ctx context.Context, marker string, n int) (pagination.Page[Command], error) {
-	if n > 0 {
-		return l.page(ctx, marker, 0)
-	}
-	return l.page(ctx, marker, l.q.Offset)
-}
-
-func (l *listing) page(ctx context.Context, marker string, offset int) (pagination.Page[Command], error) {
-	size := cmp.Or(l.q.PageSize, DefaultPageSize)
-	// Room for a full page, so the decoder does not grow the slice.
-	out := wireList{Commands: make([]wireCommand, 0, size)}
-	requestID, err := l.c.do(ctx, "GET", l.deviceID, l.path, l.q.params(marker, offset, size), nil, &out)
-	if err != nil {
-		return pagination.Page[Command]{}, err
-	}
-	return pageFrom(&out, size, requestID)
-}
-
-// pageFrom converts a decoded list, checking what the platform promises: no
-// more records than asked for, no negative expiry.
-func pageFrom(out *wireList, limit int, requestID string) (pagination.Page[Command], error) {
-	p := pagination.Page[Command]{RequestID: requestID}
-	n := len(out.Commands)
-	if n > limit {
-		return p, fmt.Errorf("%w: the platform returned %d commands for a page of %d (request ID %s)",
-			iotclient.ErrMalformedResponse, n, limit, requestID)
-	}
-	p.Items = make([]Command, n)
-	for i := range out.Commands {
-		cmd, err := out.Commands[i].command(i)
+// commandPage is the page call of a command listing at a marker and an
+// offset after it.
+func (c *Client) commandPage(deviceID, path string, q *HistoryQuery) pagination.WindowFetch[Command] {
+	size := cmp.Or(q.PageSize, DefaultPageSize)
+	return func(ctx context.Context, marker string, offset int) (pagination.Page[Command], error) {
+		// Room for a full page, so the decoder does not grow the slice.
+		out := wireList{Commands: make([]wireCommand, 0, size)}
+		requestID, err := c.do(ctx, "GET", deviceID, path, q.params(marker, offset, size), nil, &out)
 		if err != nil {
-			return pagination.Page[Command]{}, fmt.Errorf("%w: %v (request ID %s)", iotclient.ErrMalformedResponse, err, requestID)
+			return pagination.Page[Command]{}, err
 		}
-		p.Items[i] = cmd
+		return pageFrom(&out, size, requestID)
 	}
-	if out.Page != nil && out.Page.Count != nil {
-		p.Total, p.HasTotal = *out.Page.Count, true
-	}
-	if n > 0 && n == limit {
-		if out.Page != nil && out.Page.Marker != "" {
-			p.Next = out.Page.Marker
-		} else {
-			p.Next = p.Items[n-1].ID
-		}
-	}
-	return p, nil
-}
-
-// QueueQuery filters and positions a query of the commands a device has
-// waiting on the platform. Its members mean what HistoryQuery's do.
-type QueueQuery HistoryQuery
-
-// QueuePage fetches one page of the commands still cached on the platform
-// for deviceID (GET .../async-commands): PENDING, SENT, or DELIVERED and
-// awaiting the device's answer; final ones are in History. The page carries
-// the platform's Total of matching queued commands when it sent one.
-func (c *Client) QueuePage(ctx context.Context, deviceID string, q QueueQuery) (pagination.Page[Command], error) {
-	return c.queue(deviceID, q).first(ctx)
-}
-
-// Queue returns an iterator over the commands still cached on the platform
-// for deviceID, newest first, across every page; see QueuePage. It behaves
-// as History does.
-func (c *Client) Queue(ctx context.Context, deviceID string, q QueueQuery) iter.Seq2[Command, error] {
-	return c.queue(deviceID, q).all(ctx)
-}
-
-func (c *Client) queue(deviceID string, q QueueQuery) *listing {
-	return &listing{c: c, deviceID: deviceID, path: "/async-commands", typ: "QueueQuery", q: HistoryQuery(q)}
 }
 
 // CountQuery filters a count of a device's command history. The zero value

@@ -2,12 +2,13 @@ package commands_test
 
 import (
 	"context"
-	"encoding/json"
 	"io"
 	"net/http"
 	"regexp"
 	"testing"
 	"time"
+
+	json "github.com/go-json-experiment/json"
 
 	"github.com/jarcoal/httpmock"
 	"github.com/stretchr/testify/require"
@@ -89,7 +90,7 @@ func lcJSON(status int, v any) httpmock.Responder {
 		case string:
 			body = v
 		default:
-			b, err := json.Marshal(v)
+			b, err := json.Marshal(v, json.Deterministic(true))
 			if err != nil {
 				return nil, err
 			}

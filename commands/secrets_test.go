@@ -41,7 +41,7 @@ func echoClient(t *testing.T) (*commands.Client, *httpmock.MockTransport) {
 // carried), with that token as the request ID.
 func echoing(status int, body string) httpmock.Responder {
 	return func(r *http.Request) (*http.Response, error) {
-		tok := r.Header.Get(auth.TokenHeader)
+		tok := r.Header.Get("X-Auth-Token")
 		resp := httpmock.NewStringResponse(status, strings.ReplaceAll(body, "%s", tok))
 		resp.Header.Set("X-Request-Id", "req-"+tok)
 		return resp, nil

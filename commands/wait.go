@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"time"
 
-	iotclient "github.com/iotclient/iotclient-go"
+	"github.com/iotclient/iotclient-go/internal/invalid"
 )
 
 // Default polling of Wait.
@@ -25,11 +25,39 @@ type WaitOptions struct {
 	// OnStatus, when set, is called on Wait's goroutine each time Wait sees
 	// the command in a new status (the first read included).
 	OnStatus func(Command)
+	// Watcher, when set, resolves the wait from pushed status updates (see
+	// Watcher): Wait sends no request at once, returns when the final
+	// status is pushed (or was pushed recently), and reads the command
+	// only every PollMax, or after PollInitial when the watcher's stream
+	// reports an error or ends. A command resolved by a push holds what the
+	// push carries (ID, Status, the times, Result) and, only if Wait read
+	// the command before, its other fields.
+	Watcher *Watcher
+}
+
+// intervals returns the first and the longest wait between two reads.
+func (o *WaitOptions) intervals() (time.Duration, time.Duration, error) {
+	interval, maxInterval := o.PollInitial, o.PollMax
+	if interval == 0 {
+		interval = DefaultPollInitial
+		if maxInterval > 0 {
+			interval = min(interval, maxInterval)
+		}
+	}
+	if maxInterval == 0 {
+		maxInterval = max(DefaultPollMax, interval)
+	}
+	if interval < 0 || maxInterval < interval {
+		return 0, 0, invalid.Field("WaitOptions.PollInitial", o.PollInitial.String()+".."+o.PollMax.String(), "needs 0 < PollInitial <= PollMax")
+	}
+	return interval, maxInterval, nil
 }
 
 // Wait polls the command with Get until its status is terminal (see
 // Status.IsTerminal) and returns it. It reads at once, then waits 1s, 2s,
-// 4s, ... up to 30s between reads (see WaitOptions). An error Get returns
+// 4s, ... up to 30s between reads (see WaitOptions); with
+// WaitOptions.Watcher, it learns the outcome from pushes instead and polls
+// only as the fallback. An error Get returns
 // ends Wait. When ctx ends first, Wait returns the last command read (zero
 // if none) and an error wrapping ctx's error that names its status. Give
 // ctx a deadline: a delayed command to a device that never reports stays
@@ -41,18 +69,17 @@ func (c *Client) Wait(ctx context.Context, deviceID, commandID string, opts Wait
 	if err := checkID("commandID", commandID, MaxCommandIDLength); err != nil {
 		return Command{}, err
 	}
-	interval, maxInterval := opts.PollInitial, opts.PollMax
-	if interval == 0 {
-		interval = DefaultPollInitial
-		if maxInterval > 0 {
-			interval = min(interval, maxInterval)
-		}
+	interval, maxInterval, err := opts.intervals()
+	if err != nil {
+		return Command{}, err
 	}
-	if maxInterval == 0 {
-		maxInterval = max(DefaultPollMax, interval)
-	}
-	if interval < 0 || maxInterval < interval {
-		return Command{}, iotclient.NewValidationError("WaitOptions.PollInitial", opts.PollInitial.String()+".."+opts.PollMax.String(), "needs 0 < PollInitial <= PollMax")
+	return c.wait(ctx, deviceID, commandID, interval, maxInterval, &opts)
+}
+
+// wait is Wait once its arguments are checked.
+func (c *Client) wait(ctx context.Context, deviceID, commandID string, interval, maxInterval time.Duration, opts *WaitOptions) (Command, error) {
+	if opts.Watcher != nil {
+		return c.waitPushed(ctx, opts.Watcher, deviceID, commandID, interval, maxInterval, opts.OnStatus)
 	}
 	var last Command
 	for {
@@ -86,24 +113,4 @@ func waitEnded(deviceID, commandID string, last *Command, err error) error {
 		return fmt.Errorf("commands: waiting for command %s of device %s: not read before the context ended: %w", commandID, deviceID, err)
 	}
 	return fmt.Errorf("commands: waiting for command %s of device %s: still %s when the context ended: %w", commandID, deviceID, last.Status, err)
-}
-
-// Get reads one command of deviceID, with its Params and the device's
-// Result (raw JSON; empty until the device answers). A command or device
-// that does not exist is an *iotclient.APIError matching
-// iotclient.ErrNotFound. Bad IDs are refused before any request.
-func (c *Client) Get(ctx context.Context, deviceID, commandID string) (Command, error) {
-	if err := checkID("deviceID", deviceID, maxDeviceIDLength); err != nil {
-		return Command{}, err
-	}
-	if err := checkID("commandID", commandID, MaxCommandIDLength); err != nil {
-		return Command{}, err
-	}
-	var out wireCommand
-	requestID, err := c.do(ctx, "GET", deviceID, "/async-commands/"+commandID, nil, nil, &out)
-	if err != nil {
-		return Command{}, err
-	}
-	cmd, err := commandFrom(&out, commandID, requestID)
-	return cmd, c.core.Scrub(err)
 }

@@ -1,16 +1,16 @@
 package commands
 
 import (
-	"encoding/json"
-	"errors"
+	stdjson "encoding/json"
 	"fmt"
 	"math"
 	"time"
 
-	jsonv2 "github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
 
+	iotclient "github.com/iotclient/iotclient-go"
 	"github.com/iotclient/iotclient-go/internal/wire"
+	"github.com/iotclient/iotclient-go/pagination"
 )
 
 // listParams is a history, queue or count query as IoTDA spells it;
@@ -50,9 +50,6 @@ type wireCommand struct {
 	SendStrategy  SendStrategy     `json:"send_strategy"`
 }
 
-// DecodeJSON implements the core's Decoder.
-func (w *wireCommand) DecodeJSON(data []byte) error { return decode(data, w) }
-
 type wirePage struct {
 	Marker string `json:"marker"`
 	Count  *int   `json:"count"`
@@ -64,27 +61,19 @@ type wireList struct {
 	Page     *wirePage     `json:"page"`
 }
 
-// DecodeJSON implements the core's Decoder.
-func (w *wireList) DecodeJSON(data []byte) error { return decode(data, w) }
+// wireNewCommand is the official SDK's AsyncDeviceCommandRequest:
+// service_id and command_name optional, send_strategy required.
+type wireNewCommand struct {
+	ServiceID    string         `json:"service_id,omitempty"`
+	CommandName  string         `json:"command_name,omitempty"`
+	Paras        jsontext.Value `json:"paras"`
+	ExpireTime   int64          `json:"expire_time,omitzero"`
+	SendStrategy string         `json:"send_strategy"`
+}
 
 // wireCount is the count call's answer; a null answer has no count either.
 type wireCount struct {
 	Count *int `json:"count"`
-}
-
-// decode unmarshals a body into *out with go-json-experiment/json's strict
-// defaults, refusing a null body (it would leave *out empty, as if the
-// platform had answered with nothing).
-func decode[T any](data []byte, out *T) error {
-	// A null sets p to nil; an object is decoded into *out itself.
-	p := out
-	if err := jsonv2.Unmarshal(data, &p); err != nil {
-		return err
-	}
-	if p == nil {
-		return errors.New("the body is null")
-	}
-	return nil
 }
 
 // maxExpireSeconds is the largest expire_time a time.Duration holds.
@@ -118,9 +107,57 @@ func (w *wireCommand) command(i int) (Command, error) {
 }
 
 // raw returns a JSON value as Command holds it: null is empty.
-func raw(v jsontext.Value) json.RawMessage {
+func raw(v jsontext.Value) stdjson.RawMessage {
 	if len(v) == 0 || v.Kind() == 'n' {
 		return nil
 	}
-	return json.RawMessage(v)
+	return stdjson.RawMessage(v)
+}
+
+// pageFrom converts a decoded list, checking what the platform promises: no
+// more records than asked for, no negative expiry.
+func pageFrom(out *wireList, limit int, requestID string) (pagination.Page[Command], error) {
+	p := pagination.Page[Command]{RequestID: requestID}
+	n := len(out.Commands)
+	if n > limit {
+		return p, fmt.Errorf("%w: the platform returned %d commands for a page of %d (request ID %s)",
+			iotclient.ErrMalformedResponse, n, limit, requestID)
+	}
+	p.Items = make([]Command, n)
+	for i := range out.Commands {
+		cmd, err := out.Commands[i].command(i)
+		if err != nil {
+			return pagination.Page[Command]{}, fmt.Errorf("%w: %v (request ID %s)", iotclient.ErrMalformedResponse, err, requestID)
+		}
+		p.Items[i] = cmd
+	}
+	if out.Page != nil && out.Page.Count != nil {
+		p.Total, p.HasTotal = *out.Page.Count, true
+	}
+	if n > 0 && n == limit {
+		if out.Page != nil && out.Page.Marker != "" {
+			p.Next = out.Page.Marker
+		} else {
+			p.Next = p.Items[n-1].ID
+		}
+	}
+	return p, nil
+}
+
+// commandFrom converts one decoded record, checking that it has an ID (the
+// one asked for, when wantID is set).
+func commandFrom(w *wireCommand, wantID, requestID string) (Command, error) {
+	if w.CommandID == "" {
+		return Command{}, fmt.Errorf("%w: the platform's answer has no command_id (request ID %s)",
+			iotclient.ErrMalformedResponse, requestID)
+	}
+	if wantID != "" && w.CommandID != wantID {
+		return Command{}, fmt.Errorf("%w: asked for command %q, the platform answered with %q (request ID %s)",
+			iotclient.ErrMalformedResponse, wantID, w.CommandID, requestID)
+	}
+	cmd, err := w.command(-1)
+	if err != nil {
+		return Command{}, fmt.Errorf("%w: %v (request ID %s)", iotclient.ErrMalformedResponse, err, requestID)
+	}
+	return cmd, nil
 }

@@ -10,6 +10,7 @@ import (
 	"go/parser"
 	"go/token"
 	"maps"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -19,6 +20,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	"github.com/iotclient/iotclient-go/clientstate"
@@ -228,6 +230,7 @@ var demos = map[string][]string{
 	"commandhistory": nil,
 	"sendcommand":    nil,
 	"monitor":        {"-duration", "3s"},
+	"pushwait":       nil,
 }
 
 // Without any IOTCLIENT_* variable each example says it talks to the
@@ -274,6 +277,7 @@ func TestIncompleteEnvironmentNamesTheVariable(t *testing.T) {
 		"quickstart":     {iotda, envvar.IoTDAEndpoint},
 		"commandhistory": {iotda, envvar.IoTDAEndpoint},
 		"sendcommand":    {iotda, envvar.IoTDAEndpoint},
+		"pushwait":       {iotda, envvar.IoTDAEndpoint},
 		"clientstate":    {ibm, envvar.IBMAPIKey},
 		"monitor":        {ibm, envvar.IBMAPIKey},
 	} {
@@ -381,4 +385,84 @@ func TestMonitorDoesNotCountReusedIDsAsDrops(t *testing.T) {
 	if total, _ := strconv.Atoi(m[1]); total != sum || total == 0 {
 		t.Errorf("%d drops, but the causes add up to %d:\n%s", total, sum, r.stdout)
 	}
+}
+
+// pushwaitCounts reads the two counts pushwait prints.
+func pushwaitCounts(t *testing.T, out string) (byPush, byPoll int) {
+	t.Helper()
+	push := regexp.MustCompile(`(?m)^  resolved by push: +([0-9]+) `).FindStringSubmatch(out)
+	poll := regexp.MustCompile(`(?m)^  resolved by polling fallback: +([0-9]+) `).FindStringSubmatch(out)
+	if push == nil || poll == nil {
+		t.Fatalf("no counts:\n%s", out)
+	}
+	byPush, _ = strconv.Atoi(push[1])
+	byPoll, _ = strconv.Atoi(poll[1])
+	return byPush, byPoll
+}
+
+// pushwait resolves all 100 commands, by push but for those whose pushes
+// the fake dropped on purpose, which polling resolves, and says so.
+func TestPushWaitCountsPushAndPolling(t *testing.T) {
+	r := runExample(t, "pushwait", nil)
+	if r.code != 0 {
+		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", r.code, r.stdout, r.stderr)
+	}
+	byPush, byPoll := pushwaitCounts(t, r.stdout)
+	dropped := regexp.MustCompile(`(?m)^the fake dropped the pushes of ([0-9]+) commands on purpose$`).FindStringSubmatch(r.stdout)
+	if dropped == nil {
+		t.Fatalf("the output does not say the fake dropped pushes:\n%s", r.stdout)
+	}
+	if n, _ := strconv.Atoi(dropped[1]); byPush+byPoll != 100 || byPush == 0 || byPoll != n || n == 0 {
+		t.Errorf("by push %d, by polling %d, dropped %s: want 100 in all, polling exactly the dropped ones\n%s",
+			byPush, byPoll, dropped[1], r.stdout)
+	}
+	if !regexp.MustCompile(`(?m)^all 100 outcomes in .*: [0-9]+ SUCCESSFUL, [0-9]+ (FAILED|TIMEOUT), [0-9]+ (FAILED|TIMEOUT)$`).MatchString(r.stdout) {
+		t.Errorf("no tally of the outcomes:\n%s", r.stdout)
+	}
+}
+
+// pushwait delivers on a real platform only with -yes and -listen; given
+// both, the platform's pushes resolve every command without a read.
+func TestPushWaitNeedsYesAndListenForARealPlatform(t *testing.T) {
+	srv := commandstest.NewServer(commandstest.WithLifecycle(commandstest.Lifecycle{
+		DeliverAfter: 100 * time.Millisecond, RespondAfter: 100 * time.Millisecond,
+	}))
+	defer srv.Close()
+	srv.AddDevice("pump-1")
+	env := iotdaEnv(srv, "pump-1")
+
+	r := runExample(t, "pushwait", env, "-n", "3")
+	if r.code != 1 || !strings.Contains(r.stderr, "-listen") || len(srv.Commands("pump-1")) != 0 {
+		t.Errorf("without -listen: exit %d, %d commands sent\nstdout:\n%s\nstderr:\n%s", r.code, len(srv.Commands("pump-1")), r.stdout, r.stderr)
+	}
+	addr := freeAddr(t)
+	r = runExample(t, "pushwait", env, "-n", "3", "-listen", addr)
+	if r.code != 1 || !strings.Contains(r.stdout, "would deliver 3 commands to pump-1") || !strings.Contains(r.stderr, "-yes") ||
+		len(srv.Commands("pump-1")) != 0 {
+		t.Errorf("without -yes: exit %d, %d commands sent\nstdout:\n%s\nstderr:\n%s", r.code, len(srv.Commands("pump-1")), r.stdout, r.stderr)
+	}
+	if err := srv.PushTo("http://" + addr + "/"); err != nil { // the project's forwarding rule
+		t.Fatal(err)
+	}
+	r = runExample(t, "pushwait", env, "-n", "3", "-listen", addr, "-yes")
+	if r.code != 0 {
+		t.Fatalf("with -yes: exit %d\nstdout:\n%s\nstderr:\n%s", r.code, r.stdout, r.stderr)
+	}
+	if byPush, byPoll := pushwaitCounts(t, r.stdout); byPush != 3 || byPoll != 0 || len(srv.Commands("pump-1")) != 3 {
+		t.Errorf("by push %d, by polling %d, %d sent:\n%s", byPush, byPoll, len(srv.Commands("pump-1")), r.stdout)
+	}
+	if first, _, _ := strings.Cut(r.stdout, "\n"); first != "Huawei IoTDA: "+srv.URL() || strings.Contains(r.stdout, "fake") {
+		t.Errorf("the output does not name the platform, or speaks of the fake:\n%s", r.stdout)
+	}
+}
+
+// freeAddr is a loopback address no one listens on now.
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
 }

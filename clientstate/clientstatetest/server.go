@@ -15,15 +15,15 @@
 package clientstatetest
 
 import (
-	"cmp"
-	"encoding/json"
+	stdjson "encoding/json"
 	"strconv"
 	"time"
 
-	"github.com/go-json-experiment/json/jsontext"
+	json "github.com/go-json-experiment/json"
 	iotclient "github.com/iotclient/iotclient-go"
 	"github.com/iotclient/iotclient-go/auth"
 	"github.com/iotclient/iotclient-go/clientstate"
+	"github.com/iotclient/iotclient-go/internal/invalid"
 	"github.com/iotclient/iotclient-go/internal/mockserver"
 )
 
@@ -45,24 +45,29 @@ type Server struct {
 	m *mockserver.Server
 }
 
-// Option configures a Server built by NewServer.
-type Option func(*options)
-
-type options struct{ now time.Time }
+// Option configures a Server built by NewServer: WithNow. It follows
+// iotclient.Option's idiom: an interface whose method takes an internal
+// type, so only this package provides one; a nil Option changes nothing.
+type Option interface {
+	// Apply adds the option to the fake's settings. Only the SDK calls
+	// it: its argument's type is internal.
+	Apply(*mockserver.FakeSettings)
+}
 
 // WithNow sets the server's reference time (default: when NewServer is
 // called), so seeded data is the same from run to run, times included.
-func WithNow(t time.Time) Option { return func(o *options) { o.now = t } }
+func WithNow(t time.Time) Option { return mockserver.WithReferenceTime(t) }
 
 // NewServer starts a fake with no clients on 127.0.0.1 and a random port;
 // the client connection state API starts activated.
 func NewServer(opts ...Option) *Server {
-	var o options
-	for _, opt := range opts {
-		opt(&o)
+	s := mockserver.FakeSettings{Options: []mockserver.Option{mockserver.WithReferenceTime(time.Now())}}
+	for _, o := range opts {
+		if o != nil {
+			o.Apply(&s)
+		}
 	}
-	m := mockserver.New(mockserver.WithReferenceTime(cmp.Or(o.now, time.Now())))
-	return &Server{m: m}
+	return &Server{m: mockserver.New(s.Options...)}
 }
 
 // Config returns a configuration that reaches the fake with its API key.
@@ -102,8 +107,8 @@ func (s *Server) Add(states ...clientstate.State) error {
 			m[i].Extra = make(map[string]any, len(st.Extra))
 			for k, v := range st.Extra {
 				var x any
-				if err := json.Unmarshal(v, &x); err != nil {
-					return iotclient.NewValidationError("State.Extra["+k+"]", string(v), "is not JSON")
+				if err := stdjson.Unmarshal(v, &x); err != nil {
+					return invalid.Field("State.Extra["+k+"]", string(v), "is not JSON")
 				}
 				m[i].Extra[k] = x
 			}
@@ -132,7 +137,7 @@ func (s *Server) AddLogs(typeID, deviceID string, entries ...clientstate.LogEntr
 	m := make([]mockserver.LogEntry, len(entries))
 	for i, e := range entries {
 		if e.Time.IsZero() {
-			return iotclient.NewValidationError("LogEntry["+strconv.Itoa(i)+"].Time", "", "is required")
+			return invalid.Field("LogEntry["+strconv.Itoa(i)+"].Time", "", "is required")
 		}
 		m[i] = mockserver.LogEntry{Time: e.Time, Message: e.Message}
 	}
@@ -169,9 +174,9 @@ func fromMock(in []mockserver.ClientState) []clientstate.State {
 			HasDisconnectReasonCode: c.DisconnectReasonCode != 0,
 		}
 		if len(c.Extra) > 0 {
-			st.Extra = make(map[string]jsontext.Value, len(c.Extra))
+			st.Extra = make(map[string]stdjson.RawMessage, len(c.Extra))
 			for k, v := range c.Extra {
-				b, _ := json.Marshal(v) // values came from JSON-able seeds or Add
+				b, _ := json.Marshal(v, json.Deterministic(true)) // values came from JSON-able seeds or Add
 				st.Extra[k] = b
 			}
 		}

@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/go-json-experiment/json/jsontext"
+	stdjson "encoding/json"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -35,7 +35,7 @@ func TestAddSetStatusAndDisable(t *testing.T) {
 	defer srv.Close()
 	at := time.Date(2025, 1, 2, 3, 4, 5, 6e6, time.UTC)
 	require.NoError(t, srv.Add(clientstate.State{ClientID: "d:ab12cd:pump:p-1", ClientType: clientstate.ClientTypeDevice,
-		Status: clientstate.StatusConnected, LastConnected: at, Extra: map[string]jsontext.Value{"zone": jsontext.Value(`"north"`)}}))
+		Status: clientstate.StatusConnected, LastConnected: at, Extra: map[string]stdjson.RawMessage{"zone": stdjson.RawMessage(`"north"`)}}))
 	require.NoError(t, srv.SetStatus("d:ab12cd:pump:p-1", clientstate.StatusDisconnected, at.Add(time.Hour)))
 	c, err := srv.NewClient(iotclient.WithRetry(0))
 	require.NoError(t, err)
@@ -91,5 +91,5 @@ func TestFaultRateLatencyAndLogs(t *testing.T) {
 		msgs = append(msgs, e.Message)
 	}
 	assert.Equal(t, []string{"Disconnect", "Connect"}, msgs, "newest first")
-	assert.Error(t, srv.Add(clientstate.State{ClientID: "d:ab12cd:t:x", Extra: map[string]jsontext.Value{"bad": jsontext.Value("{")}}))
+	assert.Error(t, srv.Add(clientstate.State{ClientID: "d:ab12cd:t:x", Extra: map[string]stdjson.RawMessage{"bad": stdjson.RawMessage("{")}}))
 }

@@ -22,6 +22,7 @@ import (
 	"github.com/iotclient/iotclient-go/clientstate"
 	"github.com/iotclient/iotclient-go/internal/core"
 	"github.com/iotclient/iotclient-go/internal/ibmorg"
+	"github.com/iotclient/iotclient-go/internal/invalid"
 	"github.com/iotclient/iotclient-go/internal/redact"
 )
 
@@ -172,7 +173,7 @@ func randomAppID() string {
 // invalid credential).
 func basicCredentials(c auth.Credential) (user, pass string, err error) {
 	if c == nil {
-		return "", "", iotclient.NewValidationError("Config.Auth", "", "is required: auth.APIKey(key, token)")
+		return "", "", invalid.Field("Config.Auth", "", "is required: auth.APIKey(key, token)")
 	}
 	req, _ := http.NewRequest(http.MethodGet, "https://monitor.invalid/", nil)
 	if err := c.Apply(req, nil); err != nil {
@@ -180,7 +181,7 @@ func basicCredentials(c auth.Credential) (user, pass string, err error) {
 	}
 	user, pass, ok := req.BasicAuth()
 	if !ok || user == "" || pass == "" {
-		return "", "", iotclient.NewValidationError("Config.Auth", "", "must be auth.APIKey(key, token): the broker takes an API key and token")
+		return "", "", invalid.Field("Config.Auth", "", "must be auth.APIKey(key, token): the broker takes an API key and token")
 	}
 	return user, pass, nil
 }
@@ -190,7 +191,7 @@ func (m *monitor) setBroker(cfg Config, org string, allowInsecure bool) error {
 	const field = "Config.Broker"
 	raw := cfg.Broker
 	if raw == "" {
-		domain, err := ibmorg.Domain(cfg.Domain)
+		domain, err := ibmorg.Domain(cfg.Domain, clientstate.DefaultDomain)
 		if err != nil {
 			return err
 		}
@@ -198,10 +199,10 @@ func (m *monitor) setBroker(cfg Config, org string, allowInsecure bool) error {
 	}
 	u, err := url.Parse(raw)
 	if err != nil || u.Hostname() == "" {
-		return iotclient.NewValidationError(field, redact.URL(raw), "must be an address such as ssl://host:8883 or tcp://127.0.0.1:1883")
+		return invalid.Field(field, redact.URL(raw), "must be an address such as ssl://host:8883 or tcp://127.0.0.1:1883")
 	}
 	if u.User != nil {
-		return iotclient.NewValidationError(field, redact.URL(raw), "must not carry credentials: use Auth")
+		return invalid.Field(field, redact.URL(raw), "must not carry credentials: use Auth")
 	}
 	core.NormalizeLoopback(u) // so that ws:// to a loopback broker never goes through HTTP_PROXY
 	secure, defaultPort := false, ""
@@ -215,21 +216,21 @@ func (m *monitor) setBroker(cfg Config, org string, allowInsecure bool) error {
 	case "wss":
 		defaultPort, secure = "443", true
 	default:
-		return iotclient.NewValidationError(field, redact.URL(raw), "has an unsupported scheme: use tcp, ssl, ws or wss")
+		return invalid.Field(field, redact.URL(raw), "has an unsupported scheme: use tcp, ssl, ws or wss")
 	}
 	if u.Port() == "" {
 		u.Host = net.JoinHostPort(u.Hostname(), defaultPort)
 	}
 	if !secure && !allowInsecure && !core.IsLoopback(u.Hostname()) {
-		return iotclient.NewValidationError(field, redact.URL(u.String()), "is not encrypted and not a loopback address: the token would travel in clear (use ssl:// or wss://, or iotclient.WithInsecureCredentials)")
+		return invalid.Field(field, redact.URL(u.String()), "is not encrypted and not a loopback address: the token would travel in clear (use ssl:// or wss://, or iotclient.WithInsecureCredentials)")
 	}
 	if t := cfg.TLSConfig; t != nil && t.MaxVersion != 0 {
 		// Refused here rather than by a handshake failing on every attempt.
 		switch {
 		case t.MaxVersion < tls.VersionTLS12:
-			return iotclient.NewValidationError("Config.TLSConfig", "", "MaxVersion "+tls.VersionName(t.MaxVersion)+" is below TLS 1.2, the least the monitor uses")
+			return invalid.Field("Config.TLSConfig", "", "MaxVersion "+tls.VersionName(t.MaxVersion)+" is below TLS 1.2, the least the monitor uses")
 		case t.MinVersion > t.MaxVersion:
-			return iotclient.NewValidationError("Config.TLSConfig", "", "MinVersion "+tls.VersionName(t.MinVersion)+" is above MaxVersion "+tls.VersionName(t.MaxVersion))
+			return invalid.Field("Config.TLSConfig", "", "MinVersion "+tls.VersionName(t.MinVersion)+" is above MaxVersion "+tls.VersionName(t.MaxVersion))
 		}
 	}
 	if secure {

@@ -64,7 +64,7 @@ func TestConfigFromEnvReadsTheIBMVariables(t *testing.T) {
 	defer cancel()
 	for ev, err := range mon.Events(ctx) {
 		require.NoError(t, err, "the broker refused the credential from the environment")
-		assert.Equal(t, "p-1", ev.ClientID.DeviceID)
+		assert.Equal(t, "p-1", mustParse(t, ev).DeviceID)
 		break
 	}
 
@@ -73,4 +73,11 @@ func TestConfigFromEnvReadsTheIBMVariables(t *testing.T) {
 	var ve *iotclient.ValidationError
 	require.ErrorAs(t, err, &ve)
 	assert.Equal(t, envvar.IBMOrg, ve.Field)
+}
+
+func mustParse(t *testing.T, ev live.Event) clientstate.ClientID {
+	t.Helper()
+	id, err := ev.ParseClientID()
+	require.NoError(t, err)
+	return id
 }

@@ -2,6 +2,7 @@ package live
 
 import (
 	"bytes"
+	stdjson "encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -33,45 +34,19 @@ func (a Action) Known() bool {
 	return a == ActionConnect || a == ActionFailedConnect || a == ActionDisconnect
 }
 
-// Close codes programs branch on; Event.Cause classifies every code, and
-// CloseCodeText names them.
+// Close codes programs branch on; clientstate.CloseCodes lists every code
+// with its text, its cause and whether it leaves the client offline.
 const (
 	CloseKeepaliveTimeout = 160 // no keepalive within the expected time
 	CloseClientIDReused   = 288 // a new connection reused the client ID: not offline
 )
 
-var closeCodeText = map[int]string{
-	0:   "normal",
-	91:  "closed by client",
-	92:  "closed by server",
-	93:  "server shutdown",
-	94:  "closed by administrator",
-	104: "capacity reached",
-	105: "invalid data",
-	154: "too many producers or consumers",
-	160: "timed out (keepalive)",
-	163: "closed during TLS handshake",
-	164: "no data received",
-	165: "initial packet too large",
-	166: "client ID not valid",
-	167: "server not available",
-	169: "certificate missing",
-	170: "certificate not valid",
-	173: "too many connections for the organization",
-	175: "authorization header changed",
-	176: "authorization delayed or too many attempts",
-	180: "not authorized",
-	271: "bad message length",
-	276: "topic not valid",
-	287: "message too large",
-	288: "client ID reused",
-}
-
 // CloseCodeText describes a close code in a few words, such as "timed out
-// (keepalive)" for 160, or "close code N" for an undocumented one.
+// (keepalive)" for 160, or "close code N" for an undocumented one: the
+// text of clientstate.LookupCloseCode.
 func CloseCodeText(code int) string {
-	if t, ok := closeCodeText[code]; ok {
-		return t
+	if c, ok := clientstate.LookupCloseCode(code); ok {
+		return c.Text
 	}
 	return "close code " + strconv.Itoa(code)
 }
@@ -81,9 +56,14 @@ func CloseCodeText(code int) string {
 // Disconnect) keep their zero value; keys the SDK does not model go to
 // Extra.
 type Event struct {
-	Action      Action
-	Time        time.Time // when it happened, in UTC
-	ClientID    clientstate.ClientID
+	Action Action
+	Time   time.Time // when it happened, in UTC
+	// ClientID is the client's MQTT client ID in its wire form, such as
+	// "d:ab12cd:sensor:s-1". It is a string, as clientstate.State,
+	// TrackedState and FlappingClient hold it, so an event and a state
+	// compare with ==, and an ID is shown as the platform sent it;
+	// ParseClientID gives its parts.
+	ClientID    string
 	ClientAddr  string    // the client's IP address
 	Port        int       // the port the client connected to (8883, 443, 1883)
 	Secure      bool      // the connection used TLS
@@ -101,21 +81,25 @@ type Event struct {
 	// Retained reports that the broker delivered the message as the
 	// topic's retained state (possibly old) when the subscription began.
 	Retained bool
-	Topic    string                    // the MQTT topic it arrived on
-	Extra    map[string]jsontext.Value // unmodelled keys as raw JSON; nil when none
+	Topic    string // the MQTT topic it arrived on
+	// Extra holds the keys the SDK does not model as raw JSON (nil when
+	// none), in encoding/json's RawMessage as clientstate.State.Extra.
+	Extra map[string]stdjson.RawMessage
 }
 
-// ClientIDReused reports a Disconnect with close code 288: a new connection
-// took over the client ID, so the client is NOT offline. Two processes
-// sharing one client ID keep kicking each other off this way.
+// ClientIDReused reports a Disconnect whose close code leaves the client
+// online (clientstate.CloseCode.Offline): 288, a new connection took over
+// the client ID, so the client is NOT offline. Two processes sharing one
+// client ID keep kicking each other off this way.
 func (e Event) ClientIDReused() bool {
-	return e.Action == ActionDisconnect && e.CloseCode == CloseClientIDReused
+	c, _ := clientstate.LookupCloseCode(e.CloseCode)
+	return e.Action == ActionDisconnect && !c.Offline
 }
 
 // String summarises the event in one line, such as
 // "2024-06-01T12:00:00.000Z d:ab12cd:sensor:s-1 Disconnect (160 timed out (keepalive))".
 func (e Event) String() string {
-	s := wire.FormatIBM(e.Time) + " " + e.ClientID.String() + " " + string(e.Action)
+	s := wire.FormatIBM(e.Time) + " " + e.ClientID + " " + string(e.Action)
 	if e.Action == ActionDisconnect {
 		s += fmt.Sprintf(" (%d %s)", e.CloseCode, CloseCodeText(e.CloseCode))
 	}
@@ -123,6 +107,14 @@ func (e Event) String() string {
 		s += " [retained]"
 	}
 	return s
+}
+
+// ParseClientID parses the event's client ID into its kind, org, type and
+// device or app (see clientstate.ParseClientID). It never fails for an
+// event from a Monitor or ParseStatusMessage, which refuse a client ID
+// that does not parse or belong to its topic.
+func (e Event) ParseClientID() (clientstate.ClientID, error) {
+	return clientstate.ParseClientID(e.ClientID)
 }
 
 // Cause says why the connection ended: for a Disconnect, or a FailedConnect
@@ -142,24 +134,24 @@ func (e Event) Cause() clientstate.Cause {
 // wireMessage is a status message as the platform writes it. Action and
 // ClientID are pointers to tell absent or null from "".
 type wireMessage struct {
-	Action      *string                   `json:"Action"`
-	Time        wire.IBMTime              `json:"Time"`
-	ClientID    *string                   `json:"ClientID"`
-	ClientAddr  string                    `json:"ClientAddr"`
-	Port        int64                     `json:"Port"`
-	Secure      bool                      `json:"Secure"`
-	Protocol    string                    `json:"Protocol"`
-	User        string                    `json:"User"`
-	Certname    string                    `json:"Certname"`
-	ConnectTime wire.IBMTime              `json:"ConnectTime"`
-	CloseCode   int64                     `json:"CloseCode"`
-	Reason      string                    `json:"Reason"`
-	ReadBytes   int64                     `json:"ReadBytes"`
-	ReadMsg     int64                     `json:"ReadMsg"`
-	WriteBytes  int64                     `json:"WriteBytes"`
-	WriteMsg    int64                     `json:"WriteMsg"`
-	Durable     bool                      `json:"Durable"`
-	Extra       map[string]jsontext.Value `json:",embed"`
+	Action      *string                       `json:"Action"`
+	Time        wire.IBMTime                  `json:"Time"`
+	ClientID    *string                       `json:"ClientID"`
+	ClientAddr  string                        `json:"ClientAddr"`
+	Port        int64                         `json:"Port"`
+	Secure      bool                          `json:"Secure"`
+	Protocol    string                        `json:"Protocol"`
+	User        string                        `json:"User"`
+	Certname    string                        `json:"Certname"`
+	ConnectTime wire.IBMTime                  `json:"ConnectTime"`
+	CloseCode   int64                         `json:"CloseCode"`
+	Reason      string                        `json:"Reason"`
+	ReadBytes   int64                         `json:"ReadBytes"`
+	ReadMsg     int64                         `json:"ReadMsg"`
+	WriteBytes  int64                         `json:"WriteBytes"`
+	WriteMsg    int64                         `json:"WriteMsg"`
+	Durable     bool                          `json:"Durable"`
+	Extra       map[string]stdjson.RawMessage `json:",embed"`
 }
 
 // ParseStatusMessage decodes one message of the monitor topics, for
@@ -217,11 +209,11 @@ func ParseStatusMessage(topic string, payload []byte) (Event, error) {
 		case topic != monitorTopic(id):
 			bad("ClientID", "%q does not belong to the topic", *w.ClientID)
 		default:
-			ev.ClientID = id
+			ev.ClientID = *w.ClientID
 		}
 	}
 	for k, v := range w.Extra {
-		if v.Kind() == 'n' {
+		if jsontext.Value(v).Kind() == 'n' {
 			delete(w.Extra, k) // null counts as absent, for unknown keys too
 		}
 	}

@@ -1,8 +1,8 @@
 package live_test
 
 import (
+	stdjson "encoding/json"
 	"errors"
-	"github.com/go-json-experiment/json/jsontext"
 	"strings"
 	"testing"
 	"time"
@@ -36,7 +36,7 @@ func TestParseStatusMessage(t *testing.T) {
 	require.Equal(t, live.Event{
 		Action:     live.ActionConnect,
 		Time:       time.Date(2017, 1, 20, 14, 27, 13, 113e6, time.UTC),
-		ClientID:   clientstate.ClientID{Kind: clientstate.KindApp, Org: "myorgid", AppID: "myserver"},
+		ClientID:   "a:myorgid:myserver",
 		ClientAddr: "198.11.999.999", Port: 8883, Secure: true, Protocol: "mqtt4", User: "a-maqdpu-jkdhgkjha",
 		Topic: "iot-2/app/myserver/mon",
 	}, ev)
@@ -56,7 +56,7 @@ func TestParseStatusMessage(t *testing.T) {
 	require.Equal(t, live.CloseClientIDReused, ev.CloseCode)
 	require.Equal(t, "pump", ev.Certname)
 	require.True(t, ev.Durable)
-	require.Equal(t, map[string]jsontext.Value{"Shard": jsontext.Value(`"eu-7"`)}, ev.Extra)
+	require.Equal(t, map[string]stdjson.RawMessage{"Shard": stdjson.RawMessage(`"eu-7"`)}, ev.Extra)
 	require.Equal(t, "2024-06-01T12:00:01.250Z d:ab12cd:pump-v2:s-00042 Disconnect (288 client ID reused)", ev.String())
 }
 
@@ -74,7 +74,7 @@ func TestParseStatusMessageTopics(t *testing.T) {
 	} {
 		ev, err := live.ParseStatusMessage(topic, msg(clientID))
 		require.NoError(t, err, topic)
-		require.Equal(t, clientID, ev.ClientID.String())
+		require.Equal(t, clientID, ev.ClientID)
 		require.Equal(t, topic, ev.Topic)
 	}
 	for _, topic := range []string{
@@ -167,10 +167,11 @@ func FuzzParseStatusMessage(f *testing.F) {
 		if ev.Topic != topic || ev.Action == "" || ev.Time.IsZero() {
 			t.Fatalf("accepted an incomplete event %+v", ev)
 		}
-		if _, err := clientstate.ParseClientID(ev.ClientID.String()); err != nil {
+		id, err := ev.ParseClientID()
+		if err != nil {
 			t.Fatalf("accepted client ID %q: %v", ev.ClientID, err)
 		}
-		if !strings.Contains(topic, "/"+ev.ClientID.DeviceID+ev.ClientID.AppID+"/mon") {
+		if !strings.Contains(topic, "/"+id.DeviceID+id.AppID+"/mon") {
 			t.Fatalf("client %s does not belong to topic %s", ev.ClientID, topic)
 		}
 	})
@@ -186,5 +187,16 @@ func BenchmarkParseStatusMessage(b *testing.B) {
 		if _, err := live.ParseStatusMessage("iot-2/type/pump-v2/id/s-00042/mon", payload); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// CloseCodeText and ClientIDReused read clientstate's close-code table.
+func TestCloseCodesFromTable(t *testing.T) {
+	for _, c := range clientstate.CloseCodes() {
+		require.Equal(t, c.Text, live.CloseCodeText(c.Code))
+		ev := live.Event{Action: live.ActionDisconnect, CloseCode: c.Code}
+		require.Equal(t, !c.Offline, ev.ClientIDReused(), "code %d", c.Code)
+		ev.Action = live.ActionConnect
+		require.False(t, ev.ClientIDReused())
 	}
 }

@@ -21,7 +21,11 @@ func ExampleParseStatusMessage() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println(ev.Action, ev.ClientID.DeviceID, ev.CloseCode, live.CloseCodeText(ev.CloseCode))
+	id, err := ev.ParseClientID()
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(ev.Action, id.DeviceID, ev.CloseCode, live.CloseCodeText(ev.CloseCode))
 	fmt.Println("connected for", ev.Time.Sub(ev.ConnectTime), "reused:", ev.ClientIDReused())
 	// Output:
 	// Disconnect ts-1 160 timed out (keepalive)
@@ -79,7 +83,7 @@ func ExampleMonitor_Events() {
 		if err != nil {
 			log.Fatal(err)
 		}
-		line := ev.ClientID.String() + " " + string(ev.Action)
+		line := ev.ClientID + " " + string(ev.Action)
 		if c := ev.Cause(); c != clientstate.CauseNone {
 			line += " " + string(c) // why it ended, in one vocabulary for every close code
 		}

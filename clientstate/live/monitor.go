@@ -18,8 +18,9 @@ import (
 	json "github.com/go-json-experiment/json"
 
 	iotclient "github.com/iotclient/iotclient-go"
-	"github.com/iotclient/iotclient-go/internal/config"
+	"github.com/iotclient/iotclient-go/internal/core"
 	"github.com/iotclient/iotclient-go/internal/ibmorg"
+	"github.com/iotclient/iotclient-go/internal/invalid"
 )
 
 // Monitor streams the connection status of devices (and applications)
@@ -46,12 +47,20 @@ type monitor struct {
 }
 
 // NewMonitor validates cfg and builds a monitor; it sends nothing. Of the
-// options, iotclient.WithLogger and iotclient.WithInsecureCredentials apply.
-// Invalid input is a *iotclient.ValidationError naming the field.
+// options, iotclient.WithLogger and iotclient.WithInsecureCredentials
+// apply; any other (WithRetry, WithRateLimit, WithAttemptTimeout, ...)
+// concerns HTTP requests, which a monitor never sends, and is refused
+// rather than silently ignored. Invalid input is a
+// *iotclient.ValidationError naming the field or the option.
 func NewMonitor(cfg Config, opts ...iotclient.Option) (*Monitor, error) {
-	s := config.Build(opts)
+	s := core.Settings(opts)
 	if err := s.Err(); err != nil {
 		return nil, err
+	}
+	for _, name := range s.Applied {
+		if !slices.Contains(monitorOptions, name) {
+			return nil, invalid.Field(name, "", "does not apply to a live.Monitor, which sends no HTTP request: only WithLogger and WithInsecureCredentials do")
+		}
 	}
 	cfg.KeepAlive = cmp.Or(cfg.KeepAlive, DefaultKeepAlive)
 	cfg.ConnectTimeout = cmp.Or(cfg.ConnectTimeout, DefaultConnectTimeout)
@@ -69,13 +78,13 @@ func NewMonitor(cfg Config, opts ...iotclient.Option) (*Monitor, error) {
 		return nil, err
 	}
 	if r := idReason("a:"+org, "+"); r != "" {
-		return nil, iotclient.NewValidationError("Config.OrgID", org, r)
+		return nil, invalid.Field("Config.OrgID", org, r)
 	}
 	appID := cfg.AppID
 	if appID == "" {
 		appID = randomAppID()
 	} else if r := idReason("a:o:" + appID); r != "" {
-		return nil, iotclient.NewValidationError("Config.AppID", appID, r)
+		return nil, invalid.Field("Config.AppID", appID, r)
 	}
 	m.clientID = "a:" + org + ":" + appID
 	if err := m.setBroker(cfg, org, s.AllowInsecure); err != nil {
@@ -90,9 +99,9 @@ func NewMonitor(cfg Config, opts ...iotclient.Option) (*Monitor, error) {
 		field := "Config.Subscriptions[" + strconv.Itoa(i) + "]"
 		switch {
 		case sub.topic == "":
-			return nil, iotclient.NewValidationError(field, "", "is empty: build subscriptions with DeviceStatus or AppStatus")
+			return nil, invalid.Field(field, "", "is empty: build subscriptions with DeviceStatus or AppStatus")
 		case sub.err != "":
-			return nil, iotclient.NewValidationError(field, sub.topic, sub.err)
+			return nil, invalid.Field(field, sub.topic, sub.err)
 		case !slices.Contains(m.topics, sub.topic):
 			m.topics = append(m.topics, sub.topic)
 		}
@@ -100,23 +109,26 @@ func NewMonitor(cfg Config, opts ...iotclient.Option) (*Monitor, error) {
 
 	switch {
 	case cfg.KeepAlive < time.Second:
-		return nil, iotclient.NewValidationError("Config.KeepAlive", cfg.KeepAlive.String(), "must be at least 1s (MQTT counts it in seconds)")
+		return nil, invalid.Field("Config.KeepAlive", cfg.KeepAlive.String(), "must be at least 1s (MQTT counts it in seconds)")
 	case cfg.KeepAlive > MaxKeepAlive:
 		// A larger value would wrap in CONNECT's 16-bit field (65536s is 0: no keepalive).
-		return nil, iotclient.NewValidationError("Config.KeepAlive", cfg.KeepAlive.String(), "must be at most "+MaxKeepAlive.String()+" (MQTT's 16-bit keepalive in seconds)")
+		return nil, invalid.Field("Config.KeepAlive", cfg.KeepAlive.String(), "must be at most "+MaxKeepAlive.String()+" (MQTT's 16-bit keepalive in seconds)")
 	case cfg.ConnectTimeout < 0:
-		return nil, iotclient.NewValidationError("Config.ConnectTimeout", cfg.ConnectTimeout.String(), "must not be negative")
+		return nil, invalid.Field("Config.ConnectTimeout", cfg.ConnectTimeout.String(), "must not be negative")
 	case cfg.ReconnectWait < 0 || cfg.MaxReconnectWait < cfg.ReconnectWait:
-		return nil, iotclient.NewValidationError("Config.ReconnectWait", cfg.ReconnectWait.String()+".."+cfg.MaxReconnectWait.String(), "needs 0 <= ReconnectWait <= MaxReconnectWait")
+		return nil, invalid.Field("Config.ReconnectWait", cfg.ReconnectWait.String()+".."+cfg.MaxReconnectWait.String(), "needs 0 <= ReconnectWait <= MaxReconnectWait")
 	case cfg.EventBuffer < 0 || cfg.EventBuffer > MaxEventBuffer:
 		// The buffer is allocated whole when a range starts: an absurd size would panic in make.
-		return nil, iotclient.NewValidationError("Config.EventBuffer", strconv.Itoa(cfg.EventBuffer), "must be 0 to "+strconv.Itoa(MaxEventBuffer))
+		return nil, invalid.Field("Config.EventBuffer", strconv.Itoa(cfg.EventBuffer), "must be 0 to "+strconv.Itoa(MaxEventBuffer))
 	case cfg.MaxMessageSize < 1024 || cfg.MaxMessageSize > MaxMessageSizeLimit:
-		return nil, iotclient.NewValidationError("Config.MaxMessageSize", strconv.Itoa(cfg.MaxMessageSize),
+		return nil, invalid.Field("Config.MaxMessageSize", strconv.Itoa(cfg.MaxMessageSize),
 			"must be 1024 to "+strconv.Itoa(MaxMessageSizeLimit)+" (MQTT's largest packet; 0 means "+strconv.Itoa(DefaultMaxMessageSize)+")")
 	}
 	return &Monitor{state: func() *monitor { return m }}, nil
 }
+
+// monitorOptions are the names of the client options a Monitor uses.
+var monitorOptions = []string{"WithLogger", "WithInsecureCredentials"}
 
 // notBuilt stands for what a Monitor not built by NewMonitor holds.
 var notBuilt = &monitor{broker: &url.URL{}}

@@ -173,7 +173,7 @@ func TestMonitorApplicationStatusAndClientIDReuse(t *testing.T) {
 	ws.start(watcher)
 	ws.expectConnected(1)
 	ev := ws.nextEvent() // its own Connect, retained
-	require.Equal(t, "a:ab12cd:watcher", ev.ClientID.String())
+	require.Equal(t, "a:ab12cd:watcher", ev.ClientID)
 	require.True(t, ev.Retained)
 
 	// An app ID with '.' and '_', which IBM's SDKs failed to parse.
@@ -183,7 +183,9 @@ func TestMonitorApplicationStatusAndClientIDReuse(t *testing.T) {
 	ev = ws.nextEvent()
 	require.Equal(t, live.ActionConnect, ev.Action)
 	require.Equal(t, "iot-2/app/dash.board_1/mon", ev.Topic)
-	require.Equal(t, clientstate.ClientID{Kind: clientstate.KindApp, Org: "ab12cd", AppID: "dash.board_1"}, ev.ClientID)
+	id, err := ev.ParseClientID()
+	require.NoError(t, err)
+	require.Equal(t, clientstate.ClientID{Kind: clientstate.KindApp, Org: "ab12cd", AppID: "dash.board_1"}, id)
 	require.Equal(t, mockserver.APIKey, ev.User)
 	require.False(t, ev.Retained)
 
@@ -202,7 +204,7 @@ func TestMonitorApplicationStatusAndClientIDReuse(t *testing.T) {
 			break
 		}
 	}
-	require.Equal(t, "a:ab12cd:dash.board_1", ev.ClientID.String())
+	require.Equal(t, "a:ab12cd:dash.board_1", ev.ClientID)
 	require.Equal(t, live.ActionDisconnect, ev.Action)
 	require.False(t, ev.Retained, "application Disconnect is not retained")
 

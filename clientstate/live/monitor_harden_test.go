@@ -6,7 +6,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/hex"
-	"encoding/json"
+	stdjson "encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -151,7 +151,7 @@ func TestMonitorAndConfigRedactUnderEveryVerb(t *testing.T) {
 			slog.New(slog.NewTextHandler(&buf, nil)).Info("x", "v", v)
 			slog.New(slog.NewJSONHandler(&buf, nil)).Info("x", "v", v)
 			require.NotContains(t, buf.String(), monToken, "slog: %s", buf.String())
-			j, _ := json.Marshal(v)
+			j, _ := stdjson.Marshal(v)
 			require.NotContains(t, string(j), monToken, "json")
 		})
 	}
@@ -159,7 +159,7 @@ func TestMonitorAndConfigRedactUnderEveryVerb(t *testing.T) {
 		var buf bytes.Buffer
 		slog.New(slog.NewJSONHandler(&buf, nil)).Info("x", "v", v)
 		require.Contains(t, buf.String(), "iot-2/app/x/mon", "slog JSON still describes it")
-		j, err := json.Marshal(v)
+		j, err := stdjson.Marshal(v)
 		require.NoError(t, err, "encoding/json can encode it")
 		require.Contains(t, string(j), "iot-2/app/x/mon")
 	}

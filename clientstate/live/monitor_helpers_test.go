@@ -165,7 +165,7 @@ func (s *monStream) collectRetained(want map[string]retainedState) {
 	seen := make(map[string]bool, len(want))
 	for range len(want) {
 		ev := s.nextEvent()
-		id := ev.ClientID.String()
+		id := ev.ClientID
 		require.True(s.t, ev.Retained, "want retained state first, got live %s", ev)
 		require.False(s.t, seen[id], "retained state of %s delivered twice", id)
 		seen[id] = true
@@ -191,7 +191,7 @@ func (s *monStream) expectLive(trs []mockbroker.Transition) {
 
 func requireTransition(t *testing.T, tr mockbroker.Transition, ev live.Event) {
 	t.Helper()
-	require.Equal(t, tr.ClientID, ev.ClientID.String())
+	require.Equal(t, tr.ClientID, ev.ClientID)
 	require.Equal(t, tr.Action, string(ev.Action), tr.ClientID)
 	require.True(t, tr.Time.Equal(ev.Time), "%s: time %s, want %s", tr.ClientID, ev.Time, tr.Time)
 	require.Equal(t, tr.Topic, ev.Topic)

@@ -57,7 +57,7 @@ func TestMonitorCapsTheMessageSize(t *testing.T) {
 				}
 				require.NoError(t, err)
 				assert.Equal(t, live.ActionConnect, ev.Action)
-				assert.Equal(t, id, ev.ClientID.String())
+				assert.Equal(t, id, ev.ClientID)
 				break
 			}
 			require.NotNil(t, me, "the stream ended: %v", ctx.Err())

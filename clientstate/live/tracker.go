@@ -9,8 +9,8 @@ import (
 	"sync/atomic"
 	"time"
 
-	iotclient "github.com/iotclient/iotclient-go"
 	"github.com/iotclient/iotclient-go/clientstate"
+	"github.com/iotclient/iotclient-go/internal/invalid"
 )
 
 // StatusUnknown is the Status of a client neither the snapshot nor the
@@ -41,9 +41,11 @@ type TrackerConfig struct {
 	// OnError receives, from Run's goroutine, the stream's errors that do
 	// not stop the tracker (see IsTransient).
 	OnError func(error)
-	// OnEvent is called from Run's goroutine, with no lock held, for every
-	// event once processed; applied is false when it was older than what
-	// the tracker knew. Events that arrive during the snapshot come after it.
+	// OnEvent is called for every event once processed, one call at a time
+	// and in stream order, and may call the tracker's methods; applied is
+	// false when it was older than what the tracker knew. Events that
+	// arrive during the snapshot come after it, from the goroutine that
+	// loaded it; the others from Run's.
 	OnEvent func(ev Event, applied bool)
 	// History is how long each client's connects and disconnects are kept
 	// for Flapping and Summary (DefaultHistory), and MaxHistory how many at
@@ -75,10 +77,10 @@ type Tracker struct {
 // required; it sends nothing.
 func NewTracker(client *clientstate.Client, mon *Monitor, cfg TrackerConfig) (*Tracker, error) {
 	if client == nil {
-		return nil, iotclient.NewValidationError("client", "", "is required")
+		return nil, invalid.Field("client", "", "is required")
 	}
 	if mon == nil {
-		return nil, iotclient.NewValidationError("monitor", "", "is required")
+		return nil, invalid.Field("monitor", "", "is required")
 	}
 	return &Tracker{client: client, mon: mon, cfg: cfg, store: newStore(cfg.History, cfg.MaxHistory), ready: make(chan struct{})}, nil
 }
@@ -99,74 +101,74 @@ func (t *Tracker) Ready() <-chan struct{} { return t.ready }
 // events that arrived meanwhile after it, newest wins. With the retained
 // state the broker sends on every (re)subscription, no change is lost
 // between snapshot and stream, or across a reconnect.
+//
+// Run ranges over the monitor's Events itself, so the monitor's
+// Config.EventBuffer is all that waits for the tracker. The snapshot is
+// loaded in a second goroutine, which also applies the events held back
+// while it ran: a range loop cannot wait for the snapshot's end and the next
+// event at once, and without a second goroutine the held-back events (and
+// Ready) would wait for the next message, which a quiet fleet may not send
+// for hours. seq keeps OnEvent's calls one at a time and in stream order.
 func (t *Tracker) Run(ctx context.Context) error {
 	if !t.started.CompareAndSwap(false, true) {
 		return ErrTrackerStarted
 	}
+	parent := ctx
 	ctx, cancel := context.WithCancel(ctx)
-	events := make(chan monItem, 256) // closed when the stream ends
-	snap := make(chan error, 1)       // the snapshot's end; nil once received
-	var wg sync.WaitGroup
-	defer func() {
-		cancel()
-		wg.Wait()
-	}()
-	wg.Go(func() {
-		defer close(events)
-		for ev, err := range t.mon.Events(ctx) {
-			select {
-			case events <- monItem{ev: ev, err: err}:
-			case <-ctx.Done():
-				return
-			}
-		}
-	})
+	defer cancel()
+	var (
+		seq     sync.Mutex // held to apply an event, or the held-back ones
+		loaded  bool       // the snapshot is in: events apply at once
+		pending []Event    // the events that arrived during the snapshot
+		snapErr error
+		wg      sync.WaitGroup
+	)
 	wg.Go(func() {
 		// Loaded state by state: a fleet's snapshot is never held whole.
 		for st, err := range t.client.List(ctx, t.cfg.Query) {
 			if err != nil {
-				snap <- err
+				snapErr = err
+				cancel() // ends the stream, and so Run
 				return
 			}
 			t.load(st)
 		}
-		snap <- nil
+		seq.Lock()
+		defer seq.Unlock()
+		for _, ev := range pending {
+			t.process(ev)
+		}
+		pending, loaded = nil, true
+		close(t.ready)
 	})
-
-	var pending []Event // events that arrived during the snapshot
-	for {
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case err := <-snap:
-			snap = nil
-			if err != nil {
-				return err
-			}
-			for _, ev := range pending {
+	streamErr := errors.New("live: the monitor's stream ended unexpectedly")
+	for ev, err := range t.mon.Events(ctx) {
+		switch {
+		case err == nil:
+			seq.Lock()
+			if loaded {
 				t.process(ev)
+			} else {
+				pending = append(pending, ev)
 			}
-			pending = nil
-			close(t.ready)
-		case it, ok := <-events:
-			switch {
-			case !ok && ctx.Err() != nil:
-				return ctx.Err()
-			case !ok:
-				return errors.New("live: the monitor's stream ended unexpectedly")
-			case it.err == nil && snap != nil:
-				pending = append(pending, it.ev)
-			case it.err == nil:
-				t.process(it.ev)
-			case IsTransient(it.err):
-				if t.cfg.OnError != nil {
-					t.cfg.OnError(it.err)
-				}
-			default:
-				return it.err // a fatal error is the stream's last item
+			seq.Unlock()
+		case IsTransient(err):
+			if t.cfg.OnError != nil {
+				t.cfg.OnError(err)
 			}
+		default:
+			streamErr = err // a fatal error is the stream's last item
 		}
 	}
+	cancel()
+	wg.Wait()
+	switch {
+	case parent.Err() != nil:
+		return parent.Err()
+	case snapErr != nil:
+		return snapErr
+	}
+	return streamErr
 }
 
 // load applies states of the REST snapshot.

@@ -154,7 +154,7 @@ func trackerHeapPerClient(tb testing.TB, n int, id func(c int) clientstate.Clien
 	before := heapAfterGC()
 	tr := trackerForTest()
 	for c := range n {
-		id := id(c)
+		id := id(c).String()
 		at := t0.Add(time.Duration(c) * time.Millisecond)
 		tr.apply(Event{Action: ActionConnect, ClientID: id, Time: at})
 		if c%3 == 0 {

@@ -155,7 +155,7 @@ func (r *trackerRig) waitAgreement(trs []mockbroker.Transition) {
 		}
 		select {
 		case ev := <-r.processed:
-			if ev.ClientID.String() == last.ClientID && ev.Time.Equal(last.Time) {
+			if ev.ClientID == last.ClientID && ev.Time.Equal(last.Time) {
 				seen = true
 			}
 		case err := <-r.done:

@@ -65,6 +65,13 @@ const (
 
 func (c change) isDisconnect() bool { return c.code != codeConnect }
 
+// offline reports whether a disconnect with this close code left the client
+// offline (clientstate.CloseCodes): all but a client-ID reuse.
+func offline(code int32) bool {
+	c, _ := clientstate.LookupCloseCode(int(code))
+	return c.Offline
+}
+
 // causeTable numbers the causes: index 0 is CauseNone.
 var causeTable = append([]clientstate.Cause{clientstate.CauseNone}, clientstate.Causes()...)
 
@@ -160,7 +167,7 @@ func (s *store) load(st *clientstate.State, now int64) {
 // client's status (not older than what the tracker knew). now is the
 // tracker's clock (see addChange).
 func (s *store) apply(ev *Event, now int64) bool {
-	r := s.record(ev.ClientID.String())
+	r := s.record(ev.ClientID)
 	at := nanos(ev.Time)
 	applied := s.applyStatus(r, ev, at, now)
 	if r.status == clientstate.StatusConnected && r.hist != nil {
@@ -227,7 +234,7 @@ func connectedSince(hist []change, updated, since int64) int64 {
 		case c.at > updated:
 		case c.code == codeConnect:
 			return c.at
-		case c.code == CloseClientIDReused:
+		case !offline(c.code):
 			reuse = c.at
 		case reuse == 0:
 			return since // the newest is a real disconnect

@@ -8,7 +8,7 @@ import (
 	"slices"
 	"time"
 
-	iotclient "github.com/iotclient/iotclient-go"
+	"github.com/iotclient/iotclient-go/internal/invalid"
 	"github.com/iotclient/iotclient-go/internal/mockserver"
 )
 
@@ -106,7 +106,7 @@ func WithPush(url string, o PushOptions) Option {
 		BlocklistRetry: o.BlocklistRetry, DrainRate: o.DrainRate, SkipPending: o.SkipPending,
 		Client: o.Client, Faults: mockserver.PushFaults(o.Faults),
 	}
-	return func(o *options) { o.mock = append(o.mock, mockserver.WithPush(p)) }
+	return mockserver.WithPush(p)
 }
 
 func checkPush(u string, o *PushOptions) error {
@@ -115,13 +115,13 @@ func checkPush(u string, o *PushOptions) error {
 	}
 	switch {
 	case o.Workers < 0:
-		return iotclient.NewValidationError("PushOptions.Workers", fmt.Sprint(o.Workers), "must not be negative")
+		return invalid.Field("PushOptions.Workers", fmt.Sprint(o.Workers), "must not be negative")
 	case o.Timeout < 0:
-		return iotclient.NewValidationError("PushOptions.Timeout", o.Timeout.String(), "must not be negative")
+		return invalid.Field("PushOptions.Timeout", o.Timeout.String(), "must not be negative")
 	case o.BlocklistAfter < 0:
-		return iotclient.NewValidationError("PushOptions.BlocklistAfter", fmt.Sprint(o.BlocklistAfter), "must not be negative")
+		return invalid.Field("PushOptions.BlocklistAfter", fmt.Sprint(o.BlocklistAfter), "must not be negative")
 	case o.BlocklistRetry < 0:
-		return iotclient.NewValidationError("PushOptions.BlocklistRetry", o.BlocklistRetry.String(), "must not be negative")
+		return invalid.Field("PushOptions.BlocklistRetry", o.BlocklistRetry.String(), "must not be negative")
 	}
 	return checkPushFaults(&o.Faults)
 }
@@ -132,7 +132,7 @@ func checkPushURL(s string) error {
 	}
 	u, err := url.Parse(s)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return iotclient.NewValidationError("url", s, "must be an absolute http or https URL")
+		return invalid.Field("url", s, "must be an absolute http or https URL")
 	}
 	return nil
 }
@@ -143,11 +143,11 @@ func checkPushFaults(f *PushFaults) error {
 		v    float64
 	}{{"Duplicate", f.Duplicate}, {"Reorder", f.Reorder}, {"Drop", f.Drop}} {
 		if !(fr.v >= 0 && fr.v <= 1) { // NaN fails too
-			return iotclient.NewValidationError("PushFaults."+fr.name, fmt.Sprint(fr.v), "must be between 0 and 1")
+			return invalid.Field("PushFaults."+fr.name, fmt.Sprint(fr.v), "must be between 0 and 1")
 		}
 	}
 	if f.ReorderDelay < 0 {
-		return iotclient.NewValidationError("PushFaults.ReorderDelay", f.ReorderDelay.String(), "must not be negative")
+		return invalid.Field("PushFaults.ReorderDelay", f.ReorderDelay.String(), "must not be negative")
 	}
 	return nil
 }
@@ -213,7 +213,7 @@ func (s *Server) SetDeviceConnection(deviceID, status string) error {
 	switch status {
 	case DeviceOnline, DeviceOffline, DeviceAbnormal, DeviceInactive, DeviceFrozen:
 	default:
-		return iotclient.NewValidationError("status", status, "must be ONLINE, OFFLINE, ABNORMAL, INACTIVE or FROZEN")
+		return invalid.Field("status", status, "must be ONLINE, OFFLINE, ABNORMAL, INACTIVE or FROZEN")
 	}
 	return s.m.SetDeviceConnection(deviceID, status)
 }

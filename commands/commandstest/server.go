@@ -20,13 +20,16 @@
 package commandstest
 
 import (
-	"encoding/json"
+	stdjson "encoding/json"
 	"strconv"
 	"time"
+
+	"github.com/go-json-experiment/json/jsontext"
 
 	iotclient "github.com/iotclient/iotclient-go"
 	"github.com/iotclient/iotclient-go/auth"
 	"github.com/iotclient/iotclient-go/commands"
+	"github.com/iotclient/iotclient-go/internal/invalid"
 	"github.com/iotclient/iotclient-go/internal/mockserver"
 )
 
@@ -55,26 +58,30 @@ type Server struct {
 	m *mockserver.Server
 }
 
-// Option configures a Server built by NewServer.
-type Option func(*options)
-
-type options struct{ mock []mockserver.Option }
+// Option configures a Server built by NewServer: WithNow, WithLifecycle.
+// It follows iotclient.Option's idiom: an interface whose method takes an
+// internal type, so only this package provides one; a nil Option changes
+// nothing.
+type Option interface {
+	// Apply adds the option to the fake's settings. Only the SDK calls
+	// it: its argument's type is internal.
+	Apply(*mockserver.FakeSettings)
+}
 
 // WithNow sets the server's reference time (default: when NewServer is
 // called), so seeded data is the same from run to run, times included. The
 // fake still checks signatures and stamps new commands with the real clock.
-func WithNow(t time.Time) Option {
-	return func(o *options) { o.mock = append(o.mock, mockserver.WithReferenceTime(t)) }
-}
+func WithNow(t time.Time) Option { return mockserver.WithReferenceTime(t) }
 
 // NewServer starts a fake with no devices on 127.0.0.1 and a random port.
 func NewServer(opts ...Option) *Server {
-	o := options{mock: []mockserver.Option{mockserver.WithReferenceTime(time.Now())}}
-	for _, opt := range opts {
-		opt(&o)
+	s := mockserver.FakeSettings{Options: []mockserver.Option{mockserver.WithReferenceTime(time.Now())}}
+	for _, o := range opts {
+		if o != nil {
+			o.Apply(&s)
+		}
 	}
-	m := mockserver.New(o.mock...)
-	return &Server{m: m}
+	return &Server{m: mockserver.New(s.Options...)}
 }
 
 // Config returns a configuration that reaches the fake, signing with its
@@ -124,18 +131,18 @@ func (s *Server) Add(deviceID string, cmds ...commands.Command) error {
 	for i, c := range cmds {
 		field := "Command[" + strconv.Itoa(i) + "]"
 		switch {
-		case len(c.Params) > 0 && !json.Valid(c.Params):
-			return iotclient.NewValidationError(field+".Params", string(c.Params), "is not JSON")
-		case len(c.Result) > 0 && !json.Valid(c.Result):
-			return iotclient.NewValidationError(field+".Result", string(c.Result), "is not JSON")
+		case len(c.Params) > 0 && !stdjson.Valid(c.Params):
+			return invalid.Field(field+".Params", string(c.Params), "is not JSON")
+		case len(c.Result) > 0 && !stdjson.Valid(c.Result):
+			return invalid.Field(field+".Result", string(c.Result), "is not JSON")
 		case c.Expire < 0:
-			return iotclient.NewValidationError(field+".Expire", c.Expire.String(), "must not be negative")
+			return invalid.Field(field+".Expire", c.Expire.String(), "must not be negative")
 		}
 		m[i] = mockserver.Command{
 			ID: c.ID, DeviceID: deviceID, ServiceID: c.ServiceID, Name: c.Name, Status: string(c.Status),
 			ExpireSeconds: int(c.Expire / time.Second), SendStrategy: string(c.SendStrategy),
 			Created: c.CreatedAt, Sent: c.SentAt, Delivered: c.DeliveredAt, Responded: c.RespondedAt,
-			Paras: c.Params, Result: c.Result,
+			Paras: jsontext.Value(c.Params), Result: jsontext.Value(c.Result),
 		}
 	}
 	s.m.AddCommands(deviceID, m...)
@@ -150,8 +157,8 @@ func (s *Server) Commands(deviceID string) []commands.Command {
 // SetStatus moves a command to status, with the device's result (may be
 // nil). A fake that pushes (WithPush) pushes the change; setting the
 // status the command already has pushes nothing.
-func (s *Server) SetStatus(deviceID, commandID string, status commands.Status, result json.RawMessage) error {
-	return s.m.SetCommandStatus(deviceID, commandID, string(status), result)
+func (s *Server) SetStatus(deviceID, commandID string, status commands.Status, result stdjson.RawMessage) error {
+	return s.m.SetCommandStatus(deviceID, commandID, string(status), jsontext.Value(result))
 }
 
 // fromMock converts the fake's commands, whose times are already UTC, in
@@ -164,7 +171,7 @@ func fromMock(in []mockserver.Command) []commands.Command {
 			Status: commands.Status(c.Status), SendStrategy: commands.SendStrategy(c.SendStrategy),
 			Expire:    time.Duration(c.ExpireSeconds) * time.Second,
 			CreatedAt: c.Created, SentAt: c.Sent, DeliveredAt: c.Delivered, RespondedAt: c.Responded,
-			Params: c.Paras, Result: c.Result,
+			Params: stdjson.RawMessage(c.Paras), Result: stdjson.RawMessage(c.Result),
 		}
 	}
 	return out
@@ -204,9 +211,8 @@ func WithLifecycle(l Lifecycle) Option {
 	for name, st := range l.Outcomes {
 		outcomes[name] = string(st)
 	}
-	lc := mockserver.WithLifecycle(mockserver.Lifecycle{
+	return mockserver.WithLifecycle(mockserver.Lifecycle{
 		SendAfter: l.SendAfter, DeliverAfter: l.DeliverAfter,
 		RespondAfter: l.RespondAfter, TimeoutAfter: l.TimeoutAfter, Outcomes: outcomes,
 	})
-	return func(o *options) { o.mock = append(o.mock, lc) }
 }

@@ -1,11 +1,13 @@
 package main
 
 import (
-	"encoding/json"
 	"time"
+
+	stdjson "encoding/json"
 
 	"github.com/go-json-experiment/json/jsontext"
 
+	json "github.com/go-json-experiment/json"
 	"github.com/iotclient/iotclient-go/clientstate"
 	"github.com/iotclient/iotclient-go/clientstate/live"
 	"github.com/iotclient/iotclient-go/commands"
@@ -52,16 +54,16 @@ var stateColumns = []column[clientstate.State]{
 		}
 		return text(live.CloseCodeText(s.DisconnectReasonCode))
 	}},
-	{key: "extra", title: "OTHER FIELDS", get: func(s *clientstate.State) cell { return rawJSON(extraJSON(s.Extra)) }},
+	{key: "extra", title: "OTHER FIELDS", get: func(s *clientstate.State) cell { return rawJSON(jsontext.Value(extraJSON(s.Extra))) }},
 }
 
 // extraJSON is the fields the SDK does not model, as one JSON object (nil
 // when there are none).
-func extraJSON(extra map[string]jsontext.Value) json.RawMessage {
+func extraJSON(extra map[string]stdjson.RawMessage) stdjson.RawMessage {
 	if len(extra) == 0 {
 		return nil
 	}
-	b, err := json.Marshal(extra) // sorted keys
+	b, err := json.Marshal(extra, json.Deterministic(true)) // sorted keys
 	if err != nil {
 		return nil
 	}
@@ -72,7 +74,7 @@ func extraJSON(extra map[string]jsontext.Value) json.RawMessage {
 var eventColumns = []column[live.Event]{
 	{key: "time", title: "TIME", table: true, width: 20, get: func(e *live.Event) cell { return stamp(e.Time) }},
 	{key: "action", title: "ACTION", table: true, width: 13, get: func(e *live.Event) cell { return text(string(e.Action)) }},
-	{key: "client_id", title: "CLIENT ID", table: true, width: 46, get: func(e *live.Event) cell { return text(e.ClientID.String()) }},
+	{key: "client_id", title: "CLIENT ID", table: true, width: 46, get: func(e *live.Event) cell { return text(e.ClientID) }},
 	{key: "close_code", title: "CODE", table: true, width: 4, get: func(e *live.Event) cell {
 		return optNumber(int64(e.CloseCode), hasCloseCode(e))
 	}},

@@ -1,6 +1,8 @@
 // Command iotctl is an operator's command line over the iotclient-go SDK:
-// the command history of Huawei IoTDA devices, and the connection state,
-// connection logs and live status events of IBM Watson IoT clients.
+// the command history and connection status of Huawei IoTDA devices,
+// delivering a command and the notifications IoTDA forwards, and the
+// connection state, connection logs and live status events of IBM Watson
+// IoT clients.
 //
 //	go run ./examples/iotctl help
 //
@@ -10,7 +12,8 @@
 //
 //   - Huawei IoTDA (history --device ID): demo_device-001 (120 commands over
 //     the last 30 days), thermostat-0042 (1,000 commands), pump-17 (40
-//     commands) and meter-0001 (no commands).
+//     commands) and meter-0001 (no commands); with 80 more, a fleet of 84
+//     devices of every status (devices).
 //   - IBM Watson IoT, organization ab12cd: 253 clients, 250 seeded plus
 //     d:ab12cd:TemperatureSensor:TemperatureSensor_1 (connected; a connection
 //     log of 60 entries), d:ab12cd:pump-v2:pump-0007 (disconnected by a
@@ -25,6 +28,41 @@
 //	iotctl history --device demo_device-001 --status FAILED --format csv
 //	iotctl history --device thermostat-0042 --since 48h --format jsonl > recent.jsonl
 //	iotctl history --device demo_device-001 --name REBOOT --limit 5
+//
+// devices: IoTDA devices and their connection status, with filters (the
+// device list has no status filter: iotctl keeps the devices in --status;
+// --search asks the platform's device search, paced to a request a
+// second). devices --summary counts them by status, and the disconnected
+// ones by product, with a bar per row.
+//
+//	iotctl devices --summary
+//	iotctl devices --status offline --format csv > offline.csv
+//	iotctl devices --status abnormal --search --format jsonl
+//
+// send: deliver a command to a device; --wait reads it until its status is
+// final, --wait-push learns the outcome from the notifications IoTDA
+// forwards (as watch receives them), reading the command only when no
+// final status was pushed within --poll-max, and says which told it.
+// Against the embedded mock a command ends within about a second (a REBOOT
+// fails, a SELF_TEST times out).
+//
+//	iotctl send --device demo_device-001 --service Switch --name ON_OFF --params '{"value":"ON"}' --wait-push
+//	iotctl send --device pump-17 --name REBOOT --wait --format jsonl
+//
+// watch: the notifications IoTDA forwards (command and device status
+// changes, any other resource with its body), one a row as they arrive,
+// duplicates left out, until --wait N were printed, --for has passed or
+// Ctrl-C. It listens for HTTP pushes on --listen (a free loopback port by
+// default; --path narrows it) and prints the URL on stderr; against the
+// embedded mock, the mock pushes there while it delivers demo commands
+// and moves demo devices online and offline. --amqp reads the instance's
+// AMQP queue instead: --amqp-host, --amqp-access-key, --amqp-queue and
+// --amqp-instance or IOTCLIENT_IOTDA_AMQP_HOST, _ACCESS_KEY, _QUEUE and
+// _INSTANCE_ID, the access code from IOTCLIENT_IOTDA_AMQP_ACCESS_CODE only
+// (notifyamqp.ConfigFromEnv), --amqp-ca for a private CA.
+//
+//	iotctl watch --wait 5
+//	iotctl watch --amqp --amqp-host xxxx.st1.iotda-app.cn-north-4.myhuaweicloud.com --format jsonl
 //
 // states: the connection states of all clients, with filters.
 //
@@ -109,7 +147,7 @@
 // variables set selects the real platform, and iotctl says on stderr which
 // it talks to; none set, the embedded mock serves.
 //
-// Secrets (the SK, the tokens and the password) are read from the environment only, so
+// Secrets (the SK, the tokens, the password and the AMQP access code) are read from the environment only, so
 // they stay out of the process list and the shell history. --mock uses the
 // embedded mock even when credentials are set.
 //

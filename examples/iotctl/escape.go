@@ -150,7 +150,7 @@ func longestFirst(secrets []string) []string {
 // them whether or not they were used.
 func (a *app) credentials() []string {
 	out := slices.Clone(a.secrets)
-	for _, name := range []string{envIoTDAAK, envIoTDASK, envIoTDAToken, envIAMPassword, envIBMAPIKey, envIBMAPIToken} {
+	for _, name := range []string{envIoTDAAK, envIoTDASK, envIoTDAToken, envIAMPassword, envIBMAPIKey, envIBMAPIToken, envAMQPAccessKey, envAMQPAccessCode} {
 		if v := a.getenv(name); v != "" {
 			out = append(out, v)
 		}

@@ -142,7 +142,7 @@ func (s *subcommand[V]) usage(w io.Writer) {
 }
 
 // subcommands in the order the help lists them.
-var subcommands = []command{historyCommand, statesCommand, stateCommand, logsCommand, monitorCommand}
+var subcommands = []command{historyCommand, sendCommand, watchCommand, devicesCommand, statesCommand, stateCommand, logsCommand, monitorCommand}
 
 func lookup(name string) command {
 	for _, c := range subcommands {
@@ -311,9 +311,21 @@ var flagOfField = map[string]string{
 	"ListQuery.Sort":            "--sort",
 	"ListQuery.Bookmark":        "--bookmark",
 	"ListQuery.PageSize":        "--limit",
+	"ListQuery.ProductID":       "--product",
+	"ListQuery.GatewayID":       "--gateway",
+	"ListQuery.AllLevels":       "--all-levels",
+	"SearchQuery.Status":        "--status",
+	"SearchQuery.ProductID":     "--product",
+	"SearchQuery.GatewayID":     "--gateway",
+	"SearchQuery.PageSize":      "--limit",
 	"LogQuery.From":             "--from",
 	"LogQuery.To":               "--to",
 	"LogQuery.Limit":            "--limit",
+	"NewCommand.ServiceID":      "--service",
+	"NewCommand.Name":           "--name",
+	"NewCommand.Params":         "--params",
+	"NewCommand.Expire":         "--expire",
+	"NewCommand.Strategy":       "--strategy",
 	"Endpoint":                  "--endpoint",
 	"Config.Endpoint":           "--endpoint",
 	"Config.ProjectID":          "--project",
@@ -351,6 +363,12 @@ var flagOfField = map[string]string{
 	envIBMDomain:     "--domain or $" + envIBMDomain,
 	envIBMAPIKey:     "--api-key or $" + envIBMAPIKey,
 	envIBMAPIToken:   "$" + envIBMAPIToken,
+	// notifyamqp.ConfigFromEnv's, for watch --amqp and send --wait-push --amqp.
+	envAMQPHost:       "--amqp-host or $" + envAMQPHost,
+	envAMQPAccessKey:  "--amqp-access-key or $" + envAMQPAccessKey,
+	envAMQPAccessCode: "$" + envAMQPAccessCode,
+	envAMQPQueue:      "--amqp-queue or $" + envAMQPQueue,
+	envAMQPInstance:   "--amqp-instance or $" + envAMQPInstance,
 }
 
 // describeValidation says what the SDK refused in the command line's

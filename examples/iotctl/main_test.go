@@ -3,11 +3,12 @@ package main
 import (
 	"bytes"
 	"encoding/csv"
-	"encoding/json"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
+
+	json "github.com/go-json-experiment/json"
 
 	"github.com/iotclient/iotclient-go/internal/mockserver"
 )
@@ -18,6 +19,7 @@ var platformEnv = []string{
 	envIoTDAEndpoint, envIoTDAProject, envIoTDAInstance, envIoTDAAK, envIoTDASK, envIoTDAToken,
 	envIAMUser, envIAMPassword, envIAMDomain, envIAMEndpoint, envIAMRegion,
 	envIBMOrg, envIBMDomain, envIBMAPIKey, envIBMAPIToken,
+	envAMQPHost, envAMQPAccessKey, envAMQPAccessCode, envAMQPQueue, envAMQPInstance,
 }
 
 // clearEnv makes sure the tests use the embedded mock whatever the
@@ -136,7 +138,7 @@ func TestHelp(t *testing.T) {
 		r := cli(t, args...)
 		mustSucceed(t, r)
 		for _, want := range []string{
-			"history", "states", "state", "logs", "monitor", "--format table|jsonl|csv",
+			"history", "send", "watch", "states", "state", "logs", "monitor", "--format table|jsonl|csv",
 			demoDevice, demoDeviceBig, demoClientID, demoPumpClientID, envIoTDAEndpoint, envIBMAPIKey,
 			"Exit status",
 		} {
@@ -154,6 +156,7 @@ func TestCommandHelp(t *testing.T) {
 	for _, args := range [][]string{
 		{"help", "history"}, {"history", "-h"}, {"history", "--help"},
 		{"help", "states"}, {"help", "state"}, {"help", "get"}, {"logs", "-h"}, {"help", "monitor"},
+		{"help", "send"}, {"watch", "-h"},
 	} {
 		r := cli(t, args...)
 		mustSucceed(t, r)

@@ -7,7 +7,10 @@ import (
 	"github.com/iotclient/iotclient-go/clientstate"
 	"github.com/iotclient/iotclient-go/clientstate/clientstatetest"
 	"github.com/iotclient/iotclient-go/clientstate/live/livetest"
+	"github.com/iotclient/iotclient-go/commands"
 	"github.com/iotclient/iotclient-go/commands/commandstest"
+	"github.com/iotclient/iotclient-go/devicestate"
+	"github.com/iotclient/iotclient-go/devicestate/devicestatetest"
 )
 
 // Credentials of the embedded mock: the SDK's test fakes.
@@ -29,6 +32,9 @@ const (
 	demoDeviceSmall  = "pump-17" // 40 commands
 	demoDeviceSmallN = 40
 	demoDeviceEmpty  = "meter-0001" // registered, no commands
+	// demoFleetN devices with their connection status (devices), besides
+	// the four above.
+	demoFleetN = 80
 
 	// IBM Watson IoT: demoSeeded seeded clients plus two devices, each
 	// with a connection log.
@@ -54,10 +60,23 @@ const (
 	mockFlapperInterval = 250 * time.Millisecond
 )
 
+// mockLifecycle moves the commands iotctl delivers to the embedded mock
+// (send, and watch's demo activity) to their outcome within about a second:
+// a REBOOT fails, a SELF_TEST times out, anything else succeeds. Seeded
+// commands never change.
+var mockLifecycle = commandstest.Lifecycle{
+	SendAfter:    time.Second, // counted from the created time in whole seconds
+	DeliverAfter: 200 * time.Millisecond,
+	RespondAfter: 300 * time.Millisecond,
+	TimeoutAfter: 1500 * time.Millisecond,
+	Outcomes:     map[string]commands.Status{"REBOOT": commands.StatusFailed, "SELF_TEST": commands.StatusTimeout},
+}
+
 // mockFleet is the embedded mock: the SDK's fakes, started on demand.
 type mockFleet struct {
 	ref      time.Time // when the demo data was placed
 	commands *commandstest.Server
+	devices  *devicestatetest.Server
 	states   *clientstatetest.Server
 	live     *livetest.Server
 }
@@ -65,6 +84,9 @@ type mockFleet struct {
 func (f *mockFleet) close() {
 	if f.commands != nil {
 		f.commands.Close()
+	}
+	if f.devices != nil {
+		f.devices.Close()
 	}
 	if f.states != nil {
 		f.states.Close()
@@ -91,7 +113,7 @@ func (a *app) startMock(forced bool, unset string) *mockFleet {
 // commandsFake starts the IoTDA fake with the demo devices.
 func (f *mockFleet) commandsFake() *commandstest.Server {
 	if f.commands == nil {
-		s := commandstest.NewServer(commandstest.WithNow(f.ref))
+		s := commandstest.NewServer(commandstest.WithNow(f.ref), commandstest.WithLifecycle(mockLifecycle))
 		s.Seed(demoDevice, demoDeviceN, 1)
 		s.Seed(demoDeviceBig, demoDeviceBigN, 7)
 		s.Seed(demoDeviceSmall, demoDeviceSmallN, 3)
@@ -100,6 +122,27 @@ func (f *mockFleet) commandsFake() *commandstest.Server {
 		f.started()
 	}
 	return f.commands
+}
+
+// devicesFake starts the IoTDA device fake: a seeded fleet and the demo
+// devices of history, online.
+func (f *mockFleet) devicesFake() (*devicestatetest.Server, error) {
+	if f.devices == nil {
+		s := devicestatetest.NewServer(devicestatetest.WithNow(f.ref))
+		s.Seed(demoFleetN, 1)
+		var demo []devicestate.Device
+		for _, id := range []string{demoDevice, demoDeviceBig, demoDeviceSmall, demoDeviceEmpty} {
+			demo = append(demo, devicestate.Device{ID: id, Status: devicestate.StatusOnline,
+				CreatedAt: f.ref.Add(-400 * 24 * time.Hour), StatusChangedAt: f.ref.Add(-2 * time.Hour)})
+		}
+		if err := s.Add(demo...); err != nil {
+			s.Close()
+			return nil, err
+		}
+		f.devices = s
+		f.started()
+	}
+	return f.devices, nil
 }
 
 // statesFake starts the IBM fake with the demo clients and logs.

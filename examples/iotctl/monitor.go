@@ -121,7 +121,7 @@ func runMonitor(ctx context.Context, a *app, v *monitorArgs, pos []string) error
 		where := cmp.Or(shownURL(v.broker), "ssl://"+env.OrgID+".messaging."+cmp.Or(env.Domain, clientstate.DefaultDomain))
 		a.talkingTo("IBM Watson IoT organization " + env.OrgID + " at " + where)
 	}
-	mon, err := live.NewMonitor(cfg, a.sdkOptions(&v.common)...)
+	mon, err := live.NewMonitor(cfg, a.logOptions(&v.common)...)
 	if err != nil {
 		return err
 	}

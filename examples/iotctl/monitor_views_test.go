@@ -1,21 +1,23 @@
 package main
 
 import (
-	"encoding/json"
 	"errors"
 	"io"
 	"strings"
 	"testing"
+
+	json "github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
 )
 
 // lastJSON decodes the JSON values of out, one after another, into a new
 // T each, and returns how many there were and the last.
 func lastJSON[T any](t *testing.T, out string) (n int, last T) {
 	t.Helper()
-	dec := json.NewDecoder(strings.NewReader(out))
+	dec := jsontext.NewDecoder(strings.NewReader(out))
 	for {
 		var v T
-		err := dec.Decode(&v)
+		err := json.UnmarshalDecode(dec, &v)
 		if errors.Is(err, io.EOF) {
 			return n, last
 		}

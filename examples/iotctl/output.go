@@ -3,10 +3,12 @@ package main
 import (
 	"bufio"
 	"encoding/csv"
-	"encoding/json"
 	"io"
 	"text/tabwriter"
 	"time"
+
+	json "github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
 )
 
 // Output formats.
@@ -35,16 +37,16 @@ type cell struct {
 	n    int64
 	ok   bool // number present; boolean value
 	opt  bool // text: the empty string is absent
-	raw  json.RawMessage
+	raw  jsontext.Value
 }
 
-func text(s string) cell               { return cell{kind: kindText, s: s} }
-func optText(s string) cell            { return cell{kind: kindText, s: s, opt: true} }
-func stamp(t time.Time) cell           { return cell{kind: kindTime, t: t} }
-func number(n int64) cell              { return cell{kind: kindNumber, n: n, ok: true} }
-func optNumber(n int64, ok bool) cell  { return cell{kind: kindNumber, n: n, ok: ok} }
-func boolean(b bool) cell              { return cell{kind: kindBool, ok: b} }
-func rawJSON(raw json.RawMessage) cell { return cell{kind: kindRaw, raw: raw} }
+func text(s string) cell              { return cell{kind: kindText, s: s} }
+func optText(s string) cell           { return cell{kind: kindText, s: s, opt: true} }
+func stamp(t time.Time) cell          { return cell{kind: kindTime, t: t} }
+func number(n int64) cell             { return cell{kind: kindNumber, n: n, ok: true} }
+func optNumber(n int64, ok bool) cell { return cell{kind: kindNumber, n: n, ok: ok} }
+func boolean(b bool) cell             { return cell{kind: kindBool, ok: b} }
+func rawJSON(raw []byte) cell         { return cell{kind: kindRaw, raw: raw} }
 
 // absent reports whether the cell holds no value: a zero time, a missing
 // number, empty raw JSON, or an optional text that is empty.
@@ -179,11 +181,12 @@ func export[T any](seq func(func(T, error) bool), out *records[T], prog *progres
 // one line for jsonl; what a terminal would obey in its strings is escaped
 // as in the records' JSON (appendJSONEscaped).
 func writeJSON(w io.Writer, format string, v any) error {
-	marshal := json.Marshal
+	// Map keys sorted, so a view prints the same each time.
+	opts := []json.Options{json.Deterministic(true)}
 	if format == formatJSON {
-		marshal = func(v any) ([]byte, error) { return json.MarshalIndent(v, "", "  ") }
+		opts = append(opts, jsontext.Multiline(true), jsontext.WithIndent("  "))
 	}
-	b, err := marshal(v)
+	b, err := json.Marshal(v, opts...)
 	if err != nil {
 		return err
 	}

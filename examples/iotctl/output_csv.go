@@ -3,9 +3,10 @@ package main
 import (
 	"bytes"
 	"encoding/csv"
-	"encoding/json"
 	"strconv"
 	"strings"
+
+	"github.com/go-json-experiment/json/jsontext"
 )
 
 // The csv format: a header row of the JSON keys, then one row per record.
@@ -78,11 +79,11 @@ func csvValue(c cell) string {
 	case kindBool:
 		return strconv.FormatBool(c.ok)
 	case kindRaw:
-		var compact bytes.Buffer
-		if json.Compact(&compact, c.raw) != nil {
+		compact := jsontext.Value(bytes.Clone(c.raw))
+		if compact.Compact() != nil {
 			return escapeText(string(c.raw), csvKeep)
 		}
-		return escapeText(compact.String(), csvKeep)
+		return escapeText(string(compact), csvKeep)
 	}
 	return escapeText(c.s, csvKeep)
 }

@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"bytes"
-	"encoding/json"
 	"strconv"
 	"time"
 
@@ -56,11 +55,12 @@ func appendJSONValue(b []byte, c cell) []byte {
 	case kindBool:
 		return strconv.AppendBool(b, c.ok)
 	case kindRaw:
-		var compact bytes.Buffer
-		if json.Compact(&compact, c.raw) != nil {
+		compact := jsontext.Value(bytes.Clone(c.raw))
+		if compact.Compact() != nil {
 			return appendJSONString(b, string(c.raw)) // not JSON: keep it, as a string
 		}
-		return append(b, compact.Bytes()...)
+		// JSON allows the C1 and bidirectional controls raw in a string.
+		return appendJSONEscaped(b, compact)
 	}
 	return appendJSONString(b, c.s)
 }

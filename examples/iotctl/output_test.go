@@ -2,13 +2,15 @@ package main
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"flag"
 	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	json "github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
 )
 
 func TestAppendJSONString(t *testing.T) {
@@ -17,7 +19,7 @@ func TestAppendJSONString(t *testing.T) {
 		"héllo wörld ✓", "line\u2028sep\u2029", "bad \xff utf8",
 	} {
 		b := appendJSONString(nil, s)
-		if !json.Valid(b) {
+		if !jsontext.Value(b).IsValid() {
 			t.Errorf("%q: %s is not valid JSON", s, b)
 			continue
 		}
@@ -56,7 +58,7 @@ type rec struct {
 	at   time.Time
 	n    int
 	has  bool
-	raw  json.RawMessage
+	raw  jsontext.Value
 }
 
 var recColumns = []column[rec]{
@@ -85,7 +87,7 @@ func writeAll(t *testing.T, format string, opts sinkOptions, failed bool, recs .
 func TestSinks(t *testing.T) {
 	at := time.Date(2024, 6, 1, 12, 0, 0, 0, time.UTC)
 	recs := []rec{
-		{name: "a,b \"c\"", at: at, n: 7, has: true, raw: json.RawMessage(`{ "k" : [1, 2] }`)},
+		{name: "a,b \"c\"", at: at, n: 7, has: true, raw: jsontext.Value(`{ "k" : [1, 2] }`)},
 		{name: "tab\there"},
 	}
 	if got, want := writeAll(t, formatJSONL, sinkOptions{}, false, recs...),

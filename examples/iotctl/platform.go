@@ -82,14 +82,19 @@ func (f *ibmFlags) env() map[string]string {
 	return map[string]string{envIBMOrg: f.org, envIBMAPIKey: f.apiKey, envIBMDomain: f.domain}
 }
 
-// sdkOptions are the options of every client iotctl builds.
+// sdkOptions are the options of every REST client iotctl builds.
 func (a *app) sdkOptions(c *common) []iotclient.Option {
-	opts := []iotclient.Option{iotclient.WithUserAgent(userAgent)}
-	if c.verbose {
-		h := slog.NewTextHandler(a.stderr, &slog.HandlerOptions{Level: slog.LevelDebug, ReplaceAttr: a.scrubAttr})
-		opts = append(opts, iotclient.WithLogger(slog.New(h)))
+	return append([]iotclient.Option{iotclient.WithUserAgent(userAgent)}, a.logOptions(c)...)
+}
+
+// logOptions is --verbose's logger: the one option of sdkOptions the
+// monitor takes too (it refuses those about HTTP requests).
+func (a *app) logOptions(c *common) []iotclient.Option {
+	if !c.verbose {
+		return nil
 	}
-	return opts
+	h := slog.NewTextHandler(a.stderr, &slog.HandlerOptions{Level: slog.LevelDebug, ReplaceAttr: a.scrubAttr})
+	return []iotclient.Option{iotclient.WithLogger(slog.New(h))}
 }
 
 // scrubAttr takes the credentials out of a --verbose log record's values,
@@ -127,23 +132,39 @@ func fromEnv(flags map[string]string, load func() error) error {
 
 // commandsClient builds the IoTDA client from the flags and the
 // environment (commands.ConfigFromEnv), or against the embedded mock when
-// neither names the platform (or with --mock).
-func (a *app) commandsClient(c *common, f *iotdaFlags) (*commands.Client, error) {
-	a.secrets = append(a.secrets, f.ak)
-	var cfg commands.Config
-	err := iotclient.ErrNoConfig
-	if !c.mock {
-		err = fromEnv(f.env(), func() (err error) { cfg, err = commands.ConfigFromEnv(); return err })
+// neither names the platform (or with --mock), with the options extra on
+// top of sdkOptions.
+func (a *app) commandsClient(c *common, f *iotdaFlags, extra ...iotclient.Option) (*commands.Client, error) {
+	cfg, mock, err := a.iotdaConfig(c, f)
+	opts := append(a.sdkOptions(c), extra...)
+	switch {
+	case err != nil:
+		return nil, err
+	case mock:
+		m := a.startMock(c.mock, "--endpoint or $"+envIoTDAEndpoint).commandsFake()
+		return m.NewClient(opts...)
 	}
+	return commands.NewClient(cfg, opts...)
+}
+
+// iotdaConfig is the IoTDA project and credential of the flags and the
+// environment (commands.ConfigFromEnv), for the command and the device
+// clients; mock reports that neither names one (or --mock was given), so
+// the embedded mock serves.
+func (a *app) iotdaConfig(c *common, f *iotdaFlags) (cfg commands.Config, mock bool, err error) {
+	a.secrets = append(a.secrets, f.ak)
+	if c.mock {
+		return cfg, true, nil
+	}
+	err = fromEnv(f.env(), func() (err error) { cfg, err = commands.ConfigFromEnv(); return err })
 	switch {
 	case errors.Is(err, iotclient.ErrNoConfig):
-		m := a.startMock(c.mock, "--endpoint or $"+envIoTDAEndpoint).commandsFake()
-		return m.NewClient(a.sdkOptions(c)...)
+		return cfg, true, nil
 	case err != nil:
-		return nil, err // a *iotclient.ValidationError naming the variable: see flagOfField
+		return cfg, false, err // a *iotclient.ValidationError naming the variable: see flagOfField
 	}
 	a.talkingTo("Huawei IoTDA at " + cfg.Endpoint)
-	return commands.NewClient(cfg, a.sdkOptions(c)...)
+	return cfg, false, nil
 }
 
 // ibmConfig is the IBM organization and credential of the flags and the

@@ -1,10 +1,11 @@
 package main
 
 import (
-	"encoding/json"
 	"strconv"
 	"strings"
 	"testing"
+
+	json "github.com/go-json-experiment/json"
 
 	"github.com/iotclient/iotclient-go/clientstate"
 )

@@ -10,7 +10,7 @@ import (
 
 // writeUsage writes iotctl's help.
 func writeUsage(w io.Writer) {
-	fmt.Fprint(w, `iotctl: an operator's command line for Huawei IoTDA command history and
+	fmt.Fprint(w, `iotctl: an operator's command line for Huawei IoTDA commands and notifications and
 IBM Watson IoT client connection state, over the iotclient-go SDK.
 
 Usage:
@@ -77,17 +77,23 @@ func writePlatforms(w io.Writer) {
     $%s, $%s and $%s (the account),
     with $%s (such as cn-north-4) unless the endpoint names
     the region, and optionally $%s.
+    Its AMQP queue (watch --amqp, send --wait-push --amqp): --amqp-host or
+    $%s, --amqp-access-key or $%s
+    with $%s, optionally --amqp-queue or $%s
+    and --amqp-instance or $%s.
   IBM Watson IoT, the real platform: --api-key or $%s with
     $%s; the organization is --org or $%s,
     else the one in the key (a-ORG-...); the domain --domain or $%s.
   A flag stands for its variable. Any of a platform's variables set selects the
   real platform; none, the embedded mock.
-  Secrets (the SK, the tokens and the password) are read from the environment only.
+  Secrets (the SK, the tokens, the password, the access code) are read from the
+  environment only.
 `,
 		demoDevice, demoDeviceN, demoDeviceBig, thousands(demoDeviceBigN), demoDeviceSmall, demoDeviceSmallN, demoDeviceEmpty,
 		mockOrg, demoClients, demoSeeded, demoClientID, demoLogN, demoPumpClientID, demoPumpLogN, demoFlapperClientID,
 		envIoTDAEndpoint, envIoTDAProject, envIoTDAInstance, envIoTDAAK, envIoTDASK, envIoTDAToken,
 		envIAMUser, envIAMPassword, envIAMDomain, envIAMRegion, envIAMEndpoint,
+		envAMQPHost, envAMQPAccessKey, envAMQPAccessCode, envAMQPQueue, envAMQPInstance,
 		envIBMAPIKey, envIBMAPIToken, envIBMOrg, envIBMDomain)
 }
 
@@ -95,7 +101,8 @@ func writePlatforms(w io.Writer) {
 // the rest are the command's own.
 var (
 	outputFlags   = []string{"format", "csv-raw", "timeout", "progress", "mock", "verbose"}
-	platformFlags = []string{"endpoint", "project", "instance", "ak", "org", "api-key", "domain", "ibm-url", "broker", "app-id"}
+	platformFlags = []string{"endpoint", "project", "instance", "ak", "org", "api-key", "domain", "ibm-url", "broker", "app-id",
+		"listen", "path", "amqp", "amqp-host", "amqp-access-key", "amqp-queue", "amqp-instance", "amqp-ca"}
 )
 
 // writeCommandUsage writes a command's help: synopsis, description, its

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	json "github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/iotclient/iotclient-go/clientstate"
 	"github.com/iotclient/iotclient-go/clientstate/clientstatetest"
@@ -111,5 +112,26 @@ func TestFlappingEscapesServerText(t *testing.T) {
 				t.Errorf("%s: client ID, status and cause are not all shown escaped:\n%s", format, out)
 			}
 		}
+	}
+}
+
+// Raw JSON from the server (a notification's body, a state's other
+// fields) may hold the C1 and bidirectional controls JSON allows raw in
+// a string: jsonl writes them as \u escapes, and the value stays the
+// same JSON.
+func TestJSONLEscapesRawJSON(t *testing.T) {
+	raw := []byte(`{"msg":"` + strings.NewReplacer("\x1b", `\u001b`, "\x07", `\u0007`).Replace(hostile) + `"}`)
+	if !jsontext.Value(raw).IsValid() {
+		t.Fatalf("the test's document is not JSON: %q", raw)
+	}
+	out := writeAll(t, formatJSONL, sinkOptions{}, false, rec{raw: raw})
+	noTerminalControls(t, "jsonl", out)
+	var got struct {
+		Raw struct {
+			Msg string `json:"msg"`
+		} `json:"raw"`
+	}
+	if err := json.Unmarshal([]byte(out), &got); err != nil || got.Raw.Msg != hostile {
+		t.Errorf("the raw value is not carried exactly (%v):\n%s", err, out)
 	}
 }

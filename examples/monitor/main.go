@@ -98,7 +98,7 @@ func run(duration time.Duration, maxEvents int) error {
 				retained.Add(1) // the state of each device when the subscription began
 				return
 			}
-			line := fmt.Sprintf("%s %-*s %s", ev.Time.UTC().Format("15:04:05.000"), clientIDWidth, cut(ev.ClientID.String(), clientIDWidth), ev.Action)
+			line := fmt.Sprintf("%s %-*s %s", ev.Time.UTC().Format("15:04:05.000"), clientIDWidth, cut(ev.ClientID, clientIDWidth), ev.Action)
 			if c := ev.Cause(); c != clientstate.CauseNone {
 				line += " " + string(c) // the close code in the SDK's one vocabulary
 			}

@@ -18,6 +18,7 @@ package main
 
 import (
 	"context"
+	stdjson "encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -187,7 +188,7 @@ func connect() (env setup, done func(), err error) {
 			env.command.Name = v
 		}
 		if v := os.Getenv("IOTCLIENT_IOTDA_PARAS"); v != "" {
-			env.command.Params = jsontext.Value(v) // checked by Create: a JSON object of at most 32 KB
+			env.command.Params = stdjson.RawMessage(v) // checked by Create: a JSON object of at most 32 KB
 		}
 		if v := os.Getenv("IOTCLIENT_IOTDA_WAIT"); v != "" {
 			if env.wait, err = time.ParseDuration(v); err != nil {

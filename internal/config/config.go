@@ -1,5 +1,9 @@
-// Package config holds the settings iotclient.Option values change, apart
-// from the root package so that the HTTP core can read them.
+// Package config holds the settings iotclient.Option values (and
+// auth.AKSKOption values) change, apart from the root package so that the
+// HTTP core can read them. Being
+// internal, Settings is also what keeps Option closed: its method takes a
+// *Settings, which no other module can name (google-cloud-go's
+// option.ClientOption and internal.DialSettings work the same way).
 package config
 
 import (
@@ -29,6 +33,9 @@ type Settings struct {
 	AttemptTimeout    time.Duration
 	AttemptTimeoutSet bool // an option chose it: it replaces the HTTP client's Timeout
 	AllowInsecure     bool // credentials may go over plain http to any host
+	// Applied names the options applied, in order, such as "WithRetry":
+	// a constructor refuses those it does not use rather than ignore them.
+	Applied []string
 
 	errs []error
 }
@@ -52,21 +59,11 @@ func (s *Settings) Fail(err error) { s.errs = append(s.errs, err) }
 // Err returns the errors recorded by options, joined.
 func (s *Settings) Err() error { return errors.Join(s.errs...) }
 
-// optionFunc returns an iotclient.Option's function; the root package
-// registers it, since config cannot import it.
-var optionFunc func(any) func(*Settings)
-
-// RegisterOptionFunc is called once, by package iotclient.
-func RegisterOptionFunc(f func(any) func(*Settings)) { optionFunc = f }
-
-// Build returns the default settings with opts (iotclient.Option values)
-// applied in order.
-func Build[O any](opts []O) Settings {
-	s := Default()
-	for _, o := range opts {
-		if f := optionFunc(o); f != nil {
-			f(&s)
-		}
-	}
-	return s
+// AKSK is what auth.AKSKOption values change: AK/SK signing beyond the key
+// pair. It is internal for the reason Settings is.
+type AKSK struct {
+	SecurityToken string // a temporary AK/SK's session token
+	Temporary     bool   // WithSecurityToken was given
+	Region        string // the region of the derived signature
+	ForceDerived  bool   // WithDerivedSigning was given
 }

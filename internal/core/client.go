@@ -14,6 +14,7 @@ import (
 
 	iotclient "github.com/iotclient/iotclient-go"
 	"github.com/iotclient/iotclient-go/internal/config"
+	"github.com/iotclient/iotclient-go/internal/invalid"
 )
 
 // Credential authenticates one attempt of a request: auth.Credential,
@@ -53,6 +54,19 @@ type Client struct {
 	userAgent string
 }
 
+// Settings returns the default settings with opts applied in order, as
+// every constructor that takes iotclient.Option values reads them; a nil
+// Option changes nothing. An invalid option is reported by Err.
+func Settings(opts []iotclient.Option) config.Settings {
+	s := config.Default()
+	for _, o := range opts {
+		if o != nil {
+			o.Apply(&s)
+		}
+	}
+	return s
+}
+
 // New builds a client for endpoint (checked by ParseEndpoint) with the
 // given credential, settings and headers sent with every request.
 func New(endpoint string, cred Credential, s config.Settings, static http.Header) (*Client, error) {
@@ -64,7 +78,7 @@ func New(endpoint string, cred Credential, s config.Settings, static http.Header
 		return nil, err
 	}
 	if cred == nil {
-		return nil, iotclient.NewValidationError("Auth", "", "a credential is required")
+		return nil, invalid.Field("Auth", "", "a credential is required")
 	}
 	if v, ok := cred.(interface{ Validate() error }); ok {
 		if err := v.Validate(); err != nil {

@@ -43,7 +43,7 @@ func newTestClient(t *testing.T, opts ...iotclient.Option) (*Client, *httpmock.M
 	t.Helper()
 	mt := httpmock.NewMockTransport()
 	cred := &countingCred{}
-	s := config.Build(append([]iotclient.Option{
+	s := Settings(append([]iotclient.Option{
 		iotclient.WithHTTPClient(&http.Client{Transport: mt}),
 		iotclient.WithBackoff(10*time.Millisecond, 100*time.Millisecond),
 	}, opts...))
@@ -421,12 +421,12 @@ func (e *typedDecodeErr) Error() string { return "bad at " + strconv.Itoa(e.offs
 
 type failingDecoder struct{}
 
-func (failingDecoder) DecodeJSON([]byte) error { return &typedDecodeErr{46} }
+func (*failingDecoder) UnmarshalJSON([]byte) error { return &typedDecodeErr{46} }
 
 func TestDecoderErrorStaysReachable(t *testing.T) {
 	c, mt, _ := newTestClient(t)
 	mt.RegisterResponder("GET", testBase+"/x", jsonResp(200, `{}`))
-	_, err := c.Do(context.Background(), get("/x"), failingDecoder{})
+	_, err := c.Do(context.Background(), get("/x"), new(failingDecoder))
 	require.ErrorIs(t, err, iotclient.ErrMalformedResponse)
 	var te *typedDecodeErr
 	require.ErrorAs(t, err, &te)

@@ -3,7 +3,6 @@ package core
 import (
 	"bytes"
 	"context"
-	stdjson "encoding/json"
 	"errors"
 	"io"
 	"log/slog"
@@ -14,7 +13,8 @@ import (
 	"sync"
 	"time"
 
-	jsonv2 "github.com/go-json-experiment/json"
+	json "github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
 	"github.com/hashicorp/go-retryablehttp"
 
 	"github.com/iotclient/iotclient-go/internal/redact"
@@ -30,11 +30,6 @@ type Request struct {
 	// server (reads, including reads sent as POST); others are retried only
 	// when the connection could not be made.
 	Idempotent bool
-}
-
-// Decoder is a response type that decodes itself from the raw body.
-type Decoder interface {
-	DecodeJSON(data []byte) error
 }
 
 // call is the state one Do's retryablehttp hooks share.
@@ -57,7 +52,8 @@ type call struct {
 }
 
 // Do sends r, retrying per the client's policy, and decodes a 2xx JSON body
-// into out unless out is nil. A non-2xx answer is an *iotclient.APIError;
+// into out unless out is nil; a struct only from a JSON object (see
+// DecodeObject). A non-2xx answer is an *iotclient.APIError;
 // no error holds a secret of the credential.
 func (c *Client) Do(ctx context.Context, r Request, out any) (ResponseInfo, error) {
 	info, err := c.do(ctx, r, out)
@@ -77,15 +73,15 @@ func (c *Client) do(ctx context.Context, r Request, out any) (ResponseInfo, erro
 	}
 	var body any // nil or a []byte, which retryablehttp rewinds
 	if r.Body != nil {
-		// Without HTML escaping: a password's '&' goes as itself, not as
-		// \u0026, a form a server could echo (see redact.Forms).
-		var b bytes.Buffer
-		enc := stdjson.NewEncoder(&b)
-		enc.SetEscapeHTML(false)
-		if err := enc.Encode(r.Body); err != nil {
+		// json escapes no HTML: a password's '&' goes as itself, not as
+		// \u0026, a form a server could echo (see redact.Forms). Map keys
+		// are sorted (the IAM login's body is maps), and invalid UTF-8
+		// becomes U+FFFD, as encoding/json does.
+		b, err := json.Marshal(r.Body, json.Deterministic(true), jsontext.AllowInvalidUTF8(true))
+		if err != nil {
 			return info, errorf(r.Method, u, "encoding request body: %v", err)
 		}
-		body = bytes.TrimSuffix(b.Bytes(), []byte("\n"))
+		body = b
 	}
 	req, err := retryablehttp.NewRequestWithContext(ctx, r.Method, u, body)
 	if err != nil {
@@ -175,11 +171,7 @@ func (k *call) handle(resp *http.Response) error {
 		}
 	}
 	k.decoded = true
-	if d, ok := k.out.(Decoder); ok {
-		k.decodeErr = d.DecodeJSON(k.body)
-	} else {
-		k.decodeErr = jsonv2.Unmarshal(k.body, k.out)
-	}
+	k.decodeErr = decode(k.body, k.out)
 	if errors.Is(k.decodeErr, io.ErrUnexpectedEOF) {
 		return &cutJSONError{k.decodeErr}
 	}

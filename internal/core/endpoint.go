@@ -5,7 +5,7 @@ import (
 	"net/url"
 	"strings"
 
-	iotclient "github.com/iotclient/iotclient-go"
+	"github.com/iotclient/iotclient-go/internal/invalid"
 	"github.com/iotclient/iotclient-go/internal/redact"
 )
 
@@ -19,13 +19,13 @@ func ParseEndpoint(field, raw string, allowInsecure bool) (*url.URL, error) {
 	shown := redact.URL(raw)
 	switch {
 	case err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https"):
-		return nil, iotclient.NewValidationError(field, shown, "must be an absolute http(s) URL")
+		return nil, invalid.Field(field, shown, "must be an absolute http(s) URL")
 	case u.User != nil:
-		return nil, iotclient.NewValidationError(field, shown, "must not carry user information; use the Auth field")
+		return nil, invalid.Field(field, shown, "must not carry user information; use the Auth field")
 	case u.RawQuery != "" || u.ForceQuery || u.Fragment != "":
-		return nil, iotclient.NewValidationError(field, shown, "must not have a query or fragment")
+		return nil, invalid.Field(field, shown, "must not have a query or fragment")
 	case u.Scheme == "http" && !allowInsecure && !IsLoopback(u.Hostname()):
-		return nil, iotclient.NewValidationError(field, shown,
+		return nil, invalid.Field(field, shown,
 			"credentials are only sent over plain http to a loopback address; use https (or iotclient.WithInsecureCredentials)")
 	}
 	u.Path = strings.TrimSuffix(u.Path, "/")

@@ -10,7 +10,7 @@ import (
 	"strconv"
 	"strings"
 
-	jsonv2 "github.com/go-json-experiment/json"
+	json "github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
 
 	iotclient "github.com/iotclient/iotclient-go"
@@ -182,7 +182,7 @@ func leaks(err error, forms []string) bool {
 		return true
 	}
 	switch e := err.(type) {
-	case *jsonv2.SemanticError:
+	case *json.SemanticError:
 		if containsAny(string(e.JSONValue), forms) || containsAny(string(e.JSONPointer), forms) {
 			return true
 		}

@@ -15,7 +15,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	iotclient "github.com/iotclient/iotclient-go"
-	"github.com/iotclient/iotclient-go/internal/config"
 )
 
 // A same-host https → http redirect is refused: the credential never
@@ -62,7 +61,7 @@ func TestWriteNeverFollowsARedirect(t *testing.T) {
 // loopbackClient is a client of the real endpoint u.
 func loopbackClient(t *testing.T, u string, opts ...iotclient.Option) *Client {
 	t.Helper()
-	c, err := New(u, &countingCred{}, config.Build(opts), nil)
+	c, err := New(u, &countingCred{}, Settings(opts), nil)
 	require.NoError(t, err)
 	return c
 }

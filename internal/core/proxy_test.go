@@ -11,7 +11,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	iotclient "github.com/iotclient/iotclient-go"
-	"github.com/iotclient/iotclient-go/internal/config"
 )
 
 // An endpoint's host spelled LOCALHOST is sent as localhost, the one
@@ -33,7 +32,7 @@ func TestLoopbackHostIsNormalised(t *testing.T) {
 		hosts = append(hosts, r.URL.Host)
 		return http.DefaultTransport.RoundTrip(r)
 	})
-	s := config.Build([]iotclient.Option{iotclient.WithHTTPClient(&http.Client{Transport: rec})})
+	s := Settings([]iotclient.Option{iotclient.WithHTTPClient(&http.Client{Transport: rec})})
 	c, err := New("http://LOCALHOST:"+port, secretCred{}, s, nil)
 	require.NoError(t, err)
 	_, err = c.Do(context.Background(), get("/first"), nil)

@@ -11,7 +11,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	iotclient "github.com/iotclient/iotclient-go"
-	"github.com/iotclient/iotclient-go/internal/config"
 )
 
 // rotatingCred hands out token-1, token-2, ...: each Invalidate of the
@@ -50,7 +49,7 @@ func (c *rotatingCred) Invalidate(sent *http.Request) bool {
 func newRefreshClient(t *testing.T, cred Credential) (*Client, *httpmock.MockTransport) {
 	t.Helper()
 	mt := httpmock.NewMockTransport()
-	s := config.Build([]iotclient.Option{iotclient.WithHTTPClient(&http.Client{Transport: mt})})
+	s := Settings([]iotclient.Option{iotclient.WithHTTPClient(&http.Client{Transport: mt})})
 	c, err := New(testBase, cred, s, nil)
 	require.NoError(t, err)
 	return c, mt

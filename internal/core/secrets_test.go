@@ -10,13 +10,12 @@ import (
 	"strings"
 	"testing"
 
-	jsonv2 "github.com/go-json-experiment/json"
+	json "github.com/go-json-experiment/json"
 	"github.com/jarcoal/httpmock"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	iotclient "github.com/iotclient/iotclient-go"
-	"github.com/iotclient/iotclient-go/internal/config"
 )
 
 // echoSecret is a token with the characters IBM tokens hold.
@@ -36,7 +35,7 @@ func (secretCred) Secrets() []string { return []string{echoSecret} }
 func newSecretClient(t *testing.T, opts ...iotclient.Option) (*Client, *httpmock.MockTransport) {
 	t.Helper()
 	mt := httpmock.NewMockTransport()
-	s := config.Build(append([]iotclient.Option{iotclient.WithHTTPClient(&http.Client{Transport: mt}), iotclient.WithRetry(0)}, opts...))
+	s := Settings(append([]iotclient.Option{iotclient.WithHTTPClient(&http.Client{Transport: mt}), iotclient.WithRetry(0)}, opts...))
 	c, err := New(testBase, secretCred{}, s, nil)
 	require.NoError(t, err)
 	return c, mt
@@ -73,7 +72,7 @@ func TestScrubbedErrorDoesNotWrapTheSecret(t *testing.T) {
 			_, err := c.Do(context.Background(), get("/x"), &out)
 			require.Error(t, err)
 			assert.ErrorIs(t, err, iotclient.ErrMalformedResponse)
-			var se *jsonv2.SemanticError
+			var se *json.SemanticError
 			if errors.As(err, &se) {
 				assert.NotContains(t, string(se.JSONValue), "Sec-Tok", "errors.As reaches the decoder's error with the token")
 			}

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	iotclient "github.com/iotclient/iotclient-go"
+	"github.com/iotclient/iotclient-go/internal/invalid"
 )
 
 // Huawei IoTDA (commands.ConfigFromEnv).
@@ -26,6 +27,17 @@ const (
 	IoTDARegion     = "IOTCLIENT_IOTDA_REGION"
 )
 
+// Huawei IoTDA's AMQP forwarding queue (notifyamqp.ConfigFromEnv): the
+// instance's AMQPS access address, the AMQP access credential, the queue,
+// and the instance the credential belongs to.
+const (
+	AMQPHost       = "IOTCLIENT_IOTDA_AMQP_HOST"
+	AMQPAccessKey  = "IOTCLIENT_IOTDA_AMQP_ACCESS_KEY"
+	AMQPAccessCode = "IOTCLIENT_IOTDA_AMQP_ACCESS_CODE"
+	AMQPQueue      = "IOTCLIENT_IOTDA_AMQP_QUEUE"
+	AMQPInstanceID = "IOTCLIENT_IOTDA_AMQP_INSTANCE_ID"
+)
+
 // IBM Watson IoT (clientstate.ConfigFromEnv and live.ConfigFromEnv).
 const (
 	IBMOrg      = "IOTCLIENT_IBM_ORG"
@@ -41,13 +53,14 @@ var (
 		IoTDAEndpoint, IoTDAProjectID, IoTDAInstanceID, IoTDAAK, IoTDASK, IoTDAToken,
 		IAMUser, IAMPassword, IAMDomain, IAMEndpoint, IoTDARegion,
 	}
-	IBM = []string{IBMOrg, IBMDomain, IBMAPIKey, IBMAPIToken}
+	IBM  = []string{IBMOrg, IBMDomain, IBMAPIKey, IBMAPIToken}
+	AMQP = []string{AMQPHost, AMQPAccessKey, AMQPAccessCode, AMQPQueue, AMQPInstanceID}
 )
 
 // Secrets are the variables whose values no error or printout may show.
-// The access key ID and the API key are identifiers rather than secrets,
+// The access key IDs and the API key are identifiers rather than secrets,
 // but they are treated as credentials all the same.
-var Secrets = []string{IoTDAAK, IoTDASK, IoTDAToken, IAMPassword, IBMAPIKey, IBMAPIToken}
+var Secrets = []string{IoTDAAK, IoTDASK, IoTDAToken, IAMPassword, IBMAPIKey, IBMAPIToken, AMQPAccessKey, AMQPAccessCode}
 
 // Lookup is os.LookupEnv's shape, so tests can pass a map's.
 type Lookup func(name string) (string, bool)
@@ -77,7 +90,7 @@ func NotSet(names []string) error {
 
 // Invalid is a *iotclient.ValidationError naming the variable name.
 func Invalid(name, value, reason string) error {
-	return iotclient.NewValidationError(name, value, reason)
+	return invalid.Field(name, value, reason)
 }
 
 // Rename gives a *iotclient.ValidationError from a check written for a

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	iotclient "github.com/iotclient/iotclient-go"
+	"github.com/iotclient/iotclient-go/internal/invalid"
 )
 
 func lookup(m map[string]string) Lookup {
@@ -26,12 +27,12 @@ func TestReadTreatsEmptyAsUnset(t *testing.T) {
 // Rename names the variable, keeps the sentinel, and drops the value of a
 // secret.
 func TestRename(t *testing.T) {
-	err := Rename(iotclient.NewValidationError("auth.Token", "tok-secret", "bad"), map[string]string{"auth.Token": IoTDAToken})
+	err := Rename(invalid.Field("auth.Token", "tok-secret", "bad"), map[string]string{"auth.Token": IoTDAToken})
 	var ve *iotclient.ValidationError
 	if !errors.As(err, &ve) || ve.Field != IoTDAToken || ve.Value != "" || !errors.Is(err, iotclient.ErrInvalidArgument) {
 		t.Errorf("Rename = %#v", err)
 	}
-	err = Rename(iotclient.NewValidationError("Config.ProjectID", "p/1", "bad"), map[string]string{"Config.ProjectID": IoTDAProjectID})
+	err = Rename(invalid.Field("Config.ProjectID", "p/1", "bad"), map[string]string{"Config.ProjectID": IoTDAProjectID})
 	if !errors.As(err, &ve) || ve.Field != IoTDAProjectID || ve.Value != "p/1" {
 		t.Errorf("Rename = %#v", err)
 	}

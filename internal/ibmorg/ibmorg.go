@@ -7,8 +7,8 @@ import (
 	"cmp"
 	"regexp"
 
-	iotclient "github.com/iotclient/iotclient-go"
 	"github.com/iotclient/iotclient-go/auth"
+	"github.com/iotclient/iotclient-go/internal/invalid"
 )
 
 // Resolve returns orgID when set, else the org of cred's API key, else a
@@ -22,21 +22,20 @@ func Resolve(field, orgID string, cred auth.Credential) (string, error) {
 			return org, nil
 		}
 	}
-	return "", iotclient.NewValidationError(field, "", "is required when the API key does not have the form a-{org}-{random}")
+	return "", invalid.Field(field, "", "is required when the API key does not have the form a-{org}-{random}")
 }
-
-// DefaultDomain is the Watson IoT Platform's domain.
-const DefaultDomain = "internetofthings.ibmcloud.com"
 
 // domainPattern is dot-separated labels of letters, digits and inner '-'.
 var domainPattern = regexp.MustCompile(`^([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)*[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$`)
 
-// Domain returns domain, or DefaultDomain when it is empty, or a
-// *iotclient.ValidationError for Config.Domain when it is not a host name.
-func Domain(domain string) (string, error) {
-	domain = cmp.Or(domain, DefaultDomain)
+// Domain returns domain, or def when it is empty (the default is written
+// once, as clientstate.DefaultDomain, which this package cannot import), or
+// a *iotclient.ValidationError for Config.Domain when it is not a host
+// name.
+func Domain(domain, def string) (string, error) {
+	domain = cmp.Or(domain, def)
 	if len(domain) > 253 || !domainPattern.MatchString(domain) {
-		return "", iotclient.NewValidationError("Config.Domain", domain, "must be a host name such as "+DefaultDomain)
+		return "", invalid.Field("Config.Domain", domain, "must be a host name such as "+def)
 	}
 	return domain, nil
 }

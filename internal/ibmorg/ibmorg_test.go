@@ -11,17 +11,14 @@ import (
 )
 
 func TestDomain(t *testing.T) {
-	if ibmorg.DefaultDomain != clientstate.DefaultDomain {
-		t.Fatalf("ibmorg.DefaultDomain %q, clientstate.DefaultDomain %q", ibmorg.DefaultDomain, clientstate.DefaultDomain)
-	}
-	for in, want := range map[string]string{"": ibmorg.DefaultDomain, "eu-de.example.com": "eu-de.example.com"} {
-		if got, err := ibmorg.Domain(in); err != nil || got != want {
+	for in, want := range map[string]string{"": clientstate.DefaultDomain, "eu-de.example.com": "eu-de.example.com"} {
+		if got, err := ibmorg.Domain(in, clientstate.DefaultDomain); err != nil || got != want {
 			t.Errorf("Domain(%q) = %q, %v; want %q", in, got, err, want)
 		}
 	}
 	for _, bad := range []string{"evil.com/x?", "bad_domain", "-a.com", "a..com"} {
 		var ve *iotclient.ValidationError
-		if _, err := ibmorg.Domain(bad); !errors.As(err, &ve) || ve.Field != "Config.Domain" {
+		if _, err := ibmorg.Domain(bad, clientstate.DefaultDomain); !errors.As(err, &ve) || ve.Field != "Config.Domain" {
 			t.Errorf("Domain(%q): %v, want a ValidationError for Config.Domain", bad, err)
 		}
 	}

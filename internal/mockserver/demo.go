@@ -16,13 +16,15 @@ const (
 	// DemoCommandCount, DemoClientCount and DemoLogCount are the sizes of
 	// the demo data, seeded with DemoSeed.
 	DemoCommandCount = 120
+	DemoDeviceCount  = 80  // IoTDA devices, plus DemoDeviceID
 	DemoClientCount  = 250 // plus DemoClientID
 	DemoLogCount     = 60
 	DemoSeed         = 1
 )
 
 // WithDemoData loads a small data set when the server starts, for examples
-// and manual runs: DemoCommandCount commands on DemoDeviceID, DemoClientCount
+// and manual runs: DemoCommandCount commands on DemoDeviceID,
+// DemoDeviceCount IoTDA devices with their statuses, DemoClientCount
 // client states plus DemoClientID (connected), and DemoLogCount connection
 // log entries for DemoDeviceType/DemoIBMDeviceID, all seeded with DemoSeed
 // relative to the reference time (applied after every other option, so it
@@ -33,6 +35,7 @@ func WithDemoData() Option {
 
 func (s *Server) loadDemo() {
 	s.SeedCommands(DemoDeviceID, DemoCommandCount, DemoSeed)
+	s.SeedDevices(DemoDeviceCount, DemoSeed)
 	s.SeedClients(DemoClientCount, DemoSeed)
 	at := s.ref.Add(-90 * time.Minute)
 	s.AddClients(ClientState{

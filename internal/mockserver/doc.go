@@ -2,8 +2,9 @@
 // to, served over real HTTP on loopback (httptest):
 //
 //   - Huawei Cloud IoTDA asynchronous device commands under
-//     /v5/iot/{project_id}/devices/{device_id}/..., plus the IAM token call
-//     POST /v3/auth/tokens;
+//     /v5/iot/{project_id}/devices/{device_id}/..., the devices' connection
+//     status (ShowDevice, ListDevices, SearchDevices), plus the IAM token
+//     call POST /v3/auth/tokens;
 //   - IBM Watson IoT Platform client connection state, its activation switch
 //     and connection logs under /api/v0002/....
 //
@@ -39,12 +40,30 @@
 //     a project other than ProjectID, then 400 for a malformed device ID,
 //     then 404 IOTDA.014000 for an unknown device.
 //
+// # IoTDA devices
+//
+//   - GET .../devices/{device_id} answers the registration with status,
+//     create_time (compact), active_time and connection_status_update_time
+//     (yyyy-MM-ddTHH:mm:ss.SSSZ; absent for a device never connected).
+//   - GET .../devices lists every device in descending record ID (marker)
+//     order; marker (24 hex, exclusive, default ffffffffffffffffffffffff),
+//     offset 0-500, limit 1-50 (default 10) as for commands; filters
+//     product_id, app_id, node_id, device_name (exact), start_time and
+//     end_time (registration, inclusive), gateway_id (its sub-devices; with
+//     is_cascade_query=true every level below). page.count counts every
+//     match; items carry no times. No status filter, as on the platform.
+//   - POST .../search/query-devices takes {"sql": "..."} in the dialect of
+//     iotda_search.go and answers {"devices": [...]} (items with their
+//     marker) or {"count": N}; a search sooner than the search interval
+//     (1 s) after the last is answered 429 APIGW.0308.
+//
 // # Pushes
 //
 // With WithPush or PushTo the IoTDA side also forwards notifications over
 // HTTP as spec/huawei-iotda-push.md describes: device.command.status for
 // every status change of a command and device.status for
-// SetDeviceConnection, with the platform's failure rules (a 200 within
+// SetDeviceConnection and SetDeviceStatus (the status the device routes
+// serve), with the platform's failure rules (a 200 within
 // Timeout, no retry of a failed push, blocklist and backlog) and the
 // faults of PushFaults. A pushing server moves its lifecycle on by itself.
 //

@@ -2,12 +2,14 @@ package mockserver
 
 import (
 	"context"
-	"encoding/json"
 	"io"
 	"net/http"
 	"strconv"
 	"testing"
 	"time"
+
+	json "github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -141,7 +143,7 @@ func TestFaultMalformed(t *testing.T) {
 	assert.Contains(t, r.header.Get("Content-Type"), "application/json")
 	var v any
 	assert.Error(t, json.Unmarshal(r.body, &v))
-	assert.False(t, json.Valid(r.body))
+	assert.False(t, jsontext.Value(r.body).IsValid())
 	assert.Equal(t, MalformedBody, string(r.body))
 }
 
@@ -242,7 +244,7 @@ func TestRandomDropsSurviveRetries(t *testing.T) {
 			continue
 		}
 		var h wireHistory
-		err = json.NewDecoder(resp.Body).Decode(&h)
+		err = json.UnmarshalRead(resp.Body, &h)
 		resp.Body.Close()
 		if err != nil || resp.StatusCode != 200 {
 			failed++

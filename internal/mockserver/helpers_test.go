@@ -2,12 +2,14 @@ package mockserver
 
 import (
 	"bytes"
-	"encoding/json"
 	"io"
 	"net/http"
 	"net/url"
 	"testing"
 	"time"
+
+	json "github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/stretchr/testify/require"
 )
@@ -101,19 +103,19 @@ func ibm(t testing.TB, s *Server, method, path string, q url.Values, body []byte
 }
 
 type wireCommand struct {
-	DeviceID      string          `json:"device_id"`
-	CommandID     string          `json:"command_id"`
-	ServiceID     string          `json:"service_id"`
-	CommandName   string          `json:"command_name"`
-	Paras         json.RawMessage `json:"paras"`
-	ExpireTime    *int            `json:"expire_time"`
-	Status        string          `json:"status"`
-	Result        json.RawMessage `json:"result"`
-	CreatedTime   string          `json:"created_time"`
-	SentTime      string          `json:"sent_time"`
-	DeliveredTime string          `json:"delivered_time"`
-	ResponseTime  string          `json:"response_time"`
-	SendStrategy  string          `json:"send_strategy"`
+	DeviceID      string         `json:"device_id"`
+	CommandID     string         `json:"command_id"`
+	ServiceID     string         `json:"service_id"`
+	CommandName   string         `json:"command_name"`
+	Paras         jsontext.Value `json:"paras"`
+	ExpireTime    *int           `json:"expire_time"`
+	Status        string         `json:"status"`
+	Result        jsontext.Value `json:"result"`
+	CreatedTime   string         `json:"created_time"`
+	SentTime      string         `json:"sent_time"`
+	DeliveredTime string         `json:"delivered_time"`
+	ResponseTime  string         `json:"response_time"`
+	SendStrategy  string         `json:"send_strategy"`
 }
 
 type wireHistory struct {

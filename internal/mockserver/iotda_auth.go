@@ -1,12 +1,13 @@
 package mockserver
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
 	"slices"
 	"time"
+
+	json "github.com/go-json-experiment/json"
 
 	"github.com/iotclient/iotclient-go/internal/mockserver/hwverify"
 )

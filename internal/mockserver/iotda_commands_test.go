@@ -1,13 +1,15 @@
 package mockserver
 
 import (
-	"encoding/json"
 	"net/http"
 	"regexp"
 	"runtime"
 	"strings"
 	"testing"
 	"time"
+
+	json "github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -38,7 +40,7 @@ func TestSeedCommandsDeterministicAndConsistent(t *testing.T) {
 		assert.Equal(t, testDevice, cmd.DeviceID)
 		assert.True(t, cmd.Created.Before(ref) && cmd.Created.After(ref.Add(-31*24*time.Hour)), "created within 30 days")
 		assert.Equal(t, cmd.Created, cmd.Created.Truncate(time.Second))
-		assert.True(t, json.Valid(cmd.Paras) && strings.HasPrefix(string(cmd.Paras), "{"))
+		assert.True(t, jsontext.Value(cmd.Paras).IsValid() && strings.HasPrefix(string(cmd.Paras), "{"))
 		switch cmd.Status {
 		case StatusPending, StatusExpired:
 			assert.True(t, cmd.Sent.IsZero(), "%s has no sent time", cmd.Status)
@@ -227,7 +229,7 @@ func TestSetCommandStatusLifecycle(t *testing.T) {
 	clock = clock.Add(time.Minute)
 	require.NoError(t, s.SetCommandStatus(testDevice, c.ID, StatusDelivered, nil))
 	clock = clock.Add(time.Minute)
-	require.NoError(t, s.SetCommandStatus(testDevice, c.ID, StatusSuccessful, json.RawMessage(`{"result_code":0}`)))
+	require.NoError(t, s.SetCommandStatus(testDevice, c.ID, StatusSuccessful, jsontext.Value(`{"result_code":0}`)))
 
 	got, ok := s.Command(testDevice, c.ID)
 	require.True(t, ok)
@@ -284,7 +286,7 @@ func BenchmarkHistoryPage50Of5000(b *testing.B) {
 			b.Fatal(err)
 		}
 		var h wireHistory
-		if err := json.NewDecoder(resp.Body).Decode(&h); err != nil || len(h.Commands) != 50 {
+		if err := json.UnmarshalRead(resp.Body, &h); err != nil || len(h.Commands) != 50 {
 			b.Fatalf("decode: %v, %d records", err, len(h.Commands))
 		}
 		resp.Body.Close()

@@ -1,12 +1,13 @@
 package mockserver
 
 import (
-	"encoding/json"
 	"fmt"
 	"slices"
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/go-json-experiment/json/jsontext"
 )
 
 // Command statuses, as on the platform.
@@ -62,9 +63,9 @@ type Command struct {
 	Created       time.Time
 	Sent          time.Time
 	Delivered     time.Time
-	Responded     time.Time       // response_time
-	Paras         json.RawMessage // the command's parameters (a JSON object)
-	Result        json.RawMessage // the device's result, if any
+	Responded     time.Time      // response_time
+	Paras         jsontext.Value // the command's parameters (a JSON object)
+	Result        jsontext.Value // the device's result, if any
 }
 
 // InHistory reports whether the history listing holds c: the platform
@@ -96,22 +97,32 @@ func (c Command) clone() Command {
 }
 
 type iotdaState struct {
-	devices  map[string]*device
-	idSeq    uint32
-	tokens   map[string]time.Time // IAM-issued token -> expiry
-	tokenSeq uint64
+	devices     map[string]*device
+	byMarker    []*device     // the device list's order: ascending record ID
+	search      time.Time     // when the last device search was answered
+	searchEvery time.Duration // the least time between two searches
+	// deviceSeq numbers the devices' record IDs, apart from idSeq so
+	// that registering a device does not change the IDs of commands.
+	deviceSeq uint32
+	idSeq     uint32
+	tokens    map[string]time.Time // IAM-issued token -> expiry
+	tokenSeq  uint64
 }
 
 func (st *iotdaState) init() {
 	st.devices = make(map[string]*device)
 	st.tokens = make(map[string]time.Time)
+	st.searchEvery = DefaultSearchInterval
 }
 
-// device holds its commands in ascending ID order: the history walks the
-// slice backwards, a marker is found by binary search.
+// device holds its registration and its commands in ascending ID order:
+// the history walks the slice backwards, a marker is found by binary
+// search.
 type device struct {
-	id   string
-	cmds []Command
+	id         string
+	info       Device
+	lastOnline time.Time // the last move to ONLINE that was pushed (last_online_time)
+	cmds       []Command
 }
 
 // search returns the index of the first command whose ID is >= id.
@@ -209,8 +220,9 @@ func successor(id string) string {
 	return id + "0"
 }
 
-// AddDevice registers an IoTDA device with no commands. Adding an existing
-// device changes nothing.
+// AddDevice registers an IoTDA device with no commands and the default
+// registration (see AddDevices). Adding an existing device changes
+// nothing.
 func (s *Server) AddDevice(id string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -220,8 +232,7 @@ func (s *Server) AddDevice(id string) {
 func (s *Server) deviceLocked(id string) *device {
 	d := s.iotda.devices[id]
 	if d == nil {
-		d = &device{id: id}
-		s.iotda.devices[id] = d
+		d = s.putDeviceLocked(Device{ID: id})
 	}
 	return d
 }
@@ -298,7 +309,7 @@ func (s *Server) Command(deviceID, commandID string) (Command, bool) {
 // non-nil result replaces the stored result. A pushing server pushes the
 // change; setting the status the command already has pushes nothing. It
 // fails for an unknown device, command or status.
-func (s *Server) SetCommandStatus(deviceID, commandID, status string, result json.RawMessage) error {
+func (s *Server) SetCommandStatus(deviceID, commandID, status string, result jsontext.Value) error {
 	if !validStatus(status) {
 		return fmt.Errorf("mockserver: unknown command status %q (want one of %s)", status, strings.Join(allStatuses, ", "))
 	}

@@ -2,59 +2,59 @@ package mockserver
 
 import (
 	"fmt"
-	"slices"
+	"strings"
 	"time"
 )
 
 // The device side of pushing: a device's connection status, moved by the
-// test, and the device.status document each change makes.
-
-// pushDeviceStatuses are the statuses a device.status document carries.
-var pushDeviceStatuses = []string{"ONLINE", "OFFLINE", "ABNORMAL", "INACTIVE", "FROZEN"}
-
-// deviceConnection is what the fake knows of a device's connection.
-type deviceConnection struct {
-	status     string
-	lastOnline time.Time // when it last went ONLINE; zero if never
-}
+// test (SetDeviceConnection, SetDeviceStatus), and the device.status
+// document each change makes. The status is the one the device's
+// registration holds (iotda_devices.go), so what the fake pushes and what
+// ShowDevice, ListDevices and SearchDevices answer agree.
 
 // SetDeviceConnection moves deviceID to status (ONLINE, OFFLINE, ABNORMAL,
-// INACTIVE or FROZEN), as the platform does when the device connects, is
-// lost or is frozen, and pushes a device.status document stamped with the
-// server's clock (last_online_time: the last move to ONLINE, this one
-// included). Setting the status the device already has is no change and
-// pushes nothing. It fails for an unknown device or status.
+// INACTIVE or FROZEN) at the server's clock, as the platform does when the
+// device connects, is lost or is frozen, and pushes a device.status
+// document (last_online_time: the last move to ONLINE, this one included).
+// Setting the status the device already has is no change and pushes
+// nothing. It fails for an unknown device or status.
 func (s *Server) SetDeviceConnection(deviceID, status string) error {
-	if !slices.Contains(pushDeviceStatuses, status) {
-		return fmt.Errorf("mockserver: device status %q is not one of %v", status, pushDeviceStatuses)
+	if !validDeviceStatus(status) {
+		return fmt.Errorf("mockserver: device status %q is not one of %s", status, strings.Join(deviceStatuses, ", "))
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.iotda.devices[deviceID] == nil {
+	d := s.iotda.devices[deviceID]
+	if d == nil {
 		return fmt.Errorf("mockserver: device %q does not exist", deviceID)
 	}
-	if s.devConn == nil {
-		s.devConn = make(map[string]*deviceConnection)
-	}
-	dc := s.devConn[deviceID]
-	if dc == nil {
-		dc = &deviceConnection{}
-		s.devConn[deviceID] = dc
-	}
-	if dc.status == status {
-		return nil
-	}
-	now := s.now().UTC()
-	dc.status = status
-	if status == "ONLINE" {
-		dc.lastOnline = now
-	}
-	if p := s.push.p.Load(); p != nil {
-		s.pushDoc(p, ResourceDeviceStatus, deviceID, deviceID, status, now, pushDeviceBody{
-			Status:           status,
-			LastOnlineTime:   compactTime(dc.lastOnline),
-			StatusUpdateTime: now.Format(pushMSLayout),
-		})
+	if d.info.Status != status {
+		s.setDeviceStatusLocked(d, status, s.now())
 	}
 	return nil
+}
+
+// setDeviceStatusLocked moves d to status at at and pushes the change.
+// ONLINE, OFFLINE and ABNORMAL set connection_status_update_time; leaving
+// INACTIVE sets the activation time. Call with s.mu held for writing.
+func (s *Server) setDeviceStatusLocked(d *device, status string, at time.Time) {
+	at = msUTC(at)
+	switch status {
+	case DeviceOnline, DeviceOffline, DeviceAbnormal:
+		d.info.StatusChanged = at
+	}
+	if status != DeviceInactive && d.info.Activated.IsZero() {
+		d.info.Activated = at
+	}
+	if status == DeviceOnline {
+		d.lastOnline = at
+	}
+	d.info.Status = status
+	if p := s.push.p.Load(); p != nil {
+		s.pushDoc(p, ResourceDeviceStatus, d.id, d.id, status, at, pushDeviceBody{
+			Status:           status,
+			LastOnlineTime:   compactTime(d.lastOnline),
+			StatusUpdateTime: at.Format(pushMSLayout),
+		})
+	}
 }

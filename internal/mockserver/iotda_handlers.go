@@ -2,30 +2,34 @@ package mockserver
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"mime"
 	"net/http"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
+
+	json "github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
 )
 
 // commandRecord is a command on the wire. Absent times are omitted; paras
 // and result appear in the read-one and deliver answers only.
 type commandRecord struct {
-	DeviceID      string          `json:"device_id"`
-	CommandID     string          `json:"command_id"`
-	ServiceID     string          `json:"service_id"`
-	CommandName   string          `json:"command_name"`
-	Paras         json.RawMessage `json:"paras,omitempty"`
-	ExpireTime    int             `json:"expire_time"`
-	Status        string          `json:"status"`
-	Result        json.RawMessage `json:"result,omitempty"`
-	CreatedTime   string          `json:"created_time,omitempty"`
-	SentTime      string          `json:"sent_time,omitempty"`
-	DeliveredTime string          `json:"delivered_time,omitempty"`
-	ResponseTime  string          `json:"response_time,omitempty"`
-	SendStrategy  string          `json:"send_strategy"`
+	DeviceID      string         `json:"device_id"`
+	CommandID     string         `json:"command_id"`
+	ServiceID     string         `json:"service_id"`
+	CommandName   string         `json:"command_name"`
+	Paras         jsontext.Value `json:"paras,omitzero"`
+	ExpireTime    int            `json:"expire_time"`
+	Status        string         `json:"status"`
+	Result        jsontext.Value `json:"result,omitzero"`
+	CreatedTime   string         `json:"created_time,omitempty"`
+	SentTime      string         `json:"sent_time,omitempty"`
+	DeliveredTime string         `json:"delivered_time,omitempty"`
+	ResponseTime  string         `json:"response_time,omitempty"`
+	SendStrategy  string         `json:"send_strategy"`
 }
 
 func toRecord(c *Command, full bool) commandRecord {
@@ -106,7 +110,7 @@ func (s *Server) serveIoTDA(w http.ResponseWriter, req *request) {
 			"Invalid access token: the token does not grant access to project "+strconv.Quote(req.projectID)+".")
 		return
 	}
-	if !validDeviceID(req.deviceID) {
+	if req.route != RouteListDevices && req.route != RouteSearchDevices && !validDeviceID(req.deviceID) {
 		s.writeIoTDAErr(w, req, badInput("The device ID must be 1-128 characters of letters, digits, '_' and '-'."))
 		return
 	}
@@ -216,11 +220,11 @@ func (s *Server) handleGetCommand(w http.ResponseWriter, req *request) {
 
 // deliverBody is the body of POST .../async-commands.
 type deliverBody struct {
-	ServiceID    string          `json:"service_id"`
-	CommandName  string          `json:"command_name"`
-	Paras        json.RawMessage `json:"paras"`
-	ExpireTime   *int            `json:"expire_time"`
-	SendStrategy *string         `json:"send_strategy"`
+	ServiceID    string         `json:"service_id"`
+	CommandName  string         `json:"command_name"`
+	Paras        jsontext.Value `json:"paras"`
+	ExpireTime   *int           `json:"expire_time"`
+	SendStrategy *string        `json:"send_strategy"`
 }
 
 // handleCreateCommand: POST .../async-commands. The answer (200) is the
@@ -228,21 +232,21 @@ type deliverBody struct {
 // immediately, PENDING for delay.
 func (s *Server) handleCreateCommand(w http.ResponseWriter, req *request) {
 	var b deliverBody
-	if trimmed := bytes.TrimSpace(req.body); !json.Valid(trimmed) || trimmed[0] != '{' {
+	if trimmed := bytes.TrimSpace(req.body); !jsontext.Value(trimmed).IsValid() || trimmed[0] != '{' {
 		s.writeIoTDAErr(w, req, &iotdaErr{http.StatusBadRequest, CodeBadRequestFormat, "Invalid input. Bad request: the body is not a JSON object."})
 		return
 	}
 	if err := json.Unmarshal(req.body, &b); err != nil {
 		field := "?"
-		var te *json.UnmarshalTypeError
-		if errors.As(err, &te) {
-			field = te.Field
+		var se *json.SemanticError
+		if errors.As(err, &se) {
+			field = strings.Join(slices.Collect(se.JSONPointer.Tokens()), ".")
 		}
 		s.writeIoTDAErr(w, req, badInput("The field '"+field+"' has the wrong type."))
 		return
 	}
 	paras := bytes.TrimSpace(b.Paras)
-	var compact bytes.Buffer
+	compact := jsontext.Value(bytes.Clone(paras))
 	switch {
 	case len(b.ServiceID) > MaxServiceIDLen:
 		s.writeIoTDAErr(w, req, badInput("The field 'service_id' must be at most 64 characters."))
@@ -253,7 +257,7 @@ func (s *Server) handleCreateCommand(w http.ResponseWriter, req *request) {
 	case len(paras) == 0 || paras[0] != '{':
 		s.writeIoTDAErr(w, req, badInput("The field 'paras' must be a JSON object."))
 		return
-	case json.Compact(&compact, paras) != nil || compact.Len() > MaxParasBytes:
+	case compact.Compact() != nil || len(compact) > MaxParasBytes:
 		s.writeIoTDAErr(w, req, badInput("The field 'paras' must be at most 32 KB."))
 		return
 	case b.ExpireTime != nil && (*b.ExpireTime < 0 || *b.ExpireTime > MaxExpireSeconds):
@@ -287,7 +291,7 @@ func (s *Server) handleCreateCommand(w http.ResponseWriter, req *request) {
 		Name:         b.CommandName,
 		SendStrategy: strategy,
 		Created:      now,
-		Paras:        json.RawMessage(compact.Bytes()),
+		Paras:        compact,
 		Status:       StatusPending,
 	}
 	if b.ExpireTime != nil {

@@ -1,10 +1,11 @@
 package mockserver
 
 import (
-	"encoding/json"
 	"fmt"
 	"sync"
 	"time"
+
+	"github.com/go-json-experiment/json/jsontext"
 )
 
 // Clock is a manual clock for WithClock: its time stands still until
@@ -59,8 +60,8 @@ const (
 
 // Results the lifecycle stores when a command ends SUCCESSFUL or FAILED.
 var (
-	LifecycleSuccessResult = json.RawMessage(`{"result_code":0,"response_name":"COMMAND_RESPONSE","paras":{"result":"success"}}`)
-	LifecycleFailureResult = json.RawMessage(`{"result_code":1,"response_name":"COMMAND_RESPONSE","paras":{"error":"simulated failure"}}`)
+	LifecycleSuccessResult = jsontext.Value(`{"result_code":0,"response_name":"COMMAND_RESPONSE","paras":{"result":"success"}}`)
+	LifecycleFailureResult = jsontext.Value(`{"result_code":1,"response_name":"COMMAND_RESPONSE","paras":{"error":"simulated failure"}}`)
 )
 
 // Lifecycle describes how commands progress on their own when the server is
@@ -301,9 +302,9 @@ func (l *lifecycle) step(s *Server, c *Command, st *simState, outcome string, no
 		case StatusDelivered:
 			c.Delivered, st.delivered = stamp, at
 		case StatusSuccessful:
-			c.Responded, c.Result = stamp, append(json.RawMessage(nil), LifecycleSuccessResult...)
+			c.Responded, c.Result = stamp, append(jsontext.Value(nil), LifecycleSuccessResult...)
 		case StatusFailed:
-			c.Responded, c.Result = stamp, append(json.RawMessage(nil), LifecycleFailureResult...)
+			c.Responded, c.Result = stamp, append(jsontext.Value(nil), LifecycleFailureResult...)
 		}
 		c.Status, st.status = next, next
 		s.pushCommandLocked(c, at)

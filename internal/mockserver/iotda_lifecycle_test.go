@@ -2,11 +2,13 @@ package mockserver
 
 import (
 	"bytes"
-	"encoding/json"
 	"io"
 	"net/http"
 	"testing"
 	"time"
+
+	json "github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -29,7 +31,7 @@ func lcCall(t *testing.T, s *Server, method, suffix string, body any, out any) i
 	t.Helper()
 	var rd io.Reader
 	if body != nil {
-		b, err := json.Marshal(body)
+		b, err := json.Marshal(body, json.Deterministic(true))
 		require.NoError(t, err)
 		rd = bytes.NewReader(b)
 	}
@@ -49,12 +51,12 @@ func lcCall(t *testing.T, s *Server, method, suffix string, body any, out any) i
 }
 
 type lcRecord struct {
-	ID        string          `json:"command_id"`
-	Status    string          `json:"status"`
-	Sent      string          `json:"sent_time"`
-	Delivered string          `json:"delivered_time"`
-	Responded string          `json:"response_time"`
-	Result    json.RawMessage `json:"result"`
+	ID        string         `json:"command_id"`
+	Status    string         `json:"status"`
+	Sent      string         `json:"sent_time"`
+	Delivered string         `json:"delivered_time"`
+	Responded string         `json:"response_time"`
+	Result    jsontext.Value `json:"result"`
 }
 
 func lcDeliver(t *testing.T, s *Server, name, strategy string, expire int) string {

@@ -66,6 +66,17 @@ type pushDeviceBody struct {
 	StatusUpdateTime string `json:"status_update_time"`
 }
 
+// pushHeaderLocked is the header of a document about deviceID: its
+// registration (iotda_devices.go), or pushHeaderFor for a device the
+// server does not hold. Call with s.mu held.
+func (s *Server) pushHeaderLocked(deviceID string) pushHeader {
+	d := s.iotda.devices[deviceID]
+	if d == nil {
+		return pushHeaderFor(deviceID)
+	}
+	return pushHeader{AppID: d.info.AppID, DeviceID: deviceID, NodeID: d.info.NodeID, ProductID: d.info.ProductID, GatewayID: d.info.GatewayID}
+}
+
 // pushHeaderFor is the header of a document about deviceID. IoTDA device
 // IDs are {product_id}_{node_id}; the fake reads them back that way and
 // leaves both out of an ID without an underscore (node_id is then the
@@ -107,7 +118,7 @@ func (s *Server) pushDoc(p *pusher, resource, deviceID, id, status string, at ti
 		EventTime:   at.Format(TimeLayout),
 		EventTimeMS: at.Format(pushMSLayout),
 		RequestID:   s.pushRequestID(),
-		NotifyData:  pushNotifyData{Header: pushHeaderFor(deviceID), Body: body},
+		NotifyData:  pushNotifyData{Header: s.pushHeaderLocked(deviceID), Body: body},
 	}
 	b, err := json.Marshal(doc)
 	if err != nil {

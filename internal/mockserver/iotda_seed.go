@@ -1,12 +1,13 @@
 package mockserver
 
 import (
-	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"slices"
 	"sort"
 	"time"
+
+	"github.com/go-json-experiment/json/jsontext"
 )
 
 // commandTemplate is one kind of seeded command.
@@ -143,7 +144,7 @@ func seedCommand(r *rand.Rand, deviceID, status string, ref time.Time) Command {
 		ServiceID: tpl.service,
 		Name:      tpl.name,
 		Status:    status,
-		Paras:     json.RawMessage(tpl.paras(r)),
+		Paras:     jsontext.Value(tpl.paras(r)),
 	}
 	final := status == StatusSuccessful || status == StatusFailed || status == StatusTimeout || status == StatusExpired
 	switch {
@@ -187,10 +188,10 @@ func seedCommand(r *rand.Rand, deviceID, status string, ref time.Time) Command {
 	switch status {
 	case StatusSuccessful:
 		c.Responded = c.Delivered.Add(between(r, time.Second, 30*time.Second))
-		c.Result = json.RawMessage(`{"result_code":0,"response_name":"COMMAND_RESPONSE","paras":{"result":"success"}}`)
+		c.Result = jsontext.Value(`{"result_code":0,"response_name":"COMMAND_RESPONSE","paras":{"result":"success"}}`)
 	case StatusFailed:
 		c.Responded = c.Delivered.Add(between(r, time.Second, 30*time.Second))
-		c.Result = json.RawMessage(fmt.Sprintf(`{"result_code":1,"response_name":"COMMAND_RESPONSE","paras":{"error":%q}}`,
+		c.Result = jsontext.Value(fmt.Sprintf(`{"result_code":1,"response_name":"COMMAND_RESPONSE","paras":{"error":%q}}`,
 			seedFailures[r.IntN(len(seedFailures))]))
 	}
 	return c

@@ -1,16 +1,17 @@
 package mockserver
 
 import (
-	"encoding/json"
 	"net/http"
 	"strconv"
+
+	json "github.com/go-json-experiment/json"
 )
 
 // writeJSON encodes v and sends it with status, Content-Type and
 // Content-Length. Encoding errors cannot happen with the fake's own types;
 // should one occur it is reported as a 500.
 func writeJSON(w http.ResponseWriter, status int, v any) {
-	b, err := json.Marshal(v)
+	b, err := json.Marshal(v, json.Deterministic(true))
 	if err != nil {
 		http.Error(w, `{"error":"mockserver: encoding failed"}`, http.StatusInternalServerError)
 		return

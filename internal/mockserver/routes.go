@@ -23,6 +23,12 @@ const (
 	RouteCreateCommand Route = "iotda.create-command"
 	// RouteGetCommand is GET .../async-commands/{command_id}.
 	RouteGetCommand Route = "iotda.get-command"
+	// RouteShowDevice is GET /v5/iot/{project_id}/devices/{device_id}.
+	RouteShowDevice Route = "iotda.show-device"
+	// RouteListDevices is GET /v5/iot/{project_id}/devices.
+	RouteListDevices Route = "iotda.list-devices"
+	// RouteSearchDevices is POST /v5/iot/{project_id}/search/query-devices.
+	RouteSearchDevices Route = "iotda.search-devices"
 	// RouteIAMToken is POST /v3/auth/tokens.
 	RouteIAMToken Route = "iam.token"
 	// RouteClientState is GET /api/v0002/clientconnectionstates/{clientId}.
@@ -44,7 +50,7 @@ const (
 
 var allRoutes = []Route{
 	RouteHistory, RouteHistoryCount, RouteQueue, RouteCreateCommand, RouteGetCommand,
-	RouteIAMToken, RouteClientState, RouteClientStates, RouteConnectionLogs, RouteClientStateConfig,
+	RouteShowDevice, RouteListDevices, RouteSearchDevices, RouteIAMToken, RouteClientState, RouteClientStates, RouteConnectionLogs, RouteClientStateConfig,
 }
 
 // handlers answer the platform routes once a request passed its
@@ -56,6 +62,9 @@ var handlers = map[Route]func(*Server, http.ResponseWriter, *request){
 	RouteQueue:             (*Server).handleQueue,
 	RouteGetCommand:        (*Server).handleGetCommand,
 	RouteCreateCommand:     (*Server).handleCreateCommand,
+	RouteShowDevice:        (*Server).handleShowDevice,
+	RouteListDevices:       (*Server).handleListDevices,
+	RouteSearchDevices:     (*Server).handleSearchDevices,
 	RouteClientState:       (*Server).handleClientState,
 	RouteClientStates:      (*Server).handleClientStates,
 	RouteClientStateConfig: (*Server).handleClientStateConfig,
@@ -102,7 +111,20 @@ func matchRoute(r *http.Request) match {
 	}
 	method := r.Method
 
+	iot := len(segs) >= 4 && segs[0] == "v5" && segs[1] == "iot"
 	switch {
+	case iot && len(segs) == 4 && segs[3] == "devices":
+		m := match{platform: platformIoTDA, projectID: segs[2]}
+		m.route = byMethod(method, &m, http.MethodGet, RouteListDevices)
+		return m
+	case iot && len(segs) == 5 && segs[3] == "devices":
+		m := match{platform: platformIoTDA, projectID: segs[2], deviceID: segs[4]}
+		m.route = byMethod(method, &m, http.MethodGet, RouteShowDevice)
+		return m
+	case iot && len(segs) == 5 && segs[3] == "search" && segs[4] == "query-devices":
+		m := match{platform: platformIoTDA, projectID: segs[2]}
+		m.route = byMethod(method, &m, http.MethodPost, RouteSearchDevices)
+		return m
 	case len(segs) >= 6 && segs[0] == "v5" && segs[1] == "iot" && segs[3] == "devices":
 		m := match{platform: platformIoTDA, projectID: segs[2], deviceID: segs[4]}
 		rest := segs[5:]

@@ -81,10 +81,6 @@ type Server struct {
 	wiotp    wiotpState
 	clientMu sync.Mutex // guards the IBM sorted-view cache (see wiotp_list.go)
 	views    map[string]*clientView
-
-	// devConn is the devices' connection status (iotda_device_push.go),
-	// guarded by mu.
-	devConn map[string]*deviceConnection
 }
 
 // Option configures a Server built by New.

@@ -2,13 +2,14 @@ package mockserver
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"maps"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
+
+	json "github.com/go-json-experiment/json"
 )
 
 // Connection statuses of a client.
@@ -100,7 +101,7 @@ func appendClientJSON(b *bytes.Buffer, c *ClientState) {
 		if knownClientFields[k] {
 			continue
 		}
-		v, err := json.Marshal(c.Extra[k])
+		v, err := json.Marshal(c.Extra[k], json.Deterministic(true))
 		if err != nil {
 			continue
 		}

@@ -2,10 +2,11 @@ package mockserver
 
 import (
 	"bytes"
-	"encoding/json"
 	"net/http"
 	"strconv"
 	"time"
+
+	json "github.com/go-json-experiment/json"
 )
 
 // IBM connection log limits.

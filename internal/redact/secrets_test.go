@@ -1,7 +1,7 @@
 package redact
 
 import (
-	"encoding/json"
+	stdjson "encoding/json"
 	"net/url"
 	"strings"
 	"testing"
@@ -11,7 +11,7 @@ import (
 
 func TestSecretsInEveryForm(t *testing.T) {
 	const tok = "Tok&(en)!?/é x"
-	html, _ := json.Marshal(tok)
+	html, _ := stdjson.Marshal(tok)
 	for _, form := range []string{
 		tok, url.QueryEscape(tok), url.PathEscape(tok), "Tok%26%28en%29%21%3f%2f%c3%a9+x",
 		strings.Trim(string(html), `"`), strings.ReplaceAll(tok, "/", `\/`), `Tok&(en)!?/\u00e9 x`, `Tok&(en)!?/\u00E9 x`,

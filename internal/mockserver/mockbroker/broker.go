@@ -2,7 +2,6 @@ package mockbroker
 
 import (
 	"crypto/tls"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -14,6 +13,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	json "github.com/go-json-experiment/json"
 
 	"github.com/iotclient/iotclient-go/internal/mockserver"
 	mqtt "github.com/mochi-mqtt/server/v2"
@@ -467,7 +468,7 @@ type statusPayload struct {
 	Time        string `json:"Time"`
 	ClientAddr  string `json:"ClientAddr,omitempty"`
 	ClientID    string `json:"ClientID"`
-	Port        int    `json:"Port,omitempty"`
+	Port        int    `json:"Port,omitzero"`
 	Secure      bool   `json:"Secure"`
 	Protocol    string `json:"Protocol,omitempty"`
 	User        string `json:"User,omitempty"`

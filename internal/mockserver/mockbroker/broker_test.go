@@ -1,10 +1,11 @@
 package mockbroker
 
 import (
-	"encoding/json"
 	"net/http"
 	"testing"
 	"time"
+
+	json "github.com/go-json-experiment/json"
 
 	paho "github.com/eclipse/paho.mqtt.golang"
 	pahopk "github.com/eclipse/paho.mqtt.golang/packets"
@@ -91,7 +92,7 @@ func restState(t *testing.T, s *mockserver.Server, id string) map[string]any {
 	defer resp.Body.Close()
 	require.Equal(t, http.StatusOK, resp.StatusCode)
 	var m map[string]any
-	require.NoError(t, json.NewDecoder(resp.Body).Decode(&m))
+	require.NoError(t, json.UnmarshalRead(resp.Body, &m))
 	return m
 }
 

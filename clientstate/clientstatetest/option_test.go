@@ -1,0 +1,19 @@
+package clientstatetest_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/iotclient/iotclient-go/clientstate/clientstatetest"
+)
+
+// Options apply in order through their method; a nil one is skipped, not
+// called.
+func TestNewServerAppliesOptionsAndSkipsNil(t *testing.T) {
+	at := time.Date(2025, 3, 4, 5, 6, 7, 0, time.UTC)
+	srv := clientstatetest.NewServer(nil, clientstatetest.WithNow(at.Add(-time.Hour)), nil, clientstatetest.WithNow(at))
+	defer srv.Close()
+	if !srv.Now().Equal(at) {
+		t.Errorf("Now() = %v, want the last WithNow, %v", srv.Now(), at)
+	}
+}

@@ -1,0 +1,121 @@
+package commands
+
+import (
+	"context"
+	"iter"
+	"slices"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/iotclient/iotclient-go/internal/invalid"
+)
+
+// CommandRef names one command of one device.
+type CommandRef struct {
+	DeviceID  string
+	CommandID string
+}
+
+// CommandError is the failure of one command in WaitAll; Unwrap returns
+// what went wrong (an *iotclient.APIError, ...).
+type CommandError struct {
+	DeviceID  string
+	CommandID string
+	Err       error
+}
+
+// Error names the command, its device and the failure.
+func (e *CommandError) Error() string {
+	return "commands: command " + e.CommandID + " of device " + e.DeviceID + ": " + e.Err.Error()
+}
+
+// Unwrap returns the command's error.
+func (e *CommandError) Unwrap() error { return e.Err }
+
+// WaitAll waits for many commands at once, as Wait does for each (with
+// opts; OnStatus is then called from several goroutines at once), and
+// yields each command when it is final, in the order they finish. With
+// opts.Watcher, the outcomes come from pushes and only the commands whose
+// push is late are read; without, every command is polled: give the client
+// a rate limit (iotclient.WithRateLimit) for a large fleet.
+//
+// A command whose wait fails is yielded once as a *CommandError (with the
+// last state read, if any) and the others go on. When ctx ends, its error
+// is yielded once and the iteration ends. Breaking the loop stops every
+// wait and returns once they have ended. Invalid input (each reference's
+// IDs valid and not repeated, opts) is yielded as a
+// *iotclient.ValidationError before any request.
+func (c *Client) WaitAll(ctx context.Context, refs []CommandRef, opts WaitOptions) iter.Seq2[Command, error] {
+	refs, initial, maxInterval, err := checkWaitAll(refs, &opts)
+	if err != nil {
+		return func(yield func(Command, error) bool) { yield(Command{}, err) }
+	}
+	return func(yield func(Command, error) bool) {
+		ctx, cancel := context.WithCancel(ctx)
+		results := make(chan fleetItem) // unbuffered: nothing waits in it once the loop ends
+		var wg sync.WaitGroup
+		var aborted atomic.Bool // a wait ended because ctx did
+		for _, r := range refs {
+			wg.Go(func() {
+				cmd, err := c.wait(ctx, r.DeviceID, r.CommandID, initial, maxInterval, &opts)
+				if err != nil {
+					if ctx.Err() != nil {
+						aborted.Store(true)
+						return
+					}
+					err = &CommandError{DeviceID: r.DeviceID, CommandID: r.CommandID, Err: err}
+				}
+				select {
+				case results <- fleetItem{cmd: cmd, err: err}:
+				case <-ctx.Done():
+					aborted.Store(true)
+				}
+			})
+		}
+		var closing sync.WaitGroup
+		closing.Go(func() {
+			wg.Wait()
+			close(results)
+		})
+		defer closing.Wait() // runs last: every goroutine has ended
+		defer func() {
+			cancel()
+			for range results { // until every wait has ended
+			}
+		}()
+		for it := range results {
+			if !yield(it.cmd, it.err) {
+				return
+			}
+		}
+		if err := ctx.Err(); err != nil && aborted.Load() {
+			yield(Command{}, err)
+		}
+	}
+}
+
+// checkWaitAll returns a private copy of the references and the polling
+// intervals.
+func checkWaitAll(refs []CommandRef, opts *WaitOptions) ([]CommandRef, time.Duration, time.Duration, error) {
+	seen := make(map[CommandRef]int, len(refs))
+	for i, r := range refs {
+		field := "refs[" + strconv.Itoa(i) + "]"
+		if err := checkID(field+".DeviceID", r.DeviceID, maxDeviceIDLength); err != nil {
+			return nil, 0, 0, err
+		}
+		if err := checkID(field+".CommandID", r.CommandID, MaxCommandIDLength); err != nil {
+			return nil, 0, 0, err
+		}
+		if j, dup := seen[r]; dup {
+			return nil, 0, 0, invalid.Field(field, r.CommandID, "repeats refs["+strconv.Itoa(j)+"]")
+		}
+		seen[r] = i
+	}
+	initial, maxInterval, err := opts.intervals()
+	if err != nil {
+		return nil, 0, 0, err
+	}
+	return slices.Clone(refs), initial, maxInterval, nil
+}
