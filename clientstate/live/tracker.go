@@ -209,11 +209,11 @@ func (t *Tracker) now() time.Time {
 func (t *Tracker) State(clientID string) (st TrackedState, ok bool) {
 	t.mu.RLock()
 	defer t.mu.RUnlock()
-	i, ok := t.store.index[clientID]
+	i, ok := t.store.ids.find(clientID)
 	if !ok {
 		return TrackedState{}, false
 	}
-	return t.store.state(int(i)), true
+	return t.store.state(i), true
 }
 
 // Connected returns the clients currently connected, by client ID.
@@ -294,7 +294,7 @@ func (t *Tracker) Flapping(window time.Duration, n int) []FlappingClient {
 		r := &t.store.recs[i]
 		var byCause [16]int
 		if count, last := countWindow(r.hist, to-int64(window), to, &byCause); count >= n {
-			out = append(out, FlappingClient{ClientID: t.store.ids[i], Status: r.status,
+			out = append(out, FlappingClient{ClientID: t.store.ids.at(i), Status: r.status,
 				Disconnects: count, ByCause: causeMap(&byCause), Last: fromNanos(last)})
 		}
 	}

@@ -148,3 +148,36 @@ func TestTrackerSinceMovesToANewerConnect(t *testing.T) {
 		}
 	}
 }
+
+func TestTrackerMergeLastReason(t *testing.T) {
+	t0 := time.Date(2024, 6, 1, 12, 0, 0, 0, time.UTC)
+	at := func(s int) time.Time { return t0.Add(time.Duration(s) * time.Second) }
+	const id = "d:ab12cd:sensor:s-1"
+	withReason := func(ev Event, reason string) Event { ev.Reason = reason; return ev }
+	tr := trackerForTest()
+	reason := func() string {
+		st, _ := tr.State(id)
+		return st.LastReason
+	}
+	tr.apply(statusEvent(ActionConnect, id, at(0), 0))
+	if got := reason(); got != "" {
+		t.Fatalf("never disconnected: LastReason %q, want none", got)
+	}
+	tr.apply(withReason(statusEvent(ActionDisconnect, id, at(10), 160), "timed out (keepalive)"))
+	tr.apply(withReason(statusEvent(ActionDisconnect, id, at(5), 91), "closed by client")) // older
+	if got := reason(); got != "timed out (keepalive)" {
+		t.Fatalf("LastReason %q, want the newest disconnect's", got)
+	}
+	tr.load(clientstate.State{ClientID: id, Status: clientstate.StatusDisconnected, LastDisconnected: at(20), DisconnectReasonCode: 91})
+	if got := reason(); got != "" {
+		t.Fatalf("after a newer disconnect from the snapshot, which has no reason: LastReason %q", got)
+	}
+	tr.apply(withReason(statusEvent(ActionDisconnect, id, at(30), 0), ""))
+	tr.apply(withReason(statusEvent(ActionDisconnect, id+"2", at(30), 160), "timed out (keepalive)"))
+	if got := reason(); got != "" {
+		t.Fatalf("a disconnect without a reason: LastReason %q", got)
+	}
+	if st, _ := tr.State(id + "2"); st.LastReason != "timed out (keepalive)" {
+		t.Fatalf("another client: LastReason %q", st.LastReason)
+	}
+}

@@ -12,7 +12,7 @@ import (
 // The tracker holds up to millions of clients, so its state is compact: a
 // small fixed record per client, times as int64 nanoseconds, statuses and
 // reasons interned (package unique), causes as small integers, each client
-// ID stored once.
+// ID stored once, in binary when it ends in a UUID (see idTable).
 //
 // Merge rules: Status is newest-wins by Updated, and Since follows from
 // the client's history (see connectedSince); the last close code, reason
@@ -33,10 +33,21 @@ type clientRec struct {
 	hist                   []change // oldest first
 	since, updated, failed int64    // Since, Updated, LastFailedConnect
 	status                 clientstate.ConnectionStatus
-	reason                 string
-	code                   int32 // LastCloseCode
-	cause                  uint8 // LastCause, as an index of causeTable
+	reason                 unique.Handle[string] // LastReason: 8 bytes, shared by the clients with that reason
+	code                   int32                 // LastCloseCode
+	cause                  uint8                 // LastCause, as an index of causeTable
 	live                   bool
+}
+
+// noReason is the reason of a client without one: the zero Handle, which
+// has no Value.
+var noReason unique.Handle[string]
+
+func (r *clientRec) lastReason() string {
+	if r.reason == noReason {
+		return ""
+	}
+	return r.reason.Value()
 }
 
 // change is one connect or disconnect of a client; code is codeConnect for
@@ -75,8 +86,7 @@ func causeIndex(c clientstate.Cause) uint8 {
 // store is the state of every client the tracker knows, guarded by the
 // tracker's lock.
 type store struct {
-	index   map[string]uint32 // client ID → its position in recs and ids
-	ids     []string
+	ids     idTable // numbers the clients: a client's record is recs[its number]
 	recs    []clientRec
 	keep    int64 // how long changes are kept, in nanoseconds
 	maxHist int
@@ -84,7 +94,7 @@ type store struct {
 
 func newStore(keep time.Duration, maxHist int) *store {
 	return &store{
-		index:   make(map[string]uint32),
+		ids:     newIDTable(),
 		keep:    int64(cmp.Or(max(keep, 0), DefaultHistory)),
 		maxHist: cmp.Or(max(maxHist, 0), DefaultMaxHistory),
 	}
@@ -92,13 +102,11 @@ func newStore(keep time.Duration, maxHist int) *store {
 
 // record returns the record of the client id, adding it if it is new.
 func (s *store) record(id string) *clientRec {
-	if i, ok := s.index[id]; ok {
-		return &s.recs[i]
+	n, added := s.ids.add(id)
+	if added {
+		s.recs = append(s.recs, clientRec{})
 	}
-	s.index[id] = uint32(len(s.recs))
-	s.ids = append(s.ids, id)
-	s.recs = append(s.recs, clientRec{})
-	return &s.recs[len(s.recs)-1]
+	return &s.recs[n]
 }
 
 // nanos is t in Unix nanoseconds, 0 for the zero time.
@@ -130,7 +138,7 @@ func (s *store) load(st *clientstate.State, now int64) {
 		}
 		cause := causeIndex(st.Cause())
 		if last, ok := lastDisconnect(r.hist); !ok || at > last.at {
-			r.code, r.reason, r.cause = int32(st.DisconnectReasonCode), "", cause
+			r.code, r.reason, r.cause = int32(st.DisconnectReasonCode), noReason, cause
 		}
 		s.addChange(r, change{at: at, code: code, cause: cause}, now)
 	} else if _, ok := lastDisconnect(r.hist); !ok {
@@ -176,7 +184,7 @@ func (s *store) applyStatus(r *clientRec, ev *Event, at, now int64) bool {
 		cause := causeIndex(ev.Cause())
 		if last, ok := lastDisconnect(r.hist); !ok || at >= last.at {
 			r.code, r.cause = int32(ev.CloseCode), cause
-			r.reason = unique.Make(ev.Reason).Value() // shared by the clients with this reason
+			r.reason = unique.Make(ev.Reason)
 		}
 		s.addChange(r, change{at: at, code: int32(ev.CloseCode), cause: cause}, now)
 	case ActionFailedConnect:
@@ -313,11 +321,11 @@ func causeMap(counts *[16]int) map[clientstate.Cause]int {
 func (s *store) state(i int) TrackedState {
 	r := &s.recs[i]
 	return TrackedState{
-		ClientID:          s.ids[i],
+		ClientID:          s.ids.at(i),
 		Status:            r.status,
 		Since:             fromNanos(r.since),
 		LastCloseCode:     int(r.code),
-		LastReason:        r.reason,
+		LastReason:        r.lastReason(),
 		LastCause:         causeTable[r.cause],
 		LastFailedConnect: fromNanos(r.failed),
 		Updated:           fromNanos(r.updated),
