@@ -25,7 +25,7 @@ import (
 // pushes of a tenth are dropped: those are resolved by reading them, once
 // the stream reports a lost push; the others with no request at all.
 func TestE2EWaitAllFromHTTPPushes(t *testing.T) {
-	const n = 200
+	const n = 1000
 	fake := commandstest.NewServer()
 	defer fake.Close()
 	fake.AddDevice("dev-1")
