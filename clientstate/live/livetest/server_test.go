@@ -2,6 +2,7 @@ package livetest_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"testing"
 	"time"
@@ -116,4 +117,53 @@ func TestFleetChangesShowInREST(t *testing.T) {
 	assert.Equal(t, 0, srv.DropConnections())
 	srv.Simulate(time.Hour) // stopped by Close
 	srv.Close()
+}
+
+// SimulateFlapping puts one client in a reconnect loop the monitor sees,
+// PublishRaw reaches it as the platform's bytes, and RefuseProtocol ends a
+// new monitor's stream for good.
+func TestSimulateFlappingPublishRawAndRefuseProtocol(t *testing.T) {
+	rest := clientstatetest.NewServer()
+	require.NoError(t, rest.Add(clientstate.State{ClientID: pump, Status: clientstate.ConnectionStatus("disconnected")}))
+	srv, err := livetest.NewServer(rest)
+	require.NoError(t, err)
+	defer srv.Close()
+
+	cfg := srv.LiveConfig()
+	cfg.Subscriptions = []live.Subscription{live.DeviceStatus("pump", "p-1")}
+	mon, err := live.NewMonitor(cfg)
+	require.NoError(t, err)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	stop := srv.SimulateFlapping(pump, 5*time.Millisecond)
+	defer stop()
+	var actions []live.Action
+	sawRaw := false
+	for ev, err := range mon.Events(ctx) {
+		if err != nil {
+			var me *live.MessageError
+			if errors.As(err, &me) {
+				sawRaw = true
+				break
+			}
+			require.True(t, live.IsTransient(err), "%v", err)
+			continue
+		}
+		actions = append(actions, ev.Action)
+		if len(actions) == 4 {
+			stop()
+			require.NoError(t, srv.PublishRaw("iot-2/type/pump/id/p-1/mon", []byte(`{"Action":`), false))
+		}
+	}
+	require.True(t, sawRaw, "the raw message reached the monitor as a MessageError")
+	assert.Contains(t, actions, live.Action("Connect"))
+	assert.Contains(t, actions, live.Action("Disconnect"))
+
+	srv.RefuseProtocol(true)
+	mon2, err := live.NewMonitor(srv.LiveConfig())
+	require.NoError(t, err)
+	for _, err := range mon2.Events(ctx) {
+		require.ErrorIs(t, err, live.ErrProtocolRefused)
+		break
+	}
 }
