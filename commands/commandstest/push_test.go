@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"runtime"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -299,8 +300,17 @@ func TestPushStopsOnClose(t *testing.T) {
 	srv.AddDevice("d")
 	createN(t, srv, "d", 5)
 	srv.Close()
+	// Close waits for every push goroutine's last deferred call; the
+	// goroutine itself may still be on its way out, so let it run first.
 	buf := make([]byte, 1<<20)
-	stacks := string(buf[:runtime.Stack(buf, true)])
+	var stacks string
+	for range 10000 {
+		stacks = string(buf[:runtime.Stack(buf, true)])
+		if !strings.Contains(stacks, "mockserver.(*pusher)") && !strings.Contains(stacks, "driveLifecycle") {
+			break
+		}
+		runtime.Gosched()
+	}
 	assert.NotContains(t, stacks, "mockserver.(*pusher)")
 	assert.NotContains(t, stacks, "driveLifecycle")
 }

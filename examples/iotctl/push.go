@@ -178,7 +178,7 @@ func (a *app) openAMQP(ctx context.Context, name string, c *common, f *pushFlags
 		}
 		fmt.Fprintf(a.stderr, "%s%s to %s, reading queue %s\n", prefix, verb, ci.Address, a.clean(ci.Queue))
 	}
-	consumer, err := notifyamqp.NewConsumer(cfg, a.sdkOptions(c)...)
+	consumer, err := notifyamqp.NewConsumer(cfg, a.logOptions(c)...)
 	if err != nil {
 		return nil, err
 	}
