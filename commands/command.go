@@ -65,7 +65,9 @@ type Command struct {
 	DeliveredAt time.Time
 	RespondedAt time.Time
 	// Params and Result are the command's parameters and the device's
-	// result as raw JSON; empty when the platform sent none (or null).
+	// result as raw JSON; empty when the platform sent none (or null),
+	// and always empty in history records (History, HistoryPage, Export,
+	// FleetHistory), whose API has neither: Get has them.
 	// encoding/json's RawMessage is the SDK's one raw-JSON type
 	// (clientstate.State.Extra and live.Event.Extra hold it too): it is
 	// the standard library's on every supported Go version, where

@@ -75,6 +75,11 @@ func (c *Client) HistoryPage(ctx context.Context, deviceID string, q HistoryQuer
 // soon as the loop breaks, and ends after yielding an error once. Ranging
 // over it again starts again from q.Marker and q.Offset. Invalid input is
 // yielded as a *iotclient.ValidationError before any request is sent.
+//
+// History records carry no Params or Result: the platform's history API
+// does not return a command's paras or result, so both are always empty
+// here (as in HistoryPage, Export and FleetHistory). Get returns one
+// command with them.
 func (c *Client) History(ctx context.Context, deviceID string, q HistoryQuery) iter.Seq2[Command, error] {
 	return c.history(deviceID, q).All(ctx)
 }

@@ -17,7 +17,8 @@ var historyCommand = &subcommand[historyArgs]{
 		details: `Times (--since, --until) are RFC 3339 ("2024-06-01T12:00:00Z"), a date
 ("2024-06-01", midnight UTC) or a duration before now ("48h", "7d").
 --status is one of PENDING, SENT, DELIVERED, SUCCESSFUL, FAILED, TIMEOUT,
-EXPIRED (any case). jsonl and csv have every field; the table a summary.
+EXPIRED (any case). jsonl and csv have every field a history record has
+(the platform's history has no paras or result); the table a summary.
 An export that stops early (--limit, --timeout, Ctrl-C, an error) prints on
 stderr the --marker that resumes after the last command written.`,
 		examples: []string{
