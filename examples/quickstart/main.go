@@ -37,23 +37,12 @@ const usage = `Usage: quickstart
 Shows a device's recent commands (Huawei IoTDA), then how many clients are
 connected and the most recent disconnects with their causes (IBM Watson IoT).
 
-Environment (when none of a platform's variables is set, its fake serves):
-  IOTCLIENT_IOTDA_ENDPOINT       IoTDA endpoint, such as https://iotda.cn-north-4.myhuaweicloud.com
-  IOTCLIENT_IOTDA_PROJECT_ID     IoTDA project ID
-  IOTCLIENT_IOTDA_INSTANCE_ID    IoTDA instance ID (optional)
-  IOTCLIENT_IOTDA_AK             access key ID, with
-  IOTCLIENT_IOTDA_SK             its secret key; or
-  IOTCLIENT_IOTDA_TOKEN          an IAM token; or
-  IOTCLIENT_IOTDA_IAM_USER       an IAM login: the user,
-  IOTCLIENT_IOTDA_IAM_PASSWORD   its password,
-  IOTCLIENT_IOTDA_IAM_DOMAIN     its account,
-  IOTCLIENT_IOTDA_REGION         the region (default: the endpoint's),
-  IOTCLIENT_IOTDA_IAM_ENDPOINT   the IAM endpoint (default: the region's)
-  IOTCLIENT_IOTDA_DEVICE_ID      the device whose commands are shown (required with the above)
-  IOTCLIENT_IBM_API_KEY          IBM API key, a-{org}-{random}
-  IOTCLIENT_IBM_API_TOKEN        its authentication token
-  IOTCLIENT_IBM_ORG              organization (default: the one in the key)
-  IOTCLIENT_IBM_DOMAIN           platform domain (default internetofthings.ibmcloud.com)
+Environment: each platform's variables, as the SDK's ConfigFromEnv reads them
+(go doc github.com/iotclient/iotclient-go/commands.ConfigFromEnv, and
+clientstate.ConfigFromEnv); when none of a platform's is set, its fake serves.
+  IOTCLIENT_IOTDA_*            Huawei IoTDA: the project and its credential, and
+  IOTCLIENT_IOTDA_DEVICE_ID    the device whose commands are shown (required with a project)
+  IOTCLIENT_IBM_*              IBM Watson IoT: the API key, its token, the organization
 `
 
 // Table widths: every line stays within 120 columns.
