@@ -155,21 +155,6 @@ func withStatus(seq func(func(devicestate.Device, error) bool), status devicesta
 	}
 }
 
-// limited stops seq after n devices (0: never).
-func limited(seq func(func(devicestate.Device, error) bool), n int) func(func(devicestate.Device, error) bool) {
-	return func(yield func(devicestate.Device, error) bool) {
-		i := 0
-		for d, err := range seq {
-			if !yield(d, err) || err != nil {
-				return
-			}
-			if i++; i == n {
-				return
-			}
-		}
-	}
-}
-
 // devicesView is a device fleet at a glance: devices by status, and the
 // disconnected ones by product.
 type devicesView struct {
