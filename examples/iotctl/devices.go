@@ -122,23 +122,23 @@ func runDevices(ctx context.Context, a *app, v *devicesArgs, pos []string) error
 	return err
 }
 
-// devicesClient builds the IoTDA device client as commandsClient builds
-// the command client.
+// devicesClient builds the IoTDA device client on the command client's
+// project and credential (iotdaConfig), or against the embedded mock's
+// device fake.
 func (a *app) devicesClient(c *common, f *iotdaFlags) (*devicestate.Client, error) {
 	cfg, mock, err := a.iotdaConfig(c, f)
-	switch {
-	case err != nil:
+	if err != nil {
 		return nil, err
-	case mock:
+	}
+	dc := devicestate.Config{Endpoint: cfg.Endpoint, ProjectID: cfg.ProjectID, InstanceID: cfg.InstanceID, Auth: cfg.Auth}
+	if mock {
 		m, err := a.startMock(c.mock, "--endpoint or $"+envIoTDAEndpoint).devicesFake()
 		if err != nil {
 			return nil, err
 		}
-		return m.NewClient(a.sdkOptions(c)...)
+		dc = m.Config()
 	}
-	return devicestate.NewClient(devicestate.Config{
-		Endpoint: cfg.Endpoint, ProjectID: cfg.ProjectID, InstanceID: cfg.InstanceID, Auth: cfg.Auth,
-	}, a.sdkOptions(c)...)
+	return devicestate.NewClient(dc, a.sdkOptions(c)...)
 }
 
 // withStatus keeps the devices of seq in status (all when it is empty).
