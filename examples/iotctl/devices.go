@@ -37,7 +37,7 @@ jsonl or csv.`,
 	},
 	flags: func(fs *flag.FlagSet, v *devicesArgs) *common {
 		v.common.register(fs, defaultTimeout)
-		v.common.jsonOK = true
+		v.common.summarized = func() bool { return v.summary }
 		v.iotda.register(fs)
 		enumFlag(fs, &v.status, "status", "keep only devices in this `status`", strings.ToUpper,
 			"use ONLINE, OFFLINE, ABNORMAL, INACTIVE or FROZEN")
@@ -79,12 +79,8 @@ var deviceColumns = []column[devicestate.Device]{
 	{key: "software_version", title: "SOFTWARE", get: func(d *devicestate.Device) cell { return optText(d.SoftwareVersion) }},
 }
 
-func runDevices(ctx context.Context, a *app, v *devicesArgs, pos []string) error {
+func runDevices(ctx context.Context, a *app, v *devicesArgs, _ []string) error {
 	switch {
-	case len(pos) > 0:
-		return usagef("unexpected argument %q", pos[0])
-	case v.common.format == formatJSON && !v.summary:
-		return usagef("--format json: use table, jsonl or csv (json is for --summary)")
 	case v.search && v.allLevels:
 		return usagef("--all-levels reads the device list: leave out --search")
 	}

@@ -29,7 +29,7 @@ type monitorViews struct {
 }
 
 func (m *monitorViews) register(fs *flag.FlagSet, c *common) {
-	c.jsonOK = true
+	c.summarized, c.summaryFlags = m.on, "--summary and --flapping"
 	fs.BoolVar(&m.summary, "summary", false, "instead of events, show clients by status and the disconnects of --window by cause, refreshed live")
 	fs.Var(&m.flapping, "flapping", "instead of events, show the clients with at least N disconnects in a `WINDOW:N` (\"10m:5\"), refreshed live")
 	fs.DurationVar(&m.window, "window", defaultViewWindow, "the `duration` whose disconnects --summary counts")
@@ -38,12 +38,10 @@ func (m *monitorViews) register(fs *flag.FlagSet, c *common) {
 
 func (m *monitorViews) on() bool { return m.summary || m.flapping.set }
 
-func (m *monitorViews) validate(format string) error {
+func (m *monitorViews) validate() error {
 	switch {
 	case m.summary && m.flapping.set:
 		return usagef("--summary and --flapping: choose one")
-	case format == formatJSON && !m.on():
-		return usagef("--format json: use table, jsonl or csv (json is for --summary and --flapping)")
 	case m.window <= 0:
 		return usagef("--window %s: must be positive", m.window)
 	case m.refresh <= 0:

@@ -38,6 +38,7 @@ change to the listener.`,
 			"iotctl send --device " + demoDevice + " --name ON_OFF --wait-push --amqp --amqp-host xxxx.st1.iotda-app.cn-north-4.myhuaweicloud.com",
 		},
 	},
+	argHint: " (the device is --device ID)",
 	flags: func(fs *flag.FlagSet, v *sendArgs) *common {
 		v.common.registerBasic(fs)
 		fs.DurationVar(&v.common.timeout, "timeout", defaultTimeout, "give up after this `duration` (0: no limit)")
@@ -76,10 +77,8 @@ var sendColumns = append(slices.Clone(historyColumns), column[commands.Command]{
 	key: "result", title: "RESULT", get: func(c *commands.Command) cell { return rawJSON(c.Result) },
 })
 
-func runSend(ctx context.Context, a *app, v *sendArgs, pos []string) error {
+func runSend(ctx context.Context, a *app, v *sendArgs, _ []string) error {
 	switch {
-	case len(pos) > 0:
-		return usagef("unexpected argument %q (the device is --device ID)", pos[0])
 	case v.device == "":
 		return usagef("--device is required")
 	case v.wait && v.waitPush:

@@ -9,7 +9,7 @@ import (
 
 // registerStatesSummary adds --summary to states.
 func registerStatesSummary(fs *flag.FlagSet, v *statesArgs) {
-	v.common.jsonOK = true
+	v.common.summarized = func() bool { return v.summary }
 	fs.BoolVar(&v.summary, "summary", false, "print counts by status and by the cause of the last disconnect instead of the clients (--format table, json, jsonl or csv)")
 }
 

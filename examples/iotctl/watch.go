@@ -54,10 +54,7 @@ type watchArgs struct {
 	forDur time.Duration
 }
 
-func runWatch(ctx context.Context, a *app, v *watchArgs, pos []string) error {
-	if len(pos) > 0 {
-		return usagef("unexpected argument %q", pos[0])
-	}
+func runWatch(ctx context.Context, a *app, v *watchArgs, _ []string) error {
 	if err := v.push.validate(); err != nil {
 		return err
 	}
