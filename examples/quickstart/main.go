@@ -45,22 +45,6 @@ clientstate.ConfigFromEnv); when none of a platform's is set, its fake serves.
   IOTCLIENT_IBM_*              IBM Watson IoT: the API key, its token, the organization
 `
 
-// Table widths: every line stays within 120 columns.
-const (
-	clientIDWidth = 60
-)
-
-func run() error {
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-
-	if err := commandHistory(ctx); err != nil {
-		return err
-	}
-	fmt.Println()
-	return connectionStates(ctx)
-}
-
 // commandHistory prints a device's 15 most recent commands.
 func commandHistory(ctx context.Context) error {
 	cfg, err := commands.ConfigFromEnv()
@@ -151,7 +135,7 @@ func connectionStates(ctx context.Context) error {
 			reused++
 			continue
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\n", cut(st.ClientID, clientIDWidth), st.LastDisconnected.Format(time.DateTime), st.Cause())
+		fmt.Fprintf(tw, "%s\t%s\t%s\n", cut(st.ClientID, 60), st.LastDisconnected.Format(time.DateTime), st.Cause())
 		if shown++; shown == 8 {
 			break
 		}
@@ -165,8 +149,8 @@ func connectionStates(ctx context.Context) error {
 	return nil
 }
 
-// cut shortens s to n characters, ending it with an ellipsis, so a table
-// stays within the terminal.
+// cut shortens s to n characters, ending it with an ellipsis, so that
+// every line stays within 120 columns.
 func cut(s string, n int) string {
 	r := []rune(s)
 	if len(r) <= n {
@@ -189,7 +173,14 @@ func main() {
 	if flag.Parse(); flag.NArg() > 0 {
 		log.Fatalf("unexpected argument %q", flag.Arg(0))
 	}
-	if err := run(); err != nil {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	err := commandHistory(ctx)
+	if err == nil {
+		fmt.Println()
+		err = connectionStates(ctx)
+	}
+	cancel()
+	if err != nil {
 		log.Fatal(err)
 	}
 }
