@@ -11,7 +11,7 @@
 // none of its IOTCLIENT_IBM_* variables is set, the program starts the
 // SDK's test fake (package clientstatetest), seeded with 300 clients and
 // the connection log of one device, placed before the current time.
-// go run ./examples/clientstate -h lists the variables.
+// go run ./examples/clientstate -h says which variables it reads.
 package main
 
 import (

@@ -8,7 +8,7 @@
 // device from IOTCLIENT_IOTDA_DEVICE_ID: when none of the IOTCLIENT_IOTDA_*
 // variables is set, it runs against the SDK's test fake (package
 // commandstest), seeded with 400 commands over the 30 days before it
-// starts. go run ./examples/commandhistory -h lists the variables.
+// starts. go run ./examples/commandhistory -h says which variables it reads.
 package main
 
 import (

@@ -15,7 +15,7 @@
 // client ID (close code 288, which does not mean offline). Halfway
 // through, the fake drops the monitor's connection, to show the reconnect.
 // It stops after -events events or -duration, whichever comes first, and
-// exits 0. go run ./examples/monitor -h lists the variables.
+// exits 0. go run ./examples/monitor -h says which variables it reads.
 //
 // Against a real organization the monitor connects to
 // ssl://{org}.messaging.internetofthings.ibmcloud.com:8883 as a:{org}:{appId},

@@ -23,7 +23,7 @@
 // HTTP action on device.command.status) reaches. The commands go to
 // IOTCLIENT_IOTDA_DEVICE_ID, sent immediately; IOTCLIENT_IOTDA_SERVICE_ID
 // and IOTCLIENT_IOTDA_COMMAND name them (default Switch/ON_OFF). go run
-// ./examples/pushwait -h lists the variables.
+// ./examples/pushwait -h says which variables it reads.
 package main
 
 import (

@@ -10,9 +10,10 @@
 //	go run ./examples/quickstart
 //
 // Each platform is configured by the SDK's ConfigFromEnv (commands and
-// clientstate): when none of a platform's variables is set, that platform's
-// fake serves; go run ./examples/quickstart -h lists the variables. The
-// program says on its first line for each platform which one it talks to.
+// clientstate): when none of a platform's variables is set, that
+// platform's fake serves; go run ./examples/quickstart -h says which
+// variables it reads. The program says on its first line for each platform
+// which one it talks to.
 package main
 
 import (
