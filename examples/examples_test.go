@@ -165,17 +165,34 @@ func TestHelpAndUnknownFlags(t *testing.T) {
 	}
 }
 
-var envName = regexp.MustCompile(`IOTCLIENT_[A-Z0-9_]+`)
+var (
+	envName       = regexp.MustCompile(`IOTCLIENT_[A-Z0-9_]+`)
+	quotedEnvName = regexp.MustCompile(`"(IOTCLIENT_[A-Z0-9_]+)"`)
+)
 
-// read lists the environment variables an example reads: the ones its
-// source names, and those of the SDK's ConfigFromEnv it calls.
-func read(t *testing.T, dir string) []string {
+// configFromEnv maps each of the SDK's ConfigFromEnv calls to the
+// variables it reads; the godoc of the first function named lists them.
+var configFromEnv = map[string]struct {
+	doc   string // what -h names: the function whose godoc lists them
+	names []string
+}{
+	"commands.ConfigFromEnv()":    {"commands.ConfigFromEnv", envvar.IoTDA},
+	"clientstate.ConfigFromEnv()": {"clientstate.ConfigFromEnv", envvar.IBM},
+	"live.ConfigFromEnv()":        {"clientstate.ConfigFromEnv", envvar.IBM},
+}
+
+// read lists the environment variables an example reads: own are the ones
+// its source names, quoted those of them it names in a Go string of their
+// own (as os.Getenv's argument or a constant, not in prose), sdk those of
+// the SDK's ConfigFromEnv it calls, by the function whose godoc lists them.
+func read(t *testing.T, dir string) (own, quoted []string, sdk map[string][]string) {
 	t.Helper()
 	files, err := filepath.Glob(filepath.Join(dir, "*.go"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	seen := map[string]bool{}
+	seen, inQuotes := map[string]bool{}, map[string]bool{}
+	sdk = map[string][]string{}
 	for _, f := range files {
 		if strings.HasSuffix(f, "_test.go") {
 			continue
@@ -189,36 +206,70 @@ func read(t *testing.T, dir string) []string {
 				seen[name] = true
 			}
 		}
-		calls := map[string][]string{
-			"commands.ConfigFromEnv()":    envvar.IoTDA,
-			"clientstate.ConfigFromEnv()": envvar.IBM,
-			"live.ConfigFromEnv()":        envvar.IBM,
+		for _, m := range quotedEnvName.FindAllStringSubmatch(string(src), -1) {
+			inQuotes[m[1]] = true
 		}
-		for call, names := range calls {
+		for call, c := range configFromEnv {
 			if strings.Contains(string(src), call) {
-				for _, n := range names {
-					seen[n] = true
-				}
+				sdk[c.doc] = c.names
 			}
 		}
 	}
-	return slices.Sorted(maps.Keys(seen))
+	return slices.Sorted(maps.Keys(seen)), slices.Sorted(maps.Keys(inQuotes)), sdk
 }
 
-// -h lists every environment variable the example reads.
+// -h lists every environment variable the example reads itself, and names
+// the SDK function whose godoc lists the platform's variables rather than
+// copying that list: the godoc is the one place it is written (unless the
+// program names every one of them itself, as iotctl's flags do).
 func TestHelpListsTheEnvironment(t *testing.T) {
 	for _, name := range programs(t) {
 		t.Run(name, func(t *testing.T) {
 			r := runExample(t, name, nil, "-h")
-			for _, v := range read(t, name) {
-				if !strings.Contains(r.stdout+r.stderr, v) {
-					t.Errorf("%s -h does not list %s:\n%s", name, v, r.stdout+r.stderr)
+			help := r.stdout + r.stderr
+			own, quoted, sdk := read(t, name)
+			for _, v := range own {
+				if !strings.Contains(help, v) {
+					t.Errorf("%s -h does not list %s:\n%s", name, v, help)
+				}
+			}
+			for fn, names := range sdk {
+				if !slices.ContainsFunc(names, func(v string) bool { return !slices.Contains(quoted, v) }) {
+					continue // iotctl: its flags stand for the variables, so it lists each
+				}
+				if !strings.Contains(help, fn) {
+					t.Errorf("%s -h does not name %s, whose godoc lists %s:\n%s", name, fn, names, help)
+				}
+				for _, v := range names {
+					if !slices.Contains(quoted, v) && strings.Contains(help, v) {
+						t.Errorf("%s -h copies %s from the godoc of %s:\n%s", name, v, fn, help)
+					}
 				}
 			}
 		})
 	}
-	if got := read(t, "sendcommand"); !slices.Contains(got, envvar.IAMPassword) || !slices.Contains(got, "IOTCLIENT_IOTDA_WAIT") {
-		t.Errorf("sendcommand reads %q", got)
+	own, _, sdk := read(t, "sendcommand")
+	if !slices.Contains(sdk["commands.ConfigFromEnv"], envvar.IAMPassword) || !slices.Contains(own, "IOTCLIENT_IOTDA_WAIT") {
+		t.Errorf("sendcommand reads %q and %q", own, sdk)
+	}
+}
+
+// The godoc the examples' -h points at lists every variable of its
+// function.
+func TestConfigFromEnvGodocListsTheVariables(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs go doc")
+	}
+	for _, c := range configFromEnv {
+		out, err := exec.Command("go", "doc", "github.com/iotclient/iotclient-go/"+c.doc).CombinedOutput()
+		if err != nil {
+			t.Fatalf("go doc %s: %v\n%s", c.doc, err, out)
+		}
+		for _, v := range c.names {
+			if !strings.Contains(string(out), v) {
+				t.Errorf("go doc %s does not list %s:\n%s", c.doc, v, out)
+			}
+		}
 	}
 }
 

@@ -11,7 +11,7 @@
 // none of its IOTCLIENT_IBM_* variables is set, the program starts the
 // SDK's test fake (package clientstatetest), seeded with 300 clients and
 // the connection log of one device, placed before the current time.
-// go run ./examples/clientstate -h lists the variables.
+// go run ./examples/clientstate -h says which variables it reads.
 package main
 
 import (
@@ -35,11 +35,9 @@ const usage = `Usage: clientstate
 Shows the connected clients, one client in detail, the disconnects of the
 last two days with their causes, and one device's connection log.
 
-Environment (when none of the IOTCLIENT_IBM_* variables is set, the fake serves):
-  IOTCLIENT_IBM_API_KEY      IBM API key, a-{org}-{random}
-  IOTCLIENT_IBM_API_TOKEN    its authentication token
-  IOTCLIENT_IBM_ORG          organization (default: the one in the key)
-  IOTCLIENT_IBM_DOMAIN       platform domain (default internetofthings.ibmcloud.com)
+Environment:
+  IOTCLIENT_IBM_*            the organization and its API key, as clientstate.ConfigFromEnv
+                             reads them (go doc lists them); with none set, the fake serves
   IOTCLIENT_IBM_DEVICE_TYPE  the device whose state and log are shown: its type
   IOTCLIENT_IBM_DEVICE_ID    and its ID (default: the fake's demo device)
 `

@@ -8,7 +8,7 @@
 // device from IOTCLIENT_IOTDA_DEVICE_ID: when none of the IOTCLIENT_IOTDA_*
 // variables is set, it runs against the SDK's test fake (package
 // commandstest), seeded with 400 commands over the 30 days before it
-// starts. go run ./examples/commandhistory -h lists the variables.
+// starts. go run ./examples/commandhistory -h says which variables it reads.
 package main
 
 import (
@@ -30,19 +30,10 @@ Shows a device's failed commands of the last week, reads its history a page
 at a time keeping a checkpoint, resumes from it, and shows the errors a
 caller can branch on.
 
-Environment (when none of the IOTCLIENT_IOTDA_* variables is set, the fake serves):
-  IOTCLIENT_IOTDA_ENDPOINT       IoTDA endpoint, such as https://iotda.cn-north-4.myhuaweicloud.com
-  IOTCLIENT_IOTDA_PROJECT_ID     IoTDA project ID
-  IOTCLIENT_IOTDA_INSTANCE_ID    IoTDA instance ID (optional)
-  IOTCLIENT_IOTDA_AK             access key ID, with
-  IOTCLIENT_IOTDA_SK             its secret key; or
-  IOTCLIENT_IOTDA_TOKEN          an IAM token; or
-  IOTCLIENT_IOTDA_IAM_USER       an IAM login: the user,
-  IOTCLIENT_IOTDA_IAM_PASSWORD   its password,
-  IOTCLIENT_IOTDA_IAM_DOMAIN     its account,
-  IOTCLIENT_IOTDA_REGION         the region (default: the endpoint's),
-  IOTCLIENT_IOTDA_IAM_ENDPOINT   the IAM endpoint (default: the region's)
-  IOTCLIENT_IOTDA_DEVICE_ID      the device (required with the above)
+Environment:
+  IOTCLIENT_IOTDA_*            the IoTDA project and its credential, read by
+                               commands.ConfigFromEnv (go doc lists them); with none set, the fake serves
+  IOTCLIENT_IOTDA_DEVICE_ID    the device whose history is shown (required with a project)
 `
 
 // shown is how many failed commands are listed.

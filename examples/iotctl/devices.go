@@ -4,10 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"io"
-	"strconv"
 	"strings"
-	"time"
 
 	"github.com/iotclient/iotclient-go/devicestate"
 )
@@ -37,7 +34,7 @@ jsonl or csv.`,
 	},
 	flags: func(fs *flag.FlagSet, v *devicesArgs) *common {
 		v.common.register(fs, defaultTimeout)
-		v.common.jsonOK = true
+		v.common.summarized = func() bool { return v.summary }
 		v.iotda.register(fs)
 		enumFlag(fs, &v.status, "status", "keep only devices in this `status`", strings.ToUpper,
 			"use ONLINE, OFFLINE, ABNORMAL, INACTIVE or FROZEN")
@@ -79,12 +76,8 @@ var deviceColumns = []column[devicestate.Device]{
 	{key: "software_version", title: "SOFTWARE", get: func(d *devicestate.Device) cell { return optText(d.SoftwareVersion) }},
 }
 
-func runDevices(ctx context.Context, a *app, v *devicesArgs, pos []string) error {
+func runDevices(ctx context.Context, a *app, v *devicesArgs, _ []string) error {
 	switch {
-	case len(pos) > 0:
-		return usagef("unexpected argument %q", pos[0])
-	case v.common.format == formatJSON && !v.summary:
-		return usagef("--format json: use table, jsonl or csv (json is for --summary)")
 	case v.search && v.allLevels:
 		return usagef("--all-levels reads the device list: leave out --search")
 	}
@@ -122,23 +115,23 @@ func runDevices(ctx context.Context, a *app, v *devicesArgs, pos []string) error
 	return err
 }
 
-// devicesClient builds the IoTDA device client as commandsClient builds
-// the command client.
+// devicesClient builds the IoTDA device client on the command client's
+// project and credential (iotdaConfig), or against the embedded mock's
+// device fake.
 func (a *app) devicesClient(c *common, f *iotdaFlags) (*devicestate.Client, error) {
 	cfg, mock, err := a.iotdaConfig(c, f)
-	switch {
-	case err != nil:
+	if err != nil {
 		return nil, err
-	case mock:
+	}
+	dc := devicestate.Config{Endpoint: cfg.Endpoint, ProjectID: cfg.ProjectID, InstanceID: cfg.InstanceID, Auth: cfg.Auth}
+	if mock {
 		m, err := a.startMock(c.mock, "--endpoint or $"+envIoTDAEndpoint).devicesFake()
 		if err != nil {
 			return nil, err
 		}
-		return m.NewClient(a.sdkOptions(c)...)
+		dc = m.Config()
 	}
-	return devicestate.NewClient(devicestate.Config{
-		Endpoint: cfg.Endpoint, ProjectID: cfg.ProjectID, InstanceID: cfg.InstanceID, Auth: cfg.Auth,
-	}, a.sdkOptions(c)...)
+	return devicestate.NewClient(dc, a.sdkOptions(c)...)
 }
 
 // withStatus keeps the devices of seq in status (all when it is empty).
@@ -153,84 +146,4 @@ func withStatus(seq func(func(devicestate.Device, error) bool), status devicesta
 			}
 		}
 	}
-}
-
-// limited stops seq after n devices (0: never).
-func limited(seq func(func(devicestate.Device, error) bool), n int) func(func(devicestate.Device, error) bool) {
-	return func(yield func(devicestate.Device, error) bool) {
-		i := 0
-		for d, err := range seq {
-			if !yield(d, err) || err != nil {
-				return
-			}
-			if i++; i == n {
-				return
-			}
-		}
-	}
-}
-
-// devicesView is a device fleet at a glance: devices by status, and the
-// disconnected ones by product.
-type devicesView struct {
-	At           time.Time      `json:"at"`
-	Devices      int            `json:"devices"`
-	ByStatus     map[string]int `json:"by_status"`
-	Disconnected int            `json:"disconnected"`
-	ByProduct    map[string]int `json:"disconnected_by_product"`
-}
-
-// deviceStatusOrder is the order of the status rows; other statuses
-// follow by name.
-var deviceStatusOrder = []string{
-	string(devicestate.StatusOnline), string(devicestate.StatusOffline), string(devicestate.StatusAbnormal),
-	string(devicestate.StatusInactive), string(devicestate.StatusFrozen),
-}
-
-func summaryDevices(devices func(func(devicestate.Device, error) bool)) (devicesView, error) {
-	v := devicesView{At: time.Now().UTC(), ByStatus: map[string]int{}, ByProduct: map[string]int{}}
-	for d, err := range devices {
-		if err != nil {
-			return v, err
-		}
-		v.Devices++
-		v.ByStatus[string(d.Status)]++
-		if d.Status.Disconnected() {
-			v.Disconnected++
-			v.ByProduct[d.ProductID]++
-		}
-	}
-	return v, nil
-}
-
-// write prints the view: a table with a bar per row, one JSON object, or
-// csv rows group,name,count.
-func (v *devicesView) write(w io.Writer, out *common) error {
-	rows := [][]string{{"group", "name", "count"}}
-	for _, name := range orderedKeys(v.ByStatus, deviceStatusOrder) {
-		rows = append(rows, []string{"status", name, strconv.Itoa(v.ByStatus[name])})
-	}
-	for _, name := range orderedKeys(v.ByProduct, nil) {
-		rows = append(rows, []string{"product", name, strconv.Itoa(v.ByProduct[name])})
-	}
-	return writeView(w, out, v, rows, v.writeTable)
-}
-
-// writeTable prints two blocks, STATUS and PRODUCT, each row with its
-// count, its share and a bar.
-func (v *devicesView) writeTable(w io.Writer) error {
-	tw := newTabWriter(w)
-	fmt.Fprintf(tw, "STATUS\tDEVICES\tSHARE\t\n")
-	for _, name := range orderedKeys(v.ByStatus, deviceStatusOrder) {
-		n := v.ByStatus[name]
-		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\n", tableText(name), n, share(n, v.Devices), bar(n, v.Devices))
-	}
-	fmt.Fprintf(tw, "total\t%d\t\t\n\t\t\t\n", v.Devices)
-	fmt.Fprintf(tw, "PRODUCT (OFFLINE OR ABNORMAL)\tDEVICES\tSHARE\t\n")
-	for _, name := range orderedKeys(v.ByProduct, nil) {
-		n := v.ByProduct[name]
-		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\n", tableText(name), n, share(n, v.Disconnected), bar(n, v.Disconnected))
-	}
-	fmt.Fprintf(tw, "total\t%d\t\t\n", v.Disconnected)
-	return tw.Flush()
 }

@@ -44,12 +44,8 @@ func escapeText(s, keep string) string {
 			b.WriteString(s[i : i+size])
 		case r == utf8.RuneError && size == 1:
 			writeHex(&b, `\x`, uint32(s[i]), 2)
-		case r == '\n':
-			b.WriteString(`\n`)
-		case r == '\t':
-			b.WriteString(`\t`)
-		case r == '\r':
-			b.WriteString(`\r`)
+		case namedEscapes[r] != "":
+			b.WriteString(namedEscapes[r])
 		case r < 0x80:
 			writeHex(&b, `\x`, uint32(r), 2)
 		default:
@@ -59,6 +55,10 @@ func escapeText(s, keep string) string {
 	}
 	return b.String()
 }
+
+// namedEscapes are the controls escapeText writes by name, as Go does;
+// the others are written as hex.
+var namedEscapes = map[rune]string{'\n': `\n`, '\t': `\t`, '\r': `\r`}
 
 // needsEscape reports whether the rune r (of size bytes; RuneError of
 // size 1 is an invalid byte) must not reach a terminal as it is.

@@ -165,3 +165,16 @@ func TestUsageErrorsPrintNoCredential(t *testing.T) {
 		t.Errorf("a credential in the endpoint is printed:\n%s", r.stderr)
 	}
 }
+
+// Newline, tab and carriage return are written by name, as Go writes
+// them; keep lets the first two through as they are.
+func TestEscapeTextNamedControls(t *testing.T) {
+	for _, tc := range []struct{ in, keep, want string }{
+		{"a\nb\tc\rd\x0be", "", `a\nb\tc\rd\x0be`},
+		{"a\nb\tc\rd", "\n\t", "a\nb\tc\\rd"},
+	} {
+		if got := escapeText(tc.in, tc.keep); got != tc.want {
+			t.Errorf("escapeText(%q, %q) = %q, want %q", tc.in, tc.keep, got, tc.want)
+		}
+	}
+}

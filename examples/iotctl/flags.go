@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"errors"
 	"flag"
 	"fmt"
@@ -27,7 +28,11 @@ type common struct {
 	mock     bool
 	verbose  bool
 	csvRaw   bool // --csv-raw: csv cells as they are, formulas included
-	jsonOK   bool // --format json is allowed (commands with --summary)
+	// summarized, set by a command with summary views, reports whether
+	// one is asked for: only a summary prints as --format json, and
+	// summaryFlags (default --summary) names the views' flags.
+	summarized   func() bool
+	summaryFlags string
 }
 
 // register adds the common flags to fs; timeout is the default of
@@ -50,8 +55,8 @@ func (c *common) validate() error {
 	switch c.format {
 	case formatTable, formatJSONL, formatCSV:
 	case formatJSON:
-		if !c.jsonOK {
-			return usagef("--format json: use table, jsonl or csv (json is for --summary)")
+		if c.summarized == nil || !c.summarized() {
+			return usagef("--format json: use table, jsonl or csv (json is for %s)", cmp.Or(c.summaryFlags, "--summary"))
 		}
 	default:
 		return usagef("--format %q: use table, jsonl or csv", c.format)

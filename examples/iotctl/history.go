@@ -29,6 +29,7 @@ stderr the --marker that resumes after the last command written.`,
 			"iotctl history --device " + demoDeviceBig + " --marker ID --format jsonl > part2.jsonl",
 		},
 	},
+	argHint: " (the device is --device ID)",
 	flags: func(fs *flag.FlagSet, v *historyArgs) *common {
 		v.common.register(fs, defaultTimeout)
 		v.iotda.register(fs)
@@ -57,10 +58,8 @@ type historyArgs struct {
 	marker string
 }
 
-func runHistory(ctx context.Context, a *app, v *historyArgs, pos []string) error {
+func runHistory(ctx context.Context, a *app, v *historyArgs, _ []string) error {
 	switch {
-	case len(pos) > 0:
-		return usagef("unexpected argument %q (the device is --device ID)", pos[0])
 	case v.device == "":
 		return usagef("--device is required")
 	}

@@ -24,6 +24,7 @@ of a log: narrow a longer one with --from and --to.`,
 			"iotctl logs --type " + demoPumpType + " --device " + demoPumpID + " --from 24h --format csv",
 		},
 	},
+	argHint: " (the device is --type T --device D)",
 	flags: func(fs *flag.FlagSet, v *logsArgs) *common {
 		v.common.register(fs, defaultTimeout)
 		v.ibm.register(fs, true)
@@ -46,10 +47,8 @@ type logsArgs struct {
 	limit    int
 }
 
-func runLogs(ctx context.Context, a *app, v *logsArgs, pos []string) error {
+func runLogs(ctx context.Context, a *app, v *logsArgs, _ []string) error {
 	switch {
-	case len(pos) > 0:
-		return usagef("unexpected argument %q (the device is --type T --device D)", pos[0])
 	case v.typ == "" || v.device == "":
 		return usagef("--type and --device are required")
 	case !v.to.t.IsZero() && v.from.t.IsZero():

@@ -99,8 +99,13 @@ type commandInfo struct {
 // subcommand is a command whose flags fill a V.
 type subcommand[V any] struct {
 	commandInfo
-	flags func(fs *flag.FlagSet, v *V) *common // registers the flags, returns the common ones
-	run   func(ctx context.Context, a *app, v *V, args []string) error
+	// takesArgs marks a command that reads arguments after its flags
+	// (state's client IDs); the others refuse one, adding argHint: where
+	// what was meant goes instead.
+	takesArgs bool
+	argHint   string
+	flags     func(fs *flag.FlagSet, v *V) *common // registers the flags, returns the common ones
+	run       func(ctx context.Context, a *app, v *V, args []string) error
 }
 
 func (s *subcommand[V]) info() *commandInfo { return &s.commandInfo }
@@ -119,6 +124,9 @@ func (s *subcommand[V]) execute(ctx context.Context, a *app, args []string) erro
 	}
 	if err := c.validate(); err != nil {
 		return err
+	}
+	if len(pos) > 0 && !s.takesArgs {
+		return usagef("unexpected argument %q%s", pos[0], s.argHint)
 	}
 	runCtx, cancel := ctx, context.CancelFunc(func() {})
 	if c.timeout > 0 {

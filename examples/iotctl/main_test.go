@@ -186,7 +186,14 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"history", "--device", demoDevice, "--status", "DONE"}, `--status "DONE"`},
 		{[]string{"history", "--device", demoDevice, "--since", "yesterday"}, `--since "yesterday"`},
 		{[]string{"history", "--device", demoDevice, "--limit", "-1"}, "--limit -1"},
-		{[]string{"history", "--device", demoDevice, "extra"}, `unexpected argument "extra"`},
+		{[]string{"history", "--device", demoDevice, "extra"}, `unexpected argument "extra" (the device is --device ID)`},
+		{[]string{"send", "--device", demoDevice, "extra"}, `unexpected argument "extra" (the device is --device ID)`},
+		{[]string{"logs", "--type", demoType, "--device", demoIBMID, "extra"}, `unexpected argument "extra" (the device is --type T --device D)`},
+		{[]string{"states", demoClientID}, `unexpected argument "` + demoClientID + `" (for one client: iotctl state CLIENT_ID)`},
+		{[]string{"devices", "extra"}, `unexpected argument "extra"`},
+		{[]string{"monitor", "extra"}, `unexpected argument "extra"`},
+		{[]string{"history", "--device", demoDevice, "--format", "json"}, "json is for --summary"},
+		{[]string{"monitor", "--format", "json"}, "json is for --summary and --flapping"},
 		{[]string{"history", "--device", "bad id!"}, `--device "bad id!"`},                          // refused by the SDK
 		{[]string{"history", "--device", demoDevice, "--since", "1h", "--until", "2h"}, "--since "}, // since after until
 		{[]string{"states", "--status", "online"}, `--status "online"`},

@@ -112,22 +112,21 @@ func (a *app) startMock(forced bool, unset string) *mockFleet {
 
 // commandsFake starts the IoTDA fake with the demo devices.
 func (f *mockFleet) commandsFake() *commandstest.Server {
-	if f.commands == nil {
+	s, _ := startOnce(f, &f.commands, func() (*commandstest.Server, error) {
 		s := commandstest.NewServer(commandstest.WithNow(f.ref), commandstest.WithLifecycle(mockLifecycle))
 		s.Seed(demoDevice, demoDeviceN, 1)
 		s.Seed(demoDeviceBig, demoDeviceBigN, 7)
 		s.Seed(demoDeviceSmall, demoDeviceSmallN, 3)
 		s.AddDevice(demoDeviceEmpty)
-		f.commands = s
-		f.started()
-	}
-	return f.commands
+		return s, nil
+	})
+	return s
 }
 
 // devicesFake starts the IoTDA device fake: a seeded fleet and the demo
 // devices of history, online.
 func (f *mockFleet) devicesFake() (*devicestatetest.Server, error) {
-	if f.devices == nil {
+	return startOnce(f, &f.devices, func() (*devicestatetest.Server, error) {
 		s := devicestatetest.NewServer(devicestatetest.WithNow(f.ref))
 		s.Seed(demoFleetN, 1)
 		var demo []devicestate.Device
@@ -135,51 +134,55 @@ func (f *mockFleet) devicesFake() (*devicestatetest.Server, error) {
 			demo = append(demo, devicestate.Device{ID: id, Status: devicestate.StatusOnline,
 				CreatedAt: f.ref.Add(-400 * 24 * time.Hour), StatusChangedAt: f.ref.Add(-2 * time.Hour)})
 		}
-		if err := s.Add(demo...); err != nil {
-			s.Close()
-			return nil, err
-		}
-		f.devices = s
-		f.started()
-	}
-	return f.devices, nil
+		return s, closeIfFailed(s, s.Add(demo...))
+	})
 }
 
 // statesFake starts the IBM fake with the demo clients and logs.
 func (f *mockFleet) statesFake() (*clientstatetest.Server, error) {
-	if f.states == nil {
+	return startOnce(f, &f.states, func() (*clientstatetest.Server, error) {
 		s := clientstatetest.NewServer(clientstatetest.WithNow(f.ref))
 		s.Seed(demoSeeded, 1)
-		if err := s.Add(f.demoStates()...); err != nil {
-			s.Close()
-			return nil, err
-		}
 		s.SeedLogs(demoType, demoIBMID, demoLogN, 1)
 		s.SeedLogs(demoPumpType, demoPumpID, demoPumpLogN, 2)
-		f.states = s
-		f.started()
-	}
-	return f.states, nil
+		return s, closeIfFailed(s, s.Add(f.demoStates()...))
+	})
 }
 
 // liveFake starts the IBM fake with its MQTT broker and the demo clients.
 func (f *mockFleet) liveFake() (*livetest.Server, error) {
-	if f.live == nil {
+	return startOnce(f, &f.live, func() (*livetest.Server, error) {
 		rest := clientstatetest.NewServer(clientstatetest.WithNow(f.ref))
 		rest.Seed(demoSeeded, 1)
-		err := rest.Add(f.demoStates()...)
-		var s *livetest.Server
-		if err == nil {
-			s, err = livetest.NewServer(rest)
-		}
-		if err != nil {
-			rest.Close()
+		if err := closeIfFailed(rest, rest.Add(f.demoStates()...)); err != nil {
 			return nil, err
 		}
-		f.live = s
+		s, err := livetest.NewServer(rest)
+		return s, closeIfFailed(rest, err)
+	})
+}
+
+// startOnce returns the fake in *slot, started by start the first time:
+// one fake of each kind serves a whole run.
+func startOnce[S any](f *mockFleet, slot **S, start func() (*S, error)) (*S, error) {
+	if *slot == nil {
+		s, err := start()
+		if err != nil {
+			return nil, err
+		}
+		*slot = s
 		f.started()
 	}
-	return f.live, nil
+	return *slot, nil
+}
+
+// closeIfFailed closes a fake whose seeding failed with err, and returns
+// err.
+func closeIfFailed(s interface{ Close() }, err error) error {
+	if err != nil {
+		s.Close()
+	}
+	return err
 }
 
 func (f *mockFleet) started() {

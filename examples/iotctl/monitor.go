@@ -69,10 +69,8 @@ type monitorArgs struct {
 	views          monitorViews // --summary, --flapping
 }
 
-func runMonitor(ctx context.Context, a *app, v *monitorArgs, pos []string) error {
+func runMonitor(ctx context.Context, a *app, v *monitorArgs, _ []string) error {
 	switch {
-	case len(pos) > 0:
-		return usagef("unexpected argument %q", pos[0])
 	case v.watchApp != "" && (v.typ != "" || v.device != ""):
 		return usagef("--watch-app watches applications: leave out --type and --device")
 	}
@@ -80,7 +78,7 @@ func runMonitor(ctx context.Context, a *app, v *monitorArgs, pos []string) error
 	// a run that never did failed, even when --for ended it.
 	connected := false
 	var lastErr error
-	if err := v.views.validate(v.common.format); err != nil {
+	if err := v.views.validate(); err != nil {
 		return err
 	}
 	sub := live.DeviceStatus(v.typ, v.device)

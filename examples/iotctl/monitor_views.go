@@ -13,12 +13,6 @@ import (
 	"github.com/iotclient/iotclient-go/clientstate/live"
 )
 
-// Defaults of the monitor's live views.
-const (
-	defaultViewRefresh = 2 * time.Second
-	defaultViewWindow  = 10 * time.Minute
-)
-
 // monitorViews are the flags of monitor's live views: --summary and
 // --flapping.
 type monitorViews struct {
@@ -29,21 +23,19 @@ type monitorViews struct {
 }
 
 func (m *monitorViews) register(fs *flag.FlagSet, c *common) {
-	c.jsonOK = true
+	c.summarized, c.summaryFlags = m.on, "--summary and --flapping"
 	fs.BoolVar(&m.summary, "summary", false, "instead of events, show clients by status and the disconnects of --window by cause, refreshed live")
 	fs.Var(&m.flapping, "flapping", "instead of events, show the clients with at least N disconnects in a `WINDOW:N` (\"10m:5\"), refreshed live")
-	fs.DurationVar(&m.window, "window", defaultViewWindow, "the `duration` whose disconnects --summary counts")
-	fs.DurationVar(&m.refresh, "refresh", defaultViewRefresh, "redraw --summary or --flapping every `duration`")
+	fs.DurationVar(&m.window, "window", 10*time.Minute, "the `duration` whose disconnects --summary counts")
+	fs.DurationVar(&m.refresh, "refresh", 2*time.Second, "redraw --summary or --flapping every `duration`")
 }
 
 func (m *monitorViews) on() bool { return m.summary || m.flapping.set }
 
-func (m *monitorViews) validate(format string) error {
+func (m *monitorViews) validate() error {
 	switch {
 	case m.summary && m.flapping.set:
 		return usagef("--summary and --flapping: choose one")
-	case format == formatJSON && !m.on():
-		return usagef("--format json: use table, jsonl or csv (json is for --summary and --flapping)")
 	case m.window <= 0:
 		return usagef("--window %s: must be positive", m.window)
 	case m.refresh <= 0:

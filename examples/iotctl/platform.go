@@ -152,52 +152,47 @@ func (a *app) commandsClient(c *common, f *iotdaFlags, extra ...iotclient.Option
 // iotdaConfig is the IoTDA project and credential of the flags and the
 // environment (commands.ConfigFromEnv), for the command and the device
 // clients; mock reports that neither names one (or --mock was given), so
-// the embedded mock serves.
-func (a *app) iotdaConfig(c *common, f *iotdaFlags) (cfg commands.Config, mock bool, err error) {
-	a.secrets = append(a.secrets, f.ak)
-	if c.mock {
-		return cfg, true, nil
+// the embedded mock serves. An error is a *iotclient.ValidationError
+// naming the variable: see flagOfField.
+func (a *app) iotdaConfig(c *common, f *iotdaFlags) (commands.Config, bool, error) {
+	cfg, mock, err := platformConfig(a, c, f.ak, f.env(), commands.ConfigFromEnv)
+	if err == nil && !mock {
+		a.talkingTo("Huawei IoTDA at " + cfg.Endpoint)
 	}
-	err = fromEnv(f.env(), func() (err error) { cfg, err = commands.ConfigFromEnv(); return err })
-	switch {
-	case errors.Is(err, iotclient.ErrNoConfig):
-		return cfg, true, nil
-	case err != nil:
-		return cfg, false, err // a *iotclient.ValidationError naming the variable: see flagOfField
-	}
-	a.talkingTo("Huawei IoTDA at " + cfg.Endpoint)
-	return cfg, false, nil
+	return cfg, mock, err
 }
 
 // ibmConfig is the IBM organization and credential of the flags and the
-// environment (clientstate.ConfigFromEnv); mock reports that neither names
-// one (or --mock was given), so the embedded mock serves.
-func (a *app) ibmConfig(c *common, f *ibmFlags) (cfg clientstate.Config, mock bool, err error) {
-	a.secrets = append(a.secrets, f.apiKey)
-	if c.mock {
-		return cfg, true, nil
-	}
-	err = fromEnv(f.env(), func() (err error) { cfg, err = clientstate.ConfigFromEnv(); return err })
+// environment (clientstate.ConfigFromEnv), as iotdaConfig; --ibm-url
+// points a real organization's client elsewhere, so it needs one.
+func (a *app) ibmConfig(c *common, f *ibmFlags) (clientstate.Config, bool, error) {
+	cfg, mock, err := platformConfig(a, c, f.apiKey, f.env(), clientstate.ConfigFromEnv)
 	switch {
-	case errors.Is(err, iotclient.ErrNoConfig) && f.baseURL != "":
+	case mock && !c.mock && f.baseURL != "":
 		return cfg, false, usagef("--ibm-url needs the platform's credentials: set $%s and $%s", envIBMAPIKey, envIBMAPIToken)
-	case errors.Is(err, iotclient.ErrNoConfig):
-		return cfg, true, nil
-	case err != nil:
-		return cfg, false, err
+	case err == nil && !mock:
+		cfg.BaseURL = f.baseURL
 	}
-	cfg.BaseURL = f.baseURL
-	return cfg, false, nil
+	return cfg, mock, err
 }
 
 // liveConfig is the monitor's organization and credential of the flags
 // and the environment (live.ConfigFromEnv), as ibmConfig.
-func (a *app) liveConfig(c *common, f *ibmFlags) (cfg live.Config, mock bool, err error) {
-	a.secrets = append(a.secrets, f.apiKey)
+func (a *app) liveConfig(c *common, f *ibmFlags) (live.Config, bool, error) {
+	return platformConfig(a, c, f.apiKey, f.env(), live.ConfigFromEnv)
+}
+
+// platformConfig reads a platform's configuration with load, one of the
+// SDK's ConfigFromEnv, with the flags standing in for their variables
+// (fromEnv), after noting the secret flag for scrubbing; mock reports that
+// neither names the platform (or --mock was given), so the embedded mock
+// serves.
+func platformConfig[C any](a *app, c *common, secret string, flags map[string]string, load func() (C, error)) (cfg C, mock bool, err error) {
+	a.secrets = append(a.secrets, secret)
 	if c.mock {
 		return cfg, true, nil
 	}
-	err = fromEnv(f.env(), func() (err error) { cfg, err = live.ConfigFromEnv(); return err })
+	err = fromEnv(flags, func() (err error) { cfg, err = load(); return err })
 	if errors.Is(err, iotclient.ErrNoConfig) {
 		return cfg, true, nil
 	}

@@ -107,3 +107,16 @@ func TestOneRuleForRealOrMock(t *testing.T) {
 		t.Errorf("a token alone, after a run with flags: exit %d, stderr:\n%s", r.code, r.stderr)
 	}
 }
+
+// --ibm-url points a real organization's client elsewhere: without the
+// organization's credentials it is a usage error naming them, and with
+// --mock the embedded mock serves as usual.
+func TestIBMURLNeedsCredentials(t *testing.T) {
+	clearEnv(t)
+	r := cliEnv(t, "states", "--ibm-url", "http://127.0.0.1:9")
+	if r.code != exitUsage || !strings.Contains(r.stderr, "--ibm-url needs") || !strings.Contains(r.stderr, "$"+envIBMAPIKey) {
+		t.Errorf("no credentials: exit %d, stderr:\n%s", r.code, r.stderr)
+	}
+	r = cliEnv(t, "states", "--ibm-url", "http://127.0.0.1:9", "--mock", "--limit", "1")
+	mustSucceed(t, r)
+}

@@ -10,7 +10,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
-	"sync"
+	"sync/atomic"
 	"time"
 
 	iotclient "github.com/iotclient/iotclient-go"
@@ -38,6 +38,7 @@ change to the listener.`,
 			"iotctl send --device " + demoDevice + " --name ON_OFF --wait-push --amqp --amqp-host xxxx.st1.iotda-app.cn-north-4.myhuaweicloud.com",
 		},
 	},
+	argHint: " (the device is --device ID)",
 	flags: func(fs *flag.FlagSet, v *sendArgs) *common {
 		v.common.registerBasic(fs)
 		fs.DurationVar(&v.common.timeout, "timeout", defaultTimeout, "give up after this `duration` (0: no limit)")
@@ -76,10 +77,8 @@ var sendColumns = append(slices.Clone(historyColumns), column[commands.Command]{
 	key: "result", title: "RESULT", get: func(c *commands.Command) cell { return rawJSON(c.Result) },
 })
 
-func runSend(ctx context.Context, a *app, v *sendArgs, pos []string) error {
+func runSend(ctx context.Context, a *app, v *sendArgs, _ []string) error {
 	switch {
-	case len(pos) > 0:
-		return usagef("unexpected argument %q (the device is --device ID)", pos[0])
 	case v.device == "":
 		return usagef("--device is required")
 	case v.wait && v.waitPush:
@@ -102,7 +101,7 @@ func runSend(ctx context.Context, a *app, v *sendArgs, pos []string) error {
 	var reads *readCounter
 	var opts []iotclient.Option
 	if v.waitPush {
-		reads = &readCounter{base: http.DefaultTransport, n: map[string]int{}}
+		reads = &readCounter{base: http.DefaultTransport}
 		opts = append(opts, iotclient.WithHTTPClient(&http.Client{Transport: reads}))
 	}
 	mock, err := a.iotdaMock(&v.common, &v.iotda)
@@ -169,7 +168,7 @@ func runSend(ctx context.Context, a *app, v *sendArgs, pos []string) error {
 			return err
 		}
 		if v.waitPush {
-			a.sayHowLearnt(final, reads.count(created.ID))
+			a.sayHowLearnt(final, reads.n.Load())
 		}
 		// A push carries the status, the times and the result: the rest is
 		// as the command was delivered.
@@ -194,7 +193,7 @@ func runSend(ctx context.Context, a *app, v *sendArgs, pos []string) error {
 }
 
 // sayHowLearnt says on stderr whether a push or a read told the outcome.
-func (a *app) sayHowLearnt(final commands.Command, reads int) {
+func (a *app) sayHowLearnt(final commands.Command, reads int64) {
 	status := a.clean(string(final.Status))
 	if reads == 0 {
 		fmt.Fprintf(a.stderr, "iotctl send: %s, learnt from a push (the command was not read)\n", status)
@@ -219,27 +218,17 @@ func (a *app) reportingStream(name string, s iter.Seq2[notify.Notification, erro
 	}
 }
 
-// readCounter counts the reads of each command (GET .../async-commands/ID)
-// on their way to the platform, so that send can say whether a push or a
-// read told the outcome.
+// readCounter counts the reads of commands (GET .../async-commands/ID) on
+// their way to the platform. send waits for the one command it created, so
+// the count is that command's reads: none means a push told the outcome.
 type readCounter struct {
 	base http.RoundTripper
-	mu   sync.Mutex
-	n    map[string]int // by command ID
+	n    atomic.Int64
 }
 
 func (r *readCounter) RoundTrip(req *http.Request) (*http.Response, error) {
-	const marker = "/async-commands/"
-	if i := strings.LastIndex(req.URL.Path, marker); req.Method == http.MethodGet && i >= 0 {
-		r.mu.Lock()
-		r.n[req.URL.Path[i+len(marker):]]++
-		r.mu.Unlock()
+	if req.Method == http.MethodGet && strings.Contains(req.URL.Path, "/async-commands/") {
+		r.n.Add(1)
 	}
 	return r.base.RoundTrip(req)
-}
-
-func (r *readCounter) count(commandID string) int {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return r.n[commandID]
 }

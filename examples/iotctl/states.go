@@ -30,6 +30,7 @@ it; give it with the same filters and sort.`,
 			"iotctl states --summary",
 		},
 	},
+	argHint: " (for one client: iotctl state CLIENT_ID)",
 	flags: func(fs *flag.FlagSet, v *statesArgs) *common {
 		v.common.register(fs, defaultTimeout)
 		v.ibm.register(fs, true)
@@ -73,13 +74,7 @@ func (l *listFlag) Set(s string) error {
 	return nil
 }
 
-func runStates(ctx context.Context, a *app, v *statesArgs, pos []string) error {
-	switch {
-	case len(pos) > 0:
-		return usagef("unexpected argument %q (for one client: iotctl state CLIENT_ID)", pos[0])
-	case v.common.format == formatJSON && !v.summary:
-		return usagef("--format json: use table, jsonl or csv (json is for --summary)")
-	}
+func runStates(ctx context.Context, a *app, v *statesArgs, _ []string) error {
 	q := clientstate.ListQuery{
 		Status:         v.status,
 		DeviceType:     v.typ,
@@ -127,6 +122,7 @@ an application. The table shows every field, one a line.`,
 			"iotctl get " + demoPumpClientID + " --format jsonl",
 		},
 	},
+	takesArgs: true,
 	flags: func(fs *flag.FlagSet, v *stateArgs) *common {
 		v.common.register(fs, defaultTimeout)
 		v.ibm.register(fs, true)

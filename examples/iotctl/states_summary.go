@@ -9,7 +9,7 @@ import (
 
 // registerStatesSummary adds --summary to states.
 func registerStatesSummary(fs *flag.FlagSet, v *statesArgs) {
-	v.common.jsonOK = true
+	v.common.summarized = func() bool { return v.summary }
 	fs.BoolVar(&v.summary, "summary", false, "print counts by status and by the cause of the last disconnect instead of the clients (--format table, json, jsonl or csv)")
 }
 
@@ -18,7 +18,7 @@ func registerStatesSummary(fs *flag.FlagSet, v *statesArgs) {
 func writeStatesSummary(ctx context.Context, a *app, v *statesArgs, client *clientstate.Client, q clientstate.ListQuery) error {
 	states := client.List(ctx, q)
 	if v.limit > 0 {
-		states = limitStates(states, v.limit)
+		states = limited(states, v.limit)
 	}
 	view, err := summaryStates(states)
 	if err != nil {
@@ -28,19 +28,4 @@ func writeStatesSummary(ctx context.Context, a *app, v *statesArgs, client *clie
 		return writeError(err)
 	}
 	return nil
-}
-
-// limitStates stops seq after n states.
-func limitStates(seq func(func(clientstate.State, error) bool), n int) func(func(clientstate.State, error) bool) {
-	return func(yield func(clientstate.State, error) bool) {
-		i := 0
-		for st, err := range seq {
-			if !yield(st, err) || err != nil {
-				return
-			}
-			if i++; i == n {
-				return
-			}
-		}
-	}
 }

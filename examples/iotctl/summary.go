@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"iter"
 	"slices"
 	"strconv"
 	"strings"
@@ -176,4 +177,20 @@ func causeList(m map[string]int, sep byte) string {
 		fmt.Fprintf(&b, "%s=%d", c, m[c])
 	}
 	return b.String()
+}
+
+// limited stops seq after n items (0: never), for the summaries of
+// --limit items (devices and states).
+func limited[T any](seq iter.Seq2[T, error], n int) iter.Seq2[T, error] {
+	return func(yield func(T, error) bool) {
+		i := 0
+		for item, err := range seq {
+			if !yield(item, err) || err != nil {
+				return
+			}
+			if i++; i == n {
+				return
+			}
+		}
+	}
 }

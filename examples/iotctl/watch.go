@@ -2,12 +2,10 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"time"
 
-	iotclient "github.com/iotclient/iotclient-go"
 	"github.com/iotclient/iotclient-go/commands"
 )
 
@@ -56,10 +54,7 @@ type watchArgs struct {
 	forDur time.Duration
 }
 
-func runWatch(ctx context.Context, a *app, v *watchArgs, pos []string) error {
-	if len(pos) > 0 {
-		return usagef("unexpected argument %q", pos[0])
-	}
+func runWatch(ctx context.Context, a *app, v *watchArgs, _ []string) error {
 	if err := v.push.validate(); err != nil {
 		return err
 	}
@@ -142,13 +137,6 @@ func runWatch(ctx context.Context, a *app, v *watchArgs, pos []string) error {
 // the rule of commands.ConfigFromEnv. An incomplete configuration is an
 // error naming the variable, never a silent fallback to the mock.
 func (a *app) iotdaMock(c *common, f *iotdaFlags) (bool, error) {
-	if c.mock {
-		return true, nil
-	}
-	a.secrets = append(a.secrets, f.ak)
-	err := fromEnv(f.env(), func() error { _, err := commands.ConfigFromEnv(); return err })
-	if errors.Is(err, iotclient.ErrNoConfig) {
-		return true, nil
-	}
-	return false, err
+	_, mock, err := platformConfig(a, c, f.ak, f.env(), commands.ConfigFromEnv)
+	return mock, err
 }

@@ -15,7 +15,7 @@
 // client ID (close code 288, which does not mean offline). Halfway
 // through, the fake drops the monitor's connection, to show the reconnect.
 // It stops after -events events or -duration, whichever comes first, and
-// exits 0. go run ./examples/monitor -h lists the variables.
+// exits 0. go run ./examples/monitor -h says which variables it reads.
 //
 // Against a real organization the monitor connects to
 // ssl://{org}.messaging.internetofthings.ibmcloud.com:8883 as a:{org}:{appId},
@@ -53,11 +53,10 @@ Flags:
   -duration D   stop after this long (default 5s)
   -events N     stop after this many live events (default 200; 0: no limit)
 
-Environment (when none of the IOTCLIENT_IBM_* variables is set, the fake serves):
-  IOTCLIENT_IBM_API_KEY      IBM API key, a-{org}-{random}
-  IOTCLIENT_IBM_API_TOKEN    its authentication token
-  IOTCLIENT_IBM_ORG          organization (default: the one in the key)
-  IOTCLIENT_IBM_DOMAIN       platform domain (default internetofthings.ibmcloud.com)
+Environment: the organization and its API key come from the IOTCLIENT_IBM_*
+variables of clientstate.ConfigFromEnv and live.ConfigFromEnv, which read the
+same ones (go doc github.com/iotclient/iotclient-go/clientstate.ConfigFromEnv
+lists them); with none set, the fake serves.
 `
 
 // clientIDWidth keeps every line within 120 columns.

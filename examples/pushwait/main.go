@@ -23,7 +23,7 @@
 // HTTP action on device.command.status) reaches. The commands go to
 // IOTCLIENT_IOTDA_DEVICE_ID, sent immediately; IOTCLIENT_IOTDA_SERVICE_ID
 // and IOTCLIENT_IOTDA_COMMAND name them (default Switch/ON_OFF). go run
-// ./examples/pushwait -h lists the variables.
+// ./examples/pushwait -h says which variables it reads.
 package main
 
 import (
@@ -63,21 +63,13 @@ Flags:
                 (default 3s for the fake, 30s for the real platform)
   -timeout D    give up after D (default 5m)
 
-Environment (when none of the IOTCLIENT_IOTDA_* variables is set, the fake serves):
-  IOTCLIENT_IOTDA_ENDPOINT       IoTDA endpoint, such as https://iotda.cn-north-4.myhuaweicloud.com
-  IOTCLIENT_IOTDA_PROJECT_ID     IoTDA project ID
-  IOTCLIENT_IOTDA_INSTANCE_ID    IoTDA instance ID (optional)
-  IOTCLIENT_IOTDA_AK             access key ID, with
-  IOTCLIENT_IOTDA_SK             its secret key; or
-  IOTCLIENT_IOTDA_TOKEN          an IAM token; or
-  IOTCLIENT_IOTDA_IAM_USER       an IAM login: the user,
-  IOTCLIENT_IOTDA_IAM_PASSWORD   its password,
-  IOTCLIENT_IOTDA_IAM_DOMAIN     its account,
-  IOTCLIENT_IOTDA_REGION         the region (default: the endpoint's),
-  IOTCLIENT_IOTDA_IAM_ENDPOINT   the IAM endpoint (default: the region's)
-  IOTCLIENT_IOTDA_DEVICE_ID      the device the commands go to (required with the above)
-  IOTCLIENT_IOTDA_SERVICE_ID     the commands' service (default Switch)
-  IOTCLIENT_IOTDA_COMMAND        the commands' name (default ON_OFF)
+Environment: commands.ConfigFromEnv's IOTCLIENT_IOTDA_* variables name the
+project and its credential (go doc lists them); with none set, the fake
+serves. A real project also needs
+  IOTCLIENT_IOTDA_DEVICE_ID    the device the commands go to
+and may name the commands with
+  IOTCLIENT_IOTDA_SERVICE_ID   their service (default Switch)
+  IOTCLIENT_IOTDA_COMMAND      their name (default ON_OFF)
 `
 
 // errNotConfirmed ends a run against a real platform without -yes.

@@ -10,9 +10,10 @@
 //	go run ./examples/quickstart
 //
 // Each platform is configured by the SDK's ConfigFromEnv (commands and
-// clientstate): when none of a platform's variables is set, that platform's
-// fake serves; go run ./examples/quickstart -h lists the variables. The
-// program says on its first line for each platform which one it talks to.
+// clientstate): when none of a platform's variables is set, that
+// platform's fake serves; go run ./examples/quickstart -h says which
+// variables it reads. The program says on its first line for each platform
+// which one it talks to.
 package main
 
 import (
@@ -37,40 +38,13 @@ const usage = `Usage: quickstart
 Shows a device's recent commands (Huawei IoTDA), then how many clients are
 connected and the most recent disconnects with their causes (IBM Watson IoT).
 
-Environment (when none of a platform's variables is set, its fake serves):
-  IOTCLIENT_IOTDA_ENDPOINT       IoTDA endpoint, such as https://iotda.cn-north-4.myhuaweicloud.com
-  IOTCLIENT_IOTDA_PROJECT_ID     IoTDA project ID
-  IOTCLIENT_IOTDA_INSTANCE_ID    IoTDA instance ID (optional)
-  IOTCLIENT_IOTDA_AK             access key ID, with
-  IOTCLIENT_IOTDA_SK             its secret key; or
-  IOTCLIENT_IOTDA_TOKEN          an IAM token; or
-  IOTCLIENT_IOTDA_IAM_USER       an IAM login: the user,
-  IOTCLIENT_IOTDA_IAM_PASSWORD   its password,
-  IOTCLIENT_IOTDA_IAM_DOMAIN     its account,
-  IOTCLIENT_IOTDA_REGION         the region (default: the endpoint's),
-  IOTCLIENT_IOTDA_IAM_ENDPOINT   the IAM endpoint (default: the region's)
-  IOTCLIENT_IOTDA_DEVICE_ID      the device whose commands are shown (required with the above)
-  IOTCLIENT_IBM_API_KEY          IBM API key, a-{org}-{random}
-  IOTCLIENT_IBM_API_TOKEN        its authentication token
-  IOTCLIENT_IBM_ORG              organization (default: the one in the key)
-  IOTCLIENT_IBM_DOMAIN           platform domain (default internetofthings.ibmcloud.com)
+Environment: each platform's variables, as the SDK's ConfigFromEnv reads them
+(go doc github.com/iotclient/iotclient-go/commands.ConfigFromEnv, and
+clientstate.ConfigFromEnv); when none of a platform's is set, its fake serves.
+  IOTCLIENT_IOTDA_*            Huawei IoTDA: the project and its credential, and
+  IOTCLIENT_IOTDA_DEVICE_ID    the device whose commands are shown (required with a project)
+  IOTCLIENT_IBM_*              IBM Watson IoT: the API key, its token, the organization
 `
-
-// Table widths: every line stays within 120 columns.
-const (
-	clientIDWidth = 60
-)
-
-func run() error {
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-
-	if err := commandHistory(ctx); err != nil {
-		return err
-	}
-	fmt.Println()
-	return connectionStates(ctx)
-}
 
 // commandHistory prints a device's 15 most recent commands.
 func commandHistory(ctx context.Context) error {
@@ -162,7 +136,7 @@ func connectionStates(ctx context.Context) error {
 			reused++
 			continue
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\n", cut(st.ClientID, clientIDWidth), st.LastDisconnected.Format(time.DateTime), st.Cause())
+		fmt.Fprintf(tw, "%s\t%s\t%s\n", cut(st.ClientID, 60), st.LastDisconnected.Format(time.DateTime), st.Cause())
 		if shown++; shown == 8 {
 			break
 		}
@@ -176,8 +150,8 @@ func connectionStates(ctx context.Context) error {
 	return nil
 }
 
-// cut shortens s to n characters, ending it with an ellipsis, so a table
-// stays within the terminal.
+// cut shortens s to n characters, ending it with an ellipsis, so that
+// every line stays within 120 columns.
 func cut(s string, n int) string {
 	r := []rune(s)
 	if len(r) <= n {
@@ -200,7 +174,14 @@ func main() {
 	if flag.Parse(); flag.NArg() > 0 {
 		log.Fatalf("unexpected argument %q", flag.Arg(0))
 	}
-	if err := run(); err != nil {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	err := commandHistory(ctx)
+	if err == nil {
+		fmt.Println()
+		err = connectionStates(ctx)
+	}
+	cancel()
+	if err != nil {
 		log.Fatal(err)
 	}
 }

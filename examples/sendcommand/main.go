@@ -43,23 +43,14 @@ command's entry in the device's history.
 Flags:
   -yes   send the command to the real platform (the fake needs no -yes)
 
-Environment (when none of the IOTCLIENT_IOTDA_* variables is set, the fake serves):
-  IOTCLIENT_IOTDA_ENDPOINT       IoTDA endpoint, such as https://iotda.cn-north-4.myhuaweicloud.com
-  IOTCLIENT_IOTDA_PROJECT_ID     IoTDA project ID
-  IOTCLIENT_IOTDA_INSTANCE_ID    IoTDA instance ID (optional)
-  IOTCLIENT_IOTDA_AK             access key ID, with
-  IOTCLIENT_IOTDA_SK             its secret key; or
-  IOTCLIENT_IOTDA_TOKEN          an IAM token; or
-  IOTCLIENT_IOTDA_IAM_USER       an IAM login: the user,
-  IOTCLIENT_IOTDA_IAM_PASSWORD   its password,
-  IOTCLIENT_IOTDA_IAM_DOMAIN     its account,
-  IOTCLIENT_IOTDA_REGION         the region (default: the endpoint's),
-  IOTCLIENT_IOTDA_IAM_ENDPOINT   the IAM endpoint (default: the region's)
-  IOTCLIENT_IOTDA_DEVICE_ID      the device (required with the above)
-  IOTCLIENT_IOTDA_SERVICE_ID     the command's service (default Switch)
-  IOTCLIENT_IOTDA_COMMAND        the command's name (default ON_OFF)
-  IOTCLIENT_IOTDA_PARAS          its parameters, a JSON object (default {"value":"ON"})
-  IOTCLIENT_IOTDA_WAIT           how long to wait for the outcome (default 2m)
+Environment: the IoTDA project and its credential, as commands.ConfigFromEnv
+reads them (go doc github.com/iotclient/iotclient-go/commands.ConfigFromEnv;
+with none of its IOTCLIENT_IOTDA_* variables set, the fake serves), and
+  IOTCLIENT_IOTDA_DEVICE_ID    the device the command goes to (required with a project)
+  IOTCLIENT_IOTDA_SERVICE_ID   the command's service (default Switch)
+  IOTCLIENT_IOTDA_COMMAND      the command's name (default ON_OFF)
+  IOTCLIENT_IOTDA_PARAS        its parameters, a JSON object (default {"value":"ON"})
+  IOTCLIENT_IOTDA_WAIT         how long to wait for the outcome (default 2m)
 `
 
 // errNotConfirmed ends a run against a real platform without -yes.
