@@ -168,7 +168,7 @@ var errCompactNotString = errors.New("expected a time string")
 
 // UnmarshalJSONFrom reads a JSON string in the compact format, "" or null.
 func (t *CompactTime) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
-	return readTime(dec, (*time.Time)(t), false)
+	return readTime(dec, (*time.Time)(t), compactFormat)
 }
 
 // IBMTime is a time as IBM Watson IoT writes it, normally UTC with
@@ -194,7 +194,7 @@ var (
 // UnmarshalJSONFrom reads an RFC 3339 time string (see ParseIBM), "" or
 // null.
 func (t *IBMTime) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
-	return readTime(dec, (*time.Time)(t), true)
+	return readTime(dec, (*time.Time)(t), ibmFormat)
 }
 
 // MarshalJSONTo writes the time with FormatIBMExact (milliseconds, or the
@@ -219,9 +219,20 @@ func encode(key string, v *url.Values, t time.Time, format func(time.Time) strin
 	return nil
 }
 
-// readTime reads into dst a JSON string in IBM's format or IoTDA's, or
-// null (the zero time), unquoting it on the stack: a page holds hundreds.
-func readTime(dec *jsontext.Decoder, dst *time.Time, ibm bool) error {
+// timeFormat is the format readTime parses: a constant, not a parsing
+// function, so that the unquoted string stays on the stack.
+type timeFormat int
+
+const (
+	compactFormat timeFormat = iota // IoTDA's REST API (ParseCompact)
+	ibmFormat                       // IBM Watson IoT (ParseIBM)
+	pushFormat                      // IoTDA's forwarded documents (ParsePush)
+)
+
+// readTime reads into dst a JSON string in the format f, or null (the zero
+// time), unquoting it on the stack: a page holds hundreds.
+func readTime(dec *jsontext.Decoder, dst *time.Time, f timeFormat) error {
+	ibm := f == ibmFormat
 	v, err := dec.ReadValue()
 	switch {
 	case err != nil:
@@ -245,6 +256,10 @@ func readTime(dec *jsontext.Decoder, dst *time.Time, ibm bool) error {
 			return errIBMYear
 		} else if err != nil {
 			return errIBMNotTime
+		}
+	} else if f == pushFormat {
+		if t, err = ParsePush(string(b)); err != nil {
+			return err
 		}
 	} else if t, err = ParseCompact(string(b)); err != nil {
 		return err
