@@ -56,8 +56,8 @@ type commandMark struct {
 	at     time.Time
 }
 
-// markOf returns c's mark.
-func markOf(c *commands.Command) commandMark {
+// markOf returns the mark of a command's change.
+func markOf(c *CommandStatus) commandMark {
 	m := commandMark{status: c.Status, at: c.CreatedAt}
 	for _, t := range [...]time.Time{c.SentAt, c.DeliveredAt, c.RespondedAt} {
 		if t.After(m.at) {
@@ -67,8 +67,8 @@ func markOf(c *commands.Command) commandMark {
 	return m
 }
 
-// command returns a state Supersedes judges as it would the state m was
-// made from.
+// command returns a state Supersedes judges as it would the change m was
+// made from: Supersedes reads only the status and the latest of the times.
 func (m commandMark) command() commands.Command {
 	return commands.Command{Status: m.status, CreatedAt: m.at}
 }
@@ -114,11 +114,11 @@ func (d *Deduplicator) Keep(n *Notification) bool {
 	// so the order of its command or device drops it too.
 	switch {
 	case n.Command != nil:
-		c, _ := n.CommandUpdate()
-		if last, ok := d.commands.Get(c.ID); ok && !c.Supersedes(last.command()) {
+		m := markOf(n.Command)
+		if last, ok := d.commands.Get(n.Command.CommandID); ok && !m.command().Supersedes(last.command()) {
 			return false
 		}
-		d.commands.Put(c.ID, markOf(&c))
+		d.commands.Put(n.Command.CommandID, m)
 		return true
 	case n.Device != nil && n.Header.DeviceID != "":
 		m := deviceMark{at: n.Device.StatusUpdatedAt, status: n.Device.Status}
