@@ -87,3 +87,26 @@ func TestDecodeConcurrently(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// A document with more tags than a pooled struct keeps room for decodes
+// whole, and so does the next one.
+func TestDecodeManyTags(t *testing.T) {
+	for _, count := range []int{40, 1, 17, 0} {
+		tags := make([]notify.Tag, count)
+		var list []byte
+		for i := range tags {
+			tags[i] = notify.Tag{Key: fmt.Sprint("k", i), Value: fmt.Sprint("v", i)}
+			if i > 0 {
+				list = append(list, ',')
+			}
+			list = fmt.Appendf(list, `{"tag_key":"k%d","tag_value":"v%d"}`, i, i)
+		}
+		n, err := notify.Decode(fmt.Appendf(nil, `{"resource":"device.message","notify_data":{"header":{"tags":[%s]},"body":{}}}`, list))
+		require.NoError(t, err)
+		if count == 0 {
+			assert.Empty(t, n.Header.Tags)
+			continue
+		}
+		assert.Equal(t, tags, n.Header.Tags)
+	}
+}
