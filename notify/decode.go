@@ -67,7 +67,8 @@ func (e *DocumentError) Is(target error) bool { return target == iotclient.ErrMa
 // mandatory member (command_id, or the device's status) or has a member of
 // the wrong type, is a *DocumentError naming the member.
 func Decode(data []byte) (Notification, error) {
-	w := newWireDocument(data)
+	w := getWireDocument(data)
+	defer w.release()
 	if err := json.Unmarshal(data, w); err != nil {
 		return Notification{}, docError(w, data, err)
 	}
@@ -130,19 +131,15 @@ func (w *wireDocument) notification() (Notification, error) {
 	var err error
 	switch n.Resource {
 	case ResourceCommandStatus:
-		if !typed {
-			b.cmd = wireCommandStatus{}
-			err = decodeBody(body, bodyPath, &b.cmd)
-		}
-		if err == nil {
-			n.Command, err = b.cmd.status(bodyPath)
+		if err = decodeUntyped(typed, body, bodyPath, &b.cmd); err == nil {
+			base := b.base
+			if !typed {
+				base = 0 // the spans count from the body
+			}
+			n.Command, err = b.cmd.status(bodyPath, body, base)
 		}
 	case ResourceDeviceStatus:
-		if !typed {
-			b.dev = wireDeviceStatus{}
-			err = decodeBody(body, bodyPath, &b.dev)
-		}
-		if err == nil {
+		if err = decodeUntyped(typed, body, bodyPath, &b.dev); err == nil {
 			n.Device, err = b.dev.status(bodyPath)
 		}
 	}
@@ -152,9 +149,15 @@ func (w *wireDocument) notification() (Notification, error) {
 	return n, nil
 }
 
-// decodeBody decodes a body read raw: the resource came after it, or it
-// was the top-level one.
-func decodeBody(body jsontext.Value, path string, dst any) error {
+// decodeUntyped decodes into dst a body read raw (the resource came after
+// it, or it was the top-level one); a body typed as it was read is in dst
+// already.
+func decodeUntyped[T any](typed bool, body jsontext.Value, path string, dst *T) error {
+	if typed {
+		return nil
+	}
+	var zero T
+	*dst = zero
 	if err := json.Unmarshal(body, dst); err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}
@@ -184,7 +187,9 @@ func tooLong(field string, n int) error {
 	return fmt.Errorf("%s is %d bytes long; at most %d are allowed", field, n, MaxIDLength)
 }
 
-func (b *wireCommandStatus) status(path string) (*CommandStatus, error) {
+// status converts the body; body is its raw JSON, which starts at base in
+// the input the spans count from.
+func (b *wireCommandStatus) status(path string, body []byte, base int64) (*CommandStatus, error) {
 	switch {
 	case b.CommandID == "":
 		return nil, fmt.Errorf("%s.command_id is missing", path)
@@ -199,9 +204,7 @@ func (b *wireCommandStatus) status(path string) (*CommandStatus, error) {
 		SentAt:      b.SentTime.Time(),
 		DeliveredAt: b.DeliveredTime.Time(),
 		RespondedAt: b.ResponseTime.Time(),
-	}
-	if !isAbsent(b.Result) {
-		c.Result = stdjson.RawMessage(b.Result)
+		Result:      b.Result.in(body, base),
 	}
 	return c, nil
 }

@@ -43,8 +43,34 @@ type DedupOptions struct {
 type Deduplicator struct {
 	mu       sync.Mutex
 	seen     *recent.Map[string, struct{}]
-	commands *recent.Map[string, commands.Command]
+	commands *recent.Map[string, commandMark]
 	devices  *recent.Map[string, deviceMark]
+}
+
+// commandMark is what Supersedes reads of the state kept last for a
+// command: its status and the latest of its times. It is small enough for
+// the map to hold it inline, where a whole commands.Command would cost an
+// allocation per change.
+type commandMark struct {
+	status commands.Status
+	at     time.Time
+}
+
+// markOf returns the mark of a command's change.
+func markOf(c *CommandStatus) commandMark {
+	m := commandMark{status: c.Status, at: c.CreatedAt}
+	for _, t := range [...]time.Time{c.SentAt, c.DeliveredAt, c.RespondedAt} {
+		if t.After(m.at) {
+			m.at = t
+		}
+	}
+	return m
+}
+
+// command returns a state Supersedes judges as it would the change m was
+// made from: Supersedes reads only the status and the latest of the times.
+func (m commandMark) command() commands.Command {
+	return commands.Command{Status: m.status, CreatedAt: m.at}
 }
 
 // deviceMark is the device status last kept for a device.
@@ -73,7 +99,7 @@ func NewDeduplicator(opts DedupOptions) (*Deduplicator, error) {
 func (d *Deduplicator) init(n int) {
 	if d.seen == nil {
 		d.seen = recent.New[string, struct{}](n, 0)
-		d.commands = recent.New[string, commands.Command](n, 0)
+		d.commands = recent.New[string, commandMark](n, 0)
 		d.devices = recent.New[string, deviceMark](n, 0)
 	}
 }
@@ -88,11 +114,11 @@ func (d *Deduplicator) Keep(n *Notification) bool {
 	// so the order of its command or device drops it too.
 	switch {
 	case n.Command != nil:
-		c, _ := n.CommandUpdate()
-		if last, ok := d.commands.Get(c.ID); ok && !c.Supersedes(last) {
+		m := markOf(n.Command)
+		if last, ok := d.commands.Get(n.Command.CommandID); ok && !m.command().Supersedes(last.command()) {
 			return false
 		}
-		d.commands.Put(c.ID, c)
+		d.commands.Put(n.Command.CommandID, m)
 		return true
 	case n.Device != nil && n.Header.DeviceID != "":
 		m := deviceMark{at: n.Device.StatusUpdatedAt, status: n.Device.Status}

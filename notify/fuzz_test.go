@@ -1,6 +1,7 @@
 package notify_test
 
 import (
+	"bytes"
 	"errors"
 	"reflect"
 	"testing"
@@ -62,6 +63,9 @@ func FuzzDecode(f *testing.F) {
 			}
 			if len(c.Result) > 0 && (!jsontext.Value(c.Result).IsValid() || jsontext.Value(c.Result).Kind() == 'n') {
 				t.Fatalf("result %q", c.Result)
+			}
+			if len(c.Result) > 0 && (!bytes.Contains(n.Body, c.Result) || cap(c.Result) != len(c.Result)) {
+				t.Fatalf("result %q is not a capped slice of the body %q", c.Result, n.Body)
 			}
 			times = append(times, c.CreatedAt, c.SentAt, c.DeliveredAt, c.RespondedAt)
 		}

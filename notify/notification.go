@@ -98,7 +98,9 @@ type CommandStatus struct {
 	DeliveredAt time.Time
 	RespondedAt time.Time
 	// Result is the device's execution result as raw JSON, empty when the
-	// document has none (or null).
+	// document has none (or null). It is a slice of the Notification's
+	// Body (no second copy): change neither in place if the other must
+	// stay as received. Appending to it cannot write over Body.
 	Result stdjson.RawMessage
 }
 

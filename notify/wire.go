@@ -2,6 +2,7 @@ package notify
 
 import (
 	"bytes"
+	"sync"
 
 	"github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
@@ -29,13 +30,38 @@ type wireDocument struct {
 	input []byte
 }
 
-// newWireDocument prepares the decoding of data. json merges a document
-// into the struct it is given (it does not zero it first), so the body
-// keeps its link to the document.
-func newWireDocument(data []byte) *wireDocument {
-	w := &wireDocument{input: data}
+// wireDocuments holds the wireDocuments of finished decodings: a push
+// stream decodes one document after another, and the struct (half a
+// kilobyte with its typed bodies) would otherwise be allocated, cleared and
+// collected for each.
+var wireDocuments = sync.Pool{New: func() any { return new(wireDocument) }}
+
+// maxPooledTags bounds the tags whose array a pooled wireDocument keeps for
+// the next decoding, so that one document with many tags does not pin them.
+const maxPooledTags = 16
+
+// getWireDocument prepares the decoding of data, in a struct release
+// cleared: json merges a document into the struct it is given (it does not
+// zero it first). The body keeps its link to the document.
+func getWireDocument(data []byte) *wireDocument {
+	w := wireDocuments.Get().(*wireDocument)
+	w.input = data
 	w.NotifyData.Body.doc = w
 	return w
+}
+
+// release clears w, without the references to the document and to what
+// the notification now holds, and returns it to the pool. The array of
+// its tags stays for the next document (json clears each element it
+// reuses), unless it is large.
+func (w *wireDocument) release() {
+	tags := w.NotifyData.Header.Tags
+	*w = wireDocument{}
+	if cap(tags) <= maxPooledTags {
+		clear(tags[:cap(tags)])
+		w.NotifyData.Header.Tags = tags[:0]
+	}
+	wireDocuments.Put(w)
 }
 
 type wireNotifyData struct {
@@ -62,8 +88,11 @@ func (nd *wireNotifyData) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 // does in every example Huawei gives), so that the body is read once; else
 // its type is decoded afterwards, from raw.
 type wireBody struct {
-	doc   *wireDocument
-	raw   jsontext.Value
+	doc *wireDocument
+	raw jsontext.Value
+	// base is where raw starts in the input its typed body was decoded
+	// from, which the spans of that body count from.
+	base  int64
 	typed bool // cmd or dev holds the body
 	cmd   wireCommandStatus
 	dev   wireDeviceStatus
@@ -94,8 +123,9 @@ func (b *wireBody) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 	}
 	// The offsets are the input's; before the value come the separator
 	// and white space.
-	v := bytes.TrimLeft(b.doc.input[start:dec.InputOffset()], " \t\r\n:")
-	b.raw, b.typed = bytes.Clone(v), true
+	end := dec.InputOffset()
+	v := bytes.TrimLeft(b.doc.input[start:end], " \t\r\n:")
+	b.raw, b.base, b.typed = bytes.Clone(v), end-int64(len(v)), true
 	return nil
 }
 
@@ -122,7 +152,37 @@ type wireCommandStatus struct {
 	SentTime      wire.PushTime   `json:"sent_time"`
 	DeliveredTime wire.PushTime   `json:"delivered_time"`
 	ResponseTime  wire.PushTime   `json:"response_time"`
-	Result        jsontext.Value  `json:"result"`
+	Result        span            `json:"result"`
+}
+
+// span is where a member's value lies in the input it was decoded from, so
+// that a raw member (the result) can be a slice of the body's copy rather
+// than a copy of its own.
+type span struct{ start, end int64 }
+
+// UnmarshalJSONFrom notes where the value lies.
+func (s *span) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	v, err := dec.ReadValue()
+	if err != nil {
+		return err
+	}
+	s.end = dec.InputOffset()
+	s.start = s.end - int64(len(v))
+	return nil
+}
+
+// in returns the spanned value of body, which starts at base in the input
+// the span was read from; nil when the member was absent or null. Its
+// capacity ends with it, so that appending to it cannot write over body.
+func (s span) in(body []byte, base int64) []byte {
+	if s.end == 0 {
+		return nil
+	}
+	v := body[s.start-base : s.end-base : s.end-base]
+	if jsontext.Value(v).Kind() == 'n' {
+		return nil
+	}
+	return v
 }
 
 // wireDeviceStatus is the body of device.status (page iot_06_v5_01201,

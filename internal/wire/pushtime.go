@@ -1,7 +1,6 @@
 package wire
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -20,35 +19,13 @@ type PushTime time.Time
 // Time returns t as a time.Time, in UTC.
 func (t PushTime) Time() time.Time { return time.Time(t) }
 
-var errPushTimeNotString = errors.New("expected a time string")
-
 // maxShownTime bounds how much of a bad time an error repeats: a hostile
 // document may hold a megabyte there.
 const maxShownTime = 40
 
 // UnmarshalJSONFrom reads a JSON string in either format, "" or null.
 func (t *PushTime) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
-	v, err := dec.ReadValue()
-	switch {
-	case err != nil:
-		return err
-	case v.Kind() == 'n':
-		*t = PushTime{}
-		return nil
-	case v.Kind() != '"':
-		return errPushTimeNotString
-	}
-	var buf [40]byte
-	b, err := jsontext.AppendUnquote(buf[:0], v)
-	if err != nil {
-		return err
-	}
-	got, err := ParsePush(string(b))
-	if err != nil {
-		return err
-	}
-	*t = PushTime(got)
-	return nil
+	return readTime(dec, (*time.Time)(t), pushFormat)
 }
 
 // ParsePush parses a time in either of IoTDA's formats (see PushTime); ""

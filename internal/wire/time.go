@@ -38,29 +38,51 @@ func ParseCompact(s string) (time.Time, error) {
 // parseCompactSeconds parses the form every record's times take,
 // yyyyMMddTHHmmssZ; ok is false for anything else, which time.Parse then
 // decides. time.Parse's layout matching is most of a page's decoding cost;
-// FuzzParseCompact checks this path against it.
+// FuzzParseCompact checks this path against it. The date is checked
+// against the length of its month before time.Date, which would normalise
+// February 30th where time.Parse refuses it.
 func parseCompactSeconds(s string) (t time.Time, ok bool) {
 	if len(s) != len(CompactLayout) || s[8] != 'T' || s[15] != 'Z' {
 		return time.Time{}, false
 	}
-	var n [6]int // year, month, day, hour, minute, second
-	for i, span := range [...][2]int{{0, 4}, {4, 6}, {6, 8}, {9, 11}, {11, 13}, {13, 15}} {
-		for _, c := range []byte(s[span[0]:span[1]]) {
-			if c < '0' || c > '9' {
-				return time.Time{}, false
-			}
-			n[i] = n[i]*10 + int(c-'0')
-		}
-	}
-	t = time.Date(n[0], time.Month(n[1]), n[2], n[3], n[4], n[5], 0, time.UTC)
-	// time.Date normalises February 30th, where time.Parse refuses it;
-	// Date works the calendar out once, where Year, Month and Day would
-	// each do it again.
-	y, m, d := t.Date()
-	if n[3] > 23 || n[4] > 59 || n[5] > 59 || y != n[0] || int(m) != n[1] || d != n[2] {
+	y, ok1 := digits(s[0:4])
+	mo, ok2 := digits(s[4:6])
+	d, ok3 := digits(s[6:8])
+	h, ok4 := digits(s[9:11])
+	mi, ok5 := digits(s[11:13])
+	sec, ok6 := digits(s[13:15])
+	if !(ok1 && ok2 && ok3 && ok4 && ok5 && ok6) || mo < 1 || mo > 12 || d < 1 || d > daysIn(mo, y) ||
+		h > 23 || mi > 59 || sec > 59 {
 		return time.Time{}, false
 	}
-	return t, true
+	return time.Date(y, time.Month(mo), d, h, mi, sec, 0, time.UTC), true
+}
+
+// digits returns the number s writes in decimal digits, false when s has
+// anything else.
+func digits(s string) (int, bool) {
+	n := 0
+	for _, c := range []byte(s) {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int(c-'0')
+	}
+	return n, true
+}
+
+// daysIn is the number of days of month m (1 to 12) of year y.
+func daysIn(m, y int) int {
+	switch m {
+	case 2:
+		if y%4 == 0 && (y%100 != 0 || y%400 == 0) {
+			return 29
+		}
+		return 28
+	case 4, 6, 9, 11:
+		return 30
+	}
+	return 31
 }
 
 // FormatIBM renders t in UTC as RFC 3339 with milliseconds, the form of
@@ -168,7 +190,7 @@ var errCompactNotString = errors.New("expected a time string")
 
 // UnmarshalJSONFrom reads a JSON string in the compact format, "" or null.
 func (t *CompactTime) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
-	return readTime(dec, (*time.Time)(t), false)
+	return readTime(dec, (*time.Time)(t), compactFormat)
 }
 
 // IBMTime is a time as IBM Watson IoT writes it, normally UTC with
@@ -194,7 +216,7 @@ var (
 // UnmarshalJSONFrom reads an RFC 3339 time string (see ParseIBM), "" or
 // null.
 func (t *IBMTime) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
-	return readTime(dec, (*time.Time)(t), true)
+	return readTime(dec, (*time.Time)(t), ibmFormat)
 }
 
 // MarshalJSONTo writes the time with FormatIBMExact (milliseconds, or the
@@ -219,9 +241,20 @@ func encode(key string, v *url.Values, t time.Time, format func(time.Time) strin
 	return nil
 }
 
-// readTime reads into dst a JSON string in IBM's format or IoTDA's, or
-// null (the zero time), unquoting it on the stack: a page holds hundreds.
-func readTime(dec *jsontext.Decoder, dst *time.Time, ibm bool) error {
+// timeFormat is the format readTime parses: a constant, not a parsing
+// function, so that the unquoted string stays on the stack.
+type timeFormat int
+
+const (
+	compactFormat timeFormat = iota // IoTDA's REST API (ParseCompact)
+	ibmFormat                       // IBM Watson IoT (ParseIBM)
+	pushFormat                      // IoTDA's forwarded documents (ParsePush)
+)
+
+// readTime reads into dst a JSON string in the format f, or null (the zero
+// time), unquoting it on the stack: a page holds hundreds.
+func readTime(dec *jsontext.Decoder, dst *time.Time, f timeFormat) error {
+	ibm := f == ibmFormat
 	v, err := dec.ReadValue()
 	switch {
 	case err != nil:
@@ -245,6 +278,10 @@ func readTime(dec *jsontext.Decoder, dst *time.Time, ibm bool) error {
 			return errIBMYear
 		} else if err != nil {
 			return errIBMNotTime
+		}
+	} else if f == pushFormat {
+		if t, err = ParsePush(string(b)); err != nil {
+			return err
 		}
 	} else if t, err = ParseCompact(string(b)); err != nil {
 		return err
