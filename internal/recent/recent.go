@@ -46,7 +46,13 @@ func (m *Map[K, V]) Put(k K, v V) {
 	if m.n == len(m.ring) {
 		m.evictHead()
 	}
-	m.ring[(m.head+m.n)%len(m.ring)] = slot[K]{key: k, at: time.Now()}
+	// The clock is read only when entries age: the consumers without a
+	// maximum age put an entry for every document.
+	var at time.Time
+	if m.maxAge > 0 {
+		at = time.Now()
+	}
+	m.ring[(m.head+m.n)%len(m.ring)] = slot[K]{key: k, at: at}
 	m.n++
 	m.m[k] = v
 }
