@@ -13,4 +13,10 @@
 //
 // The REST side is package clientstate; this one is separate so that
 // REST-only programs link no MQTT client.
+//
+// The Tracker's files hold the roles devicestate's do: tracker.go the
+// Tracker, its configuration and the Run loop over the stream;
+// tracker_query.go what it answers (State, Flapping, Summary, ...);
+// tracker_store.go its compact per-client store, tracker_ids.go the
+// client IDs it holds.
 package live
