@@ -68,16 +68,27 @@ func (c *Client) FleetHistory(ctx context.Context, deviceIDs []string, q History
 	if err != nil {
 		return core.Fail[Command](err)
 	}
+	return fanIn(ctx, conc, len(ids), opts.StopOnError, func(ctx context.Context, i int, out chan<- fleetItem) bool {
+		return c.fleetDevice(ctx, ids[i], &q, out)
+	})
+}
+
+// fanIn returns an iterator over what jobs 0 to jobs-1 send, run by n
+// workers started when the loop starts; a job returns false when it
+// stopped because ctx ended, which is then yielded once after the others.
+// The iteration ends at the first error with stopOnError. Breaking the loop
+// cancels the jobs and returns once every goroutine has ended.
+func fanIn(ctx context.Context, n, jobs int, stopOnError bool, job func(ctx context.Context, i int, out chan<- fleetItem) bool) iter.Seq2[Command, error] {
 	return func(yield func(Command, error) bool) {
 		ctx, cancel := context.WithCancel(ctx)
 		results := make(chan fleetItem) // unbuffered: nothing waits in it once the loop ends
 		var wg sync.WaitGroup
 		var next atomic.Int64
-		var aborted atomic.Bool // a worker stopped because ctx ended
-		for range conc {
+		var aborted atomic.Bool // a job stopped because ctx ended
+		for range n {
 			wg.Go(func() {
-				for i := int(next.Add(1) - 1); i < len(ids); i = int(next.Add(1) - 1) {
-					if ctx.Err() != nil || !c.fleetDevice(ctx, ids[i], &q, results) {
+				for i := int(next.Add(1) - 1); i < jobs; i = int(next.Add(1) - 1) {
+					if ctx.Err() != nil || !job(ctx, i, results) {
 						aborted.Store(true)
 						return
 					}
@@ -96,7 +107,7 @@ func (c *Client) FleetHistory(ctx context.Context, deviceIDs []string, q History
 			}
 		}()
 		for it := range results {
-			if !yield(it.cmd, it.err) || it.err != nil && opts.StopOnError {
+			if !yield(it.cmd, it.err) || it.err != nil && stopOnError {
 				return
 			}
 		}

@@ -5,10 +5,9 @@ import (
 	"iter"
 	"slices"
 	"strconv"
-	"sync"
-	"sync/atomic"
 	"time"
 
+	"github.com/iotclient/iotclient-go/internal/core"
 	"github.com/iotclient/iotclient-go/internal/invalid"
 )
 
@@ -50,50 +49,24 @@ func (e *CommandError) Unwrap() error { return e.Err }
 func (c *Client) WaitAll(ctx context.Context, refs []CommandRef, opts WaitOptions) iter.Seq2[Command, error] {
 	refs, initial, maxInterval, err := checkWaitAll(refs, &opts)
 	if err != nil {
-		return func(yield func(Command, error) bool) { yield(Command{}, err) }
+		return core.Fail[Command](err)
 	}
-	return func(yield func(Command, error) bool) {
-		ctx, cancel := context.WithCancel(ctx)
-		results := make(chan fleetItem) // unbuffered: nothing waits in it once the loop ends
-		var wg sync.WaitGroup
-		var aborted atomic.Bool // a wait ended because ctx did
-		for _, r := range refs {
-			wg.Go(func() {
-				cmd, err := c.wait(ctx, r.DeviceID, r.CommandID, initial, maxInterval, &opts)
-				if err != nil {
-					if ctx.Err() != nil {
-						aborted.Store(true)
-						return
-					}
-					err = &CommandError{DeviceID: r.DeviceID, CommandID: r.CommandID, Err: err}
-				}
-				select {
-				case results <- fleetItem{cmd: cmd, err: err}:
-				case <-ctx.Done():
-					aborted.Store(true)
-				}
-			})
-		}
-		var closing sync.WaitGroup
-		closing.Go(func() {
-			wg.Wait()
-			close(results)
-		})
-		defer closing.Wait() // runs last: every goroutine has ended
-		defer func() {
-			cancel()
-			for range results { // until every wait has ended
+	return fanIn(ctx, len(refs), len(refs), false, func(ctx context.Context, i int, out chan<- fleetItem) bool {
+		r := refs[i]
+		cmd, err := c.wait(ctx, r.DeviceID, r.CommandID, initial, maxInterval, &opts)
+		if err != nil {
+			if ctx.Err() != nil {
+				return false
 			}
-		}()
-		for it := range results {
-			if !yield(it.cmd, it.err) {
-				return
-			}
+			err = &CommandError{DeviceID: r.DeviceID, CommandID: r.CommandID, Err: err}
 		}
-		if err := ctx.Err(); err != nil && aborted.Load() {
-			yield(Command{}, err)
+		select {
+		case out <- fleetItem{cmd: cmd, err: err}:
+			return true
+		case <-ctx.Done():
+			return false
 		}
-	}
+	})
 }
 
 // checkWaitAll returns a private copy of the references and the polling
