@@ -172,21 +172,9 @@ func (c *Client) listPage(ctx context.Context, q *ListQuery, marker string, offs
 // platform promises: no more devices than asked for, each with an ID. The
 // caller sets Next.
 func pageFrom(out *wireList, limit int, requestID string) (pagination.Page[Device], error) {
-	p := pagination.Page[Device]{RequestID: requestID}
-	n := len(out.Devices)
-	if n > limit {
-		return p, fmt.Errorf("%w: the platform returned %d devices for a page of %d (request ID %s)",
-			iotclient.ErrMalformedResponse, n, limit, requestID)
-	}
-	p.Items = make([]Device, n)
-	for i := range out.Devices {
-		d, err := out.Devices[i].device("devices[" + strconv.Itoa(i) + "]")
-		if err != nil {
-			return pagination.Page[Device]{}, fmt.Errorf("%w: %v (request ID %s)", iotclient.ErrMalformedResponse, err, requestID)
-		}
-		p.Items[i] = d
-	}
-	return p, nil
+	return iotda.Page(len(out.Devices), limit, "devices", requestID, func(i int) (Device, error) {
+		return out.Devices[i].device("devices[" + strconv.Itoa(i) + "]")
+	})
 }
 
 // Get returns one device with its connection status and since when it
