@@ -10,7 +10,7 @@ import (
 	"github.com/go-json-experiment/json/jsontext"
 
 	iotclient "github.com/iotclient/iotclient-go"
-	"github.com/iotclient/iotclient-go/internal/iotda"
+	"github.com/iotclient/iotclient-go/internal/core"
 	"github.com/iotclient/iotclient-go/internal/wire"
 	"github.com/iotclient/iotclient-go/pagination"
 )
@@ -124,7 +124,7 @@ func raw(v jsontext.Value) stdjson.RawMessage {
 // more records than asked for, no negative expiry.
 func pageFrom(out *wireList, limit int, requestID string) (pagination.Page[Command], error) {
 	n := len(out.Commands)
-	p, err := iotda.Page(n, limit, "commands", requestID, func(i int) (Command, error) { return out.Commands[i].command(i) })
+	p, err := core.Page(n, limit, "commands", requestID, func(i int) (Command, error) { return out.Commands[i].command(i) })
 	if err != nil {
 		return p, err
 	}

@@ -172,7 +172,7 @@ func (c *Client) listPage(ctx context.Context, q *ListQuery, marker string, offs
 // platform promises: no more devices than asked for, each with an ID. The
 // caller sets Next.
 func pageFrom(out *wireList, limit int, requestID string) (pagination.Page[Device], error) {
-	return iotda.Page(len(out.Devices), limit, "devices", requestID, func(i int) (Device, error) {
+	return core.Page(len(out.Devices), limit, "devices", requestID, func(i int) (Device, error) {
 		return out.Devices[i].device("devices[" + strconv.Itoa(i) + "]")
 	})
 }

@@ -5,18 +5,15 @@ package iotda
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 	"regexp"
 	"strconv"
 
 	"github.com/google/go-querystring/query"
 
-	"github.com/iotclient/iotclient-go"
 	"github.com/iotclient/iotclient-go/internal/config"
 	"github.com/iotclient/iotclient-go/internal/core"
 	"github.com/iotclient/iotclient-go/internal/invalid"
-	"github.com/iotclient/iotclient-go/pagination"
 )
 
 // MaxDeviceIDLength is the longest device ID IoTDA accepts.
@@ -104,24 +101,4 @@ func CheckID(field, v string, max int) error {
 		return invalid.Field(field, v, "may contain only letters, digits, '_' and '-'")
 	}
 	return nil
-}
-
-// Page converts the n records of a decoded page (convert turns record i
-// into T), checking the platform's promise of no more than limit: what
-// names the records in the error. Errors match
-// iotclient.ErrMalformedResponse and carry the request ID.
-func Page[T any](n, limit int, what, requestID string, convert func(i int) (T, error)) (pagination.Page[T], error) {
-	p := pagination.Page[T]{RequestID: requestID}
-	if n > limit {
-		return p, fmt.Errorf("%w: the platform returned %d %s for a page of %d (request ID %s)",
-			iotclient.ErrMalformedResponse, n, what, limit, requestID)
-	}
-	p.Items = make([]T, n)
-	for i := range p.Items {
-		var err error
-		if p.Items[i], err = convert(i); err != nil {
-			return pagination.Page[T]{}, fmt.Errorf("%w: %v (request ID %s)", iotclient.ErrMalformedResponse, err, requestID)
-		}
-	}
-	return p, nil
 }
