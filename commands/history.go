@@ -3,15 +3,14 @@ package commands
 import (
 	"cmp"
 	"context"
-	"fmt"
 	"iter"
 	"slices"
 	"strconv"
 	"time"
 
-	iotclient "github.com/iotclient/iotclient-go"
 	"github.com/iotclient/iotclient-go/internal/core"
 	"github.com/iotclient/iotclient-go/internal/invalid"
+	"github.com/iotclient/iotclient-go/internal/iotda"
 	"github.com/iotclient/iotclient-go/pagination"
 )
 
@@ -108,14 +107,7 @@ func (c *Client) commandListing(deviceID, path, typ string, q HistoryQuery) *cor
 			return q.validate(typ)
 		},
 		Start: q.Marker,
-		// q.Offset applies to the first page only, as the markers that
-		// follow already skip it.
-		Fetch: func(ctx context.Context, marker string, n int) (pagination.Page[Command], error) {
-			if n > 0 {
-				return page(ctx, marker, 0)
-			}
-			return page(ctx, marker, q.Offset)
-		},
+		Fetch: iotda.AfterMarker(q.Offset, page),
 	}
 }
 
@@ -163,13 +155,9 @@ func (c *Client) Count(ctx context.Context, deviceID string, q CountQuery) (int,
 	}
 	var out wireCount
 	requestID, err := c.do(ctx, "POST", deviceID, "/async-commands-history/count", hq.params("", 0, 0), nil, &out)
-	switch {
-	case err != nil:
+	if err != nil {
 		return 0, err
-	case out.Count == nil:
-		return 0, c.core.Scrub(fmt.Errorf("%w: the count answer has no count (request ID %s)", iotclient.ErrMalformedResponse, requestID))
-	case *out.Count < 0:
-		return 0, c.core.Scrub(fmt.Errorf("%w: the platform counted %d commands (request ID %s)", iotclient.ErrMalformedResponse, *out.Count, requestID))
 	}
-	return *out.Count, nil
+	n, err := iotda.Count(out.Count, "commands", requestID)
+	return n, c.core.Scrub(err)
 }

@@ -132,12 +132,9 @@ func (c *Client) list(q ListQuery) *core.Listing[Device] {
 		Client: c.iotda.Core(),
 		Check:  q.validate,
 		Start:  q.Marker,
-		Fetch: func(ctx context.Context, marker string, n int) (pagination.Page[Device], error) {
-			if n > 0 {
-				return c.listPage(ctx, &q, marker, 0) // the marker already skips the offset
-			}
-			return c.listPage(ctx, &q, marker, q.Offset)
-		},
+		Fetch: iotda.AfterMarker(q.Offset, func(ctx context.Context, marker string, offset int) (pagination.Page[Device], error) {
+			return c.listPage(ctx, &q, marker, offset)
+		}),
 	}
 }
 

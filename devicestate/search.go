@@ -248,13 +248,9 @@ func (c *Client) SearchCount(ctx context.Context, q SearchQuery) (int, error) {
 	}
 	var out wireList
 	requestID, err := c.do(ctx, "POST", "/search/query-devices", nil, searchBody{SQL: q.sql(true, q.Marker, 0, 0)}, &out)
-	switch {
-	case err != nil:
+	if err != nil {
 		return 0, c.scrub(err)
-	case out.Count == nil:
-		return 0, c.scrub(fmt.Errorf("%w: the count answer has no count (request ID %s)", iotclient.ErrMalformedResponse, requestID))
-	case *out.Count < 0:
-		return 0, c.scrub(fmt.Errorf("%w: the platform counted %d devices (request ID %s)", iotclient.ErrMalformedResponse, *out.Count, requestID))
 	}
-	return *out.Count, nil
+	n, err := iotda.Count(out.Count, "devices", requestID)
+	return n, c.scrub(err)
 }
