@@ -13,6 +13,7 @@ import (
 	iotclient "github.com/iotclient/iotclient-go"
 	"github.com/iotclient/iotclient-go/internal/core"
 	"github.com/iotclient/iotclient-go/internal/invalid"
+	"github.com/iotclient/iotclient-go/internal/iotda"
 )
 
 // Limits of FleetOptions.Concurrency.
@@ -154,7 +155,7 @@ func checkFleet(deviceIDs []string, q *HistoryQuery, opts FleetOptions) ([]strin
 	seen := make(map[string]int, len(deviceIDs))
 	for i, id := range deviceIDs {
 		field := "deviceIDs[" + strconv.Itoa(i) + "]"
-		if err := checkID(field, id, maxDeviceIDLength); err != nil {
+		if err := iotda.CheckID(field, id, iotda.MaxDeviceIDLength); err != nil {
 			return nil, 0, err
 		}
 		if j, dup := seen[id]; dup {

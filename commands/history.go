@@ -57,7 +57,7 @@ func (q *HistoryQuery) validate(typ string) error {
 	case !q.Since.IsZero() && !q.Until.IsZero() && q.Since.After(q.Until):
 		return invalid.Field(typ+".Since", q.Since.UTC().Format(time.RFC3339), "is after Until ("+q.Until.UTC().Format(time.RFC3339)+")")
 	case q.Marker != "":
-		return checkID(typ+".Marker", q.Marker, 128)
+		return iotda.CheckID(typ+".Marker", q.Marker, 128)
 	}
 	return nil
 }
@@ -101,7 +101,7 @@ func (c *Client) commandListing(deviceID, path, typ string, q HistoryQuery) *cor
 	return &core.Listing[Command]{
 		Client: c.core,
 		Check: func() error {
-			if err := checkID("deviceID", deviceID, maxDeviceIDLength); err != nil {
+			if err := iotda.CheckID("deviceID", deviceID, iotda.MaxDeviceIDLength); err != nil {
 				return err
 			}
 			return q.validate(typ)
@@ -146,7 +146,7 @@ type CountQuery struct {
 // History never says (POST .../async-commands-history/count; being a read,
 // it is retried like a GET).
 func (c *Client) Count(ctx context.Context, deviceID string, q CountQuery) (int, error) {
-	if err := checkID("deviceID", deviceID, maxDeviceIDLength); err != nil {
+	if err := iotda.CheckID("deviceID", deviceID, iotda.MaxDeviceIDLength); err != nil {
 		return 0, err
 	}
 	hq := HistoryQuery{Status: q.Status, CommandName: q.CommandName, Since: q.Since, Until: q.Until}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/iotclient/iotclient-go/internal/core"
 	"github.com/iotclient/iotclient-go/internal/invalid"
+	"github.com/iotclient/iotclient-go/internal/iotda"
 )
 
 // CommandRef names one command of one device.
@@ -75,10 +76,10 @@ func checkWaitAll(refs []CommandRef, opts *WaitOptions) ([]CommandRef, time.Dura
 	seen := make(map[CommandRef]int, len(refs))
 	for i, r := range refs {
 		field := "refs[" + strconv.Itoa(i) + "]"
-		if err := checkID(field+".DeviceID", r.DeviceID, maxDeviceIDLength); err != nil {
+		if err := iotda.CheckID(field+".DeviceID", r.DeviceID, iotda.MaxDeviceIDLength); err != nil {
 			return nil, 0, 0, err
 		}
-		if err := checkID(field+".CommandID", r.CommandID, MaxCommandIDLength); err != nil {
+		if err := iotda.CheckID(field+".CommandID", r.CommandID, MaxCommandIDLength); err != nil {
 			return nil, 0, 0, err
 		}
 		if j, dup := seen[r]; dup {

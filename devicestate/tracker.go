@@ -213,7 +213,7 @@ func (t *Tracker) Run(ctx context.Context) error {
 		err error
 	}
 	done := make(chan result, 1)
-	running, again := false, false
+	running, again, ready := false, false, false
 	var retry <-chan time.Time
 	wait := firstRetry
 	reconcile := func(full bool) {
@@ -230,7 +230,7 @@ func (t *Tracker) Run(ctx context.Context) error {
 			return ctx.Err()
 		case r := <-done:
 			running = false
-			first := !isClosed(t.ready)
+			first := !ready
 			switch {
 			case r.err != nil && first:
 				return r.err
@@ -240,6 +240,7 @@ func (t *Tracker) Run(ctx context.Context) error {
 				wait = min(2*wait, lastRetry)
 				continue
 			case first:
+				ready = true
 				close(t.ready)
 			}
 			wait, retry = firstRetry, nil
@@ -278,15 +279,6 @@ func (t *Tracker) Run(ctx context.Context) error {
 				return it.err // a fatal error is the stream's last item
 			}
 		}
-	}
-}
-
-func isClosed(c chan struct{}) bool {
-	select {
-	case <-c:
-		return true
-	default:
-		return false
 	}
 }
 
