@@ -168,11 +168,11 @@ type streamItem struct {
 // first snapshot fails, or the stream ends or fails for good (returning
 // that error, or ErrStreamEnded). A stream that ends once ctx is done
 // (because it watches ctx) makes Run return ctx's error, never
-// ErrStreamEnded. It may be called once. When it returns
-// the reconciliations have ended and the states stay queryable; the
-// goroutine ranging over the stream ends when the stream next yields (or
-// ends), so give the stream the same context (as
-// notify.Handler.Notifications takes one).
+// ErrStreamEnded. It may be called once. When it returns the
+// reconciliations have ended and the states stay queryable; the goroutine
+// ranging over the stream ends when the stream next yields (or ends), so
+// give the stream the same context (as notify.Handler.Notifications takes
+// one).
 //
 // Run ranges over the stream and reads the snapshot at the same time,
 // merging both by time, so nothing that changes meanwhile is lost. After
