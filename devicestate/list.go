@@ -140,13 +140,7 @@ func (c *Client) list(q ListQuery) *core.Listing[Device] {
 
 func (c *Client) listPage(ctx context.Context, q *ListQuery, marker string, offset int) (pagination.Page[Device], error) {
 	size := cmp.Or(q.PageSize, DefaultPageSize)
-	// Room for a full page, so the decoder does not grow the slice.
-	out := wireList{Devices: make([]wireDevice, 0, size)}
-	requestID, err := c.do(ctx, "GET", "/devices", q.params(marker, offset, size), nil, &out)
-	if err != nil {
-		return pagination.Page[Device]{}, err
-	}
-	p, err := pageFrom(&out, size, requestID)
+	out, p, err := c.devicePage(ctx, "GET", "/devices", q.params(marker, offset, size), nil, size)
 	if err != nil {
 		return p, err
 	}
@@ -158,20 +152,28 @@ func (c *Client) listPage(ctx context.Context, q *ListQuery, marker string, offs
 		// carry no record ID, so only page.marker resumes after a full one.
 		if out.Page == nil || out.Page.Marker == "" {
 			return pagination.Page[Device]{}, fmt.Errorf("%w: a full page of devices without page.marker (request ID %s)",
-				iotclient.ErrMalformedResponse, requestID)
+				iotclient.ErrMalformedResponse, p.RequestID)
 		}
 		p.Next = out.Page.Marker
 	}
 	return p, nil
 }
 
-// pageFrom converts a decoded list or search page, checking what the
-// platform promises: no more devices than asked for, each with an ID. The
-// caller sets Next.
-func pageFrom(out *wireList, limit int, requestID string) (pagination.Page[Device], error) {
-	return core.Page(len(out.Devices), limit, "devices", requestID, func(i int) (Device, error) {
+// devicePage sends the request of a list or search page of at most limit
+// devices and converts them, checking what the platform promises: no more
+// devices than asked for, each with an ID. The caller sets Next from the
+// decoded answer.
+func (c *Client) devicePage(ctx context.Context, method, path string, params, body any, limit int) (*wireList, pagination.Page[Device], error) {
+	// Room for a full page, so the decoder does not grow the slice.
+	out := &wireList{Devices: make([]wireDevice, 0, limit)}
+	requestID, err := c.do(ctx, method, path, params, body, out)
+	if err != nil {
+		return out, pagination.Page[Device]{}, err
+	}
+	p, err := core.Page(len(out.Devices), limit, "devices", requestID, func(i int) (Device, error) {
 		return out.Devices[i].device("devices[" + strconv.Itoa(i) + "]")
 	})
+	return out, p, err
 }
 
 // Get returns one device with its connection status and since when it

@@ -217,19 +217,14 @@ func (c *Client) searchPage(ctx context.Context, q *SearchQuery, marker string, 
 		return pagination.Page[Device]{}, err
 	}
 	rows := cmp.Or(q.PageSize, DefaultPageSize)
-	out := wireList{Devices: make([]wireDevice, 0, rows)}
-	requestID, err := c.do(ctx, "POST", "/search/query-devices", nil, searchBody{SQL: q.sql(false, marker, offset, rows)}, &out)
-	if err != nil {
-		return pagination.Page[Device]{}, err
-	}
-	p, err := pageFrom(&out, rows, requestID)
+	out, p, err := c.devicePage(ctx, "POST", "/search/query-devices", nil, searchBody{SQL: q.sql(false, marker, offset, rows)}, rows)
 	if err != nil {
 		return p, err
 	}
 	if n := len(out.Devices); n == rows {
 		if p.Next = out.Devices[n-1].Marker; p.Next == "" {
 			return pagination.Page[Device]{}, fmt.Errorf("%w: devices[%d] of a full search page has no marker (request ID %s)",
-				iotclient.ErrMalformedResponse, n-1, requestID)
+				iotclient.ErrMalformedResponse, n-1, p.RequestID)
 		}
 	}
 	return p, nil
