@@ -7,8 +7,6 @@ import (
 	"iter"
 	"slices"
 	"strconv"
-	"sync"
-	"sync/atomic"
 
 	iotclient "github.com/iotclient/iotclient-go"
 	"github.com/iotclient/iotclient-go/internal/core"
@@ -72,50 +70,6 @@ func (c *Client) FleetHistory(ctx context.Context, deviceIDs []string, q History
 	return fanIn(ctx, conc, len(ids), opts.StopOnError, func(ctx context.Context, i int, out chan<- fleetItem) bool {
 		return c.fleetDevice(ctx, ids[i], &q, out)
 	})
-}
-
-// fanIn returns an iterator over what jobs 0 to jobs-1 send, run by n
-// workers started when the loop starts; a job returns false when it
-// stopped because ctx ended, which is then yielded once after the others.
-// The iteration ends at the first error with stopOnError. Breaking the loop
-// cancels the jobs and returns once every goroutine has ended.
-func fanIn(ctx context.Context, n, jobs int, stopOnError bool, job func(ctx context.Context, i int, out chan<- fleetItem) bool) iter.Seq2[Command, error] {
-	return func(yield func(Command, error) bool) {
-		ctx, cancel := context.WithCancel(ctx)
-		results := make(chan fleetItem) // unbuffered: nothing waits in it once the loop ends
-		var wg sync.WaitGroup
-		var next atomic.Int64
-		var aborted atomic.Bool // a job stopped because ctx ended
-		for range n {
-			wg.Go(func() {
-				for i := int(next.Add(1) - 1); i < jobs; i = int(next.Add(1) - 1) {
-					if ctx.Err() != nil || !job(ctx, i, results) {
-						aborted.Store(true)
-						return
-					}
-				}
-			})
-		}
-		var closing sync.WaitGroup
-		closing.Go(func() {
-			wg.Wait()
-			close(results)
-		})
-		defer closing.Wait() // runs last: every goroutine has ended
-		defer func() {
-			cancel()
-			for range results { // until every worker has ended
-			}
-		}()
-		for it := range results {
-			if !yield(it.cmd, it.err) || it.err != nil && stopOnError {
-				return
-			}
-		}
-		if err := ctx.Err(); err != nil && aborted.Load() {
-			yield(Command{}, err)
-		}
-	}
 }
 
 // fleetDevice sends one device's records, or its failure, to out; false
