@@ -33,9 +33,9 @@ import (
 func ConfigFromEnv() (Config, error) { return configFromEnv(os.LookupEnv) }
 
 func configFromEnv(lookup envvar.Lookup) (Config, error) {
-	v, set := envvar.Read(lookup, envvar.IBM)
-	if !set {
-		return Config{}, envvar.NotSet(envvar.IBM)
+	v, err := envvar.Load(lookup, envvar.IBM)
+	if err != nil {
+		return Config{}, err
 	}
 	key, token := v[envvar.IBMAPIKey], v[envvar.IBMAPIToken]
 	switch {
@@ -45,14 +45,9 @@ func configFromEnv(lookup envvar.Lookup) (Config, error) {
 		return Config{}, envvar.Invalid(envvar.IBMAPIToken, "", "is required: the API key's authentication token")
 	}
 	cred := auth.APIKey(key, token)
-	if c, ok := cred.(auth.Validator); ok {
-		err := c.Validate()
-		if err != nil {
-			return Config{}, envvar.Rename(err, map[string]string{
-				"auth.APIKey key":   envvar.IBMAPIKey,
-				"auth.APIKey token": envvar.IBMAPIToken,
-			})
-		}
+	err = envvar.Validate(cred, map[string]string{"auth.APIKey key": envvar.IBMAPIKey, "auth.APIKey token": envvar.IBMAPIToken})
+	if err != nil {
+		return Config{}, err
 	}
 	org, err := ibmorg.Resolve(envvar.IBMOrg, v[envvar.IBMOrg], cred)
 	if err != nil {

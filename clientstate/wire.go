@@ -12,7 +12,7 @@ import (
 	json "github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
 
-	iotclient "github.com/iotclient/iotclient-go"
+	"github.com/iotclient/iotclient-go/internal/core"
 	"github.com/iotclient/iotclient-go/internal/wire"
 	"github.com/iotclient/iotclient-go/pagination"
 )
@@ -163,19 +163,11 @@ type wireList struct {
 // page converts the list, checking that it holds no more than limit
 // states.
 func (w *wireList) page(limit int, requestID string) (pagination.Page[State], error) {
-	if len(w.Results) > limit {
-		return pagination.Page[State]{}, fmt.Errorf("%w: the platform returned %d client states for a page of %d (request ID %s)",
-			iotclient.ErrMalformedResponse, len(w.Results), limit, requestID)
+	p, err := core.Page(len(w.Results), limit, "client states", requestID, func(i int) (State, error) { return w.Results[i].state(), nil })
+	if err != nil {
+		return pagination.Page[State]{}, err
 	}
-	p := pagination.Page[State]{
-		Items:     make([]State, len(w.Results)),
-		Total:     w.Meta.total,
-		HasTotal:  w.Meta.hasTotal,
-		RequestID: requestID,
-	}
-	for i := range w.Results {
-		p.Items[i] = w.Results[i].state()
-	}
+	p.Total, p.HasTotal = w.Meta.total, w.Meta.hasTotal
 	if len(w.Results) > 0 {
 		p.Next = w.Bookmark
 	}

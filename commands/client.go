@@ -57,7 +57,3 @@ func (c Config) checkIDs() error { return iotda.CheckConfigIDs(c.ProjectID, c.In
 func (c *Client) do(ctx context.Context, method, deviceID, path string, params, body, out any) (string, error) {
 	return c.iotda.Do(ctx, method, "/devices/"+deviceID+path, params, body, out, body == nil)
 }
-
-// checkID applies IoTDA's rule for device and command IDs: 1 to max
-// characters of letters, digits, '_' and '-'.
-func checkID(field, v string, max int) error { return iotda.CheckID(field, v, max) }

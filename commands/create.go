@@ -11,6 +11,7 @@ import (
 	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/iotclient/iotclient-go/internal/invalid"
+	"github.com/iotclient/iotclient-go/internal/iotda"
 )
 
 // Limits of a command delivery, from the IoTDA API.
@@ -21,7 +22,6 @@ const (
 	MaxExpire            = 48 * time.Hour // NewCommand.Expire (172,800 s)
 	MaxPendingPerDevice  = 20             // PENDING (cached) commands a device may have
 	MaxCommandIDLength   = 100            // characters of a command ID
-	maxDeviceIDLength    = 128
 )
 
 // NewCommand is a command to deliver to a device.
@@ -114,7 +114,7 @@ func encodeParams(p any) (jsontext.Value, error) {
 // sent twice. If the answer is lost (a timeout, a 5xx) the command may or may
 // not exist; look for it with Queue or History before delivering it again.
 func (c *Client) Create(ctx context.Context, deviceID string, cmd NewCommand) (Command, error) {
-	if err := checkID("deviceID", deviceID, maxDeviceIDLength); err != nil {
+	if err := iotda.CheckID("deviceID", deviceID, iotda.MaxDeviceIDLength); err != nil {
 		return Command{}, err
 	}
 	body, err := cmd.body()

@@ -50,9 +50,9 @@ import (
 func ConfigFromEnv() (Config, error) { return configFromEnv(os.LookupEnv) }
 
 func configFromEnv(lookup envvar.Lookup) (Config, error) {
-	v, set := envvar.Read(lookup, envvar.IoTDA)
-	if !set {
-		return Config{}, envvar.NotSet(envvar.IoTDA)
+	v, err := envvar.Load(lookup, envvar.IoTDA)
+	if err != nil {
+		return Config{}, err
 	}
 	endpoint := v[envvar.IoTDAEndpoint]
 	if endpoint == "" {
@@ -62,7 +62,7 @@ func configFromEnv(lookup envvar.Lookup) (Config, error) {
 		return Config{}, err
 	}
 	cfg := Config{Endpoint: endpoint, ProjectID: v[envvar.IoTDAProjectID], InstanceID: v[envvar.IoTDAInstanceID]}
-	err := envvar.Rename(cfg.checkIDs(), map[string]string{
+	err = envvar.Rename(cfg.checkIDs(), map[string]string{
 		"Config.ProjectID":  envvar.IoTDAProjectID,
 		"Config.InstanceID": envvar.IoTDAInstanceID,
 	})
@@ -134,10 +134,8 @@ func credentialFromEnv(v envvar.Vars, endpoint string) (auth.Credential, error) 
 			Project:  region,
 		}, v[envvar.IAMPassword])
 	}
-	if c, ok := cred.(auth.Validator); ok {
-		if err := c.Validate(); err != nil {
-			return nil, envvar.Rename(err, credentialFields)
-		}
+	if err := envvar.Validate(cred, credentialFields); err != nil {
+		return nil, err
 	}
 	return cred, nil
 }

@@ -7,12 +7,11 @@ import (
 	"iter"
 	"slices"
 	"strconv"
-	"sync"
-	"sync/atomic"
 
 	iotclient "github.com/iotclient/iotclient-go"
 	"github.com/iotclient/iotclient-go/internal/core"
 	"github.com/iotclient/iotclient-go/internal/invalid"
+	"github.com/iotclient/iotclient-go/internal/iotda"
 )
 
 // Limits of FleetOptions.Concurrency.
@@ -68,42 +67,9 @@ func (c *Client) FleetHistory(ctx context.Context, deviceIDs []string, q History
 	if err != nil {
 		return core.Fail[Command](err)
 	}
-	return func(yield func(Command, error) bool) {
-		ctx, cancel := context.WithCancel(ctx)
-		results := make(chan fleetItem) // unbuffered: nothing waits in it once the loop ends
-		var wg sync.WaitGroup
-		var next atomic.Int64
-		var aborted atomic.Bool // a worker stopped because ctx ended
-		for range conc {
-			wg.Go(func() {
-				for i := int(next.Add(1) - 1); i < len(ids); i = int(next.Add(1) - 1) {
-					if ctx.Err() != nil || !c.fleetDevice(ctx, ids[i], &q, results) {
-						aborted.Store(true)
-						return
-					}
-				}
-			})
-		}
-		var closing sync.WaitGroup
-		closing.Go(func() {
-			wg.Wait()
-			close(results)
-		})
-		defer closing.Wait() // runs last: every goroutine has ended
-		defer func() {
-			cancel()
-			for range results { // until every worker has ended
-			}
-		}()
-		for it := range results {
-			if !yield(it.cmd, it.err) || it.err != nil && opts.StopOnError {
-				return
-			}
-		}
-		if err := ctx.Err(); err != nil && aborted.Load() {
-			yield(Command{}, err)
-		}
-	}
+	return fanIn(ctx, conc, len(ids), opts.StopOnError, func(ctx context.Context, i int, out chan<- fleetItem) bool {
+		return c.fleetDevice(ctx, ids[i], &q, out)
+	})
 }
 
 // fleetDevice sends one device's records, or its failure, to out; false
@@ -143,7 +109,7 @@ func checkFleet(deviceIDs []string, q *HistoryQuery, opts FleetOptions) ([]strin
 	seen := make(map[string]int, len(deviceIDs))
 	for i, id := range deviceIDs {
 		field := "deviceIDs[" + strconv.Itoa(i) + "]"
-		if err := checkID(field, id, maxDeviceIDLength); err != nil {
+		if err := iotda.CheckID(field, id, iotda.MaxDeviceIDLength); err != nil {
 			return nil, 0, err
 		}
 		if j, dup := seen[id]; dup {

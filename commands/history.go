@@ -3,15 +3,14 @@ package commands
 import (
 	"cmp"
 	"context"
-	"fmt"
 	"iter"
 	"slices"
 	"strconv"
 	"time"
 
-	iotclient "github.com/iotclient/iotclient-go"
 	"github.com/iotclient/iotclient-go/internal/core"
 	"github.com/iotclient/iotclient-go/internal/invalid"
+	"github.com/iotclient/iotclient-go/internal/iotda"
 	"github.com/iotclient/iotclient-go/pagination"
 )
 
@@ -58,7 +57,7 @@ func (q *HistoryQuery) validate(typ string) error {
 	case !q.Since.IsZero() && !q.Until.IsZero() && q.Since.After(q.Until):
 		return invalid.Field(typ+".Since", q.Since.UTC().Format(time.RFC3339), "is after Until ("+q.Until.UTC().Format(time.RFC3339)+")")
 	case q.Marker != "":
-		return checkID(typ+".Marker", q.Marker, 128)
+		return iotda.CheckID(typ+".Marker", q.Marker, 128)
 	}
 	return nil
 }
@@ -102,20 +101,13 @@ func (c *Client) commandListing(deviceID, path, typ string, q HistoryQuery) *cor
 	return &core.Listing[Command]{
 		Client: c.core,
 		Check: func() error {
-			if err := checkID("deviceID", deviceID, maxDeviceIDLength); err != nil {
+			if err := iotda.CheckID("deviceID", deviceID, iotda.MaxDeviceIDLength); err != nil {
 				return err
 			}
 			return q.validate(typ)
 		},
 		Start: q.Marker,
-		// q.Offset applies to the first page only, as the markers that
-		// follow already skip it.
-		Fetch: func(ctx context.Context, marker string, n int) (pagination.Page[Command], error) {
-			if n > 0 {
-				return page(ctx, marker, 0)
-			}
-			return page(ctx, marker, q.Offset)
-		},
+		Fetch: iotda.AfterMarker(q.Offset, page),
 	}
 }
 
@@ -154,7 +146,7 @@ type CountQuery struct {
 // History never says (POST .../async-commands-history/count; being a read,
 // it is retried like a GET).
 func (c *Client) Count(ctx context.Context, deviceID string, q CountQuery) (int, error) {
-	if err := checkID("deviceID", deviceID, maxDeviceIDLength); err != nil {
+	if err := iotda.CheckID("deviceID", deviceID, iotda.MaxDeviceIDLength); err != nil {
 		return 0, err
 	}
 	hq := HistoryQuery{Status: q.Status, CommandName: q.CommandName, Since: q.Since, Until: q.Until}
@@ -163,13 +155,9 @@ func (c *Client) Count(ctx context.Context, deviceID string, q CountQuery) (int,
 	}
 	var out wireCount
 	requestID, err := c.do(ctx, "POST", deviceID, "/async-commands-history/count", hq.params("", 0, 0), nil, &out)
-	switch {
-	case err != nil:
+	if err != nil {
 		return 0, err
-	case out.Count == nil:
-		return 0, c.core.Scrub(fmt.Errorf("%w: the count answer has no count (request ID %s)", iotclient.ErrMalformedResponse, requestID))
-	case *out.Count < 0:
-		return 0, c.core.Scrub(fmt.Errorf("%w: the platform counted %d commands (request ID %s)", iotclient.ErrMalformedResponse, *out.Count, requestID))
 	}
-	return *out.Count, nil
+	n, err := iotda.Count(out.Count, "commands", requestID)
+	return n, c.core.Scrub(err)
 }

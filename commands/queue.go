@@ -5,6 +5,7 @@ import (
 	"iter"
 
 	"github.com/iotclient/iotclient-go/internal/core"
+	"github.com/iotclient/iotclient-go/internal/iotda"
 	"github.com/iotclient/iotclient-go/pagination"
 )
 
@@ -36,10 +37,10 @@ func (c *Client) queue(deviceID string, q QueueQuery) *core.Listing[Command] {
 // that does not exist is an *iotclient.APIError matching
 // iotclient.ErrNotFound. Bad IDs are refused before any request.
 func (c *Client) Get(ctx context.Context, deviceID, commandID string) (Command, error) {
-	if err := checkID("deviceID", deviceID, maxDeviceIDLength); err != nil {
+	if err := iotda.CheckID("deviceID", deviceID, iotda.MaxDeviceIDLength); err != nil {
 		return Command{}, err
 	}
-	if err := checkID("commandID", commandID, MaxCommandIDLength); err != nil {
+	if err := iotda.CheckID("commandID", commandID, MaxCommandIDLength); err != nil {
 		return Command{}, err
 	}
 	var out wireCommand

@@ -64,9 +64,7 @@ func (c Command) withKnown(known Command) Command {
 	c.ServiceID = cmp.Or(c.ServiceID, known.ServiceID)
 	c.Name = cmp.Or(c.Name, known.Name)
 	c.SendStrategy = cmp.Or(c.SendStrategy, known.SendStrategy)
-	if c.Expire == 0 {
-		c.Expire = known.Expire
-	}
+	c.Expire = cmp.Or(c.Expire, known.Expire)
 	if len(c.Params) == 0 {
 		c.Params = known.Params
 	}

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/iotclient/iotclient-go/internal/invalid"
+	"github.com/iotclient/iotclient-go/internal/iotda"
 )
 
 // Default polling of Wait.
@@ -63,10 +64,10 @@ func (o *WaitOptions) intervals() (time.Duration, time.Duration, error) {
 // ctx a deadline: a delayed command to a device that never reports stays
 // PENDING up to 48 hours.
 func (c *Client) Wait(ctx context.Context, deviceID, commandID string, opts WaitOptions) (Command, error) {
-	if err := checkID("deviceID", deviceID, maxDeviceIDLength); err != nil {
+	if err := iotda.CheckID("deviceID", deviceID, iotda.MaxDeviceIDLength); err != nil {
 		return Command{}, err
 	}
-	if err := checkID("commandID", commandID, MaxCommandIDLength); err != nil {
+	if err := iotda.CheckID("commandID", commandID, MaxCommandIDLength); err != nil {
 		return Command{}, err
 	}
 	interval, maxInterval, err := opts.intervals()

@@ -9,7 +9,9 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/iotclient/iotclient-go/internal/core"
 	"github.com/iotclient/iotclient-go/internal/invalid"
+	"github.com/iotclient/iotclient-go/internal/iotda"
 )
 
 // CommandRef names one command of one device.
@@ -50,27 +52,45 @@ func (e *CommandError) Unwrap() error { return e.Err }
 func (c *Client) WaitAll(ctx context.Context, refs []CommandRef, opts WaitOptions) iter.Seq2[Command, error] {
 	refs, initial, maxInterval, err := checkWaitAll(refs, &opts)
 	if err != nil {
-		return func(yield func(Command, error) bool) { yield(Command{}, err) }
+		return core.Fail[Command](err)
 	}
+	return fanIn(ctx, len(refs), len(refs), false, func(ctx context.Context, i int, out chan<- fleetItem) bool {
+		r := refs[i]
+		cmd, err := c.wait(ctx, r.DeviceID, r.CommandID, initial, maxInterval, &opts)
+		if err != nil {
+			if ctx.Err() != nil {
+				return false
+			}
+			err = &CommandError{DeviceID: r.DeviceID, CommandID: r.CommandID, Err: err}
+		}
+		select {
+		case out <- fleetItem{cmd: cmd, err: err}:
+			return true
+		case <-ctx.Done():
+			return false
+		}
+	})
+}
+
+// fanIn returns an iterator over what jobs 0 to jobs-1 send, run by n
+// workers started when the loop starts; a job returns false when it
+// stopped because ctx ended, which is then yielded once after the others.
+// The iteration ends at the first error with stopOnError. Breaking the loop
+// cancels the jobs and returns once every goroutine has ended.
+func fanIn(ctx context.Context, n, jobs int, stopOnError bool, job func(ctx context.Context, i int, out chan<- fleetItem) bool) iter.Seq2[Command, error] {
 	return func(yield func(Command, error) bool) {
 		ctx, cancel := context.WithCancel(ctx)
 		results := make(chan fleetItem) // unbuffered: nothing waits in it once the loop ends
 		var wg sync.WaitGroup
-		var aborted atomic.Bool // a wait ended because ctx did
-		for _, r := range refs {
+		var next atomic.Int64
+		var aborted atomic.Bool // a job stopped because ctx ended
+		for range n {
 			wg.Go(func() {
-				cmd, err := c.wait(ctx, r.DeviceID, r.CommandID, initial, maxInterval, &opts)
-				if err != nil {
-					if ctx.Err() != nil {
+				for i := int(next.Add(1) - 1); i < jobs; i = int(next.Add(1) - 1) {
+					if ctx.Err() != nil || !job(ctx, i, results) {
 						aborted.Store(true)
 						return
 					}
-					err = &CommandError{DeviceID: r.DeviceID, CommandID: r.CommandID, Err: err}
-				}
-				select {
-				case results <- fleetItem{cmd: cmd, err: err}:
-				case <-ctx.Done():
-					aborted.Store(true)
 				}
 			})
 		}
@@ -82,11 +102,11 @@ func (c *Client) WaitAll(ctx context.Context, refs []CommandRef, opts WaitOption
 		defer closing.Wait() // runs last: every goroutine has ended
 		defer func() {
 			cancel()
-			for range results { // until every wait has ended
+			for range results { // until every worker has ended
 			}
 		}()
 		for it := range results {
-			if !yield(it.cmd, it.err) {
+			if !yield(it.cmd, it.err) || it.err != nil && stopOnError {
 				return
 			}
 		}
@@ -102,10 +122,10 @@ func checkWaitAll(refs []CommandRef, opts *WaitOptions) ([]CommandRef, time.Dura
 	seen := make(map[CommandRef]int, len(refs))
 	for i, r := range refs {
 		field := "refs[" + strconv.Itoa(i) + "]"
-		if err := checkID(field+".DeviceID", r.DeviceID, maxDeviceIDLength); err != nil {
+		if err := iotda.CheckID(field+".DeviceID", r.DeviceID, iotda.MaxDeviceIDLength); err != nil {
 			return nil, 0, 0, err
 		}
-		if err := checkID(field+".CommandID", r.CommandID, MaxCommandIDLength); err != nil {
+		if err := iotda.CheckID(field+".CommandID", r.CommandID, MaxCommandIDLength); err != nil {
 			return nil, 0, 0, err
 		}
 		if j, dup := seen[r]; dup {

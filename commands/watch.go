@@ -1,6 +1,7 @@
 package commands
 
 import (
+	"cmp"
 	"context"
 	"iter"
 	"strconv"
@@ -66,14 +67,7 @@ func NewWatcher(opts WatcherOptions) (*Watcher, error) {
 	case opts.MaxRemembered < 0:
 		return nil, invalid.Field("WatcherOptions.MaxRemembered", strconv.Itoa(opts.MaxRemembered), "must not be negative")
 	}
-	remember := opts.Remember
-	if remember == 0 {
-		remember = DefaultRemember
-	}
-	n := opts.MaxRemembered
-	if n == 0 {
-		n = DefaultMaxRemembered
-	}
+	n, remember := cmp.Or(opts.MaxRemembered, DefaultMaxRemembered), cmp.Or(opts.Remember, DefaultRemember)
 	return &Watcher{finals: recent.New[string, Command](n, remember)}, nil
 }
 

@@ -10,6 +10,7 @@ import (
 	"github.com/go-json-experiment/json/jsontext"
 
 	iotclient "github.com/iotclient/iotclient-go"
+	"github.com/iotclient/iotclient-go/internal/core"
 	"github.com/iotclient/iotclient-go/internal/wire"
 	"github.com/iotclient/iotclient-go/pagination"
 )
@@ -122,18 +123,10 @@ func raw(v jsontext.Value) stdjson.RawMessage {
 // pageFrom converts a decoded list, checking what the platform promises: no
 // more records than asked for, no negative expiry.
 func pageFrom(out *wireList, limit int, requestID string) (pagination.Page[Command], error) {
-	p := pagination.Page[Command]{RequestID: requestID}
 	n := len(out.Commands)
-	if n > limit {
-		return p, fmt.Errorf("%w: the platform returned %d commands for a page of %d (request ID %s)",
-			iotclient.ErrMalformedResponse, n, limit, requestID)
-	}
-	p.Items = make([]Command, n)
-	for i := range out.Commands {
-		var err error
-		if p.Items[i], err = out.Commands[i].command(i); err != nil {
-			return pagination.Page[Command]{}, fmt.Errorf("%w: %v (request ID %s)", iotclient.ErrMalformedResponse, err, requestID)
-		}
+	p, err := core.Page(n, limit, "commands", requestID, func(i int) (Command, error) { return out.Commands[i].command(i) })
+	if err != nil {
+		return p, err
 	}
 	if out.Page != nil && out.Page.Count != nil {
 		p.Total, p.HasTotal = *out.Page.Count, true

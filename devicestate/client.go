@@ -1,6 +1,7 @@
 package devicestate
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"time"
@@ -74,11 +75,8 @@ func NewClient(cfg Config, opts ...iotclient.Option) (*Client, error) {
 		return nil, err
 	}
 	client := &Client{iotda: c}
-	switch {
-	case cfg.SearchInterval == 0:
-		client.search = rate.NewLimiter(rate.Every(DefaultSearchInterval), 1)
-	case cfg.SearchInterval > 0:
-		client.search = rate.NewLimiter(rate.Every(cfg.SearchInterval), 1)
+	if cfg.SearchInterval >= 0 {
+		client.search = rate.NewLimiter(rate.Every(cmp.Or(cfg.SearchInterval, DefaultSearchInterval)), 1)
 	}
 	return client, nil
 }

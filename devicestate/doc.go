@@ -23,6 +23,10 @@
 // Files: client.go holds Config and Client; device.go the Device record
 // and its Status and NodeType; list.go ListQuery, List, ListPage and Get;
 // search.go SearchQuery, Search, SearchPage, SearchCount and the SQL they
-// send; wire.go the wire structs and query parameters; tracker.go the
-// Tracker, tracker_store.go its compact per-device store.
+// send; wire.go the wire structs and query parameters. The Tracker's files
+// hold the roles clientstate/live's do: tracker.go the Tracker, its
+// configuration and the Run loop over the stream; tracker_query.go what it
+// answers (State, Flapping, Summary, ...); tracker_store.go its compact
+// per-device store; and, IoTDA's alone, tracker_reconcile.go the re-reads
+// by REST after a gap.
 package devicestate

@@ -132,24 +132,15 @@ func (c *Client) list(q ListQuery) *core.Listing[Device] {
 		Client: c.iotda.Core(),
 		Check:  q.validate,
 		Start:  q.Marker,
-		Fetch: func(ctx context.Context, marker string, n int) (pagination.Page[Device], error) {
-			if n > 0 {
-				return c.listPage(ctx, &q, marker, 0) // the marker already skips the offset
-			}
-			return c.listPage(ctx, &q, marker, q.Offset)
-		},
+		Fetch: iotda.AfterMarker(q.Offset, func(ctx context.Context, marker string, offset int) (pagination.Page[Device], error) {
+			return c.listPage(ctx, &q, marker, offset)
+		}),
 	}
 }
 
 func (c *Client) listPage(ctx context.Context, q *ListQuery, marker string, offset int) (pagination.Page[Device], error) {
 	size := cmp.Or(q.PageSize, DefaultPageSize)
-	// Room for a full page, so the decoder does not grow the slice.
-	out := wireList{Devices: make([]wireDevice, 0, size)}
-	requestID, err := c.do(ctx, "GET", "/devices", q.params(marker, offset, size), nil, &out)
-	if err != nil {
-		return pagination.Page[Device]{}, err
-	}
-	p, err := pageFrom(&out, size, requestID)
+	out, p, err := c.devicePage(ctx, "GET", "/devices", q.params(marker, offset, size), nil, size)
 	if err != nil {
 		return p, err
 	}
@@ -161,32 +152,28 @@ func (c *Client) listPage(ctx context.Context, q *ListQuery, marker string, offs
 		// carry no record ID, so only page.marker resumes after a full one.
 		if out.Page == nil || out.Page.Marker == "" {
 			return pagination.Page[Device]{}, fmt.Errorf("%w: a full page of devices without page.marker (request ID %s)",
-				iotclient.ErrMalformedResponse, requestID)
+				iotclient.ErrMalformedResponse, p.RequestID)
 		}
 		p.Next = out.Page.Marker
 	}
 	return p, nil
 }
 
-// pageFrom converts a decoded list or search page, checking what the
-// platform promises: no more devices than asked for, each with an ID. The
-// caller sets Next.
-func pageFrom(out *wireList, limit int, requestID string) (pagination.Page[Device], error) {
-	p := pagination.Page[Device]{RequestID: requestID}
-	n := len(out.Devices)
-	if n > limit {
-		return p, fmt.Errorf("%w: the platform returned %d devices for a page of %d (request ID %s)",
-			iotclient.ErrMalformedResponse, n, limit, requestID)
+// devicePage sends the request of a list or search page of at most limit
+// devices and converts them, checking what the platform promises: no more
+// devices than asked for, each with an ID. The caller sets Next from the
+// decoded answer.
+func (c *Client) devicePage(ctx context.Context, method, path string, params, body any, limit int) (*wireList, pagination.Page[Device], error) {
+	// Room for a full page, so the decoder does not grow the slice.
+	out := &wireList{Devices: make([]wireDevice, 0, limit)}
+	requestID, err := c.do(ctx, method, path, params, body, out)
+	if err != nil {
+		return out, pagination.Page[Device]{}, err
 	}
-	p.Items = make([]Device, n)
-	for i := range out.Devices {
-		d, err := out.Devices[i].device("devices[" + strconv.Itoa(i) + "]")
-		if err != nil {
-			return pagination.Page[Device]{}, fmt.Errorf("%w: %v (request ID %s)", iotclient.ErrMalformedResponse, err, requestID)
-		}
-		p.Items[i] = d
-	}
-	return p, nil
+	p, err := core.Page(len(out.Devices), limit, "devices", requestID, func(i int) (Device, error) {
+		return out.Devices[i].device("devices[" + strconv.Itoa(i) + "]")
+	})
+	return out, p, err
 }
 
 // Get returns one device with its connection status and since when it

@@ -217,19 +217,14 @@ func (c *Client) searchPage(ctx context.Context, q *SearchQuery, marker string, 
 		return pagination.Page[Device]{}, err
 	}
 	rows := cmp.Or(q.PageSize, DefaultPageSize)
-	out := wireList{Devices: make([]wireDevice, 0, rows)}
-	requestID, err := c.do(ctx, "POST", "/search/query-devices", nil, searchBody{SQL: q.sql(false, marker, offset, rows)}, &out)
-	if err != nil {
-		return pagination.Page[Device]{}, err
-	}
-	p, err := pageFrom(&out, rows, requestID)
+	out, p, err := c.devicePage(ctx, "POST", "/search/query-devices", nil, searchBody{SQL: q.sql(false, marker, offset, rows)}, rows)
 	if err != nil {
 		return p, err
 	}
 	if n := len(out.Devices); n == rows {
 		if p.Next = out.Devices[n-1].Marker; p.Next == "" {
 			return pagination.Page[Device]{}, fmt.Errorf("%w: devices[%d] of a full search page has no marker (request ID %s)",
-				iotclient.ErrMalformedResponse, n-1, requestID)
+				iotclient.ErrMalformedResponse, n-1, p.RequestID)
 		}
 	}
 	return p, nil
@@ -248,13 +243,9 @@ func (c *Client) SearchCount(ctx context.Context, q SearchQuery) (int, error) {
 	}
 	var out wireList
 	requestID, err := c.do(ctx, "POST", "/search/query-devices", nil, searchBody{SQL: q.sql(true, q.Marker, 0, 0)}, &out)
-	switch {
-	case err != nil:
+	if err != nil {
 		return 0, c.scrub(err)
-	case out.Count == nil:
-		return 0, c.scrub(fmt.Errorf("%w: the count answer has no count (request ID %s)", iotclient.ErrMalformedResponse, requestID))
-	case *out.Count < 0:
-		return 0, c.scrub(fmt.Errorf("%w: the platform counted %d devices (request ID %s)", iotclient.ErrMalformedResponse, *out.Count, requestID))
 	}
-	return *out.Count, nil
+	n, err := iotda.Count(out.Count, "devices", requestID)
+	return n, c.scrub(err)
 }

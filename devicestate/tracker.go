@@ -6,17 +6,14 @@ import (
 	"errors"
 	"fmt"
 	"iter"
-	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"golang.org/x/time/rate"
 
-	iotclient "github.com/iotclient/iotclient-go"
 	"github.com/iotclient/iotclient-go/internal/invalid"
 	"github.com/iotclient/iotclient-go/notify"
-	"github.com/iotclient/iotclient-go/pagination"
 )
 
 // TrackedDevice is what a Tracker knows of one device.
@@ -169,11 +166,13 @@ type streamItem struct {
 
 // Run tracks the fleet until ctx is done (returning ctx's error), the
 // first snapshot fails, or the stream ends or fails for good (returning
-// that error, or ErrStreamEnded). It may be called once. When it returns
-// the reconciliations have ended and the states stay queryable; the
-// goroutine ranging over the stream ends when the stream next yields (or
-// ends), so give the stream the same context (as
-// notify.Handler.Notifications takes one).
+// that error, or ErrStreamEnded). A stream that ends once ctx is done
+// (because it watches ctx) makes Run return ctx's error, never
+// ErrStreamEnded. It may be called once. When it returns the
+// reconciliations have ended and the states stay queryable; the goroutine
+// ranging over the stream ends when the stream next yields (or ends), so
+// give the stream the same context (as notify.Handler.Notifications takes
+// one).
 //
 // Run ranges over the stream and reads the snapshot at the same time,
 // merging both by time, so nothing that changes meanwhile is lost. After
@@ -184,6 +183,11 @@ func (t *Tracker) Run(ctx context.Context) error {
 	if !t.started.CompareAndSwap(false, true) {
 		return ErrTrackerStarted
 	}
+	// The stream may watch parent itself (notify.Handler.Notifications
+	// does): parent's error is set before the stream can see it, while ctx,
+	// derived from it, is cancelled a moment later. So the stream's end is
+	// told apart by parent's error, never ctx's.
+	parent := ctx
 	ctx, cancel := context.WithCancel(ctx)
 	var wg sync.WaitGroup
 	defer func() {
@@ -209,7 +213,7 @@ func (t *Tracker) Run(ctx context.Context) error {
 		err error
 	}
 	done := make(chan result, 1)
-	running, again := false, false
+	running, again, ready := false, false, false
 	var retry <-chan time.Time
 	wait := firstRetry
 	reconcile := func(full bool) {
@@ -226,7 +230,7 @@ func (t *Tracker) Run(ctx context.Context) error {
 			return ctx.Err()
 		case r := <-done:
 			running = false
-			first := !isClosed(t.ready)
+			first := !ready
 			switch {
 			case r.err != nil && first:
 				return r.err
@@ -236,6 +240,7 @@ func (t *Tracker) Run(ctx context.Context) error {
 				wait = min(2*wait, lastRetry)
 				continue
 			case first:
+				ready = true
 				close(t.ready)
 			}
 			wait, retry = firstRetry, nil
@@ -253,8 +258,8 @@ func (t *Tracker) Run(ctx context.Context) error {
 			}
 		case it, ok := <-items:
 			switch {
-			case !ok && ctx.Err() != nil:
-				return ctx.Err()
+			case !ok && parent.Err() != nil:
+				return parent.Err()
 			case !ok:
 				return ErrStreamEnded
 			case it.err == nil:
@@ -274,15 +279,6 @@ func (t *Tracker) Run(ctx context.Context) error {
 				return it.err // a fatal error is the stream's last item
 			}
 		}
-	}
-}
-
-func isClosed(c chan struct{}) bool {
-	select {
-	case <-c:
-		return true
-	default:
-		return false
 	}
 }
 
@@ -335,217 +331,4 @@ func (t *Tracker) apply(n *notify.Notification) bool {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	return t.store.push(n.Header.DeviceID, statusOf(string(n.Device.Status)), ms)
-}
-
-// reconcile re-reads the states: the whole list when full, else Get of
-// the devices that changed most recently. It returns how many it read.
-func (t *Tracker) reconcile(ctx context.Context, full bool) (int, error) {
-	if full {
-		return t.reconcileList(ctx)
-	}
-	ids := t.recent(t.cfg.ReconcileDevices)
-	for i, id := range ids {
-		if err := t.paced(ctx); err != nil {
-			return i, err
-		}
-		d, err := t.client.Get(ctx, id)
-		if errors.Is(err, iotclient.ErrNotFound) {
-			continue // deleted: what the tracker knows of it stays
-		}
-		if err != nil {
-			return i, err
-		}
-		t.read(fromGet, d)
-	}
-	return len(ids), nil
-}
-
-// paced waits for the turn of a reconciliation's next request.
-func (t *Tracker) paced(ctx context.Context) error {
-	if t.pace == nil {
-		return ctx.Err()
-	}
-	return t.pace.Wait(ctx)
-}
-
-func (t *Tracker) reconcileList(ctx context.Context) (int, error) {
-	n := 0
-	pages := pagination.Cursor(ctx, t.cfg.Query.Marker, func(ctx context.Context, marker string, i int) (pagination.Page[Device], error) {
-		if err := t.paced(ctx); err != nil {
-			return pagination.Page[Device]{}, err
-		}
-		q := t.cfg.Query
-		q.Marker = marker
-		if i > 0 {
-			q.Offset = 0 // the marker already skips it
-		}
-		p, err := t.client.ListPage(ctx, q)
-		if err == nil {
-			t.read(fromList, p.Items...)
-			n += len(p.Items)
-		}
-		// The devices are applied a page at a time, above: the iterator
-		// only walks the pages.
-		return pagination.Page[Device]{Next: p.Next, RequestID: p.RequestID}, err
-	})
-	for _, err := range pages {
-		if err != nil {
-			return n, err
-		}
-	}
-	return n, nil
-}
-
-// read applies devices as a REST read found them now.
-func (t *Tracker) read(source uint8, devs ...Device) {
-	readMs := millis(t.now().Add(-t.skew()))
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	for i := range devs {
-		t.store.read(&devs[i], readMs, source)
-	}
-}
-
-// recent returns the IDs of the n devices whose status information is the
-// newest.
-func (t *Tracker) recent(n int) []string {
-	t.mu.RLock()
-	defer t.mu.RUnlock()
-	idx := make([]int, len(t.store.recs))
-	for i := range idx {
-		idx[i] = i
-	}
-	recs := t.store.recs
-	slices.SortFunc(idx, func(a, b int) int { return cmp.Compare(recs[b].updated, recs[a].updated) })
-	ids := make([]string, min(n, len(idx)))
-	for i := range ids {
-		ids[i] = t.store.ids[idx[i]]
-	}
-	return ids
-}
-
-// State returns what the tracker knows of one device; ok is false for a
-// device it has never heard of.
-func (t *Tracker) State(deviceID string) (st TrackedDevice, ok bool) {
-	t.mu.RLock()
-	defer t.mu.RUnlock()
-	i, ok := t.store.index[deviceID]
-	if !ok {
-		return TrackedDevice{}, false
-	}
-	return t.store.state(int(i)), true
-}
-
-// Connected returns the devices currently ONLINE, by device ID.
-func (t *Tracker) Connected() []TrackedDevice {
-	return t.filter(func(s Status) bool { return s == StatusOnline })
-}
-
-// Disconnected returns the devices currently OFFLINE or ABNORMAL, by
-// device ID (INACTIVE and FROZEN devices are in States).
-func (t *Tracker) Disconnected() []TrackedDevice { return t.filter(Status.Disconnected) }
-
-// States returns every device the tracker knows, by device ID.
-func (t *Tracker) States() []TrackedDevice { return t.filter(func(Status) bool { return true }) }
-
-// Len is how many devices the tracker knows.
-func (t *Tracker) Len() int {
-	t.mu.RLock()
-	defer t.mu.RUnlock()
-	return len(t.store.recs)
-}
-
-func (t *Tracker) filter(keep func(Status) bool) []TrackedDevice {
-	t.mu.RLock()
-	var out []TrackedDevice
-	for i := range t.store.recs {
-		if keep(t.store.statuses[t.store.recs[i].status]) {
-			out = append(out, t.store.state(i))
-		}
-	}
-	t.mu.RUnlock()
-	slices.SortFunc(out, func(a, b TrackedDevice) int { return cmp.Compare(a.DeviceID, b.DeviceID) })
-	return out
-}
-
-// FlappingDevice is a device that disconnected again and again in a
-// window.
-type FlappingDevice struct {
-	DeviceID    string
-	Status      Status         // the current status
-	Disconnects int            // how many disconnects the window holds
-	ByStatus    map[Status]int // the disconnects by the status gone to: OFFLINE or ABNORMAL
-	Last        time.Time      // the newest of them
-}
-
-// Summary is a fleet's connectivity at a glance: the devices by status
-// now, and the disconnects of a window by the status they went to.
-type Summary struct {
-	At     time.Time     // the end of the window: the tracker's clock
-	Window time.Duration // its length
-	// Devices is how many devices the tracker knows; ByStatus counts them
-	// by current status; Connected (ONLINE) and Disconnected (OFFLINE and
-	// ABNORMAL) add up two groups of those.
-	Devices                 int
-	ByStatus                map[Status]int
-	Connected, Disconnected int
-	// Disconnects in the window, each counted once however often its
-	// notification arrived; DisconnectsByStatus counts them by the status
-	// the device went to (OFFLINE or ABNORMAL: IoTDA pushes no cause);
-	// DisconnectedDevices is how many devices they came from.
-	Disconnects         int
-	DisconnectsByStatus map[Status]int
-	DisconnectedDevices int
-}
-
-// Flapping returns the devices with at least n (at least 1) disconnects
-// in the window ending at the tracker's clock, worst first: most
-// disconnects, then the most recent, then by device ID. A disconnect is a
-// change to OFFLINE or ABNORMAL from another status; ABNORMAL then OFFLINE
-// (an NB-IoT device silent for 25 h, then 49 h) is one. A window longer
-// than TrackerConfig.History counts only what was kept.
-func (t *Tracker) Flapping(window time.Duration, n int) []FlappingDevice {
-	n = max(n, 1)
-	to := millis(t.now())
-	var out []FlappingDevice
-	t.mu.RLock()
-	for i := range t.store.recs {
-		r := &t.store.recs[i]
-		var by [2]int
-		if count, last := t.store.disconnects(r.hist, to-window.Milliseconds(), to, &by); count >= n {
-			out = append(out, FlappingDevice{DeviceID: t.store.ids[i], Status: t.store.statuses[r.status],
-				Disconnects: count, ByStatus: byStatusMap(&by), Last: fromMillis(last)})
-		}
-	}
-	t.mu.RUnlock()
-	slices.SortFunc(out, func(a, b FlappingDevice) int {
-		return cmp.Or(cmp.Compare(b.Disconnects, a.Disconnects), b.Last.Compare(a.Last), cmp.Compare(a.DeviceID, b.DeviceID))
-	})
-	return out
-}
-
-// Summary counts the devices by status now and the disconnects (as for
-// Flapping) of the window ending at the tracker's clock by the status
-// they went to: IoTDA pushes no disconnect cause, so the statuses stand
-// where the IBM tracker's Summary counts causes.
-func (t *Tracker) Summary(window time.Duration) Summary {
-	at := t.now()
-	to := millis(at)
-	var by [2]int
-	t.mu.RLock()
-	defer t.mu.RUnlock()
-	sum := Summary{At: at.UTC(), Window: window, Devices: len(t.store.recs), ByStatus: make(map[Status]int)}
-	for i := range t.store.recs {
-		r := &t.store.recs[i]
-		st := t.store.statuses[r.status]
-		sum.ByStatus[st]++
-		if n, _ := t.store.disconnects(r.hist, to-window.Milliseconds(), to, &by); n > 0 {
-			sum.DisconnectedDevices++
-			sum.Disconnects += n
-		}
-	}
-	sum.DisconnectsByStatus = byStatusMap(&by)
-	sum.Connected = sum.ByStatus[StatusOnline]
-	sum.Disconnected = sum.ByStatus[StatusOffline] + sum.ByStatus[StatusAbnormal]
-	return sum
 }

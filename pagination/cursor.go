@@ -44,21 +44,8 @@ func Cursor[T any](ctx context.Context, start string, fetch CursorFetch[T]) iter
 		cursor := start
 		var guard cycleGuard
 		for n := 0; ; n++ {
-			err := ctx.Err()
-			var page Page[T]
-			if err == nil {
-				page, err = fetch(ctx, cursor, n)
-			}
-			if err != nil {
-				yield(zero, err)
-				return
-			}
-			for _, it := range page.Items {
-				if !yield(it, nil) {
-					return
-				}
-			}
-			if page.Next == "" {
+			page, ok := emit(ctx, func() (Page[T], error) { return fetch(ctx, cursor, n) }, yield)
+			if !ok || page.Next == "" {
 				return
 			}
 			if err := guard.check(cursor, page.Next, n); err != nil {
@@ -68,6 +55,27 @@ func Cursor[T any](ctx context.Context, start string, fetch CursorFetch[T]) iter
 			cursor = page.Next
 		}
 	}
+}
+
+// emit fetches a page with get unless ctx is done, and yields its items,
+// or the error once; false when the iteration ends there.
+func emit[T any](ctx context.Context, get func() (Page[T], error), yield func(T, error) bool) (Page[T], bool) {
+	err := ctx.Err()
+	var page Page[T]
+	if err == nil {
+		page, err = get()
+	}
+	if err != nil {
+		var zero T
+		yield(zero, err)
+		return page, false
+	}
+	for _, it := range page.Items {
+		if !yield(it, nil) {
+			return page, false
+		}
+	}
+	return page, true
 }
 
 // cycleGuard refuses cursors that go round in circles in constant memory

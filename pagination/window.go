@@ -63,21 +63,8 @@ func Windows[T any](ctx context.Context, start string, offset int, w Window, fet
 		for {
 			var last Page[T]
 			for _, get := range startWindow(ctx, &wg, w.Concurrency, fetch, cursor, first, n, size) {
-				err := ctx.Err()
-				var page Page[T]
-				if err == nil {
-					page, err = get()
-				}
-				if err != nil {
-					yield(zero, err)
-					return
-				}
-				for _, it := range page.Items {
-					if !yield(it, nil) {
-						return
-					}
-				}
-				if len(page.Items) != size {
+				page, ok := emit(ctx, get, yield)
+				if !ok || len(page.Items) != size {
 					return // a short page is the end (IoTDA does not announce it)
 				}
 				last = page

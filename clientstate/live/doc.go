@@ -13,4 +13,14 @@
 //
 // The REST side is package clientstate; this one is separate so that
 // REST-only programs link no MQTT client.
+//
+// The Monitor's configuration is in config.go, its topic filters in
+// subscription.go, and the checks of the broker's address, TLS and
+// credentials in broker.go.
+//
+// The Tracker's files hold the roles devicestate's do: tracker.go the
+// Tracker, its configuration and the Run loop over the stream;
+// tracker_query.go what it answers (State, Flapping, Summary, ...);
+// tracker_store.go its compact per-client store, tracker_ids.go the
+// client IDs it holds.
 package live

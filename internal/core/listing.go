@@ -2,8 +2,10 @@ package core
 
 import (
 	"context"
+	"fmt"
 	"iter"
 
+	iotclient "github.com/iotclient/iotclient-go"
 	"github.com/iotclient/iotclient-go/pagination"
 )
 
@@ -42,4 +44,24 @@ func Fail[T any](err error) iter.Seq2[T, error] {
 		var zero T
 		yield(zero, err)
 	}
+}
+
+// Page converts the n records of a decoded page (convert turns record i
+// into T), checking the platform's promise of no more than limit: what
+// names the records in the error. Errors match
+// iotclient.ErrMalformedResponse and carry the request ID.
+func Page[T any](n, limit int, what, requestID string, convert func(i int) (T, error)) (pagination.Page[T], error) {
+	p := pagination.Page[T]{RequestID: requestID}
+	if n > limit {
+		return p, fmt.Errorf("%w: the platform returned %d %s for a page of %d (request ID %s)",
+			iotclient.ErrMalformedResponse, n, what, limit, requestID)
+	}
+	p.Items = make([]T, n)
+	for i := range p.Items {
+		var err error
+		if p.Items[i], err = convert(i); err != nil {
+			return pagination.Page[T]{}, fmt.Errorf("%w: %v (request ID %s)", iotclient.ErrMalformedResponse, err, requestID)
+		}
+	}
+	return p, nil
 }

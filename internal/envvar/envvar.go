@@ -82,6 +82,25 @@ func Read(lookup Lookup, names []string) (Vars, bool) {
 	return v, set
 }
 
+// Load is Read's values, or NotSet's error when none of names is set.
+func Load(lookup Lookup, names []string) (Vars, error) {
+	v, set := Read(lookup, names)
+	if !set {
+		return nil, NotSet(names)
+	}
+	return v, nil
+}
+
+// Validate runs a credential's own check (auth.Validator), when it has
+// one, and names in its error the variable each part came from, as Rename
+// does with fields.
+func Validate(cred any, fields map[string]string) error {
+	if c, ok := cred.(interface{ Validate() error }); ok {
+		return Rename(c.Validate(), fields)
+	}
+	return nil
+}
+
 // NotSet is the error of a ConfigFromEnv that found none of names set: it
 // matches iotclient.ErrNoConfig and lists them.
 func NotSet(names []string) error {

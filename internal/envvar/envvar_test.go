@@ -51,3 +51,31 @@ func TestNotSetListsTheVariables(t *testing.T) {
 		t.Errorf("NotSet = %v", err)
 	}
 }
+
+// checked is a credential with its own check.
+type checked struct{ err error }
+
+func (c checked) Validate() error { return c.err }
+
+// Load refuses an environment with none of the names set; Validate runs a
+// credential's check and names the variable in its error, and passes a
+// credential without a check.
+func TestLoadAndValidate(t *testing.T) {
+	if _, err := Load(lookup(nil), IBM); !errors.Is(err, iotclient.ErrNoConfig) {
+		t.Errorf("Load of nothing = %v, want ErrNoConfig", err)
+	}
+	if v, err := Load(lookup(map[string]string{IBMOrg: "ab12cd"}), IBM); err != nil || v[IBMOrg] != "ab12cd" {
+		t.Errorf("Load = %v, %v", v, err)
+	}
+	err := Validate(checked{invalid.Field("auth.Token", "tok-secret", "bad")}, map[string]string{"auth.Token": IoTDAToken})
+	var ve *iotclient.ValidationError
+	if !errors.As(err, &ve) || ve.Field != IoTDAToken || ve.Value != "" {
+		t.Errorf("Validate = %#v", err)
+	}
+	if err := Validate(checked{}, nil); err != nil {
+		t.Errorf("Validate of a valid credential = %v", err)
+	}
+	if err := Validate("no check", nil); err != nil {
+		t.Errorf("Validate of a credential without a check = %v", err)
+	}
+}

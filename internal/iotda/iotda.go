@@ -5,15 +5,18 @@ package iotda
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"regexp"
 	"strconv"
 
 	"github.com/google/go-querystring/query"
 
+	"github.com/iotclient/iotclient-go"
 	"github.com/iotclient/iotclient-go/internal/config"
 	"github.com/iotclient/iotclient-go/internal/core"
 	"github.com/iotclient/iotclient-go/internal/invalid"
+	"github.com/iotclient/iotclient-go/pagination"
 )
 
 // MaxDeviceIDLength is the longest device ID IoTDA accepts.
@@ -101,4 +104,28 @@ func CheckID(field, v string, max int) error {
 		return invalid.Field(field, v, "may contain only letters, digits, '_' and '-'")
 	}
 	return nil
+}
+
+// Count reads the count of a count answer, what naming the things
+// counted: none, or a negative one, matches iotclient.ErrMalformedResponse.
+func Count(count *int, what, requestID string) (int, error) {
+	switch {
+	case count == nil:
+		return 0, fmt.Errorf("%w: the count answer has no count (request ID %s)", iotclient.ErrMalformedResponse, requestID)
+	case *count < 0:
+		return 0, fmt.Errorf("%w: the platform counted %d %s (request ID %s)", iotclient.ErrMalformedResponse, *count, what, requestID)
+	}
+	return *count, nil
+}
+
+// AfterMarker pages a listing by marker with page, the query's offset
+// skipping records after the first marker only: the markers that follow
+// already skip them.
+func AfterMarker[T any](offset int, page pagination.WindowFetch[T]) pagination.CursorFetch[T] {
+	return func(ctx context.Context, marker string, n int) (pagination.Page[T], error) {
+		if n > 0 {
+			return page(ctx, marker, 0)
+		}
+		return page(ctx, marker, offset)
+	}
 }
