@@ -80,13 +80,7 @@ func WithNow(t time.Time) Option { return mockserver.WithReferenceTime(t) }
 // NewServer starts a fake with no devices. It opens no socket until URL,
 // Config or IAMConfig is called (then on 127.0.0.1 and a random port).
 func NewServer(opts ...Option) *Server {
-	s := mockserver.FakeSettings{Options: []mockserver.Option{mockserver.WithReferenceTime(time.Now())}}
-	for _, o := range opts {
-		if o != nil {
-			o.Apply(&s)
-		}
-	}
-	m := mockserver.New(s.Options...)
+	m := mockserver.NewFake(opts)
 	return &Server{Fake: m.Fake(), m: m}
 }
 
@@ -109,8 +103,7 @@ func (s *Server) IAMConfig() auth.IAMConfig {
 // bubble. Give WithHTTPClient a client of your own whose transport wraps
 // Client's to watch the requests: a transport of its own reaches nothing.
 func (s *Server) NewClient(opts ...iotclient.Option) (*commands.Client, error) {
-	opts = append([]iotclient.Option{iotclient.WithHTTPClient(s.Client())}, opts...)
-	return commands.NewClient(s.config(mockserver.MemoryURL), opts...)
+	return mockserver.FakeClient(s.m, s.config, commands.NewClient, opts)
 }
 
 // AddDevice registers a device with no commands.

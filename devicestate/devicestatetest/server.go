@@ -81,13 +81,7 @@ func WithPushURL(url string) Option { return mockserver.WithPush(mockserver.Push
 // NewServer starts a fake with no devices. It opens no socket until URL or
 // Config is called (then on 127.0.0.1 and a random port).
 func NewServer(opts ...Option) *Server {
-	s := mockserver.FakeSettings{Options: []mockserver.Option{mockserver.WithReferenceTime(time.Now())}}
-	for _, o := range opts {
-		if o != nil {
-			o.Apply(&s)
-		}
-	}
-	m := mockserver.New(s.Options...)
+	m := mockserver.NewFake(opts)
 	return &Server{Fake: m.Fake(), m: m}
 }
 
@@ -105,8 +99,7 @@ func (s *Server) config(endpoint string) devicestate.Config {
 // bubble. Give WithHTTPClient a client of your own whose transport wraps
 // Client's to watch the requests: a transport of its own reaches nothing.
 func (s *Server) NewClient(opts ...iotclient.Option) (*devicestate.Client, error) {
-	opts = append([]iotclient.Option{iotclient.WithHTTPClient(s.Client())}, opts...)
-	return devicestate.NewClient(s.config(mockserver.MemoryURL), opts...)
+	return mockserver.FakeClient(s.m, s.config, devicestate.NewClient, opts)
 }
 
 // Seed registers n realistic devices and returns them newest first (the
