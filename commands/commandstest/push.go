@@ -10,6 +10,7 @@ import (
 
 	"github.com/iotclient/iotclient-go/internal/invalid"
 	"github.com/iotclient/iotclient-go/internal/mockserver"
+	"github.com/iotclient/iotclient-go/iotclienttest"
 )
 
 // PushOptions tunes how the fake pushes, as an IoTDA forwarding rule with
@@ -46,43 +47,12 @@ type PushOptions struct {
 	Faults PushFaults
 }
 
-// PushFaults makes pushes misbehave as an at-least-once channel may, so a
-// consumer's handling of duplicates, order and loss can be tested. Which
-// documents are hit depends only on Seed and the document (command ID,
-// status, time), not on arrival order: a run hits the same ones each time.
-// The fractions are between 0 and 1.
-type PushFaults struct {
-	// Seed picks the documents the fractions hit.
-	Seed int64
-	// Duplicate is the fraction of documents sent twice, the copy right
-	// behind the original (same bytes, same request_id).
-	Duplicate float64
-	// Reorder is the fraction of documents held back, so later documents
-	// overtake them.
-	Reorder float64
-	// ReorderDelay is how long a reordered document waits (default 100ms).
-	ReorderDelay time.Duration
-	// Drop is the fraction of commands (and devices) whose documents are
-	// never sent: a consumer must learn their outcome by polling.
-	Drop float64
-	// DropIDs are command IDs (or device IDs, for device status
-	// documents) whose documents are never sent.
-	DropIDs []string
-}
+// PushFaults makes pushes misbehave as an at-least-once channel may (see
+// iotclienttest.PushFaults).
+type PushFaults = iotclienttest.PushFaults
 
-// PushStats counts what the fake pushed.
-type PushStats struct {
-	Events      int // documents made: one per status change while pushing
-	Attempts    int // POSTs made, copies and blocklist tries included
-	Sent        int // POSTs the receiver answered 200
-	Failed      int // POSTs answered otherwise, or not within Timeout
-	Duplicated  int // documents sent twice by PushFaults.Duplicate
-	Reordered   int // documents held back by PushFaults.Reorder
-	Dropped     int // documents never sent: PushFaults.Drop and DropIDs
-	Discarded   int // documents given up after a failed POST
-	Held        int // documents waiting now for a receiver down or blocklisted
-	Blocklisted int // times the receiver was blocklisted
-}
+// PushStats counts what the fake pushed (see iotclienttest.PushStats).
+type PushStats = iotclienttest.PushStats
 
 // WithPushURL makes the fake push to url from the start, with the
 // platform's defaults: see WithPush.
@@ -105,7 +75,7 @@ func WithPush(url string, o PushOptions) Option {
 	p := mockserver.Push{
 		URL: url, Workers: o.Workers, Timeout: o.Timeout, BlocklistAfter: o.BlocklistAfter,
 		BlocklistRetry: o.BlocklistRetry, DrainRate: o.DrainRate, SkipPending: o.SkipPending,
-		Client: o.Client, Faults: mockserver.PushFaults(o.Faults),
+		Client: o.Client, Faults: o.Faults,
 	}
 	return mockserver.WithPush(p)
 }
@@ -173,7 +143,7 @@ func (s *Server) SetPushFaults(f PushFaults) error {
 		return err
 	}
 	f.DropIDs = slices.Clone(f.DropIDs)
-	s.m.SetPushFaults(mockserver.PushFaults(f))
+	s.m.SetPushFaults(f)
 	return nil
 }
 
@@ -184,7 +154,7 @@ func (s *Server) SetPushFaults(f PushFaults) error {
 func (s *Server) SetReceiverDown(down bool) { s.m.SetReceiverDown(down) }
 
 // PushStats returns the push counters.
-func (s *Server) PushStats() PushStats { return PushStats(s.m.PushStats()) }
+func (s *Server) PushStats() PushStats { return s.m.PushStats() }
 
 // WaitPushes blocks until every document made so far was sent, dropped or
 // is waiting for a receiver down or blocklisted (none queued, held back or

@@ -6,6 +6,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/iotclient/iotclient-go/iotclienttest"
 )
 
 // Defaults of Push, the platform's documented behaviour where there is one
@@ -83,42 +85,12 @@ type Push struct {
 	Faults PushFaults
 }
 
-// PushFaults makes the pushes misbehave as an at-least-once channel may.
-// Each decision is a function of Seed and the document (a command or
-// device ID, a status and an event time), not of arrival order, so a run
-// drops, duplicates and holds back the same documents every time.
-type PushFaults struct {
-	// Seed picks which documents the fractions below hit.
-	Seed int64
-	// Duplicate is the fraction of documents sent twice, the copy right
-	// behind the original (same bytes, same request_id).
-	Duplicate float64
-	// Reorder is the fraction of documents held back ReorderDelay, so later
-	// ones overtake them.
-	Reorder float64
-	// ReorderDelay is how long a reordered document waits (default 100 ms).
-	ReorderDelay time.Duration
-	// Drop is the fraction of commands (and devices) whose documents are
-	// never sent, so a test can show that polling resolves them.
-	Drop float64
-	// DropIDs are command IDs, or device IDs for device.status documents,
-	// whose documents are never sent.
-	DropIDs []string
-}
+// PushFaults makes the pushes misbehave (see iotclienttest.PushFaults,
+// written once there for the public fakes).
+type PushFaults = iotclienttest.PushFaults
 
 // PushStats counts what the fake pushed since pushing started.
-type PushStats struct {
-	Events      int // documents made: one per status change while pushing
-	Attempts    int // POSTs made, copies and blocklist tries included
-	Sent        int // POSTs the receiver answered 200
-	Failed      int // POSTs answered otherwise, or not within Timeout
-	Duplicated  int // documents queued twice by PushFaults.Duplicate
-	Reordered   int // documents held back by PushFaults.Reorder
-	Dropped     int // documents never sent: PushFaults.Drop, DropIDs, or pushed out of a full backlog
-	Discarded   int // documents given up after a failed POST (the platform does not retry one)
-	Held        int // documents waiting in the backlog now
-	Blocklisted int // times the receiver was blocklisted
-}
+type PushStats = iotclienttest.PushStats
 
 // pushState is the server's side of pushing; its pusher exists once
 // pushing has started.
