@@ -121,18 +121,10 @@ func WithLifecycle(l Lifecycle) Option {
 		}
 	}
 	return func(s *Server) {
-		if l.SendAfter <= 0 {
-			l.SendAfter = DefaultSendAfter
-		}
-		if l.DeliverAfter <= 0 {
-			l.DeliverAfter = DefaultDeliverAfter
-		}
-		if l.RespondAfter <= 0 {
-			l.RespondAfter = DefaultRespondAfter
-		}
-		if l.TimeoutAfter <= 0 {
-			l.TimeoutAfter = DefaultTimeoutAfter
-		}
+		orDefault(&l.SendAfter, DefaultSendAfter)
+		orDefault(&l.DeliverAfter, DefaultDeliverAfter)
+		orDefault(&l.RespondAfter, DefaultRespondAfter)
+		orDefault(&l.TimeoutAfter, DefaultTimeoutAfter)
 		outcomes := make(map[string]string, len(l.Outcomes))
 		for k, v := range l.Outcomes {
 			outcomes[k] = v
