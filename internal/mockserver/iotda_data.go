@@ -315,9 +315,9 @@ func (s *Server) SetCommandStatus(deviceID, commandID, status string, result jso
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	d := s.iotda.devices[deviceID]
-	if d == nil {
-		return fmt.Errorf("mockserver: device %q does not exist", deviceID)
+	d, err := s.knownDeviceLocked(deviceID)
+	if err != nil {
+		return err
 	}
 	i, ok := d.find(commandID)
 	if !ok {

@@ -203,9 +203,9 @@ func (s *Server) SetOutcome(deviceID, commandID, outcome string) error {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	d := s.iotda.devices[deviceID]
-	if d == nil {
-		return fmt.Errorf("mockserver: device %q does not exist", deviceID)
+	d, err := s.knownDeviceLocked(deviceID)
+	if err != nil {
+		return err
 	}
 	if _, ok := d.find(commandID); !ok {
 		return fmt.Errorf("mockserver: device %q has no command %q", deviceID, commandID)
