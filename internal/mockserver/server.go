@@ -66,7 +66,6 @@ type Server struct {
 	now      func() time.Time
 	ref      time.Time
 	tokenTTL time.Duration
-	demo     bool
 
 	reqSeq   atomic.Uint64
 	reqNonce uint64
@@ -126,7 +125,7 @@ func WithTokenTTL(d time.Duration) Option {
 }
 
 // New starts a server on 127.0.0.1 with a random port. The server has no
-// data until it is seeded (or built with WithDemoData); the IBM client-state
+// data until it is seeded; the IBM client-state
 // feature starts enabled.
 func New(opts ...Option) *Server {
 	s := &Server{
@@ -148,9 +147,6 @@ func New(opts ...Option) *Server {
 	s.wiotp.init()
 	for _, o := range opts {
 		o(s)
-	}
-	if s.demo {
-		s.loadDemo()
 	}
 	s.startPush()
 	s.memClient = &http.Client{Transport: iotclienttest.Transport(s)}
