@@ -77,7 +77,10 @@ var generatedStatuses = [...]string{
 	StatusExpired, StatusSuccessful, StatusFailed, StatusSuccessful, StatusSuccessful,
 }
 
-// generatedCommand builds record i of n. It allocates only the ID.
+// generatedCommand builds record i (0 = oldest) of the generated history of
+// n commands of deviceID, as a server whose reference time is ref serves
+// it: ID GeneratedID(i), created n-i seconds before ref. It allocates only
+// the ID.
 func generatedCommand(deviceID string, ref time.Time, n, i int) Command {
 	c := generatedShape(ref, n, i)
 	c.ID = GeneratedID(i)
