@@ -34,12 +34,12 @@ import (
 const (
 	// OrgID is the organization the fake serves; seeded client IDs are
 	// of this organization (d:ab12cd:{type}:{device}, ...).
-	OrgID string = "ab12cd"
+	OrgID string = mockserver.OrgID
 	// APIKey is the HTTP Basic user name accepted, of the form
 	// a-{org}-{random}.
-	APIKey string = "a-ab12cd-mockkey001"
+	APIKey string = mockserver.APIKey
 	// APIToken is the auth token of APIKey (the HTTP Basic password).
-	APIToken string = "mock-auth-token-0001"
+	APIToken string = mockserver.APIToken
 )
 
 // Server is a running fake. Close it when done. All methods are safe for

@@ -40,19 +40,19 @@ import (
 const (
 	// ProjectID is the only project the fake serves; any other is
 	// answered with 403.
-	ProjectID string = "0123456789abcdef0123456789abcdef"
+	ProjectID string = mockserver.ProjectID
 	// AccessKey is the access key ID whose AK/SK signatures are accepted.
-	AccessKey string = "MOCKAK0123456789ABCD"
+	AccessKey string = mockserver.AccessKey
 	// SecretKey is the secret key that belongs to AccessKey.
-	SecretKey string = "mockSecretKey0123456789abcdefghijklmnop"
+	SecretKey string = mockserver.SecretKey
 	// Token is accepted on every route as auth.Token; it never expires.
-	Token string = "mock-iam-token-0001"
+	Token string = mockserver.Token
 
 	// IAMDomain, IAMUser and IAMPassword are the account, user and
 	// password the fake's IAM token call accepts: see IAMConfig.
-	IAMDomain   string = "mock-domain"
-	IAMUser     string = "mock-user"
-	IAMPassword string = "mock-password-0001"
+	IAMDomain   string = mockserver.IAMDomain
+	IAMUser     string = mockserver.IAMUser
+	IAMPassword string = mockserver.IAMPassword
 )
 
 // Server is a running fake. Close it when done. All methods are safe for
