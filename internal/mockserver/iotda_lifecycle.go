@@ -77,9 +77,10 @@ var (
 // generates; a hand-made ID sorting after them would make later IDs mere
 // successors of it, which are not driven.)
 //
-// Each command follows its outcome: Outcomes[its name], else SUCCESSFUL. Times count
-// from the stored (whole-second) created time, then from the exact time of
-// each step (the stored sent and delivered times are whole seconds):
+// Each command follows its outcome: Outcomes[its name], else SUCCESSFUL.
+// Times count from the stored (whole-second) created time, then from the
+// exact time of each step (the stored sent and delivered times are whole
+// seconds):
 //
 //   - delay: PENDING until created+SendAfter, then SENT; but EXPIRED at
 //     created+expire_time (0 = 24 h) if that comes first, or if the

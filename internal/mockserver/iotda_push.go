@@ -34,55 +34,37 @@ const (
 )
 
 // Push makes the fake forward notifications to an HTTP(S) receiver as an
-// IoTDA forwarding rule with an HTTP_FORWARDING action does: a POST of the
-// JSON document to URL, answered 200 within Timeout or failed. The
-// documents are device.command.status (every status change of a command:
-// created through the deliver call, moved by the lifecycle or
-// SetCommandStatus) and device.status (SetDeviceConnection). Commands
-// stored with AddCommands or seeded push nothing until they change.
-//
-// A failed push is not retried: the platform discards that message. After
-// BlocklistAfter consecutive failures the receiver is blocklisted: later
-// documents wait in a backlog, one of them is tried every BlocklistRetry,
-// and when one succeeds the backlog drains at DrainRate before newer
-// documents go, as spec/huawei-iotda-push.md §3 describes.
-//
-// Zero fields take the defaults above.
+// IoTDA forwarding rule with an HTTP_FORWARDING action does (see
+// spec/huawei-iotda-push.md §3): device.command.status for every status
+// change of a command (created through the deliver call, moved by the
+// lifecycle or SetCommandStatus) and device.status (SetDeviceConnection,
+// SetDeviceStatus). Commands stored with AddCommands or seeded push nothing
+// until they change. The fields from Workers to Faults are those of
+// commandstest.PushOptions, documented there; zero ones take the Default*
+// values.
 type Push struct {
 	// URL receives the POSTs. Empty stops pushing: status changes make no
 	// documents (those already queued are still sent).
 	URL string
-	// Workers bounds the pushes in flight, so documents may arrive in a
-	// different order than they were made even without faults. Only the
-	// value of the first start counts.
-	Workers int
-	// Timeout is how long a push waits for its answer (default 15 s).
-	Timeout time.Duration
-	// BlocklistAfter consecutive failures blocklist the receiver (default 10).
+	// Workers bounds the pushes in flight; only the first start's counts.
+	Workers        int
+	Timeout        time.Duration
 	BlocklistAfter int
-	// BlocklistRetry is the wait between tries of a blocklisted receiver
-	// (default 3 min).
 	BlocklistRetry time.Duration
-	// DrainRate is the pushes per second of a draining backlog (default
-	// 800); negative drains as fast as Workers allow.
-	DrainRate float64
+	DrainRate      float64
+	SkipPending    bool
+	// Client sends the POSTs; nil is a client of the fake's own, closed
+	// with the server.
+	Client *http.Client
+	Faults PushFaults
 	// BacklogMax bounds the backlog, the oldest document dropped first
 	// (counted in PushStats.Dropped); zero is no bound (the platform keeps
 	// 24 hours or 1 GB).
 	BacklogMax int
-	// SkipPending pushes no document for the PENDING status. Whether the
-	// platform pushes PENDING is unconfirmed; by default the fake does.
-	SkipPending bool
 	// LifecycleTick is how often a server WithLifecycle moves its commands
 	// on by itself, so their changes are pushed without a request arriving
 	// (default 50 ms).
 	LifecycleTick time.Duration
-	// Client sends the POSTs; nil is a client of the fake's own, closed
-	// with the server. Give an https receiver's client (for example
-	// httptest.Server.Client) to trust its certificate.
-	Client *http.Client
-	// Faults are the receiver-side misfortunes the fake plays.
-	Faults PushFaults
 }
 
 // PushFaults makes the pushes misbehave (see iotclienttest.PushFaults,
