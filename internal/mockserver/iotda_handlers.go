@@ -79,11 +79,6 @@ type queueResponse struct {
 	Page     queuePage       `json:"page"`
 }
 
-// queued and inHistory are the listings' filters (Command.InQueue and
-// Command.InHistory).
-func queued(c *Command) bool    { return c.InQueue() }
-func inHistory(c *Command) bool { return c.InHistory() }
-
 // serveIoTDA runs the checks common to IoTDA routes (method, body, auth,
 // project, device ID) and then the route's handler.
 func (s *Server) serveIoTDA(w http.ResponseWriter, req *request) {

@@ -96,9 +96,9 @@ var (
 //
 // The state is brought up to the server's clock lazily, whenever an IoTDA
 // request arrives (before it is handled, so the 20-PENDING limit sees
-// expired and sent commands as such) and when ApplyLifecycle is called;
-// there are no background goroutines, except on a pushing server, which
-// does it every Push.LifecycleTick so changes are pushed unasked. Each
+// expired and sent commands as such); there are no background goroutines,
+// except on a pushing server, which does it every Push.LifecycleTick so
+// changes are pushed unasked. Each
 // status change is stamped with the time it was due, not the time it was
 // noticed.
 type Lifecycle struct {
@@ -177,11 +177,6 @@ func (s *Server) runLifecycle() {
 	defer s.mu.Unlock()
 	l.advanceLocked(s, s.now())
 }
-
-// ApplyLifecycle brings every simulated command up to the server's current
-// time now, so that Commands and Command (which do not) show it. Requests do
-// it by themselves. Without WithLifecycle it does nothing.
-func (s *Server) ApplyLifecycle() { s.runLifecycle() }
 
 // advanceLocked finds the commands created since the last call and moves
 // every simulated command on to now. Call with s.mu held for writing.

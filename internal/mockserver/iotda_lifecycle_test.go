@@ -169,7 +169,7 @@ func TestLifecycleLeavesOthersAlone(t *testing.T) {
 	require.NoError(t, s.SetCommandStatus(testDevice, moved, StatusDelivered, nil))
 
 	clk.Advance(24 * time.Hour)
-	s.ApplyLifecycle()
+	s.runLifecycle()
 	assert.Equal(t, seeded, s.Commands("seeded-dev"), "seeded commands do not move")
 	got, _ := s.Command(testDevice, explicit.ID)
 	assert.Equal(t, StatusPending, got.Status, "an explicit ID is not driven")
@@ -186,7 +186,7 @@ func TestLifecycleOffByDefault(t *testing.T) {
 	s.AddDevice(testDevice)
 	id := lcDeliver(t, s, "ON_OFF", StrategyDelay, 0)
 	clk.Advance(48 * time.Hour)
-	s.ApplyLifecycle()
+	s.runLifecycle()
 	assert.Equal(t, StatusPending, lcGet(t, s, id).Status)
 }
 

@@ -161,7 +161,7 @@ func (s *Server) PushStats() PushStats {
 // in flight. A backlog waiting for the receiver (down or blocklisted)
 // counts as settled. It returns ctx's error when ctx ends first, nil at
 // once on a server that does not push. It knows nothing of changes still
-// to come: bring the lifecycle up to date first (ApplyLifecycle).
+// to come: bring the lifecycle up to date first (a request does).
 func (s *Server) WaitPushes(ctx context.Context) error {
 	if p := s.push.p.Load(); p != nil {
 		return p.wait(ctx)
