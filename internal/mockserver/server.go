@@ -134,15 +134,16 @@ func New(opts ...Option) *Server {
 		ref:      defaultReferenceTime,
 		tokenTTL: 24 * time.Hour,
 		reqNonce: uint64(time.Now().UnixNano()) & 0xffffffffffff,
-		counts:   make(map[Route]*atomic.Int64, len(allRoutes)+2),
+		counts:   make(map[Route]*atomic.Int64, len(handlers)+3),
 		last:     make(map[Route]RecordedRequest),
 		views:    make(map[string]*clientView),
 	}
-	for _, r := range allRoutes {
+	for r := range handlers {
 		s.counts[r] = new(atomic.Int64)
 	}
-	s.counts[RouteAll] = new(atomic.Int64)
-	s.counts[routeNone] = new(atomic.Int64)
+	for _, r := range []Route{RouteIAMToken, RouteAll, routeNone} {
+		s.counts[r] = new(atomic.Int64)
+	}
 	s.iotda.init()
 	s.wiotp.init()
 	for _, o := range opts {
