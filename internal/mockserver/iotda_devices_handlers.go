@@ -190,14 +190,9 @@ func (s *Server) findDescendants(q *deviceQuery) {
 	}
 }
 
-type deviceListPage struct {
-	Count  int    `json:"count"`
-	Marker string `json:"marker,omitempty"`
-}
-
 type deviceListResponse struct {
 	Devices []deviceRecord `json:"devices"`
-	Page    deviceListPage `json:"page"`
+	Page    countedPage    `json:"page"`
 }
 
 // handleListDevices: GET .../devices: every device matching the filters,
