@@ -3,49 +3,16 @@ package commandstest
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"net/url"
 	"slices"
-	"time"
 
 	"github.com/iotclient/iotclient-go/internal/invalid"
 	"github.com/iotclient/iotclient-go/internal/mockserver"
 	"github.com/iotclient/iotclient-go/iotclienttest"
 )
 
-// PushOptions tunes how the fake pushes, as an IoTDA forwarding rule with
-// an HTTP(S) action does: each document is a POST of JSON, answered 200
-// within Timeout or failed. A failed push is not retried (the platform
-// discards it); BlocklistAfter failures in a row blocklist the receiver:
-// documents then wait in a backlog, one is tried every BlocklistRetry, and
-// once one gets through the backlog drains at DrainRate before newer
-// documents. Zero fields take the platform's values shown.
-type PushOptions struct {
-	// Workers bounds the pushes in flight (default 4), so documents can
-	// arrive in another order than they were made even without faults.
-	Workers int
-	// Timeout is how long a push waits for the 200 (default 15s).
-	Timeout time.Duration
-	// BlocklistAfter consecutive failures blocklist the receiver
-	// (default 10).
-	BlocklistAfter int
-	// BlocklistRetry is the wait between tries of a blocklisted receiver
-	// (default 3 min).
-	BlocklistRetry time.Duration
-	// DrainRate is the pushes per second of a draining backlog (default
-	// 800); negative drains as fast as Workers allow.
-	DrainRate float64
-	// SkipPending pushes nothing for the PENDING status. Whether the
-	// platform pushes PENDING is unconfirmed; by default the fake does.
-	SkipPending bool
-	// Client sends the POSTs; nil is the fake's own. Give an https
-	// receiver's client (httptest.Server.Client) so its certificate is
-	// trusted, or &http.Client{Transport: iotclienttest.Transport(h)} to
-	// push to handler h in memory, as a testing/synctest bubble needs.
-	Client *http.Client
-	// Faults start with the server; SetPushFaults changes them.
-	Faults PushFaults
-}
+// PushOptions tunes how the fake pushes (see iotclienttest.PushOptions).
+type PushOptions = iotclienttest.PushOptions
 
 // PushFaults makes pushes misbehave as an at-least-once channel may (see
 // iotclienttest.PushFaults).
@@ -72,12 +39,7 @@ func WithPush(url string, o PushOptions) Option {
 	if err := checkPush(url, &o); err != nil {
 		panic("commandstest: WithPush: " + err.Error())
 	}
-	p := mockserver.Push{
-		URL: url, Workers: o.Workers, Timeout: o.Timeout, BlocklistAfter: o.BlocklistAfter,
-		BlocklistRetry: o.BlocklistRetry, DrainRate: o.DrainRate, SkipPending: o.SkipPending,
-		Client: o.Client, Faults: o.Faults,
-	}
-	return mockserver.WithPush(p)
+	return mockserver.WithPush(mockserver.Push{URL: url, PushOptions: o})
 }
 
 func checkPush(u string, o *PushOptions) error {

@@ -9,10 +9,10 @@ import (
 	"github.com/iotclient/iotclient-go/iotclienttest"
 )
 
-// The push faults and counters are iotclienttest's, written once for every
+// The push options, faults and counters are iotclienttest's, written once for every
 // fake: a value of that package is taken and given back as is.
 func TestPushFaultsAndStatsAreIotclienttests(t *testing.T) {
-	srv := commandstest.NewServer()
+	srv := commandstest.NewServer(commandstest.WithPush("", iotclienttest.PushOptions{Workers: 1}))
 	defer srv.Close()
 	var verr *iotclient.ValidationError
 	if err := srv.SetPushFaults(iotclienttest.PushFaults{Duplicate: 2}); !errors.As(err, &verr) || verr.Field != "PushFaults.Duplicate" {

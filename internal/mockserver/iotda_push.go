@@ -2,7 +2,6 @@ package mockserver
 
 import (
 	"context"
-	"net/http"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -39,24 +38,15 @@ const (
 // change of a command (created through the deliver call, moved by the
 // lifecycle or SetCommandStatus) and device.status (SetDeviceConnection,
 // SetDeviceStatus). Commands stored with AddCommands or seeded push nothing
-// until they change. The fields from Workers to Faults are those of
-// commandstest.PushOptions, documented there; zero ones take the Default*
-// values.
+// until they change. Zero fields take the Default* values.
 type Push struct {
 	// URL receives the POSTs. Empty stops pushing: status changes make no
 	// documents (those already queued are still sent).
 	URL string
-	// Workers bounds the pushes in flight; only the first start's counts.
-	Workers        int
-	Timeout        time.Duration
-	BlocklistAfter int
-	BlocklistRetry time.Duration
-	DrainRate      float64
-	SkipPending    bool
-	// Client sends the POSTs; nil is a client of the fake's own, closed
-	// with the server.
-	Client *http.Client
-	Faults PushFaults
+	// PushOptions are the public fake's; only the first start's Workers
+	// and Client count, and a nil Client is the fake's own, closed with
+	// the server.
+	PushOptions
 	// BacklogMax bounds the backlog, the oldest document dropped first
 	// (counted in PushStats.Dropped); zero is no bound (the platform keeps
 	// 24 hours or 1 GB).
@@ -73,6 +63,9 @@ type PushFaults = iotclienttest.PushFaults
 
 // PushStats counts what the fake pushed since pushing started.
 type PushStats = iotclienttest.PushStats
+
+// PushOptions tunes the pushes (see iotclienttest.PushOptions).
+type PushOptions = iotclienttest.PushOptions
 
 // pushState is the server's side of pushing; its pusher exists once
 // pushing has started.
