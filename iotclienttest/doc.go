@@ -1,7 +1,9 @@
 // Package iotclienttest holds what every fake of this module shares: the
 // Fault a fake injects, Fake (the controls of a fake's HTTP side: its
-// address, its in-memory client, its request count, faults and latency)
-// and Transport, the in-memory HTTP transport the fakes' clients use.
+// address, its in-memory client, its request count, faults and latency),
+// Transport, the in-memory HTTP transport the fakes' clients use, and
+// PushOptions, PushFaults and PushStats for the fakes that push
+// (commandstest.WithPush).
 //
 // It starts no fake itself: start the one for the platform you test
 // (commandstest.NewServer, clientstatetest.NewServer), whose Server embeds

@@ -34,12 +34,12 @@ import (
 const (
 	// OrgID is the organization the fake serves; seeded client IDs are
 	// of this organization (d:ab12cd:{type}:{device}, ...).
-	OrgID string = "ab12cd"
+	OrgID string = mockserver.OrgID
 	// APIKey is the HTTP Basic user name accepted, of the form
 	// a-{org}-{random}.
-	APIKey string = "a-ab12cd-mockkey001"
+	APIKey string = mockserver.APIKey
 	// APIToken is the auth token of APIKey (the HTTP Basic password).
-	APIToken string = "mock-auth-token-0001"
+	APIToken string = mockserver.APIToken
 )
 
 // Server is a running fake. Close it when done. All methods are safe for
@@ -66,13 +66,7 @@ func WithNow(t time.Time) Option { return mockserver.WithReferenceTime(t) }
 // API starts activated. It opens no socket until URL or Config is called
 // (then on 127.0.0.1 and a random port).
 func NewServer(opts ...Option) *Server {
-	s := mockserver.FakeSettings{Options: []mockserver.Option{mockserver.WithReferenceTime(time.Now())}}
-	for _, o := range opts {
-		if o != nil {
-			o.Apply(&s)
-		}
-	}
-	m := mockserver.New(s.Options...)
+	m := mockserver.NewFake(opts)
 	return &Server{Fake: m.Fake(), m: m}
 }
 
@@ -89,8 +83,7 @@ func (s *Server) config(baseURL string) clientstate.Config {
 // bubble. Give WithHTTPClient a client of your own whose transport wraps
 // Client's to watch the requests: a transport of its own reaches nothing.
 func (s *Server) NewClient(opts ...iotclient.Option) (*clientstate.Client, error) {
-	opts = append([]iotclient.Option{iotclient.WithHTTPClient(s.Client())}, opts...)
-	return clientstate.NewClient(s.config(mockserver.MemoryURL), opts...)
+	return mockserver.FakeClient(s.m, s.config, clientstate.NewClient, opts)
 }
 
 // Seed adds n realistic clients of OrgID and returns them in the server's

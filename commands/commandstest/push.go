@@ -3,86 +3,23 @@ package commandstest
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"net/url"
 	"slices"
-	"time"
 
 	"github.com/iotclient/iotclient-go/internal/invalid"
 	"github.com/iotclient/iotclient-go/internal/mockserver"
+	"github.com/iotclient/iotclient-go/iotclienttest"
 )
 
-// PushOptions tunes how the fake pushes, as an IoTDA forwarding rule with
-// an HTTP(S) action does: each document is a POST of JSON, answered 200
-// within Timeout or failed. A failed push is not retried (the platform
-// discards it); BlocklistAfter failures in a row blocklist the receiver:
-// documents then wait in a backlog, one is tried every BlocklistRetry, and
-// once one gets through the backlog drains at DrainRate before newer
-// documents. Zero fields take the platform's values shown.
-type PushOptions struct {
-	// Workers bounds the pushes in flight (default 4), so documents can
-	// arrive in another order than they were made even without faults.
-	Workers int
-	// Timeout is how long a push waits for the 200 (default 15s).
-	Timeout time.Duration
-	// BlocklistAfter consecutive failures blocklist the receiver
-	// (default 10).
-	BlocklistAfter int
-	// BlocklistRetry is the wait between tries of a blocklisted receiver
-	// (default 3 min).
-	BlocklistRetry time.Duration
-	// DrainRate is the pushes per second of a draining backlog (default
-	// 800); negative drains as fast as Workers allow.
-	DrainRate float64
-	// SkipPending pushes nothing for the PENDING status. Whether the
-	// platform pushes PENDING is unconfirmed; by default the fake does.
-	SkipPending bool
-	// Client sends the POSTs; nil is the fake's own. Give an https
-	// receiver's client (httptest.Server.Client) so its certificate is
-	// trusted, or &http.Client{Transport: iotclienttest.Transport(h)} to
-	// push to handler h in memory, as a testing/synctest bubble needs.
-	Client *http.Client
-	// Faults start with the server; SetPushFaults changes them.
-	Faults PushFaults
-}
+// PushOptions tunes how the fake pushes (see iotclienttest.PushOptions).
+type PushOptions = iotclienttest.PushOptions
 
-// PushFaults makes pushes misbehave as an at-least-once channel may, so a
-// consumer's handling of duplicates, order and loss can be tested. Which
-// documents are hit depends only on Seed and the document (command ID,
-// status, time), not on arrival order: a run hits the same ones each time.
-// The fractions are between 0 and 1.
-type PushFaults struct {
-	// Seed picks the documents the fractions hit.
-	Seed int64
-	// Duplicate is the fraction of documents sent twice, the copy right
-	// behind the original (same bytes, same request_id).
-	Duplicate float64
-	// Reorder is the fraction of documents held back, so later documents
-	// overtake them.
-	Reorder float64
-	// ReorderDelay is how long a reordered document waits (default 100ms).
-	ReorderDelay time.Duration
-	// Drop is the fraction of commands (and devices) whose documents are
-	// never sent: a consumer must learn their outcome by polling.
-	Drop float64
-	// DropIDs are command IDs (or device IDs, for device status
-	// documents) whose documents are never sent.
-	DropIDs []string
-}
+// PushFaults makes pushes misbehave as an at-least-once channel may (see
+// iotclienttest.PushFaults).
+type PushFaults = iotclienttest.PushFaults
 
-// PushStats counts what the fake pushed.
-type PushStats struct {
-	Events      int // documents made: one per status change while pushing
-	Attempts    int // POSTs made, copies and blocklist tries included
-	Sent        int // POSTs the receiver answered 200
-	Failed      int // POSTs answered otherwise, or not within Timeout
-	Duplicated  int // documents sent twice by PushFaults.Duplicate
-	Reordered   int // documents held back by PushFaults.Reorder
-	Dropped     int // documents never sent: PushFaults.Drop and DropIDs
-	Discarded   int // documents given up after a failed POST
-	Held        int // documents waiting now for a receiver down or blocklisted
-	Blocklisted int // times the receiver was blocklisted
-}
+// PushStats counts what the fake pushed (see iotclienttest.PushStats).
+type PushStats = iotclienttest.PushStats
 
 // WithPushURL makes the fake push to url from the start, with the
 // platform's defaults: see WithPush.
@@ -102,12 +39,7 @@ func WithPush(url string, o PushOptions) Option {
 	if err := checkPush(url, &o); err != nil {
 		panic("commandstest: WithPush: " + err.Error())
 	}
-	p := mockserver.Push{
-		URL: url, Workers: o.Workers, Timeout: o.Timeout, BlocklistAfter: o.BlocklistAfter,
-		BlocklistRetry: o.BlocklistRetry, DrainRate: o.DrainRate, SkipPending: o.SkipPending,
-		Client: o.Client, Faults: mockserver.PushFaults(o.Faults),
-	}
-	return mockserver.WithPush(p)
+	return mockserver.WithPush(mockserver.Push{URL: url, PushOptions: o})
 }
 
 func checkPush(u string, o *PushOptions) error {
@@ -173,7 +105,7 @@ func (s *Server) SetPushFaults(f PushFaults) error {
 		return err
 	}
 	f.DropIDs = slices.Clone(f.DropIDs)
-	s.m.SetPushFaults(mockserver.PushFaults(f))
+	s.m.SetPushFaults(f)
 	return nil
 }
 
@@ -184,7 +116,7 @@ func (s *Server) SetPushFaults(f PushFaults) error {
 func (s *Server) SetReceiverDown(down bool) { s.m.SetReceiverDown(down) }
 
 // PushStats returns the push counters.
-func (s *Server) PushStats() PushStats { return PushStats(s.m.PushStats()) }
+func (s *Server) PushStats() PushStats { return s.m.PushStats() }
 
 // WaitPushes blocks until every document made so far was sent, dropped or
 // is waiting for a receiver down or blocklisted (none queued, held back or

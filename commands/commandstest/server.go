@@ -40,19 +40,19 @@ import (
 const (
 	// ProjectID is the only project the fake serves; any other is
 	// answered with 403.
-	ProjectID string = "0123456789abcdef0123456789abcdef"
+	ProjectID string = mockserver.ProjectID
 	// AccessKey is the access key ID whose AK/SK signatures are accepted.
-	AccessKey string = "MOCKAK0123456789ABCD"
+	AccessKey string = mockserver.AccessKey
 	// SecretKey is the secret key that belongs to AccessKey.
-	SecretKey string = "mockSecretKey0123456789abcdefghijklmnop"
+	SecretKey string = mockserver.SecretKey
 	// Token is accepted on every route as auth.Token; it never expires.
-	Token string = "mock-iam-token-0001"
+	Token string = mockserver.Token
 
 	// IAMDomain, IAMUser and IAMPassword are the account, user and
 	// password the fake's IAM token call accepts: see IAMConfig.
-	IAMDomain   string = "mock-domain"
-	IAMUser     string = "mock-user"
-	IAMPassword string = "mock-password-0001"
+	IAMDomain   string = mockserver.IAMDomain
+	IAMUser     string = mockserver.IAMUser
+	IAMPassword string = mockserver.IAMPassword
 )
 
 // Server is a running fake. Close it when done. All methods are safe for
@@ -80,13 +80,7 @@ func WithNow(t time.Time) Option { return mockserver.WithReferenceTime(t) }
 // NewServer starts a fake with no devices. It opens no socket until URL,
 // Config or IAMConfig is called (then on 127.0.0.1 and a random port).
 func NewServer(opts ...Option) *Server {
-	s := mockserver.FakeSettings{Options: []mockserver.Option{mockserver.WithReferenceTime(time.Now())}}
-	for _, o := range opts {
-		if o != nil {
-			o.Apply(&s)
-		}
-	}
-	m := mockserver.New(s.Options...)
+	m := mockserver.NewFake(opts)
 	return &Server{Fake: m.Fake(), m: m}
 }
 
@@ -109,8 +103,7 @@ func (s *Server) IAMConfig() auth.IAMConfig {
 // bubble. Give WithHTTPClient a client of your own whose transport wraps
 // Client's to watch the requests: a transport of its own reaches nothing.
 func (s *Server) NewClient(opts ...iotclient.Option) (*commands.Client, error) {
-	opts = append([]iotclient.Option{iotclient.WithHTTPClient(s.Client())}, opts...)
-	return commands.NewClient(s.config(mockserver.MemoryURL), opts...)
+	return mockserver.FakeClient(s.m, s.config, commands.NewClient, opts)
 }
 
 // AddDevice registers a device with no commands.

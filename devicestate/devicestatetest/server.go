@@ -21,23 +21,22 @@ import (
 
 	iotclient "github.com/iotclient/iotclient-go"
 	"github.com/iotclient/iotclient-go/auth"
+	"github.com/iotclient/iotclient-go/commands/commandstest"
 	"github.com/iotclient/iotclient-go/devicestate"
 	"github.com/iotclient/iotclient-go/internal/iotda"
 	"github.com/iotclient/iotclient-go/internal/mockserver"
 	"github.com/iotclient/iotclient-go/iotclienttest"
 )
 
-// Credentials the fake accepts; Config signs with the AK/SK pair.
+// Credentials the fake accepts, those of package commandstest (both fakes
+// serve IoTDA): Config signs with the AK/SK pair, a project other than
+// ProjectID is answered with 403, and Token is accepted on every route as
+// auth.Token.
 const (
-	// ProjectID is the only project the fake serves; any other is
-	// answered with 403.
-	ProjectID string = "0123456789abcdef0123456789abcdef"
-	// AccessKey is the access key ID whose AK/SK signatures are accepted.
-	AccessKey string = "MOCKAK0123456789ABCD"
-	// SecretKey is the secret key that belongs to AccessKey.
-	SecretKey string = "mockSecretKey0123456789abcdefghijklmnop"
-	// Token is accepted on every route as auth.Token; it never expires.
-	Token string = "mock-iam-token-0001"
+	ProjectID = commandstest.ProjectID
+	AccessKey = commandstest.AccessKey
+	SecretKey = commandstest.SecretKey
+	Token     = commandstest.Token
 )
 
 // Server is a running fake. Close it when done. All methods are safe for
@@ -81,13 +80,7 @@ func WithPushURL(url string) Option { return mockserver.WithPush(mockserver.Push
 // NewServer starts a fake with no devices. It opens no socket until URL or
 // Config is called (then on 127.0.0.1 and a random port).
 func NewServer(opts ...Option) *Server {
-	s := mockserver.FakeSettings{Options: []mockserver.Option{mockserver.WithReferenceTime(time.Now())}}
-	for _, o := range opts {
-		if o != nil {
-			o.Apply(&s)
-		}
-	}
-	m := mockserver.New(s.Options...)
+	m := mockserver.NewFake(opts)
 	return &Server{Fake: m.Fake(), m: m}
 }
 
@@ -105,8 +98,7 @@ func (s *Server) config(endpoint string) devicestate.Config {
 // bubble. Give WithHTTPClient a client of your own whose transport wraps
 // Client's to watch the requests: a transport of its own reaches nothing.
 func (s *Server) NewClient(opts ...iotclient.Option) (*devicestate.Client, error) {
-	opts = append([]iotclient.Option{iotclient.WithHTTPClient(s.Client())}, opts...)
-	return devicestate.NewClient(s.config(mockserver.MemoryURL), opts...)
+	return mockserver.FakeClient(s.m, s.config, devicestate.NewClient, opts)
 }
 
 // Seed registers n realistic devices and returns them newest first (the

@@ -299,7 +299,7 @@ func TestHistoryPageCostDoesNotGrowWithHistory(t *testing.T) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	d := s.iotda.devices[testDevice]
-	q := commandQuery{limit: 50, offset: 500, marker: d.cmds[2500].ID}
+	q := commandQuery{iotdaQuery: iotdaQuery{limit: 50, offset: 500, marker: d.cmds[2500].ID}}
 	allocs := testing.AllocsPerRun(20, func() { _ = q.page(d, nil) })
 	assert.LessOrEqual(t, allocs, float64(4*q.limit+2), "a page allocates its records only, nothing per stored command")
 	// Bytes, not time (stable under -race): a page must not copy the

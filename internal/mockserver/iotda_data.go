@@ -68,14 +68,14 @@ type Command struct {
 	Result        jsontext.Value // the device's result, if any
 }
 
-// InHistory reports whether the history listing holds c: the platform
+// inHistory reports whether the history listing holds c: the platform
 // documents it as holding the final statuses and DELIVERED. A PENDING or
 // SENT command is listed by the queue only.
-func (c *Command) InHistory() bool { return c.Status != StatusPending && c.Status != StatusSent }
+func inHistory(c *Command) bool { return c.Status != StatusPending && c.Status != StatusSent }
 
-// InQueue reports whether the queue listing holds c: PENDING, SENT and
+// queued reports whether the queue listing holds c: PENDING, SENT and
 // DELIVERED commands.
-func (c *Command) InQueue() bool {
+func queued(c *Command) bool {
 	return c.Status == StatusPending || c.Status == StatusSent || c.Status == StatusDelivered
 }
 
@@ -83,7 +83,7 @@ func (c *Command) InQueue() bool {
 func HistoryOnly(cmds []Command) []Command {
 	var out []Command
 	for i := range cmds {
-		if cmds[i].InHistory() {
+		if inHistory(&cmds[i]) {
 			out = append(out, cmds[i])
 		}
 	}
@@ -315,9 +315,9 @@ func (s *Server) SetCommandStatus(deviceID, commandID, status string, result jso
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	d := s.iotda.devices[deviceID]
-	if d == nil {
-		return fmt.Errorf("mockserver: device %q does not exist", deviceID)
+	d, err := s.knownDeviceLocked(deviceID)
+	if err != nil {
+		return err
 	}
 	i, ok := d.find(commandID)
 	if !ok {

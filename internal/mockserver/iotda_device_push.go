@@ -19,19 +19,39 @@ import (
 // Setting the status the device already has is no change and pushes
 // nothing. It fails for an unknown device or status.
 func (s *Server) SetDeviceConnection(deviceID, status string) error {
+	_, err := s.moveDevice(deviceID, status, time.Time{}, true)
+	return err
+}
+
+// moveDevice is SetDeviceConnection and SetDeviceStatus: it moves a known
+// device to a valid status at at (the server's clock when zero) and, unless
+// onlyChange and the device has that status already, pushes the change.
+func (s *Server) moveDevice(id, status string, at time.Time, onlyChange bool) (Device, error) {
 	if !validDeviceStatus(status) {
-		return fmt.Errorf("mockserver: device status %q is not one of %s", status, strings.Join(deviceStatuses, ", "))
+		return Device{}, fmt.Errorf("mockserver: unknown device status %q (want one of %s)", status, strings.Join(deviceStatuses, ", "))
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	d := s.iotda.devices[deviceID]
-	if d == nil {
-		return fmt.Errorf("mockserver: device %q does not exist", deviceID)
+	d, err := s.knownDeviceLocked(id)
+	if err != nil {
+		return Device{}, err
 	}
-	if d.info.Status != status {
-		s.setDeviceStatusLocked(d, status, s.now())
+	if at.IsZero() {
+		at = s.now()
 	}
-	return nil
+	if !onlyChange || d.info.Status != status {
+		s.setDeviceStatusLocked(d, status, at)
+	}
+	return d.info.clone(), nil
+}
+
+// knownDeviceLocked is a device a test changes, an error when there is no
+// such device. Call with s.mu held.
+func (s *Server) knownDeviceLocked(id string) (*device, error) {
+	if d := s.iotda.devices[id]; d != nil {
+		return d, nil
+	}
+	return nil, fmt.Errorf("mockserver: device %q does not exist", id)
 }
 
 // setDeviceStatusLocked moves d to status at at and pushes the change.

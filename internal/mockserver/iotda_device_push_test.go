@@ -13,7 +13,7 @@ import (
 // device routes answer after it, and the pushed header is the device's
 // registration.
 func TestDeviceStatusPushedIsTheStatusServed(t *testing.T) {
-	s, clk, r := pushServer(t, Push{Workers: 1})
+	s, clk, r := pushServer(t, Push{PushOptions: PushOptions{Workers: 1}})
 	devs := s.SeedDevices(20, 3)
 	var sub Device
 	for _, d := range devs {

@@ -204,18 +204,5 @@ func (s *Server) Device(id string) (Device, bool) {
 // leaving INACTIVE sets Activated. It fails for an unknown device or
 // status.
 func (s *Server) SetDeviceStatus(id, status string, at time.Time) (Device, error) {
-	if !validDeviceStatus(status) {
-		return Device{}, fmt.Errorf("mockserver: unknown device status %q (want one of %s)", status, strings.Join(deviceStatuses, ", "))
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	d := s.iotda.devices[id]
-	if d == nil {
-		return Device{}, fmt.Errorf("mockserver: device %q does not exist", id)
-	}
-	if at.IsZero() {
-		at = s.now()
-	}
-	s.setDeviceStatusLocked(d, status, at)
-	return d.info.clone(), nil
+	return s.moveDevice(id, status, at, false)
 }

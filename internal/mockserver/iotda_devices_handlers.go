@@ -5,7 +5,6 @@ import (
 	stdjson "encoding/json"
 	"net/http"
 	"net/url"
-	"strconv"
 	"time"
 )
 
@@ -102,10 +101,8 @@ func (s *Server) handleShowDevice(w http.ResponseWriter, req *request) {
 
 // deviceQuery is a parsed device list query.
 type deviceQuery struct {
-	limit, offset int
-	marker        string
-	start, end    time.Time
-	cascade       bool
+	iotdaQuery
+	cascade bool
 	// The equality filters; a has* flag says the parameter was given.
 	productID, gatewayID, nodeID, appID, name        string
 	hasProduct, hasGateway, hasNode, hasApp, hasName bool
@@ -117,44 +114,12 @@ type deviceQuery struct {
 const maxMarker = "ffffffffffffffffffffffff"
 
 func parseDeviceQuery(v url.Values) (deviceQuery, *iotdaErr) {
-	q := deviceQuery{limit: DefaultLimit, marker: maxMarker}
-	if s := v.Get("limit"); s != "" {
-		n, err := strconv.Atoi(s)
-		if err != nil {
-			return q, badInput("The parameter 'limit' must be an integer.")
-		}
-		if n < 1 || n > MaxLimit {
-			return q, &iotdaErr{http.StatusBadRequest, CodeLimitOutOfRange, "Invalid input. The specified parameter 'limit' is out of range."}
-		}
-		q.limit = n
+	q := deviceQuery{iotdaQuery: iotdaQuery{limit: DefaultLimit, marker: maxMarker}}
+	if err := q.parsePaging(v, validMarker, "The parameter 'marker' must be 24 hexadecimal digits."); err != nil {
+		return q, err
 	}
-	if s := v.Get("offset"); s != "" {
-		n, err := strconv.Atoi(s)
-		if err != nil || n < 0 || n > MaxOffset {
-			return q, badInput("The parameter 'offset' must be an integer between 0 and 500.")
-		}
-		q.offset = n
-	}
-	if s := v.Get("marker"); s != "" {
-		if !validMarker(s) {
-			return q, badInput("The parameter 'marker' must be 24 hexadecimal digits.")
-		}
-		q.marker = s
-	}
-	for _, p := range [2]struct {
-		name string
-		dst  *time.Time
-	}{{"start_time", &q.start}, {"end_time", &q.end}} {
-		if s := v.Get(p.name); s != "" {
-			t, err := time.Parse(TimeLayout, s)
-			if err != nil {
-				return q, &iotdaErr{http.StatusBadRequest, CodeBadTimeFormat, "Invalid input. Invalid time format: '" + p.name + "' must look like 20151212T121212Z."}
-			}
-			*p.dst = t
-		}
-	}
-	if !q.start.IsZero() && !q.end.IsZero() && q.start.After(q.end) {
-		return q, &iotdaErr{http.StatusBadRequest, CodeStartAfterEnd, "Invalid input. The start time must be earlier than the end time."}
+	if err := q.parseWindow(v); err != nil {
+		return q, err
 	}
 	switch s := v.Get("is_cascade_query"); s {
 	case "", "false":
@@ -225,14 +190,9 @@ func (s *Server) findDescendants(q *deviceQuery) {
 	}
 }
 
-type deviceListPage struct {
-	Count  int    `json:"count"`
-	Marker string `json:"marker,omitempty"`
-}
-
 type deviceListResponse struct {
 	Devices []deviceRecord `json:"devices"`
-	Page    deviceListPage `json:"page"`
+	Page    countedPage    `json:"page"`
 }
 
 // handleListDevices: GET .../devices: every device matching the filters,

@@ -20,10 +20,7 @@ var seedProducts = []struct{ id, name string }{
 var seedApps = []string{"a1f3c5e7b9d24f6a8c0e2b4d6f8a0c12", "b2e4d6f8a0c24e6b8d0f2a4c6e8b0d23"}
 
 // seeded statuses, weighted.
-var seedDeviceStatusWeights = []struct {
-	status string
-	weight int
-}{
+var seedDeviceStatusWeights = []weighted{
 	{DeviceOnline, 55}, {DeviceOffline, 25}, {DeviceAbnormal, 6}, {DeviceInactive, 10}, {DeviceFrozen, 4},
 }
 
@@ -131,17 +128,4 @@ func setSeedStatus(r *rand.Rand, d *Device, status string, ref time.Time) {
 	d.StatusChanged = d.Activated.Add(msBetween(r, 0, ref.Sub(d.Activated)-time.Millisecond))
 }
 
-func drawDeviceStatus(r *rand.Rand) string {
-	total := 0
-	for _, w := range seedDeviceStatusWeights {
-		total += w.weight
-	}
-	x := r.IntN(total)
-	for _, w := range seedDeviceStatusWeights {
-		if x < w.weight {
-			return w.status
-		}
-		x -= w.weight
-	}
-	return DeviceOnline
-}
+func drawDeviceStatus(r *rand.Rand) string { return draw(r, seedDeviceStatusWeights) }

@@ -34,15 +34,6 @@ func (s *Server) GenerateCommands(deviceID string, n int) {
 	g.devices[deviceID] = n
 }
 
-// GeneratedCommand returns record i (0 = oldest) of the generated history
-// of n commands of deviceID, as the server built with the same reference
-// time serves it: its ID is GeneratedID(i), it was created n-i seconds
-// before the reference time, its status, names and other times follow from
-// i. Tests use it to know what to expect without storing the history.
-func (s *Server) GeneratedCommand(deviceID string, n, i int) Command {
-	return generatedCommand(deviceID, s.ref, n, i)
-}
-
 // GeneratedID is the command ID of record i of a generated history: 24 hex
 // digits, increasing with i (as IDs increase with creation on the
 // platform), the same whatever n.
@@ -86,7 +77,10 @@ var generatedStatuses = [...]string{
 	StatusExpired, StatusSuccessful, StatusFailed, StatusSuccessful, StatusSuccessful,
 }
 
-// generatedCommand builds record i of n. It allocates only the ID.
+// generatedCommand builds record i (0 = oldest) of the generated history of
+// n commands of deviceID, as a server whose reference time is ref serves
+// it: ID GeneratedID(i), created n-i seconds before ref. It allocates only
+// the ID.
 func generatedCommand(deviceID string, ref time.Time, n, i int) Command {
 	c := generatedShape(ref, n, i)
 	c.ID = GeneratedID(i)

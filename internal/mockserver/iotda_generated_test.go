@@ -20,13 +20,13 @@ func TestGeneratedHistoryAnswersAsStoredCommands(t *testing.T) {
 	s.GenerateCommands("gen-dev", n)
 	stored := make([]Command, n)
 	for i := range stored {
-		stored[i] = s.GeneratedCommand("gen-dev", n, i)
+		stored[i] = generatedCommand("gen-dev", s.ref, n, i)
 		stored[i].DeviceID = ""
 	}
 	s.AddCommands("gen-dev", stored...) // hidden by the generated history
 	s.AddCommands("stored-dev", stored...)
 
-	created := func(i int) string { return compact(s.GeneratedCommand("gen-dev", n, i).Created) }
+	created := func(i int) string { return compact(generatedCommand("gen-dev", s.ref, n, i).Created) }
 	for _, q := range []url.Values{
 		nil,
 		vals("limit", "50"),
@@ -77,6 +77,6 @@ func TestGeneratedIDsIncrease(t *testing.T) {
 		require.Greater(t, id, prev)
 		prev = id
 	}
-	c := newServer(t).GeneratedCommand("d", 10, 9)
+	c := generatedCommand("d", newServer(t).ref, 10, 9)
 	assert.Equal(t, defaultReferenceTime.Add(-time.Second), c.Created)
 }

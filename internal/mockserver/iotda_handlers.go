@@ -69,20 +69,17 @@ type historyResponse struct {
 	Page     historyPage     `json:"page"`
 }
 
-type queuePage struct {
+// countedPage is the page of the listings that count their matches: the
+// queue and the device list.
+type countedPage struct {
 	Count  int    `json:"count"`
 	Marker string `json:"marker,omitempty"`
 }
 
 type queueResponse struct {
 	Commands []commandRecord `json:"commands"`
-	Page     queuePage       `json:"page"`
+	Page     countedPage     `json:"page"`
 }
-
-// queued and inHistory are the listings' filters (Command.InQueue and
-// Command.InHistory).
-func queued(c *Command) bool    { return c.InQueue() }
-func inHistory(c *Command) bool { return c.InHistory() }
 
 // serveIoTDA runs the checks common to IoTDA routes (method, body, auth,
 // project, device ID) and then the route's handler.
@@ -188,7 +185,7 @@ func (s *Server) handleHistoryCount(w http.ResponseWriter, req *request) {
 // filters (regardless of marker, offset and limit).
 func (s *Server) handleQueue(w http.ResponseWriter, req *request) {
 	s.withDeviceQuery(w, req, true, func(q *commandQuery, d *device) any {
-		resp := queueResponse{Commands: q.page(d, queued), Page: queuePage{Count: q.count(d, queued)}}
+		resp := queueResponse{Commands: q.page(d, queued), Page: countedPage{Count: q.count(d, queued)}}
 		if n := len(resp.Commands); n > 0 {
 			resp.Page.Marker = resp.Commands[n-1].CommandID
 		}

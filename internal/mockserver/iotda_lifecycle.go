@@ -2,6 +2,7 @@ package mockserver
 
 import (
 	"fmt"
+	"maps"
 	"sync"
 	"time"
 
@@ -76,10 +77,10 @@ var (
 // generates; a hand-made ID sorting after them would make later IDs mere
 // successors of it, which are not driven.)
 //
-// Each command follows its outcome: the final status chosen by SetOutcome
-// for that command, else Outcomes[its name], else SUCCESSFUL. Times count
-// from the stored (whole-second) created time, then from the exact time of
-// each step (the stored sent and delivered times are whole seconds):
+// Each command follows its outcome: Outcomes[its name], else SUCCESSFUL.
+// Times count from the stored (whole-second) created time, then from the
+// exact time of each step (the stored sent and delivered times are whole
+// seconds):
 //
 //   - delay: PENDING until created+SendAfter, then SENT; but EXPIRED at
 //     created+expire_time (0 = 24 h) if that comes first, or if the
@@ -95,9 +96,9 @@ var (
 //
 // The state is brought up to the server's clock lazily, whenever an IoTDA
 // request arrives (before it is handled, so the 20-PENDING limit sees
-// expired and sent commands as such) and when ApplyLifecycle is called;
-// there are no background goroutines, except on a pushing server, which
-// does it every Push.LifecycleTick so changes are pushed unasked. Each
+// expired and sent commands as such); there are no background goroutines,
+// except on a pushing server, which does it every Push.LifecycleTick so
+// changes are pushed unasked. Each
 // status change is stamped with the time it was due, not the time it was
 // noticed.
 type Lifecycle struct {
@@ -121,28 +122,15 @@ func WithLifecycle(l Lifecycle) Option {
 		}
 	}
 	return func(s *Server) {
-		if l.SendAfter <= 0 {
-			l.SendAfter = DefaultSendAfter
-		}
-		if l.DeliverAfter <= 0 {
-			l.DeliverAfter = DefaultDeliverAfter
-		}
-		if l.RespondAfter <= 0 {
-			l.RespondAfter = DefaultRespondAfter
-		}
-		if l.TimeoutAfter <= 0 {
-			l.TimeoutAfter = DefaultTimeoutAfter
-		}
-		outcomes := make(map[string]string, len(l.Outcomes))
-		for k, v := range l.Outcomes {
-			outcomes[k] = v
-		}
-		l.Outcomes = outcomes
+		orDefault(&l.SendAfter, DefaultSendAfter)
+		orDefault(&l.DeliverAfter, DefaultDeliverAfter)
+		orDefault(&l.RespondAfter, DefaultRespondAfter)
+		orDefault(&l.TimeoutAfter, DefaultTimeoutAfter)
+		l.Outcomes = maps.Clone(l.Outcomes)
 		registerLifecycle(s, &lifecycle{
-			cfg:      l,
-			seen:     make(map[string]string),
-			sims:     make(map[simKey]*simState),
-			outcomes: make(map[simKey]string),
+			cfg:  l,
+			seen: make(map[string]string),
+			sims: make(map[simKey]*simState),
 		})
 	}
 }
@@ -157,10 +145,9 @@ func validOutcome(s string) bool {
 
 // lifecycle is a server's simulation state, guarded by the server's mu.
 type lifecycle struct {
-	cfg      Lifecycle
-	seen     map[string]string // device ID → largest command ID examined
-	sims     map[simKey]*simState
-	outcomes map[simKey]string // SetOutcome overrides
+	cfg  Lifecycle
+	seen map[string]string // device ID → largest command ID examined
+	sims map[simKey]*simState
 }
 
 type simKey struct{ device, command string }
@@ -191,37 +178,6 @@ func (s *Server) runLifecycle() {
 	l.advanceLocked(s, s.now())
 }
 
-// ApplyLifecycle brings every simulated command up to the server's current
-// time now, so that Commands and Command (which do not) show it. Requests do
-// it by themselves. Without WithLifecycle it does nothing.
-func (s *Server) ApplyLifecycle() { s.runLifecycle() }
-
-// SetOutcome chooses the final status of one command the lifecycle drives
-// (SUCCESSFUL, FAILED, TIMEOUT or EXPIRED), overriding Lifecycle.Outcomes.
-// Set it before the clock reaches the step that depends on it: transitions
-// already made stay. It fails without WithLifecycle, for an unknown device
-// or command, or for another status.
-func (s *Server) SetOutcome(deviceID, commandID, outcome string) error {
-	l := s.lifecycle()
-	if l == nil {
-		return fmt.Errorf("mockserver: SetOutcome needs a server built WithLifecycle")
-	}
-	if !validOutcome(outcome) {
-		return fmt.Errorf("mockserver: outcome %q is not SUCCESSFUL, FAILED, TIMEOUT or EXPIRED", outcome)
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	d := s.iotda.devices[deviceID]
-	if d == nil {
-		return fmt.Errorf("mockserver: device %q does not exist", deviceID)
-	}
-	if _, ok := d.find(commandID); !ok {
-		return fmt.Errorf("mockserver: device %q has no command %q", deviceID, commandID)
-	}
-	l.outcomes[simKey{deviceID, commandID}] = outcome
-	return nil
-}
-
 // advanceLocked finds the commands created since the last call and moves
 // every simulated command on to now. Call with s.mu held for writing.
 func (l *lifecycle) advanceLocked(s *Server, now time.Time) {
@@ -241,10 +197,9 @@ func (l *lifecycle) advanceLocked(s *Server, now time.Time) {
 			continue
 		}
 		c := &d.cmds[i]
-		l.step(s, c, st, l.outcome(k, c), now)
+		l.step(s, c, st, l.outcome(c), now)
 		if isFinal(c.Status) {
 			delete(l.sims, k)
-			delete(l.outcomes, k)
 		}
 	}
 }
@@ -277,10 +232,7 @@ func (l *lifecycle) discover(deviceID string, d *device) {
 	l.seen[deviceID] = d.cmds[n-1].ID
 }
 
-func (l *lifecycle) outcome(k simKey, c *Command) string {
-	if o, ok := l.outcomes[k]; ok {
-		return o
-	}
+func (l *lifecycle) outcome(c *Command) string {
 	if o, ok := l.cfg.Outcomes[c.Name]; ok {
 		return o
 	}

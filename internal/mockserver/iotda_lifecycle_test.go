@@ -114,14 +114,11 @@ func TestLifecycleOutcomes(t *testing.T) {
 	offline := lcDeliver(t, s, "OFFLINE", StrategyDelay, 3600)
 	offlineNow := lcDeliver(t, s, "OFFLINE", StrategyImmediately, 0)
 	shortExpire := lcDeliver(t, s, "ON_OFF", StrategyDelay, 5) // expires before SendAfter
-	overridden := lcDeliver(t, s, "ON_OFF", StrategyImmediately, 0)
-	require.NoError(t, s.SetOutcome(testDevice, overridden, StatusFailed))
 
 	clk.Advance(DefaultDeliverAfter + DefaultRespondAfter)
 	assert.Equal(t, StatusSuccessful, lcGet(t, s, ok).Status)
 	assert.Equal(t, StatusFailed, lcGet(t, s, fails).Status)
 	assert.JSONEq(t, string(LifecycleFailureResult), string(lcGet(t, s, fails).Result))
-	assert.Equal(t, StatusFailed, lcGet(t, s, overridden).Status)
 	assert.Equal(t, StatusDelivered, lcGet(t, s, hangs).Status)
 	assert.Equal(t, StatusPending, lcGet(t, s, shortExpire).Status)
 	assert.Equal(t, StatusPending, lcGet(t, s, offline).Status)
@@ -139,10 +136,6 @@ func TestLifecycleOutcomes(t *testing.T) {
 	assert.Equal(t, StatusPending, lcGet(t, s, offline).Status)
 	clk.Advance(time.Second)
 	assert.Equal(t, StatusExpired, lcGet(t, s, offline).Status, "EXPIRED at created+expire_time")
-
-	assert.Error(t, s.SetOutcome(testDevice, ok, "DONE"))
-	assert.Error(t, s.SetOutcome(testDevice, "nope", StatusFailed))
-	assert.Error(t, New().SetOutcome(testDevice, ok, StatusFailed), "needs WithLifecycle")
 }
 
 func TestLifecycleTwentyPendingFreedByExpiry(t *testing.T) {
@@ -176,7 +169,7 @@ func TestLifecycleLeavesOthersAlone(t *testing.T) {
 	require.NoError(t, s.SetCommandStatus(testDevice, moved, StatusDelivered, nil))
 
 	clk.Advance(24 * time.Hour)
-	s.ApplyLifecycle()
+	s.runLifecycle()
 	assert.Equal(t, seeded, s.Commands("seeded-dev"), "seeded commands do not move")
 	got, _ := s.Command(testDevice, explicit.ID)
 	assert.Equal(t, StatusPending, got.Status, "an explicit ID is not driven")
@@ -193,7 +186,7 @@ func TestLifecycleOffByDefault(t *testing.T) {
 	s.AddDevice(testDevice)
 	id := lcDeliver(t, s, "ON_OFF", StrategyDelay, 0)
 	clk.Advance(48 * time.Hour)
-	s.ApplyLifecycle()
+	s.runLifecycle()
 	assert.Equal(t, StatusPending, lcGet(t, s, id).Status)
 }
 

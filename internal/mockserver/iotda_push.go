@@ -2,10 +2,11 @@ package mockserver
 
 import (
 	"context"
-	"net/http"
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/iotclient/iotclient-go/iotclienttest"
 )
 
 // Defaults of Push, the platform's documented behaviour where there is one
@@ -32,93 +33,39 @@ const (
 )
 
 // Push makes the fake forward notifications to an HTTP(S) receiver as an
-// IoTDA forwarding rule with an HTTP_FORWARDING action does: a POST of the
-// JSON document to URL, answered 200 within Timeout or failed. The
-// documents are device.command.status (every status change of a command:
-// created through the deliver call, moved by the lifecycle or
-// SetCommandStatus) and device.status (SetDeviceConnection). Commands
-// stored with AddCommands or seeded push nothing until they change.
-//
-// A failed push is not retried: the platform discards that message. After
-// BlocklistAfter consecutive failures the receiver is blocklisted: later
-// documents wait in a backlog, one of them is tried every BlocklistRetry,
-// and when one succeeds the backlog drains at DrainRate before newer
-// documents go, as spec/huawei-iotda-push.md §3 describes.
-//
-// Zero fields take the defaults above.
+// IoTDA forwarding rule with an HTTP_FORWARDING action does (see
+// spec/huawei-iotda-push.md §3): device.command.status for every status
+// change of a command (created through the deliver call, moved by the
+// lifecycle or SetCommandStatus) and device.status (SetDeviceConnection,
+// SetDeviceStatus). Commands stored with AddCommands or seeded push nothing
+// until they change. Zero fields take the Default* values.
 type Push struct {
 	// URL receives the POSTs. Empty stops pushing: status changes make no
 	// documents (those already queued are still sent).
 	URL string
-	// Workers bounds the pushes in flight, so documents may arrive in a
-	// different order than they were made even without faults. Only the
-	// value of the first start counts.
-	Workers int
-	// Timeout is how long a push waits for its answer (default 15 s).
-	Timeout time.Duration
-	// BlocklistAfter consecutive failures blocklist the receiver (default 10).
-	BlocklistAfter int
-	// BlocklistRetry is the wait between tries of a blocklisted receiver
-	// (default 3 min).
-	BlocklistRetry time.Duration
-	// DrainRate is the pushes per second of a draining backlog (default
-	// 800); negative drains as fast as Workers allow.
-	DrainRate float64
+	// PushOptions are the public fake's; only the first start's Workers
+	// and Client count, and a nil Client is the fake's own, closed with
+	// the server.
+	PushOptions
 	// BacklogMax bounds the backlog, the oldest document dropped first
 	// (counted in PushStats.Dropped); zero is no bound (the platform keeps
 	// 24 hours or 1 GB).
 	BacklogMax int
-	// SkipPending pushes no document for the PENDING status. Whether the
-	// platform pushes PENDING is unconfirmed; by default the fake does.
-	SkipPending bool
 	// LifecycleTick is how often a server WithLifecycle moves its commands
 	// on by itself, so their changes are pushed without a request arriving
 	// (default 50 ms).
 	LifecycleTick time.Duration
-	// Client sends the POSTs; nil is a client of the fake's own, closed
-	// with the server. Give an https receiver's client (for example
-	// httptest.Server.Client) to trust its certificate.
-	Client *http.Client
-	// Faults are the receiver-side misfortunes the fake plays.
-	Faults PushFaults
 }
 
-// PushFaults makes the pushes misbehave as an at-least-once channel may.
-// Each decision is a function of Seed and the document (a command or
-// device ID, a status and an event time), not of arrival order, so a run
-// drops, duplicates and holds back the same documents every time.
-type PushFaults struct {
-	// Seed picks which documents the fractions below hit.
-	Seed int64
-	// Duplicate is the fraction of documents sent twice, the copy right
-	// behind the original (same bytes, same request_id).
-	Duplicate float64
-	// Reorder is the fraction of documents held back ReorderDelay, so later
-	// ones overtake them.
-	Reorder float64
-	// ReorderDelay is how long a reordered document waits (default 100 ms).
-	ReorderDelay time.Duration
-	// Drop is the fraction of commands (and devices) whose documents are
-	// never sent, so a test can show that polling resolves them.
-	Drop float64
-	// DropIDs are command IDs, or device IDs for device.status documents,
-	// whose documents are never sent.
-	DropIDs []string
-}
+// PushFaults makes the pushes misbehave (see iotclienttest.PushFaults,
+// written once there for the public fakes).
+type PushFaults = iotclienttest.PushFaults
 
 // PushStats counts what the fake pushed since pushing started.
-type PushStats struct {
-	Events      int // documents made: one per status change while pushing
-	Attempts    int // POSTs made, copies and blocklist tries included
-	Sent        int // POSTs the receiver answered 200
-	Failed      int // POSTs answered otherwise, or not within Timeout
-	Duplicated  int // documents queued twice by PushFaults.Duplicate
-	Reordered   int // documents held back by PushFaults.Reorder
-	Dropped     int // documents never sent: PushFaults.Drop, DropIDs, or pushed out of a full backlog
-	Discarded   int // documents given up after a failed POST (the platform does not retry one)
-	Held        int // documents waiting in the backlog now
-	Blocklisted int // times the receiver was blocklisted
-}
+type PushStats = iotclienttest.PushStats
+
+// PushOptions tunes the pushes (see iotclienttest.PushOptions).
+type PushOptions = iotclienttest.PushOptions
 
 // pushState is the server's side of pushing; its pusher exists once
 // pushing has started.
@@ -207,7 +154,7 @@ func (s *Server) PushStats() PushStats {
 // in flight. A backlog waiting for the receiver (down or blocklisted)
 // counts as settled. It returns ctx's error when ctx ends first, nil at
 // once on a server that does not push. It knows nothing of changes still
-// to come: bring the lifecycle up to date first (ApplyLifecycle).
+// to come: bring the lifecycle up to date first (a request does).
 func (s *Server) WaitPushes(ctx context.Context) error {
 	if p := s.push.p.Load(); p != nil {
 		return p.wait(ctx)

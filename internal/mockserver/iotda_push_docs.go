@@ -3,7 +3,6 @@ package mockserver
 import (
 	"encoding/binary"
 	"encoding/hex"
-	"strings"
 	"time"
 
 	"github.com/go-json-experiment/json"
@@ -66,27 +65,15 @@ type pushDeviceBody struct {
 	StatusUpdateTime string `json:"status_update_time"`
 }
 
-// pushHeaderLocked is the header of a document about deviceID: its
-// registration (iotda_devices.go), or pushHeaderFor for a device the
-// server does not hold. Call with s.mu held.
+// pushHeaderLocked is the header of a document about deviceID, from its
+// registration (iotda_devices.go). Documents are about stored devices only;
+// should one not be, its header names the ID alone. Call with s.mu held.
 func (s *Server) pushHeaderLocked(deviceID string) pushHeader {
 	d := s.iotda.devices[deviceID]
 	if d == nil {
-		return pushHeaderFor(deviceID)
+		return pushHeader{AppID: PushAppID, DeviceID: deviceID, GatewayID: deviceID}
 	}
 	return pushHeader{AppID: d.info.AppID, DeviceID: deviceID, NodeID: d.info.NodeID, ProductID: d.info.ProductID, GatewayID: d.info.GatewayID}
-}
-
-// pushHeaderFor is the header of a document about deviceID. IoTDA device
-// IDs are {product_id}_{node_id}; the fake reads them back that way and
-// leaves both out of an ID without an underscore (node_id is then the
-// whole ID). A device connects directly: gateway_id is its own ID.
-func pushHeaderFor(deviceID string) pushHeader {
-	h := pushHeader{AppID: PushAppID, DeviceID: deviceID, NodeID: deviceID, GatewayID: deviceID}
-	if product, node, ok := strings.Cut(deviceID, "_"); ok && product != "" && node != "" {
-		h.ProductID, h.NodeID = product, node
-	}
-	return h
 }
 
 // pushCommandLocked pushes c's current status, changed at at. Call with

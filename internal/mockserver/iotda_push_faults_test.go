@@ -23,7 +23,7 @@ func deliverAll(t *testing.T, s *Server, ids []string) {
 // seed chooses the same documents.
 func TestPushDuplicates(t *testing.T) {
 	run := func() ([]received, PushStats) {
-		s, _, r := pushServer(t, Push{Faults: PushFaults{Seed: 3, Duplicate: 0.2}})
+		s, _, r := pushServer(t, Push{PushOptions: PushOptions{Faults: PushFaults{Seed: 3, Duplicate: 0.2}}})
 		deliverAll(t, s, addSent(s, 500))
 		settle(t, s)
 		return r.docs(), s.PushStats()
@@ -75,7 +75,7 @@ func commandIDs(ids map[string][]byte, docs []received) []string {
 
 // Reorder holds a document back so later ones overtake it.
 func TestPushReorder(t *testing.T) {
-	s, _, r := pushServer(t, Push{Workers: 1})
+	s, _, r := pushServer(t, Push{PushOptions: PushOptions{Workers: 1}})
 	ids := addSent(s, 2)
 	s.SetPushFaults(PushFaults{Reorder: 1, ReorderDelay: 200 * time.Millisecond})
 	require.NoError(t, s.SetCommandStatus(testDevice, ids[0], StatusDelivered, nil))
@@ -95,7 +95,7 @@ func TestPushReorder(t *testing.T) {
 // A tenth of the documents held back: each still arrives once, and some
 // arrive after documents made later.
 func TestPushReorderFraction(t *testing.T) {
-	s, _, r := pushServer(t, Push{Workers: 1, Faults: PushFaults{Seed: 9, Reorder: 0.1, ReorderDelay: 20 * time.Millisecond}})
+	s, _, r := pushServer(t, Push{PushOptions: PushOptions{Workers: 1, Faults: PushFaults{Seed: 9, Reorder: 0.1, ReorderDelay: 20 * time.Millisecond}}})
 	ids := addSent(s, 300)
 	deliverAll(t, s, ids)
 	settle(t, s)
@@ -116,7 +116,7 @@ func TestPushReorderFraction(t *testing.T) {
 
 // Drop loses every document of the chosen commands, by fraction or by ID.
 func TestPushDrop(t *testing.T) {
-	s, _, r := pushServer(t, Push{Faults: PushFaults{Seed: 5, Drop: 0.1}})
+	s, _, r := pushServer(t, Push{PushOptions: PushOptions{Faults: PushFaults{Seed: 5, Drop: 0.1}}})
 	ids := addSent(s, 400)
 	s.SetPushFaults(PushFaults{Seed: 5, Drop: 0.1, DropIDs: ids[:2]})
 	deliverAll(t, s, ids)
@@ -151,7 +151,7 @@ func TestPushDrop(t *testing.T) {
 // failures in a row the receiver is blocklisted and documents wait; a try
 // every BlocklistRetry finds it back, and the backlog goes out in order.
 func TestPushFailingReceiverBlocklistAndDrain(t *testing.T) {
-	s, _, r := pushServer(t, Push{Workers: 1, BlocklistAfter: 3, BlocklistRetry: 200 * time.Millisecond, DrainRate: -1})
+	s, _, r := pushServer(t, Push{PushOptions: PushOptions{Workers: 1, BlocklistAfter: 3, BlocklistRetry: 200 * time.Millisecond, DrainRate: -1}})
 	ids := addSent(s, 10)
 	r.status.Store(http.StatusServiceUnavailable)
 	deliverAll(t, s, ids[:5])
@@ -181,7 +181,7 @@ func TestPushFailingReceiverBlocklistAndDrain(t *testing.T) {
 
 // A receiver that does not answer within Timeout has failed the push.
 func TestPushSlowReceiver(t *testing.T) {
-	s, _, r := pushServer(t, Push{Timeout: 20 * time.Millisecond})
+	s, _, r := pushServer(t, Push{PushOptions: PushOptions{Timeout: 20 * time.Millisecond}})
 	r.hang.Store(true)
 	deliverAll(t, s, addSent(s, 2))
 	settle(t, s)
@@ -194,7 +194,7 @@ func TestPushSlowReceiver(t *testing.T) {
 // Documents made while the receiver is down wait, then arrive at once, in
 // order, paced by DrainRate.
 func TestPushBurstAfterOutage(t *testing.T) {
-	s, _, r := pushServer(t, Push{Workers: 2, DrainRate: 200})
+	s, _, r := pushServer(t, Push{PushOptions: PushOptions{Workers: 2, DrainRate: 200}})
 	ids := addSent(s, 21)
 	s.SetReceiverDown(true)
 	deliverAll(t, s, ids)
@@ -221,7 +221,7 @@ func TestPushBurstAfterOutage(t *testing.T) {
 
 // A full backlog drops its oldest documents, counted.
 func TestPushBacklogMax(t *testing.T) {
-	s, _, r := pushServer(t, Push{Workers: 1, BacklogMax: 3, DrainRate: -1})
+	s, _, r := pushServer(t, Push{PushOptions: PushOptions{Workers: 1, DrainRate: -1}, BacklogMax: 3})
 	ids := addSent(s, 5)
 	s.SetReceiverDown(true)
 	deliverAll(t, s, ids)

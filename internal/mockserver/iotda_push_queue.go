@@ -57,9 +57,7 @@ func newPusher(p Push) *pusher {
 		changed: make(chan struct{}),
 		tick:    p.LifecycleTick,
 	}
-	if pu.tick <= 0 {
-		pu.tick = DefaultLifecycleTick
-	}
+	orDefault(&pu.tick, DefaultLifecycleTick)
 	pu.configure(p)
 	workers := pu.cfg.Workers
 	pu.client = p.Client
@@ -78,18 +76,10 @@ func newPusher(p Push) *pusher {
 // configure applies p with its defaults. Workers and the client are the
 // first start's.
 func (p *pusher) configure(c Push) {
-	if c.Workers <= 0 {
-		c.Workers = DefaultPushWorkers
-	}
-	if c.Timeout <= 0 {
-		c.Timeout = DefaultPushTimeout
-	}
-	if c.BlocklistAfter <= 0 {
-		c.BlocklistAfter = DefaultBlocklistAfter
-	}
-	if c.BlocklistRetry <= 0 {
-		c.BlocklistRetry = DefaultBlocklistRetry
-	}
+	orDefault(&c.Workers, DefaultPushWorkers)
+	orDefault(&c.Timeout, DefaultPushTimeout)
+	orDefault(&c.BlocklistAfter, DefaultBlocklistAfter)
+	orDefault(&c.BlocklistRetry, DefaultBlocklistRetry)
 	if c.DrainRate == 0 {
 		c.DrainRate = DefaultDrainRate
 	}
@@ -104,9 +94,7 @@ func (p *pusher) configure(c Push) {
 }
 
 func cleanFaults(f PushFaults) PushFaults {
-	if f.ReorderDelay <= 0 {
-		f.ReorderDelay = DefaultReorderDelay
-	}
+	orDefault(&f.ReorderDelay, DefaultReorderDelay)
 	f.DropIDs = slices.Clone(f.DropIDs)
 	return f
 }
@@ -418,4 +406,11 @@ func chance(seed int64, purpose, key string) float64 {
 	x *= 0x94d049bb133111eb
 	x ^= x >> 31
 	return float64(x>>11) / (1 << 53)
+}
+
+// orDefault replaces a setting left zero (or negative) by its default.
+func orDefault[T int | time.Duration](v *T, def T) {
+	if *v <= 0 {
+		*v = def
+	}
 }

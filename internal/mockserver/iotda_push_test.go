@@ -17,14 +17,14 @@ var uuidShape = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab]
 // A command delivered through the API and moved on by the lifecycle makes
 // one document per status, in the spec's shape, POSTed as JSON.
 func TestPushOneDocumentPerStatusChange(t *testing.T) {
-	s, clk, r := pushServer(t, Push{Workers: 1})
+	s, clk, r := pushServer(t, Push{PushOptions: PushOptions{Workers: 1}})
 	id := lcDeliver(t, s, "ON_OFF", StrategyImmediately, 0)
 	r.waitFor(t, 1)
 	clk.Advance(DefaultDeliverAfter)
-	s.ApplyLifecycle()
+	s.runLifecycle()
 	r.waitFor(t, 2)
 	clk.Advance(DefaultRespondAfter)
-	s.ApplyLifecycle()
+	s.runLifecycle()
 	docs := r.waitFor(t, 3)
 	settle(t, s)
 	require.Len(t, r.docs(), 3, "one document per change, no more")
@@ -71,10 +71,10 @@ func TestPushOneDocumentPerStatusChange(t *testing.T) {
 // outcome carries the failure result; SetCommandStatus pushes a change,
 // not a repeat.
 func TestPushPendingFailedAndSetStatus(t *testing.T) {
-	s, clk, r := pushServer(t, Push{Workers: 1})
+	s, clk, r := pushServer(t, Push{PushOptions: PushOptions{Workers: 1}})
 	id := lcDeliver(t, s, "FAILS", StrategyDelay, 0)
 	clk.Advance(DefaultSendAfter + DefaultDeliverAfter + DefaultRespondAfter)
-	s.ApplyLifecycle()
+	s.runLifecycle()
 	docs := r.waitFor(t, 4)
 	var statuses []string
 	for _, d := range docs {
@@ -91,10 +91,10 @@ func TestPushPendingFailedAndSetStatus(t *testing.T) {
 	assert.Equal(t, StatusSuccessful, docs[4].doc.NotifyData.Body.Status)
 	assert.JSONEq(t, `{"ok":1}`, string(docs[4].doc.NotifyData.Body.Result))
 
-	s.PushTo(Push{URL: r.ts.URL + "/push", Workers: 1, SkipPending: true})
+	s.PushTo(Push{URL: r.ts.URL + "/push", PushOptions: PushOptions{Workers: 1, SkipPending: true}})
 	lcDeliver(t, s, "ON_OFF", StrategyDelay, 0)
 	clk.Advance(DefaultSendAfter)
-	s.ApplyLifecycle()
+	s.runLifecycle()
 	docs = r.waitFor(t, 6)
 	settle(t, s)
 	require.Len(t, r.docs(), 6)
@@ -128,7 +128,7 @@ func TestPushNothingWithoutURLOrChange(t *testing.T) {
 
 // Devices going online and offline push device.status documents.
 func TestPushDeviceStatus(t *testing.T) {
-	s, clk, r := pushServer(t, Push{Workers: 1})
+	s, clk, r := pushServer(t, Push{PushOptions: PushOptions{Workers: 1}})
 	const dev = "prod1_node-7"
 	s.AddDevice(dev)
 	require.NoError(t, s.SetDeviceConnection(dev, "ONLINE"))
@@ -187,7 +187,7 @@ func TestPushWithoutAnyRequest(t *testing.T) {
 func TestPushGoroutinesEndOnClose(t *testing.T) {
 	r := newReceiver(t)
 	r.hang.Store(true)
-	s := New(WithLifecycle(Lifecycle{}), WithPush(Push{URL: r.ts.URL, Workers: 3}))
+	s := New(WithLifecycle(Lifecycle{}), WithPush(Push{URL: r.ts.URL, PushOptions: PushOptions{Workers: 3}}))
 	s.AddDevice(testDevice)
 	ids := addSent(s, 5)
 	for _, id := range ids {

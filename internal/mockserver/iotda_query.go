@@ -23,10 +23,66 @@ const (
 // Time filters are inclusive on both ends and apply to the created time:
 // start_time <= created_time <= end_time (equal start and end are allowed).
 type commandQuery struct {
+	iotdaQuery
+	status, name string
+}
+
+// iotdaQuery is what IoTDA's listings (commands and devices) take alike:
+// paging by limit, offset and marker, and a time window on the created
+// time.
+type iotdaQuery struct {
 	limit, offset int
 	marker        string
 	start, end    time.Time // zero = unset
-	status, name  string
+}
+
+// parsePaging reads limit, offset and marker; markerOK tells a well-formed
+// marker, and badMarker is the message for one that is not.
+func (q *iotdaQuery) parsePaging(v url.Values, markerOK func(string) bool, badMarker string) *iotdaErr {
+	if s := v.Get("limit"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil {
+			return badInput("The parameter 'limit' must be an integer.")
+		}
+		if n < 1 || n > MaxLimit {
+			return &iotdaErr{http.StatusBadRequest, CodeLimitOutOfRange, "Invalid input. The specified parameter 'limit' is out of range."}
+		}
+		q.limit = n
+	}
+	if s := v.Get("offset"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 0 || n > MaxOffset {
+			return badInput("The parameter 'offset' must be an integer between 0 and 500.")
+		}
+		q.offset = n
+	}
+	if s := v.Get("marker"); s != "" {
+		if !markerOK(s) {
+			return badInput(badMarker)
+		}
+		q.marker = s
+	}
+	return nil
+}
+
+// parseWindow reads start_time and end_time, which must not be reversed.
+func (q *iotdaQuery) parseWindow(v url.Values) *iotdaErr {
+	for _, p := range [2]struct {
+		name string
+		dst  *time.Time
+	}{{"start_time", &q.start}, {"end_time", &q.end}} {
+		if s := v.Get(p.name); s != "" {
+			t, err := time.Parse(TimeLayout, s)
+			if err != nil {
+				return &iotdaErr{http.StatusBadRequest, CodeBadTimeFormat, "Invalid input. Invalid time format: '" + p.name + "' must look like 20151212T121212Z."}
+			}
+			*p.dst = t
+		}
+	}
+	if !q.start.IsZero() && !q.end.IsZero() && q.start.After(q.end) {
+		return &iotdaErr{http.StatusBadRequest, CodeStartAfterEnd, "Invalid input. The start time must be earlier than the end time."}
+	}
+	return nil
 }
 
 func (q *commandQuery) matches(c *Command) bool {
@@ -47,46 +103,14 @@ func (q *commandQuery) matches(c *Command) bool {
 // paging parameters (limit, offset, marker) are ignored, as the count call
 // takes filters only. Empty values count as absent.
 func parseCommandQuery(v url.Values, paging bool) (commandQuery, *iotdaErr) {
-	q := commandQuery{limit: DefaultLimit}
+	q := commandQuery{iotdaQuery: iotdaQuery{limit: DefaultLimit}}
 	if paging {
-		if s := v.Get("limit"); s != "" {
-			n, err := strconv.Atoi(s)
-			if err != nil {
-				return q, badInput("The parameter 'limit' must be an integer.")
-			}
-			if n < 1 || n > MaxLimit {
-				return q, &iotdaErr{http.StatusBadRequest, CodeLimitOutOfRange, "Invalid input. The specified parameter 'limit' is out of range."}
-			}
-			q.limit = n
-		}
-		if s := v.Get("offset"); s != "" {
-			n, err := strconv.Atoi(s)
-			if err != nil || n < 0 || n > MaxOffset {
-				return q, badInput("The parameter 'offset' must be an integer between 0 and 500.")
-			}
-			q.offset = n
-		}
-		if s := v.Get("marker"); s != "" {
-			if !validCommandID(s) {
-				return q, badInput("The parameter 'marker' is not a valid record ID.")
-			}
-			q.marker = s
+		if err := q.parsePaging(v, validCommandID, "The parameter 'marker' is not a valid record ID."); err != nil {
+			return q, err
 		}
 	}
-	for _, p := range [2]struct {
-		name string
-		dst  *time.Time
-	}{{"start_time", &q.start}, {"end_time", &q.end}} {
-		if s := v.Get(p.name); s != "" {
-			t, err := time.Parse(TimeLayout, s)
-			if err != nil {
-				return q, &iotdaErr{http.StatusBadRequest, CodeBadTimeFormat, "Invalid input. Invalid time format: '" + p.name + "' must look like 20151212T121212Z."}
-			}
-			*p.dst = t
-		}
-	}
-	if !q.start.IsZero() && !q.end.IsZero() && q.start.After(q.end) {
-		return q, &iotdaErr{http.StatusBadRequest, CodeStartAfterEnd, "Invalid input. The start time must be earlier than the end time."}
+	if err := q.parseWindow(v); err != nil {
+		return q, err
 	}
 	if s := v.Get("status"); s != "" {
 		if !validStatus(s) {

@@ -38,10 +38,7 @@ var commandTemplates = []commandTemplate{
 var seedFailures = []string{"device busy", "invalid parameter", "low battery", "checksum mismatch"}
 
 // weighted status draw for seeded commands beyond the first seven.
-var seedStatusWeights = []struct {
-	status string
-	weight int
-}{
+var seedStatusWeights = []weighted{
 	{StatusSuccessful, 50}, {StatusFailed, 14}, {StatusTimeout, 10}, {StatusExpired, 10},
 	{StatusDelivered, 6}, {StatusSent, 5}, {StatusPending, 5},
 }
@@ -117,19 +114,28 @@ func (s *Server) SeedCommands(deviceID string, n int, seed int64) []Command {
 	return cmds
 }
 
-func drawStatus(r *rand.Rand) string {
+func drawStatus(r *rand.Rand) string { return draw(r, seedStatusWeights) }
+
+// weighted is a status a seed draws, and how often against the others.
+type weighted struct {
+	status string
+	weight int
+}
+
+// draw picks one of ws (not empty), each as often as its weight says.
+func draw(r *rand.Rand, ws []weighted) string {
 	total := 0
-	for _, w := range seedStatusWeights {
+	for _, w := range ws {
 		total += w.weight
 	}
 	x := r.IntN(total)
-	for _, w := range seedStatusWeights {
+	for _, w := range ws {
 		if x < w.weight {
 			return w.status
 		}
 		x -= w.weight
 	}
-	return StatusSuccessful
+	return ws[len(ws)-1].status // unreachable with positive weights
 }
 
 func between(r *rand.Rand, lo, hi time.Duration) time.Duration {

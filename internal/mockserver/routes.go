@@ -48,14 +48,9 @@ const (
 	routeNone Route = ""
 )
 
-var allRoutes = []Route{
-	RouteHistory, RouteHistoryCount, RouteQueue, RouteCreateCommand, RouteGetCommand,
-	RouteShowDevice, RouteListDevices, RouteSearchDevices, RouteIAMToken, RouteClientState, RouteClientStates, RouteConnectionLogs, RouteClientStateConfig,
-}
-
 // handlers answer the platform routes once a request passed its
 // platform's checks (authentication, project, IDs); the IAM token route is
-// answered before them.
+// answered before them. Their keys and RouteIAMToken are every route.
 var handlers = map[Route]func(*Server, http.ResponseWriter, *request){
 	RouteHistory:           (*Server).handleHistory,
 	RouteHistoryCount:      (*Server).handleHistoryCount,

@@ -66,7 +66,6 @@ type Server struct {
 	now      func() time.Time
 	ref      time.Time
 	tokenTTL time.Duration
-	demo     bool
 
 	reqSeq   atomic.Uint64
 	reqNonce uint64
@@ -126,7 +125,7 @@ func WithTokenTTL(d time.Duration) Option {
 }
 
 // New starts a server on 127.0.0.1 with a random port. The server has no
-// data until it is seeded (or built with WithDemoData); the IBM client-state
+// data until it is seeded; the IBM client-state
 // feature starts enabled.
 func New(opts ...Option) *Server {
 	s := &Server{
@@ -135,22 +134,20 @@ func New(opts ...Option) *Server {
 		ref:      defaultReferenceTime,
 		tokenTTL: 24 * time.Hour,
 		reqNonce: uint64(time.Now().UnixNano()) & 0xffffffffffff,
-		counts:   make(map[Route]*atomic.Int64, len(allRoutes)+2),
+		counts:   make(map[Route]*atomic.Int64, len(handlers)+3),
 		last:     make(map[Route]RecordedRequest),
 		views:    make(map[string]*clientView),
 	}
-	for _, r := range allRoutes {
+	for r := range handlers {
 		s.counts[r] = new(atomic.Int64)
 	}
-	s.counts[RouteAll] = new(atomic.Int64)
-	s.counts[routeNone] = new(atomic.Int64)
+	for _, r := range []Route{RouteIAMToken, RouteAll, routeNone} {
+		s.counts[r] = new(atomic.Int64)
+	}
 	s.iotda.init()
 	s.wiotp.init()
 	for _, o := range opts {
 		o(s)
-	}
-	if s.demo {
-		s.loadDemo()
 	}
 	s.startPush()
 	s.memClient = &http.Client{Transport: iotclienttest.Transport(s)}

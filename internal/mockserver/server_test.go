@@ -103,20 +103,6 @@ func TestLastRequest(t *testing.T) {
 	assert.Equal(t, got.Path, all.Path)
 }
 
-func TestDemoData(t *testing.T) {
-	ref := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
-	s := newServer(t, WithDemoData(), WithReferenceTime(ref))
-	assert.Equal(t, ref, s.ReferenceTime())
-	assert.Len(t, s.Commands(DemoDeviceID), DemoCommandCount)
-	assert.True(t, s.Commands(DemoDeviceID)[0].Created.Before(ref))
-	c, ok := s.Client(DemoClientID)
-	require.True(t, ok)
-	assert.Equal(t, Connected, c.ConnectionStatus)
-	assert.Len(t, s.ConnectionLogs(DemoDeviceType, DemoIBMDeviceID), DemoLogCount)
-	h := history(t, s, DemoDeviceID, nil)
-	assert.Len(t, h.Commands, 10)
-}
-
 // TestTransportResendsDroppedIdempotentRequest documents a net/http fact the
 // Drop fault's users must know: on a reused keep-alive connection, a GET
 // whose connection is closed before any response byte is resent by the

@@ -300,14 +300,6 @@ func (s *Server) SetClientStateEnabled(enabled bool) {
 	s.wiotp.disabled = !enabled
 }
 
-// ClientStateEnabled reports whether the client connection state feature is
-// on.
-func (s *Server) ClientStateEnabled() bool {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	return !s.wiotp.disabled
-}
-
 // HonorConnectionLogLimit makes GET /logs/connection validate and apply its
 // limit parameter (1-20, default 20) when on. By default the fake ignores
 // limit and answers every matching entry at once, as the real API may.
