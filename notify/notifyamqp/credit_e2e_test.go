@@ -1,0 +1,47 @@
+package notifyamqp_test
+
+import (
+	"context"
+	"testing"
+)
+
+// TestNextBatchGrantedWhileHalfWaits: with Credit 10 and a backlog, the
+// consumer grants the broker the next 5 messages as soon as the 10 of the
+// first grant have arrived and only half of them wait to be handled, while
+// the loop body is still busy, rather than once all 10 are settled: the
+// broker sends the next messages while the consumer handles these. The
+// window never holds more than Credit messages not handled.
+func TestNextBatchGrantedWhileHalfWaits(t *testing.T) {
+	b := needBroker(t)
+	b.empty(t)
+	b.publisher(t).send(t, docs(0, 100))
+	cfg := b.config()
+	cfg.Credit = 10
+	c := newConsumer(t, cfg)
+
+	ctx, cancel := context.WithTimeout(context.Background(), 2*itemTimeout)
+	defer cancel()
+	n := 0
+	for _, err := range c.Notifications(ctx) {
+		if err != nil {
+			t.Fatalf("stream error: %v", err)
+		}
+		switch n++; n {
+		case 1:
+			// The first grant: 10 sent, none handled yet.
+			b.waitQueue(t, "the first 10 sent", func(r, u, _ int) bool { return r == 90 && u == 10 })
+		case 6:
+			// 1-5 handled and accepted; 6-10 wait (6 in this body), which
+			// is half the window: 11-15 are granted and sent. Settling
+			// first would have left 90 ready and 5 unacknowledged.
+			b.waitQueue(t, "the next 5 sent while 6 is handled", func(r, u, _ int) bool { return r == 85 && u == 10 })
+			cancel()
+		}
+	}
+	if n != 6 {
+		t.Fatalf("the stream ended after %d notifications", n)
+	}
+	if err := ctx.Err(); err != context.Canceled {
+		t.Fatalf("ctx: %v", err)
+	}
+}
