@@ -89,18 +89,12 @@ func (c *consumer) connect(ctx context.Context) (*link, error) {
 }
 
 // next returns the next message to handle: the oldest one taken from
-// go-amqp, else one it waits for. While credit is on the way it takes every
-// message that has arrived, so that the window sees them and grants the
-// next batch while these are handled.
+// go-amqp, else one it waits for. It is called once the last one was
+// handled. While credit is on the way it first takes every message that
+// has arrived, so that the window sees them and grants the next batch
+// while these are handled; it grants before it waits, so a window of one
+// grants again as soon as its message was handled.
 func (l *link) next(ctx context.Context) (*amqp.Message, error) {
-	if l.head == len(l.waiting) {
-		msg, err := l.rcv.Receive(ctx, nil)
-		if err != nil {
-			return nil, err
-		}
-		l.waiting, l.head = append(l.waiting[:0], msg), 0
-		l.win.arrived()
-	}
 	for l.win.inFlight > 0 {
 		msg := l.rcv.Prefetched()
 		if msg == nil {
@@ -113,6 +107,15 @@ func (l *link) next(ctx context.Context) (*amqp.Message, error) {
 		if err := l.rcv.IssueCredit(uint32(n)); err != nil {
 			return nil, err
 		}
+	}
+	if l.head == len(l.waiting) {
+		l.waiting, l.head = l.waiting[:0], 0
+		msg, err := l.rcv.Receive(ctx, nil)
+		if err != nil {
+			return nil, err
+		}
+		l.win.arrived()
+		return msg, nil
 	}
 	msg := l.waiting[l.head]
 	l.waiting[l.head] = nil

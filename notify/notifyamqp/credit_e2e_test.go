@@ -2,6 +2,7 @@ package notifyamqp_test
 
 import (
 	"context"
+	"slices"
 	"testing"
 )
 
@@ -44,4 +45,35 @@ func TestNextBatchGrantedWhileHalfWaits(t *testing.T) {
 	if err := ctx.Err(); err != context.Canceled {
 		t.Fatalf("ctx: %v", err)
 	}
+}
+
+// TestCreditOfOne: with Credit 1 the consumer grants the next message once
+// the last was handled, and so goes on through a backlog one at a time.
+func TestCreditOfOne(t *testing.T) {
+	b := needBroker(t)
+	b.empty(t)
+	b.publisher(t).send(t, docs(0, 5))
+	cfg := b.config()
+	cfg.Credit = 1
+	c := newConsumer(t, cfg)
+
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	wd := newWatchdog(cancel)
+	var got []int
+	for n, err := range c.Notifications(ctx) {
+		wd.kick()
+		if err != nil {
+			t.Fatalf("stream error: %v", err)
+		}
+		got = append(got, commandIndex(t, n.Command.CommandID))
+		if len(got) == 5 {
+			cancel()
+		}
+	}
+	wd.stop(t, "credit 1")
+	if !slices.Equal(got, []int{0, 1, 2, 3, 4}) {
+		t.Fatalf("got %v, want 0..4 in order", got)
+	}
+	b.waitQueue(t, "empty", func(r, u, _ int) bool { return r == 0 && u == 0 })
 }
