@@ -1,17 +1,14 @@
 package live
 
 import (
-	"crypto/tls"
-	"crypto/x509"
 	"errors"
 	"fmt"
-	"net"
-	"strings"
 	"time"
 
 	"github.com/eclipse/paho.mqtt.golang/packets"
 
 	iotclient "github.com/iotclient/iotclient-go"
+	"github.com/iotclient/iotclient-go/internal/reconnect"
 )
 
 // ConnectionError reports a failed connection attempt or a lost
@@ -32,15 +29,7 @@ type ConnectionError struct {
 
 // Error says what failed and what the monitor does next.
 func (e *ConnectionError) Error() string {
-	what := fmt.Sprintf("connection attempt %d to %s failed", e.Attempt, e.Broker)
-	if e.Lost {
-		what = "lost its connection to " + e.Broker
-	}
-	next := "retrying in " + e.RetryIn.Round(time.Millisecond).String()
-	if e.Fatal {
-		next = "giving up"
-	}
-	return fmt.Sprintf("live: monitor %s: %v (%s)", what, e.Err, next)
+	return reconnect.Failure{Who: "live: monitor", Addr: e.Broker, Lost: e.Lost, Attempt: e.Attempt, RetryIn: e.RetryIn, Fatal: e.Fatal, Err: e.Err}.Message()
 }
 
 // Unwrap returns the cause.
@@ -103,29 +92,10 @@ func IsTransient(err error) bool {
 
 // fatalConnectError reports whether retrying cannot help: refused
 // credentials, client ID, protocol version or subscription, or a TLS
-// failure the next attempt would meet again (a certificate that does not
-// verify, no TLS version in common), which is a configuration (or an
-// attack) to fix.
+// failure the next attempt would meet again (reconnect.FatalTLS).
 func fatalConnectError(err error) bool {
-	var (
-		verify   *tls.CertificateVerificationError
-		unknown  x509.UnknownAuthorityError
-		hostname x509.HostnameError
-		invalid  x509.CertificateInvalidError
-		opErr    *net.OpError
-	)
-	switch {
-	case errors.Is(err, ErrBrokerUnauthorized), errors.Is(err, ErrClientIDRejected), errors.Is(err, ErrSubscriptionRefused),
-		errors.Is(err, ErrProtocolRefused),
-		errors.As(err, &verify), errors.As(err, &unknown), errors.As(err, &hostname), errors.As(err, &invalid):
-		return true
-	case errors.As(err, &opErr) && opErr.Op == "remote error" && opErr.Err != nil:
-		// crypto/tls does not export its alert type; 70 is protocol_version.
-		return opErr.Err.Error() == tls.AlertError(70).Error()
-	}
-	msg := err.Error()
-	return strings.Contains(msg, "tls: no supported versions satisfy MinVersion and MaxVersion") ||
-		strings.Contains(msg, "tls: server selected unsupported protocol version")
+	return errors.Is(err, ErrBrokerUnauthorized) || errors.Is(err, ErrClientIDRejected) || errors.Is(err, ErrSubscriptionRefused) ||
+		errors.Is(err, ErrProtocolRefused) || reconnect.FatalTLS(err)
 }
 
 // connackErrors maps the CONNACK refusals the package names.

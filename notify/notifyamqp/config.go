@@ -54,8 +54,11 @@ type Config struct {
 	// A-Z a-z 0-9 _ - . :, as IoTDA names them.
 	Queue string
 	// Credit is how many messages the broker may send before the consumer
-	// has handled them (1 to MaxCredit). The consumer grants it again once
-	// every message of the last grant is settled.
+	// has handled them (1 to MaxCredit). The consumer grants more once every
+	// message of the last grant has arrived and at most half of Credit
+	// waits to be handled, so the broker sends while the consumer handles;
+	// handled messages wait for their accept apart from these, at most
+	// Credit of them.
 	Credit int
 	// TLSConfig is cloned for each connection; nil means the system's roots.
 	// ServerName defaults to Host's name; the version is at least TLS 1.2.

@@ -17,9 +17,12 @@ type link struct {
 	conn *amqp.Conn
 	sess *amqp.Session
 	rcv  *amqp.Receiver
-	// received counts the messages of the current credit grant: a new grant
-	// is made only once all of it arrived and was settled (see grant).
-	received int
+	win  window
+	acc  *acceptor // started once the receiver is attached
+	// waiting holds the messages taken from go-amqp and not handled yet,
+	// from head on: see next.
+	waiting []*amqp.Message
+	head    int
 }
 
 // dialTCP opens the TCP connection TLS runs over.
@@ -51,57 +54,91 @@ func (c *consumer) connect(ctx context.Context) (*link, error) {
 	if c.cfg.InsecureSkipServerVerification {
 		c.logger.WarnContext(ctx, "notifyamqp: the server certificate was NOT verified (InsecureSkipServerVerification): the access code and notifications may go to anyone on the path", "address", c.addr)
 	}
-	conn, err := amqp.NewConn(ctx, tc, &amqp.ConnOptions{
+	bc := newBatchConn(tc)
+	conn, err := amqp.NewConn(ctx, bc, &amqp.ConnOptions{
 		SASLType:    amqp.SASLTypePlain(c.userName(time.Now()), c.cfg.AccessCode),
 		HostName:    "default",
 		Properties:  map[string]any{"vhost": "default"},
 		IdleTimeout: c.cfg.IdleTimeout,
 	})
 	if err != nil {
-		return nil, err // NewConn closed tc
+		_ = bc.Close() // NewConn closes it too, but not on every path
+		return nil, err
 	}
 	l := &link{conn: conn}
 	if l.sess, err = conn.NewSession(ctx, nil); err != nil {
 		_ = conn.Close()
 		return nil, err
 	}
-	// Credit -1: the consumer grants credit itself (grant), never while
-	// messages of the last grant are on the way. RabbitMQ 3.10 miscounts
-	// credit granted while deliveries are in flight and sends more than
-	// allowed, which wraps go-amqp's counter and stalls the link for good.
+	// Credit -1: the consumer grants credit itself (see window), never
+	// while messages of the last grant are on the way.
 	l.rcv, err = l.sess.NewReceiver(ctx, c.cfg.Queue, &amqp.ReceiverOptions{
 		Credit:     -1,
 		Durability: amqp.DurabilityUnsettledState, // as Huawei's Go sample
 	})
 	if err == nil {
-		err = l.rcv.IssueCredit(uint32(c.cfg.Credit))
+		l.win.size = c.cfg.Credit
+		err = l.rcv.IssueCredit(uint32(l.win.grant(0)))
 	}
 	if err != nil {
 		_ = conn.Close()
 		return nil, err
 	}
+	l.acc = startAcceptor(l.rcv, c.cfg.Credit)
 	return l, nil
 }
 
-// settled counts a message as settled, and grants the next batch of credit
-// once the whole last grant has arrived and been settled.
-func (l *link) settled(credit int) error {
-	l.received++
-	if l.received < credit {
-		return nil
+// next returns the next message to handle: the oldest one taken from
+// go-amqp, else one it waits for. It is called once the last one was
+// handled. While credit is on the way it first takes every message that
+// has arrived, so that the window sees them and grants the next batch
+// while these are handled; it grants before it waits, so a window of one
+// grants again as soon as its message was handled.
+func (l *link) next(ctx context.Context) (*amqp.Message, error) {
+	for l.win.inFlight > 0 {
+		msg := l.rcv.Prefetched()
+		if msg == nil {
+			break
+		}
+		l.waiting = append(l.waiting, msg)
+		l.win.arrived()
 	}
-	l.received = 0
-	return l.rcv.IssueCredit(uint32(credit))
+	if n := l.win.grant(len(l.waiting) - l.head); n > 0 {
+		if err := l.rcv.IssueCredit(uint32(n)); err != nil {
+			return nil, err
+		}
+	}
+	if l.head == len(l.waiting) {
+		l.waiting, l.head = l.waiting[:0], 0
+		msg, err := l.rcv.Receive(ctx, nil)
+		if err != nil {
+			return nil, err
+		}
+		l.win.arrived()
+		return msg, nil
+	}
+	msg := l.waiting[l.head]
+	l.waiting[l.head] = nil
+	l.head++
+	return msg, nil
 }
 
-// close ends the session before closing the connection: RabbitMQ 3.10
-// applies accepts asynchronously, and a connection closed right after them
-// can lose them (the messages would come again). The receiver link itself
-// is never closed alone: RabbitMQ 3.10 answers its detach in a way go-amqp
-// waits on until the deadline.
+// close accepts the messages already handled, then ends the session
+// before closing the connection: RabbitMQ 3.10 applies accepts
+// asynchronously, and a connection closed right after them can lose them
+// (the messages would come again). The receiver link itself is never
+// closed alone: RabbitMQ 3.10 answers its detach in a way go-amqp waits on
+// until the deadline.
 func (l *link) close() {
+	l.acc.stop()
 	ctx, cancel := context.WithTimeout(context.Background(), closeTimeout)
 	defer cancel()
 	_ = l.sess.Close(ctx)
 	_ = l.conn.Close()
+}
+
+// abort closes a connection that was lost: its accepts fail at once.
+func (l *link) abort() {
+	_ = l.conn.Close()
+	l.acc.stop()
 }

@@ -25,8 +25,10 @@
 //
 // Files: config.go holds Config and the user name, env.go ConfigFromEnv,
 // consumer.go Consumer and NewConsumer, stream.go the stream
-// (Notifications, Consume, reconnects), conn.go one connection and its
-// credit, errors.go the errors.
+// (Notifications, Consume, reconnects), conn.go one connection,
+// window.go when it grants credit, accept.go the accepts of handled
+// messages, batchconn.go the writes gathered under go-amqp, errors.go the
+// errors.
 //
 // This package is apart from notify so that a program taking only HTTP
 // pushes links no AMQP code.

@@ -2,7 +2,6 @@ package notifyamqp
 
 import (
 	"crypto/tls"
-	"crypto/x509"
 	"errors"
 	"fmt"
 	"net"
@@ -12,6 +11,7 @@ import (
 
 	"github.com/Azure/go-amqp"
 
+	"github.com/iotclient/iotclient-go/internal/reconnect"
 	"github.com/iotclient/iotclient-go/notify"
 )
 
@@ -32,15 +32,7 @@ type ConnectionError struct {
 
 // Error says what failed and what the consumer does next.
 func (e *ConnectionError) Error() string {
-	what := fmt.Sprintf("connection attempt %d to %s failed", e.Attempt, e.Address)
-	if e.Lost {
-		what = "lost its connection to " + e.Address
-	}
-	next := "retrying in " + e.RetryIn.Round(time.Millisecond).String()
-	if e.Fatal {
-		next = "giving up"
-	}
-	return fmt.Sprintf("notifyamqp: consumer %s: %v (%s)", what, e.Err, next)
+	return reconnect.Failure{Who: "notifyamqp: consumer", Addr: e.Address, Lost: e.Lost, Attempt: e.Attempt, RetryIn: e.RetryIn, Fatal: e.Fatal, Err: e.Err}.Message()
 }
 
 // Unwrap returns the cause.
@@ -94,7 +86,7 @@ var saslCode = regexp.MustCompile(`^SASL PLAIN auth failed with code (0x[0-9a-f]
 // errors are kept as they are (they carry no secret, and callers may
 // errors.As them); go-amqp's become text, with the credential replaced.
 func (c *consumer) classify(err error, attempt bool) (cause error, fatal bool) {
-	if fatalTLS(err) {
+	if reconnect.FatalTLS(err) {
 		return err, true
 	}
 	var (
@@ -131,27 +123,4 @@ func (c *consumer) scrub(s string) string {
 		}
 	}
 	return s
-}
-
-// fatalTLS reports whether a TLS failure would meet the next attempt again:
-// a certificate that does not verify, or no TLS version in common. That is
-// a configuration (or an attack) to fix, not a network glitch.
-func fatalTLS(err error) bool {
-	var (
-		verify   *tls.CertificateVerificationError
-		unknown  x509.UnknownAuthorityError
-		hostname x509.HostnameError
-		invalid  x509.CertificateInvalidError
-		opErr    *net.OpError
-	)
-	switch {
-	case errors.As(err, &verify), errors.As(err, &unknown), errors.As(err, &hostname), errors.As(err, &invalid):
-		return true
-	case errors.As(err, &opErr) && opErr.Op == "remote error" && opErr.Err != nil:
-		// crypto/tls does not export its alert type; 70 is protocol_version.
-		return opErr.Err.Error() == tls.AlertError(70).Error()
-	}
-	msg := err.Error()
-	return strings.Contains(msg, "tls: no supported versions satisfy MinVersion and MaxVersion") ||
-		strings.Contains(msg, "tls: server selected unsupported protocol version")
 }

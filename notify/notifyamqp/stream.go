@@ -138,7 +138,7 @@ func (c *consumer) run(ctx context.Context, handle func(*amqp.Message) bool, rep
 			if lost == nil {
 				return
 			}
-			_ = l.conn.Close()
+			l.abort()
 			l = nil
 			if time.Since(up) >= c.cfg.MaxReconnectWait {
 				streak = 0 // it was up long enough: start the backoff over
@@ -169,7 +169,7 @@ func (c *consumer) run(ctx context.Context, handle func(*amqp.Message) bool, rep
 // accepted even when ctx ended meanwhile: it was handled.
 func (c *consumer) receive(ctx context.Context, l *link, handle func(*amqp.Message) bool) error {
 	for {
-		msg, err := l.rcv.Receive(ctx, nil)
+		msg, err := l.next(ctx)
 		if err != nil {
 			if ctx.Err() != nil {
 				return nil
@@ -179,12 +179,7 @@ func (c *consumer) receive(ctx context.Context, l *link, handle func(*amqp.Messa
 		if !handle(msg) {
 			return nil
 		}
-		actx, cancel := context.WithTimeout(context.WithoutCancel(ctx), closeTimeout)
-		err = l.rcv.AcceptMessage(actx, msg)
-		cancel()
-		if err == nil {
-			err = l.settled(c.cfg.Credit)
-		}
+		err = l.acc.push(msg)
 		if ctx.Err() != nil {
 			return nil
 		}
