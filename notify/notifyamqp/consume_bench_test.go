@@ -45,11 +45,13 @@ import (
 // A consumer as fast as the plain loop has a ratio near 1; allocs/op and
 // B/op are per message, of the consumer and go-amqp together.
 //
-// Measured 2026-12-06 on the 2-core test machine while other work ran on it
-// (load average 3 to 5): Consume 12,155 to 13,276 msgs/s, the plain loop
-// 11,941 to 15,028, consume/plain 0.81 to 1.02 (five runs each). Both are
-// bound by the broker, which spent 85 to 110 µs of CPU per message against
-// the client's 36 to 50.
+// Measured 2026-12-06 on the 2-core test machine, nothing else running
+// (load average under 2), default broker (.ci/amqp): BenchmarkConsume
+// 10,456 to 13,846 msgs/s, BenchmarkPlainReceiveAccept 11,060 to 13,218,
+// BenchmarkConsumeToPlain consume/plain 0.88 to 1.09. Both are bound by the
+// broker, which spent 83 to 130 µs of CPU per message against the client's
+// 40 to 60. Without batchConn the consumer's CPU per message was 1.20x the
+// plain loop's instead of 1.08x (medians of 4 paired runs).
 
 // cpuTime is the process's user and system CPU time so far.
 func cpuTime() time.Duration {
