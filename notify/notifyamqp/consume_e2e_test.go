@@ -48,6 +48,30 @@ func newConsumer(t *testing.T, cfg notifyamqp.Config) *notifyamqp.Consumer {
 	return c
 }
 
+// takeIndexes consumes from c until n command statuses arrived, cancelling
+// the stream then (the last one is accepted too: the body returned), and
+// returns their indexes in the order they came. A stream error, or no item
+// for itemTimeout, fails the test.
+func takeIndexes(t *testing.T, c *notifyamqp.Consumer, n int, what string) []int {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	wd := newWatchdog(cancel)
+	var got []int
+	for nt, err := range c.Notifications(ctx) {
+		wd.kick()
+		if err != nil {
+			t.Fatalf("%s: stream error: %v", what, err)
+		}
+		got = append(got, commandIndex(t, nt.Command.CommandID))
+		if len(got) == n {
+			cancel()
+		}
+	}
+	wd.stop(t, what)
+	return got
+}
+
 // TestConsumeTenThousandOnce publishes 10,000 notifications with 1,000 exact
 // duplicates among them, as an at-least-once channel brings: each is
 // yielded once, and the queue ends empty (every message accepted).
@@ -117,21 +141,7 @@ func TestBreakLeavesMessageUnaccepted(t *testing.T) {
 	}
 	// The same consumer ranges again: the message the body broke on was
 	// never handled, so its redelivery is no duplicate.
-	var second []int
-	ctx2, cancel2 := context.WithCancel(ctx)
-	defer cancel2()
-	wd := newWatchdog(cancel2)
-	for nt, err := range c.Notifications(ctx2) {
-		wd.kick()
-		if err != nil {
-			t.Fatalf("stream error: %v", err)
-		}
-		second = append(second, commandIndex(t, nt.Command.CommandID))
-		if len(second) == 11 {
-			cancel2()
-		}
-	}
-	wd.stop(t, "second stream")
+	second := takeIndexes(t, c, 11, "second stream")
 	slices.Sort(second)
 	if want := []int{9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19}; !slices.Equal(second, want) {
 		t.Fatalf("second stream got %v, want %v (the 10th again, never the first 9)", second, want)

@@ -57,21 +57,7 @@ func TestCreditOfOne(t *testing.T) {
 	cfg.Credit = 1
 	c := newConsumer(t, cfg)
 
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	wd := newWatchdog(cancel)
-	var got []int
-	for n, err := range c.Notifications(ctx) {
-		wd.kick()
-		if err != nil {
-			t.Fatalf("stream error: %v", err)
-		}
-		got = append(got, commandIndex(t, n.Command.CommandID))
-		if len(got) == 5 {
-			cancel()
-		}
-	}
-	wd.stop(t, "credit 1")
+	got := takeIndexes(t, c, 5, "credit 1")
 	if !slices.Equal(got, []int{0, 1, 2, 3, 4}) {
 		t.Fatalf("got %v, want 0..4 in order", got)
 	}

@@ -88,21 +88,7 @@ func TestKilledConsumerLosesNothing(t *testing.T) {
 	_ = child.Wait()
 
 	c := newConsumer(t, b.config())
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	wd := newWatchdog(cancel)
-	var got []int
-	for n, err := range c.Notifications(ctx) {
-		wd.kick()
-		if err != nil {
-			t.Fatalf("stream error: %v", err)
-		}
-		got = append(got, commandIndex(t, n.Command.CommandID))
-		if len(got) == 50 {
-			cancel()
-		}
-	}
-	wd.stop(t, "after the kill")
+	got := takeIndexes(t, c, 50, "after the kill")
 	slices.Sort(got)
 	want := make([]int, 0, 50)
 	for i := 50; i < 100; i++ {
