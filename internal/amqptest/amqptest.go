@@ -25,6 +25,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -104,12 +105,27 @@ func Take(addr string, wait time.Duration) (net.Listener, error) {
 // nothing else.
 type Hook struct {
 	Queue string
+
+	mu    sync.Mutex
+	users []string // user names of the logins since the last Logins
 }
 
-var userRE = regexp.MustCompile(`^accessKey=([^|=]+)\|timestamp=(\d{13})(\|instanceId=([^|=]*))?$`)
+// Logins returns the user names of the logins (with a password) since the
+// last call.
+func (h *Hook) Logins() []string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	u := h.users
+	h.users = nil
+	return u
+}
+
+// UserName matches the IoTDA AMQP user name; its groups are the access
+// key (1), the timestamp in milliseconds (2) and the instance ID (4).
+var UserName = regexp.MustCompile(`^accessKey=([^|=]+)\|timestamp=(\d{13})(\|instanceId=([^|=]*))?$`)
 
 func okUser(u string) bool {
-	m := userRE.FindStringSubmatch(u)
+	m := UserName.FindStringSubmatch(u)
 	if m == nil || m[1] != AccessKey {
 		return false
 	}
@@ -129,6 +145,11 @@ func (h *Hook) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		// reader (without).
 		pass, hasPass := r.Form["password"]
 		allow = okUser(user) && (!hasPass || len(pass) == 1 && pass[0] == AccessCode)
+		if hasPass {
+			h.mu.Lock()
+			h.users = append(h.users, user)
+			h.mu.Unlock()
+		}
 	case "/auth/vhost":
 		allow = okUser(user) && r.Form.Get("vhost") == "default"
 	case "/auth/resource":

@@ -9,7 +9,6 @@ import (
 	"net/url"
 	"os"
 	"os/exec"
-	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -24,9 +23,9 @@ import (
 
 // The IoTDA credential the tests' auth hook accepts.
 const (
-	testAccessKey  = "AK7xQ2pL"
-	testAccessCode = "Tst-Acc3ss-C0de-9f1e2d"
-	testInstanceID = "inst-0001"
+	testAccessKey  = amqptest.AccessKey
+	testAccessCode = amqptest.AccessCode
+	testInstanceID = amqptest.InstanceID
 )
 
 // broker is the test broker the environment describes (.ci/amqp/start.sh
@@ -40,7 +39,7 @@ type broker struct {
 	pubPass   string
 	dir       string // the broker's directory: env.sh, for rabbitmqctl
 	authAddr  string
-	hookLogin *authHook
+	hookLogin *amqptest.Hook
 }
 
 var (
@@ -101,12 +100,12 @@ func brokerFromEnv() (*broker, string) {
 		pubPass:   os.Getenv("IOTCLIENT_TEST_AMQP_PUBLISHER_PASSWORD"),
 		dir:       os.Getenv("IOTCLIENT_TEST_AMQP_DIR"),
 		authAddr:  os.Getenv("IOTCLIENT_TEST_AMQP_AUTH_ADDR"),
-		hookLogin: &authHook{},
+		hookLogin: &amqptest.Hook{},
 	}
 	if b.queue == "" || b.pubUser == "" || b.dir == "" || b.authAddr == "" {
 		return nil, "IOTCLIENT_TEST_AMQP_QUEUE, _PUBLISHER, _DIR or _AUTH_ADDR is not set"
 	}
-	b.hookLogin.queue = b.queue
+	b.hookLogin.Queue = b.queue
 	return b, ""
 }
 
@@ -123,64 +122,6 @@ func needBroker(t testing.TB) *broker {
 	}
 	t.Skip(msg)
 	return nil
-}
-
-// authHook answers RabbitMQ's rabbitmq_auth_backend_http for the IoTDA
-// user as IoTDA checks it: the user name's shape, the access key, a
-// timestamp within five minutes, the access code; the user may read the
-// queue and nothing else. It records each login's user name.
-type authHook struct {
-	queue string
-	mu    sync.Mutex
-	users []string
-}
-
-var userRE = regexp.MustCompile(`^accessKey=([^|=]+)\|timestamp=(\d{13})(\|instanceId=([^|=]*))?$`)
-
-func (h *authHook) okUser(u string) bool {
-	m := userRE.FindStringSubmatch(u)
-	if m == nil || m[1] != testAccessKey {
-		return false
-	}
-	ms, _ := strconv.ParseInt(m[2], 10, 64)
-	d := time.Since(time.UnixMilli(ms))
-	return d < 5*time.Minute && d > -5*time.Minute
-}
-
-func (h *authHook) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	_ = r.ParseForm()
-	user := r.Form.Get("username")
-	allow := false
-	switch r.URL.Path {
-	case "/auth/user":
-		pass, hasPass := r.Form["password"]
-		// RabbitMQ asks twice: at login (with the password) and from the
-		// AMQP 1.0 reader (without).
-		allow = h.okUser(user) && (!hasPass || len(pass) == 1 && pass[0] == testAccessCode)
-		if hasPass {
-			h.mu.Lock()
-			h.users = append(h.users, user)
-			h.mu.Unlock()
-		}
-	case "/auth/vhost":
-		allow = h.okUser(user) && r.Form.Get("vhost") == "default"
-	case "/auth/resource":
-		allow = h.okUser(user) && r.Form.Get("resource") == "queue" && r.Form.Get("name") == h.queue && r.Form.Get("permission") != "write"
-	}
-	if allow {
-		_, _ = w.Write([]byte("allow"))
-		return
-	}
-	_, _ = w.Write([]byte("deny"))
-}
-
-// logins returns the user names of the logins since the last call.
-func (h *authHook) logins() []string {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	u := h.users
-	h.users = nil
-	return u
 }
 
 // config is a consumer's Config for the test broker.

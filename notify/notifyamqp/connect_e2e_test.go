@@ -17,6 +17,7 @@ import (
 	"time"
 
 	iotclient "github.com/iotclient/iotclient-go"
+	"github.com/iotclient/iotclient-go/internal/amqptest"
 	"github.com/iotclient/iotclient-go/notify"
 	"github.com/iotclient/iotclient-go/notify/notifyamqp"
 )
@@ -224,7 +225,7 @@ func TestUntrustedCertificateRefusedBeforeCredential(t *testing.T) {
 func TestReconnectWithFreshUserName(t *testing.T) {
 	b := needBroker(t)
 	b.empty(t)
-	b.hookLogin.logins()
+	b.hookLogin.Logins()
 	r := newRelay(t, b.host)
 	cfg := b.config()
 	cfg.Host = r.ln.Addr().String()
@@ -264,12 +265,12 @@ func TestReconnectWithFreshUserName(t *testing.T) {
 	if len(infos) != 2 || !infos[1].Reconnect() || infos[1].Queue != b.queue {
 		t.Fatalf("connections %+v, want 2", infos)
 	}
-	users := b.hookLogin.logins()
+	users := b.hookLogin.Logins()
 	if len(users) != 2 || users[0] == users[1] {
 		t.Fatalf("logins %q: want two with different user names", users)
 	}
 	for _, u := range users {
-		m := userRE.FindStringSubmatch(u)
+		m := amqptest.UserName.FindStringSubmatch(u)
 		if m == nil || m[4] != testInstanceID {
 			t.Fatalf("user name %q is not accessKey=…|timestamp=…|instanceId=%s", u, testInstanceID)
 		}
