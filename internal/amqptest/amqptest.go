@@ -91,8 +91,12 @@ func Take(addr string, wait time.Duration) (net.Listener, error) {
 	deadline := time.Now().Add(wait)
 	for {
 		ln, err := net.Listen("tcp", addr)
-		if err == nil || !errors.Is(err, syscall.EADDRINUSE) || time.Now().After(deadline) {
+		switch {
+		case err == nil || !errors.Is(err, syscall.EADDRINUSE):
 			return ln, err
+		case time.Now().After(deadline):
+			return nil, fmt.Errorf("the AMQP auth hook's address %s is still taken after %s (another test binary holds the broker): %w",
+				addr, wait.Round(time.Second), err)
 		}
 		// Another process holds it: there is no event to wait on.
 		time.Sleep(250 * time.Millisecond)
