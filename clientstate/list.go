@@ -135,9 +135,11 @@ func (c *Client) list(q ListQuery) *core.Listing[State] {
 
 func (c *Client) listPage(ctx context.Context, q *ListQuery, bookmark string) (pagination.Page[State], error) {
 	limit := cmp.Or(q.PageSize, DefaultPageSize)
-	// Room for a full page, so the decoder does not grow the slice.
-	out := wireList{Results: make([]wireState, 0, limit)}
+	recs := wireRecords.Get(limit)
+	defer wireRecords.Put(recs)
+	out := wireList{Results: *recs}
 	requestID, err := c.do(ctx, "GET", "/clientconnectionstates", q.params(bookmark, limit), nil, &out)
+	*recs = out.Results
 	if err != nil {
 		return pagination.Page[State]{}, stateError(err)
 	}

@@ -71,6 +71,9 @@ type logParams struct {
 	Offset   int          `url:"offset,omitempty"` // the API's offset is 1 to 1000: the first page sends none
 }
 
+// wireRecords recycles the records of the pages decoded.
+var wireRecords core.Records[wireState]
+
 // wireState is a client state record as the platform sends it.
 type wireState struct {
 	ID                   string           `json:"id"`

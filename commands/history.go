@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"iter"
-	"slices"
 	"strconv"
 	"time"
 
@@ -116,13 +115,11 @@ func (c *Client) commandListing(deviceID, path, typ string, q HistoryQuery) *cor
 func (c *Client) commandPage(deviceID, path string, q *HistoryQuery) pagination.WindowFetch[Command] {
 	size := cmp.Or(q.PageSize, DefaultPageSize)
 	return func(ctx context.Context, marker string, offset int) (pagination.Page[Command], error) {
-		recs := wirePages.Get().(*[]wireCommand)
-		defer wirePages.Put(recs)
-		// Room for a full page, so the decoder does not grow the slice.
-		out := wireList{Commands: slices.Grow((*recs)[:0], size)}
+		recs := wireRecords.Get(size)
+		defer wireRecords.Put(recs)
+		out := wireList{Commands: *recs}
 		requestID, err := c.do(ctx, "GET", deviceID, path, q.params(marker, offset, size), nil, &out)
 		*recs = out.Commands
-		defer clear(*recs) // the pool keeps no strings alive
 		if err != nil {
 			return pagination.Page[Command]{}, err
 		}

@@ -4,7 +4,6 @@ import (
 	stdjson "encoding/json"
 	"fmt"
 	"math"
-	"sync"
 	"time"
 
 	"github.com/go-json-experiment/json/jsontext"
@@ -57,9 +56,8 @@ type wirePage struct {
 	Count  *int   `json:"count"`
 }
 
-// wirePages recycles the records of the pages decoded: a page's records
-// live only until they are converted to Commands, and 50 of them are 12 KB.
-var wirePages = sync.Pool{New: func() any { return new([]wireCommand) }}
+// wireRecords recycles the records of the pages decoded.
+var wireRecords core.Records[wireCommand]
 
 // wireList is a command list: a history or queue page.
 type wireList struct {
