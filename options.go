@@ -58,10 +58,11 @@ func checked(ok bool, name, value, reason string, set func(*config.Settings)) Op
 // or an overflow waiting to happen.
 const maxDuration = 24 * time.Hour
 
-// WithHTTPClient sends requests through c. Its Transport, Jar,
-// CheckRedirect (after the SDK's redirect policy) and Timeout (unless
-// WithAttemptTimeout is given) are kept; the SDK adds authentication and
-// rate limiting around the transport.
+// WithHTTPClient sends requests through c. Its Transport, Jar and
+// CheckRedirect (after the SDK's redirect policy) are kept, and its
+// Timeout bounds each attempt unless WithAttemptTimeout is given; the SDK
+// adds authentication and rate limiting around the transport. c itself is
+// not changed.
 func WithHTTPClient(c *http.Client) Option {
 	return checked(c != nil, "WithHTTPClient", "nil", "must not be nil",
 		func(s *config.Settings) { s.HTTPClient = c })
@@ -94,8 +95,9 @@ func WithMaxRetryAfter(d time.Duration) Option {
 }
 
 // WithAttemptTimeout bounds each attempt, from connecting to reading the
-// body's end (default 30s, between 1ms and 24h), so a silent or trickling
-// server cannot hold a call without a deadline forever. A read that times
+// body's end, its redirects included (default 30s, between 1ms and 24h),
+// so a silent or trickling server cannot hold a call without a deadline
+// forever. A read that times
 // out is retried. It replaces a WithHTTPClient client's Timeout.
 func WithAttemptTimeout(d time.Duration) Option {
 	return checked(d >= time.Millisecond && d <= maxDuration, "WithAttemptTimeout", d.String(), "must be between 1ms and 24h",

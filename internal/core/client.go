@@ -52,6 +52,7 @@ type Client struct {
 	settings  config.Settings
 	static    http.Header // sent with every request (Instance-Id), so signed
 	userAgent string
+	attempt   time.Duration // bounds one attempt (see transport.RoundTrip)
 }
 
 // Settings returns the default settings with opts applied in order, as
@@ -105,11 +106,14 @@ func New(endpoint string, cred Credential, s config.Settings, static http.Header
 	}
 	hc.Transport = &transport{base: base, c: c}
 	hc.CheckRedirect = checkRedirect(hc.CheckRedirect)
-	if s.AttemptTimeoutSet || hc.Timeout == 0 {
-		// Each retryablehttp attempt is one http.Client.Do, so Timeout
-		// bounds one attempt, body included.
-		hc.Timeout = s.AttemptTimeout
+	// Each retryablehttp attempt is one http.Client.Do. The transport
+	// bounds it, body included, as the caller's Timeout would have (the
+	// option replaces it): see transport.RoundTrip.
+	c.attempt = s.AttemptTimeout
+	if !s.AttemptTimeoutSet && hc.Timeout != 0 {
+		c.attempt = hc.Timeout
 	}
+	hc.Timeout = 0
 	c.hc = hc
 	return c, nil
 }

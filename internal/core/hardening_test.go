@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/jarcoal/httpmock"
@@ -123,4 +124,39 @@ func TestJitterNeverPanics(t *testing.T) {
 		assert.GreaterOrEqual(t, jitter(1<<62, 1<<63-1, n), time.Duration(0))
 		assert.GreaterOrEqual(t, jitter(1, 1<<63-1, n), time.Duration(0))
 	}
+}
+
+// An attempt's redirect hops share its deadline: two hops of 200 ms each
+// outlast an attempt timeout of 300 ms, though each alone would not, and
+// fit in one of 500 ms.
+func TestAttemptTimeoutCoversRedirectHops(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		hop := func(next string) httpmock.Responder {
+			return func(r *http.Request) (*http.Response, error) {
+				select {
+				case <-r.Context().Done():
+					return nil, r.Context().Err()
+				case <-time.After(200 * time.Millisecond): // the server's time to answer, in the bubble's clock
+				}
+				if next == "" {
+					return jsonResp(200, `{}`)(r)
+				}
+				return jsonResp(302, ``, "Location", testBase+next)(r)
+			}
+		}
+		for timeout, wantErr := range map[time.Duration]bool{300 * time.Millisecond: true, 500 * time.Millisecond: false} {
+			c, mt, _ := newTestClient(t, iotclient.WithAttemptTimeout(timeout), iotclient.WithRetry(0))
+			mt.RegisterResponder("GET", testBase+"/a", hop("/b"))
+			mt.RegisterResponder("GET", testBase+"/b", hop(""))
+			start := time.Now()
+			_, err := c.Do(context.Background(), get("/a"), nil)
+			if wantErr {
+				require.ErrorIs(t, err, context.DeadlineExceeded, "timeout %v", timeout)
+				assert.Equal(t, timeout, time.Since(start), "the second hop ends at the attempt's deadline")
+			} else {
+				require.NoError(t, err, "timeout %v", timeout)
+			}
+			assert.Equal(t, 2, mt.GetTotalCallCount(), "timeout %v: both hops sent", timeout)
+		}
+	})
 }
