@@ -125,6 +125,16 @@ func needBroker(t testing.TB) *broker {
 }
 
 // config is a consumer's Config for the test broker.
+// withBacklog returns the test broker with its queue emptied and then
+// holding documents 0 to n-1 (see docs).
+func withBacklog(t *testing.T, n int) *broker {
+	t.Helper()
+	b := needBroker(t)
+	b.empty(t)
+	b.publisher(t).send(t, docs(0, n))
+	return b
+}
+
 func (b *broker) config() notifyamqp.Config {
 	return notifyamqp.Config{
 		Host:             "amqps://" + b.host,

@@ -119,9 +119,7 @@ func TestConsumeTenThousandOnce(t *testing.T) {
 // TestBreakLeavesMessageUnaccepted: the message the loop broke on, and those
 // behind it, come again to the next stream; those whose body returned do not.
 func TestBreakLeavesMessageUnaccepted(t *testing.T) {
-	b := needBroker(t)
-	b.empty(t)
-	b.publisher(t).send(t, docs(0, 20))
+	b := withBacklog(t, 20)
 	c := newConsumer(t, b.config())
 
 	ctx, cancel := context.WithTimeout(context.Background(), 2*itemTimeout)
@@ -152,9 +150,7 @@ func TestBreakLeavesMessageUnaccepted(t *testing.T) {
 // TestConsumeHandlerErrorNotAccepted: a notification whose handler failed
 // is not accepted, and Consume says so; the next Consume gets it again.
 func TestConsumeHandlerErrorNotAccepted(t *testing.T) {
-	b := needBroker(t)
-	b.empty(t)
-	b.publisher(t).send(t, docs(0, 3))
+	b := withBacklog(t, 3)
 	c := newConsumer(t, b.config())
 	ctx, cancel := context.WithTimeout(context.Background(), 2*itemTimeout)
 	defer cancel()

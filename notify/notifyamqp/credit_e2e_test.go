@@ -13,9 +13,7 @@ import (
 // broker sends the next messages while the consumer handles these. The
 // window never holds more than Credit messages not handled.
 func TestNextBatchGrantedWhileHalfWaits(t *testing.T) {
-	b := needBroker(t)
-	b.empty(t)
-	b.publisher(t).send(t, docs(0, 100))
+	b := withBacklog(t, 100)
 	cfg := b.config()
 	cfg.Credit = 10
 	c := newConsumer(t, cfg)
@@ -50,9 +48,7 @@ func TestNextBatchGrantedWhileHalfWaits(t *testing.T) {
 // TestCreditOfOne: with Credit 1 the consumer grants the next message once
 // the last was handled, and so goes on through a backlog one at a time.
 func TestCreditOfOne(t *testing.T) {
-	b := needBroker(t)
-	b.empty(t)
-	b.publisher(t).send(t, docs(0, 5))
+	b := withBacklog(t, 5)
 	cfg := b.config()
 	cfg.Credit = 1
 	c := newConsumer(t, cfg)

@@ -46,9 +46,7 @@ func killedChild() int {
 // handled, costs nothing: the next consumer gets exactly those 50, and none
 // of the handled ones.
 func TestKilledConsumerLosesNothing(t *testing.T) {
-	b := needBroker(t)
-	b.empty(t)
-	b.publisher(t).send(t, docs(0, 100))
+	b := withBacklog(t, 100)
 
 	child := exec.Command(os.Args[0], "-test.run=^$")
 	child.Env = append(os.Environ(), childEnv+"=1")

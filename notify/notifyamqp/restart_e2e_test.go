@@ -35,9 +35,7 @@ func (b *broker) restart() error {
 // holds when it stops die with it; IoTDA keeps them. The restart therefore
 // happens once everything published so far is accepted.
 func TestBrokerRestartSurvived(t *testing.T) {
-	b := needBroker(t)
-	b.empty(t)
-	b.publisher(t).send(t, docs(0, 100))
+	b := withBacklog(t, 100)
 
 	cfg := b.config()
 	conns := 0
